@@ -1,0 +1,107 @@
+import path from 'node:path';
+import type { AppInfo } from '../../shared/api/contract';
+import type { ApiResult } from '../../shared/api/errors';
+import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from './api';
+import { createHandlers } from './app-handlers';
+import { DATABASE_FILE, LOG_FILE } from './config';
+import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
+import { AuditLog } from './reports';
+import { SettingsService, type SecretStore } from './settings';
+import { AuditRepository, openDatabase, SettingsRepository, type Db } from './store';
+
+export interface CoreConfig {
+  /** Folder holding the database, logs and (later) recordings. Created if missing. */
+  dataDir: string;
+  /** Which host runs this core. */
+  host: AppInfo['host'];
+  /** The host's secret store (keychain, 0600 file, or memory in tests). */
+  secrets: SecretStore;
+  /** Who acts by default (the OS user running the host). */
+  actor: string;
+  version: string;
+  /** Extra log sinks (tests collect records here). The log file and stderr warnings are always on. */
+  logSinks?: LogSink[];
+  /** better-sqlite3 addon path for a runtime other than this Node (Electron). */
+  nativeBinding?: string;
+}
+
+export interface Core {
+  readonly info: AppInfo;
+  readonly log: Logger;
+  /** Validated, audited call of any contract method. Never throws: failures are values. */
+  invoke(channel: string, request: unknown, ctx?: Partial<CallContext>): Promise<ApiResult<unknown>>;
+  /** The method names this core implements (the contract test compares them with the hosts'). */
+  channels(): string[];
+  subscribe(listener: EventListener): () => void;
+  /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
+  audit(action: string, subject: string, payload?: unknown, actor?: string): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the whole app from one config object. Nothing here imports Electron or the UI. */
+export function createCore(config: CoreConfig): Core {
+  const file = fileSink(path.join(config.dataDir, LOG_FILE));
+  const log = createLogger([file, stderrSink('warn'), ...(config.logSinks ?? [])], 'info');
+  const databasePath = path.join(config.dataDir, DATABASE_FILE);
+  let db: Db;
+  try {
+    db = openDatabase(databasePath, { nativeBinding: config.nativeBinding });
+  } catch (err) {
+    log.error('cannot open database', { databasePath, err });
+    file.close();
+    throw err;
+  }
+  const events = new EventBus(log.child('events'));
+  const auditLog = new AuditLog(new AuditRepository(db));
+  const settings = new SettingsService(new SettingsRepository(db), config.secrets, log.child('settings'));
+  const info: AppInfo = {
+    name: 'CallDeck',
+    version: config.version,
+    host: config.host,
+    dataDir: config.dataDir,
+    databasePath,
+    actor: config.actor,
+  };
+  const dispatcher = new Dispatcher(
+    flattenHandlers(createHandlers({ info, settings, audit: auditLog, events })),
+    auditLog,
+    events,
+    log.child('api'),
+  );
+  let stopped = false;
+  log.info('core started', { host: config.host, dataDir: config.dataDir });
+
+  return {
+    info,
+    log,
+    invoke: (channel, request, ctx) => {
+      if (stopped) {
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'CallDeck is shutting down' },
+        });
+      }
+      return dispatcher.invoke(channel, request, { actor: ctx?.actor ?? config.actor });
+    },
+    channels: () => dispatcher.channels(),
+    subscribe: (listener) => events.subscribe(listener),
+    audit: (action, subject, payload, actor) => {
+      const row = auditLog.append({
+        actor: actor ?? config.actor,
+        action,
+        subject,
+        payload: payload ?? null,
+      });
+      events.emit('audit.appended', row);
+    },
+    stop: () => {
+      if (stopped) return Promise.resolve();
+      stopped = true;
+      events.clear();
+      log.info('core stopped');
+      db.close();
+      file.close();
+      return Promise.resolve();
+    },
+  };
+}

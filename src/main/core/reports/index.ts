@@ -1,0 +1,1 @@
+export { AuditLog, GENESIS_HASH, hashEntry, type AuditRecord } from './audit-log';

@@ -1,0 +1,2 @@
+export { SettingsService } from './settings-service';
+export { MemorySecretStore, type SecretStore } from './secret-store';

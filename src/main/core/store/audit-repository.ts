@@ -1,0 +1,81 @@
+import type { AuditEntry } from '../../../shared/audit';
+import type { Db } from './database';
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const toEntry = (r: AuditRow): AuditEntry => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  subject: r.subject,
+  payload: r.payload,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** Storage of the audit chain. Append-only: there is no update or delete here on purpose. */
+export class AuditRepository {
+  private readonly insertRow;
+  private readonly selectLast;
+  private readonly selectPage;
+  private readonly selectCount;
+  private readonly selectFrom;
+
+  constructor(private readonly db: Db) {
+    this.insertRow = db.prepare<[number, string, string, string, string, string, string, string]>(
+      `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectLast = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.selectPage = db.prepare<[number, number], AuditRow>(
+      'SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?',
+    );
+    this.selectCount = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM audit_log');
+    this.selectFrom = db.prepare<[number, number], AuditRow>(
+      'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq ASC LIMIT ?',
+    );
+  }
+
+  last(): AuditEntry | undefined {
+    const row = this.selectLast.get();
+    return row ? toEntry(row) : undefined;
+  }
+
+  insert(e: AuditEntry): void {
+    this.insertRow.run(e.seq, e.at, e.actor, e.action, e.subject, e.payload, e.prevHash, e.hash);
+  }
+
+  /** Runs `fn` in one write transaction (IMMEDIATE), so reading the head and appending cannot race. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  page(beforeSeq: number, limit: number): AuditEntry[] {
+    return this.selectPage.all(beforeSeq, limit).map(toEntry);
+  }
+
+  count(): number {
+    return this.selectCount.get()?.n ?? 0;
+  }
+
+  /** Streams the whole log in order, in batches, without loading it at once. */
+  *scan(batch = 1000): Generator<AuditEntry> {
+    let after = 0;
+    for (;;) {
+      const rows = this.selectFrom.all(after, batch);
+      if (rows.length === 0) return;
+      for (const r of rows) yield toEntry(r);
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOptions } from './database';
+export { MIGRATIONS, type Migration } from './migrations';
+export { SettingsRepository } from './settings-repository';
+export { AuditRepository } from './audit-repository';

@@ -1,0 +1,29 @@
+import type { Db } from './database';
+
+/** Key → JSON text. The settings service owns the schema of each value. */
+export class SettingsRepository {
+  private readonly selectOne;
+  private readonly selectAll;
+  private readonly upsert;
+
+  constructor(db: Db) {
+    this.selectOne = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+    this.selectAll = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+    this.upsert = db.prepare<[string, string, string]>(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
+  }
+
+  get(key: string): string | undefined {
+    return this.selectOne.get(key)?.value;
+  }
+
+  all(): Map<string, string> {
+    return new Map(this.selectAll.all().map((r) => [r.key, r.value]));
+  }
+
+  set(key: string, value: string): void {
+    this.upsert.run(key, value, new Date().toISOString());
+  }
+}

@@ -1,0 +1,104 @@
+import { timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  BRIDGE_PATH,
+  BRIDGE_TOKEN_PARAM,
+  BridgeRequestSchema,
+  type BridgeMessage,
+} from '../../shared/api/bridge-protocol';
+import type { Core } from '../core';
+
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+function rawToText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(new Uint8Array(data)).toString('utf8');
+}
+
+function sameToken(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export interface BridgeServer {
+  /** Handles an HTTP upgrade; refuses (401/403/404) anything that is not an authorised bridge. */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+/** The web bridge: the same Api as IPC, over one WebSocket per browser tab, behind a token. */
+export function createBridgeServer(
+  core: Core,
+  token: string,
+  isAllowedOrigin: (origin: string) => boolean,
+): BridgeServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const log = core.log.child('bridge');
+
+  const send = (ws: WebSocket, message: BridgeMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+
+  const onConnection = (ws: WebSocket) => {
+    const unsubscribe = core.subscribe((event, payload) => send(ws, { type: 'event', event, payload }));
+    ws.on('close', unsubscribe);
+    ws.on('error', (err) => log.warn('bridge socket error', { err }));
+    ws.on('message', (data, isBinary) => {
+      let json: unknown;
+      try {
+        json = isBinary ? undefined : JSON.parse(rawToText(data));
+      } catch {
+        json = undefined;
+      }
+      const parsed = BridgeRequestSchema.safeParse(json);
+      if (!parsed.success) {
+        log.warn('dropped malformed bridge frame');
+        send(ws, {
+          type: 'protocol_error',
+          message: 'Malformed frame: expected {type:"invoke", id, channel, request}',
+        });
+        return;
+      }
+      const { id, channel, request } = parsed.data;
+      core
+        .invoke(channel, request)
+        .then((result) => send(ws, { type: 'result', id, result }))
+        .catch((err: unknown) => log.error('bridge invoke failed', { channel, err }));
+    });
+  };
+
+  return {
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (url.pathname !== BRIDGE_PATH) {
+        refuse(socket, 404, 'Not Found');
+        return;
+      }
+      if (!sameToken(url.searchParams.get(BRIDGE_TOKEN_PARAM), token)) {
+        log.warn('refused bridge connection without a valid token', { remote: req.socket.remoteAddress });
+        refuse(socket, 401, 'Unauthorized');
+        return;
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !isAllowedOrigin(origin)) {
+        log.warn('refused bridge connection from a foreign origin', { origin });
+        refuse(socket, 403, 'Forbidden');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    },
+    close() {
+      for (const client of wss.clients) client.terminate();
+      return new Promise((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { Command, InvalidArgumentError } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultDataDir, NoDatabaseError, verifyAuditChain } from '../core';
+import { startServer } from './host-server';
+
+/** `calldeck …`: the headless host and the command-line tools. */
+
+function readVersion(): string {
+  for (const candidate of [
+    path.join(__dirname, '../../package.json'),
+    path.join(process.cwd(), 'package.json'),
+  ]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'calldeck' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+const parsePort = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is 0–65535');
+  return n;
+};
+
+const dataOption = (cmd: Command) =>
+  cmd.option('--data <dir>', 'data folder (database, logs, recordings)', defaultDataDir());
+
+export function buildProgram(): Command {
+  const program = new Command('calldeck')
+    .description('CallDeck: run and audit outbound voicebot call campaigns over Exotel')
+    .version(readVersion());
+
+  dataOption(program.command('serve'))
+    .description('run CallDeck headless and serve the app to a browser on this machine')
+    .option('--port <n>', 'UI port (0 = any free port)', parsePort, 0)
+    .option('--host <address>', 'address to listen on (keep it loopback unless you know why)', '127.0.0.1')
+    .action(async (opts: { data: string; port: number; host: string }) => {
+      const server = await startServer({
+        dataDir: path.resolve(opts.data),
+        port: opts.port,
+        host: opts.host,
+        rendererDir: path.join(__dirname, '../renderer'),
+        version: readVersion(),
+      });
+      process.stdout.write(`CallDeck is running at ${server.url}\n`);
+      process.stdout.write(`Data folder: ${server.core.info.dataDir}\n`);
+      const shutdown = (signal: string) => {
+        process.stdout.write(`\n${signal}: stopping CallDeck…\n`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+
+  const audit = program.command('audit').description('the tamper-evident audit log');
+  dataOption(audit.command('verify'))
+    .description('check the hash chain; exits non-zero naming the first broken row')
+    .option('--json', 'print the result as JSON')
+    .action((opts: { data: string; json?: boolean }) => {
+      const result = verifyAuditChain(path.resolve(opts.data));
+      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else if (result.ok)
+        process.stdout.write(`Audit log OK: ${result.rows} rows, head ${result.headHash}\n`);
+      else
+        process.stdout.write(
+          `Audit log BROKEN at row ${result.brokenAt}: ${result.reason} (${result.rows} rows verified before it)\n`,
+        );
+      process.exitCode = result.ok ? 0 : 1;
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    const message = err instanceof NoDatabaseError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`calldeck: ${message}\n`);
+    process.exitCode = 2;
+  }
+}

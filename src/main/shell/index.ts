@@ -1,0 +1,84 @@
+import { app, BrowserWindow, dialog } from 'electron';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, defaultDataDir, type Core } from '../core';
+import { forwardEvents, registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { SafeStorageSecretStore } from './safe-storage-secrets';
+import { createMainWindow, isTrustedSender } from './window';
+
+// The desktop host: windows, IPC, keychain and menus around the same core the headless host runs.
+const dataDir = process.env.CALLDECK_DATA ?? defaultDataDir();
+app.setPath('userData', dataDir);
+
+/** In development the Node build of better-sqlite3 serves the tests; Electron loads its own build. */
+function electronNativeBinding(): string | undefined {
+  if (app.isPackaged) return undefined;
+  const candidate = path.join(
+    app.getAppPath(),
+    '.electron-native',
+    process.versions.electron,
+    'better_sqlite3.node',
+  );
+  return fs.existsSync(candidate) ? candidate : undefined;
+}
+
+let core: Core | undefined;
+
+function openWindow(c: Core): void {
+  const win = createMainWindow();
+  const stopForwarding = forwardEvents(c, win.webContents);
+  win.on('closed', stopForwarding);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    try {
+      core = createCore({
+        dataDir,
+        host: 'electron',
+        secrets: new SafeStorageSecretStore(path.join(dataDir, 'secrets.keychain.json')),
+        actor: os.userInfo().username,
+        version: app.getVersion(),
+        nativeBinding: electronNativeBinding(),
+      });
+    } catch (err) {
+      dialog.showErrorBox('CallDeck cannot start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+      return;
+    }
+    registerIpc(core, isTrustedSender);
+    installMenu(dataDir);
+    openWindow(core);
+    app.on('activate', () => {
+      if (core && BrowserWindow.getAllWindows().length === 0) openWindow(core);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping || !core) return;
+    stopping = true;
+    event.preventDefault();
+    void core.stop().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,28 @@
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { listChannels } from '../../shared/api/contract';
+import { EVENT_CHANNEL, invokeChannel } from '../../shared/api/ipc-channels';
+import type { Core } from '../core';
+
+/** The only place the shell touches ipcMain: every contract method, sender-checked, into the core. */
+export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): () => void {
+  const channels = listChannels().map((c) => c.channel);
+  for (const channel of channels) {
+    ipcMain.handle(invokeChannel(channel), (event, request: unknown) => {
+      if (!isTrustedSender(event)) {
+        core.log.warn('refused IPC from an untrusted frame', { channel, url: event.senderFrame?.url });
+        return { ok: false, error: { code: 'unauthorized', message: 'Untrusted sender' } };
+      }
+      return core.invoke(channel, request);
+    });
+  }
+  return () => {
+    for (const channel of channels) ipcMain.removeHandler(invokeChannel(channel));
+  };
+}
+
+/** Forwards core pushes to a window's renderer. */
+export function forwardEvents(core: Core, contents: WebContents): () => void {
+  return core.subscribe((event, payload) => {
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, payload });
+  });
+}

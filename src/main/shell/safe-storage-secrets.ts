@@ -1,0 +1,55 @@
+import { safeStorage } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { SecretNameSchema, type SecretName } from '../../shared/settings';
+import type { SecretStore } from '../core';
+
+const FileSchema = z.record(SecretNameSchema, z.string());
+
+/**
+ * Secrets encrypted with the OS keychain (safeStorage: Keychain, DPAPI, libsecret/kwallet), stored
+ * as base64 ciphertext in a 0600 file beside the database (never inside it).
+ */
+export class SafeStorageSecretStore implements SecretStore {
+  private cipher: Partial<Record<SecretName, string>> = {};
+
+  constructor(private readonly file: string) {
+    if (fs.existsSync(file)) this.cipher = FileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+
+  private ensureAvailable(): void {
+    if (!safeStorage.isEncryptionAvailable()) {
+      throw new Error(
+        'The OS keychain is not available, so secrets cannot be stored safely on this desktop.',
+      );
+    }
+  }
+
+  private save(): void {
+    const tmp = `${this.file}.tmp`;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(this.cipher, null, 2), { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
+  }
+
+  get(name: SecretName): string | undefined {
+    const value = this.cipher[name];
+    if (value === undefined) return undefined;
+    this.ensureAvailable();
+    return safeStorage.decryptString(Buffer.from(value, 'base64'));
+  }
+  has(name: SecretName): boolean {
+    return this.cipher[name] !== undefined;
+  }
+  set(name: SecretName, value: string): void {
+    this.ensureAvailable();
+    this.cipher = { ...this.cipher, [name]: safeStorage.encryptString(value).toString('base64') };
+    this.save();
+  }
+  delete(name: SecretName): void {
+    const { [name]: _gone, ...rest } = this.cipher;
+    this.cipher = rest;
+    this.save();
+  }
+}

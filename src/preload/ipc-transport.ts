@@ -1,0 +1,20 @@
+import { ipcRenderer } from 'electron';
+import type { ApiTransport } from '../shared/api/client';
+import type { Channel } from '../shared/api/contract';
+import type { ApiResult } from '../shared/api/errors';
+import type { EventName } from '../shared/api/events';
+import { EVENT_CHANNEL, invokeChannel } from '../shared/api/ipc-channels';
+
+/** The Api transport over Electron IPC: one invoke channel per method, one channel for pushes. */
+export const ipcTransport: ApiTransport = {
+  invoke: (channel: Channel, request: unknown) =>
+    ipcRenderer.invoke(invokeChannel(channel), request) as Promise<ApiResult<unknown>>,
+  subscribe(listener) {
+    const handler = (_e: Electron.IpcRendererEvent, message: { event: EventName; payload: unknown }) =>
+      listener(message.event, message.payload);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => {
+      ipcRenderer.off(EVENT_CHANNEL, handler);
+    };
+  },
+};

@@ -1,0 +1,45 @@
+import type React from 'react';
+import { useEffect, useState } from 'react';
+import { AuditPage } from './pages/AuditPage';
+import { SettingsPage } from './pages/SettingsPage';
+
+const ROUTES = {
+  settings: { label: 'Settings', page: SettingsPage },
+  audit: { label: 'Audit log', page: AuditPage },
+} as const;
+type Route = keyof typeof ROUTES;
+
+const routeFromHash = (): Route => {
+  const key = window.location.hash.replace(/^#\/?/, '');
+  return key in ROUTES ? (key as Route) : 'settings';
+};
+
+export function App(): React.JSX.Element {
+  const [route, setRoute] = useState<Route>(routeFromHash);
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const Page = ROUTES[route].page;
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <div className="nav__brand">CallDeck</div>
+        {(Object.keys(ROUTES) as Route[]).map((key) => (
+          <a
+            key={key}
+            href={`#/${key}`}
+            className={key === route ? 'nav__link nav__link--active' : 'nav__link'}
+            aria-current={key === route ? 'page' : undefined}
+          >
+            {ROUTES[key].label}
+          </a>
+        ))}
+      </nav>
+      <main className="content">
+        <Page />
+      </main>
+    </div>
+  );
+}

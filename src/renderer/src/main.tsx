@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { installBridgeIfNeeded } from './bridge/install';
+import { startAuditFeed } from './state/audit-store';
+import { startSettingsFeed } from './state/settings-store';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root')!);
+const bridge = installBridgeIfNeeded();
+if (bridge.ok) {
+  startSettingsFeed();
+  startAuditFeed();
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+} else {
+  root.render(
+    <main className="content">
+      <h1>CallDeck</h1>
+      <p className="banner banner--error">{bridge.reason}</p>
+    </main>,
+  );
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { AuditPage, AuditVerifyResult } from '../audit';
+import {
+  CallingSettingsSchema,
+  ExotelSettingsSchema,
+  SecretNameSchema,
+  SpeechSettingsSchema,
+  TunnelSettingsSchema,
+  type SettingsView,
+} from '../settings';
+
+/**
+ * The one Api contract. Preload (IPC), the web bridge and the core handlers are all derived from
+ * this object, so they cannot drift: a method exists everywhere or nowhere.
+ */
+export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res = unknown> {
+  readonly request: Req;
+  /** Mutating methods append one audit row per successful call. */
+  readonly mutating: boolean;
+  /** Audit subject for mutating calls. */
+  readonly subject?: (req: z.output<Req>) => string;
+  /** Request fields replaced by "[redacted]" in the audit payload. */
+  readonly redact?: readonly string[];
+  /** Phantom: carries the response type. Never set at run time. */
+  readonly __response?: Res;
+}
+
+const query =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ request, mutating: false });
+
+const command =
+  <Res>() =>
+  <Req extends z.ZodType>(
+    request: Req,
+    audit: { subject: (req: z.output<Req>) => string; redact?: readonly string[] },
+  ): MethodSpec<Req, Res> => ({ request, mutating: true, ...audit });
+
+const Empty = z.object({}).strict();
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: 'electron' | 'server';
+  dataDir: string;
+  databasePath: string;
+  actor: string;
+}
+
+export const SettingsUpdateSchema = z.discriminatedUnion('section', [
+  z.object({ section: z.literal('exotel'), values: ExotelSettingsSchema }).strict(),
+  z.object({ section: z.literal('calling'), values: CallingSettingsSchema }).strict(),
+  z.object({ section: z.literal('speech'), values: SpeechSettingsSchema }).strict(),
+  z.object({ section: z.literal('tunnel'), values: TunnelSettingsSchema }).strict(),
+]);
+
+export const SetSecretSchema = z
+  .object({
+    name: SecretNameSchema,
+    /** `null` clears the secret. */
+    value: z.string().trim().min(1, 'Empty secret: use clear instead').max(4096).nullable(),
+  })
+  .strict();
+
+export const AuditListSchema = z
+  .object({
+    /** Newest first; page backwards from this seq (exclusive). */
+    beforeSeq: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const contract = {
+  app: {
+    info: query<AppInfo>()(Empty),
+  },
+  settings: {
+    get: query<SettingsView>()(Empty),
+    update: command<SettingsView>()(SettingsUpdateSchema, { subject: (r) => `settings.${r.section}` }),
+    setSecret: command<SettingsView>()(SetSecretSchema, {
+      subject: (r) => `secret.${r.name}`,
+      redact: ['value'],
+    }),
+  },
+  audit: {
+    list: query<AuditPage>()(AuditListSchema),
+    verify: query<AuditVerifyResult>()(Empty),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Domain = keyof Contract;
+export type MethodName<D extends Domain> = keyof Contract[D] & string;
+export type Spec<D extends Domain, M extends MethodName<D>> = Contract[D][M];
+export type RequestIn<S> = S extends MethodSpec<infer R, unknown> ? z.input<R> : never;
+export type RequestOut<S> = S extends MethodSpec<infer R, unknown> ? z.output<R> : never;
+export type ResponseOf<S> = S extends MethodSpec<z.ZodType, infer Res> ? Res : never;
+
+/** `domain.method`, the channel name on every transport. */
+export type Channel = { [D in Domain]: `${D}.${MethodName<D>}` }[Domain];
+
+export interface ChannelEntry {
+  channel: Channel;
+  domain: Domain;
+  method: string;
+  spec: MethodSpec;
+}
+
+/** Every method of the contract, flattened. */
+export function listChannels(): ChannelEntry[] {
+  const out: ChannelEntry[] = [];
+  for (const domain of Object.keys(contract) as Domain[]) {
+    const methods = contract[domain] as Record<string, MethodSpec>;
+    for (const [method, spec] of Object.entries(methods)) {
+      out.push({ channel: `${domain}.${method}` as Channel, domain, method, spec });
+    }
+  }
+  return out;
+}
