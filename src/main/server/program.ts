@@ -1,34 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
-import fs from 'node:fs';
+import { Command } from 'commander';
 import path from 'node:path';
-import { defaultDataDir, NoDatabaseError, verifyAuditChain } from '../core';
+import { NoDatabaseError, verifyAuditChain } from '../core';
+import { dataOption, parsePort, readVersion } from './cli-options';
+import { COMMANDS } from './commands';
 import { startServer } from './host-server';
 
 /** `calldeck …`: the headless host and the command-line tools. */
-
-function readVersion(): string {
-  for (const candidate of [
-    path.join(__dirname, '../../package.json'),
-    path.join(process.cwd(), 'package.json'),
-  ]) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'calldeck' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
-
-const parsePort = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is 0–65535');
-  return n;
-};
-
-const dataOption = (cmd: Command) =>
-  cmd.option('--data <dir>', 'data folder (database, logs, recordings)', defaultDataDir());
 
 export function buildProgram(): Command {
   const program = new Command('calldeck')
@@ -78,6 +55,9 @@ export function buildProgram(): Command {
         );
       process.exitCode = result.ok ? 0 : 1;
     });
+
+  // Each domain's commands live in commands/<domain>.ts and register themselves here.
+  for (const register of COMMANDS) register(program);
 
   return program;
 }

@@ -1,30 +1,10 @@
-/** Numbered, forward-only schema changes. Never edit a released migration: add the next number. */
-export interface Migration {
-  version: number;
-  name: string;
-  up: string;
-}
+import type { Migration } from './migration';
+import { m001SettingsAudit } from './migrations/001-settings-audit';
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'settings and audit log',
-    up: `
-      CREATE TABLE settings (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-      CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE
-      );
-    `,
-  },
-];
+export type { Migration } from './migration';
+
+/**
+ * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
+ * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records.
+ */
+export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit];

@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** Registers one domain's subcommands on the `calldeck` program. */
+export type RegisterCommands = (program: Command) => void;
+
+/** Add each domain's command module here (e.g. contacts: `calldeck import`, `calldeck lists`). */
+export const COMMANDS: readonly RegisterCommands[] = [];

@@ -1,0 +1,27 @@
+import { createCore, MemorySecretStore, type Core } from '../../src/main/core';
+import type { LogRecord } from '../../src/main/core/logging';
+import { memorySink } from '../../src/main/core/logging';
+import { makeTempDir } from './temp-dir';
+
+/** A real core on a real SQLite file in a temp dir, with logs collected for assertions. */
+export function makeTestCore(): { core: Core; dir: string; logs: LogRecord[]; cleanup: () => Promise<void> } {
+  const { dir, cleanup } = makeTempDir();
+  const logs: LogRecord[] = [];
+  const core = createCore({
+    dataDir: dir,
+    host: 'server',
+    secrets: new MemorySecretStore(),
+    actor: 'tester',
+    version: '0.0.0-test',
+    logSinks: [memorySink(logs)],
+  });
+  return {
+    core,
+    dir,
+    logs,
+    cleanup: async () => {
+      await core.stop();
+      cleanup();
+    },
+  };
+}
