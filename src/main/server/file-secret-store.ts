@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SecretNameSchema, type SecretName } from '../../shared/settings';
 import type { SecretStore } from '../core';
 
-const FileSchema = z.record(SecretNameSchema, z.string());
+const FileSchema = z.partialRecord(SecretNameSchema, z.string());
 
 export class SecretFileError extends Error {
   constructor(message: string) {
@@ -45,7 +45,9 @@ export class FileSecretStore implements SecretStore {
     }
     const parsed = FileSchema.safeParse(json);
     if (!parsed.success)
-      throw new SecretFileError(`${this.file} has unexpected entries: ${parsed.error.message}`);
+      throw new SecretFileError(
+        `${this.file} has unexpected entries: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`,
+      );
     return parsed.data;
   }
 

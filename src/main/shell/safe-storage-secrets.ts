@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SecretNameSchema, type SecretName } from '../../shared/settings';
 import type { SecretStore } from '../core';
 
-const FileSchema = z.record(SecretNameSchema, z.string());
+const FileSchema = z.partialRecord(SecretNameSchema, z.string());
 
 /**
  * Secrets encrypted with the OS keychain (safeStorage: Keychain, DPAPI, libsecret/kwallet), stored

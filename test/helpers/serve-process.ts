@@ -1,0 +1,81 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CLI = path.join(ROOT, 'bin', 'calldeck.js');
+
+/** Fails fast with a clear message when e2e tests run before `npm run build`. */
+export function assertBuilt(): void {
+  for (const f of ['out/main/cli.js', 'out/renderer/index.html']) {
+    if (!fs.existsSync(path.join(ROOT, f)))
+      throw new Error(`${f} is missing: run \`npm run build\` before e2e tests`);
+  }
+}
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  token: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts the real `calldeck serve` and waits (bounded) for the line announcing its URL. */
+export async function startServe(args: string[], timeoutMs = 30_000): Promise<ServeProcess> {
+  assertBuilt();
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'serve', ...args], {
+    cwd: ROOT,
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`calldeck serve did not start in time:\n${out}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const m = /CallDeck is running at (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`calldeck serve exited with ${code}:\n${out}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(kill);
+          resolve(code);
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs the real `calldeck` CLI to completion. */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  assertBuilt();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
