@@ -1,9 +1,10 @@
-import { ipcRenderer } from 'electron';
+import { ipcRenderer, webUtils } from 'electron';
 import type { ApiTransport } from '../shared/api/client';
 import type { Channel } from '../shared/api/contract';
 import type { ApiResult } from '../shared/api/errors';
 import type { EventName } from '../shared/api/events';
-import { EVENT_CHANNEL, invokeChannel } from '../shared/api/ipc-channels';
+import { EVENT_CHANNEL, invokeChannel, STAGE_FILE_CHANNEL } from '../shared/api/ipc-channels';
+import type { FileLike, StagedFile } from '../shared/files';
 
 /** The Api transport over Electron IPC: one invoke channel per method, one channel for pushes. */
 export const ipcTransport: ApiTransport = {
@@ -17,4 +18,9 @@ export const ipcTransport: ApiTransport = {
       ipcRenderer.off(EVENT_CHANNEL, handler);
     };
   },
+  // A dropped file already lives on this machine: the main process reads it in place.
+  stage: (file: FileLike) =>
+    ipcRenderer.invoke(STAGE_FILE_CHANNEL, webUtils.getPathForFile(file as File)) as Promise<
+      ApiResult<StagedFile>
+    >,
 };

@@ -4,3 +4,4 @@ export * from './api/events';
 export * from './api/client';
 export * from './settings';
 export * from './audit';
+export * from './files';

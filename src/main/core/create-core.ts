@@ -1,10 +1,13 @@
 import path from 'node:path';
 import type { AppInfo } from '../../shared/api/contract';
 import type { ApiResult } from '../../shared/api/errors';
+import type { StagedFile } from '../../shared/files';
+import type { Readable } from 'node:stream';
 import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from './api';
 import { createHandlers } from './app-handlers';
 import { DATABASE_FILE, LOG_FILE } from './config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
+import { StagedFiles, StagingError } from './files';
 import { AuditLog } from './reports';
 import { SettingsService, type SecretStore } from './settings';
 import { AuditRepository, openDatabase, SettingsRepository, type Db } from './store';
@@ -33,6 +36,10 @@ export interface Core {
   /** The method names this core implements (the contract test compares them with the hosts'). */
   channels(): string[];
   subscribe(listener: EventListener): () => void;
+  /** Stages a file on this machine (Electron: the dropped file's path). */
+  stageFile(filePath: string): ApiResult<StagedFile>;
+  /** Stages an uploaded file (headless host), streamed to disk and capped at `maxBytes`. */
+  stageUpload(body: Readable, name: string, maxBytes: number): Promise<ApiResult<StagedFile>>;
   /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
   audit(action: string, subject: string, payload?: unknown, actor?: string): void;
   stop(): Promise<void>;
@@ -68,6 +75,18 @@ export function createCore(config: CoreConfig): Core {
     events,
     log.child('api'),
   );
+  const files = new StagedFiles(path.join(config.dataDir, 'uploads'));
+  const stagingFailure = (err: unknown): ApiResult<StagedFile> => {
+    if (err instanceof StagingError) {
+      log.warn('file staging refused', { code: err.code, message: err.message });
+      return {
+        ok: false,
+        error: { code: err.code === 'too_large' ? 'invalid_request' : 'not_found', message: err.message },
+      };
+    }
+    log.error('file staging failed', { err });
+    return { ok: false, error: { code: 'internal', message: `Could not receive the file: ${String(err)}` } };
+  };
   let stopped = false;
   log.info('core started', { host: config.host, dataDir: config.dataDir });
 
@@ -85,6 +104,20 @@ export function createCore(config: CoreConfig): Core {
     },
     channels: () => dispatcher.channels(),
     subscribe: (listener) => events.subscribe(listener),
+    stageFile: (filePath) => {
+      try {
+        return { ok: true, value: files.registerPath(filePath) };
+      } catch (err) {
+        return stagingFailure(err);
+      }
+    },
+    stageUpload: async (body, name, maxBytes) => {
+      try {
+        return { ok: true, value: await files.registerUpload(body, name, maxBytes) };
+      } catch (err) {
+        return stagingFailure(err);
+      }
+    },
     audit: (action, subject, payload, actor) => {
       const row = auditLog.append({
         actor: actor ?? config.actor,
@@ -98,6 +131,7 @@ export function createCore(config: CoreConfig): Core {
       if (stopped) return Promise.resolve();
       stopped = true;
       events.clear();
+      files.clear();
       log.info('core stopped');
       db.close();
       file.close();

@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BRIDGE_TOKEN_PARAM } from '../../shared/api/bridge-protocol';
+import { UPLOAD_PATH } from '../../shared/files';
 import { createCore, type Core, type LogSink } from '../core';
 import { createBridgeServer } from './bridge-server';
 import { FileSecretStore } from './file-secret-store';
 import { securityHeaders, serveStatic } from './static-files';
+import { handleUpload } from './upload-route';
 
 export interface ServeOptions {
   dataDir: string;
@@ -19,6 +21,8 @@ export interface ServeOptions {
   version: string;
   /** Fixed token (tests); random otherwise. */
   token?: string;
+  /** Largest accepted upload (spreadsheets, audio). Default 2 GB. */
+  maxUploadBytes?: number;
   logSinks?: LogSink[];
 }
 
@@ -59,20 +63,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // DNS-rebinding guard: on loopback, only our own host names may address us.
   const allowedHost = (hostHeader: string | undefined) =>
     !loopbackOnly || (hostHeader !== undefined && [...LOOPBACK].some((h) => hostHeader === `${h}:${port}`));
-  const bridge = createBridgeServer(core, token, (origin) => {
+  const isAllowedOrigin = (origin: string) => {
     try {
       const u = new URL(origin);
       return allowedHost(u.host) && u.port === String(port);
     } catch {
       return false;
     }
-  });
+  };
+  const bridge = createBridgeServer(core, token, isAllowedOrigin);
   const rendererDir = path.resolve(options.rendererDir);
 
   const server = http.createServer((req, res) => {
     securityHeaders(res);
     if (!allowedHost(req.headers.host)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    if (new URL(req.url ?? '/', 'http://local').pathname === UPLOAD_PATH) {
+      void handleUpload(core, req, res, {
+        token,
+        maxBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
+        isAllowedOrigin: (origin) => isAllowedOrigin(origin),
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

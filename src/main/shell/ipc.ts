@@ -1,6 +1,8 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { listChannels } from '../../shared/api/contract';
-import { EVENT_CHANNEL, invokeChannel } from '../../shared/api/ipc-channels';
+import { EVENT_CHANNEL, invokeChannel, STAGE_FILE_CHANNEL } from '../../shared/api/ipc-channels';
+import type { ApiResult } from '../../shared/api/errors';
+import type { StagedFile } from '../../shared/files';
 import type { Core } from '../core';
 
 /** The only place the shell touches ipcMain: every contract method, sender-checked, into the core. */
@@ -15,8 +17,17 @@ export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEv
       return core.invoke(channel, request);
     });
   }
+  ipcMain.handle(STAGE_FILE_CHANNEL, (event, filePath: unknown): ApiResult<StagedFile> => {
+    if (!isTrustedSender(event))
+      return { ok: false, error: { code: 'unauthorized', message: 'Untrusted sender' } };
+    if (typeof filePath !== 'string' || filePath === '') {
+      return { ok: false, error: { code: 'invalid_request', message: 'Drop a file from this computer' } };
+    }
+    return core.stageFile(filePath);
+  });
   return () => {
     for (const channel of channels) ipcMain.removeHandler(invokeChannel(channel));
+    ipcMain.removeHandler(STAGE_FILE_CHANNEL);
   };
 }
 

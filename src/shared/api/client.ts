@@ -1,3 +1,4 @@
+import type { FileLike, StagedFile } from '../files';
 import type { ApiEvents, EventName } from './events';
 import { ApiError, type ApiResult } from './errors';
 import {
@@ -23,12 +24,16 @@ export type Api = {
 } & {
   /** Subscribe to a push; returns the unsubscribe function. */
   readonly on: <E extends EventName>(event: E, listener: Listener<E>) => () => void;
+  /** Hands a dropped or picked file to the host; Api methods then read it by `id`. */
+  readonly files: { readonly stage: (file: FileLike) => Promise<StagedFile> };
 };
 
 /** What a host must provide to carry the Api: request/response and a stream of pushes. */
 export interface ApiTransport {
   invoke(channel: Channel, request: unknown): Promise<ApiResult<unknown>>;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+  /** Electron stages the file's path; the web bridge uploads its bytes. */
+  stage(file: FileLike): Promise<ApiResult<StagedFile>>;
 }
 
 /** Builds the Api object over any transport. Used by the preload and by the web bridge client. */
@@ -54,6 +59,13 @@ export function createApiClient(transport: ApiTransport): Api {
     return () => {
       set.delete(listener);
     };
+  };
+  api.files = {
+    stage: async (file: FileLike) => {
+      const result = await transport.stage(file);
+      if (!result.ok) throw new ApiError(result.error);
+      return result.value;
+    },
   };
   return api as Api;
 }

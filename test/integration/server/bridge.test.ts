@@ -72,6 +72,7 @@ describe('headless host: web bridge and static UI', () => {
   let server: RunningServer;
   let cleanup = () => {};
   let wsUrl: string;
+  let dataDir: string;
 
   beforeAll(async () => {
     const tmp = makeTempDir();
@@ -87,7 +88,9 @@ describe('headless host: web bridge and static UI', () => {
       host: '127.0.0.1',
       rendererDir: ui,
       version: 'test',
+      maxUploadBytes: 64 * 1024,
     });
+    dataDir = path.join(tmp.dir, 'data');
     wsUrl = `ws://127.0.0.1:${server.port}/bridge?token=${server.token}`;
   });
   afterAll(async () => {
@@ -156,6 +159,34 @@ describe('headless host: web bridge and static UI', () => {
     expect((await get(server.port, '/../outside.txt')).body).not.toContain('secret');
     expect((await get(server.port, '/%2e%2e/outside.txt')).body).not.toContain('secret');
     expect((await get(server.port, '/missing.js')).status).toBe(404);
+  });
+
+  it('stages an uploaded file with the token, and refuses one without it or too large', async () => {
+    const upload = (body: Buffer, headers: Record<string, string>, name = 'customers.csv') =>
+      fetch(`http://127.0.0.1:${server.port}/upload?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers,
+        body,
+      }).then(async (r) => ({
+        status: r.status,
+        json: (await r.json()) as { ok: boolean; value?: { id: string; name: string; size: number } },
+      }));
+    const csv = Buffer.from('phone,name\n9876543210,Asha\n');
+    const ok = await upload(csv, { 'x-calldeck-token': server.token }, '../../etc/customers.csv');
+    expect(ok.status).toBe(200);
+    expect(ok.json.value).toMatchObject({ name: 'customers.csv', size: csv.length });
+    const stored = path.join(dataDir, 'uploads', ok.json.value!.id);
+    expect(fs.readFileSync(stored, 'utf8')).toBe(csv.toString());
+    expect(fs.statSync(stored).mode & 0o777).toBe(0o600);
+
+    expect((await upload(csv, {})).status).toBe(401);
+    expect((await upload(csv, { 'x-calldeck-token': 'nope' })).status).toBe(401);
+    expect(
+      (await upload(csv, { 'x-calldeck-token': server.token, Origin: 'https://evil.example' })).status,
+    ).toBe(403);
+    const big = await upload(Buffer.alloc(65 * 1024, 65), { 'x-calldeck-token': server.token });
+    expect(big.status).toBe(413);
+    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([ok.json.value!.id]);
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {

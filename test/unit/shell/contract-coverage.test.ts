@@ -8,6 +8,7 @@ const ipcHandlers = new Map<string, unknown>();
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
   ipcRenderer: { invoke: vi.fn(), on: vi.fn(), off: vi.fn() },
+  webUtils: { getPathForFile: () => '/tmp/x.csv' },
   ipcMain: {
     handle: (channel: string, fn: unknown) => ipcHandlers.set(channel, fn),
     removeHandler: (channel: string) => ipcHandlers.delete(channel),
@@ -30,6 +31,8 @@ describe('one contract, every host', () => {
   const contractChannels = listChannels()
     .map((c) => c.channel as string)
     .sort();
+  // Every host also carries file staging (path under Electron, upload in a browser).
+  const apiMethods = [...contractChannels, 'files.stage'].sort();
   const testCore = makeTestCore();
   afterAll(() => testCore.cleanup());
 
@@ -39,7 +42,7 @@ describe('one contract, every host', () => {
 
   it('the preload exposes exactly the contract on window.calldeck', () => {
     expect(Object.keys(exposed)).toEqual(['calldeck']);
-    expect(methodsOf(exposed.calldeck)).toEqual(contractChannels);
+    expect(methodsOf(exposed.calldeck)).toEqual(apiMethods);
     expect(typeof (exposed.calldeck as { on: unknown }).on).toBe('function');
   });
 
@@ -47,8 +50,9 @@ describe('one contract, every host', () => {
     const transport: ApiTransport = {
       invoke: () => Promise.resolve({ ok: true, value: null }),
       subscribe: () => () => {},
+      stage: () => Promise.resolve({ ok: true, value: { id: 'f', name: 'a.csv', size: 1 } }),
     };
-    expect(methodsOf(createApiClient(transport))).toEqual(contractChannels);
+    expect(methodsOf(createApiClient(transport))).toEqual(apiMethods);
   });
 
   it('the core implements exactly the contract', () => {
@@ -58,7 +62,7 @@ describe('one contract, every host', () => {
   it('the Electron shell registers an IPC handler for exactly the contract', async () => {
     const { registerIpc } = await import('../../../src/main/shell/ipc');
     const unregister = registerIpc(testCore.core, () => true);
-    expect([...ipcHandlers.keys()].map((c) => c.replace(/^calldeck:/, '')).sort()).toEqual(contractChannels);
+    expect([...ipcHandlers.keys()].map((c) => c.replace(/^calldeck:/, '')).sort()).toEqual(apiMethods);
     unregister();
     expect(ipcHandlers.size).toBe(0);
   });
@@ -77,6 +81,7 @@ describe('one contract, every host', () => {
     const api = createApiClient({
       invoke: (channel, request) => testCore.core.invoke(channel, request),
       subscribe: () => () => {},
+      stage: () => Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'n/a' } }),
     });
     await expect(
       api.settings.update({ section: 'tunnel', values: { provider: 'manual', publicUrl: 'http://x' } }),

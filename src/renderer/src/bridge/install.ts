@@ -1,5 +1,6 @@
 import { createApiClient } from '../../../shared/api/client';
 import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../../shared/api/bridge-protocol';
+import { UPLOAD_PATH } from '../../../shared/files';
 import { createWebSocketTransport } from './ws-transport';
 
 const TOKEN_KEY = 'calldeck.bridgeToken';
@@ -35,7 +36,9 @@ export function installBridgeIfNeeded(): BridgeInstall {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${BRIDGE_PATH}?${BRIDGE_TOKEN_PARAM}=${encodeURIComponent(token)}`;
   Object.defineProperty(window, 'calldeck', {
-    value: createApiClient(createWebSocketTransport(url)),
+    value: createApiClient(
+      createWebSocketTransport(url, { url: `${window.location.origin}${UPLOAD_PATH}`, token }),
+    ),
     writable: false,
   });
   return { ok: true };

@@ -2,6 +2,7 @@ import type { ApiTransport } from '../../../shared/api/client';
 import type { BridgeMessage } from '../../../shared/api/bridge-protocol';
 import type { ApiResult } from '../../../shared/api/errors';
 import type { EventName } from '../../../shared/api/events';
+import { UPLOAD_TOKEN_HEADER, type StagedFile } from '../../../shared/files';
 
 interface Pending {
   resolve: (result: ApiResult<unknown>) => void;
@@ -17,7 +18,7 @@ const unavailable = (message: string): ApiResult<unknown> => ({
  * while disconnected wait for the connection, and calls in flight when it drops fail with
  * `unavailable` (the server may or may not have run them, so they are never replayed).
  */
-export function createWebSocketTransport(url: string): ApiTransport {
+export function createWebSocketTransport(url: string, upload: { url: string; token: string }): ApiTransport {
   const pending = new Map<number, Pending>();
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   let nextId = 1;
@@ -97,6 +98,21 @@ export function createWebSocketTransport(url: string): ApiTransport {
         pending.set(id, { resolve });
         ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
       });
+    },
+    // A page cannot reveal a dropped file's path: stream its bytes to the host instead.
+    async stage(file) {
+      try {
+        const res = await fetch(`${upload.url}?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { [UPLOAD_TOKEN_HEADER]: upload.token, 'Content-Type': 'application/octet-stream' },
+          body: file,
+        });
+        return (await res.json()) as ApiResult<StagedFile>;
+      } catch (err) {
+        return unavailable(
+          `Could not send the file to CallDeck: ${err instanceof Error ? err.message : String(err)}`,
+        ) as ApiResult<StagedFile>;
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

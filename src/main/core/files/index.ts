@@ -1,0 +1,1 @@
+export { StagedFiles, StagingError } from './staged-files';
