@@ -5,3 +5,4 @@ export * from './api/client';
 export * from './settings';
 export * from './audit';
 export * from './files';
+export * from './contacts';

@@ -35,6 +35,7 @@ describe('served app in Chromium: settings end to end', () => {
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     return page;
   };

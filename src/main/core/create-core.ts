@@ -4,7 +4,8 @@ import type { ApiResult } from '../../shared/api/errors';
 import type { StagedFile } from '../../shared/files';
 import type { Readable } from 'node:stream';
 import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from './api';
-import { createHandlers } from './app-handlers';
+import { ContactsService } from './contacts';
+import { createHandlers, ImportJobs } from './handlers';
 import { DATABASE_FILE, LOG_FILE } from './config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
 import { StagedFiles, StagingError } from './files';
@@ -69,13 +70,24 @@ export function createCore(config: CoreConfig): Core {
     databasePath,
     actor: config.actor,
   };
+  const files = new StagedFiles(path.join(config.dataDir, 'uploads'));
+  const appendAudit = (action: string, subject: string, payload: unknown, actor = config.actor) => {
+    const row = auditLog.append({ actor, action, subject, payload: payload ?? null });
+    events.emit('audit.appended', row);
+  };
+  const contacts = new ContactsService({
+    db,
+    log: log.child('contacts'),
+    audit: appendAudit,
+    actor: config.actor,
+  });
+  const imports = new ImportJobs(contacts, files, events, log.child('imports'));
   const dispatcher = new Dispatcher(
-    flattenHandlers(createHandlers({ info, settings, audit: auditLog, events })),
+    flattenHandlers(createHandlers({ info, settings, audit: auditLog, events, contacts, imports, files })),
     auditLog,
     events,
     log.child('api'),
   );
-  const files = new StagedFiles(path.join(config.dataDir, 'uploads'));
   const stagingFailure = (err: unknown): ApiResult<StagedFile> => {
     if (err instanceof StagingError) {
       log.warn('file staging refused', { code: err.code, message: err.message });
@@ -118,24 +130,16 @@ export function createCore(config: CoreConfig): Core {
         return stagingFailure(err);
       }
     },
-    audit: (action, subject, payload, actor) => {
-      const row = auditLog.append({
-        actor: actor ?? config.actor,
-        action,
-        subject,
-        payload: payload ?? null,
-      });
-      events.emit('audit.appended', row);
-    },
-    stop: () => {
-      if (stopped) return Promise.resolve();
+    audit: (action, subject, payload, actor) => appendAudit(action, subject, payload, actor),
+    stop: async () => {
+      if (stopped) return;
       stopped = true;
+      await imports.stopAll();
       events.clear();
       files.clear();
       log.info('core stopped');
       db.close();
       file.close();
-      return Promise.resolve();
     },
   };
 }

@@ -1,9 +1,13 @@
 import type React from 'react';
 import { useEffect, useState } from 'react';
 import { AuditPage } from './pages/AuditPage';
+import { DncPage } from './pages/DncPage';
+import { ListsPage } from './pages/ListsPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 const ROUTES = {
+  lists: { label: 'Contact lists', page: ListsPage },
+  dnc: { label: 'Do not call', page: DncPage },
   settings: { label: 'Settings', page: SettingsPage },
   audit: { label: 'Audit log', page: AuditPage },
 } as const;
@@ -11,7 +15,7 @@ type Route = keyof typeof ROUTES;
 
 const routeFromHash = (): Route => {
   const key = window.location.hash.replace(/^#\/?/, '');
-  return key in ROUTES ? (key as Route) : 'settings';
+  return key in ROUTES ? (key as Route) : 'lists';
 };
 
 export function App(): React.JSX.Element {

@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { installBridgeIfNeeded } from './bridge/install';
 import { startAuditFeed } from './state/audit-store';
+import { startDncFeed } from './state/dnc-store';
+import { startListsFeed } from './state/lists-store';
 import { startSettingsFeed } from './state/settings-store';
 import './styles.css';
 
@@ -11,6 +13,8 @@ const bridge = installBridgeIfNeeded();
 if (bridge.ok) {
   startSettingsFeed();
   startAuditFeed();
+  startListsFeed();
+  startDncFeed();
   root.render(
     <StrictMode>
       <App />

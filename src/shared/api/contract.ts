@@ -1,6 +1,24 @@
 import { z } from 'zod';
 import type { AuditPage, AuditVerifyResult } from '../audit';
 import {
+  ContactsPageSchema,
+  DncAddSchema,
+  DncImportSchema,
+  DncListSchema,
+  DncRemoveSchema,
+  ImportIdSchema,
+  ListIdSchema,
+  PreviewRequestSchema,
+  StartImportSchema,
+  type ContactsPage,
+  type DncChange,
+  type DncEntry,
+  type ImportPreview,
+  type ListSummary,
+  type RejectCsv,
+  type RowReject,
+} from '../contacts';
+import {
   CallingSettingsSchema,
   ExotelSettingsSchema,
   SecretNameSchema,
@@ -85,6 +103,28 @@ export const contract = {
   audit: {
     list: query<AuditPage>()(AuditListSchema),
     verify: query<AuditVerifyResult>()(Empty),
+  },
+  contacts: {
+    /** Reads the head of a staged file: format, headers, first rows, guessed mapping. */
+    preview: query<ImportPreview>()(PreviewRequestSchema),
+    /** Starts an import in the background; progress and the outcome arrive as events. */
+    startImport: command<{ importId: string }>()(StartImportSchema, { subject: (r) => `list:${r.listName}` }),
+    cancelImport: command<{ cancelled: boolean }>()(ImportIdSchema, {
+      subject: (r) => `import:${r.importId}`,
+    }),
+    lists: query<ListSummary[]>()(Empty),
+    list: query<ListSummary>()(ListIdSchema),
+    contacts: query<ContactsPage>()(ContactsPageSchema),
+    rejectCsv: query<RejectCsv>()(ListIdSchema),
+    deleteList: command<{ deleted: boolean }>()(ListIdSchema, { subject: (r) => `list:${r.listId}` }),
+  },
+  dnc: {
+    list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),
+    add: command<DncChange>()(DncAddSchema, { subject: () => 'dnc' }),
+    remove: command<{ removed: string[] }>()(DncRemoveSchema, { subject: () => 'dnc' }),
+    importFile: command<DncChange & { rows: number; rejects: RowReject[] }>()(DncImportSchema, {
+      subject: () => 'dnc',
+    }),
   },
 } as const;
 

@@ -1,14 +1,27 @@
 import type { AuditEntry } from '../audit';
+import type { ImportOutcome, ImportProgress } from '../contacts';
 import type { SettingsView } from '../settings';
 
 /** Pushes from the core to every connected renderer. */
 export interface ApiEvents {
   'settings.changed': SettingsView;
   'audit.appended': AuditEntry;
+  'contacts.importProgress': { importId: string; progress: ImportProgress };
+  'contacts.importFinished': { importId: string; listName: string; outcome: ImportOutcome };
+  /** A list was created or deleted, or DNC marks changed. */
+  'contacts.listsChanged': Record<string, never>;
+  'dnc.changed': Record<string, never>;
 }
 
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES = ['settings.changed', 'audit.appended'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'settings.changed',
+  'audit.appended',
+  'contacts.importProgress',
+  'contacts.importFinished',
+  'contacts.listsChanged',
+  'dnc.changed',
+] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.
 type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;

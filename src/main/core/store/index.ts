@@ -2,3 +2,4 @@ export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOption
 export { MIGRATIONS, type Migration } from './migrations';
 export { SettingsRepository } from './settings-repository';
 export { AuditRepository } from './audit-repository';
+export * from './contacts-repository';

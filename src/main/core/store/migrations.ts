@@ -1,5 +1,6 @@
 import type { Migration } from './migration';
 import { m001SettingsAudit } from './migrations/001-settings-audit';
+import { m002Contacts } from './migrations/002-contacts';
 
 export type { Migration } from './migration';
 
@@ -7,4 +8,4 @@ export type { Migration } from './migration';
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records.
  */
-export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit];
+export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit, m002Contacts];

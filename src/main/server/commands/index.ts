@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { registerContactsCommands } from './contacts';
 
 /** Registers one domain's subcommands on the `calldeck` program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Add each domain's command module here (e.g. contacts: `calldeck import`, `calldeck lists`). */
-export const COMMANDS: readonly RegisterCommands[] = [];
+export const COMMANDS: readonly RegisterCommands[] = [registerContactsCommands];

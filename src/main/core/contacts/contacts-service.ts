@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../logging';
+import { ContactsRepository, DncRepository, type ContactListRow, type ContactRow, type Db } from '../store';
+import { DncService } from './dnc-service';
+import { ImportError } from './errors';
+import { runImport, type AuditFn } from './import-engine';
+import { previewFile } from './preview';
+import { writeCsv } from './reject-file';
+import {
+  ContactsPageSchema,
+  type ContactsPageRequest,
+  type ContactView,
+  type ImportControl,
+  type ImportPreview,
+  type ImportRequest,
+  type ImportSummary,
+  type ListSummary,
+  type SourceOptions,
+} from './types';
+
+export interface ContactsDeps {
+  db: Db;
+  log: Logger;
+  /** Appends an audit row (core.audit in the app; an AuditLog on the CLI). */
+  audit: AuditFn;
+  /** Who imports (recorded with each list). */
+  actor: string;
+  /** Scratch folder for imports in progress; default: tmp/ next to the database. */
+  stagingDir?: string;
+  now?: () => Date;
+}
+
+/** Turns schema failures into the same typed error as every other bad request. */
+async function validated<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof z.ZodError)
+      throw new ImportError(
+        'bad_request',
+        err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+      );
+    throw err;
+  }
+}
+
+const toView = (r: ContactRow): ContactView => ({
+  id: r.id,
+  row: r.row_number,
+  status: r.status,
+  phone: r.phone_e164,
+  phoneRaw: r.phone_raw,
+  name: r.name,
+  variables: JSON.parse(r.variables) as Record<string, string>,
+  reason: r.reason,
+  duplicateOfRow: r.duplicate_of_row,
+  otherListId: r.other_list_id,
+  dnc: r.dnc === 1,
+});
+
+/** Removes scratch files left by imports whose process died (a crash leaves no partial list). */
+function sweepStaging(dir: string, log: Logger): void {
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^import-(\d+)-[\w-]+\.sqlite$/.exec(f);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid !== process.pid;
+    try {
+      if (alive) process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (pid !== process.pid && !alive) {
+      fs.rmSync(path.join(dir, f), { force: true });
+      log.info('removed scratch file of an interrupted import', { file: f });
+    }
+  }
+}
+
+/** Contact lists: import, browse, reject files, and the Do-Not-Call register. */
+export class ContactsService {
+  readonly dnc: DncService;
+  private readonly repo: ContactsRepository;
+  private readonly stagingDir: string;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ContactsDeps) {
+    this.repo = new ContactsRepository(deps.db);
+    this.now = deps.now ?? (() => new Date());
+    const dbFile = deps.db.name;
+    this.stagingDir =
+      deps.stagingDir ??
+      (dbFile && dbFile !== ':memory:' ? path.join(path.dirname(dbFile), 'tmp') : os.tmpdir());
+    fs.mkdirSync(this.stagingDir, { recursive: true });
+    sweepStaging(this.stagingDir, deps.log);
+    this.dnc = new DncService(new DncRepository(deps.db), this.repo, deps.audit, deps.actor, this.now);
+  }
+
+  preview(req: SourceOptions): Promise<ImportPreview> {
+    return validated(() => previewFile(req));
+  }
+
+  import(req: ImportRequest, control: ImportControl = {}): Promise<ImportSummary> {
+    const { db: _db, ...deps } = this.deps;
+    return validated(() =>
+      runImport({ ...deps, contacts: this.repo, stagingDir: this.stagingDir, now: this.now }, req, control),
+    );
+  }
+
+  lists(): ListSummary[] {
+    return this.repo.all().map((l) => this.summary(l));
+  }
+
+  list(id: number): ListSummary {
+    return this.summary(this.row(id));
+  }
+
+  contacts(input: ContactsPageRequest): { contacts: ContactView[]; nextAfterRow: number | null } {
+    const req = ContactsPageSchema.parse(input);
+    this.row(req.listId);
+    const rows = this.repo.page(req.listId, req.afterRow, req.limit, req.status);
+    const last = rows[rows.length - 1];
+    return {
+      contacts: rows.map(toView),
+      nextAfterRow: rows.length === req.limit && last ? last.row_number : null,
+    };
+  }
+
+  /** Rejected rows (invalid and duplicates) with their original cells, in file order. */
+  *rejects(listId: number): Generator<{ row: number; reason: string; cells: string[] }> {
+    this.row(listId);
+    for (const r of this.repo.rejects(listId))
+      yield {
+        row: r.row_number,
+        reason: r.reason ?? '',
+        cells: r.raw ? (JSON.parse(r.raw) as string[]) : [],
+      };
+  }
+
+  /** The reject file: original columns, then the reason and the row it came from. */
+  async writeRejectFile(listId: number, outFile: string): Promise<{ file: string; rows: number }> {
+    const headers = JSON.parse(this.row(listId).headers) as string[];
+    const width = headers.length;
+    const rows = (function* (it: Generator<{ row: number; reason: string; cells: string[] }>) {
+      for (const r of it) {
+        const cells = Array.from({ length: Math.max(width, r.cells.length) }, (_, i) => r.cells[i] ?? '');
+        yield [...cells, r.reason, String(r.row)];
+      }
+    })(this.rejects(listId));
+    const count = await writeCsv(outFile, [...headers, 'Reject reason', 'Source row'], rows);
+    return { file: outFile, rows: count };
+  }
+
+  deleteList(id: number): void {
+    const list = this.row(id);
+    this.repo.transaction(() => {
+      this.repo.delete(id);
+      this.deps.audit('contacts.deleteList', `list:${id}`, { name: list.name });
+    });
+  }
+
+  private row(id: number): ContactListRow {
+    const row = this.repo.get(id);
+    if (!row) throw new ImportError('not_found', `No list with id ${id}.`);
+    return row;
+  }
+
+  private summary(l: ContactListRow): ListSummary {
+    const c = this.repo.counts(l.id);
+    return {
+      id: l.id,
+      name: l.name,
+      createdAt: l.created_at,
+      createdBy: l.created_by,
+      file: { name: l.file_name, size: l.file_size, sha256: l.file_sha256, format: l.format },
+      rows: l.data_rows,
+      ...c,
+    };
+  }
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from '../logging';
+import { ContactsStaging, type ContactsRepository } from '../store';
+import { classifyRow, rawCells } from './classify';
+import { ImportError } from './errors';
+import { isBlankRow, layoutOf, readHead, type Layout } from './layout';
+import { resolveMapping } from './mapping';
+import { openSource } from './open-source';
+import type { PhoneRegion } from './phone';
+import type { SourceRow, TabularSource } from './source';
+import type { ImportControl, ImportProgress, ImportSummary, ResolvedMapping, RowReject } from './types';
+import { ImportRequestSchema, type ImportRequest } from './types';
+
+export type AuditFn = (action: string, subject: string, payload: unknown) => void;
+
+export interface EngineDeps {
+  contacts: ContactsRepository;
+  stagingDir: string;
+  log: Logger;
+  audit: AuditFn;
+  actor: string;
+  now: () => Date;
+}
+
+const REJECTS_IN_SUMMARY = 1000;
+const PROGRESS_EVERY_MS = 200;
+
+interface Tally {
+  rows: number;
+  valid: number;
+  invalid: number;
+  duplicates: number;
+  blankRows: number;
+  rejects: RowReject[];
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ImportError('cancelled', 'The import was cancelled; nothing was saved.');
+}
+
+/** Classifies one data row into the staging file, tallying it. */
+function stageRow(
+  staging: ContactsStaging,
+  r: SourceRow,
+  m: ResolvedMapping,
+  width: number,
+  region: PhoneRegion,
+  t: Tally,
+): void {
+  const c = classifyRow(r.cells, m, width, region);
+  let status: 'valid' | 'invalid' | 'duplicate' = c.ok ? 'valid' : 'invalid';
+  let reason = c.reason;
+  let duplicateOf: number | null = null;
+  if (c.ok && c.e164) {
+    const first = staging.firstRowWith(c.e164);
+    if (first !== undefined) {
+      status = 'duplicate';
+      duplicateOf = first;
+      reason = `duplicate of row ${first}`;
+    }
+  }
+  t.rows += 1;
+  if (status === 'valid') t.valid += 1;
+  else if (status === 'invalid') t.invalid += 1;
+  else t.duplicates += 1;
+  if (reason !== null && t.rejects.length < REJECTS_IN_SUMMARY) t.rejects.push({ row: r.row, reason });
+  staging.add({
+    row: r.row,
+    status,
+    phoneRaw: c.phoneRaw,
+    e164: c.e164,
+    name: c.name,
+    variables: JSON.stringify(c.variables),
+    reason,
+    duplicateOfRow: duplicateOf,
+    raw: status === 'valid' ? null : rawCells(r.cells),
+  });
+}
+
+/**
+ * Imports one file as a new list. Rows stream into a scratch file; the list appears in the main
+ * database in one transaction at the end, or not at all (error, cancel, crash).
+ */
+export async function runImport(
+  deps: EngineDeps,
+  input: ImportRequest,
+  control: ImportControl = {},
+): Promise<ImportSummary> {
+  const req = ImportRequestSchema.parse(input);
+  const started = Date.now();
+  const region = req.region;
+  if (deps.contacts.nameTaken(req.listName))
+    throw new ImportError(
+      'list_exists',
+      `A list named "${req.listName}" already exists. Choose another name.`,
+    );
+  checkAbort(control.signal);
+  const source = await openSource(req.file, req.sheet);
+  const batches = source.batches();
+  const staging = ContactsStaging.create(
+    path.join(deps.stagingDir, `import-${process.pid}-${randomUUID()}.sqlite`),
+  );
+  const t: Tally = { rows: 0, valid: 0, invalid: 0, duplicates: 0, blankRows: 0, rejects: [] };
+  let lastProgress = 0;
+  const progress = (phase: ImportProgress['phase'], force = false) => {
+    const now = Date.now();
+    if (!control.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
+    lastProgress = now;
+    const secs = Math.max((now - started) / 1000, 0.001);
+    const { rows, valid, invalid, duplicates } = t;
+    control.onProgress({
+      phase,
+      rows,
+      valid,
+      invalid,
+      duplicates,
+      bytesRead: source.bytesRead(),
+      totalBytes: source.totalBytes,
+      rowsPerSecond: Math.round(rows / secs),
+    });
+  };
+  try {
+    const { head, exhausted } = await readHead(batches);
+    const layout = layoutOf(head, region, req.headerRow);
+    const sample = head.filter((r) => r.row > layout.headerRow && !isBlankRow(r.cells)).slice(0, 20);
+    const mapping = resolveMapping(
+      layout.headers,
+      sample.map((r) => r.cells),
+      region,
+      req.mapping,
+    );
+    if (!mapping) throw noPhoneColumn(layout);
+    const width = layout.headers.length;
+    const take = (rows: readonly SourceRow[]) => {
+      for (const r of rows) {
+        if (r.row <= layout.headerRow) continue;
+        if (isBlankRow(r.cells)) t.blankRows += 1;
+        else stageRow(staging, r, mapping, width, region, t);
+      }
+    };
+    take(head);
+    progress('reading', true);
+    if (!exhausted) {
+      for (;;) {
+        checkAbort(control.signal);
+        const next = await batches.next();
+        if (next.done) break;
+        take(next.value);
+        progress('reading');
+      }
+    }
+    checkAbort(control.signal);
+    if (t.rows === 0)
+      throw new ImportError(
+        'no_data_rows',
+        `The file has a header row (row ${layout.headerRow}) but no data rows.`,
+      );
+    staging.seal();
+    progress('saving', true);
+    return commit(deps, req, source, layout, mapping, staging, t, started);
+  } catch (err) {
+    if (control.signal?.aborted && !(err instanceof ImportError && err.code === 'cancelled'))
+      throw new ImportError('cancelled', 'The import was cancelled; nothing was saved.');
+    throw err;
+  } finally {
+    await batches.return(undefined);
+    staging.discard();
+  }
+}
+
+function noPhoneColumn(layout: Layout): ImportError {
+  return new ImportError(
+    'no_phone_column',
+    'No column looks like phone numbers. Choose the phone column in the mapping ' +
+      `(columns: ${layout.headers.map((h) => `"${h}"`).join(', ')}).`,
+  );
+}
+
+function commit(
+  deps: EngineDeps,
+  req: ReturnType<typeof ImportRequestSchema.parse>,
+  source: TabularSource,
+  layout: Layout,
+  mapping: ResolvedMapping,
+  staging: ContactsStaging,
+  t: Tally,
+  started: number,
+): ImportSummary {
+  const fileName = req.fileName ?? path.basename(req.file);
+  const file = { name: fileName, size: source.totalBytes, sha256: source.sha256() };
+  let counts = { valid: 0, invalid: 0, duplicates: 0, dnc: 0, inOtherLists: 0 };
+  let listId: number;
+  try {
+    listId = deps.contacts.commitImport(
+      staging.file,
+      {
+        name: req.listName,
+        created_at: deps.now().toISOString(),
+        created_by: deps.actor,
+        file_name: file.name,
+        file_size: file.size,
+        file_sha256: file.sha256,
+        format: source.details.format,
+        source: JSON.stringify({ ...source.details, headerRow: layout.headerRow }),
+        headers: JSON.stringify(layout.headers),
+        mapping: JSON.stringify(mapping),
+        region: req.region,
+        data_rows: t.rows,
+        blank_rows: t.blankRows,
+      },
+      (id) => {
+        counts = deps.contacts.counts(id);
+        // Nothing lost: the stored rows must account for every data row of the file.
+        if (counts.valid + counts.invalid + counts.duplicates !== t.rows)
+          throw new Error(
+            `internal: stored ${counts.valid + counts.invalid + counts.duplicates} of ${t.rows} rows`,
+          );
+        deps.audit('contacts.import', `list:${id}`, {
+          listName: req.listName,
+          file,
+          rows: t.rows,
+          ...counts,
+        });
+      },
+    );
+  } catch (err) {
+    if (err instanceof Error && /UNIQUE constraint failed: contact_lists\.name/.test(err.message))
+      throw new ImportError(
+        'list_exists',
+        `A list named "${req.listName}" already exists. Choose another name.`,
+      );
+    throw err;
+  }
+  const warnings = [...source.warnings()];
+  if (counts.dnc > 0)
+    warnings.push(`${counts.dnc} number(s) are on the Do-Not-Call list: imported, never dialled.`);
+  if (counts.inOtherLists > 0) warnings.push(`${counts.inOtherLists} number(s) are already in other lists.`);
+  deps.log.info('list imported', { listId, rows: t.rows, ...counts, ms: Date.now() - started });
+  return {
+    listId,
+    listName: req.listName,
+    file,
+    source: source.details,
+    headerRow: layout.headerRow,
+    mapping,
+    rows: t.rows,
+    ...counts,
+    blankRows: t.blankRows,
+    rejects: t.rejects,
+    rejectsTruncated: t.invalid + t.duplicates > t.rejects.length,
+    warnings,
+    durationMs: Date.now() - started,
+  };
+}

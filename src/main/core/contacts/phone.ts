@@ -1,0 +1,105 @@
+import { getCountryCallingCode, parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/min';
+
+/** The outcome of reading one phone cell: an E.164 number, or a reason a person understands. */
+export type PhoneResult =
+  { ok: true; e164: string; recovered?: 'excel-scientific' | 'excel-float' } | { ok: false; reason: string };
+
+export type PhoneRegion = CountryCode;
+
+const REGION_NAMES: Partial<Record<CountryCode, string>> = { IN: 'Indian' };
+// Indian national numbers (mobile, or landline with its STD code) are 10 digits; other regions
+// get libphonenumber's length verdict without a digit count promise.
+const NATIONAL_LENGTH: Partial<Record<CountryCode, number>> = { IN: 10 };
+
+// Invisible characters spreadsheets and CRMs leave around numbers.
+const INVISIBLE = /[\u00a0\u2007\u202f\u200b-\u200d\u2060\ufeff]/g;
+const SCIENTIFIC = /^\+?(\d+)(?:[.,](\d*))?[eE]\+?(\d+)$/;
+const EXCEL_FLOAT = /^(\+?\d+)\.0+$/;
+const EXCEL_ERROR = /^#(N\/A|VALUE!|REF!|NAME\?|DIV\/0!|NUM!|NULL!|SPILL!|CALC!)$/i;
+const ALLOWED = /^\+?[\d\s.\-()/]+$/;
+
+const fail = (reason: string): PhoneResult => ({ ok: false, reason });
+
+/**
+ * Recovers the digits of a number Excel displayed in scientific notation, only when the mantissa
+ * still holds every digit (9.19876543210E+11); 9.19877E+11 lost digits and cannot be guessed.
+ */
+function fromScientific(m: RegExpExecArray): { digits: string } | { reason: string } {
+  const intPart = (m[1] ?? '').replace(/^0+/, '');
+  const frac = m[2] ?? '';
+  const exp = Number(m[3]);
+  if (frac.length > exp) return { reason: 'not a whole number (Excel scientific notation)' };
+  if (frac.length < exp) {
+    const kept = (intPart + frac).length;
+    return {
+      reason: `Excel scientific notation lost digits (only ${kept} of ${kept + exp - frac.length} digits kept)`,
+    };
+  }
+  return { digits: intPart + frac };
+}
+
+function lengthReason(nationalDigits: number, region: CountryCode): string {
+  const who = REGION_NAMES[region] ?? region;
+  const expected = NATIONAL_LENGTH[region];
+  if (expected !== undefined && nationalDigits < expected)
+    return `${nationalDigits} digits: too short for an ${who} mobile`;
+  if (expected !== undefined && nationalDigits > expected)
+    return `${nationalDigits} digits: too long for an ${who} number`;
+  return expected !== undefined ? `not a valid ${who} number` : `not a valid number for ${who}`;
+}
+
+/** Strips what spreadsheets add around a number: apostrophes, ="…" wrappers, invisible spaces. */
+function unwrap(raw: string): string {
+  let s = raw.replace(INVISIBLE, ' ').trim();
+  const excelText = /^="(.*)"$/.exec(s);
+  if (excelText) s = (excelText[1] ?? '').trim();
+  s = s.replace(/^['\u2018\u2019`]+/, '').trim();
+  return s;
+}
+
+/**
+ * Reads one phone cell as typed by people and mangled by Excel, and returns E.164 or why not.
+ * `region` is the default country for numbers written without a country code.
+ */
+export function normalisePhone(raw: string, region: PhoneRegion = 'IN'): PhoneResult {
+  let s = unwrap(raw);
+  if (s === '') return fail('empty phone');
+  if (EXCEL_ERROR.test(s)) return fail(`Excel error value ${s.toUpperCase()}`);
+  if (s.startsWith('=')) return fail('a formula, not a phone number');
+  let recovered: 'excel-scientific' | 'excel-float' | undefined;
+  const sci = SCIENTIFIC.exec(s);
+  if (sci) {
+    const r = fromScientific(sci);
+    if ('reason' in r) return fail(r.reason);
+    s = (s.startsWith('+') ? '+' : '') + r.digits;
+    recovered = 'excel-scientific';
+  }
+  const float = EXCEL_FLOAT.exec(s);
+  if (float) {
+    s = float[1] ?? '';
+    recovered = 'excel-float';
+  }
+  if (/[a-z]/i.test(s)) return fail('contains letters: not a phone number');
+  const groups = s.split(/[/,;|]/).filter((g) => g.replace(/\D/g, '').length >= 7);
+  if (groups.length > 1) return fail('more than one number in the cell: put each in its own row');
+  if (!ALLOWED.test(s)) return fail('contains characters that are not part of a phone number');
+  const digits = s.replace(/\D/g, '');
+  if (digits === '') return fail('no digits in the phone');
+  if (/^0+$/.test(digits)) return fail('all zeros: not a phone number');
+  const plus = s.startsWith('+');
+  let national = digits.length;
+  try {
+    const parsed = parsePhoneNumberWithError(plus ? `+${digits}` : digits, region);
+    national = parsed.nationalNumber.length;
+    if (parsed.isValid())
+      return recovered ? { ok: true, e164: parsed.number, recovered } : { ok: true, e164: parsed.number };
+    if (parsed.countryCallingCode !== getCountryCallingCode(region))
+      return fail(`not a valid number for country code +${parsed.countryCallingCode}`);
+  } catch (err) {
+    const code = err instanceof Error ? err.message : '';
+    if (code === 'INVALID_COUNTRY') return fail('unknown country code');
+    if (code === 'TOO_SHORT') return fail(`${digits.length} digits: too short for a phone number`);
+    if (code !== 'TOO_LONG' && code !== 'NOT_A_NUMBER') throw err;
+  }
+  return fail(lengthReason(national, region));
+}

@@ -1,0 +1,33 @@
+import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
+import { isImportError, type ImportErrorCode } from '../contacts';
+import { StagingError } from '../files';
+
+const importCodes: Record<ImportErrorCode, ApiErrorCode> = {
+  unreadable: 'invalid_request',
+  empty_file: 'invalid_request',
+  no_data_rows: 'invalid_request',
+  not_text: 'invalid_request',
+  malformed_csv: 'invalid_request',
+  password_protected: 'invalid_request',
+  corrupt_spreadsheet: 'invalid_request',
+  too_large: 'invalid_request',
+  too_many_columns: 'invalid_request',
+  sheet_not_found: 'invalid_request',
+  no_phone_column: 'invalid_request',
+  bad_mapping: 'invalid_request',
+  list_exists: 'conflict',
+  bad_request: 'invalid_request',
+  cancelled: 'conflict',
+  not_found: 'not_found',
+};
+
+/** Runs a domain call and turns its typed errors into the Api's typed error. */
+export async function asApi<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isImportError(err)) throw new ApiError({ code: importCodes[err.code], message: err.message });
+    if (err instanceof StagingError) throw new ApiError({ code: 'not_found', message: err.message });
+    throw err;
+  }
+}

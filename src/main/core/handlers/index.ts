@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AppInfo } from '../../../shared/api/contract';
+import type { Handlers, EventBus } from '../api';
+import type { ContactsService } from '../contacts';
+import type { StagedFiles } from '../files';
+import type { AuditLog } from '../reports';
+import type { SettingsService } from '../settings';
+import { asApi } from './errors';
+import type { ImportJobs } from './import-jobs';
+
+export { ImportJobs } from './import-jobs';
+
+export interface HandlerDeps {
+  info: AppInfo;
+  settings: SettingsService;
+  audit: AuditLog;
+  events: EventBus;
+  contacts: ContactsService;
+  imports: ImportJobs;
+  files: StagedFiles;
+}
+
+/** The core's Api implementation: each method delegates to its domain's service. */
+export function createHandlers({
+  info,
+  settings,
+  audit,
+  events,
+  contacts,
+  imports,
+  files,
+}: HandlerDeps): Handlers {
+  const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
+  return {
+    app: {
+      info: () => info,
+    },
+    settings: {
+      get: () => settings.view(),
+      update: (req) => {
+        const view = settings.update(req.section, req.values);
+        events.emit('settings.changed', view);
+        return view;
+      },
+      setSecret: (req) => {
+        const view = settings.setSecret(req.name, req.value);
+        events.emit('settings.changed', view);
+        return view;
+      },
+    },
+    audit: {
+      list: (req) => audit.list(req.beforeSeq, req.limit),
+      verify: () => audit.verify(),
+    },
+    contacts: {
+      preview: (req) =>
+        asApi(() => {
+          const file = files.resolve(req.fileId);
+          return contacts.preview({
+            file: file.path,
+            sheet: req.sheet,
+            headerRow: req.headerRow,
+            region: region(req.region),
+          });
+        }),
+      startImport: (req) => asApi(() => imports.start({ ...req, region: region(req.region) })),
+      cancelImport: (req) => imports.cancel(req.importId),
+      lists: () => contacts.lists(),
+      list: (req) => asApi(() => contacts.list(req.listId)),
+      contacts: (req) => asApi(() => contacts.contacts(req)),
+      rejectCsv: (req) =>
+        asApi(async () => {
+          const list = contacts.list(req.listId);
+          const tmp = path.join(info.dataDir, 'tmp', `rejects-${randomUUID()}.csv`);
+          try {
+            const { rows } = await contacts.writeRejectFile(req.listId, tmp);
+            const base = list.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || `list-${list.id}`;
+            return { fileName: `${base}-rejects.csv`, rows, content: await fs.readFile(tmp, 'utf8') };
+          } finally {
+            await fs.rm(tmp, { force: true });
+          }
+        }),
+      deleteList: (req) =>
+        asApi(() => {
+          contacts.deleteList(req.listId);
+          events.emit('contacts.listsChanged', {});
+          return { deleted: true };
+        }),
+    },
+    dnc: {
+      list: (req) => contacts.dnc.list(req.afterPhone, req.limit),
+      add: (req) =>
+        asApi(() => {
+          const change = contacts.dnc.add({ ...req, region: region(req.region) });
+          events.emit('dnc.changed', {});
+          events.emit('contacts.listsChanged', {});
+          return change;
+        }),
+      remove: (req) =>
+        asApi(() => {
+          const change = contacts.dnc.remove(req.phones, region(req.region));
+          events.emit('dnc.changed', {});
+          events.emit('contacts.listsChanged', {});
+          return change;
+        }),
+      importFile: (req) =>
+        asApi(async () => {
+          const file = files.resolve(req.fileId);
+          const change = await contacts.dnc.importFile({
+            file: file.path,
+            sheet: req.sheet,
+            column: req.column,
+            note: req.note,
+            region: region(req.region),
+          });
+          events.emit('dnc.changed', {});
+          events.emit('contacts.listsChanged', {});
+          return change;
+        }),
+    },
+  };
+}

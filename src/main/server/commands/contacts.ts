@@ -1,0 +1,169 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog, AuditRepository, createLogger, DATABASE_FILE, openDatabase, stderrSink } from '../../core';
+import {
+  ContactsService,
+  isImportError,
+  type ImportProgress,
+  type ImportSummary,
+  type MappingOverride,
+} from '../../core/contacts';
+import { dataOption } from '../cli-options';
+import type { RegisterCommands } from './index';
+
+/** `calldeck import` and `calldeck lists`: contact lists from the command line. */
+
+export interface ImportCliOptions {
+  list: string;
+  sheet?: string;
+  map?: MappingOverride;
+  headerRow?: number;
+  region?: string;
+  rejects?: string;
+  data: string;
+  json?: boolean;
+}
+
+/** "phone=Mobile,name=Customer" → { phone: 'Mobile', name: 'Customer' }; "name=" means no name column. */
+export function parseMap(value: string): MappingOverride {
+  const out: MappingOverride = {};
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const column = part.slice(eq + 1).trim();
+    if (eq < 0 || (key !== 'phone' && key !== 'name'))
+      throw new InvalidArgumentError('use phone=COLUMN[,name=COLUMN] (a column by header or #number)');
+    if (key === 'phone') {
+      if (!column) throw new InvalidArgumentError('phone= needs a column');
+      out.phone = column;
+    } else out.name = column === '' ? null : column;
+  }
+  return out;
+}
+
+const parseRow = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a row number (0 = no header row)');
+  return n;
+};
+
+/** Opens the data folder's database with an audit log, runs fn, and always closes it. */
+async function withService<T>(dataDir: string, fn: (s: ContactsService) => Promise<T> | T): Promise<T> {
+  const db = openDatabase(path.join(path.resolve(dataDir), DATABASE_FILE));
+  try {
+    const audit = new AuditLog(new AuditRepository(db));
+    const actor = os.userInfo().username || 'cli';
+    const service = new ContactsService({
+      db,
+      log: createLogger([stderrSink('warn')], 'warn', 'contacts'),
+      actor,
+      audit: (action, subject, payload) => audit.append({ actor, action, subject, payload }),
+    });
+    return await fn(service);
+  } finally {
+    db.close();
+  }
+}
+
+function humanSummary(s: ImportSummary): string[] {
+  return [
+    `List "${s.listName}" (id ${s.listId}) from ${s.file.name}: ${s.rows} rows`,
+    `  valid ${s.valid}  invalid ${s.invalid}  duplicates ${s.duplicates}  do-not-call ${s.dnc}  in other lists ${s.inOtherLists}`,
+    `  phone column "${s.mapping.phone.header}"${s.mapping.name ? `, name column "${s.mapping.name.header}"` : ''}` +
+      (s.mapping.variables.length
+        ? `, variables ${s.mapping.variables.map((v) => `{{${v.key}}}`).join(' ')}`
+        : ''),
+    ...s.rejects.map((r) => `  row ${r.row}: ${r.reason}`),
+    ...(s.rejectsTruncated ? ['  … more rejected rows: use --rejects FILE to write them all'] : []),
+    ...s.warnings.map((w) => `  note: ${w}`),
+  ];
+}
+
+/** Runs one import; returns the exit code (0 even with invalid rows, 1 when the file cannot be imported). */
+export async function runImportCommand(
+  file: string,
+  opts: ImportCliOptions,
+  print: (line: string) => void,
+): Promise<number> {
+  return withService(opts.data, async (service) => {
+    try {
+      let lastShown = 0;
+      const onProgress = (p: ImportProgress) => {
+        if (opts.json || p.rows - lastShown < 100_000) return;
+        lastShown = p.rows;
+        process.stderr.write(`  … ${p.rows} rows (${p.rowsPerSecond}/s)\n`);
+      };
+      const s = await service.import(
+        {
+          file: path.resolve(file),
+          listName: opts.list,
+          sheet: opts.sheet,
+          mapping: opts.map,
+          headerRow: opts.headerRow,
+          region: opts.region,
+        },
+        { onProgress },
+      );
+      if (opts.rejects) await service.writeRejectFile(s.listId, path.resolve(opts.rejects));
+      if (opts.json) {
+        const rejects = [...service.rejects(s.listId)].map((r) => ({ row: r.row, reason: r.reason }));
+        const { listId, rows, valid, invalid, duplicates, dnc } = s;
+        print(
+          JSON.stringify({
+            listId,
+            rows,
+            valid,
+            invalid,
+            duplicates,
+            dnc,
+            inOtherLists: s.inOtherLists,
+            rejects,
+            warnings: s.warnings,
+          }),
+        );
+      } else humanSummary(s).forEach((l) => print(l));
+      return 0;
+    } catch (err) {
+      if (!isImportError(err)) throw err;
+      if (opts.json) print(JSON.stringify({ error: { code: err.code, message: err.message } }));
+      else process.stderr.write(`calldeck: ${err.message}\n`);
+      return 1;
+    }
+  });
+}
+
+export async function runListsCommand(
+  opts: { data: string; json?: boolean },
+  print: (line: string) => void,
+): Promise<void> {
+  await withService(opts.data, (service) => {
+    const lists = service.lists();
+    if (opts.json) return print(JSON.stringify(lists));
+    if (lists.length === 0) return print('No lists yet. Import one with: calldeck import FILE --list NAME');
+    for (const l of lists)
+      print(
+        `${l.id}\t${l.name}\t${l.rows} rows\tvalid ${l.valid}\tinvalid ${l.invalid}\tduplicates ${l.duplicates}\tdnc ${l.dnc}\t${l.file.name}`,
+      );
+  });
+}
+
+export const registerContactsCommands: RegisterCommands = (program: Command) => {
+  const print = (line: string) => process.stdout.write(line + '\n');
+  dataOption(program.command('import <file>'))
+    .description('import a CSV/XLSX contact list; every row is accounted for (valid, invalid, duplicate)')
+    .requiredOption('--list <name>', 'name of the new list')
+    .option('--sheet <sheet>', 'sheet name or number (spreadsheets; default: the first)')
+    .option('--map <mapping>', 'columns to use, e.g. phone=Mobile,name=Customer', parseMap)
+    .option('--header-row <n>', 'row holding the headers (0 = none; default: detected)', parseRow)
+    .option('--region <cc>', 'country for numbers without a country code', 'IN')
+    .option('--rejects <file>', 'write rejected rows with reasons to this CSV')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, opts: ImportCliOptions) => {
+      process.exitCode = await runImportCommand(file, opts, print);
+    });
+  dataOption(program.command('lists'))
+    .description('list the contact lists with their counts')
+    .option('--json', 'print as JSON')
+    .action((opts: { data: string; json?: boolean }) => runListsCommand(opts, print));
+};

@@ -1,0 +1,173 @@
+import type React from 'react';
+import { useId, useState } from 'react';
+import type { ImportPreview } from '../../../../shared/contacts';
+import type { StagedFile } from '../../../../shared/files';
+import { defaultListName, useListsStore } from '../../state/lists-store';
+
+const formatBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+
+interface Props {
+  file: StagedFile;
+  preview: ImportPreview;
+  sheet?: string;
+  busy?: boolean;
+  error?: string;
+}
+
+/** Step 2: check what the file is, choose which column is what, see the first rows. */
+export function MappingStep({ file, preview, sheet, busy, error }: Props): React.JSX.Element {
+  const startImport = useListsStore((s) => s.startImport);
+  const changeSheet = useListsStore((s) => s.changeSheet);
+  const reset = useListsStore((s) => s.reset);
+  const id = useId();
+  const [listName, setListName] = useState(defaultListName(file.name));
+  const [phone, setPhone] = useState<number>(preview.mapping?.phone.column ?? -1);
+  const [name, setName] = useState<number>(preview.mapping?.name?.column ?? -1);
+  const [ignored, setIgnored] = useState<Set<number>>(
+    new Set(preview.mapping?.ignored.map((c) => c.column) ?? []),
+  );
+  const headers = preview.headers.map((h, i) => h || `Column ${i + 1}`);
+  const role = (i: number) =>
+    i === phone ? 'phone' : i === name ? 'name' : ignored.has(i) ? 'ignored' : 'variable';
+  const canImport = phone >= 0 && listName.trim() !== '' && !busy;
+
+  const submit = () =>
+    void startImport({
+      listName: listName.trim(),
+      sheet,
+      mapping: {
+        phone: `#${phone + 1}`,
+        name: name >= 0 ? `#${name + 1}` : null,
+        ignore: [...ignored].filter((i) => i !== phone && i !== name).map((i) => `#${i + 1}`),
+      },
+    });
+
+  return (
+    <div className="import-step">
+      <p className="muted" data-testid="file-facts">
+        {file.name} · {formatBytes(file.size)} · {preview.source.format.toUpperCase()}
+        {preview.source.encoding && ` · ${preview.source.encoding}`}
+        {preview.source.delimiter &&
+          ` · delimiter “${preview.source.delimiter === '\t' ? 'tab' : preview.source.delimiter}”`}
+        {preview.headerRow > 0 ? ` · headers on row ${preview.headerRow}` : ' · no header row'}
+      </p>
+      {preview.warnings.map((w) => (
+        <p key={w} className="banner banner--warn">
+          {w}
+        </p>
+      ))}
+      <div className="grid">
+        <div className="field">
+          <label htmlFor={`${id}-name`}>List name</label>
+          <input
+            id={`${id}-name`}
+            value={listName}
+            maxLength={200}
+            onChange={(e) => setListName(e.target.value)}
+          />
+        </div>
+        {preview.source.sheets && preview.source.sheets.length > 1 && (
+          <div className="field">
+            <label htmlFor={`${id}-sheet`}>Sheet</label>
+            <select
+              id={`${id}-sheet`}
+              value={sheet}
+              disabled={busy}
+              onChange={(e) => void changeSheet(e.target.value)}
+            >
+              {preview.source.sheets.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${id}-phone`}>Phone column</label>
+          <select id={`${id}-phone`} value={phone} onChange={(e) => setPhone(Number(e.target.value))}>
+            <option value={-1}>Choose…</option>
+            {headers.map((h, i) => (
+              <option key={i} value={i}>
+                {h}
+              </option>
+            ))}
+          </select>
+          {phone < 0 && (
+            <small className="field__error">No column looks like phone numbers: choose one.</small>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-cust`}>Name column</label>
+          <select id={`${id}-cust`} value={name} onChange={(e) => setName(Number(e.target.value))}>
+            <option value={-1}>(none)</option>
+            {headers.map((h, i) => (
+              <option key={i} value={i}>
+                {h}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <p className="muted">
+        Other columns are kept as variables the voicebot can use, e.g. <code>{'{{loan_id}}'}</code>. Untick a
+        column to leave it out.
+      </p>
+      <div className="table-scroll">
+        <table className="table table--compact" data-testid="preview-table">
+          <thead>
+            <tr>
+              <th>Row</th>
+              {headers.map((h, i) => (
+                <th key={i} className={`col--${role(i)}`}>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Keep column ${h}`}
+                      checked={!ignored.has(i) || i === phone || i === name}
+                      disabled={i === phone || i === name}
+                      onChange={(e) =>
+                        setIgnored((prev) => {
+                          const next = new Set(prev);
+                          if (e.target.checked) next.delete(i);
+                          else next.add(i);
+                          return next;
+                        })
+                      }
+                    />
+                    {h}
+                  </label>
+                  <span className={`role role--${role(i)}`}>{role(i)}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.sample.map((r) => (
+              <tr key={r.row}>
+                <td className="muted">{r.row}</td>
+                {headers.map((_, i) => (
+                  <td key={i} className={`col--${role(i)}`}>
+                    {r.cells[i] ?? ''}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {error && (
+        <p className="banner banner--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        <button type="button" disabled={!canImport} onClick={submit}>
+          Import {listName.trim() ? `“${listName.trim()}”` : ''}
+        </button>
+        <button type="button" className="button--quiet" onClick={reset}>
+          Choose another file
+        </button>
+      </div>
+    </div>
+  );
+}

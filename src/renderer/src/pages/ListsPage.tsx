@@ -1,0 +1,127 @@
+import type React from 'react';
+import { useEffect } from 'react';
+import { ContactsTable } from '../components/ContactsTable';
+import { DropZone } from '../components/DropZone';
+import { MappingStep } from '../components/import/MappingStep';
+import { ProgressStep } from '../components/import/ProgressStep';
+import { SummaryStep } from '../components/import/SummaryStep';
+import { useListsStore, type ImportFlow } from '../state/lists-store';
+
+const ACCEPT = '.csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv';
+
+function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
+  const stage = useListsStore((s) => s.stage);
+  switch (flow.step) {
+    case 'idle':
+    case 'staging':
+      return (
+        <>
+          <DropZone
+            label={
+              flow.step === 'staging'
+                ? `Reading ${flow.fileName}…`
+                : 'Drop a customer list here, or click to choose a file'
+            }
+            hint="CSV (any delimiter or encoding) or Excel (XLSX, XLS). Every row is checked; nothing is lost."
+            accept={ACCEPT}
+            disabled={flow.step === 'staging'}
+            onFile={(f) => void stage(f)}
+          />
+          {flow.step === 'idle' && flow.error && (
+            <p className="banner banner--error" role="alert">
+              {flow.error}
+            </p>
+          )}
+        </>
+      );
+    case 'mapping':
+      return (
+        <MappingStep
+          file={flow.file}
+          preview={flow.preview}
+          sheet={flow.sheet}
+          busy={flow.busy}
+          error={flow.error}
+        />
+      );
+    case 'importing':
+      return <ProgressStep listName={flow.listName} progress={flow.progress} />;
+    case 'done':
+      return <SummaryStep listName={flow.listName} outcome={flow.outcome} />;
+    default: {
+      const never: never = flow;
+      return never;
+    }
+  }
+}
+
+export function ListsPage(): React.JSX.Element {
+  const { lists, loadError, flow, selectedListId, loadLists, select } = useListsStore();
+  useEffect(() => {
+    void loadLists();
+  }, [loadLists]);
+  const selected = lists.find((l) => l.id === selectedListId);
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Contact lists</h1>
+        <p className="muted">
+          Numbers are checked India-aware and stored in E.164. Rows that cannot be called say why.
+        </p>
+      </header>
+      <section className="card" aria-label="Import a list">
+        <h2>Import a list</h2>
+        <ImportPanel flow={flow} />
+      </section>
+      {loadError && <p className="banner banner--error">{loadError}</p>}
+      <section className="card" aria-label="Lists">
+        <h2>Lists</h2>
+        {lists.length === 0 ? (
+          <p className="muted">No lists yet.</p>
+        ) : (
+          <table className="table table--compact" data-testid="lists-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>File</th>
+                <th>Rows</th>
+                <th>Valid</th>
+                <th>Invalid</th>
+                <th>Duplicate</th>
+                <th>DNC</th>
+                <th>Imported</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lists.map((l) => (
+                <tr key={l.id} className={l.id === selectedListId ? 'row--selected' : undefined}>
+                  <td>
+                    <button type="button" className="link" onClick={() => select(l.id)}>
+                      {l.name}
+                    </button>
+                  </td>
+                  <td title={`SHA-256 ${l.file.sha256}`}>{l.file.name}</td>
+                  <td>{l.rows.toLocaleString('en-IN')}</td>
+                  <td>{l.valid.toLocaleString('en-IN')}</td>
+                  <td>{l.invalid.toLocaleString('en-IN')}</td>
+                  <td>{l.duplicates.toLocaleString('en-IN')}</td>
+                  <td>{l.dnc.toLocaleString('en-IN')}</td>
+                  <td>
+                    {new Date(l.createdAt).toLocaleString()} by {l.createdBy}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {selected && (
+        <section className="card" aria-label={`Contacts of ${selected.name}`}>
+          <h2>{selected.name}</h2>
+          <ContactsTable list={selected} />
+        </section>
+      )}
+    </div>
+  );
+}

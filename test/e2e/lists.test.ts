@@ -1,0 +1,134 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/** A CSV large enough to show progress, with known good, bad, duplicate and DNC rows. */
+function customerCsv(rows: number): string {
+  const lines = ['Customer Name,Mobile No,Loan ID,City'];
+  for (let i = 0; i < rows; i++) {
+    const n = 7000000000 + i;
+    lines.push(`Customer ${i},${n},LN${100000 + i},Pune`);
+  }
+  lines.push('Short Number,987654321,LN1,Delhi'); // 9 digits
+  lines.push('Empty Phone,,LN2,Delhi');
+  lines.push(`Again,${7000000000},LN3,Delhi`); // duplicate of the first data row
+  lines.push('Sci,9.19876543E+11,LN4,Delhi'); // Excel lost digits
+  lines.push('Do Not Call,+91 98111-22233,LN5,Delhi');
+  return lines.join('\n') + '\n';
+}
+
+async function dropFile(page: Page, name: string, content: string) {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, content }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], name, { type: 'text/csv' }));
+      return dt;
+    },
+    { name, content },
+  );
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+}
+
+describe('contact lists in Chromium: drop, map, import, inspect', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let cleanup = () => {};
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-lists-');
+    cleanup = tmp.cleanup;
+    serve = await startServe(['--data', tmp.dir, '--port', '0']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('imports a dropped CSV with a progress bar, a summary and filterable invalid rows', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+
+    // A number on the Do-Not-Call list before the import is imported but marked.
+    await page.getByRole('link', { name: 'Do not call' }).click();
+    await page.getByLabel('Numbers (one per line)').fill('9811122233');
+    await page.getByRole('button', { name: 'Add to Do-Not-Call' }).click();
+    await expect.poll(() => page.getByTestId('dnc-table').textContent()).toContain('+919811122233');
+
+    await page.getByRole('link', { name: 'Contact lists' }).click();
+    await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
+    await dropFile(page, 'customers.csv', customerCsv(150_000));
+
+    // Mapping step: guessed columns, a preview, a name from the file.
+    const preview = page.getByTestId('preview-table');
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('Customer 0');
+    expect(await page.getByLabel('Phone column').locator('option:checked').textContent()).toBe('Mobile No');
+    expect(await page.getByLabel('Name column').locator('option:checked').textContent()).toBe(
+      'Customer Name',
+    );
+    await page.getByLabel('Keep column City').uncheck();
+    await page.getByLabel('List name').fill('March reminders');
+    await page.getByRole('button', { name: 'Import “March reminders”' }).click();
+
+    await page.getByRole('progressbar', { name: 'Import progress' }).waitFor();
+    await expect.poll(() => page.getByTestId('import-progress').textContent()).toMatch(/rows\/s/);
+    await page.screenshot({ path: artifactPath('lists-progress.png') });
+
+    await page.getByTestId('import-summary').waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('count-valid').textContent()).toBe('1,50,001');
+    expect(await page.getByTestId('count-invalid').textContent()).toBe('3');
+    expect(await page.getByTestId('count-duplicates').textContent()).toBe('1');
+    expect(await page.getByTestId('count-dnc').textContent()).toBe('1');
+    const summary = await page.getByTestId('import-summary').textContent();
+    expect(summary).toMatch(/too short/i);
+    expect(summary).toMatch(/lost digits/i);
+
+    // The list and its contacts, virtualised, filtered to the invalid rows with their reasons.
+    expect(await page.getByTestId('lists-table').textContent()).toContain('March reminders');
+    await page.getByRole('button', { name: /^Invalid \(3\)/ }).click();
+    const table = page.getByRole('table', { name: 'Contacts of March reminders' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(4);
+    const text = await table.textContent();
+    expect(text).toMatch(/empty phone/i);
+    expect(text).toContain('987654321');
+    await page.getByRole('button', { name: /^All/ }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(10);
+    // Virtualised: far fewer DOM rows than contacts.
+    expect(await table.getByRole('row').count()).toBeLessThan(100);
+    await page.screenshot({ path: artifactPath('lists-summary.png'), fullPage: true });
+
+    // The reject file downloads with the original row and its reason.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download reject file' }).click(),
+    ]);
+    const rejectPath = artifactPath('rejects.csv');
+    await download.saveAs(rejectPath);
+    const { readFileSync } = await import('node:fs');
+    const rejects = readFileSync(rejectPath, 'utf8');
+    expect(rejects.split('\n')[0]).toContain('Reject reason');
+    expect(rejects).toContain('Short Number');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('explains a file that cannot be imported', async () => {
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array([0, 159, 146, 150, 0, 0, 1, 2, 255, 254, 0, 0])], 'junk.csv'));
+      return dt;
+    });
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/junk\.csv: /);
+    await page.close();
+  });
+});
