@@ -28,7 +28,7 @@ it('audited Api mutation vs bare SQLite write', async () => {
   const bareMs = performance.now() - t;
   raw.close();
 
-  const { core, cleanup } = makeTestCore();
+  const { core, cleanup } = await makeTestCore();
   t = performance.now();
   for (let i = 0; i < N; i++) {
     const r = await core.invoke('settings.update', { section: 'calling', values: values(i) });

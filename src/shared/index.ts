@@ -6,3 +6,4 @@ export * from './settings';
 export * from './audit';
 export * from './files';
 export * from './contacts';
+export * from './telephony';

@@ -4,10 +4,15 @@ import { memorySink } from '../../src/main/core/logging';
 import { makeTempDir } from './temp-dir';
 
 /** A real core on a real SQLite file in a temp dir, with logs collected for assertions. */
-export function makeTestCore(): { core: Core; dir: string; logs: LogRecord[]; cleanup: () => Promise<void> } {
+export async function makeTestCore(): Promise<{
+  core: Core;
+  dir: string;
+  logs: LogRecord[];
+  cleanup: () => Promise<void>;
+}> {
   const { dir, cleanup } = makeTempDir();
   const logs: LogRecord[] = [];
-  const core = createCore({
+  const core = await createCore({
     dataDir: dir,
     host: 'server',
     secrets: new MemorySecretStore(),

@@ -5,6 +5,7 @@ import type { StagedFile } from '../../shared/files';
 import type { Readable } from 'node:stream';
 import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from './api';
 import { ContactsService } from './contacts';
+import { PhoneSystem, type TelephonyMode } from './phone-system';
 import { createHandlers, ImportJobs } from './handlers';
 import { DATABASE_FILE, LOG_FILE } from './config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
@@ -27,6 +28,13 @@ export interface CoreConfig {
   logSinks?: LogSink[];
   /** better-sqlite3 addon path for a runtime other than this Node (Electron). */
   nativeBinding?: string;
+  /** auto (default): Exotel when its credentials are set, else the in-process sandbox. */
+  telephony?: TelephonyMode;
+  /** Port of the public surface (callbacks, passthru, voicebot stream); 0 or unset = any free port. */
+  publicPort?: number;
+  /** The sandbox's callee script (parsed with its schema) and time scale. */
+  sandboxScript?: unknown;
+  sandboxTimeScale?: number;
 }
 
 export interface Core {
@@ -43,11 +51,13 @@ export interface Core {
   stageUpload(body: Readable, name: string, maxBytes: number): Promise<ApiResult<StagedFile>>;
   /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
   audit(action: string, subject: string, payload?: unknown, actor?: string): void;
+  /** `http://127.0.0.1:PORT/exotel/<secret>/`: the public surface on this machine. */
+  readonly publicSurfaceUrl: string;
   stop(): Promise<void>;
 }
 
 /** Builds the whole app from one config object. Nothing here imports Electron or the UI. */
-export function createCore(config: CoreConfig): Core {
+export async function createCore(config: CoreConfig): Promise<Core> {
   const file = fileSink(path.join(config.dataDir, LOG_FILE));
   const log = createLogger([file, stderrSink('warn'), ...(config.logSinks ?? [])], 'info');
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
@@ -82,8 +92,28 @@ export function createCore(config: CoreConfig): Core {
     actor: config.actor,
   });
   const imports = new ImportJobs(contacts, files, events, log.child('imports'));
+  let phone: PhoneSystem;
+  try {
+    phone = await PhoneSystem.start({
+      db,
+      settings,
+      events,
+      log: log.child('telephony'),
+      mode: config.telephony ?? 'auto',
+      publicPort: config.publicPort,
+      sandboxScript: config.sandboxScript,
+      sandboxTimeScale: config.sandboxTimeScale,
+    });
+  } catch (err) {
+    log.error('cannot start the public surface', { err });
+    db.close();
+    file.close();
+    throw err;
+  }
   const dispatcher = new Dispatcher(
-    flattenHandlers(createHandlers({ info, settings, audit: auditLog, events, contacts, imports, files })),
+    flattenHandlers(
+      createHandlers({ info, settings, audit: auditLog, events, contacts, imports, files, phone }),
+    ),
     auditLog,
     events,
     log.child('api'),
@@ -105,6 +135,7 @@ export function createCore(config: CoreConfig): Core {
   return {
     info,
     log,
+    publicSurfaceUrl: phone.exotelBase,
     invoke: (channel, request, ctx) => {
       if (stopped) {
         return Promise.resolve({
@@ -135,6 +166,7 @@ export function createCore(config: CoreConfig): Core {
       if (stopped) return;
       stopped = true;
       await imports.stopAll();
+      await phone.close();
       events.clear();
       files.clear();
       log.info('core stopped');

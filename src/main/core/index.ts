@@ -7,3 +7,12 @@ export { AuditRepository, openDatabase } from './store';
 export { createLogger, stderrSink, type Logger } from './logging';
 export { verifyAuditChain, NoDatabaseError } from './audit-file';
 export type { LogSink } from './logging';
+// Domain pieces the CLI uses directly (import, lists, sandbox).
+export {
+  ContactsService,
+  isImportError,
+  type ImportProgress,
+  type ImportSummary,
+  type MappingOverride,
+} from './contacts';
+export { DEFAULT_SCRIPT, loadCalleeScript, startSandbox, type CalleeScript, type Sandbox } from './telephony';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BRIDGE_TOKEN_PARAM } from '../../shared/api/bridge-protocol';
 import { UPLOAD_PATH } from '../../shared/files';
-import { createCore, type Core, type LogSink } from '../core';
+import { createCore, type Core, type CoreConfig, type LogSink } from '../core';
 import { createBridgeServer } from './bridge-server';
 import { FileSecretStore } from './file-secret-store';
 import { securityHeaders, serveStatic } from './static-files';
@@ -23,6 +23,11 @@ export interface ServeOptions {
   token?: string;
   /** Largest accepted upload (spreadsheets, audio). Default 2 GB. */
   maxUploadBytes?: number;
+  /** Telephony provider mode, public surface port, sandbox script and time scale (see CoreConfig). */
+  telephony?: CoreConfig['telephony'];
+  publicPort?: number;
+  sandboxScript?: unknown;
+  sandboxTimeScale?: number;
   logSinks?: LogSink[];
 }
 
@@ -50,13 +55,17 @@ export const SECRETS_FILE = 'secrets.json';
 /** The headless host: the core, the built UI over HTTP and the Api over a token-guarded WebSocket. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const core = createCore({
+  const core = await createCore({
     dataDir: options.dataDir,
     host: 'server',
     secrets: new FileSecretStore(path.join(options.dataDir, SECRETS_FILE)),
     actor: currentActor(),
     version: options.version,
     logSinks: options.logSinks,
+    telephony: options.telephony,
+    publicPort: options.publicPort,
+    sandboxScript: options.sandboxScript,
+    sandboxTimeScale: options.sandboxTimeScale,
   });
   const loopbackOnly = LOOPBACK.has(options.host);
   let port = options.port;

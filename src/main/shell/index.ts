@@ -47,9 +47,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     try {
-      core = createCore({
+      core = await createCore({
         dataDir,
         host: 'electron',
         secrets: new SafeStorageSecretStore(path.join(dataDir, 'secrets.keychain.json')),

@@ -6,6 +6,7 @@ import { startAuditFeed } from './state/audit-store';
 import { startDncFeed } from './state/dnc-store';
 import { startListsFeed } from './state/lists-store';
 import { startSettingsFeed } from './state/settings-store';
+import { startTelephonyFeed } from './state/telephony-store';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -15,6 +16,7 @@ if (bridge.ok) {
   startAuditFeed();
   startListsFeed();
   startDncFeed();
+  startTelephonyFeed();
   root.render(
     <StrictMode>
       <App />

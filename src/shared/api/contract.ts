@@ -19,6 +19,16 @@ import {
   type RowReject,
 } from '../contacts';
 import {
+  AttemptIdSchema,
+  RecentCallsSchema,
+  TestCallSchema,
+  type CallAttemptInfo,
+  type CallEventInfo,
+  type ConnectionCheck,
+  type TelephonyInfo,
+  type TestCallResult,
+} from '../telephony';
+import {
   CallingSettingsSchema,
   ExotelSettingsSchema,
   SecretNameSchema,
@@ -117,6 +127,20 @@ export const contract = {
     contacts: query<ContactsPage>()(ContactsPageSchema),
     rejectCsv: query<RejectCsv>()(ListIdSchema),
     deleteList: command<{ deleted: boolean }>()(ListIdSchema, { subject: (r) => `list:${r.listId}` }),
+  },
+  telephony: {
+    /** Provider in use, the public surface's URLs (local and through the tunnel), tunnel state. */
+    info: query<TelephonyInfo>()(Empty),
+    /** Checks the credentials against Exotel (or the sandbox when no account is set). */
+    testConnection: query<ConnectionCheck>()(Empty),
+    placeTestCall: command<TestCallResult>()(TestCallSchema, { subject: (r) => `test-call:${r.number}` }),
+    recentCalls: query<CallAttemptInfo[]>()(RecentCallsSchema),
+    callEvents: query<CallEventInfo[]>()(AttemptIdSchema),
+  },
+  tunnel: {
+    start: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),
+    stop: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),
+    health: query<{ ok: boolean; detail: string }>()(Empty),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

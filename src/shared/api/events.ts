@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../audit';
 import type { ImportOutcome, ImportProgress } from '../contacts';
+import type { CallAttemptInfo, CallEventInfo, TelephonyInfo } from '../telephony';
 import type { SettingsView } from '../settings';
 
 /** Pushes from the core to every connected renderer. */
@@ -11,6 +12,9 @@ export interface ApiEvents {
   /** A list was created or deleted, or DNC marks changed. */
   'contacts.listsChanged': Record<string, never>;
   'dnc.changed': Record<string, never>;
+  /** A call's state machine recorded an event (state may or may not have changed). */
+  'call.updated': { attempt: CallAttemptInfo; event: CallEventInfo };
+  'telephony.changed': TelephonyInfo;
 }
 
 export type EventName = keyof ApiEvents;
@@ -21,6 +25,8 @@ export const EVENT_NAMES = [
   'contacts.importFinished',
   'contacts.listsChanged',
   'dnc.changed',
+  'call.updated',
+  'telephony.changed',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.

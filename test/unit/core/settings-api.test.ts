@@ -23,7 +23,7 @@ describe('settings through the core Api', () => {
     cleanups.push(cleanup);
     const secrets = new MemorySecretStore();
     const config = { dataDir: dir, host: 'server' as const, secrets, actor: 'asha', version: 't' };
-    const core = createCore(config);
+    const core = await createCore(config);
     const first = await core.invoke('settings.get', {});
     expect(first).toEqual({
       ok: true,
@@ -41,7 +41,7 @@ describe('settings through the core Api', () => {
     expect(updated.ok).toBe(true);
     await core.stop();
 
-    const again = createCore(config);
+    const again = await createCore(config);
     cleanups.push(() => again.stop());
     const view = await again.invoke('settings.get', {});
     expect(view.ok && (view.value as { settings: typeof DEFAULT_SETTINGS }).settings.calling).toEqual(
@@ -50,7 +50,7 @@ describe('settings through the core Api', () => {
   });
 
   it('rejects a bad request with a typed error naming the field, and stores nothing', async () => {
-    const t = makeTestCore();
+    const t = await makeTestCore();
     cleanups.push(t.cleanup);
     const bad = await t.core.invoke('settings.update', {
       section: 'calling',
@@ -83,7 +83,7 @@ describe('settings through the core Api', () => {
   });
 
   it('keeps secrets out of SQLite, the audit log, the logs and the view', async () => {
-    const t = makeTestCore();
+    const t = await makeTestCore();
     cleanups.push(t.cleanup);
     const token = 'tok_5f3c9a7e1b2d4f60aa11';
     const set = await t.core.invoke('settings.setSecret', { name: 'exotel.apiToken', value: token });
@@ -116,7 +116,7 @@ describe('settings through the core Api', () => {
   });
 
   it('clears a secret with null and audits every mutation in order', async () => {
-    const t = makeTestCore();
+    const t = await makeTestCore();
     cleanups.push(t.cleanup);
     await t.core.invoke('settings.setSecret', { name: 'speech.apiKey', value: 'sk-local' });
     const cleared = await t.core.invoke('settings.setSecret', { name: 'speech.apiKey', value: null });
@@ -131,7 +131,7 @@ describe('settings through the core Api', () => {
   });
 
   it('pushes settings.changed and audit.appended events', async () => {
-    const t = makeTestCore();
+    const t = await makeTestCore();
     cleanups.push(t.cleanup);
     const seen: string[] = [];
     t.core.subscribe((event) => seen.push(event));
@@ -140,7 +140,7 @@ describe('settings through the core Api', () => {
   });
 
   it('shows defaults and logs an error when a stored section is corrupt, without overwriting it', async () => {
-    const t = makeTestCore();
+    const t = await makeTestCore();
     cleanups.push(t.cleanup);
     await t.core.invoke('settings.update', { section: 'calling', values: calling });
     await t.core.stop();
@@ -148,7 +148,7 @@ describe('settings through the core Api', () => {
     const raw = new Database(t.core.info.databasePath);
     raw.prepare("UPDATE settings SET value = '{not json' WHERE key = 'calling'").run();
     raw.close();
-    const again = createCore({
+    const again = await createCore({
       dataDir: t.dir,
       host: 'server',
       secrets: new MemorySecretStore(),

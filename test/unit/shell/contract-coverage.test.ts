@@ -33,10 +33,11 @@ describe('one contract, every host', () => {
     .sort();
   // Every host also carries file staging (path under Electron, upload in a browser).
   const apiMethods = [...contractChannels, 'files.stage'].sort();
-  const testCore = makeTestCore();
+  let testCore: Awaited<ReturnType<typeof makeTestCore>>;
   afterAll(() => testCore.cleanup());
 
   beforeAll(async () => {
+    testCore = await makeTestCore();
     await import('../../../src/preload/index');
   });
 

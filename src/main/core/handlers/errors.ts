@@ -1,6 +1,7 @@
 import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
 import { isImportError, type ImportErrorCode } from '../contacts';
 import { StagingError } from '../files';
+import { PhoneInputError } from '../phone-system';
 
 const importCodes: Record<ImportErrorCode, ApiErrorCode> = {
   unreadable: 'invalid_request',
@@ -28,6 +29,16 @@ export async function asApi<T>(fn: () => T | Promise<T>): Promise<T> {
   } catch (err) {
     if (isImportError(err)) throw new ApiError({ code: importCodes[err.code], message: err.message });
     if (err instanceof StagingError) throw new ApiError({ code: 'not_found', message: err.message });
+    throw err;
+  }
+}
+
+/** Test-call input problems (bad number, missing setting) are the operator's to fix: invalid_request. */
+export async function asPhoneApi<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PhoneInputError) throw new ApiError({ code: 'invalid_request', message: err.message });
     throw err;
   }
 }

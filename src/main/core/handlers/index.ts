@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppInfo } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
 import type { Handlers, EventBus } from '../api';
 import type { ContactsService } from '../contacts';
 import type { StagedFiles } from '../files';
 import type { AuditLog } from '../reports';
 import type { SettingsService } from '../settings';
-import { asApi } from './errors';
+import type { PhoneSystem } from '../phone-system';
+import { asApi, asPhoneApi } from './errors';
 import type { ImportJobs } from './import-jobs';
 
 export { ImportJobs } from './import-jobs';
@@ -20,6 +22,7 @@ export interface HandlerDeps {
   contacts: ContactsService;
   imports: ImportJobs;
   files: StagedFiles;
+  phone: PhoneSystem;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -31,6 +34,7 @@ export function createHandlers({
   contacts,
   imports,
   files,
+  phone,
 }: HandlerDeps): Handlers {
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
   return {
@@ -88,6 +92,31 @@ export function createHandlers({
           events.emit('contacts.listsChanged', {});
           return { deleted: true };
         }),
+    },
+    telephony: {
+      info: () => phone.info(),
+      testConnection: () => phone.testConnection(),
+      placeTestCall: (req) => asPhoneApi(() => phone.placeTestCall(req.number, req.mode, region())),
+      recentCalls: (req) => phone.recentCalls(req.limit),
+      callEvents: (req) =>
+        asPhoneApi(() => {
+          const events = phone.callEvents(req.attemptId);
+          if (!events) throw new ApiError({ code: 'not_found', message: `No call ${req.attemptId}` });
+          return events;
+        }),
+    },
+    tunnel: {
+      start: async () => {
+        const view = await phone.startTunnel();
+        events.emit('telephony.changed', view);
+        return view;
+      },
+      stop: async () => {
+        const view = await phone.stopTunnel();
+        events.emit('telephony.changed', view);
+        return view;
+      },
+      health: () => phone.tunnelHealth(),
     },
     dnc: {
       list: (req) => contacts.dnc.list(req.afterPhone, req.limit),

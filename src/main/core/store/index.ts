@@ -2,4 +2,12 @@ export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOption
 export { MIGRATIONS, type Migration } from './migrations';
 export { SettingsRepository } from './settings-repository';
 export { AuditRepository } from './audit-repository';
+export {
+  CallsRepository,
+  type CallAttemptRow,
+  type CallAttemptView,
+  type CallEventRow,
+  type NewCallAttempt,
+  type NewCallEvent,
+} from './calls-repository';
 export * from './contacts-repository';

@@ -1,6 +1,7 @@
 import type { Migration } from './migration';
 import { m001SettingsAudit } from './migrations/001-settings-audit';
 import { m002Contacts } from './migrations/002-contacts';
+import { m003Calls } from './migrations/003-calls';
 
 export type { Migration } from './migration';
 
@@ -8,4 +9,4 @@ export type { Migration } from './migration';
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records.
  */
-export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit, m002Contacts];
+export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit, m002Contacts, m003Calls];

@@ -8,7 +8,7 @@ import {
   type ImportProgress,
   type ImportSummary,
   type MappingOverride,
-} from '../../core/contacts';
+} from '../../core';
 import { dataOption } from '../cli-options';
 import type { RegisterCommands } from './index';
 

@@ -11,6 +11,7 @@ import {
 import { Field } from '../components/Field';
 import { SecretField } from '../components/SecretField';
 import { SectionForm } from '../components/SectionForm';
+import { TelephonyPanel } from '../components/TelephonyPanel';
 import { useSettingsStore } from '../state/settings-store';
 
 const TIME_ZONES: string[] = Intl.supportedValuesOf('timeZone');
@@ -343,6 +344,7 @@ export function SettingsPage(): React.JSX.Element {
           </div>
         )}
       </SectionForm>
+      <TelephonyPanel />
     </div>
   );
 }

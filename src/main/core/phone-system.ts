@@ -1,0 +1,327 @@
+import type { Settings } from '../../shared/settings';
+import type {
+  CallAttemptInfo,
+  CallEventInfo,
+  ConnectionCheck,
+  TelephonyInfo,
+  TestCallResult,
+} from '../../shared/telephony';
+import type { EventBus } from './api';
+import { CallStateService, dialOnce } from './campaigns';
+import { normalisePhone } from './contacts';
+import type { Logger } from './logging';
+import {
+  loadOrCreatePublicSecret,
+  publicUrls,
+  startPublicSurface,
+  type PublicSurface,
+  type VoicebotHandler,
+} from './public-surface';
+import type { SettingsService } from './settings';
+import { CallsRepository, SettingsRepository, type Db } from './store';
+import {
+  CalleeScriptSchema,
+  createTelephonyProvider,
+  exotelStreamSide,
+  flowUrl,
+  startSandbox,
+  type CalleeScript,
+  type ProviderFailure,
+  type Sandbox,
+  type TelephonyProvider,
+} from './telephony';
+import { manualTunnel, ngrokTunnel, TunnelError, type Tunnel } from './tunnel';
+
+export type TelephonyMode = 'auto' | 'sandbox' | 'exotel';
+
+export interface PhoneSystemOptions {
+  db: Db;
+  settings: SettingsService;
+  events: EventBus;
+  log: Logger;
+  /** auto: Exotel when its credentials are set, the in-process sandbox otherwise. */
+  mode: TelephonyMode;
+  publicPort?: number;
+  /** The sandbox's callees (default: everyone answers). */
+  sandboxScript?: unknown;
+  /** Wall-clock seconds per sandbox second (tests run calls faster). */
+  sandboxTimeScale?: number;
+}
+
+const SANDBOX_ACCOUNT = 'ACsandbox';
+const SANDBOX_CALLER_ID = '+918047000000';
+const SANDBOX_FLOW_APP = '1';
+
+const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
+  id: a.id,
+  number: a.number,
+  mode: a.mode,
+  provider: a.provider,
+  providerSid: a.providerSid,
+  state: a.state,
+  transferDecision: a.transferDecision,
+  answeredBy: a.answeredBy,
+  endReason: a.endReason,
+  durationSec: a.durationSec,
+  createdAt: a.createdAt,
+  updatedAt: a.updatedAt,
+  answeredAt: a.answeredAt,
+  endedAt: a.endedAt,
+});
+const eventInfo = (e: CallEventInfo): CallEventInfo => ({
+  seq: e.seq,
+  attemptId: e.attemptId,
+  source: e.source,
+  type: e.type,
+  payload: e.payload,
+  receivedAt: e.receivedAt,
+  duplicate: e.duplicate,
+  applied: e.applied,
+  note: e.note,
+});
+
+const failureText = (f: ProviderFailure): string => {
+  switch (f.kind) {
+    case 'rejected':
+      return `${f.status}: ${f.message}`;
+    case 'rate_limited':
+      return `rate limited, retry in ${Math.ceil(f.retryAfterMs / 1000)} s: ${f.message}`;
+    case 'network_error':
+      return f.message;
+    default: {
+      const never: never = f;
+      return String(never);
+    }
+  }
+};
+
+/**
+ * Telephony as the app runs it: the public surface (callbacks, passthru, voicebot stream) feeding
+ * the call state machine, the provider chosen from settings (Exotel or the in-process sandbox), the
+ * tunnel, and test calls.
+ */
+export class PhoneSystem {
+  readonly calls: CallStateService;
+  private readonly repo: CallsRepository;
+  private tunnel: Tunnel | undefined;
+
+  private constructor(
+    private readonly options: PhoneSystemOptions,
+    readonly surface: PublicSurface,
+    private readonly secret: string,
+    private readonly sandbox: Sandbox | undefined,
+    calls: CallStateService,
+    repo: CallsRepository,
+  ) {
+    this.calls = calls;
+    this.repo = repo;
+  }
+
+  static async start(options: PhoneSystemOptions): Promise<PhoneSystem> {
+    const { db, events, log } = options;
+    const repo = new CallsRepository(db);
+    const calls = new CallStateService(repo, log.child('calls'), (change) =>
+      events.emit('call.updated', { attempt: attemptInfo(change.attempt), event: eventInfo(change.event) }),
+    );
+    const secret = loadOrCreatePublicSecret(new SettingsRepository(db), log.child('public'));
+    const surface = await startPublicSurface({
+      secret,
+      port: options.publicPort ?? 0,
+      log: log.child('public'),
+      handlers: { statusCallback: (cb) => calls.onStatusCallback(cb), passthru: (p) => calls.onPassthru(p) },
+    });
+    let sandbox: Sandbox | undefined;
+    if (options.mode !== 'exotel') {
+      try {
+        const urls = publicUrls(surface.localUrl, secret);
+        const base = (options.sandboxScript ?? {}) as Partial<CalleeScript>;
+        const script = CalleeScriptSchema.parse({
+          ...base,
+          flows: {
+            '*': { passthruUrl: urls.passthru, voicebotUrl: urls.voicebot, agentNumber: '+918000000000' },
+          },
+        });
+        sandbox = await startSandbox({
+          script,
+          timeScale: options.sandboxTimeScale,
+          streamSide: exotelStreamSide({ log: log.child('sandbox.stream') }),
+          log: log.child('sandbox'),
+        });
+      } catch (err) {
+        await surface.close();
+        throw err;
+      }
+    }
+    return new PhoneSystem(options, surface, secret, sandbox, calls, repo);
+  }
+
+  /** `http://127.0.0.1:PORT/exotel/<secret>/` */
+  get exotelBase(): string {
+    return `${this.surface.localUrl}/exotel/${this.secret}/`;
+  }
+
+  /** The voicebot (another domain) takes over the stream route when it starts. */
+  setVoicebotHandler(handler: VoicebotHandler): void {
+    this.surface.setVoicebotHandler(handler);
+  }
+
+  private exotelCredentials():
+    { settings: Settings['exotel']; apiKey: string; apiToken: string } | undefined {
+    const settings = this.options.settings.get().exotel;
+    const apiKey = this.options.settings.secret('exotel.apiKey');
+    const apiToken = this.options.settings.secret('exotel.apiToken');
+    if (!settings.accountSid || !apiKey || !apiToken) return undefined;
+    return { settings, apiKey, apiToken };
+  }
+
+  /** Which provider a call placed now would use, and why. */
+  choice(): { provider: TelephonyProvider; reason: string } | { provider: undefined; reason: string } {
+    const creds = this.exotelCredentials();
+    if (this.options.mode !== 'sandbox' && creds) {
+      return {
+        provider: createTelephonyProvider({ kind: 'exotel', ...creds }),
+        reason: 'Exotel credentials are set',
+      };
+    }
+    if (this.sandbox) {
+      return {
+        provider: createTelephonyProvider({
+          kind: 'sandbox',
+          baseUrl: this.sandbox.url,
+          accountSid: SANDBOX_ACCOUNT,
+          apiKey: 'sandbox',
+          apiToken: 'sandbox',
+        }),
+        reason:
+          this.options.mode === 'sandbox'
+            ? 'rehearsal mode (started with --sandbox)'
+            : 'no Exotel credentials yet: calls go to the local sandbox',
+      };
+    }
+    return { provider: undefined, reason: 'Set the Exotel account SID, API key and API token in Settings' };
+  }
+
+  private tunnelFor(settings: Settings['tunnel']): Tunnel {
+    const wanted = settings.provider;
+    if (
+      this.tunnel?.provider === wanted &&
+      (wanted === 'ngrok' ||
+        this.tunnel.url() === settings.publicUrl ||
+        this.tunnel.state().status !== 'running')
+    )
+      return this.tunnel;
+    this.tunnel =
+      wanted === 'ngrok'
+        ? ngrokTunnel({
+            addr: this.surface.localUrl.replace(/^https?:\/\//, ''),
+            authtoken: this.options.settings.secret('tunnel.ngrokAuthtoken'),
+          })
+        : manualTunnel(settings.publicUrl);
+    return this.tunnel;
+  }
+
+  info(): TelephonyInfo {
+    const settings = this.options.settings.get().tunnel;
+    const tunnel = this.tunnelFor(settings);
+    const url = tunnel.url();
+    const choice = this.choice();
+    return {
+      provider: choice.provider?.name ?? 'exotel',
+      providerReason: choice.reason,
+      localUrls: publicUrls(this.surface.localUrl, this.secret),
+      publicUrls: url ? publicUrls(url, this.secret) : null,
+      tunnel: { provider: tunnel.provider, state: tunnel.state() },
+      sandboxUrl: this.sandbox?.url ?? null,
+    };
+  }
+
+  async startTunnel(): Promise<TelephonyInfo> {
+    const tunnel = this.tunnelFor(this.options.settings.get().tunnel);
+    try {
+      await tunnel.start();
+    } catch (err) {
+      if (!(err instanceof TunnelError)) throw err;
+      this.options.log.warn('tunnel did not start', { code: err.code, message: err.message });
+    }
+    return this.info();
+  }
+
+  async stopTunnel(): Promise<TelephonyInfo> {
+    await this.tunnel?.stop();
+    return this.info();
+  }
+
+  async tunnelHealth(): Promise<{ ok: boolean; detail: string }> {
+    const tunnel = this.tunnelFor(this.options.settings.get().tunnel);
+    return tunnel.health(new URL(publicUrls('http://x', this.secret).health).pathname);
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    const choice = this.choice();
+    if (!choice.provider) return { ok: false, provider: 'exotel', detail: choice.reason };
+    const result = await choice.provider.checkCredentials();
+    return result.kind === 'ok'
+      ? {
+          ok: true,
+          provider: choice.provider.name,
+          detail: `${choice.provider.name} accepted the credentials`,
+        }
+      : { ok: false, provider: choice.provider.name, detail: failureText(result) };
+  }
+
+  async placeTestCall(rawNumber: string, mode: 'flow' | 'stream', region: string): Promise<TestCallResult> {
+    const phone = normalisePhone(rawNumber, region as Parameters<typeof normalisePhone>[1]);
+    if (!phone.ok) throw new PhoneInputError(`${rawNumber}: ${phone.reason}`);
+    const choice = this.choice();
+    if (!choice.provider) throw new PhoneInputError(choice.reason);
+    const exotel = this.options.settings.get().exotel;
+    const isSandbox = choice.provider.name === 'sandbox';
+    if (!isSandbox && mode === 'flow' && !exotel.flowAppId)
+      throw new PhoneInputError('Flow mode needs the flow app id (Settings → Exotel account)');
+    if (!isSandbox && !exotel.callerId) throw new PhoneInputError('Set your ExoPhone (caller ID) first');
+    const info = this.info();
+    const urls = isSandbox ? info.localUrls : info.publicUrls;
+    if (!urls) throw new PhoneInputError('Start the tunnel first: Exotel must be able to reach CallDeck');
+    const { attempt, result } = await dialOnce(this.calls, choice.provider, {
+      number: phone.e164,
+      mode,
+      callerId: isSandbox ? SANDBOX_CALLER_ID : exotel.callerId,
+      flowUrl: flowUrl(
+        isSandbox ? SANDBOX_ACCOUNT : exotel.accountSid,
+        isSandbox ? SANDBOX_FLOW_APP : exotel.flowAppId,
+      ),
+      streamUrl: urls.voicebot,
+      statusCallbackUrl: urls.statusCallback,
+    });
+    return {
+      attempt: attemptInfo(attempt),
+      outcome:
+        result.kind === 'accepted'
+          ? { ok: true, providerSid: result.sid }
+          : { ok: false, kind: result.kind, message: failureText(result) },
+    };
+  }
+
+  recentCalls(limit: number): CallAttemptInfo[] {
+    return this.repo.listAttempts({ limit }).map(attemptInfo);
+  }
+
+  callEvents(attemptId: string): CallEventInfo[] | undefined {
+    if (!this.calls.attempt(attemptId)) return undefined;
+    return this.calls.events(attemptId).map(eventInfo);
+  }
+
+  async close(): Promise<void> {
+    await this.tunnel?.stop().catch((err: unknown) => this.options.log.warn('tunnel stop failed', { err }));
+    await this.sandbox?.close();
+    await this.surface.close();
+  }
+}
+
+/** A test-call request the operator can fix (bad number, missing setting). */
+export class PhoneInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PhoneInputError';
+  }
+}

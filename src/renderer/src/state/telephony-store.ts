@@ -1,0 +1,89 @@
+import { create } from 'zustand';
+import type {
+  CallAttemptInfo,
+  CallEventInfo,
+  ConnectionCheck,
+  TelephonyInfo,
+} from '../../../shared/telephony';
+import { api, errorMessage } from '../api';
+
+interface TestCall {
+  attempt: CallAttemptInfo;
+  events: CallEventInfo[];
+  outcome: { ok: true; providerSid: string } | { ok: false; kind: string; message: string };
+}
+
+interface TelephonyState {
+  info?: TelephonyInfo;
+  error?: string;
+  busy: boolean;
+  connection?: ConnectionCheck;
+  health?: { ok: boolean; detail: string };
+  testCall?: TestCall;
+  testCallError?: string;
+  load: () => Promise<void>;
+  startTunnel: () => Promise<void>;
+  stopTunnel: () => Promise<void>;
+  checkHealth: () => Promise<void>;
+  testConnection: () => Promise<void>;
+  placeTestCall: (number: string, mode: 'flow' | 'stream') => Promise<void>;
+}
+
+export const useTelephonyStore = create<TelephonyState>((set) => {
+  const run = async (fn: () => Promise<Partial<TelephonyState>>) => {
+    set({ busy: true, error: undefined });
+    try {
+      set(await fn());
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    } finally {
+      set({ busy: false });
+    }
+  };
+  return {
+    busy: false,
+    load: () => run(async () => ({ info: await api().telephony.info() })),
+    startTunnel: () => run(async () => ({ info: await api().tunnel.start(), health: undefined })),
+    stopTunnel: () => run(async () => ({ info: await api().tunnel.stop(), health: undefined })),
+    checkHealth: () => run(async () => ({ health: await api().tunnel.health() })),
+    testConnection: () => run(async () => ({ connection: await api().telephony.testConnection() })),
+    async placeTestCall(number, mode) {
+      set({ busy: true, testCallError: undefined });
+      try {
+        const result = await api().telephony.placeTestCall({ number, mode });
+        const events = await api().telephony.callEvents({ attemptId: result.attempt.id });
+        set((s) => ({
+          // Events may already have arrived by push; keep whichever list is longer.
+          testCall: {
+            attempt: s.testCall?.attempt.id === result.attempt.id ? s.testCall.attempt : result.attempt,
+            events:
+              s.testCall?.attempt.id === result.attempt.id && s.testCall.events.length > events.length
+                ? s.testCall.events
+                : events,
+            outcome: result.outcome,
+          },
+        }));
+      } catch (err) {
+        set({ testCallError: errorMessage(err) });
+      } finally {
+        set({ busy: false });
+      }
+    },
+  };
+});
+
+let subscribed = false;
+/** Pushes: tunnel/provider changes, and each event of the test call as the state machine records it. */
+export function startTelephonyFeed(): void {
+  if (subscribed) return;
+  subscribed = true;
+  api().on('telephony.changed', (info) => useTelephonyStore.setState({ info }));
+  api().on('settings.changed', () => void useTelephonyStore.getState().load());
+  api().on('call.updated', ({ attempt, event }) =>
+    useTelephonyStore.setState((s) => {
+      if (!s.testCall || s.testCall.attempt.id !== attempt.id) return s;
+      if (s.testCall.events.some((e) => e.seq === event.seq)) return { testCall: { ...s.testCall, attempt } };
+      return { testCall: { ...s.testCall, attempt, events: [...s.testCall.events, event] } };
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Telephony as the Api exposes it: the public surface's URLs, the tunnel, test calls and their events. */
+
+export interface PublicUrlsView {
+  statusCallback: string;
+  passthru: string;
+  voicebot: string;
+  health: string;
+}
+
+export type TunnelStateView =
+  | { status: 'stopped' }
+  | { status: 'starting' }
+  | { status: 'running'; url: string; since: string }
+  | { status: 'failed'; error: string; at: string };
+
+export interface TelephonyInfo {
+  /** Which provider calls go to now: Exotel when its credentials are set, the local sandbox otherwise. */
+  provider: 'exotel' | 'sandbox';
+  /** Why that provider (shown next to it). */
+  providerReason: string;
+  /** The public surface on this machine (what the tunnel forwards to). */
+  localUrls: PublicUrlsView;
+  /** The same routes through the tunnel: what to paste into Exotel's flow builder. */
+  publicUrls: PublicUrlsView | null;
+  tunnel: { provider: 'ngrok' | 'manual'; state: TunnelStateView };
+  /** The in-process sandbox's REST base, when it runs. */
+  sandboxUrl: string | null;
+}
+
+export type ConnectionCheck =
+  | { ok: true; provider: 'exotel' | 'sandbox'; detail: string }
+  | { ok: false; provider: 'exotel' | 'sandbox'; detail: string };
+
+export const TestCallSchema = z
+  .object({
+    number: z.string().trim().min(1, 'Enter a number to call').max(40),
+    mode: z.enum(['flow', 'stream']).default('flow'),
+  })
+  .strict();
+
+export const AttemptIdSchema = z.object({ attemptId: z.string().min(1).max(100) }).strict();
+export const RecentCallsSchema = z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict();
+
+export interface CallAttemptInfo {
+  id: string;
+  number: string;
+  mode: 'flow' | 'stream';
+  provider: string;
+  providerSid: string | null;
+  state: string;
+  transferDecision: string | null;
+  answeredBy: string | null;
+  endReason: string | null;
+  durationSec: number | null;
+  createdAt: string;
+  updatedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+}
+
+export interface CallEventInfo {
+  seq: number;
+  attemptId: string;
+  source: string;
+  type: string;
+  payload: unknown;
+  receivedAt: string;
+  duplicate: boolean;
+  applied: boolean;
+  note: string | null;
+}
+
+export interface TestCallResult {
+  attempt: CallAttemptInfo;
+  /** What the provider answered to the dial request. */
+  outcome: { ok: true; providerSid: string } | { ok: false; kind: string; message: string };
+}

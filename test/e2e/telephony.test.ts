@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const SCRIPT = `
+default: { outcome: answer, ringSec: 1, hangupAfterSec: 2 }
+callees:
+  - { number: '+919800000001', outcome: busy, ringSec: 1 }
+`;
+
+describe('telephony in Chromium: public URLs and a test call through the sandbox', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-tel-');
+    cleanup = tmp.cleanup;
+    const script = path.join(tmp.dir, 'callees.yaml');
+    fs.writeFileSync(script, SCRIPT);
+    serve = await startServe([
+      '--data',
+      path.join(tmp.dir, 'data'),
+      '--port',
+      '0',
+      '--sandbox-script',
+      script,
+    ]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('prints the public surface with its secret', () => {
+    expect(serve.output()).toMatch(/Public surface: http:\/\/127\.0\.0\.1:\d+\/exotel\/[A-Za-z0-9_-]{20,}\//);
+  });
+
+  it('shows the URLs for Exotel, tests the connection and follows a test call to its end', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByTestId('telephony-provider').waitFor();
+    expect(await page.getByTestId('telephony-provider').textContent()).toMatch(/local sandbox/);
+    const secret = /\/exotel\/([^/]+)\//.exec(serve.output())?.[1] ?? 'missing';
+    expect(await page.getByTestId('url-local-Passthru').textContent()).toContain(
+      `/exotel/${secret}/passthru`,
+    );
+    expect(await page.getByTestId('url-local-Voicebot stream').textContent()).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/voicebot\//,
+    );
+
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('connection-result').textContent()).toMatch(/sandbox accepted/);
+
+    // A manual tunnel without a URL explains itself instead of hanging.
+    await page.getByRole('button', { name: 'Start tunnel' }).click();
+    await expect.poll(() => page.getByTestId('tunnel-state').textContent()).toMatch(/failed/);
+
+    await page.getByLabel('Number', { exact: true }).fill('98765 43210');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await page.getByTestId('test-call').waitFor();
+    await expect
+      .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 30_000 })
+      .toBe('completed');
+    const events = await page.getByTestId('test-call').textContent();
+    for (const step of [
+      'dial_requested',
+      'provider_accepted',
+      'answered',
+      'flow_linked',
+      'bot_finished',
+      'ended',
+    ])
+      expect(events).toContain(step);
+    await page.screenshot({ path: artifactPath('telephony.png'), fullPage: true });
+
+    await page.getByLabel('Number', { exact: true }).fill('+91 98000 00001');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 30_000 })
+      .toBe('busy');
+
+    await page.getByLabel('Number', { exact: true }).fill('12345');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/12345: /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { CallStateService, type CallStateChange } from '../../../src/main/core/campaigns/call-state-service';
+import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
+import {
+  loadOrCreatePublicSecret,
+  publicUrls,
+  startPublicSurface,
+  type PublicSurface,
+  type PublicUrls,
+} from '../../../src/main/core/public-surface';
+import { CallsRepository, openDatabase, SettingsRepository, type Db } from '../../../src/main/core/store';
+import {
+  CalleeScriptSchema,
+  createTelephonyProvider,
+  startSandbox,
+  type CallMode,
+  type PlaceCallResult,
+  type Sandbox,
+  type SandboxOptions,
+  type TelephonyProvider,
+} from '../../../src/main/core/telephony';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+export const ACCOUNT = 'ACsandbox';
+
+/** Sandbox ⇄ client, and the public surface driving the call state machine on a real SQLite file. */
+export interface Rig {
+  db: Db;
+  logs: LogRecord[];
+  secret: string;
+  surface: PublicSurface;
+  urls: PublicUrls;
+  sandbox: Sandbox;
+  provider: TelephonyProvider;
+  calls: CallStateService;
+  changes: CallStateChange[];
+  /** What the dialer will do: commit the attempt, then place the call, then record the reply. */
+  dial(
+    number: string,
+    mode: CallMode,
+    extra?: { json?: boolean },
+  ): Promise<{ id: string; result: PlaceCallResult }>;
+  close(): Promise<void>;
+}
+
+export async function makeRig(
+  script: unknown = {},
+  sandboxOptions: Partial<SandboxOptions> = {},
+): Promise<Rig> {
+  const { dir, cleanup } = makeTempDir();
+  const db = openDatabase(path.join(dir, 'calldeck.db'));
+  const logs: LogRecord[] = [];
+  const log = createLogger([memorySink(logs)], 'debug', 'test');
+  const secret = loadOrCreatePublicSecret(new SettingsRepository(db));
+  const changes: CallStateChange[] = [];
+  const calls = new CallStateService(new CallsRepository(db), log.child('calls'), (c) => changes.push(c));
+  const surface = await startPublicSurface({
+    secret,
+    log: log.child('public'),
+    handlers: { statusCallback: (cb) => calls.onStatusCallback(cb), passthru: (p) => calls.onPassthru(p) },
+  });
+  const urls = publicUrls(surface.localUrl, secret);
+  const parsed = CalleeScriptSchema.parse({
+    ...(script as object),
+    flows: { '*': { passthruUrl: urls.passthru, voicebotUrl: urls.voicebot, agentNumber: '+918000000000' } },
+  });
+  const sandbox = await startSandbox({
+    timeScale: 0.005,
+    script: parsed,
+    log: log.child('sandbox'),
+    ...sandboxOptions,
+  });
+  const provider = createTelephonyProvider({
+    kind: 'sandbox',
+    baseUrl: sandbox.url,
+    accountSid: ACCOUNT,
+    apiKey: 'key',
+    apiToken: 'token',
+  });
+
+  const dial: Rig['dial'] = async (number, mode, extra = {}) => {
+    const attempt = calls.createAttempt({ number, mode, provider: provider.name });
+    calls.record(attempt.id, 'dialer', { type: 'dial_requested' });
+    const result = await provider.placeCall({
+      to: number,
+      callerId: '+918047000000',
+      target:
+        mode === 'flow'
+          ? { mode: 'flow', flowUrl: `http://my.exotel.com/${ACCOUNT}/exoml/start_voice/1234` }
+          : { mode: 'stream', streamUrl: `${urls.voicebot}?attempt=${attempt.id}` },
+      customField: attempt.customField,
+      statusCallbackUrl: urls.statusCallback,
+      statusCallbackContentType: extra.json === false ? 'multipart/form-data' : 'application/json',
+      timeOutSec: 30,
+    });
+    switch (result.kind) {
+      case 'accepted':
+        calls.record(attempt.id, 'api', { type: 'provider_accepted', providerSid: result.sid });
+        break;
+      case 'rejected':
+        calls.record(attempt.id, 'api', {
+          type: 'provider_rejected',
+          message: result.message,
+          status: result.status,
+        });
+        break;
+      case 'rate_limited':
+        calls.record(attempt.id, 'api', { type: 'provider_rejected', message: result.message, status: 429 });
+        break;
+      case 'network_error':
+        calls.record(attempt.id, 'api', {
+          type: 'provider_unreachable',
+          mayHaveReached: result.mayHaveReached,
+          message: result.message,
+        });
+        break;
+    }
+    return { id: attempt.id, result };
+  };
+
+  return {
+    db,
+    logs,
+    secret,
+    surface,
+    urls,
+    sandbox,
+    provider,
+    calls,
+    changes,
+    dial,
+    close: async () => {
+      await sandbox.close();
+      await surface.close();
+      db.close();
+      cleanup();
+    },
+  };
+}
+
+/** Waits for the sandbox to finish the call (bounded). */
+export async function settle(rig: Rig, result: PlaceCallResult): Promise<string> {
+  if (result.kind !== 'accepted') throw new Error(`call was not accepted: ${JSON.stringify(result)}`);
+  await Promise.race([
+    rig.sandbox.settled(result.sid),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('call did not settle in 10 s')), 10_000)),
+  ]);
+  return result.sid;
+}
