@@ -1,10 +1,10 @@
-import { createCore, MemorySecretStore, type Core } from '../../src/main/core';
+import { createCore, MemorySecretStore, type Core, type CoreConfig } from '../../src/main/core';
 import type { LogRecord } from '../../src/main/core/logging';
 import { memorySink } from '../../src/main/core/logging';
 import { makeTempDir } from './temp-dir';
 
 /** A real core on a real SQLite file in a temp dir, with logs collected for assertions. */
-export async function makeTestCore(): Promise<{
+export async function makeTestCore(overrides: Partial<CoreConfig> = {}): Promise<{
   core: Core;
   dir: string;
   logs: LogRecord[];
@@ -19,6 +19,7 @@ export async function makeTestCore(): Promise<{
     actor: 'tester',
     version: '0.0.0-test',
     logSinks: [memorySink(logs)],
+    ...overrides,
   });
   return {
     core,

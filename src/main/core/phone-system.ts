@@ -104,6 +104,7 @@ export class PhoneSystem {
   readonly calls: CallStateService;
   private readonly repo: CallsRepository;
   private tunnel: Tunnel | undefined;
+  private tunnelKey = '';
 
   private constructor(
     private readonly options: PhoneSystemOptions,
@@ -201,21 +202,19 @@ export class PhoneSystem {
     return { provider: undefined, reason: 'Set the Exotel account SID, API key and API token in Settings' };
   }
 
+  /**
+   * The tunnel for the current settings. A running tunnel is kept until stopped; a stopped or
+   * failed one is rebuilt when its settings changed (so a failure stays visible until then).
+   */
   private tunnelFor(settings: Settings['tunnel']): Tunnel {
-    const wanted = settings.provider;
-    if (
-      this.tunnel?.provider === wanted &&
-      (wanted === 'ngrok' ||
-        this.tunnel.url() === settings.publicUrl ||
-        this.tunnel.state().status !== 'running')
-    )
+    const authtoken = this.options.settings.secret('tunnel.ngrokAuthtoken');
+    const key = `${settings.provider}|${settings.publicUrl}|${authtoken ? 'token' : ''}`;
+    if (this.tunnel && (this.tunnel.state().status === 'running' || key === this.tunnelKey))
       return this.tunnel;
+    this.tunnelKey = key;
     this.tunnel =
-      wanted === 'ngrok'
-        ? ngrokTunnel({
-            addr: this.surface.localUrl.replace(/^https?:\/\//, ''),
-            authtoken: this.options.settings.secret('tunnel.ngrokAuthtoken'),
-          })
+      settings.provider === 'ngrok'
+        ? ngrokTunnel({ addr: this.surface.localUrl.replace(/^https?:\/\//, ''), authtoken })
         : manualTunnel(settings.publicUrl);
     return this.tunnel;
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CallStateService, type CallStateChange } from '../../../src/main/core/campaigns/call-state-service';
+import { CallStateService, dialOnce, type CallStateChange } from '../../../src/main/core/campaigns';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
 import {
   loadOrCreatePublicSecret,
@@ -79,42 +79,16 @@ export async function makeRig(
   });
 
   const dial: Rig['dial'] = async (number, mode, extra = {}) => {
-    const attempt = calls.createAttempt({ number, mode, provider: provider.name });
-    calls.record(attempt.id, 'dialer', { type: 'dial_requested' });
-    const result = await provider.placeCall({
-      to: number,
+    const { attempt, result } = await dialOnce(calls, provider, {
+      number,
+      mode,
       callerId: '+918047000000',
-      target:
-        mode === 'flow'
-          ? { mode: 'flow', flowUrl: `http://my.exotel.com/${ACCOUNT}/exoml/start_voice/1234` }
-          : { mode: 'stream', streamUrl: `${urls.voicebot}?attempt=${attempt.id}` },
-      customField: attempt.customField,
+      flowUrl: `http://my.exotel.com/${ACCOUNT}/exoml/start_voice/1234`,
+      streamUrl: urls.voicebot,
       statusCallbackUrl: urls.statusCallback,
       statusCallbackContentType: extra.json === false ? 'multipart/form-data' : 'application/json',
       timeOutSec: 30,
     });
-    switch (result.kind) {
-      case 'accepted':
-        calls.record(attempt.id, 'api', { type: 'provider_accepted', providerSid: result.sid });
-        break;
-      case 'rejected':
-        calls.record(attempt.id, 'api', {
-          type: 'provider_rejected',
-          message: result.message,
-          status: result.status,
-        });
-        break;
-      case 'rate_limited':
-        calls.record(attempt.id, 'api', { type: 'provider_rejected', message: result.message, status: 429 });
-        break;
-      case 'network_error':
-        calls.record(attempt.id, 'api', {
-          type: 'provider_unreachable',
-          mayHaveReached: result.mayHaveReached,
-          message: result.message,
-        });
-        break;
-    }
     return { id: attempt.id, result };
   };
 

@@ -17,6 +17,8 @@ export interface DialOnceRequest {
   timeOutSec?: number;
   timeLimitSec?: number;
   record?: boolean;
+  /** JSON unless a test rehearses Exotel's default multipart callbacks. */
+  statusCallbackContentType?: 'application/json' | 'multipart/form-data';
 }
 
 /**
@@ -49,7 +51,7 @@ export async function dialOnce(
         : { mode: 'stream', streamUrl: streamUrl.toString() },
     customField: attempt.customField,
     statusCallbackUrl: req.statusCallbackUrl,
-    statusCallbackContentType: 'application/json',
+    statusCallbackContentType: req.statusCallbackContentType ?? 'application/json',
     timeOutSec: req.timeOutSec ?? 30,
     timeLimitSec: req.timeLimitSec,
     record: req.record,

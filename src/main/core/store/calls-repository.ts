@@ -1,25 +1,15 @@
+import type { CallAttemptInfo, CallEventInfo } from '../../../shared/telephony';
 import type { Db } from './database';
 
-/** One call attempt as stored. `state` and the view columns are derived from call_events. */
-export interface CallAttemptRow {
-  id: string;
+/**
+ * One call attempt as stored: what the Api shows, plus our links and the CustomField we send.
+ * `state` and the view columns are derived from call_events.
+ */
+export interface CallAttemptRow extends CallAttemptInfo {
   contactId: string | null;
   listId: string | null;
   campaignId: string | null;
-  number: string;
-  mode: 'flow' | 'stream';
-  provider: string;
-  providerSid: string | null;
   customField: string;
-  state: string;
-  transferDecision: string | null;
-  answeredBy: string | null;
-  endReason: string | null;
-  durationSec: number | null;
-  createdAt: string;
-  updatedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
 }
 
 export type NewCallAttempt = Pick<
@@ -40,18 +30,9 @@ export type CallAttemptView = Pick<
   | 'endedAt'
 >;
 
-export interface CallEventRow {
-  seq: number;
-  attemptId: string;
-  source: string;
-  type: string;
-  /** Parsed JSON as stored. */
-  payload: unknown;
-  receivedAt: string;
+/** One event of a call as stored: what the Api shows, plus the key that spots a repeated input. */
+export interface CallEventRow extends CallEventInfo {
   dedupeKey: string;
-  duplicate: boolean;
-  applied: boolean;
-  note: string | null;
 }
 
 export interface NewCallEvent {

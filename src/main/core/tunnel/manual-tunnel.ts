@@ -12,8 +12,12 @@ export function manualTunnel(publicUrl: string, fetchImpl: typeof fetch = fetch)
       try {
         url = new URL(publicUrl.trim());
       } catch {
-        state = { status: 'failed', error: 'not a URL', at: new Date().toISOString() };
-        return Promise.reject(new TunnelError('invalid_url', `"${publicUrl}" is not a URL`));
+        const error =
+          publicUrl.trim() === ''
+            ? 'No public URL yet: enter yours in Settings → Tunnel (or choose ngrok)'
+            : `"${publicUrl}" is not a URL`;
+        state = { status: 'failed', error, at: new Date().toISOString() };
+        return Promise.reject(new TunnelError('invalid_url', error));
       }
       // Exotel needs https; plain http is allowed only on loopback (local rehearsal).
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
