@@ -89,6 +89,17 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
       .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 30_000 })
       .toBe('busy');
 
+    // The call board lists both calls with their final states and each call's timeline.
+    await page.getByRole('link', { name: 'Calls' }).click();
+    const board = page.getByTestId('calls-table');
+    await expect.poll(() => board.locator('tbody tr').count()).toBe(2);
+    expect(await board.textContent()).toContain('+919876543210');
+    expect(await board.textContent()).toContain('busy');
+    await board.getByRole('button', { name: '+919876543210' }).click();
+    await expect.poll(() => page.getByTestId('call-timeline').textContent()).toContain('bot_finished');
+    await page.screenshot({ path: artifactPath('calls.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Settings' }).click();
+
     await page.getByLabel('Number', { exact: true }).fill('12345');
     await page.getByRole('button', { name: 'Place test call' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/12345: /);

@@ -1,11 +1,13 @@
 import type React from 'react';
 import { useEffect, useState } from 'react';
 import { AuditPage } from './pages/AuditPage';
+import { CallsPage } from './pages/CallsPage';
 import { DncPage } from './pages/DncPage';
 import { ListsPage } from './pages/ListsPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 const ROUTES = {
+  calls: { label: 'Calls', page: CallsPage },
   lists: { label: 'Contact lists', page: ListsPage },
   dnc: { label: 'Do not call', page: DncPage },
   settings: { label: 'Settings', page: SettingsPage },

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { installBridgeIfNeeded } from './bridge/install';
 import { startAuditFeed } from './state/audit-store';
+import { startCallsFeed } from './state/calls-store';
 import { startDncFeed } from './state/dnc-store';
 import { startListsFeed } from './state/lists-store';
 import { startSettingsFeed } from './state/settings-store';
@@ -17,6 +18,7 @@ if (bridge.ok) {
   startListsFeed();
   startDncFeed();
   startTelephonyFeed();
+  startCallsFeed();
   root.render(
     <StrictMode>
       <App />

@@ -1,0 +1,98 @@
+import type React from 'react';
+import { useEffect } from 'react';
+import type { CallAttemptInfo } from '../../../shared/telephony';
+import { useCallsStore } from '../state/calls-store';
+
+const TERMINAL = new Set(['completed', 'failed', 'busy', 'no_answer', 'canceled']);
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+
+function duration(c: CallAttemptInfo): string {
+  if (c.durationSec !== null) return `${c.durationSec} s`;
+  if (c.answeredAt && !c.endedAt) return `${Math.round((Date.now() - Date.parse(c.answeredAt)) / 1000)} s…`;
+  return '—';
+}
+
+/** The live call board: every call's state as the state machine records it, and its timeline. */
+export function CallsPage(): React.JSX.Element {
+  const { calls, selectedId, events, error, load, select } = useCallsStore();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const live = calls.filter((c) => !TERMINAL.has(c.state)).length;
+  const selected = calls.find((c) => c.id === selectedId);
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Calls</h1>
+        <p className="muted">
+          {live} live · {calls.length} recent. States come from the call&apos;s own event log: dial requests,
+          Exotel&apos;s callbacks, passthru and the voicebot stream.
+        </p>
+      </header>
+      {error && <p className="banner banner--error">{error}</p>}
+      <table className="table table--compact" data-testid="calls-table">
+        <thead>
+          <tr>
+            <th>Number</th>
+            <th>State</th>
+            <th>Mode</th>
+            <th>Provider</th>
+            <th>Placed</th>
+            <th>Answered</th>
+            <th>Duration</th>
+            <th>Answered by</th>
+            <th>Bot decision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {calls.map((c) => (
+            <tr key={c.id} className={c.id === selectedId ? 'row--selected' : undefined}>
+              <td>
+                <button type="button" className="link" onClick={() => void select(c.id)}>
+                  {c.number}
+                </button>
+              </td>
+              <td>
+                <span className={`badge state state--${c.state}`}>{c.state.replace('_', ' ')}</span>
+              </td>
+              <td>{c.mode}</td>
+              <td>{c.provider}</td>
+              <td>{time(c.createdAt)}</td>
+              <td>{time(c.answeredAt)}</td>
+              <td>{duration(c)}</td>
+              <td>{c.answeredBy ?? '—'}</td>
+              <td>{c.transferDecision ?? '—'}</td>
+            </tr>
+          ))}
+          {calls.length === 0 && (
+            <tr>
+              <td colSpan={9} className="muted">
+                No calls yet. Place a test call from Settings → Telephony.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {selected && (
+        <section className="card" aria-label={`Call to ${selected.number}`}>
+          <h2>
+            Call to {selected.number} <span className="muted">({selected.id})</span>
+          </h2>
+          <p className="muted">
+            Exotel call {selected.providerSid ?? '(not yet known)'} · ended: {selected.endReason ?? '—'}
+          </p>
+          <ol className="events" data-testid="call-timeline">
+            {events.map((e) => (
+              <li key={e.seq} className={e.duplicate || !e.applied ? 'muted' : undefined}>
+                <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
+                <strong>{e.type}</strong>
+                {e.duplicate ? ' (duplicate, ignored)' : !e.applied && e.note ? ` (${e.note})` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </div>
+  );
+}
