@@ -7,3 +7,4 @@ export * from './audit';
 export * from './files';
 export * from './contacts';
 export * from './telephony';
+export * from './voicebot';

@@ -72,12 +72,13 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
       .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 30_000 })
       .toBe('completed');
     const events = await page.getByTestId('test-call').textContent();
+    // The callee hangs up during the bot's greeting: no post-bot passthru, and the call still ends.
     for (const step of [
       'dial_requested',
       'provider_accepted',
       'answered',
       'flow_linked',
-      'bot_finished',
+      'stream_started',
       'ended',
     ])
       expect(events).toContain(step);
@@ -96,7 +97,9 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     expect(await board.textContent()).toContain('+919876543210');
     expect(await board.textContent()).toContain('busy');
     await board.getByRole('button', { name: '+919876543210' }).click();
-    await expect.poll(() => page.getByTestId('call-timeline').textContent()).toContain('bot_finished');
+    await expect.poll(() => page.getByTestId('call-timeline').textContent()).toContain('stream_started');
+    // The voicebot answered the stream: its transcript and per-turn latencies are on the call.
+    await expect.poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 }).toMatch(/Bot/);
     await page.screenshot({ path: artifactPath('calls.png'), fullPage: true });
     await page.getByRole('link', { name: 'Settings' }).click();
 

@@ -12,7 +12,20 @@ import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '.
 import { StagedFiles, StagingError } from './files';
 import { AuditLog } from './reports';
 import { SettingsService, type SecretStore } from './settings';
-import { AuditRepository, openDatabase, SettingsRepository, type Db } from './store';
+import { FliteTts } from './speech';
+import { AuditRepository, openDatabase, SettingsRepository, VoicebotRepository, type Db } from './store';
+import type { Speak } from './telephony';
+import {
+  DEFAULT_BOT,
+  findResourcesDir,
+  loadBotFile,
+  speechConfigFromSettings,
+  SpeechSource,
+  Voicebot,
+  VoicebotRecords,
+  type DialogVariables,
+  type SessionOptionsInput,
+} from './voicebot';
 
 export interface CoreConfig {
   /** Folder holding the database, logs and (later) recordings. Created if missing. */
@@ -35,6 +48,12 @@ export interface CoreConfig {
   /** The sandbox's callee script (parsed with its schema) and time scale. */
   sandboxScript?: unknown;
   sandboxTimeScale?: number;
+  /** The app's resources (bots, sample files). Default: found next to the bundle or the sources. */
+  resourcesDir?: string;
+  /** The voicebot's bot definition. Default: the demo bot, resources/bots/appointment-reminder.yaml. */
+  botFile?: string;
+  /** Voicebot session timing (media time) and the variables a call with no contact uses. */
+  voicebot?: { session?: SessionOptionsInput; testVariables?: DialogVariables };
 }
 
 export interface Core {
@@ -92,6 +111,18 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     actor: config.actor,
   });
   const imports = new ImportJobs(contacts, files, events, log.child('imports'));
+  // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
+  let sandboxTts: FliteTts | undefined;
+  if (config.telephony !== 'exotel') {
+    sandboxTts = await FliteTts.load().catch((err: unknown) => {
+      log.warn('sandbox callees will be silent: flite did not load', { err });
+      return undefined;
+    });
+  }
+  const tts = sandboxTts;
+  const sandboxSpeak: Speak | undefined = tts
+    ? async (text, sampleRate) => (await tts.synthesizeAll(text, { sampleRate })).pcm
+    : undefined;
   let phone: PhoneSystem;
   try {
     phone = await PhoneSystem.start({
@@ -103,16 +134,55 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       publicPort: config.publicPort,
       sandboxScript: config.sandboxScript,
       sandboxTimeScale: config.sandboxTimeScale,
+      sandboxSpeak,
     });
   } catch (err) {
     log.error('cannot start the public surface', { err });
+    sandboxTts?.dispose();
     db.close();
     file.close();
     throw err;
   }
+  const voicebotRepo = new VoicebotRepository(db);
+  const speech = new SpeechSource({
+    current: () => ({
+      config: speechConfigFromSettings(settings.get().speech),
+      apiKey: settings.secret('speech.apiKey'),
+    }),
+    log: log.child('speech'),
+  });
+  const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
+  let voicebot: Voicebot | undefined;
+  try {
+    voicebot = new Voicebot({
+      bot: await loadBotFile(botFile),
+      speech: () => speech.get(),
+      repo: voicebotRepo,
+      recordingsDir: path.join(config.dataDir, 'recordings'),
+      log: log.child('voicebot'),
+      calls: phone.voicebotCallLink(),
+      emit: (event, payload) => events.emit(event, payload),
+      session: config.voicebot?.session,
+      testVariables: config.voicebot?.testVariables,
+    });
+    phone.setVoicebotHandler(voicebot.handler);
+  } catch (err) {
+    // The rest of the app works without a bot; streams are refused until the file is fixed.
+    log.error('voicebot not started: cannot load the bot file', { botFile, err });
+  }
   const dispatcher = new Dispatcher(
     flattenHandlers(
-      createHandlers({ info, settings, audit: auditLog, events, contacts, imports, files, phone }),
+      createHandlers({
+        info,
+        settings,
+        audit: auditLog,
+        events,
+        contacts,
+        imports,
+        files,
+        phone,
+        voicebot: new VoicebotRecords(voicebotRepo),
+      }),
     ),
     auditLog,
     events,
@@ -166,7 +236,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       if (stopped) return;
       stopped = true;
       await imports.stopAll();
+      await voicebot?.close();
       await phone.close();
+      await speech.dispose();
+      sandboxTts?.dispose();
       events.clear();
       files.clear();
       log.info('core stopped');

@@ -16,3 +16,4 @@ export {
   type MappingOverride,
 } from './contacts';
 export { DEFAULT_SCRIPT, loadCalleeScript, startSandbox, type CalleeScript, type Sandbox } from './telephony';
+export { startStandaloneVoicebot, type StandaloneVoicebot } from './voicebot';

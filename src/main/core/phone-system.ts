@@ -28,9 +28,11 @@ import {
   type CalleeScript,
   type ProviderFailure,
   type Sandbox,
+  type Speak,
   type TelephonyProvider,
 } from './telephony';
 import { manualTunnel, ngrokTunnel, TunnelError, type Tunnel } from './tunnel';
+import type { VoicebotCallLink } from './voicebot';
 
 export type TelephonyMode = 'auto' | 'sandbox' | 'exotel';
 
@@ -46,6 +48,8 @@ export interface PhoneSystemOptions {
   sandboxScript?: unknown;
   /** Wall-clock seconds per sandbox second (tests run calls faster). */
   sandboxTimeScale?: number;
+  /** The offline TTS the sandbox's callees speak their `say` lines with (silence without it). */
+  sandboxSpeak?: Speak;
 }
 
 const SANDBOX_ACCOUNT = 'ACsandbox';
@@ -145,7 +149,7 @@ export class PhoneSystem {
         sandbox = await startSandbox({
           script,
           timeScale: options.sandboxTimeScale,
-          streamSide: exotelStreamSide({ log: log.child('sandbox.stream') }),
+          streamSide: exotelStreamSide({ log: log.child('sandbox.stream'), speak: options.sandboxSpeak }),
           log: log.child('sandbox'),
         });
       } catch (err) {
@@ -159,6 +163,27 @@ export class PhoneSystem {
   /** `http://127.0.0.1:PORT/exotel/<secret>/` */
   get exotelBase(): string {
     return `${this.surface.localUrl}/exotel/${this.secret}/`;
+  }
+
+  /**
+   * How the voicebot finds a stream's call attempt (our `attempt` custom parameter in direct-stream
+   * mode, else Exotel's CallSid) and records what happens to it in the call state machine.
+   */
+  voicebotCallLink(): VoicebotCallLink {
+    return {
+      findAttempt: (start) => {
+        const byId = start.customParameters.attempt;
+        const attempt =
+          (byId ? this.repo.getAttempt(byId) : undefined) ?? this.repo.findByProviderSid(start.callSid);
+        return attempt ? { attemptId: attempt.id, contactId: attempt.contactId } : undefined;
+      },
+      streamStarted: (attemptId) => {
+        this.calls.record(attemptId, 'stream', { type: 'stream_started' });
+      },
+      decideTransfer: (attemptId, decision) => {
+        this.calls.decideTransfer(attemptId, decision);
+      },
+    };
   }
 
   /** The voicebot (another domain) takes over the stream route when it starts. */

@@ -56,6 +56,8 @@ if (!app.requestSingleInstanceLock()) {
         actor: os.userInfo().username,
         version: app.getVersion(),
         nativeBinding: electronNativeBinding(),
+        // Packaged: bots and sandbox scripts ship as extraResources beside app.asar.
+        resourcesDir: app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources'),
       });
     } catch (err) {
       dialog.showErrorBox('CallDeck cannot start', err instanceof Error ? err.message : String(err));

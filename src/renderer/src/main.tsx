@@ -8,6 +8,7 @@ import { startDncFeed } from './state/dnc-store';
 import { startListsFeed } from './state/lists-store';
 import { startSettingsFeed } from './state/settings-store';
 import { startTelephonyFeed } from './state/telephony-store';
+import { startVoicebotFeed } from './state/voicebot-store';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -19,6 +20,7 @@ if (bridge.ok) {
   startDncFeed();
   startTelephonyFeed();
   startCallsFeed();
+  startVoicebotFeed();
   root.render(
     <StrictMode>
       <App />

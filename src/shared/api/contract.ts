@@ -29,6 +29,12 @@ import {
   type TestCallResult,
 } from '../telephony';
 import {
+  VoicebotSessionIdSchema,
+  VoicebotSessionsSchema,
+  type VoicebotSessionDetail,
+  type VoicebotSessionSummary,
+} from '../voicebot';
+import {
   CallingSettingsSchema,
   ExotelSettingsSchema,
   SecretNameSchema,
@@ -141,6 +147,12 @@ export const contract = {
     start: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),
     stop: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),
     health: query<{ ok: boolean; detail: string }>()(Empty),
+  },
+  voicebot: {
+    /** Recent voicebot sessions, newest first (optionally one call attempt's). */
+    sessions: query<VoicebotSessionSummary[]>()(VoicebotSessionsSchema),
+    /** One session's transcript, per-turn latencies and recording files. */
+    session: query<VoicebotSessionDetail>()(VoicebotSessionIdSchema),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../audit';
 import type { ImportOutcome, ImportProgress } from '../contacts';
 import type { CallAttemptInfo, CallEventInfo, TelephonyInfo } from '../telephony';
 import type { SettingsView } from '../settings';
+import type { VoicebotSessionEndedEvent, VoicebotSessionStartedEvent, VoicebotTurnEvent } from '../voicebot';
 
 /** Pushes from the core to every connected renderer. */
 export interface ApiEvents {
@@ -15,6 +16,11 @@ export interface ApiEvents {
   /** A call's state machine recorded an event (state may or may not have changed). */
   'call.updated': { attempt: CallAttemptInfo; event: CallEventInfo };
   'telephony.changed': TelephonyInfo;
+  /** A voicebot stream began (a call reached the bot). */
+  'voicebot.sessionStarted': VoicebotSessionStartedEvent;
+  /** A transcript line: what the caller did, or what the bot said (recorded when its turn ended). */
+  'voicebot.turn': VoicebotTurnEvent;
+  'voicebot.sessionEnded': VoicebotSessionEndedEvent;
 }
 
 export type EventName = keyof ApiEvents;
@@ -27,6 +33,9 @@ export const EVENT_NAMES = [
   'dnc.changed',
   'call.updated',
   'telephony.changed',
+  'voicebot.sessionStarted',
+  'voicebot.turn',
+  'voicebot.sessionEnded',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.

@@ -9,40 +9,66 @@ export interface ClassifiedRow {
   phoneRaw: string;
   e164: string | null;
   name: string;
-  variables: Record<string, string>;
+  /** The per-contact variables as JSON object text, as stored. */
+  variables: string;
   reason: string | null;
 }
 
 const clip = (s: string): string => (s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS)}…[cut]` : s);
 
-/** Reads one data row with the mapping: phone → E.164 or a reason; the rest → name and variables. */
-export function classifyRow(
-  cells: readonly string[],
+/**
+ * Reads data rows with one mapping: phone → E.164 or a reason; the rest → name and variables.
+ * Built once per import: the variables' JSON keys are encoded once, not once per row.
+ */
+export function rowClassifier(
   mapping: ResolvedMapping,
   headerCount: number,
   region: PhoneRegion,
-): ClassifiedRow {
-  const phoneRaw = cells[mapping.phone.column] ?? '';
-  const name = mapping.name ? (cells[mapping.name.column] ?? '').trim() : '';
+): (cells: readonly string[]) => ClassifiedRow {
+  const phoneColumn = mapping.phone.column;
+  const nameColumn = mapping.name?.column;
+  const columns = mapping.variables.map((v) => v.column);
+  // Keys are unique and never start with a digit (variableKey), so this text is exactly what
+  // JSON.stringify gives for the same object, in the same key order.
+  const prefixes = mapping.variables.map((v, i) => `${i === 0 ? '' : ','}${JSON.stringify(v.key)}:`);
+
+  const variablesOf = (cells: readonly string[]): string => {
+    if (cells.length > headerCount) return extraVariables(cells, mapping, headerCount);
+    let json = '{';
+    for (let i = 0; i < columns.length; i++)
+      json += prefixes[i]! + JSON.stringify(clip(cells[columns[i]!] ?? ''));
+    return json + '}';
+  };
+
+  return (cells) => {
+    const phoneRaw = cells[phoneColumn] ?? '';
+    const name = nameColumn !== undefined ? (cells[nameColumn] ?? '').trim() : '';
+    const variables = variablesOf(cells);
+    let tooLong = -1;
+    for (let i = 0; i < cells.length && tooLong < 0; i++) if (cells[i]!.length > MAX_CELL_CHARS) tooLong = i;
+    if (tooLong >= 0)
+      return {
+        ok: false,
+        phoneRaw: clip(phoneRaw),
+        e164: null,
+        name: clip(name),
+        variables,
+        reason: `cell in column ${tooLong + 1} is longer than ${MAX_CELL_CHARS.toLocaleString('en-US')} characters`,
+      };
+    const phone = normalisePhone(phoneRaw, region);
+    return phone.ok
+      ? { ok: true, phoneRaw, e164: phone.e164, name, variables, reason: null }
+      : { ok: false, phoneRaw, e164: null, name, variables, reason: phone.reason };
+  };
+}
+
+/** A row wider than its header: cells beyond the header's width are kept too, never dropped silently. */
+function extraVariables(cells: readonly string[], mapping: ResolvedMapping, headerCount: number): string {
   const variables: Record<string, string> = {};
   for (const v of mapping.variables) variables[v.key] = clip(cells[v.column] ?? '');
-  // Cells beyond the header's width are kept too, never dropped silently.
   for (let i = headerCount; i < cells.length; i++)
     if ((cells[i] ?? '') !== '') variables[`column_${i + 1}`] = clip(cells[i]!);
-  const tooLong = cells.findIndex((c) => c.length > MAX_CELL_CHARS);
-  if (tooLong >= 0)
-    return {
-      ok: false,
-      phoneRaw: clip(phoneRaw),
-      e164: null,
-      name: clip(name),
-      variables,
-      reason: `cell in column ${tooLong + 1} is longer than ${MAX_CELL_CHARS.toLocaleString('en-US')} characters`,
-    };
-  const phone = normalisePhone(phoneRaw, region);
-  return phone.ok
-    ? { ok: true, phoneRaw, e164: phone.e164, name, variables, reason: null }
-    : { ok: false, phoneRaw, e164: null, name, variables, reason: phone.reason };
+  return JSON.stringify(variables);
 }
 
 /** The original cells of a rejected row, for the reject file. */

@@ -55,6 +55,8 @@ export function openCsv(file: string, size: number, head: Buffer): TabularSource
     totalBytes: size,
     bytesRead: () => bytes,
     sha256: () => digest,
+    // The stream only opens inside batches(), whose own cleanup closes it.
+    close: () => Promise.resolve(),
     warnings: () =>
       fallbackBytes > 0
         ? [

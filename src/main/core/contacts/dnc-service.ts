@@ -140,6 +140,7 @@ export class DncService {
       if (!exhausted) for await (const b of batches) take(b);
     } finally {
       await batches.return(undefined);
+      await source.close();
     }
     if (rows === 0) throw new ImportError('no_data_rows', 'The file has no numbers in it.');
     const change = this.addNumbers([...numbers], opts.note ?? '', `file:${path.basename(opts.file)}`);

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../logging';
 import { ContactsStaging, type ContactsRepository } from '../store';
-import { classifyRow, rawCells } from './classify';
+import { rawCells, rowClassifier, type ClassifiedRow } from './classify';
 import { ImportError } from './errors';
 import { isBlankRow, layoutOf, readHead, type Layout } from './layout';
 import { resolveMapping } from './mapping';
 import { openSource } from './open-source';
-import type { PhoneRegion } from './phone';
 import type { SourceRow, TabularSource } from './source';
 import type { ImportControl, ImportProgress, ImportSummary, ResolvedMapping, RowReject } from './types';
 import { ImportRequestSchema, type ImportRequest } from './types';
@@ -39,74 +38,60 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ImportError('cancelled', 'The import was cancelled; nothing was saved.');
 }
 
-/** Classifies one data row into the staging file, tallying it. */
-function stageRow(
+/**
+ * Classifies one batch of data rows into the staging file, tallying them. Numbers are looked up
+ * against earlier batches in one query per batch; within the batch the first row wins.
+ */
+function stageBatch(
   staging: ContactsStaging,
-  r: SourceRow,
-  m: ResolvedMapping,
-  width: number,
-  region: PhoneRegion,
+  rows: readonly SourceRow[],
+  classify: (cells: readonly string[]) => ClassifiedRow,
   t: Tally,
 ): void {
-  const c = classifyRow(r.cells, m, width, region);
-  let status: 'valid' | 'invalid' | 'duplicate' = c.ok ? 'valid' : 'invalid';
-  let reason = c.reason;
-  let duplicateOf: number | null = null;
-  if (c.ok && c.e164) {
-    const first = staging.firstRowWith(c.e164);
-    if (first !== undefined) {
-      status = 'duplicate';
-      duplicateOf = first;
-      reason = `duplicate of row ${first}`;
+  const classified = rows.map((r) => classify(r.cells));
+  const phones: string[] = [];
+  for (const c of classified) if (c.e164 !== null) phones.push(c.e164);
+  const firstRow = staging.firstRowsWith(phones);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const c = classified[i]!;
+    let status: 'valid' | 'invalid' | 'duplicate' = c.ok ? 'valid' : 'invalid';
+    let reason = c.reason;
+    let duplicateOf: number | null = null;
+    if (c.e164 !== null) {
+      const first = firstRow.get(c.e164);
+      if (first !== undefined) {
+        status = 'duplicate';
+        duplicateOf = first;
+        reason = `duplicate of row ${first}`;
+      } else firstRow.set(c.e164, r.row);
     }
+    t.rows += 1;
+    if (status === 'valid') t.valid += 1;
+    else if (status === 'invalid') t.invalid += 1;
+    else t.duplicates += 1;
+    if (reason !== null && t.rejects.length < REJECTS_IN_SUMMARY) t.rejects.push({ row: r.row, reason });
+    staging.add({
+      row: r.row,
+      status,
+      phoneRaw: c.phoneRaw,
+      e164: c.e164,
+      name: c.name,
+      variables: c.variables,
+      reason,
+      duplicateOfRow: duplicateOf,
+      raw: status === 'valid' ? null : rawCells(r.cells),
+    });
   }
-  t.rows += 1;
-  if (status === 'valid') t.valid += 1;
-  else if (status === 'invalid') t.invalid += 1;
-  else t.duplicates += 1;
-  if (reason !== null && t.rejects.length < REJECTS_IN_SUMMARY) t.rejects.push({ row: r.row, reason });
-  staging.add({
-    row: r.row,
-    status,
-    phoneRaw: c.phoneRaw,
-    e164: c.e164,
-    name: c.name,
-    variables: JSON.stringify(c.variables),
-    reason,
-    duplicateOfRow: duplicateOf,
-    raw: status === 'valid' ? null : rawCells(r.cells),
-  });
 }
 
-/**
- * Imports one file as a new list. Rows stream into a scratch file; the list appears in the main
- * database in one transaction at the end, or not at all (error, cancel, crash).
- */
-export async function runImport(
-  deps: EngineDeps,
-  input: ImportRequest,
-  control: ImportControl = {},
-): Promise<ImportSummary> {
-  const req = ImportRequestSchema.parse(input);
-  const started = Date.now();
-  const region = req.region;
-  if (deps.contacts.nameTaken(req.listName))
-    throw new ImportError(
-      'list_exists',
-      `A list named "${req.listName}" already exists. Choose another name.`,
-    );
-  checkAbort(control.signal);
-  const source = await openSource(req.file, req.sheet);
-  const batches = source.batches();
-  const staging = ContactsStaging.create(
-    path.join(deps.stagingDir, `import-${process.pid}-${randomUUID()}.sqlite`),
-  );
-  const t: Tally = { rows: 0, valid: 0, invalid: 0, duplicates: 0, blankRows: 0, rejects: [] };
-  let lastProgress = 0;
-  const progress = (phase: ImportProgress['phase'], force = false) => {
+/** Reports progress at most every PROGRESS_EVERY_MS (or when forced). */
+function progressReporter(control: ImportControl, source: TabularSource, t: Tally, started: number) {
+  let last = 0;
+  return (phase: ImportProgress['phase'], force = false) => {
     const now = Date.now();
-    if (!control.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
-    lastProgress = now;
+    if (!control.onProgress || (!force && now - last < PROGRESS_EVERY_MS)) return;
+    last = now;
     const secs = Math.max((now - started) / 1000, 0.001);
     const { rows, valid, invalid, duplicates } = t;
     control.onProgress({
@@ -120,42 +105,90 @@ export async function runImport(
       rowsPerSecond: Math.round(rows / secs),
     });
   };
+}
+
+type Request = ReturnType<typeof ImportRequestSchema.parse>;
+
+/** Reads every row of the source into the staging file; returns the layout and mapping used. */
+async function readAll(
+  source: TabularSource,
+  staging: ContactsStaging,
+  req: Request,
+  signal: AbortSignal | undefined,
+  t: Tally,
+  progress: ReturnType<typeof progressReporter>,
+): Promise<{ layout: Layout; mapping: ResolvedMapping }> {
+  const batches = source.batches();
   try {
     const { head, exhausted } = await readHead(batches);
-    const layout = layoutOf(head, region, req.headerRow);
+    const layout = layoutOf(head, req.region, req.headerRow);
     const sample = head.filter((r) => r.row > layout.headerRow && !isBlankRow(r.cells)).slice(0, 20);
     const mapping = resolveMapping(
       layout.headers,
       sample.map((r) => r.cells),
-      region,
+      req.region,
       req.mapping,
     );
     if (!mapping) throw noPhoneColumn(layout);
-    const width = layout.headers.length;
+    const classify = rowClassifier(mapping, layout.headers.length, req.region);
     const take = (rows: readonly SourceRow[]) => {
+      const data: SourceRow[] = [];
       for (const r of rows) {
         if (r.row <= layout.headerRow) continue;
         if (isBlankRow(r.cells)) t.blankRows += 1;
-        else stageRow(staging, r, mapping, width, region, t);
+        else data.push(r);
       }
+      stageBatch(staging, data, classify, t);
     };
     take(head);
     progress('reading', true);
     if (!exhausted) {
       for (;;) {
-        checkAbort(control.signal);
+        checkAbort(signal);
         const next = await batches.next();
         if (next.done) break;
         take(next.value);
         progress('reading');
       }
     }
-    checkAbort(control.signal);
+    checkAbort(signal);
     if (t.rows === 0)
       throw new ImportError(
         'no_data_rows',
         `The file has a header row (row ${layout.headerRow}) but no data rows.`,
       );
+    return { layout, mapping };
+  } finally {
+    await batches.return(undefined);
+  }
+}
+
+/**
+ * Imports one file as a new list. Rows stream into a scratch file; the list appears in the main
+ * database in one transaction at the end, or not at all (error, cancel, crash).
+ */
+export async function runImport(
+  deps: EngineDeps,
+  input: ImportRequest,
+  control: ImportControl = {},
+): Promise<ImportSummary> {
+  const req = ImportRequestSchema.parse(input);
+  const started = Date.now();
+  if (deps.contacts.nameTaken(req.listName))
+    throw new ImportError(
+      'list_exists',
+      `A list named "${req.listName}" already exists. Choose another name.`,
+    );
+  checkAbort(control.signal);
+  const source = await openSource(req.file, req.sheet, control.signal);
+  let staging: ContactsStaging | undefined;
+  try {
+    staging = ContactsStaging.create(
+      path.join(deps.stagingDir, `import-${process.pid}-${randomUUID()}.sqlite`),
+    );
+    const t: Tally = { rows: 0, valid: 0, invalid: 0, duplicates: 0, blankRows: 0, rejects: [] };
+    const progress = progressReporter(control, source, t, started);
+    const { layout, mapping } = await readAll(source, staging, req, control.signal, t, progress);
     staging.seal();
     progress('saving', true);
     return commit(deps, req, source, layout, mapping, staging, t, started);
@@ -164,8 +197,8 @@ export async function runImport(
       throw new ImportError('cancelled', 'The import was cancelled; nothing was saved.');
     throw err;
   } finally {
-    await batches.return(undefined);
-    staging.discard();
+    await source.close();
+    staging?.discard();
   }
 }
 
@@ -179,7 +212,7 @@ function noPhoneColumn(layout: Layout): ImportError {
 
 function commit(
   deps: EngineDeps,
-  req: ReturnType<typeof ImportRequestSchema.parse>,
+  req: Request,
   source: TabularSource,
   layout: Layout,
   mapping: ResolvedMapping,

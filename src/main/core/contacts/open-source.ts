@@ -32,16 +32,19 @@ async function readHead(file: string): Promise<{ size: number; head: Buffer }> {
   }
 }
 
-/** Opens a contact file by what its bytes are, not only by its name. */
-export async function openSource(file: string, sheet?: string): Promise<TabularSource> {
+/**
+ * Opens a contact file by what its bytes are, not only by its name. The caller must close() it;
+ * `signal` stops a spreadsheet's parse part-way.
+ */
+export async function openSource(file: string, sheet?: string, signal?: AbortSignal): Promise<TabularSource> {
   const { size, head } = await readHead(file);
   if (size === 0) throw new ImportError('empty_file', 'The file is empty (0 bytes).');
   const ext = path.extname(file).toLowerCase();
   if (head.subarray(0, 4).equals(ZIP)) {
     const format: FileFormat = ext === '.ods' ? 'ods' : 'xlsx';
-    return openSpreadsheet(file, size, format, sheet);
+    return openSpreadsheet(file, size, format, sheet, signal);
   }
-  if (head.subarray(0, 8).equals(CFB)) return openSpreadsheet(file, size, 'xls', sheet);
+  if (head.subarray(0, 8).equals(CFB)) return openSpreadsheet(file, size, 'xls', sheet, signal);
   if (WORKBOOK_EXTENSIONS.has(ext))
     throw new ImportError(
       'corrupt_spreadsheet',
@@ -49,6 +52,6 @@ export async function openSource(file: string, sheet?: string): Promise<TabularS
     );
   // Old CRMs export HTML or XML tables named .xls; SheetJS reads those.
   if (ext === '.xls' && /^\s*</.test(head.subarray(0, 512).toString('latin1')))
-    return openSpreadsheet(file, size, 'xls', sheet);
+    return openSpreadsheet(file, size, 'xls', sheet, signal);
   return openCsv(file, size, head);
 }

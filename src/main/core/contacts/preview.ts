@@ -31,5 +31,6 @@ export async function previewFile(input: SourceOptions): Promise<ImportPreview> 
     };
   } finally {
     await batches.return(undefined);
+    await source.close();
   }
 }

@@ -13,6 +13,8 @@ export interface TabularSource {
   bytesRead(): number;
   /** Rows in batches; stopping early (break, return) releases the file. */
   batches(): AsyncGenerator<SourceRow[]>;
+  /** Releases what opening took (a spreadsheet's worker), whether or not batches() ran. */
+  close(): Promise<void>;
   /** SHA-256 of the file's bytes; complete once batches() has run to the end. */
   sha256(): string;
   warnings(): string[];

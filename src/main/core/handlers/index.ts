@@ -9,6 +9,7 @@ import type { StagedFiles } from '../files';
 import type { AuditLog } from '../reports';
 import type { SettingsService } from '../settings';
 import type { PhoneSystem } from '../phone-system';
+import type { VoicebotRecords } from '../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import type { ImportJobs } from './import-jobs';
 
@@ -23,6 +24,7 @@ export interface HandlerDeps {
   imports: ImportJobs;
   files: StagedFiles;
   phone: PhoneSystem;
+  voicebot: VoicebotRecords;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -35,6 +37,7 @@ export function createHandlers({
   imports,
   files,
   phone,
+  voicebot,
 }: HandlerDeps): Handlers {
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
   return {
@@ -104,6 +107,14 @@ export function createHandlers({
           if (!events) throw new ApiError({ code: 'not_found', message: `No call ${req.attemptId}` });
           return events;
         }),
+    },
+    voicebot: {
+      sessions: (req) => voicebot.sessions({ limit: req.limit, attemptId: req.attemptId }),
+      session: (req) => {
+        const detail = voicebot.session(req.id);
+        if (!detail) throw new ApiError({ code: 'not_found', message: `No voicebot session ${req.id}` });
+        return detail;
+      },
     },
     tunnel: {
       start: async () => {

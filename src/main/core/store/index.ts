@@ -11,3 +11,4 @@ export {
   type NewCallEvent,
 } from './calls-repository';
 export * from './contacts-repository';
+export { VoicebotRepository, type NewVoicebotSession, type VoicebotSessionEnd } from './voicebot-repository';

@@ -2,6 +2,7 @@ import type { Migration } from './migration';
 import { m001SettingsAudit } from './migrations/001-settings-audit';
 import { m002Contacts } from './migrations/002-contacts';
 import { m003Calls } from './migrations/003-calls';
+import { m004Voicebot } from './migrations/004-voicebot';
 
 export type { Migration } from './migration';
 
@@ -9,4 +10,4 @@ export type { Migration } from './migration';
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records.
  */
-export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit, m002Contacts, m003Calls];
+export const MIGRATIONS: readonly Migration[] = [m001SettingsAudit, m002Contacts, m003Calls, m004Voicebot];

@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { registerContactsCommands } from './contacts';
 import { registerTelephonyCommands } from './telephony';
+import { registerVoicebotCommands } from './voicebot';
 
 /** Registers one domain's subcommands on the `calldeck` program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Add each domain's command module here (e.g. contacts: `calldeck import`, `calldeck lists`). */
-export const COMMANDS: readonly RegisterCommands[] = [registerTelephonyCommands, registerContactsCommands];
+export const COMMANDS: readonly RegisterCommands[] = [
+  registerTelephonyCommands,
+  registerContactsCommands,
+  registerVoicebotCommands,
+];

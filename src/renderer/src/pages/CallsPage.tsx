@@ -1,7 +1,9 @@
 import type React from 'react';
 import { useEffect } from 'react';
 import type { CallAttemptInfo } from '../../../shared/telephony';
+import { BotSession } from '../components/BotSession';
 import { useCallsStore } from '../state/calls-store';
+import { useVoicebotStore } from '../state/voicebot-store';
 
 const TERMINAL = new Set(['completed', 'failed', 'busy', 'no_answer', 'canceled']);
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
@@ -15,6 +17,11 @@ function duration(c: CallAttemptInfo): string {
 /** The live call board: every call's state as the state machine records it, and its timeline. */
 export function CallsPage(): React.JSX.Element {
   const { calls, selectedId, events, error, load, select } = useCallsStore();
+  const bot = useVoicebotStore();
+  const showBot = bot.show;
+  useEffect(() => {
+    void showBot(selectedId);
+  }, [selectedId, showBot]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -91,6 +98,13 @@ export function CallsPage(): React.JSX.Element {
               </li>
             ))}
           </ol>
+          <h3>Voicebot</h3>
+          {bot.error && <p className="banner banner--error">{bot.error}</p>}
+          {bot.sessions.length === 0 ? (
+            <p className="muted">The bot has not spoken on this call.</p>
+          ) : (
+            bot.sessions.map((d) => <BotSession key={d.session.id} detail={d} />)
+          )}
         </section>
       )}
     </div>

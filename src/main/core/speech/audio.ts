@@ -1,0 +1,89 @@
+import { resample } from 'wave-resampler';
+import { WaveFile } from 'wavefile';
+
+/** Mono PCM16LE audio and its rate: the one audio shape the speech layer speaks. */
+export interface Audio {
+  pcm: Buffer;
+  sampleRate: number;
+}
+
+export function audioDurationMs(audio: Audio): number {
+  return (audio.pcm.length / 2 / audio.sampleRate) * 1000;
+}
+
+export function silence(ms: number, sampleRate: number): Buffer {
+  return Buffer.alloc(Math.round((ms * sampleRate) / 1000) * 2);
+}
+
+/** An Int16Array over the PCM (copied when the Buffer is not 2-byte aligned). */
+export function int16(pcm: Buffer): Int16Array {
+  const n = Math.floor(pcm.length / 2);
+  if (pcm.byteOffset % 2 === 0) return new Int16Array(pcm.buffer, pcm.byteOffset, n);
+  const copy = Buffer.from(pcm.subarray(0, n * 2));
+  return new Int16Array(copy.buffer, copy.byteOffset, n);
+}
+
+export function fromInt16(samples: ArrayLike<number>): Buffer {
+  const out = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.round(samples[i] as number);
+    out.writeInt16LE(v > 32767 ? 32767 : v < -32768 ? -32768 : v, i * 2);
+  }
+  return out;
+}
+
+/** Samples scaled to [-1, 1). */
+export function toFloat32(pcm: Buffer): Float32Array {
+  const s = int16(pcm);
+  const out = new Float32Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = (s[i] as number) / 32768;
+  return out;
+}
+
+/** Resamples PCM16 (wave-resampler: cubic with an anti-alias filter). */
+export function resamplePcm(pcm: Buffer, from: number, to: number): Buffer {
+  if (from === to || pcm.length < 2) return pcm;
+  return fromInt16(resample(int16(pcm), from, to));
+}
+
+export function resampleAudio(audio: Audio, to: number): Audio {
+  return { pcm: resamplePcm(audio.pcm, audio.sampleRate, to), sampleRate: to };
+}
+
+export function encodeWav(audio: Audio): Buffer {
+  const wav = new WaveFile();
+  wav.fromScratch(1, audio.sampleRate, '16', int16(audio.pcm));
+  return Buffer.from(wav.toBuffer());
+}
+
+/** Decodes a WAV file of any PCM depth / channel count into mono PCM16. Throws on non-WAV input. */
+export function decodeWav(data: Uint8Array): Audio {
+  const wav = new WaveFile(data);
+  const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
+  if (fmt.bitsPerSample !== 16) wav.toBitDepth('16');
+  const samples = wav.getSamples(false, Int16Array) as unknown as Int16Array | Int16Array[];
+  if (!Array.isArray(samples)) return { pcm: fromInt16(samples), sampleRate: fmt.sampleRate };
+  const first = samples[0] ?? new Int16Array(0);
+  const mixed = new Float64Array(first.length);
+  for (const ch of samples)
+    for (let i = 0; i < mixed.length; i++) mixed[i] = (mixed[i] as number) + (ch[i] ?? 0);
+  for (let i = 0; i < mixed.length; i++) mixed[i] = (mixed[i] as number) / samples.length;
+  return { pcm: fromInt16(mixed), sampleRate: fmt.sampleRate };
+}
+
+/** A sine tone, for fakes and tests. */
+export function tone(freqHz: number, ms: number, sampleRate: number, amplitude = 8000): Buffer {
+  const n = Math.round((ms * sampleRate) / 1000);
+  const samples = new Float64Array(n);
+  for (let i = 0; i < n; i++) samples[i] = amplitude * Math.sin((2 * Math.PI * freqHz * i) / sampleRate);
+  return fromInt16(samples);
+}
+
+/** Root-mean-square level of PCM16, 0..32768. */
+export function rms(pcm: Buffer): number {
+  const s = int16(pcm);
+  if (s.length === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += (s[i] as number) ** 2;
+  return Math.sqrt(sum / s.length);
+}

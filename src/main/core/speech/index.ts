@@ -1,0 +1,16 @@
+// Speech: VAD, ASR, TTS and LLM behind abstract classes, with local (offline) and openai-compatible
+// providers and a fake of each for tests.
+export * from './audio';
+export * from './errors';
+export * from './metrics';
+export * from './grammar';
+export * from './wer';
+export * from './tts';
+export * from './asr';
+export * from './vad';
+export * from './llm';
+export * from './config';
+export * from './providers';
+export * from './fakes';
+export * from './local';
+export * from './openai';

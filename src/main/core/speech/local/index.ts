@@ -1,0 +1,6 @@
+export * from './flite-tts';
+export type { FlitePoolStats, FliteWorkerExit } from './flite-pool';
+export type { WorkerFault } from './flite-worker-source';
+export * from './soundswallower-asr';
+export * from './fvad-vad';
+export * from './package-paths';

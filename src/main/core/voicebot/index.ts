@@ -1,0 +1,29 @@
+// Voicebot domain: one session per call (VAD → ASR → dialog → TTS). The dialog is its decision layer.
+export * from './dialog';
+export { Voicebot, type VoicebotOptions } from './service';
+export { VoicebotSession } from './session/session';
+export { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
+export type {
+  SessionDeps,
+  SessionSpeech,
+  SessionObserver,
+  SessionSetup,
+  SessionEndInfo,
+  SessionStartInfo,
+} from './session/observer';
+export {
+  SessionRecorder,
+  type VoicebotCallLink,
+  type VoicebotEventSink,
+  type VoicebotEventName,
+} from './records/session-recorder';
+export { testCallVariables } from './records/test-variables';
+export { writeRecordings } from './records/recording-files';
+export { VoicebotRecords } from './records/records-query';
+export { SpeechSource, speechConfigFromSettings, type SpeechSourceOptions } from './speech-source';
+export { findResourcesDir, DEFAULT_BOT } from './resources-dir';
+export {
+  startStandaloneVoicebot,
+  type StandaloneVoicebot,
+  type StandaloneVoicebotOptions,
+} from './standalone';

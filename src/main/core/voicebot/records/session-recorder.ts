@@ -1,0 +1,144 @@
+import path from 'node:path';
+import type { ApiEvents } from '../../../../shared/api/events';
+import type { TranscriptLine, TurnMetrics, VoicebotRecordingPaths } from '../../../../shared/voicebot';
+import type { Logger } from '../../logging';
+import type { VoicebotRepository } from '../../store';
+import type { StartFrame } from '../../stream';
+import type { BotDefinition, DialogVariables } from '../dialog';
+import type { SessionEndInfo, SessionObserver, SessionSetup, SessionStartInfo } from '../session/observer';
+import { writeRecordings } from './recording-files';
+import { testCallVariables } from './test-variables';
+
+export type VoicebotEventName = 'voicebot.sessionStarted' | 'voicebot.turn' | 'voicebot.sessionEnded';
+export type VoicebotEventSink = <E extends VoicebotEventName>(event: E, payload: ApiEvents[E]) => void;
+
+/** The call state machine, as the voicebot sees it (implemented by telephony's CallStateService). */
+export interface VoicebotCallLink {
+  /** Our attempt for this stream: by the `attempt` custom parameter (direct stream) or Exotel's CallSid. */
+  findAttempt(start: StartFrame): { attemptId: string; contactId: string | null } | undefined;
+  streamStarted(attemptId: string): void;
+  decideTransfer(attemptId: string, decision: 'agent' | 'none'): void;
+}
+
+export interface RecorderDeps {
+  sessionId: string;
+  bot: BotDefinition;
+  repo: VoicebotRepository;
+  recordingsDir: string;
+  log: Logger;
+  calls?: VoicebotCallLink;
+  emit?: VoicebotEventSink;
+  /** Values for a stream that belongs to no contact (test calls, QA, the CLI). */
+  testVariables?: DialogVariables;
+}
+
+/**
+ * Records one session: the session row, transcript lines and turn metrics in SQLite as the call goes,
+ * the WAV files at the end, the bot's decision in the call state machine, and small Api events. A
+ * failure here is logged and never breaks the call.
+ */
+export class SessionRecorder implements SessionObserver {
+  private attemptId: string | null = null;
+  private readonly v2v = new Map<number, number | null>();
+
+  constructor(private readonly d: RecorderDeps) {}
+
+  setup(start: StartFrame): SessionSetup {
+    const attempt = this.guard('find the call attempt', () => this.d.calls?.findAttempt(start));
+    if (!attempt) {
+      const { attempt: _ignored, ...params } = start.customParameters;
+      return {
+        attemptId: null,
+        variables: testCallVariables(this.d.bot, { ...this.d.testVariables, ...params }),
+      };
+    }
+    this.attemptId = attempt.attemptId;
+    this.guard('record stream_started', () => this.d.calls?.streamStarted(attempt.attemptId));
+    if (attempt.contactId === null) {
+      return {
+        attemptId: attempt.attemptId,
+        variables: testCallVariables(this.d.bot, this.d.testVariables ?? {}),
+      };
+    }
+    const variables = this.d.repo.contactVariables(attempt.contactId);
+    if (!variables) this.d.log.warn('the call has a contact that is gone', { contactId: attempt.contactId });
+    return { attemptId: attempt.attemptId, variables: variables ?? {} };
+  }
+
+  started(info: SessionStartInfo): void {
+    this.d.repo.insertSession({
+      id: this.d.sessionId,
+      attemptId: info.attemptId,
+      streamSid: info.streamSid,
+      callSid: info.callSid,
+      botId: info.botId,
+      sampleRate: info.sampleRate,
+      startedAt: new Date().toISOString(),
+    });
+    this.d.emit?.('voicebot.sessionStarted', {
+      sessionId: this.d.sessionId,
+      attemptId: this.attemptId,
+      botId: info.botId,
+    });
+  }
+
+  line(line: TranscriptLine): void {
+    this.guard('store a transcript line', () => this.d.repo.addLine(this.d.sessionId, line));
+    this.d.emit?.('voicebot.turn', {
+      sessionId: this.d.sessionId,
+      attemptId: this.attemptId,
+      line,
+      voiceToVoiceMs: line.speaker === 'bot' ? (this.v2v.get(line.turn) ?? null) : null,
+    });
+  }
+
+  metrics(metrics: TurnMetrics): void {
+    this.v2v.set(metrics.turn, metrics.voiceToVoiceMs);
+    this.guard('store turn metrics', () => this.d.repo.addMetrics(this.d.sessionId, metrics));
+  }
+
+  decided(decision: 'agent' | 'none'): void {
+    const attemptId = this.attemptId;
+    if (attemptId)
+      this.guard('record the transfer decision', () => this.d.calls?.decideTransfer(attemptId, decision));
+  }
+
+  async ended(end: SessionEndInfo): Promise<void> {
+    let recordings: VoicebotRecordingPaths | null = null;
+    try {
+      const dir = path.join(this.d.recordingsDir, this.d.sessionId);
+      recordings = await writeRecordings(dir, end.sampleRate, end.callerPcm, end.botPcm);
+    } catch (err) {
+      this.d.log.error('could not write the call recordings', { err, sessionId: this.d.sessionId });
+    }
+    this.guard('store the session end', () =>
+      this.d.repo.endSession(this.d.sessionId, {
+        endedAt: new Date().toISOString(),
+        endReason: end.reason,
+        disposition: end.disposition,
+        transfer: end.transfer,
+        durationMs: end.durationMs,
+        turns: end.turns,
+        recordings,
+      }),
+    );
+    this.d.emit?.('voicebot.sessionEnded', {
+      sessionId: this.d.sessionId,
+      attemptId: this.attemptId,
+      endReason: end.reason,
+      disposition: end.disposition,
+      transfer: end.transfer,
+      turns: end.turns,
+      durationMs: end.durationMs,
+    });
+  }
+
+  private guard<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      this.d.log.error(`voicebot could not ${what}`, { err, sessionId: this.d.sessionId });
+      return undefined;
+    }
+  }
+}

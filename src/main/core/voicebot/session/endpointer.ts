@@ -1,0 +1,72 @@
+import type { Vad } from '../../speech';
+
+/** The caller's turns, in media time (ms since the stream started). */
+export type UtteranceEvent =
+  | { type: 'start'; atMs: number }
+  | {
+      type: 'end';
+      startMs: number;
+      /** End of the caller's speech. */
+      endMs: number;
+      /** When the pipeline knew the turn was over: the end of the chunk that completed the silence. */
+      detectedAtMs: number;
+      /** True when cut at the maximum length rather than ended by silence. */
+      cut: boolean;
+    };
+
+/**
+ * Endpointing over a VAD: a turn starts with speech and ends after the VAD's hangover of silence
+ * (the endpointing threshold, counted in samples), or is cut at the maximum length.
+ */
+export class Endpointer {
+  private openStart: number | null = null;
+  /** A cut turn's speech is still going on: its eventual end is not a new turn. */
+  private ignoreRun = false;
+
+  constructor(
+    private readonly vad: Vad,
+    private readonly maxUtteranceMs: number,
+  ) {}
+
+  get speaking(): boolean {
+    return this.openStart !== null;
+  }
+
+  /** Feeds one inbound chunk; `nowMs` is the media time at its end. */
+  push(pcm: Buffer, nowMs: number): UtteranceEvent[] {
+    const out: UtteranceEvent[] = [];
+    for (const e of this.vad.push(pcm)) this.onVad(e, nowMs, out);
+    if (this.openStart !== null && nowMs - this.openStart >= this.maxUtteranceMs) {
+      out.push({ type: 'end', startMs: this.openStart, endMs: nowMs, detectedAtMs: nowMs, cut: true });
+      this.openStart = null;
+      this.ignoreRun = true;
+    }
+    return out;
+  }
+
+  /** End of stream: an open turn ends where the audio ends. */
+  close(nowMs: number): UtteranceEvent[] {
+    const out: UtteranceEvent[] = [];
+    for (const e of this.vad.close()) this.onVad(e, nowMs, out);
+    return out;
+  }
+
+  private onVad(
+    e: { type: 'speech_start'; atMs: number } | { type: 'speech_end'; atMs: number; startMs: number },
+    nowMs: number,
+    out: UtteranceEvent[],
+  ): void {
+    if (e.type === 'speech_start') {
+      this.ignoreRun = false;
+      this.openStart = e.atMs;
+      out.push({ type: 'start', atMs: e.atMs });
+      return;
+    }
+    if (this.ignoreRun || this.openStart === null) {
+      this.ignoreRun = false;
+      return;
+    }
+    out.push({ type: 'end', startMs: this.openStart, endMs: e.atMs, detectedAtMs: nowMs, cut: false });
+    this.openStart = null;
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Timing of one voicebot session. Every duration is media time (counted in samples), never wall time. */
+export const SessionOptionsSchema = z
+  .object({
+    /** Silence after the caller's speech that ends their turn (the VAD hangover). */
+    endpointingMs: z.number().int().min(100).max(5000).default(300),
+    /** Speech needed before it counts (clicks and pops shorter than this are ignored). */
+    minSpeechMs: z.number().int().min(20).max(1000).default(60),
+    /** After the bot finishes speaking, this much silence is a no-input turn. */
+    noInputMs: z.number().int().min(500).max(120_000).default(7000),
+    /** A caller turn longer than this is cut and recognised as is. */
+    maxUtteranceMs: z.number().int().min(1000).max(120_000).default(15_000),
+    /** Audio kept before the detected start of speech (the VAD needs a few frames to decide). */
+    prerollMs: z.number().int().min(0).max(1000).default(200),
+    /** If a mark is not echoed this long after its audio should have played, the turn counts as played. */
+    markGraceMs: z.number().int().min(0).max(60_000).default(2000),
+    /** Size of outgoing media chunks (rounded to 20 ms, at least 200 ms: see core/stream). */
+    chunkMs: z.number().int().min(20).max(5000).default(200),
+  })
+  .strict();
+
+export type SessionOptions = z.output<typeof SessionOptionsSchema>;
+export type SessionOptionsInput = z.input<typeof SessionOptionsSchema>;

@@ -1,0 +1,319 @@
+import type { TranscriptLine } from '../../../../shared/voicebot';
+import type { Logger } from '../../logging';
+import type { DtmfFrame, InboundMarkFrame, MediaFrame, StartFrame, StreamConnection } from '../../stream';
+import { createDialog, type BotTurn, type Dialog, type ListenSpec } from '../dialog';
+import { BotTrack } from './bot-track';
+import { CallerTrack } from './caller-track';
+import { Endpointer, type UtteranceEvent } from './endpointer';
+import type { SessionDeps, SessionEndInfo } from './observer';
+import { Speaker, type SpokenTurn } from './speaker';
+import { TimedLlm } from './timed-llm';
+import { hear, turnMetrics, type Pending } from './turn-input';
+
+/**
+ * One call: inbound audio → VAD endpointing → ASR (the state's grammar) → dialog → TTS → media frames
+ * and a mark per bot turn. Caller speech while the bot talks clears its audio when the turn allows
+ * barge-in. Every timing decision counts samples (media time), so faster-than-real-time audio gets
+ * the same conversation. Turns run one at a time; inputs that arrive meanwhile wait in a queue.
+ */
+export class VoicebotSession {
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private phase: 'waiting' | 'active' | 'ended' = 'waiting';
+  private readonly caller: CallerTrack;
+  private readonly track: BotTrack;
+  private readonly speaker: Speaker;
+  private readonly timedLlm?: TimedLlm;
+  private readonly log: Logger;
+  private dialog?: Dialog;
+  private endpointer?: Endpointer;
+  private readonly queue: Pending[] = [];
+  private working = false;
+  private current?: SpokenTurn;
+  private listen: ListenSpec | null = null;
+  private listenSince: number | null = null;
+  /** The caller is talking over a turn that may not be interrupted: that speech is not a turn. */
+  private ignoring = false;
+  private turnNo = 0;
+  private lineSeq = 0;
+  private decision: 'agent' | 'none' | null = null;
+  private closeReason?: string;
+  /** The observer knows this session (its end must be recorded). */
+  private recorded = false;
+
+  constructor(
+    private readonly conn: StreamConnection,
+    private readonly deps: SessionDeps,
+  ) {
+    this.log = deps.log;
+    this.caller = new CallerTrack(conn.sampleRate);
+    this.track = new BotTrack(conn.sampleRate);
+    const now = () => this.caller.lengthMs;
+    this.speaker = new Speaker(conn, this.track, deps.speech.tts, deps.options.chunkMs, now, this.log);
+    if (deps.bot.kind === 'llm' && deps.speech.llm) this.timedLlm = new TimedLlm(deps.speech.llm);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    conn.on('start', (f) => this.onStart(f));
+    conn.on('media', (f) => this.onMedia(f));
+    conn.on('dtmf', (f) => this.onDtmf(f));
+    conn.on('mark', (f) => this.onMark(f));
+    conn.on('stop', (f) => this.finish(f.reason === 'callended' ? 'caller_hangup' : 'stopped'));
+    conn.on('close', () => this.finish('closed'));
+  }
+
+  private get now(): number {
+    return this.caller.lengthMs;
+  }
+
+  private onStart(start: StartFrame): void {
+    if (this.phase !== 'waiting') return this.log.warn('a second start frame was ignored');
+    const { bot, speech, options, observer } = this.deps;
+    try {
+      const setup = observer.setup(start);
+      observer.started({
+        attemptId: setup.attemptId,
+        streamSid: start.streamSid,
+        callSid: start.callSid,
+        botId: bot.id,
+        sampleRate: this.conn.sampleRate,
+      });
+      this.recorded = true;
+      this.dialog = createDialog(bot, setup.variables, { llm: this.timedLlm, logger: this.log });
+    } catch (err) {
+      this.log.error('voicebot session could not start', { err, callSid: start.callSid });
+      this.hangUp('setup_failed');
+      return;
+    }
+    const vad = speech.vad.create({
+      sampleRate: this.conn.sampleRate,
+      hangoverMs: options.endpointingMs,
+      minSpeechMs: options.minSpeechMs,
+    });
+    this.endpointer = new Endpointer(vad, options.maxUtteranceMs);
+    this.phase = 'active';
+    this.enqueue({ kind: 'start', wall: performance.now() });
+  }
+
+  private onMedia(frame: MediaFrame): void {
+    if (this.phase !== 'active' || !this.endpointer) return;
+    this.caller.append(frame.payload);
+    const now = this.now;
+    for (const e of this.endpointer.push(frame.payload, now)) this.onUtterance(e);
+    const cur = this.current;
+    if (cur && !cur.finished && !cur.generating && cur.playEndMs !== null) {
+      if (now >= cur.playEndMs + this.deps.options.markGraceMs) {
+        this.log.warn('mark not echoed in time: the turn counts as played', { mark: cur.markName });
+        this.turnPlayed(cur);
+      }
+    }
+    if (this.listenSince !== null && now - this.listenSince >= this.deps.options.noInputMs) {
+      this.enqueue({ kind: 'no_input', sinceMs: this.listenSince, atMs: now, wall: performance.now() });
+    }
+  }
+
+  private onUtterance(e: UtteranceEvent): void {
+    if (e.type === 'start') {
+      this.listenSince = null;
+      const cur = this.current;
+      this.ignoring = !!cur && !cur.finished && !cur.turn.bargeIn;
+      if (cur && !cur.finished && cur.turn.bargeIn) this.bargeIn(cur);
+      return;
+    }
+    if (this.ignoring) {
+      this.ignoring = false;
+      this.maybeListen();
+      return;
+    }
+    this.enqueue({
+      kind: 'speech',
+      startMs: e.startMs,
+      endMs: e.endMs,
+      detectedAtMs: e.detectedAtMs,
+      wall: performance.now(),
+    });
+  }
+
+  private onDtmf(frame: DtmfFrame): void {
+    if (this.phase !== 'active') return;
+    const cur = this.current;
+    if (cur && !cur.finished) {
+      if (!cur.turn.bargeIn)
+        return this.log.info('key press ignored while the bot talks', { digit: frame.digit });
+      this.bargeIn(cur);
+    }
+    this.enqueue({ kind: 'dtmf', digit: frame.digit, atMs: this.now, wall: performance.now() });
+  }
+
+  private onMark(frame: InboundMarkFrame): void {
+    const cur = this.current;
+    if (!cur || cur.finished || frame.name !== cur.markName) return;
+    this.turnPlayed(cur);
+  }
+
+  private bargeIn(cur: SpokenTurn): void {
+    cur.interrupted = true;
+    cur.abort.abort();
+    this.speaker.clear(this.now);
+    this.finishTurn(cur, this.now);
+    if (cur.turn.action !== 'continue')
+      this.hangUp(cur.turn.action === 'transfer' ? 'transfer' : 'bot_hangup');
+  }
+
+  private turnPlayed(cur: SpokenTurn): void {
+    this.finishTurn(cur, Math.max(cur.playEndMs ?? this.now, cur.startMs ?? 0));
+    if (cur.turn.action === 'continue') this.maybeListen();
+    else this.hangUp(cur.turn.action === 'transfer' ? 'transfer' : 'bot_hangup');
+  }
+
+  private finishTurn(cur: SpokenTurn, endMs: number): void {
+    cur.finished = true;
+    if (cur.turn.text.trim() === '') return;
+    this.addLine({
+      turn: cur.no,
+      speaker: 'bot',
+      kind: 'prompt',
+      text: cur.turn.text,
+      startMs: cur.startMs ?? endMs,
+      endMs,
+      interrupted: cur.interrupted,
+      confidence: null,
+      state: cur.turn.state,
+    });
+  }
+
+  private enqueue(p: Pending): void {
+    this.listenSince = null;
+    this.queue.push(p);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.working || this.phase !== 'active') return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.working = true;
+    this.runTurn(next)
+      .catch((err: unknown) => {
+        this.log.error('voicebot turn failed: hanging up', { err });
+        this.hangUp('error');
+      })
+      .finally(() => {
+        this.working = false;
+        this.kick();
+        this.maybeListen();
+      });
+  }
+
+  /** Starts the no-input clock once the bot has finished and nothing else is pending. */
+  private maybeListen(): void {
+    if (this.phase !== 'active' || this.working || this.queue.length > 0 || this.endpointer?.speaking) return;
+    const cur = this.current;
+    if (!cur?.finished || cur.turn.action !== 'continue' || this.listenSince !== null) return;
+    this.listenSince = this.now;
+  }
+
+  private async runTurn(p: Pending): Promise<void> {
+    const dialog = this.dialog;
+    if (!dialog) return;
+    const { caller, listen, log } = this;
+    const heard = await hear(p, {
+      caller,
+      listen,
+      log,
+      asr: this.deps.speech.asr,
+      prerollMs: this.deps.options.prerollMs,
+    });
+    if (heard.line) this.addLine({ ...heard.line, turn: this.turnNo });
+    if (this.phase !== 'active') return;
+    const t1 = performance.now();
+    this.timedLlm?.beginTurn();
+    const turn = heard.input ? await dialog.handle(heard.input) : await dialog.start();
+    const dialogMs = performance.now() - t1;
+    if (this.phase !== 'active') return;
+    if (turn.action !== 'continue') {
+      this.decision = turn.action === 'transfer' ? 'agent' : 'none';
+      this.deps.observer.decided(this.decision);
+    }
+    if (turn.listen) this.listen = turn.listen;
+    const spoken = await this.speak(turn);
+    this.deps.observer.metrics(
+      turnMetrics(heard, spoken, dialogMs, this.timedLlm?.turnMetrics(), p.wall, this.conn.sampleRate),
+    );
+  }
+
+  private async speak(turn: BotTurn): Promise<SpokenTurn> {
+    const no = ++this.turnNo;
+    const spoken: SpokenTurn = {
+      no,
+      markName: `turn-${no}`,
+      turn,
+      startMs: null,
+      playEndMs: null,
+      sentBytes: 0,
+      generating: true,
+      finished: false,
+      interrupted: false,
+      abort: new AbortController(),
+      ttsFirstMs: null,
+      firstAudioWall: null,
+    };
+    this.current = spoken;
+    this.listenSince = null;
+    const callerBusy = (!!this.endpointer?.speaking && !this.ignoring) || this.queue.length > 0;
+    if (turn.bargeIn && callerBusy && turn.action === 'continue') {
+      // The caller spoke while the bot was thinking: they are not talked over; their words come next.
+      spoken.interrupted = true;
+      spoken.generating = false;
+      this.finishTurn(spoken, this.now);
+      return spoken;
+    }
+    if (!turn.bargeIn) {
+      this.queue.length = 0;
+      if (this.endpointer?.speaking) this.ignoring = true;
+    }
+    await this.speaker.speak(spoken);
+    spoken.generating = false;
+    if (!spoken.interrupted) spoken.playEndMs = Math.max(this.track.queuedUntilMs, this.now);
+    return spoken;
+  }
+
+  private addLine(line: Omit<TranscriptLine, 'seq'>): void {
+    // Whole milliseconds, as stored.
+    const times = { startMs: Math.round(line.startMs), endMs: Math.round(line.endMs) };
+    this.deps.observer.line({ seq: ++this.lineSeq, ...line, ...times });
+  }
+
+  /** The bot ends its side of the call: closing the socket is the only hang-up the protocol has. */
+  private hangUp(reason: string): void {
+    this.closeReason ??= reason;
+    if (this.conn.isOpen) void this.conn.close(1000, reason);
+    else this.finish(reason);
+  }
+
+  private finish(reason: string): void {
+    if (this.phase === 'ended') return;
+    const cur = this.current;
+    if (cur && !cur.finished) {
+      cur.interrupted = true;
+      cur.abort.abort();
+      this.finishTurn(cur, Math.min(this.now, cur.playEndMs ?? this.now));
+    }
+    this.phase = 'ended';
+    this.endpointer?.close(this.now);
+    if (this.conn.isOpen) void this.conn.close(1000, this.closeReason ?? reason);
+    if (!this.recorded) return this.resolveDone();
+    const end: SessionEndInfo = {
+      reason: this.closeReason ?? reason,
+      disposition: this.dialog?.disposition ?? null,
+      transfer: this.decision,
+      durationMs: this.now,
+      turns: this.turnNo,
+      callerPcm: this.caller.pcm(),
+      botPcm: this.track.render(this.now),
+      sampleRate: this.conn.sampleRate,
+    };
+    this.deps.observer
+      .ended(end)
+      .catch((err: unknown) => this.log.error('voicebot session records failed', { err }))
+      .finally(() => this.resolveDone());
+  }
+}
