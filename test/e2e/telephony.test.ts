@@ -99,7 +99,9 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     await board.getByRole('button', { name: '+919876543210' }).click();
     await expect.poll(() => page.getByTestId('call-timeline').textContent()).toContain('stream_started');
     // The voicebot answered the stream: its transcript and per-turn latencies are on the call.
-    await expect.poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 }).toMatch(/Bot/);
+    await expect
+      .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Bot/);
     await page.screenshot({ path: artifactPath('calls.png'), fullPage: true });
     await page.getByRole('link', { name: 'Settings' }).click();
 
