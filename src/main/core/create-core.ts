@@ -114,7 +114,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
   if (config.telephony !== 'exotel') {
-    sandboxTts = await FliteTts.load().catch((err: unknown) => {
+    sandboxTts = await FliteTts.load({
+      onTtsWorkerExit: (exit) => log.warn('sandbox flite worker exited', { exit }),
+    }).catch((err: unknown) => {
       log.warn('sandbox callees will be silent: flite did not load', { err });
       return undefined;
     });

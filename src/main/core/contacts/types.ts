@@ -1,6 +1,24 @@
 import { isSupportedCountry } from 'libphonenumber-js/min';
 import { z } from 'zod';
 
+// The plain-JSON results are the Api's own types (src/shared/contacts.ts): one definition for both.
+export type {
+  ColumnRefView as ColumnRef,
+  ContactStatus,
+  ContactView,
+  DncEntry,
+  FileFormat,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
+  ListSummary,
+  ResolvedMapping,
+  RowReject,
+  SourceDetails,
+  VariableColumn,
+} from '../../../shared/contacts';
+import type { ImportProgress } from '../../../shared/contacts';
+
 /**
  * Request schemas and result shapes of the contacts service. They are what the Api contract will
  * expose (src/shared), so they hold plain JSON values only.
@@ -45,119 +63,9 @@ export const ImportRequestSchema = SourceOptionsSchema.extend({
 }).strict();
 export type ImportRequest = z.input<typeof ImportRequestSchema>;
 
-export interface ColumnRef {
-  /** 0-based column index. */
-  column: number;
-  header: string;
-}
-export interface VariableColumn extends ColumnRef {
-  /** snake_case name the voicebot uses: {{loan_id}}. */
-  key: string;
-}
-export interface ResolvedMapping {
-  phone: ColumnRef;
-  name: ColumnRef | null;
-  variables: VariableColumn[];
-  ignored: ColumnRef[];
-}
-
-export type FileFormat = 'csv' | 'xlsx' | 'xls' | 'ods';
-
-export interface SourceDetails {
-  format: FileFormat;
-  /** CSV only. */
-  encoding?: string;
-  delimiter?: string;
-  /** Spreadsheets only. */
-  sheet?: string;
-  sheets?: string[];
-}
-
-export interface ImportPreview {
-  source: SourceDetails;
-  /** 1-based row of the header, 0 when the file has none. */
-  headerRow: number;
-  headers: string[];
-  sample: { row: number; cells: string[] }[];
-  /** null when no column looks like a phone number: the user must choose. */
-  mapping: ResolvedMapping | null;
-  warnings: string[];
-}
-
-export interface RowReject {
-  /** 1-based row in the file as a spreadsheet shows it (the header is a row too). */
-  row: number;
-  reason: string;
-}
-
-export interface ImportSummary {
-  listId: number;
-  listName: string;
-  file: { name: string; size: number; sha256: string };
-  source: SourceDetails;
-  headerRow: number;
-  mapping: ResolvedMapping;
-  /** Data rows: rows = valid + invalid + duplicates. Blank rows are not data. */
-  rows: number;
-  valid: number;
-  invalid: number;
-  duplicates: number;
-  /** Valid numbers on the Do-Not-Call list (imported, never dialled). */
-  dnc: number;
-  /** Valid numbers already in another list (reported, still imported). */
-  inOtherLists: number;
-  blankRows: number;
-  /** The first rejected rows (invalid and duplicates); all of them are in the reject file. */
-  rejects: RowReject[];
-  rejectsTruncated: boolean;
-  warnings: string[];
-  durationMs: number;
-}
-
-export interface ImportProgress {
-  phase: 'reading' | 'saving';
-  rows: number;
-  valid: number;
-  invalid: number;
-  duplicates: number;
-  bytesRead: number;
-  totalBytes: number;
-  rowsPerSecond: number;
-}
-
 export interface ImportControl {
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
-}
-
-export interface ListSummary {
-  id: number;
-  name: string;
-  createdAt: string;
-  createdBy: string;
-  file: { name: string; size: number; sha256: string; format: string };
-  rows: number;
-  valid: number;
-  invalid: number;
-  duplicates: number;
-  dnc: number;
-  inOtherLists: number;
-}
-
-export type ContactStatus = 'valid' | 'invalid' | 'duplicate';
-
-export interface ContactView {
-  id: number;
-  row: number;
-  status: ContactStatus;
-  phone: string | null;
-  phoneRaw: string;
-  name: string;
-  variables: Record<string, string>;
-  reason: string | null;
-  duplicateOfRow: number | null;
-  otherListId: number | null;
-  dnc: boolean;
 }
 
 export const ContactsPageSchema = z
@@ -178,11 +86,3 @@ export const DncAddSchema = z
   })
   .strict();
 export type DncAddRequest = z.input<typeof DncAddSchema>;
-
-export interface DncEntry {
-  phone: string;
-  note: string;
-  source: string;
-  addedAt: string;
-  addedBy: string;
-}

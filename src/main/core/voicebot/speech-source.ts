@@ -38,7 +38,11 @@ export class SpeechSource {
     const key = JSON.stringify([config, apiKey ?? null]);
     if (!this.loading || key !== this.key) {
       this.key = key;
-      const loading = createSpeechProviders(config, { openaiApiKey: apiKey });
+      const loading = createSpeechProviders(config, {
+        openaiApiKey: apiKey,
+        // A flite worker crash is recovered by a retry; log it so it is not silent.
+        local: { onTtsWorkerExit: (exit) => this.o.log.warn('flite worker exited', { exit }) },
+      });
       this.loading = loading;
       this.all.push(loading);
       loading.catch((err: unknown) => {
