@@ -128,10 +128,14 @@ describe('voicebot wiring helpers', () => {
     const bot = await loadBotFile(path.join(dir, 'bots/appointment-reminder.yaml'));
     expect(testCallVariables(bot, { name: 'Ravi' })).toEqual({
       name: 'Ravi',
-      appointment_day: 'appointment day',
-      appointment_time: 'appointment time',
+      appointment_day: 'Monday the fifth',
+      appointment_time: 'ten thirty in the morning',
       clinic: 'the clinic',
     });
+    // Without an example, a missing variable is spoken as its name in words.
+    const bare = { ...bot, variables: { ...bot.variables, appointment_day: { required: true } } };
+    expect(testCallVariables(bare, {}).appointment_day).toBe('appointment day');
+    expect(testCallVariables(bare, {}).name).toBe('Asha');
     expect(findResourcesDir(['/nonexistent-a', dir])).toBe(dir);
   });
 

@@ -17,6 +17,8 @@ const VariableSpec = z.strictObject({
   /** Used when the contact row has no value (makes the variable optional). */
   default: z.string().optional(),
   description: z.string().optional(),
+  /** A sample value for calls that belong to no contact (test calls, QA), e.g. "Asha". */
+  example: z.string().optional(),
 });
 const Variables = z.record(Ident, VariableSpec).default({});
 
