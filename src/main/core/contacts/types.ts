@@ -1,7 +1,10 @@
 import { isSupportedCountry } from 'libphonenumber-js/min';
 import { z } from 'zod';
+import { MappingOverrideSchema, type ImportProgress } from '../../../shared/contacts';
 
-// The plain-JSON results are the Api's own types (src/shared/contacts.ts): one definition for both.
+// Results and the mapping a person chooses are the Api's own types (src/shared/contacts.ts): one
+// definition for the Api and the service.
+export { MappingOverrideSchema, type MappingOverride } from '../../../shared/contacts';
 export type {
   ColumnRefView as ColumnRef,
   ContactStatus,
@@ -17,27 +20,11 @@ export type {
   SourceDetails,
   VariableColumn,
 } from '../../../shared/contacts';
-import type { ImportProgress } from '../../../shared/contacts';
 
 /**
- * Request schemas and result shapes of the contacts service. They are what the Api contract will
- * expose (src/shared), so they hold plain JSON values only.
+ * Request schemas of the contacts service. The service checks more than the Api edge does (a region
+ * must be a country libphonenumber-js knows), so these refine the shared ones.
  */
-
-/** A column named by its header text (case-insensitive) or by its 1-based number: "#3". */
-const ColumnRefSchema = z.string().trim().min(1, 'Empty column name').max(500);
-
-export const MappingOverrideSchema = z
-  .object({
-    phone: ColumnRefSchema.optional(),
-    /** null: the file has no name column. */
-    name: ColumnRefSchema.nullable().optional(),
-    /** Columns not to keep as variables. */
-    ignore: z.array(ColumnRefSchema).max(1000).optional(),
-  })
-  .strict();
-export type MappingOverride = z.infer<typeof MappingOverrideSchema>;
-
 export const RegionSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'A region is a two-letter country code such as IN')

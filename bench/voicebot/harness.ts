@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { WebSocket } from 'ws';
+import { createLogger, type LogRecord } from '../../src/main/core/logging';
+import { startPublicSurface, type VoicebotRequest } from '../../src/main/core/public-surface';
+import { FakeAsr, FakeTts, FakeVadProvider, type RecognizeOptions } from '../../src/main/core/speech';
+import { openDatabase, VoicebotRepository } from '../../src/main/core/store';
+import {
+  loadBotFile,
+  Voicebot,
+  VoicebotRecords,
+  type SessionOptionsInput,
+  type SessionSpeech,
+} from '../../src/main/core/voicebot';
+import { makeTempDir } from '../../test/helpers/temp-dir';
+
+export * from './timing';
+
+// Shared by the voicebot benchmarks: a voicebot on the real public surface (real ws server on port 0,
+// real SQLite and WAV records in a temp dir), the demo bot, a scripted fake recogniser that keeps a
+// conversation going; timing helpers live in timing.ts (the callers' child process uses them too).
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const demoBotFile = path.join(repoRoot, 'resources/bots/appointment-reminder.yaml');
+export const patient = {
+  name: 'Asha Rao',
+  appointment_day: 'Monday the fifth',
+  appointment_time: 'ten thirty in the morning',
+  clinic: 'Green Park Clinic',
+};
+
+/**
+ * Answers for the demo bot that never end the call: yes → appointment, change → which day, friday →
+ * "is that right?", no → which day again, and so on. Chosen from the grammar the state listens with.
+ */
+export function loopAnswer(_audio: unknown, options: RecognizeOptions): string {
+  const phrases = options.grammar?.phrases ?? [];
+  if (phrases.includes('change')) return 'change';
+  const days = phrases.some((p) => p.includes('friday'));
+  if (days && phrases.includes('no')) return 'no';
+  if (days) return 'friday';
+  return 'yes';
+}
+
+/** Fake speech with ~0 compute: energy VAD, scripted ASR, one tone per word for TTS. */
+export function fakeSpeech(): SessionSpeech {
+  return { tts: new FakeTts(), asr: new FakeAsr(loopAnswer), vad: new FakeVadProvider() };
+}
+
+/** Hooks around the voicebot's handling of each socket: `before` runs first, `after` once it is done. */
+export interface SocketHooks {
+  before?: (path: string, data: Buffer) => void;
+  after?: (path: string, data: Buffer) => void;
+  close?: (path: string) => void;
+}
+
+export interface BenchRig {
+  streamUrl: string;
+  voicebot: Voicebot;
+  records: VoicebotRecords;
+  /** Warnings and errors logged by the voicebot (debug/info are not kept: they would add load). */
+  problems: LogRecord[];
+  close(): Promise<void>;
+}
+
+export async function makeBenchRig(o: {
+  speech: SessionSpeech;
+  session?: SessionOptionsInput;
+  hooks?: SocketHooks;
+}): Promise<BenchRig> {
+  const { dir, cleanup } = makeTempDir('calldeck-bench-');
+  const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
+  const problems: LogRecord[] = [];
+  const log = createLogger([(r) => problems.push(r)], 'warn', 'bench');
+  const repo = new VoicebotRepository(db);
+  const voicebot = new Voicebot({
+    bot: await loadBotFile(demoBotFile),
+    speech: o.speech,
+    repo,
+    recordingsDir: path.join(dir, 'recordings'),
+    log,
+    session: o.session,
+    testVariables: patient,
+  });
+  const hooks = o.hooks ?? {};
+  const handler = (ws: WebSocket, request: VoicebotRequest) => {
+    const p = request.path;
+    const { before, after, close } = hooks;
+    // Listeners run in order: `before`, the voicebot's own (parse → session), then `after`.
+    if (before) ws.on('message', (data: Buffer) => before(p, data));
+    voicebot.handler(ws, request);
+    if (after) ws.on('message', (data: Buffer) => after(p, data));
+    if (close) ws.on('close', () => close(p));
+  };
+  const secret = 'bench-secret-0123456789';
+  const surface = await startPublicSurface({
+    secret,
+    log,
+    handlers: { statusCallback: () => ({ ok: true }), passthru: () => 'continue' },
+    voicebot: handler,
+  });
+  return {
+    streamUrl: `${surface.localUrl.replace('http', 'ws')}/voicebot/${secret}/`,
+    voicebot,
+    records: new VoicebotRecords(repo),
+    problems,
+    close: async () => {
+      await voicebot.close();
+      await surface.close();
+      db.close();
+      cleanup();
+    },
+  };
+}
+
+/** True for an inbound media frame (encodeInboundFrame writes `event` first), without parsing it. */
+export function isMediaFrame(data: Buffer): boolean {
+  return data.subarray(0, 17).toString('latin1') === '{"event":"media",';
+}

@@ -1,0 +1,115 @@
+import { performance } from 'node:perf_hooks';
+import { it } from 'vitest';
+import type { TurnMetrics } from '../../src/shared/voicebot';
+import { createSpeechProviders, type Tts } from '../../src/main/core/speech';
+import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
+import { fmt, makeBenchRig, percentile, RATE } from './harness';
+
+// (a) Turn latency of the offline stack. A caller speaks its lines with flite (synthesised before the
+// call), at real-time pace, into the in-process voicebot running the real pipeline: fvad VAD,
+// soundswallower grammar ASR, the demo bot, flite TTS. Each caller line is said once the bot's
+// previous turn has played (its mark echoed). The per-turn metrics are read back from SQLite.
+// VOICEBOT_BENCH_SPEED=N paces the caller N× faster than real time (real time by default).
+
+const CONVERSATIONS: Record<string, string[]> = {
+  confirm: ['yes', 'confirm'],
+  cancel: ['yes', 'cancel it', 'yes'],
+  reschedule: ['yes', 'change', 'next friday', 'yes'],
+  transfer: ['talk to someone'],
+};
+/** Pause between the bot's prompt ending and the caller starting to speak. */
+const THINK_MS = 400;
+/** Bounds every wait in media time (no bot prompt of the demo bot is this long). */
+const MAX_WAIT_MEDIA_MS = 60_000;
+
+const speed = Number(process.env.VOICEBOT_BENCH_SPEED ?? '1');
+const pacing: Pacing = speed === 1 ? 'realtime' : { speed };
+
+async function converse(url: string, lines: Buffer[]): Promise<void> {
+  const client = await ExotelStreamClient.connect({ url, pacing });
+  try {
+    for (const [i, pcm] of lines.entries()) {
+      // The bot's (i+1)-th turn has played: its mark came back.
+      const ready = await client.runUntil(() => client.echoedMarks.length > i, MAX_WAIT_MEDIA_MS);
+      if (!ready || !client.isOpen) break;
+      await client.silence(THINK_MS);
+      await client.say(pcm);
+    }
+    // The bot says goodbye (or hands over) and closes the stream.
+    await client.runUntil(() => !client.isOpen, MAX_WAIT_MEDIA_MS);
+  } finally {
+    if (client.isOpen) await client.hangup();
+  }
+}
+
+const col = (name: string, values: number[]) =>
+  `  ${name.padEnd(22)} P50 ${fmt(percentile(values, 50)).padStart(7)}  P95 ${fmt(percentile(values, 95)).padStart(7)}  ` +
+  `max ${fmt(values.length ? Math.max(...values) : NaN).padStart(7)} ms  (n=${values.length})`;
+
+it('voicebot turn latency, offline stack (fvad + soundswallower + demo bot + flite)', async () => {
+  const providers = await createSpeechProviders({});
+  const rig = await makeBenchRig({ speech: providers, session: { noInputMs: 30_000 } });
+  const said: Record<string, string[]> = {};
+  const heard: Record<string, string[]> = {};
+  const dispositions: Record<string, string | null> = {};
+  const metrics: TurnMetrics[] = [];
+  const wallStart = performance.now();
+  try {
+    const voice: Tts = providers.tts;
+    for (const [name, lines] of Object.entries(CONVERSATIONS)) {
+      const pcm = await Promise.all(
+        lines.map(async (l) => (await voice.synthesizeAll(l, { sampleRate: RATE })).pcm),
+      );
+      const before = new Set(rig.records.sessions({ limit: 500 }).map((s) => s.id));
+      await converse(rig.streamUrl, pcm);
+      await rig.voicebot.idle();
+      const session = rig.records.sessions({ limit: 500 }).find((s) => !before.has(s.id));
+      const detail = session && rig.records.session(session.id);
+      if (!detail) throw new Error(`no session recorded for the ${name} conversation`);
+      said[name] = lines;
+      heard[name] = detail.lines.filter((l) => l.speaker === 'caller').map((l) => l.text);
+      dispositions[name] = detail.session.disposition;
+      metrics.push(...detail.metrics.filter((m) => m.input === 'speech' || m.input === 'no_match'));
+    }
+  } finally {
+    await rig.close();
+    providers.dispose();
+  }
+  const wallS = (performance.now() - wallStart) / 1000;
+
+  const answered = metrics.filter((m) => m.voiceToVoiceMs !== null);
+  const pick = (f: (m: TurnMetrics) => number | null) =>
+    answered.map(f).filter((v): v is number => v !== null);
+  const v2v = pick((m) => m.voiceToVoiceMs);
+  const endpointing = pick((m) => m.endpointingMs);
+  const compute = pick((m) => m.responseMs);
+  const medV2v = percentile(v2v, 50);
+  const medEndpointing = percentile(endpointing, 50);
+  const lines = [
+    `voicebot turn latency — offline stack (fvad VAD, soundswallower ASR, demo bot, flite TTS), caller: flite`,
+    `  caller pace: ${speed === 1 ? 'real time' : `${speed}× real time`}; ${Object.keys(CONVERSATIONS).length} conversations, ` +
+      `${metrics.length} caller turns (${answered.length} answered with audio) in ${fmt(wallS)} s wall`,
+    ...Object.keys(CONVERSATIONS).map(
+      (n) =>
+        `    ${n.padEnd(11)} said ${JSON.stringify(said[n])} heard ${JSON.stringify(heard[n])} → ${dispositions[n] ?? 'none'}`,
+    ),
+    col('voice-to-voice', v2v),
+    col('  endpointing (media)', endpointing),
+    col(
+      '  asr',
+      pick((m) => m.asrMs),
+    ),
+    col(
+      '  dialog',
+      pick((m) => m.dialogMs),
+    ),
+    col(
+      '  tts first audio',
+      pick((m) => m.ttsFirstAudioMs),
+    ),
+    col('  response (compute)', compute),
+    `  compute share of voice-to-voice (P50): ${fmt((100 * (medV2v - medEndpointing)) / medV2v)} %; ` +
+      `the rest is the ${fmt(medEndpointing, 0)} ms endpointing silence`,
+  ];
+  console.log(lines.join('\n'));
+});
