@@ -19,14 +19,8 @@ export * from './timing';
 // real SQLite and WAV records in a temp dir), the demo bot, a scripted fake recogniser that keeps a
 // conversation going; timing helpers live in timing.ts (the callers' child process uses them too).
 
-export const repoRoot = path.resolve(__dirname, '../..');
-export const demoBotFile = path.join(repoRoot, 'resources/bots/appointment-reminder.yaml');
-export const patient = {
-  name: 'Asha Rao',
-  appointment_day: 'Monday the fifth',
-  appointment_time: 'ten thirty in the morning',
-  clinic: 'Green Park Clinic',
-};
+import { demoBotFile, patient } from '../../test/fixtures/demo-bot';
+export { demoBotFile, patient, repoRoot } from '../../test/fixtures/demo-bot';
 
 /**
  * Answers for the demo bot that never end the call: yes → appointment, change → which day, friday →

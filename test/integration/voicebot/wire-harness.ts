@@ -16,14 +16,8 @@ import {
 } from '../../../src/main/core/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
-export const demoBotFile = path.join(repoRoot, 'resources/bots/appointment-reminder.yaml');
-export const patient = {
-  name: 'Asha Rao',
-  appointment_day: 'Monday the fifth',
-  appointment_time: 'ten thirty in the morning',
-  clinic: 'Green Park Clinic',
-};
+import { demoBotFile, patient } from '../../fixtures/demo-bot';
+export { demoBotFile, patient, repoRoot } from '../../fixtures/demo-bot';
 
 export const RATE = 8000;
 export const CHUNK_BYTES = 1600; // 100 ms at 8 kHz, as Exotel sends
