@@ -7,6 +7,7 @@ import type {
   TestCallResult,
 } from '../../shared/telephony';
 import type { EventBus } from './api';
+import { attemptInfo, eventInfo, failureText } from './phone-views';
 import { CallStateService, dialOnce } from './campaigns';
 import { normalisePhone } from './contacts';
 import type { Logger } from './logging';
@@ -26,7 +27,6 @@ import {
   flowUrl,
   startSandbox,
   type CalleeScript,
-  type ProviderFailure,
   type Sandbox,
   type Speak,
   type TelephonyProvider,
@@ -55,49 +55,6 @@ export interface PhoneSystemOptions {
 const SANDBOX_ACCOUNT = 'ACsandbox';
 const SANDBOX_CALLER_ID = '+918047000000';
 const SANDBOX_FLOW_APP = '1';
-
-const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
-  id: a.id,
-  number: a.number,
-  mode: a.mode,
-  provider: a.provider,
-  providerSid: a.providerSid,
-  state: a.state,
-  transferDecision: a.transferDecision,
-  answeredBy: a.answeredBy,
-  endReason: a.endReason,
-  durationSec: a.durationSec,
-  createdAt: a.createdAt,
-  updatedAt: a.updatedAt,
-  answeredAt: a.answeredAt,
-  endedAt: a.endedAt,
-});
-const eventInfo = (e: CallEventInfo): CallEventInfo => ({
-  seq: e.seq,
-  attemptId: e.attemptId,
-  source: e.source,
-  type: e.type,
-  payload: e.payload,
-  receivedAt: e.receivedAt,
-  duplicate: e.duplicate,
-  applied: e.applied,
-  note: e.note,
-});
-
-const failureText = (f: ProviderFailure): string => {
-  switch (f.kind) {
-    case 'rejected':
-      return `${f.status}: ${f.message}`;
-    case 'rate_limited':
-      return `rate limited, retry in ${Math.ceil(f.retryAfterMs / 1000)} s: ${f.message}`;
-    case 'network_error':
-      return f.message;
-    default: {
-      const never: never = f;
-      return String(never);
-    }
-  }
-};
 
 /**
  * Telephony as the app runs it: the public surface (callbacks, passthru, voicebot stream) feeding

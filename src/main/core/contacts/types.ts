@@ -1,10 +1,14 @@
 import { isSupportedCountry } from 'libphonenumber-js/min';
 import { z } from 'zod';
-import { MappingOverrideSchema, type ImportProgress } from '../../../shared/contacts';
+import {
+  MappingOverrideSchema,
+  type ContactsPageSchema,
+  type ImportProgress,
+} from '../../../shared/contacts';
 
 // Results and the mapping a person chooses are the Api's own types (src/shared/contacts.ts): one
 // definition for the Api and the service.
-export { MappingOverrideSchema, type MappingOverride } from '../../../shared/contacts';
+export { ContactsPageSchema, MappingOverrideSchema, type MappingOverride } from '../../../shared/contacts';
 export type {
   ColumnRefView as ColumnRef,
   ContactStatus,
@@ -55,14 +59,6 @@ export interface ImportControl {
   signal?: AbortSignal;
 }
 
-export const ContactsPageSchema = z
-  .object({
-    listId: z.number().int().positive(),
-    status: z.enum(['valid', 'invalid', 'duplicate']).optional(),
-    afterRow: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(5000).default(500),
-  })
-  .strict();
 export type ContactsPageRequest = z.input<typeof ContactsPageSchema>;
 
 export const DncAddSchema = z

@@ -1,21 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLogger, memorySink, type LogRecord } from '../../../../src/main/core/logging';
 import type { ChatRequest, FakeReply } from '../../../../src/main/core/speech';
 import type { BotTurn, Dialog, DialogInput } from '../../../../src/main/core/voicebot';
+import { demoBotFile, patient, repoRoot } from '../../../fixtures/demo-bot';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = path.resolve(here, '../../../..');
+export { demoBotFile, patient, repoRoot };
 export const botsDir = path.join(repoRoot, 'resources/bots');
-export const demoBotFile = path.join(botsDir, 'appointment-reminder.yaml');
 export const llmBotFile = path.join(botsDir, 'collections-llm.yaml');
-
-export const patient = {
-  name: 'Asha Rao',
-  appointment_day: 'Monday the fifth',
-  appointment_time: 'ten thirty in the morning',
-  clinic: 'Green Park Clinic',
-};
 
 export function memoryLogger() {
   const records: LogRecord[] = [];

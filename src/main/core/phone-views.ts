@@ -1,0 +1,49 @@
+import type { CallAttemptInfo, CallEventInfo } from '../../shared/telephony';
+import type { ProviderFailure } from './telephony';
+
+/**
+ * What the Api shows of calls: exactly the shared view fields (a stored row carries more, such as
+ * the CustomField and contact links), and provider failures as one line for the operator.
+ */
+export const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
+  id: a.id,
+  number: a.number,
+  mode: a.mode,
+  provider: a.provider,
+  providerSid: a.providerSid,
+  state: a.state,
+  transferDecision: a.transferDecision,
+  answeredBy: a.answeredBy,
+  endReason: a.endReason,
+  durationSec: a.durationSec,
+  createdAt: a.createdAt,
+  updatedAt: a.updatedAt,
+  answeredAt: a.answeredAt,
+  endedAt: a.endedAt,
+});
+export const eventInfo = (e: CallEventInfo): CallEventInfo => ({
+  seq: e.seq,
+  attemptId: e.attemptId,
+  source: e.source,
+  type: e.type,
+  payload: e.payload,
+  receivedAt: e.receivedAt,
+  duplicate: e.duplicate,
+  applied: e.applied,
+  note: e.note,
+});
+
+export const failureText = (f: ProviderFailure): string => {
+  switch (f.kind) {
+    case 'rejected':
+      return `${f.status}: ${f.message}`;
+    case 'rate_limited':
+      return `rate limited, retry in ${Math.ceil(f.retryAfterMs / 1000)} s: ${f.message}`;
+    case 'network_error':
+      return f.message;
+    default: {
+      const never: never = f;
+      return String(never);
+    }
+  }
+};
