@@ -42,6 +42,22 @@ describe('one transaction per import', () => {
     expect(h.auditLog.list(undefined, 10).total).toBe(0);
   });
 
+  it('a cancel arriving just before the commit (during the saving report) still saves nothing', async () => {
+    const file = bigCsv(h, 2_000);
+    const ctl = new AbortController();
+    const err = await h.service
+      .import(
+        { file, listName: 'late' },
+        { signal: ctl.signal, onProgress: (p) => p.phase === 'saving' && ctl.abort() },
+      )
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'cancelled' });
+    expect(h.service.lists()).toEqual([]);
+    expect(h.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get()).toBe(0);
+    expect(h.stagingFiles()).toEqual([]);
+    expect(h.auditLog.list(undefined, 10).total).toBe(0);
+  });
+
   it('an error late in the file leaves nothing behind', async () => {
     const file = bigCsv(h, 20_000);
     fs.appendFileSync(file, '"unclosed,9876543210\r\n' + 'x'.repeat(1_100_000));

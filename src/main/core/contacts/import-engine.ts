@@ -191,6 +191,8 @@ export async function runImport(
     const { layout, mapping } = await readAll(source, staging, req, control.signal, t, progress);
     staging.seal();
     progress('saving', true);
+    // Last chance to cancel (the progress callback itself may have asked to): commit is synchronous.
+    checkAbort(control.signal);
     return commit(deps, req, source, layout, mapping, staging, t, started);
   } catch (err) {
     if (control.signal?.aborted && !(err instanceof ImportError && err.code === 'cancelled'))
