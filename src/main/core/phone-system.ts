@@ -178,7 +178,7 @@ export class PhoneSystem {
         reason:
           this.options.mode === 'sandbox'
             ? 'rehearsal mode (started with --sandbox)'
-            : 'no Exotel credentials yet: calls go to the local sandbox',
+            : 'no Exotel credentials yet (rehearsal: nothing leaves this machine)',
       };
     }
     return { provider: undefined, reason: 'Set the Exotel account SID, API key and API token in Settings' };

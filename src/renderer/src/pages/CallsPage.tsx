@@ -14,6 +14,12 @@ function duration(c: CallAttemptInfo): string {
   return '—';
 }
 
+function ending(c: CallAttemptInfo): string {
+  if (!c.endedAt) return TERMINAL.has(c.state) ? c.state : 'not ended';
+  const why = c.endReason && c.endReason !== c.state ? ` (${c.endReason})` : '';
+  return `${c.state.replace('_', ' ')} at ${time(c.endedAt)}${why}`;
+}
+
 /** The live call board: every call's state as the state machine records it, and its timeline. */
 export function CallsPage(): React.JSX.Element {
   const { calls, selectedId, events, error, load, select } = useCallsStore();
@@ -87,7 +93,7 @@ export function CallsPage(): React.JSX.Element {
             Call to {selected.number} <span className="muted">({selected.id})</span>
           </h2>
           <p className="muted">
-            Exotel call {selected.providerSid ?? '(not yet known)'} · ended: {selected.endReason ?? '—'}
+            Exotel call {selected.providerSid ?? '(not yet known)'} · {ending(selected)}
           </p>
           <ol className="events" data-testid="call-timeline">
             {events.map((e) => (
