@@ -10,6 +10,11 @@ const SCRIPT = `
 default: { outcome: answer, ringSec: 1, hangupAfterSec: 2 }
 callees:
   - { number: '+919800000001', outcome: busy, ringSec: 1 }
+  - number: '+919800000009'
+    outcome: answer
+    ringSec: 1
+    hangupAfterSec: 13
+    says: [{ silenceSec: 7 }, { say: 'yes' }]
 `;
 
 describe('telephony in Chromium: public URLs and a test call through the sandbox', () => {
@@ -90,10 +95,28 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
       .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 30_000 })
       .toBe('busy');
 
-    // The call board lists both calls with their final states and each call's timeline.
+    // A callee who answers the greeting: the board shows the caller's turn and where its latency went.
+    await page.getByLabel('Number', { exact: true }).fill('+91 98000 00009');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 40_000 })
+      .toBe('completed');
+
+    // The call board lists every call with its final state and each call's timeline.
     await page.getByRole('link', { name: 'Calls' }).click();
     const board = page.getByTestId('calls-table');
-    await expect.poll(() => board.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => board.locator('tbody tr').count()).toBe(3);
+    await board.getByRole('button', { name: '+919800000009' }).click();
+    await expect
+      .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Caller yes/i);
+    await page.getByTestId('latency-chart').waitFor();
+    expect(await page.getByTestId('latency-median').textContent()).toMatch(/^\d+ ms$/);
+    expect(
+      await page.getByTestId('latency-chart').locator('.recharts-bar-rectangle').count(),
+    ).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('calls-latency.png'), fullPage: true });
+
     expect(await board.textContent()).toContain('+919876543210');
     expect(await board.textContent()).toContain('busy');
     await board.getByRole('button', { name: '+919876543210' }).click();

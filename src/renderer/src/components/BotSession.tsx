@@ -1,5 +1,6 @@
 import type React from 'react';
 import type { TurnMetrics, VoicebotSessionDetail } from '../../../shared/voicebot';
+import { LatencyChart } from './LatencyChart';
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const clock = (v: number) =>
@@ -64,6 +65,7 @@ export function BotSession({ detail }: { detail: VoicebotSessionDetail }): React
           </li>
         ))}
       </ol>
+      <LatencyChart metrics={detail.metrics} />
       {detail.metrics.length > 0 && <MetricsTable metrics={detail.metrics} />}
     </div>
   );
