@@ -95,7 +95,7 @@ export async function makeBenchRig(o: {
   return {
     streamUrl: `${surface.localUrl.replace('http', 'ws')}/voicebot/${secret}/`,
     voicebot,
-    records: new VoicebotRecords(repo),
+    records: new VoicebotRecords(repo, path.join(dir, 'recordings')),
     problems,
     close: async () => {
       await voicebot.close();

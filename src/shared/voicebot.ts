@@ -90,6 +90,22 @@ export const VoicebotSessionsSchema = z
 
 export const VoicebotSessionIdSchema = z.object({ id: z.string().min(1).max(100) }).strict();
 
+export const RECORDING_CHANNELS = ['mix', 'caller', 'bot'] as const;
+export type RecordingChannel = (typeof RECORDING_CHANNELS)[number];
+
+export const VoicebotRecordingSchema = z
+  .object({ sessionId: z.string().min(1).max(100), channel: z.enum(RECORDING_CHANNELS) })
+  .strict();
+
+/** One recording as WAV bytes (base64: both hosts' transports carry JSON-safe values). */
+export interface VoicebotRecordingAudio {
+  sessionId: string;
+  channel: RecordingChannel;
+  mime: 'audio/wav';
+  bytes: number;
+  base64: string;
+}
+
 /** Event payloads (kept small: the renderer asks for the detail when it wants it). */
 export interface VoicebotSessionStartedEvent {
   sessionId: string;

@@ -115,6 +115,19 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     expect(
       await page.getByTestId('latency-chart').locator('.recharts-bar-rectangle').count(),
     ).toBeGreaterThan(0);
+    // The recording plays in the page: a real WAV that Chromium decodes to the call's length.
+    await page.getByRole('button', { name: 'Both sides (stereo)' }).click();
+    const audio = page.getByTestId('recording-audio');
+    await audio.waitFor();
+    const seconds = await audio.evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          if (el.readyState >= 1) resolve(el.duration);
+          el.addEventListener('loadedmetadata', () => resolve(el.duration));
+          el.addEventListener('error', () => reject(new Error(`audio error ${el.error?.code ?? '?'}`)));
+        }),
+    );
+    expect(seconds).toBeGreaterThan(8); // the callee stayed on for 13 s, the greeting and "yes" included
     await page.screenshot({ path: artifactPath('calls-latency.png'), fullPage: true });
 
     expect(await board.textContent()).toContain('+919876543210');

@@ -153,6 +153,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }),
     log: log.child('speech'),
   });
+  const recordingsDir = path.join(config.dataDir, 'recordings');
   const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
   let voicebot: Voicebot | undefined;
   try {
@@ -160,7 +161,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       bot: await loadBotFile(botFile),
       speech: () => speech.get(),
       repo: voicebotRepo,
-      recordingsDir: path.join(config.dataDir, 'recordings'),
+      recordingsDir,
       log: log.child('voicebot'),
       calls: phone.voicebotCallLink(),
       emit: (event, payload) => events.emit(event, payload),
@@ -183,7 +184,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         imports,
         files,
         phone,
-        voicebot: new VoicebotRecords(voicebotRepo),
+        voicebot: new VoicebotRecords(voicebotRepo, recordingsDir),
       }),
     ),
     auditLog,

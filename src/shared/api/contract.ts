@@ -29,8 +29,10 @@ import {
   type TestCallResult,
 } from '../telephony';
 import {
+  VoicebotRecordingSchema,
   VoicebotSessionIdSchema,
   VoicebotSessionsSchema,
+  type VoicebotRecordingAudio,
   type VoicebotSessionDetail,
   type VoicebotSessionSummary,
 } from '../voicebot';
@@ -153,6 +155,8 @@ export const contract = {
     sessions: query<VoicebotSessionSummary[]>()(VoicebotSessionsSchema),
     /** One session's transcript, per-turn latencies and recording files. */
     session: query<VoicebotSessionDetail>()(VoicebotSessionIdSchema),
+    /** One channel of a session's recording, to play in the app. */
+    recording: query<VoicebotRecordingAudio>()(VoicebotRecordingSchema),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

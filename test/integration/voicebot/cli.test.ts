@@ -47,7 +47,7 @@ describe('calldeck voicebot', () => {
     }
     const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
     try {
-      const records = new VoicebotRecords(new VoicebotRepository(db));
+      const records = new VoicebotRecords(new VoicebotRepository(db), path.join(dir, 'recordings'));
       const [session] = records.sessions();
       const detail = session && records.session(session.id);
       expect(detail?.lines.map((l) => [l.speaker, l.text.slice(0, 40)])).toEqual([

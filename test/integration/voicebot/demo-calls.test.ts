@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src/shared/api/events';
 import type { CallAttemptInfo, TestCallResult } from '../../../src/shared/telephony';
-import type { VoicebotSessionDetail, VoicebotSessionSummary } from '../../../src/shared/voicebot';
+import type {
+  VoicebotRecordingAudio,
+  VoicebotSessionDetail,
+  VoicebotSessionSummary,
+} from '../../../src/shared/voicebot';
 import { createCore, MemorySecretStore, type Core } from '../../../src/main/core';
 import { decodeWav, rms } from '../../../src/main/core/speech';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -159,5 +163,27 @@ describe('the demo bot completes its conversations with the sandbox offline call
     expect(caller.pcm.length).toBe(botAudio.pcm.length);
     expect(rms(caller.pcm)).toBeGreaterThan(0); // flite really spoke
     expect(rms(botAudio.pcm)).toBeGreaterThan(0);
+
+    // The app plays the recording through the Api: the very bytes of the stored stereo mix.
+    const mix = await ok<VoicebotRecordingAudio>('voicebot.recording', {
+      sessionId: detail.session.id,
+      channel: 'mix',
+    });
+    expect(Buffer.from(mix.base64, 'base64').equals(fs.readFileSync(rec.mix))).toBe(true);
+    expect(mix).toMatchObject({ mime: 'audio/wav', bytes: fs.statSync(rec.mix).size });
+    expect(decodeWav(Buffer.from(mix.base64, 'base64')).pcm.length).toBe(caller.pcm.length);
+  });
+});
+
+describe('recordings through the Api', () => {
+  it('names the bad field, and says when a session has no recording', async () => {
+    const bad = await core.invoke('voicebot.recording', { sessionId: 'x', channel: 'left' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    if (!bad.ok) expect(bad.error.issues?.map((i) => i.path)).toEqual(['channel']);
+    const missing = await core.invoke('voicebot.recording', { sessionId: 'no-such-session', channel: 'mix' });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'Session no-such-session has no recordings (yet).' },
+    });
   });
 });

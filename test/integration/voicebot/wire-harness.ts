@@ -89,7 +89,7 @@ export async function makeWireRig(
     asr,
     tts,
     voicebot,
-    records: new VoicebotRecords(repo),
+    records: new VoicebotRecords(repo, path.join(dir, 'recordings')),
     streamUrl,
     surface,
     decisions,

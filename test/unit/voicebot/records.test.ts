@@ -85,7 +85,7 @@ describe('voicebot records (migration 4)', () => {
       turns: 2,
       recordings: { caller: '/c.wav', bot: '/b.wav', mix: '/m.wav' },
     });
-    const records = new VoicebotRecords(r);
+    const records = new VoicebotRecords(r, '/recordings');
     expect(records.sessions({ attemptId: 'a1' }).map((s) => s.id)).toEqual(['s1']);
     expect(records.sessions({ attemptId: 'other' })).toEqual([]);
     const detail = records.session('s1');
@@ -102,6 +102,36 @@ describe('voicebot records (migration 4)', () => {
     expect(detail?.metrics).toEqual([m]);
     expect(detail?.recordings).toEqual({ caller: '/c.wav', bot: '/b.wav', mix: '/m.wav' });
     expect(records.session('nope')).toBeUndefined();
+  });
+
+  it('serves a recording only from under the recordings folder', async () => {
+    const r = repo();
+    r.insertSession({
+      id: 's2',
+      attemptId: null,
+      streamSid: 'st',
+      callSid: 'c',
+      botId: 'b',
+      sampleRate: 8000,
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
+    r.endSession('s2', {
+      endedAt: '2026-01-01T00:01:00.000Z',
+      endReason: 'bot_hangup',
+      disposition: null,
+      transfer: null,
+      durationMs: 1,
+      turns: 0,
+      recordings: { caller: '/etc/passwd', bot: '/recordings/../etc/passwd', mix: '/recordings/s2/mix.wav' },
+    });
+    const records = new VoicebotRecords(r, '/recordings');
+    for (const channel of ['caller', 'bot'] as const)
+      expect(await records.recording('s2', channel)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await records.recording('s2', 'mix')).toMatchObject({
+      ok: false,
+      code: 'not_found',
+      message: 'The mix recording file is missing: /recordings/s2/mix.wav',
+    });
   });
 
   it('reads a contact row as dialog variables (its name and variables)', () => {

@@ -115,6 +115,14 @@ export function createHandlers({
         if (!detail) throw new ApiError({ code: 'not_found', message: `No voicebot session ${req.id}` });
         return detail;
       },
+      recording: async (req) => {
+        const result = await voicebot.recording(req.sessionId, req.channel);
+        if (result.ok) return result.audio;
+        throw new ApiError({
+          code: result.code === 'too_large' ? 'unavailable' : 'not_found',
+          message: result.message,
+        });
+      },
     },
     tunnel: {
       start: async () => {

@@ -1,0 +1,56 @@
+import type React from 'react';
+import { useEffect, useState } from 'react';
+import { RECORDING_CHANNELS, type RecordingChannel } from '../../../shared/voicebot';
+import { api, errorMessage } from '../api';
+
+const LABEL: Record<RecordingChannel, string> = {
+  mix: 'Both sides (stereo)',
+  caller: 'Caller only',
+  bot: 'Bot only',
+};
+
+/** Plays one channel of a session's recording, fetched on demand (recordings can be large). */
+export function RecordingPlayer({ sessionId }: { sessionId: string }): React.JSX.Element {
+  const [channel, setChannel] = useState<RecordingChannel | null>(null);
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // Each object URL is released when it is replaced or the player goes away.
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
+
+  const load = async (c: RecordingChannel) => {
+    setChannel(c);
+    setUrl(null);
+    setError(null);
+    try {
+      const audio = await api().voicebot.recording({ sessionId, channel: c });
+      const bytes = Uint8Array.from(atob(audio.base64), (ch) => ch.charCodeAt(0));
+      setUrl(URL.createObjectURL(new Blob([bytes], { type: audio.mime })));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <div className="recording" data-testid="recording">
+      <span className="muted">Recording:</span>
+      {RECORDING_CHANNELS.map((c) => (
+        <button
+          key={c}
+          type="button"
+          className={c === channel ? undefined : 'button--quiet'}
+          aria-pressed={c === channel}
+          onClick={() => void load(c)}
+        >
+          {LABEL[c]}
+        </button>
+      ))}
+      {url && <audio controls src={url} data-testid="recording-audio" />}
+      {error && (
+        <span className="banner banner--error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
