@@ -8,6 +8,7 @@ import {
   loadBotFile,
   Voicebot,
   VoicebotRecords,
+  type DialogVariables,
   type SessionOptionsInput,
   type SessionSpeech,
 } from '../../src/main/core/voicebot';
@@ -60,6 +61,8 @@ export async function makeBenchRig(o: {
   speech: SessionSpeech;
   session?: SessionOptionsInput;
   hooks?: SocketHooks;
+  /** Another bot than the demo bot, with the contact values it needs. */
+  bot?: { file: string; variables: DialogVariables };
 }): Promise<BenchRig> {
   const { dir, cleanup } = makeTempDir('calldeck-bench-');
   const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
@@ -67,13 +70,13 @@ export async function makeBenchRig(o: {
   const log = createLogger([(r) => problems.push(r)], 'warn', 'bench');
   const repo = new VoicebotRepository(db);
   const voicebot = new Voicebot({
-    bot: await loadBotFile(demoBotFile),
+    bot: await loadBotFile(o.bot?.file ?? demoBotFile),
     speech: o.speech,
     repo,
     recordingsDir: path.join(dir, 'recordings'),
     log,
     session: o.session,
-    testVariables: patient,
+    testVariables: o.bot?.variables ?? patient,
   });
   const hooks = o.hooks ?? {};
   const handler = (ws: WebSocket, request: VoicebotRequest) => {

@@ -4,6 +4,7 @@ import type { TurnMetrics } from '../../src/shared/voicebot';
 import { createSpeechProviders, type Tts } from '../../src/main/core/speech';
 import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
 import { fmt, makeBenchRig, percentile, RATE } from './harness';
+import { LLM_PACE, LLM_REPLY, measureLlmLatency, tokens, type LlmLatency } from './llm-stream';
 
 // (a) Turn latency of the offline stack. A caller speaks its lines with flite (synthesised before the
 // call), at real-time pace, into the in-process voicebot running the real pipeline: fvad VAD,
@@ -43,7 +44,7 @@ async function converse(url: string, lines: Buffer[]): Promise<void> {
 }
 
 const col = (name: string, values: number[]) =>
-  `  ${name.padEnd(22)} P50 ${fmt(percentile(values, 50)).padStart(7)}  P95 ${fmt(percentile(values, 95)).padStart(7)}  ` +
+  `  ${name.padEnd(26)} P50 ${fmt(percentile(values, 50)).padStart(7)}  P95 ${fmt(percentile(values, 95)).padStart(7)}  ` +
   `max ${fmt(values.length ? Math.max(...values) : NaN).padStart(7)} ms  (n=${values.length})`;
 
 it('voicebot turn latency, offline stack (fvad + soundswallower + demo bot + flite)', async () => {
@@ -110,6 +111,57 @@ it('voicebot turn latency, offline stack (fvad + soundswallower + demo bot + fli
     col('  response (compute)', compute),
     `  compute share of voice-to-voice (P50): ${fmt((100 * (medV2v - medEndpointing)) / medV2v)} %; ` +
       `the rest is the ${fmt(medEndpointing, 0)} ms endpointing silence`,
+  ];
+  console.log(lines.join('\n'));
+});
+
+/** Caller lines of each LLM call (what they say does not matter: the recogniser is scripted). */
+const LLM_CALLER_LINES = ['yes speaking', 'I will pay on Friday', 'no thank you'];
+/** Calls per mode, alternating the modes so drift in machine load hits both alike. */
+const LLM_CALLS = 2;
+
+it('LLM bot turn latency: speaking ahead sentence by sentence vs waiting for the whole reply', async () => {
+  const providers = await createSpeechProviders({});
+  // Voice-to-voice is endpointing (media time) plus compute (wall): neither depends on the caller's
+  // pace, so these calls run the caller at 4× real time unless VOICEBOT_BENCH_SPEED says otherwise.
+  const llmPacing: Pacing = process.env.VOICEBOT_BENCH_SPEED ? pacing : { speed: 4 };
+  const runs: LlmLatency[] = [];
+  try {
+    const pcm = await Promise.all(
+      LLM_CALLER_LINES.map(async (l) => (await providers.tts.synthesizeAll(l, { sampleRate: RATE })).pcm),
+    );
+    for (let i = 0; i < LLM_CALLS; i++) {
+      for (const streamed of [false, true])
+        runs.push(await measureLlmLatency(providers, pcm, streamed, llmPacing));
+    }
+  } finally {
+    providers.dispose();
+  }
+  const of = (streamed: boolean, f: (m: TurnMetrics) => number | null) =>
+    runs
+      .filter((r) => r.streamed === streamed)
+      .flatMap((r) => r.metrics.map(f))
+      .filter((v): v is number => v !== null);
+  const whole = of(false, (m) => m.voiceToVoiceMs);
+  const ahead = of(true, (m) => m.voiceToVoiceMs);
+  const wrong = runs.flatMap((r) => r.replies).filter((t) => t !== LLM_REPLY);
+  const both = (name: string, f: (m: TurnMetrics) => number | null) => [
+    col(`${name} (whole)`, of(false, f)),
+    col(`${name} (ahead)`, of(true, f)),
+  ];
+  const lines = [
+    `LLM bot turn latency — collections-llm, FakeLlm paced ${LLM_PACE.firstTokenMs} ms to the first token then ` +
+      `${LLM_PACE.tokensPerSecond} tokens/s (${tokens(LLM_REPLY).length} tokens, 3 sentences), flite TTS, fvad VAD`,
+    `  ${LLM_CALLS} calls × ${LLM_CALLER_LINES.length} caller turns per mode, modes alternated; ` +
+      `replies recorded whole and intact: ${wrong.length === 0 ? 'yes' : `NO (${wrong.length} differ)`}`,
+    col('voice-to-voice (whole)', whole),
+    col('voice-to-voice (ahead)', ahead),
+    ...both('  llm first token', (m) => m.llmFirstTokenMs),
+    ...both('  llm total', (m) => m.llmTotalMs),
+    ...both('  tts first audio', (m) => m.ttsFirstAudioMs),
+    `  speaking ahead: voice-to-voice P50 ${fmt(percentile(ahead, 50))} ms vs ${fmt(percentile(whole, 50))} ms ` +
+      `(${fmt(percentile(whole, 50) / percentile(ahead, 50), 2)}× faster, ` +
+      `${fmt(percentile(whole, 50) - percentile(ahead, 50), 0)} ms sooner)`,
   ];
   console.log(lines.join('\n'));
 });

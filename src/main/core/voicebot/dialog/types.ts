@@ -84,14 +84,32 @@ export interface BotTurn {
   trace: TurnTrace;
 }
 
+/**
+ * Where a dialog may send a turn's text while it is still computing it (LLM bots: sentence by sentence
+ * as the model generates), so the pipeline can start speaking early. The contract: the turn the dialog
+ * then returns has text that starts with every segment sent, joined with ''; the pipeline speaks the
+ * rest. A dialog that changes its mind after sending text (a model error) keeps what was sent and
+ * appends to it: what is spoken is always the turn's recorded text.
+ */
+export interface TurnSpeech {
+  /**
+   * One segment (a sentence or so), in order. `bargeIn` is the barge-in policy while the turn is not
+   * known yet; the returned turn's own flag applies from then on (an ending turn may not be interrupted).
+   */
+  segment(text: string, bargeIn: boolean): void;
+}
+
 /** One conversation with one caller. Deterministic for script bots; no timers. */
 export interface Dialog {
   readonly botId: string;
   readonly kind: 'script' | 'llm';
   /** The greeting. Call once, first. */
   start(): Promise<BotTurn>;
-  /** The next turn for what the caller did. Calls are serialised; after the end it returns an empty final turn. */
-  handle(input: DialogInput): Promise<BotTurn>;
+  /**
+   * The next turn for what the caller did. Calls are serialised; after the end it returns an empty final
+   * turn. With `speech`, an LLM dialog sends the model's reply ahead as it is generated (see TurnSpeech).
+   */
+  handle(input: DialogInput, speech?: TurnSpeech): Promise<BotTurn>;
   /** True once a turn with action transfer or hangup was returned. */
   readonly ended: boolean;
   readonly disposition: string | null;

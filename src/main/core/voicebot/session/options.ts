@@ -17,6 +17,11 @@ export const SessionOptionsSchema = z
     markGraceMs: z.number().int().min(0).max(60_000).default(2000),
     /** Size of outgoing media chunks (rounded to 20 ms, at least 200 ms: see core/stream). */
     chunkMs: z.number().int().min(20).max(5000).default(200),
+    /**
+     * LLM bots: speak the model's reply sentence by sentence while it is still generating (false: wait
+     * for the whole reply, as script bots always do). Not a duration; kept here with the session's tuning.
+     */
+    streamLlmText: z.boolean().default(true),
   })
   .strict();
 

@@ -1,13 +1,14 @@
-import type { TranscriptLine } from '../../../../shared/voicebot';
 import type { Logger } from '../../logging';
 import type { DtmfFrame, InboundMarkFrame, MediaFrame, StartFrame, StreamConnection } from '../../stream';
-import { createDialog, type BotTurn, type Dialog, type ListenSpec } from '../dialog';
+import { createDialog, type Dialog, type ListenSpec } from '../dialog';
 import { BotTrack } from './bot-track';
 import { CallerTrack } from './caller-track';
 import { Endpointer, type UtteranceEvent } from './endpointer';
 import type { SessionDeps, SessionEndInfo } from './observer';
 import { Speaker, type SpokenTurn } from './speaker';
 import { TimedLlm } from './timed-llm';
+import { SessionTranscript } from './transcript';
+import { TurnVoice, type VoiceHost } from './turn-voice';
 import { hear, turnMetrics, type Pending } from './turn-input';
 
 /**
@@ -15,6 +16,7 @@ import { hear, turnMetrics, type Pending } from './turn-input';
  * and a mark per bot turn. Caller speech while the bot talks clears its audio when the turn allows
  * barge-in. Every timing decision counts samples (media time), so faster-than-real-time audio gets
  * the same conversation. Turns run one at a time; inputs that arrive meanwhile wait in a queue.
+ * An LLM bot's reply is spoken sentence by sentence while the model still generates it (speaking ahead).
  */
 export class VoicebotSession {
   readonly done: Promise<void>;
@@ -23,19 +25,18 @@ export class VoicebotSession {
   private readonly caller: CallerTrack;
   private readonly track: BotTrack;
   private readonly speaker: Speaker;
+  private readonly voice: TurnVoice;
   private readonly timedLlm?: TimedLlm;
   private readonly log: Logger;
+  private readonly transcript: SessionTranscript;
   private dialog?: Dialog;
   private endpointer?: Endpointer;
   private readonly queue: Pending[] = [];
   private working = false;
-  private current?: SpokenTurn;
   private listen: ListenSpec | null = null;
   private listenSince: number | null = null;
   /** The caller is talking over a turn that may not be interrupted: that speech is not a turn. */
   private ignoring = false;
-  private turnNo = 0;
-  private lineSeq = 0;
   private decision: 'agent' | 'none' | null = null;
   private closeReason?: string;
   /** The observer knows this session (its end must be recorded). */
@@ -46,10 +47,12 @@ export class VoicebotSession {
     private readonly deps: SessionDeps,
   ) {
     this.log = deps.log;
+    this.transcript = new SessionTranscript(deps.observer);
     this.caller = new CallerTrack(conn.sampleRate);
     this.track = new BotTrack(conn.sampleRate);
     const now = () => this.caller.lengthMs;
     this.speaker = new Speaker(conn, this.track, deps.speech.tts, deps.options.chunkMs, now, this.log);
+    this.voice = new TurnVoice(this.voiceHost(), this.speaker, this.track, this.transcript, this.log);
     if (deps.bot.kind === 'llm' && deps.speech.llm) this.timedLlm = new TimedLlm(deps.speech.llm);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     conn.on('start', (f) => this.onStart(f));
@@ -62,6 +65,21 @@ export class VoicebotSession {
 
   private get now(): number {
     return this.caller.lengthMs;
+  }
+
+  private get current(): SpokenTurn | undefined {
+    return this.voice.current;
+  }
+
+  private voiceHost(): VoiceHost {
+    return {
+      now: () => this.now,
+      active: () => this.phase === 'active',
+      callerBusy: () => this.callerBusy,
+      holdCaller: () => this.holdCaller(),
+      turnBegins: () => (this.listenSince = null),
+      endCall: (action) => this.hangUp(action === 'transfer' ? 'transfer' : 'bot_hangup'),
+    };
   }
 
   private onStart(start: StartFrame): void {
@@ -114,8 +132,8 @@ export class VoicebotSession {
     if (e.type === 'start') {
       this.listenSince = null;
       const cur = this.current;
-      this.ignoring = !!cur && !cur.finished && !cur.turn.bargeIn;
-      if (cur && !cur.finished && cur.turn.bargeIn) this.bargeIn(cur);
+      this.ignoring = !!cur && !cur.finished && !cur.bargeIn;
+      if (cur && !cur.finished && cur.bargeIn) this.bargeIn(cur);
       return;
     }
     if (this.ignoring) {
@@ -136,8 +154,7 @@ export class VoicebotSession {
     if (this.phase !== 'active') return;
     const cur = this.current;
     if (cur && !cur.finished) {
-      if (!cur.turn.bargeIn)
-        return this.log.info('key press ignored while the bot talks', { digit: frame.digit });
+      if (!cur.bargeIn) return this.log.info('key press ignored while the bot talks', { digit: frame.digit });
       this.bargeIn(cur);
     }
     this.enqueue({ kind: 'dtmf', digit: frame.digit, atMs: this.now, wall: performance.now() });
@@ -153,31 +170,15 @@ export class VoicebotSession {
     cur.interrupted = true;
     cur.abort.abort();
     this.speaker.clear(this.now);
-    this.finishTurn(cur, this.now);
-    if (cur.turn.action !== 'continue')
-      this.hangUp(cur.turn.action === 'transfer' ? 'transfer' : 'bot_hangup');
+    this.transcript.finished(cur, this.now);
+    // A streamed turn not decided yet is 'continue': its decision, when it comes, ends the call.
+    if (cur.action !== 'continue') this.hangUp(cur.action === 'transfer' ? 'transfer' : 'bot_hangup');
   }
 
   private turnPlayed(cur: SpokenTurn): void {
-    this.finishTurn(cur, Math.max(cur.playEndMs ?? this.now, cur.startMs ?? 0));
-    if (cur.turn.action === 'continue') this.maybeListen();
-    else this.hangUp(cur.turn.action === 'transfer' ? 'transfer' : 'bot_hangup');
-  }
-
-  private finishTurn(cur: SpokenTurn, endMs: number): void {
-    cur.finished = true;
-    if (cur.turn.text.trim() === '') return;
-    this.addLine({
-      turn: cur.no,
-      speaker: 'bot',
-      kind: 'prompt',
-      text: cur.turn.text,
-      startMs: cur.startMs ?? endMs,
-      endMs,
-      interrupted: cur.interrupted,
-      confidence: null,
-      state: cur.turn.state,
-    });
+    this.transcript.finished(cur, Math.max(cur.playEndMs ?? this.now, cur.startMs ?? 0));
+    if (cur.action === 'continue') this.maybeListen();
+    else this.hangUp(cur.action === 'transfer' ? 'transfer' : 'bot_hangup');
   }
 
   private enqueue(p: Pending): void {
@@ -187,7 +188,8 @@ export class VoicebotSession {
   }
 
   private kick(): void {
-    if (this.working || this.phase !== 'active') return;
+    // Once the bot has hung up (the socket is closing), what the caller still says is not a turn.
+    if (this.working || this.phase !== 'active' || this.closeReason !== undefined) return;
     const next = this.queue.shift();
     if (!next) return;
     this.working = true;
@@ -207,7 +209,7 @@ export class VoicebotSession {
   private maybeListen(): void {
     if (this.phase !== 'active' || this.working || this.queue.length > 0 || this.endpointer?.speaking) return;
     const cur = this.current;
-    if (!cur?.finished || cur.turn.action !== 'continue' || this.listenSince !== null) return;
+    if (!cur?.finished || cur.action !== 'continue' || this.listenSince !== null) return;
     this.listenSince = this.now;
   }
 
@@ -222,11 +224,12 @@ export class VoicebotSession {
       asr: this.deps.speech.asr,
       prerollMs: this.deps.options.prerollMs,
     });
-    if (heard.line) this.addLine({ ...heard.line, turn: this.turnNo });
+    if (heard.line) this.transcript.add({ ...heard.line, turn: this.voice.count });
     if (this.phase !== 'active') return;
     const t1 = performance.now();
     this.timedLlm?.beginTurn();
-    const turn = heard.input ? await dialog.handle(heard.input) : await dialog.start();
+    const voice = this.voice.next(this.deps.options.streamLlmText);
+    const turn = heard.input ? await dialog.handle(heard.input, voice.speech) : await dialog.start();
     const dialogMs = performance.now() - t1;
     if (this.phase !== 'active') return;
     if (turn.action !== 'continue') {
@@ -234,52 +237,21 @@ export class VoicebotSession {
       this.deps.observer.decided(this.decision);
     }
     if (turn.listen) this.listen = turn.listen;
-    const spoken = await this.speak(turn);
+    const spoken = await voice.speak(turn);
     this.deps.observer.metrics(
       turnMetrics(heard, spoken, dialogMs, this.timedLlm?.turnMetrics(), p.wall, this.conn.sampleRate),
     );
   }
 
-  private async speak(turn: BotTurn): Promise<SpokenTurn> {
-    const no = ++this.turnNo;
-    const spoken: SpokenTurn = {
-      no,
-      markName: `turn-${no}`,
-      turn,
-      startMs: null,
-      playEndMs: null,
-      sentBytes: 0,
-      generating: true,
-      finished: false,
-      interrupted: false,
-      abort: new AbortController(),
-      ttsFirstMs: null,
-      firstAudioWall: null,
-    };
-    this.current = spoken;
-    this.listenSince = null;
-    const callerBusy = (!!this.endpointer?.speaking && !this.ignoring) || this.queue.length > 0;
-    if (turn.bargeIn && callerBusy && turn.action === 'continue') {
-      // The caller spoke while the bot was thinking: they are not talked over; their words come next.
-      spoken.interrupted = true;
-      spoken.generating = false;
-      this.finishTurn(spoken, this.now);
-      return spoken;
-    }
-    if (!turn.bargeIn) {
-      this.queue.length = 0;
-      if (this.endpointer?.speaking) this.ignoring = true;
-    }
-    await this.speaker.speak(spoken);
-    spoken.generating = false;
-    if (!spoken.interrupted) spoken.playEndMs = Math.max(this.track.queuedUntilMs, this.now);
-    return spoken;
+  /** The caller is talking, or their input is waiting: a turn that allows barge-in does not talk over them. */
+  private get callerBusy(): boolean {
+    return (!!this.endpointer?.speaking && !this.ignoring) || this.queue.length > 0;
   }
 
-  private addLine(line: Omit<TranscriptLine, 'seq'>): void {
-    // Whole milliseconds, as stored.
-    const times = { startMs: Math.round(line.startMs), endMs: Math.round(line.endMs) };
-    this.deps.observer.line({ seq: ++this.lineSeq, ...line, ...times });
+  /** A turn that may not be interrupted: pending inputs go, and speech already under way is not a turn. */
+  private holdCaller(): void {
+    this.queue.length = 0;
+    if (this.endpointer?.speaking) this.ignoring = true;
   }
 
   /** The bot ends its side of the call: closing the socket is the only hang-up the protocol has. */
@@ -295,8 +267,10 @@ export class VoicebotSession {
     if (cur && !cur.finished) {
       cur.interrupted = true;
       cur.abort.abort();
-      this.finishTurn(cur, Math.min(this.now, cur.playEndMs ?? this.now));
+      this.transcript.finished(cur, Math.min(this.now, cur.playEndMs ?? this.now));
     }
+    // A turn spoken ahead that the dialog never finished: what was said so far.
+    if (cur) this.transcript.botLine(cur, this.now);
     this.phase = 'ended';
     this.endpointer?.close(this.now);
     if (this.conn.isOpen) void this.conn.close(1000, this.closeReason ?? reason);
@@ -306,7 +280,7 @@ export class VoicebotSession {
       disposition: this.dialog?.disposition ?? null,
       transfer: this.decision,
       durationMs: this.now,
-      turns: this.turnNo,
+      turns: this.voice.count,
       callerPcm: this.caller.pcm(),
       botPcm: this.track.render(this.now),
       sampleRate: this.conn.sampleRate,

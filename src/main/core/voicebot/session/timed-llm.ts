@@ -4,7 +4,7 @@ import type { DialogLlm } from '../dialog';
 /**
  * The dialog's LLM, streamed so the turn's metrics get the time to the first token as well as the
  * total model time (a dialog turn may take several rounds: time to the first token counts the model
- * time of the rounds before it).
+ * time of the rounds before it). Text deltas are passed on as they arrive, for speaking ahead.
  */
 export class TimedLlm implements DialogLlm {
   private firstMs: number | null = null;
@@ -27,7 +27,8 @@ export class TimedLlm implements DialogLlm {
       : { firstTokenMs: null, totalMs: null };
   }
 
-  async complete(request: ChatRequest): Promise<ChatResult> {
+  /** Streams the reply; each text delta also goes to `onText` as it arrives (speaking ahead). */
+  async complete(request: ChatRequest, onText?: (delta: string) => void): Promise<ChatResult> {
     this.used = true;
     const t0 = performance.now();
     let text = '';
@@ -36,8 +37,10 @@ export class TimedLlm implements DialogLlm {
     try {
       for await (const chunk of this.llm.chat(request)) {
         if (chunk.type !== 'done') this.firstMs ??= this.totalMs + performance.now() - t0;
-        if (chunk.type === 'text') text += chunk.text;
-        else if (chunk.type === 'tool_call') toolCalls.push(chunk.call);
+        if (chunk.type === 'text') {
+          text += chunk.text;
+          onText?.(chunk.text);
+        } else if (chunk.type === 'tool_call') toolCalls.push(chunk.call);
         else finishReason = chunk.finishReason;
       }
     } finally {

@@ -2,9 +2,10 @@ import type { Logger } from '../../../logging';
 import type { ChatMessage } from '../../../speech';
 import type { LlmBot } from '../bot-schema';
 import { renderTemplate } from '../template';
-import type { BotTurn, Dialog, DialogAction, DialogInput, ListenSpec, TurnTrace } from '../types';
+import type { BotTurn, Dialog, DialogAction, DialogInput, ListenSpec, TurnSpeech, TurnTrace } from '../types';
 import type { ResolvedVariables } from '../variables';
 import { DialogLlmReplySchema, type DialogLlm, type DialogLlmReply } from './dialog-llm';
+import { SpokenAhead } from './spoken-ahead';
 import { botTools, type BotTools, type ToolArgs } from './tools';
 
 const ALL_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
@@ -14,6 +15,7 @@ const FREE_LISTEN: ListenSpec = { grammar: null, dtmf: ALL_KEYS };
  * A dialog driven by a chat model with tools. The model's output is checked like any outside input:
  * a failure or an unusable answer is logged, a fallback line is spoken and the call goes on (until
  * `failure_limit` failures in a row). History is bounded to the last `history_turns` exchanges.
+ * Given a TurnSpeech, the model's reply is sent ahead sentence by sentence while it streams in.
  */
 export class LlmDialog implements Dialog {
   readonly kind = 'llm' as const;
@@ -57,9 +59,9 @@ export class LlmDialog implements Dialog {
     return Promise.resolve(this.continueTurn(greeting.text, trace));
   }
 
-  handle(input: DialogInput): Promise<BotTurn> {
+  handle(input: DialogInput, speech?: TurnSpeech): Promise<BotTurn> {
     // Serialised: a second input while the model is thinking waits for the first turn.
-    const run = this.queue.then(() => this.step(input));
+    const run = this.queue.then(() => this.step(input, new SpokenAhead(speech, this.bot.barge_in)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -69,7 +71,7 @@ export class LlmDialog implements Dialog {
     return [{ role: 'system', content: this.system }, ...this.groups.slice(-this.bot.history_turns).flat()];
   }
 
-  private async step(input: DialogInput): Promise<BotTurn> {
+  private async step(input: DialogInput, ahead: SpokenAhead): Promise<BotTurn> {
     if (this.finalTurn) return { ...this.finalTurn, text: '', trace: { reason: 'after_end' } };
     switch (input.kind) {
       case 'no_input':
@@ -77,12 +79,12 @@ export class LlmDialog implements Dialog {
       case 'no_match':
         return this.silence('no_match');
       case 'dtmf':
-        return this.converse(`(The caller pressed the key ${input.digit} on the phone keypad.)`);
+        return this.converse(`(The caller pressed the key ${input.digit} on the phone keypad.)`, ahead);
       case 'speech': {
         const text = input.text.trim();
         const lowConfidence = input.confidence !== undefined && input.confidence < this.bot.min_confidence;
         if (text === '' || lowConfidence) return this.silence('no_match');
-        return this.converse(text);
+        return this.converse(text, ahead);
       }
     }
   }
@@ -97,7 +99,7 @@ export class LlmDialog implements Dialog {
     return this.continueTurn(this.render(policy.prompt).text, { reason: `${kind}_retry` });
   }
 
-  private async converse(userText: string): Promise<BotTurn> {
+  private async converse(userText: string, ahead: SpokenAhead): Promise<BotTurn> {
     this.noInputs = 0;
     this.noMatches = 0;
     const group: ChatMessage[] = [{ role: 'user', content: userText }];
@@ -105,8 +107,8 @@ export class LlmDialog implements Dialog {
     const acted: { name: string; args: ToolArgs }[] = [];
     const problems: string[] = [];
     for (let round = 0; round < this.bot.llm.max_rounds; round++) {
-      const reply = await this.ask();
-      if ('error' in reply) return this.failure([...problems, reply.error], acted);
+      const reply = await this.ask(ahead.round());
+      if ('error' in reply) return this.failure([...problems, reply.error], acted, ahead);
       group.push({
         role: 'assistant',
         content: reply.text,
@@ -158,18 +160,19 @@ export class LlmDialog implements Dialog {
       // Only a bookkeeping tool (e.g. set_disposition) and nothing said: let the model speak next round.
       if (!actedThisRound) break;
     }
-    return this.failure(problems.length ? problems : ['the model said nothing'], acted);
+    return this.failure(problems.length ? problems : ['the model said nothing'], acted, ahead);
   }
 
-  private async ask(): Promise<DialogLlmReply | { error: string }> {
+  private async ask(onText?: (delta: string) => void): Promise<DialogLlmReply | { error: string }> {
     let raw: unknown;
     try {
-      raw = await this.llm.complete({
+      const request = {
         messages: this.messages(),
         tools: this.tools.definitions,
         ...(this.bot.llm.temperature !== undefined ? { temperature: this.bot.llm.temperature } : {}),
         ...(this.bot.llm.max_tokens !== undefined ? { maxTokens: this.bot.llm.max_tokens } : {}),
-      });
+      };
+      raw = await (onText ? this.llm.complete(request, onText) : this.llm.complete(request));
     } catch (error) {
       this.log.error('LLM call failed', { bot: this.bot.id, error });
       return { error: `LLM error: ${error instanceof Error ? error.message : String(error)}` };
@@ -182,18 +185,23 @@ export class LlmDialog implements Dialog {
     return parsed.data;
   }
 
-  private failure(problems: string[], acted: { name: string; args: ToolArgs }[]): BotTurn {
+  /** The fallback (or, at the limit, the failure line), said after whatever the model already said. */
+  private failure(
+    problems: string[],
+    acted: { name: string; args: ToolArgs }[],
+    ahead: SpokenAhead,
+  ): BotTurn {
     this.failures++;
     const problem = problems.join('; ');
     this.log.error('LLM turn failed; speaking the fallback line', { bot: this.bot.id, problem });
     const trace: TurnTrace = { reason: 'llm_fallback', problem };
     if (acted.length) trace.tools = acted;
     if (this.failures >= this.bot.failure_limit) {
-      const text = this.render(this.bot.failure_text).text;
+      const text = ahead.then(this.render(this.bot.failure_text).text);
       const action = this.bot.failure_action;
       return this.end(action, text, this.bot.failure_disposition, { ...trace, reason: 'llm_failure_limit' });
     }
-    const text = this.render(this.bot.fallback).text;
+    const text = ahead.then(this.render(this.bot.fallback).text);
     this.groups.at(-1)?.push({ role: 'assistant', content: text });
     return this.continueTurn(text, trace);
   }
