@@ -4,6 +4,7 @@ import { createLogger, type LogRecord } from '../../src/main/core/logging';
 import { startPublicSurface, type VoicebotRequest } from '../../src/main/core/public-surface';
 import { FakeAsr, FakeTts, FakeVadProvider, type RecognizeOptions } from '../../src/main/core/speech';
 import { openDatabase, VoicebotRepository } from '../../src/main/core/store';
+import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
 import {
   loadBotFile,
   Voicebot,
@@ -112,4 +113,36 @@ export async function makeBenchRig(o: {
 /** True for an inbound media frame (encodeInboundFrame writes `event` first), without parsing it. */
 export function isMediaFrame(data: Buffer): boolean {
   return data.subarray(0, 17).toString('latin1') === '{"event":"media",';
+}
+
+/** Pause between the bot's turn ending and the caller starting to speak. */
+const THINK_MS = 400;
+/** Bounds every wait in media time (no bot turn in the benches is this long). */
+const MAX_WAIT_MEDIA_MS = 60_000;
+
+/**
+ * One call as a patient caller: each line is said once the bot's previous turn has played (its mark
+ * came back); then the call runs until `end` (the bot closed the stream, or its last turn played).
+ */
+export async function converse(
+  url: string,
+  lines: Buffer[],
+  pacing: Pacing,
+  end: 'bot_closes' | 'last_mark',
+): Promise<void> {
+  const client = await ExotelStreamClient.connect({ url, pacing });
+  try {
+    for (const [i, pcm] of lines.entries()) {
+      const ready = await client.runUntil(() => client.echoedMarks.length > i, MAX_WAIT_MEDIA_MS);
+      if (!ready || !client.isOpen) break;
+      await client.silence(THINK_MS);
+      await client.say(pcm);
+    }
+    await client.runUntil(
+      () => (end === 'bot_closes' ? !client.isOpen : client.echoedMarks.length > lines.length),
+      MAX_WAIT_MEDIA_MS,
+    );
+  } finally {
+    if (client.isOpen) await client.hangup();
+  }
 }

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { it } from 'vitest';
 import type { TurnMetrics } from '../../src/shared/voicebot';
 import { createSpeechProviders, type Tts } from '../../src/main/core/speech';
-import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
-import { fmt, makeBenchRig, percentile, RATE } from './harness';
+import type { Pacing } from '../../src/main/core/stream';
+import { converse, fmt, makeBenchRig, percentile, RATE } from './harness';
 import { LLM_PACE, LLM_REPLY, measureLlmLatency, tokens, type LlmLatency } from './llm-stream';
 
 // (a) Turn latency of the offline stack. A caller speaks its lines with flite (synthesised before the
@@ -18,30 +18,9 @@ const CONVERSATIONS: Record<string, string[]> = {
   reschedule: ['yes', 'change', 'next friday', 'yes'],
   transfer: ['talk to someone'],
 };
-/** Pause between the bot's prompt ending and the caller starting to speak. */
-const THINK_MS = 400;
-/** Bounds every wait in media time (no bot prompt of the demo bot is this long). */
-const MAX_WAIT_MEDIA_MS = 60_000;
 
 const speed = Number(process.env.VOICEBOT_BENCH_SPEED ?? '1');
 const pacing: Pacing = speed === 1 ? 'realtime' : { speed };
-
-async function converse(url: string, lines: Buffer[]): Promise<void> {
-  const client = await ExotelStreamClient.connect({ url, pacing });
-  try {
-    for (const [i, pcm] of lines.entries()) {
-      // The bot's (i+1)-th turn has played: its mark came back.
-      const ready = await client.runUntil(() => client.echoedMarks.length > i, MAX_WAIT_MEDIA_MS);
-      if (!ready || !client.isOpen) break;
-      await client.silence(THINK_MS);
-      await client.say(pcm);
-    }
-    // The bot says goodbye (or hands over) and closes the stream.
-    await client.runUntil(() => !client.isOpen, MAX_WAIT_MEDIA_MS);
-  } finally {
-    if (client.isOpen) await client.hangup();
-  }
-}
 
 const col = (name: string, values: number[]) =>
   `  ${name.padEnd(26)} P50 ${fmt(percentile(values, 50)).padStart(7)}  P95 ${fmt(percentile(values, 95)).padStart(7)}  ` +
@@ -62,7 +41,7 @@ it('voicebot turn latency, offline stack (fvad + soundswallower + demo bot + fli
         lines.map(async (l) => (await voice.synthesizeAll(l, { sampleRate: RATE })).pcm),
       );
       const before = new Set(rig.records.sessions({ limit: 500 }).map((s) => s.id));
-      await converse(rig.streamUrl, pcm);
+      await converse(rig.streamUrl, pcm, pacing, 'bot_closes');
       await rig.voicebot.idle();
       const session = rig.records.sessions({ limit: 500 }).find((s) => !before.has(s.id));
       const detail = session && rig.records.session(session.id);

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { TurnMetrics } from '../../src/shared/voicebot';
 import { FakeAsr, FakeLlm, type SpeechProviders } from '../../src/main/core/speech';
-import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
-import { makeBenchRig, repoRoot, RATE } from './harness';
+import type { Pacing } from '../../src/main/core/stream';
+import { converse, makeBenchRig, repoRoot, RATE } from './harness';
 
 // (b) LLM bot turn latency, speaking ahead vs waiting for the whole reply, measured side by side in one
 // run: the same calls with the session option streamLlmText on and off. The model is FakeLlm paced on
@@ -16,9 +16,6 @@ export const LLM_REPLY =
   'on Friday. Is there anything else I can help you with today?';
 export const LLM_PACE = { firstTokenMs: 300, tokensPerSecond: 40 };
 const BORROWER = { name: 'Ravi', loan_id: '1 2 3', amount_due: '4,500 rupees', due_date: 'Friday' };
-/** Pause between the bot's turn ending and the caller starting to speak. */
-const THINK_MS = 400;
-const MAX_WAIT_MEDIA_MS = 60_000;
 
 /** ~4-character tokens, as a BPE tokenizer cuts English on average (spaces ride on the token before). */
 export const tokens = (text: string): string[] => text.match(/\S{1,4}\s*|\s+/g) ?? [];
@@ -28,22 +25,6 @@ export interface LlmLatency {
   metrics: TurnMetrics[];
   /** The bot's reply turns as recorded (each should be the whole reply). */
   replies: string[];
-}
-
-/** One call to the LLM bot: the caller says each line once the bot's previous turn has played. */
-async function call(url: string, lines: Buffer[], pacing: Pacing): Promise<void> {
-  const client = await ExotelStreamClient.connect({ url, pacing });
-  try {
-    for (const [i, pcm] of lines.entries()) {
-      const ready = await client.runUntil(() => client.echoedMarks.length > i, MAX_WAIT_MEDIA_MS);
-      if (!ready || !client.isOpen) break;
-      await client.silence(THINK_MS);
-      await client.say(pcm);
-    }
-    await client.runUntil(() => client.echoedMarks.length > lines.length, MAX_WAIT_MEDIA_MS);
-  } finally {
-    if (client.isOpen) await client.hangup();
-  }
 }
 
 export async function measureLlmLatency(
@@ -59,7 +40,7 @@ export async function measureLlmLatency(
     bot: { file: path.join(repoRoot, 'resources/bots/collections-llm.yaml'), variables: BORROWER },
   });
   try {
-    await call(rig.streamUrl, callerLines, pacing);
+    await converse(rig.streamUrl, callerLines, pacing, 'last_mark');
     await rig.voicebot.idle();
     const [session] = rig.records.sessions({ limit: 1 });
     const detail = session && rig.records.session(session.id);

@@ -4,7 +4,7 @@ import { createLogger, memorySink, type LogRecord } from '../../../src/main/core
 import { startPublicSurface, type PublicSurface } from '../../../src/main/core/public-surface';
 import { FakeAsr, FakeTts, FakeVadProvider, tone, silence, type Llm } from '../../../src/main/core/speech';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
-import { encodeInboundFrame, type InboundFrame } from '../../../src/main/core/stream';
+import { encodeInboundFrame, frameAll, type InboundFrame } from '../../../src/main/core/stream';
 import {
   loadBotFile,
   Voicebot,
@@ -25,6 +25,19 @@ export const STREAM_SID = 'MZ0123456789abcdef0123456789abcd';
 export const CALL_SID = 'CA0123456789abcdef0123456789abcd';
 
 /** A bot on the real public surface (real ws server on port 0) with fake speech, and its records. */
+/** The exact frames the voicebot must send, as the wire tests expect them. */
+export const media = (pcm: Buffer) =>
+  JSON.stringify({ event: 'media', stream_sid: STREAM_SID, media: { payload: pcm.toString('base64') } });
+export const mark = (name: string) =>
+  JSON.stringify({ event: 'mark', stream_sid: STREAM_SID, mark: { name } });
+export const clear = JSON.stringify({ event: 'clear', stream_sid: STREAM_SID });
+
+/** The frames of a whole turn: its text through the fake TTS, framed, then its mark. */
+export async function turnFrames(text: string, markName: string): Promise<string[]> {
+  const audio = await new FakeTts().synthesizeAll(text, { sampleRate: RATE });
+  return [...frameAll(audio.pcm, { sampleRate: RATE }).map(media), mark(markName)];
+}
+
 export interface WireRig {
   db: Db;
   dir: string;

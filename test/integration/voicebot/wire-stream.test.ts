@@ -1,9 +1,18 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeLlm, FakeTts, type FakeLlmScript } from '../../../src/main/core/speech';
-import { frameAll, outgoingChunkProblem } from '../../../src/main/core/stream';
+import { FakeLlm, type FakeLlmScript } from '../../../src/main/core/speech';
+import { outgoingChunkProblem } from '../../../src/main/core/stream';
 import type { SessionOptionsInput } from '../../../src/main/core/voicebot';
-import { makeWireRig, RATE, RawExotel, repoRoot, STREAM_SID, type WireRig } from './wire-harness';
+import {
+  clear,
+  mark,
+  turnFrames,
+  makeWireRig,
+  RATE,
+  RawExotel,
+  repoRoot,
+  type WireRig,
+} from './wire-harness';
 
 // An LLM bot speaks its reply sentence by sentence while the model is still generating it. The fake
 // model holds the rest of its reply behind a gate until the test has seen the first sentence's audio
@@ -17,17 +26,6 @@ afterEach(async () => {
 
 const borrower = { name: 'Ravi', loan_id: '1 2 3', amount_due: '500 rupees', due_date: 'Friday' };
 const FALLBACK = 'Sorry, I did not quite get that. Could you say it again?';
-
-const media = (pcm: Buffer) =>
-  JSON.stringify({ event: 'media', stream_sid: STREAM_SID, media: { payload: pcm.toString('base64') } });
-const mark = (name: string) => JSON.stringify({ event: 'mark', stream_sid: STREAM_SID, mark: { name } });
-const clear = JSON.stringify({ event: 'clear', stream_sid: STREAM_SID });
-
-/** The frames of a whole turn said at once: its text through the fake TTS, framed, then its mark. */
-async function turnFrames(text: string, markName: string): Promise<string[]> {
-  const audio = await new FakeTts().synthesizeAll(text, { sampleRate: RATE });
-  return [...frameAll(audio.pcm, { sampleRate: RATE }).map(media), mark(markName)];
-}
 
 /** A gate the fake model waits on, opened by the test. */
 function gate() {

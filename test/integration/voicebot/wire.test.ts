@@ -1,10 +1,19 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { decodeWav, FakeLlm, FakeTts } from '../../../src/main/core/speech';
-import { frameAll } from '../../../src/main/core/stream';
+import { decodeWav, FakeLlm } from '../../../src/main/core/speech';
 import { createDialog, type DialogInput } from '../../../src/main/core/voicebot';
-import { makeWireRig, patient, RATE, RawExotel, repoRoot, STREAM_SID, type WireRig } from './wire-harness';
+import {
+  clear,
+  turnFrames,
+  makeWireRig,
+  patient,
+  RATE,
+  RawExotel,
+  repoRoot,
+  STREAM_SID,
+  type WireRig,
+} from './wire-harness';
 
 // Exact wire sequences of the voicebot session on the real public surface, with fake speech so every
 // frame is known in advance: the bot's audio is the fake TTS of the dialog's text, framed by the
@@ -15,17 +24,6 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-const media = (pcm: Buffer) =>
-  JSON.stringify({ event: 'media', stream_sid: STREAM_SID, media: { payload: pcm.toString('base64') } });
-const mark = (name: string) => JSON.stringify({ event: 'mark', stream_sid: STREAM_SID, mark: { name } });
-const clear = JSON.stringify({ event: 'clear', stream_sid: STREAM_SID });
-
-/** The frames a turn must produce: its text through the fake TTS, framed, then its mark. */
-async function turnFrames(text: string, markName: string): Promise<string[]> {
-  const audio = await new FakeTts().synthesizeAll(text, { sampleRate: RATE });
-  return [...frameAll(audio.pcm, { sampleRate: RATE }).map(media), mark(markName)];
-}
 
 /** The dialog's own texts for a sequence of inputs (greeting first). */
 async function botTexts(r: WireRig, inputs: DialogInput[]): Promise<string[]> {
