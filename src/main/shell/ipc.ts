@@ -18,8 +18,13 @@ export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEv
     });
   }
   ipcMain.handle(STAGE_FILE_CHANNEL, (event, filePath: unknown): ApiResult<StagedFile> => {
-    if (!isTrustedSender(event))
+    if (!isTrustedSender(event)) {
+      core.log.warn('refused IPC from an untrusted frame', {
+        channel: STAGE_FILE_CHANNEL,
+        url: event.senderFrame?.url,
+      });
       return { ok: false, error: { code: 'unauthorized', message: 'Untrusted sender' } };
+    }
     if (typeof filePath !== 'string' || filePath === '') {
       return { ok: false, error: { code: 'invalid_request', message: 'Drop a file from this computer' } };
     }

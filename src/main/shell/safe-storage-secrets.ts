@@ -7,6 +7,22 @@ import type { SecretStore } from '../core';
 
 const FileSchema = z.partialRecord(SecretNameSchema, z.string());
 
+/** A damaged file stops the start with a message naming it (never silently dropped or rewritten). */
+function readCipherFile(file: string): Partial<Record<SecretName, string>> {
+  let problem: string;
+  try {
+    const parsed = FileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (parsed.success) return parsed.data;
+    problem = z.prettifyError(parsed.error);
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  throw new Error(
+    `The secrets file ${file} is damaged (${problem}). Move it elsewhere to start CallDeck without its ` +
+      'saved secrets, then enter them again in Settings.',
+  );
+}
+
 /**
  * Secrets encrypted with the OS keychain (safeStorage: Keychain, DPAPI, libsecret/kwallet), stored
  * as base64 ciphertext in a 0600 file beside the database (never inside it).
@@ -15,7 +31,7 @@ export class SafeStorageSecretStore implements SecretStore {
   private cipher: Partial<Record<SecretName, string>> = {};
 
   constructor(private readonly file: string) {
-    if (fs.existsSync(file)) this.cipher = FileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (fs.existsSync(file)) this.cipher = readCipherFile(file);
   }
 
   private ensureAvailable(): void {

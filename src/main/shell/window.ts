@@ -1,8 +1,12 @@
 import { BrowserWindow, shell, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = path.join(__dirname, '../renderer/index.html');
+
+const samePath = (a: string, b: string): boolean =>
+  process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
 
 /** The renderer's own origin: IPC from anything else is refused, navigation elsewhere blocked. */
 function isOwnUrl(raw: string | undefined): boolean {
@@ -10,12 +14,9 @@ function isOwnUrl(raw: string | undefined): boolean {
   try {
     const url = new URL(raw);
     if (devServerUrl) return url.origin === new URL(devServerUrl).origin;
-    return (
-      url.protocol === 'file:' &&
-      path
-        .normalize(decodeURIComponent(url.pathname))
-        .endsWith(path.normalize(rendererFile).replace(/^[A-Za-z]:/, ''))
-    );
+    // The exact file, not any path ending like it (file:///tmp/x/<app>/out/renderer/index.html).
+    // fileURLToPath also refuses file URLs with a remote host.
+    return url.protocol === 'file:' && samePath(path.resolve(fileURLToPath(url)), path.resolve(rendererFile));
   } catch {
     return false;
   }

@@ -1,0 +1,76 @@
+import type { ApiErrorBody, ApiIssue, AuditEntry, SettingsView } from '../../../../src/shared';
+
+// The shapes drive-shell.cjs / scenarios.cjs report (JSON lines), as the test reads them.
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+export interface SeenError {
+  isError: boolean;
+  name?: string;
+  message?: string;
+  code?: string;
+  issues?: ApiIssue[];
+  ownKeys: string[];
+}
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: SeenError };
+export interface WindowFacts {
+  options: { show: boolean; webPreferences: Record<string, unknown> };
+  loads: { kind: 'file' | 'url'; target: string }[];
+  timeline: string[];
+  url: string;
+  handlerChannels: string[];
+}
+export interface QuitFacts {
+  outcome: string;
+  timeline: string[];
+  probes: { n: number; result: Envelope<unknown> }[];
+  windowDestroyed: boolean;
+  contentsDestroyed: boolean;
+}
+export interface FullResult {
+  window: WindowFacts;
+  exposedKeys: string[];
+  methods: string[];
+  onIsFunction: boolean;
+  frozen: boolean;
+  security: {
+    navigation: Record<
+      'foreign' | 'foreignRedirect' | 'otherFile' | 'lookalikeFile' | 'ownRoute',
+      boolean
+    > & {
+      ownUrl: string;
+    };
+    windowOpen: Record<'https' | 'http' | 'file', { action: string }>;
+    openedExternally: string[];
+    webviewPrevented: boolean;
+    strayWebviewPrevented: boolean;
+    permissionGranted: boolean;
+    permissionCheck: boolean;
+  };
+  menu: { labels: string[]; openedPaths: string[] };
+  info: Settled<{ host: string; dataDir: string }>;
+  before: Settled<SettingsView>;
+  update: Settled<SettingsView>;
+  after: Settled<SettingsView>;
+  setSecret: Settled<SettingsView>;
+  setSecretLeaks: boolean;
+  eventsArrived: boolean;
+  eventListeners: number;
+  badField: { page: Settled<unknown>; preloadWorld: Settled<unknown>; wire: Envelope<unknown> };
+  noKeychain: Settled<unknown>;
+  noKeychainFileUnchanged: boolean;
+  untrusted: Record<string, Envelope<unknown>>;
+  stage: Settled<{ id: string; name: string }>;
+  preview: Settled<{ headers: string[]; sample: { cells: string[] }[] }>;
+  stageNoPath: Settled<unknown>;
+  final: Settled<SettingsView>;
+  verify: Settled<{ ok: boolean; rows: number }>;
+  seen: { settingsChanged: number; audit: AuditEntry[]; detached: number };
+  quit: QuitFacts;
+}
+export interface DevResult {
+  window: WindowFacts;
+  settings: Settled<SettingsView>;
+  navigation: { sameOrigin: boolean; otherPort: boolean };
+  builtPageInDev: Envelope<unknown>;
+  quit: QuitFacts;
+}

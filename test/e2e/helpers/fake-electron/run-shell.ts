@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../../../helpers/serve-process';
+
+const HERE = path.join(ROOT, 'test', 'e2e', 'helpers', 'fake-electron');
+const MARK = '@@fake-electron@@ ';
+
+/** The built bundles this harness runs; e2e tests run after `npm run build`. */
+export const BUILT = {
+  main: path.join(ROOT, 'out', 'main', 'index.js'),
+  preload: path.join(ROOT, 'out', 'preload', 'index.js'),
+  renderer: path.join(ROOT, 'out', 'renderer', 'index.html'),
+};
+
+export function assertShellBuilt(): void {
+  for (const f of Object.values(BUILT)) {
+    if (!fs.existsSync(f))
+      throw new Error(`${path.relative(ROOT, f)} is missing: run \`npm run build\` before e2e tests`);
+  }
+}
+
+export interface ShellRun {
+  code: number | null;
+  timedOut: boolean;
+  /** Everything the driver reported, by kind (start, result, app-exit, fatal, leak). */
+  reports: Map<string, unknown>;
+  /** Other output (the core's stderr warnings), for failure messages. */
+  output: string;
+}
+
+/**
+ * Runs the built main + preload bundles in a child Node with the fake electron module, through
+ * one driver scenario, and waits (bounded) for the process to end on its own.
+ */
+export function runShell(
+  scenario: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<ShellRun> {
+  assertShellBuilt();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, FAKE_ELECTRON_APP_PATH: ROOT, ...env };
+  if (!('ELECTRON_RENDERER_URL' in env)) delete childEnv.ELECTRON_RENDERER_URL;
+  const child = spawn(
+    process.execPath,
+    ['-r', path.join(HERE, 'register.cjs'), path.join(HERE, 'drive-shell.cjs'), scenario],
+    // Electron apps are started from anywhere: nothing may depend on the working directory.
+    { cwd: env.CALLDECK_DATA ? path.dirname(env.CALLDECK_DATA) : ROOT, env: childEnv },
+  );
+  let stdout = '';
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const reports = new Map<string, unknown>();
+      for (const line of stdout.split('\n')) {
+        if (line.startsWith(MARK)) {
+          const { kind, data } = JSON.parse(line.slice(MARK.length)) as { kind: string; data: unknown };
+          reports.set(kind, data);
+        } else if (line.trim() !== '') output += `${line}\n`;
+      }
+      resolve({ code, timedOut, reports, output });
+    });
+  });
+}
+
+/** The scenario's result report, or a failure that says what happened instead. */
+export function resultOf<T>(run: ShellRun): T {
+  const result = run.reports.get('result');
+  if (result === undefined || run.timedOut) {
+    const other = [...run.reports.entries()].filter(([k]) => k !== 'start');
+    throw new Error(
+      `shell run gave no result (exit ${run.code}${run.timedOut ? ', timed out' : ''}): ` +
+        `${JSON.stringify(other)}\n${run.output}`,
+    );
+  }
+  return result as T;
+}
