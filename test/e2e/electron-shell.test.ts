@@ -6,13 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, hashEntry } from '../../src/main/core/reports';
 import { listChannels, type AuditEntry } from '../../src/shared';
 import type { DevResult, FullResult, SeenError, Settled } from './helpers/fake-electron/reports';
-import { BUILT, resultOf, runShell, type ShellRun } from './helpers/fake-electron/run-shell';
+import {
+  BUILT,
+  bundlePage,
+  resultOf,
+  runShell as runShellWith,
+  type ShellRun,
+} from './helpers/fake-electron/run-shell';
 import { ROOT } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 // The Electron binary cannot run here, but Electron's main process is Node: the REAL built main and
 // preload bundles run in a child Node whose `require('electron')` is a faithful fake
-// (test/e2e/helpers/fake-electron), driven like the renderer would drive window.calldeck.
+// (test/e2e/helpers/fake-electron). The renderer's own bridge/install.ts (bundled here first) builds
+// window.calldeck in the page's world over the transport the preload exposed, and the driver uses it
+// like the renderer would.
 
 const SECRET = 'exo-token-5f2c9a71d4';
 const DEV_URL = 'http://localhost:5173/';
@@ -31,9 +39,13 @@ describe('Electron shell: the built main + preload bundles, end to end without t
   let dataDir: string;
   let run: ShellRun;
   let full: FullResult;
+  let pageBundle: string;
+  const runShell = (scenario: string, env: Record<string, string>) =>
+    runShellWith(scenario, { ...env, FAKE_ELECTRON_PAGE_BUNDLE: pageBundle });
 
   beforeAll(async () => {
     tmp = makeTempDir('calldeck-shell-');
+    pageBundle = await bundlePage(path.join(tmp.dir, 'page-bundle'));
     dataDir = path.join(tmp.dir, 'data');
     const csv = path.join(tmp.dir, 'contacts.csv');
     fs.writeFileSync(csv, 'name,phone\nAsha,+919876543210\nRavi,09876543211\n');
@@ -97,13 +109,28 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     expect(full.menu.openedPaths).toEqual([dataDir]);
   });
 
-  it('exposes exactly the contract on window.calldeck, frozen, with an IPC handler per method', () => {
+  it('exposes only the IPC transport, frozen; the page builds exactly the contract over it', () => {
     const apiMethods = [...listChannels().map((c) => c.channel as string), 'files.stage'].sort();
-    expect(full.exposedKeys).toEqual(['calldeck']);
+    expect(full.exposed).toEqual({
+      exposedKeys: ['calldeckIpc'],
+      transportKeys: ['invoke', 'stage', 'subscribe'],
+      transportFunctions: true,
+      frozen: true,
+      installed: { ok: true },
+      // The page's window.calldeck cannot be replaced by a later script.
+      apiWritable: false,
+    });
     expect(full.methods).toEqual(apiMethods);
     expect(full.onIsFunction).toBe(true);
-    expect(full.frozen).toBe(true);
     expect(full.window.handlerChannels).toEqual(apiMethods.map((m) => `calldeck:${m}`));
+  });
+
+  it('the exposed invoke reaches contract methods only, and answers with an outcome', () => {
+    expect(value(full.rawInvoke.stagePath)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(value(full.rawInvoke.otherChannel)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
   });
 
   it('round-trips settings through both bundles and pushes core events to the page', () => {
@@ -142,7 +169,7 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     expect(value(full.final).secrets).toMatchObject({ 'exotel.apiToken': true, 'speech.apiKey': false });
   });
 
-  it('answers a bad field with the typed validation error naming it, on the wire and in the preload', () => {
+  it('answers a bad field with the validation error naming it, on the wire and across the bridge', () => {
     const issue = { path: 'values.publicUrl', message: 'Public URL must start with https://' };
     const wire = full.badField.wire;
     expect(wire.ok).toBe(false);
@@ -150,25 +177,19 @@ describe('Electron shell: the built main + preload bundles, end to end without t
       expect(wire.error).toMatchObject({ code: 'invalid_request', issues: [issue] });
       expect(wire.error.message).toContain(issue.message);
     }
-    expect(full.badField.preloadWorld).toMatchObject({
-      ok: false,
-      error: { name: 'ApiError', code: 'invalid_request', issues: [issue] },
-    });
-    // What survives contextBridge today: an Error with the core's message.
-    const page = errorOf(full.badField.page);
-    expect(page.isError).toBe(true);
-    expect(page.message).toContain(issue.message);
+    // A plain outcome crosses contextBridge whole.
+    expect(full.badField.bridged).toEqual(wire);
   });
 
   // contextBridge rebuilds a rejected Error as a plain Error carrying only `message`
-  // (electron/electron#25596), so the page never sees `code` or `issues` and SettingsView's field
-  // errors cannot work under Electron. Flip to `it` once the preload exposes the transport and the
-  // renderer builds the Api in its own world (see the shell e2e report).
-  it.fails('the page itself sees the error code and field issues', () => {
-    expect(full.badField.page).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_request', issues: [{ path: 'values.publicUrl' }] },
-    });
+  // (electron/electron#25596): the page's Api is built in the page's world, so its ApiError is real.
+  it('the page itself sees the error code and field issues', () => {
+    const issue = { path: 'values.publicUrl', message: 'Public URL must start with https://' };
+    const page = errorOf(full.badField.page);
+    expect(page).toMatchObject({ isError: true, name: 'ApiError', code: 'invalid_request', issues: [issue] });
+    expect(page.message).toContain(issue.message);
+    // What SettingsView shows next to the field.
+    expect(full.badField.fieldErrors).toEqual({ publicUrl: issue.message });
   });
 
   it('refuses IPC from every frame the shell did not create, and logs it', () => {

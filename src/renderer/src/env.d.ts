@@ -1,9 +1,14 @@
 /// <reference types="vite/client" />
-import type { Api } from '../../shared/api/client';
+import type { Api, ApiTransport } from '../../shared/api/client';
 
 declare global {
   interface Window {
-    /** The CallDeck Api: from the preload under Electron, from the web bridge in a browser. */
+    /** The CallDeck Api, built by bridge/install.ts over whichever transport this host provides. */
     calldeck: Api;
+    /**
+     * Electron only: the IPC transport the preload exposes (src/preload/index.ts). Only
+     * bridge/install.ts reads it; the app uses `window.calldeck`. Absent in a browser.
+     */
+    calldeckIpc?: ApiTransport;
   }
 }

@@ -36,7 +36,7 @@ export interface ApiTransport {
   stage(file: FileLike): Promise<ApiResult<StagedFile>>;
 }
 
-/** Builds the Api object over any transport. Used by the preload and by the web bridge client. */
+/** Builds the Api object over any transport: in the page, over the preload's IPC transport or the WebSocket bridge. */
 export function createApiClient(transport: ApiTransport): Api {
   const api: Record<string, unknown> = {};
   for (const domain of Object.keys(contract)) api[domain] = {};

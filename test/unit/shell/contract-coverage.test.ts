@@ -5,10 +5,12 @@ import { makeTestCore } from '../../helpers/core';
 // The Electron binary cannot run here: electron is replaced at the module boundary by a recorder.
 const exposed: Record<string, unknown> = {};
 const ipcHandlers = new Map<string, unknown>();
+const ipcRenderer = vi.hoisted(() => ({ invoke: vi.fn(), on: vi.fn(), off: vi.fn() }));
+const getPathForFile = vi.hoisted(() => vi.fn((_file: unknown) => '/tmp/x.csv'));
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
-  ipcRenderer: { invoke: vi.fn(), on: vi.fn(), off: vi.fn() },
-  webUtils: { getPathForFile: () => '/tmp/x.csv' },
+  ipcRenderer,
+  webUtils: { getPathForFile },
   ipcMain: {
     handle: (channel: string, fn: unknown) => ipcHandlers.set(channel, fn),
     removeHandler: (channel: string) => ipcHandlers.delete(channel),
@@ -41,10 +43,47 @@ describe('one contract, every host', () => {
     await import('../../../src/preload/index');
   });
 
-  it('the preload exposes exactly the contract on window.calldeck', () => {
-    expect(Object.keys(exposed)).toEqual(['calldeck']);
-    expect(methodsOf(exposed.calldeck)).toEqual(apiMethods);
-    expect(typeof (exposed.calldeck as { on: unknown }).on).toBe('function');
+  it('the preload exposes only the transport, and the Api built over it is exactly the contract', () => {
+    expect(Object.keys(exposed)).toEqual(['calldeckIpc']);
+    const transport = exposed.calldeckIpc as ApiTransport;
+    expect(Object.keys(transport).sort()).toEqual(['invoke', 'stage', 'subscribe']);
+    expect(Object.values(transport).every((v) => typeof v === 'function')).toBe(true);
+    const api = createApiClient(transport);
+    expect(methodsOf(api)).toEqual(apiMethods);
+    expect(typeof api.on).toBe('function');
+  });
+
+  it('the transport answers with outcomes and never rejects (nothing typed survives contextBridge)', async () => {
+    const transport = exposed.calldeckIpc as ApiTransport;
+    ipcRenderer.invoke.mockClear();
+    // Only contract channels reach IPC: the page cannot stage a raw path through invoke.
+    expect(await transport.invoke('files.stage' as never, '/etc/passwd')).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
+    expect(ipcRenderer.invoke).not.toHaveBeenCalled();
+    ipcRenderer.invoke.mockRejectedValueOnce(new Error("No handler registered for 'calldeck:app.info'"));
+    expect(await transport.invoke('app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: expect.stringContaining('No handler registered') as unknown },
+    });
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: 42 });
+    expect(await transport.invoke('app.info', {})).toEqual({ ok: true, value: 42 });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('calldeck:app.info', {});
+    // Not a DOM File: webUtils throws, the main process gets no path and refuses it.
+    getPathForFile.mockImplementationOnce(() => {
+      throw new TypeError('not a File');
+    });
+    ipcRenderer.invoke.mockImplementationOnce((channel: string, filePath: unknown) =>
+      Promise.resolve({
+        ok: false,
+        error: { code: 'invalid_request', message: `${channel} ${String(filePath)}|` },
+      }),
+    );
+    expect(await transport.stage(new Blob(['a']) as never)).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'calldeck:files.stage |' },
+    });
   });
 
   it('the web bridge client exposes exactly the same object', () => {

@@ -2,9 +2,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS: runs the built bundles in a child Node */
 /**
  * Runs the REAL built Electron main bundle and preload bundle in this Node process, with the fake
- * `electron` module (node -r register.cjs), and drives `window.calldeck` like the renderer would.
+ * `electron` module (node -r register.cjs), then the renderer's own Api installation in the page's
+ * world over what the preload exposed, and drives `window.calldeck` like the renderer would.
  * It only observes: every observation goes to stdout as one JSON line, and the test asserts.
- * Usage: node -r register.cjs drive-shell.cjs <scenario>   (env: FAKE_ELECTRON_APP_PATH, CALLDECK_DATA)
+ * Usage: node -r register.cjs drive-shell.cjs <scenario>
+ *   (env: FAKE_ELECTRON_APP_PATH, FAKE_ELECTRON_PAGE_BUNDLE, CALLDECK_DATA)
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,6 +19,8 @@ const report = (kind, data) => process.stdout.write(`${MARK}${JSON.stringify({ k
 const scenario = process.argv[2] ?? 'full';
 const root = process.env.FAKE_ELECTRON_APP_PATH;
 if (!root) throw new Error('FAKE_ELECTRON_APP_PATH must name the repository root');
+const pageBundle = process.env.FAKE_ELECTRON_PAGE_BUNDLE;
+if (!pageBundle) throw new Error('FAKE_ELECTRON_PAGE_BUNDLE must name the bundle from bundlePage()');
 
 /** Resolves on `event` of the fake's bus, rejects after `ms` (every wait here is bounded). */
 function waitFor(event, ms) {
@@ -72,6 +76,32 @@ function loadPreload(win) {
   return modules;
 }
 
+/**
+ * The page's own scripts, in the page's world (this realm, the bridge's main world): the renderer's
+ * bridge/install.ts and api.ts, bundled by run-shell.ts. `window` is what the page sees of
+ * exposeInMainWorld; nothing else of this process is handed to it.
+ */
+function loadPage(modules) {
+  const window = modules.mainWorld;
+  const exposedKeys = Object.keys(window);
+  const source = fs.readFileSync(pageBundle, 'utf8');
+  const wrapper = vm.runInThisContext(`(function (window, exports, module) {${source}\n})`, {
+    filename: pageBundle,
+  });
+  const module = { exports: {} };
+  wrapper(window, module.exports, module);
+  const page = module.exports;
+  const installed = page.installBridgeIfNeeded();
+  const descriptor = Object.getOwnPropertyDescriptor(window, 'calldeck');
+  return {
+    exposedKeys,
+    installed,
+    apiWritable: descriptor?.writable,
+    calldeck: window.calldeck,
+    fieldErrors: page.fieldErrors,
+  };
+}
+
 async function main() {
   report('start', { scenario, pid: process.pid, electronVersion: process.versions.electron });
   require(path.join(root, 'out', 'main', 'index.js'));
@@ -85,7 +115,8 @@ async function main() {
   // Let the load finish as Electron would (ready-to-show fires after the first paint).
   await new Promise((resolve) => setImmediate(resolve));
   const modules = loadPreload(win);
-  const ctx = { fake, app, win, modules, waitFor, report };
+  const page = loadPage(modules);
+  const ctx = { fake, app, win, modules, page, waitFor, report };
   const result = scenario === 'dev' ? await runDev(ctx) : await runFull(ctx);
   report('result', result);
 }

@@ -28,10 +28,18 @@ export interface QuitFacts {
 }
 export interface FullResult {
   window: WindowFacts;
-  exposedKeys: string[];
+  /** What the preload put on the page's window, and what the page's own install made of it. */
+  exposed: {
+    exposedKeys: string[];
+    transportKeys: string[];
+    transportFunctions: boolean;
+    frozen: boolean;
+    installed: { ok: true } | { ok: false; reason: string };
+    apiWritable: boolean | undefined;
+  };
+  /** The page's `window.calldeck` (built over the exposed transport in the page's world). */
   methods: string[];
   onIsFunction: boolean;
-  frozen: boolean;
   security: {
     navigation: Record<
       'foreign' | 'foreignRedirect' | 'otherFile' | 'lookalikeFile' | 'ownRoute',
@@ -55,7 +63,14 @@ export interface FullResult {
   setSecretLeaks: boolean;
   eventsArrived: boolean;
   eventListeners: number;
-  badField: { page: Settled<unknown>; preloadWorld: Settled<unknown>; wire: Envelope<unknown> };
+  badField: {
+    page: Settled<unknown>;
+    /** What the renderer's fieldErrors() (SettingsView) makes of the page's error. */
+    fieldErrors: Record<string, string> | undefined;
+    bridged: Envelope<unknown>;
+    wire: Envelope<unknown>;
+  };
+  rawInvoke: { stagePath: Settled<Envelope<unknown>>; otherChannel: Settled<Envelope<unknown>> };
   noKeychain: Settled<unknown>;
   noKeychainFileUnchanged: boolean;
   untrusted: Record<string, Envelope<unknown>>;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { build } from 'vite';
 import { ROOT } from '../../../helpers/serve-process';
 
 const HERE = path.join(ROOT, 'test', 'e2e', 'helpers', 'fake-electron');
@@ -18,6 +19,38 @@ export function assertShellBuilt(): void {
     if (!fs.existsSync(f))
       throw new Error(`${path.relative(ROOT, f)} is missing: run \`npm run build\` before e2e tests`);
   }
+}
+
+/**
+ * Bundles the renderer's own Api installation (bridge/install.ts) and its error helpers (api.ts) to
+ * one CommonJS file in `dir`, as Vite bundles them into the renderer, so the driver can run them in
+ * the page's world over whatever the preload exposed. Returns the file's path
+ * (pass it to runShell as FAKE_ELECTRON_PAGE_BUNDLE).
+ */
+export async function bundlePage(dir: string): Promise<string> {
+  const renderer = path.join(ROOT, 'src', 'renderer', 'src');
+  const entry = path.join(dir, 'page-entry.ts');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    entry,
+    `export { installBridgeIfNeeded } from ${JSON.stringify(path.join(renderer, 'bridge', 'install.ts'))};\n` +
+      `export { fieldErrors, errorMessage } from ${JSON.stringify(path.join(renderer, 'api.ts'))};\n`,
+  );
+  const outDir = path.join(dir, 'page');
+  await build({
+    configFile: false,
+    envDir: false,
+    root: dir,
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      lib: { entry, formats: ['cjs'], fileName: () => 'page.cjs' },
+    },
+  });
+  return path.join(outDir, 'page.cjs');
 }
 
 export interface ShellRun {

@@ -137,14 +137,26 @@ async function untrustedChecks(fake, ownUrl) {
   };
 }
 
-async function runFull({ fake, app, win, modules }) {
+/** What the preload exposed, as the page sees it: its keys, whether they are functions, frozen. */
+function exposedFacts(page, transport) {
+  return {
+    exposedKeys: page.exposedKeys,
+    transportKeys: Object.keys(transport).sort(),
+    transportFunctions: Object.values(transport).every((v) => typeof v === 'function'),
+    frozen: Object.isFrozen(transport),
+    installed: page.installed,
+    apiWritable: page.apiWritable,
+  };
+}
+
+async function runFull({ fake, app, win, modules, page }) {
   const secret = process.env.FAKE_ELECTRON_SECRET ?? '';
   const csvPath = process.env.FAKE_ELECTRON_CSV ?? '';
-  const calldeck = modules.mainWorld.calldeck;
-  const out = { window: windowFacts(fake, win), exposedKeys: Object.keys(modules.mainWorld) };
+  const transport = modules.mainWorld.calldeckIpc;
+  const calldeck = page.calldeck;
+  const out = { window: windowFacts(fake, win), exposed: exposedFacts(page, transport) };
   out.methods = methodsOf(calldeck);
   out.onIsFunction = typeof calldeck.on === 'function';
-  out.frozen = Object.isFrozen(calldeck) && Object.isFrozen(calldeck.settings);
   out.security = securityChecks(fake, win);
   out.menu = menuFacts(fake);
 
@@ -171,11 +183,24 @@ async function runFull({ fake, app, win, modules }) {
   );
   out.eventListeners = modules.listenerCount(EVENT_CHANNEL);
 
-  // A bad field: as the page sees it, as the preload's own client sees it, and on the IPC wire.
+  // A bad field: as the page's Api raises it (and SettingsView reads it), as the page receives the
+  // transport's outcome across the bridge, and on the IPC wire.
+  let pageFieldErrors;
   out.badField = {
-    page: await settle(() => calldeck.settings.update(BAD_TUNNEL)),
-    preloadWorld: await settle(() => modules.isolatedWorld.calldeck.settings.update(BAD_TUNNEL)),
+    page: await settle(() =>
+      calldeck.settings.update(BAD_TUNNEL).catch((err) => {
+        pageFieldErrors = page.fieldErrors(err);
+        throw err;
+      }),
+    ),
+    bridged: await transport.invoke('settings.update', BAD_TUNNEL),
     wire: await modules.electron.ipcRenderer.invoke('calldeck:settings.update', BAD_TUNNEL),
+  };
+  out.badField.fieldErrors = pageFieldErrors;
+  // The exposed invoke reaches contract methods only: not the raw-path staging channel, nor others.
+  out.rawInvoke = {
+    stagePath: await settle(() => transport.invoke('files.stage', '/etc/passwd')),
+    otherChannel: await settle(() => transport.invoke('calldeck:event', {})),
   };
 
   // No keychain: the secret must be refused, never written some other way.
@@ -231,8 +256,8 @@ async function quitSequence({ fake, app, win }, trigger = () => app.quit()) {
 }
 
 /** Dev server mode: the window loads ELECTRON_RENDERER_URL and trusts that origin only. */
-async function runDev({ fake, app, win, modules }) {
-  const calldeck = modules.mainWorld.calldeck;
+async function runDev({ fake, app, win, page }) {
+  const calldeck = page.calldeck;
   const contents = win.webContents;
   const devUrl = contents.getURL();
   const out = { window: windowFacts(fake, win) };
