@@ -1,7 +1,19 @@
 import busboy from 'busboy';
 import type http from 'node:http';
+import {
+  DEFAULT_MAX_FIELDS,
+  parseJsonObject,
+  safeRecord,
+  SafeRecordBuilder,
+  type InputError,
+  type SafeRecord,
+} from '../input';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Fields per callback in any encoding (Exotel sends ~40). */
+export const MAX_FIELDS = DEFAULT_MAX_FIELDS;
+/** A JSON callback is flat but for `Legs`: `{"Legs":[{…}]}` is 3 deep. */
+export const MAX_JSON_DEPTH = 16;
 
 export class BodyError extends Error {
   constructor(
@@ -45,52 +57,60 @@ export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Pro
   });
 }
 
-function parseMultipart(contentType: string, body: Buffer): Promise<Record<string, unknown>> {
+const refused = (error: InputError) => new BodyError(400, `Bad request: ${error.message}`);
+
+function parseMultipart(contentType: string, body: Buffer): Promise<SafeRecord> {
   return new Promise((resolve, reject) => {
-    const fields: Record<string, unknown> = {};
+    const fields = new SafeRecordBuilder(MAX_FIELDS);
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: { 'content-type': contentType },
-        limits: { fields: 500, fieldSize: MAX_BODY_BYTES, files: 0 },
+        limits: { fields: MAX_FIELDS, fieldSize: MAX_BODY_BYTES, files: 0 },
       });
     } catch (err) {
       reject(new BodyError(400, `bad multipart header: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
-    bb.on('field', (name, value) => {
-      fields[name] = value;
-    });
+    bb.on('field', (name, value) => fields.add(name, value));
+    // busboy drops fields past the limit silently: a callback cut short is refused instead.
+    bb.on('fieldsLimit', () => fields.tooMany());
     bb.on('file', (_name, stream) => stream.resume()); // callbacks carry no files
     bb.on('error', (err) =>
       reject(new BodyError(400, `malformed multipart body: ${(err as Error).message}`)),
     );
-    bb.on('close', () => resolve(fields));
+    bb.on('close', () => {
+      const result = fields.result();
+      if (result.ok) resolve(result.value);
+      else reject(refused(result.error));
+    });
     bb.end(body);
   });
 }
 
-/** Decodes a callback body (multipart, url-encoded or JSON) into a flat field record. */
-export async function parseFields(
-  contentType: string | undefined,
-  body: Buffer,
-): Promise<Record<string, unknown>> {
+/**
+ * Decodes a callback body (multipart, url-encoded or JSON) into a flat field record without a
+ * prototype. More than MAX_FIELDS fields, JSON nested deeper than MAX_JSON_DEPTH, and keys named
+ * `__proto__`, `constructor` or `prototype` are refused with a 400.
+ */
+export async function parseFields(contentType: string | undefined, body: Buffer): Promise<SafeRecord> {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'multipart/form-data') return parseMultipart(contentType ?? '', body);
   if (type === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    const fields = safeRecord(new URLSearchParams(body.toString('utf8')), { maxKeys: MAX_FIELDS });
+    if (!fields.ok) throw refused(fields.error);
+    return fields.value;
   }
   if (type === 'application/json' || type.endsWith('+json')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new BodyError(400, 'body is not valid JSON');
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new BodyError(400, 'JSON body must be an object');
-    }
-    return json as Record<string, unknown>;
+    const json = parseJsonObject(body, {
+      maxBytes: MAX_BODY_BYTES,
+      maxDepth: MAX_JSON_DEPTH,
+      maxKeys: MAX_FIELDS * 4, // Legs carry a few keys each
+    });
+    if (json.ok) return json.value;
+    if (json.error.kind === 'invalid_json') throw new BodyError(400, 'body is not valid JSON');
+    if (json.error.kind === 'not_an_object') throw new BodyError(400, 'JSON body must be an object');
+    throw refused(json.error);
   }
   throw new BodyError(415, `unsupported content type "${type || '(none)'}"`);
 }

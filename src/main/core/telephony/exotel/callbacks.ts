@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord, InputError, safeRecord } from '../../input';
 import type { ParseResult } from '../types';
 import { asList, asRecord, int, pick, str, unflattenBrackets } from './fields';
 
@@ -58,11 +59,28 @@ function issues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Normalises a status callback from any of its encodings (fields already decoded to a record). */
+/** Runs a parse whose field helpers refuse hostile keys and nesting by throwing an InputError. */
+function refusingHostileInput<T>(parse: () => ParseResult<T>): ParseResult<T> {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof InputError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/**
+ * Normalises a status callback from any of its encodings (fields already decoded to a record).
+ * Keys or bracket paths naming `__proto__`, `constructor` or `prototype` make it an error.
+ */
 export function parseStatusCallback(input: Record<string, unknown>): ParseResult<StatusCallback> {
+  return refusingHostileInput(() => statusCallbackFrom(input));
+}
+
+function statusCallbackFrom(input: Record<string, unknown>): ParseResult<StatusCallback> {
   const fields = unflattenBrackets(input);
   const legs = asList(pick(fields, 'Legs')).map((leg) => {
-    const l = asRecord(leg) ?? {};
+    const l = asRecord(leg) ?? emptyRecord();
     return {
       onCallDurationSec: int(pick(l, 'OnCallDuration')),
       status: status(pick(l, 'Status')),
@@ -121,10 +139,14 @@ const unquote = (v: string | null): string | null => {
   return s === '' ? null : s;
 };
 
-/** Normalises a passthru GET's query. */
+/** Normalises a passthru GET's query; hostile keys are refused as in parseStatusCallback. */
 export function parsePassthru(query: URLSearchParams): ParseResult<Passthru> {
-  const flat: Record<string, unknown> = {};
-  for (const [k, v] of query) flat[k] = v;
+  const flat = safeRecord(query);
+  if (!flat.ok) return { ok: false, error: flat.error.message };
+  return refusingHostileInput(() => passthruFrom(flat.value));
+}
+
+function passthruFrom(flat: Record<string, unknown>): ParseResult<Passthru> {
   const fields = unflattenBrackets(flat);
   const s = asRecord(pick(fields, 'Stream'));
   const disconnectedBy = s ? str(pick(s, 'DisconnectedBy'))?.toLowerCase() : null;
