@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure logic, real SQLite files), integration (real servers on loopback),
-// e2e (Debian Chromium against `calldeck serve`, needs `npm run build` first).
+// Four projects: unit (pure logic, real SQLite files), integration (real servers on loopback),
+// fuzz (hostile input at every edge, bounded in time), e2e (Debian Chromium against `calldeck serve`, needs `npm run build` first).
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +20,17 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Each file starts a whole app; one at a time keeps memory and timing bounds meaningful.
+          fileParallelism: false,
         },
       },
       {
