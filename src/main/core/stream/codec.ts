@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { emptyRecord, parseJson, type InputErrorKind, type JsonLimits, type SafeRecord } from '../input';
 import {
   inboundSchemas,
   outboundSchemas,
@@ -8,7 +9,14 @@ import {
   type OutboundEvent,
 } from './schemas';
 
-export type StreamFrameErrorKind = 'invalid_json' | 'not_an_object' | 'unknown_event' | 'invalid_frame';
+/** InputErrorKind covers text we refused to parse (size, depth, keys, forbidden keys, not JSON). */
+export type StreamFrameErrorKind = InputErrorKind | 'unknown_event' | 'invalid_frame';
+
+/**
+ * Bounds checked on a frame's text before it is parsed. Exotel's deepest frame (`start` with its
+ * media_format) is 3 levels and carries ~20 keys; a 100 ms media frame is ~2.3 KB.
+ */
+export const FRAME_LIMITS: JsonLimits = { maxBytes: 1024 * 1024, maxDepth: 8, maxKeys: 256 };
 
 /** A frame we could not use. The caller logs it and drops the frame; the session goes on. */
 export class StreamFrameError extends Error {
@@ -31,14 +39,17 @@ const EXCERPT_CHARS = 200;
 const camelToSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const OPAQUE_KEYS = new Set(['custom_parameters']);
 
-/** camelCase keys → snake_case, except inside custom_parameters (those keys belong to the caller). */
+/**
+ * camelCase keys → snake_case, except inside custom_parameters (those keys belong to the caller).
+ * Objects come out without a prototype (the input has no forbidden keys: parseJson refused them).
+ */
 function snakeKeys(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
+  const out: SafeRecord = emptyRecord();
   for (const [k, v] of Object.entries(value)) {
     const key = camelToSnake(k);
     // When both spellings arrive, the documented snake_case one wins.
-    if (key in out && key !== k) continue;
+    if (Object.hasOwn(out, key) && key !== k) continue;
     out[key] = OPAQUE_KEYS.has(key) ? v : snakeKeys(v, depth + 1);
   }
   return out;
@@ -53,6 +64,20 @@ function rawText(data: unknown): string | undefined {
   return undefined;
 }
 
+const EVENT_CHARS = 40;
+
+/** An unknown event for a message: never the structure itself (it may be huge or deeply nested). */
+function describeEvent(event: unknown): string {
+  if (typeof event === 'string') {
+    return JSON.stringify(event.length > EVENT_CHARS ? `${event.slice(0, EVENT_CHARS)}…` : event);
+  }
+  if (event === undefined) return '(none)';
+  if (event === null) return 'null';
+  if (Array.isArray(event)) return '(an array)';
+  if (typeof event === 'object') return '(an object)';
+  return `(a ${typeof event})`;
+}
+
 function parseWith<E extends string, F>(
   data: unknown,
   schemas: Record<E, z.ZodType<F, unknown>>,
@@ -65,18 +90,20 @@ function parseWith<E extends string, F>(
     error: new StreamFrameError(kind, message, excerpt, event),
   });
   if (text === undefined) return fail('invalid_json', `${side} frame is not text`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return fail('invalid_json', `${side} frame is not JSON: ${(e as Error).message}`);
+  const parsed = parseJson(text, FRAME_LIMITS);
+  if (!parsed.ok) {
+    const { kind, message } = parsed.error;
+    if (kind === 'invalid_json') return fail(kind, `${side} frame is ${message}`);
+    return fail(kind, `${side} frame refused: ${message}`);
   }
+  const json = parsed.value;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return fail('not_an_object', `${side} frame is not a JSON object`);
   }
   const event = (json as { event?: unknown }).event;
   if (typeof event !== 'string' || !Object.hasOwn(schemas, event)) {
-    return fail('unknown_event', `${side} frame has unknown event ${JSON.stringify(event)}`, String(event));
+    const named = describeEvent(event);
+    return fail('unknown_event', `${side} frame has unknown event ${named}`, named);
   }
   const result = schemas[event as E].safeParse(snakeKeys(json));
   if (!result.success) {
