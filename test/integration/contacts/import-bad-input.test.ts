@@ -207,6 +207,34 @@ describe('bad rows get per-row reasons and never break the import', () => {
     expect(h.service.contacts({ listId: s.listId }).contacts[0]?.phone).toBe('+919876543211');
   });
 
+  it('rejects XLSX phone cells holding a fraction or a negative number, whatever they display', async () => {
+    const ws = XLSX.utils.aoa_to_sheet([
+      ['Name', 'Phone'],
+      ['Fraction', 9876543216.5],
+      ['Hidden sign', -9876543211],
+      ['Negative', -9876543212],
+      ['Whole', 9876543213],
+    ]);
+    (ws.B2 as XLSX.CellObject).z = '0'; // displayed "9876543217": rounded by the format
+    (ws.B3 as XLSX.CellObject).z = '0;0'; // displayed "9876543211": the format drops the sign
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, 'S');
+    const file = h.file('n.xlsx', XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+    const s = await h.service.import({ file, listName: 'numeric' });
+    expect([s.valid, s.invalid]).toEqual([1, 3]);
+    expect(s.rejects).toEqual([
+      { row: 2, reason: 'the cell holds 9876543216.5, not a whole number: not a phone number' },
+      { row: 3, reason: 'the cell holds -9876543211, a negative number: not a phone number' },
+      { row: 4, reason: 'the cell holds -9876543212, a negative number: not a phone number' },
+    ]);
+    const { contacts } = h.service.contacts({ listId: s.listId });
+    expect(contacts.map((c) => c.phone)).toEqual([null, null, null, '+919876543213']);
+    // A Do-Not-Call file is read the same way.
+    const dnc = await h.service.dnc.importFile({ file });
+    expect(dnc.added).toEqual(['+919876543213']);
+    expect(dnc.rejects.map((r) => r.row)).toEqual([2, 3, 4]);
+  });
+
   it('keeps cells beyond the header width as variables', async () => {
     const s = await h.service.import({
       file: h.csv('x.csv', [['Phone'], ['9876543210', 'extra']]),

@@ -54,6 +54,9 @@ const rejected: [string, string][] = [
   ['+1 202 555', 'not a valid number for country code +1'],
   ['+91 1', '3 digits: too short for a phone number'],
   ['+999 1234 5678', 'unknown country code'],
+  ['-9876543210', 'a negative number: not a phone number'],
+  [' -98765 43210', 'a negative number: not a phone number'],
+  ['\u22129876543210', 'a negative number: not a phone number'],
 ];
 
 describe('normalisePhone (India by default)', () => {

@@ -1,4 +1,4 @@
-import { normalisePhone, type PhoneRegion } from './phone';
+import { normalisePhoneCell, type PhoneRegion } from './phone';
 import type { ResolvedMapping } from './types';
 
 /** A cell longer than this is not contact data (a pasted document, a broken export). */
@@ -24,7 +24,7 @@ export function rowClassifier(
   mapping: ResolvedMapping,
   headerCount: number,
   region: PhoneRegion,
-): (cells: readonly string[]) => ClassifiedRow {
+): (cells: readonly string[], numbers?: Readonly<Record<number, number>>) => ClassifiedRow {
   const phoneColumn = mapping.phone.column;
   const nameColumn = mapping.name?.column;
   const columns = mapping.variables.map((v) => v.column);
@@ -40,7 +40,7 @@ export function rowClassifier(
     return json + '}';
   };
 
-  return (cells) => {
+  return (cells, numbers) => {
     const phoneRaw = cells[phoneColumn] ?? '';
     const name = nameColumn !== undefined ? (cells[nameColumn] ?? '').trim() : '';
     const variables = variablesOf(cells);
@@ -55,7 +55,7 @@ export function rowClassifier(
         variables,
         reason: `cell in column ${tooLong + 1} is longer than ${MAX_CELL_CHARS.toLocaleString('en-US')} characters`,
       };
-    const phone = normalisePhone(phoneRaw, region);
+    const phone = normalisePhoneCell(phoneRaw, numbers?.[phoneColumn], region);
     return phone.ok
       ? { ok: true, phoneRaw, e164: phone.e164, name, variables, reason: null }
       : { ok: false, phoneRaw, e164: null, name, variables, reason: phone.reason };

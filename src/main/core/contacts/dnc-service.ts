@@ -5,7 +5,8 @@ import { guessColumns } from './header';
 import type { AuditFn } from './import-engine';
 import { isBlankRow, layoutOf, readHead } from './layout';
 import { openSource } from './open-source';
-import { normalisePhone } from './phone';
+import type { SourceRow } from './source';
+import { normalisePhone, normalisePhoneCell } from './phone';
 import { DncAddSchema, RegionSchema, type DncAddRequest, type DncEntry, type RowReject } from './types';
 
 export interface DncChange {
@@ -123,12 +124,12 @@ export class DncService {
       }
       if (col === null)
         throw new ImportError('no_phone_column', 'No column looks like phone numbers: name the column.');
-      const take = (batch: { row: number; cells: string[] }[]) => {
+      const take = (batch: SourceRow[]) => {
         for (const r of batch)
           if (r.row > layout.headerRow && !isBlankRow(r.cells)) {
             rows += 1;
             const input = r.cells[col] ?? '';
-            const n = normalisePhone(input, region);
+            const n = normalisePhoneCell(input, r.numbers?.[col], region);
             if (n.ok) numbers.add(n.e164);
             else {
               invalid.push({ input, reason: n.reason });

@@ -45,10 +45,10 @@ function checkAbort(signal: AbortSignal | undefined): void {
 function stageBatch(
   staging: ContactsStaging,
   rows: readonly SourceRow[],
-  classify: (cells: readonly string[]) => ClassifiedRow,
+  classify: (cells: readonly string[], numbers?: Readonly<Record<number, number>>) => ClassifiedRow,
   t: Tally,
 ): void {
-  const classified = rows.map((r) => classify(r.cells));
+  const classified = rows.map((r) => classify(r.cells, r.numbers));
   const phones: string[] = [];
   for (const c of classified) if (c.e164 !== null) phones.push(c.e164);
   const firstRow = staging.firstRowsWith(phones);

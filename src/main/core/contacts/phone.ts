@@ -17,6 +17,8 @@ const SCIENTIFIC = /^\+?(\d+)(?:[.,](\d*))?[eE]\+?(\d+)$/;
 const EXCEL_FLOAT = /^(\+?\d+)\.0+$/;
 const EXCEL_ERROR = /^#(N\/A|VALUE!|REF!|NAME\?|DIV\/0!|NUM!|NULL!|SPILL!|CALC!)$/i;
 const ALLOWED = /^\+?[\d\s.\-()/]+$/;
+// A minus (or the Unicode minus sign) right before the first digit: how a negative number is written.
+const NEGATIVE = /^[-\u2212]\s*\d/;
 
 const fail = (reason: string): PhoneResult => ({ ok: false, reason });
 
@@ -86,8 +88,8 @@ export function fastIndianMobile(raw: string): string | undefined {
   for (let i = plus ? 1 : 0; i < n; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 48 && c <= 57) count++;
-    else if (c === 32 || c === 45)
-      separators = true; // ' ', '-'
+    else if (c === 32 || (c === 45 && count > 0))
+      separators = true; // ' ', '-' (a '-' before any digit is a minus sign: the full path's case)
     else return undefined;
   }
   if (count < 10 || count > 12) return undefined;
@@ -109,6 +111,7 @@ export function normalisePhoneFull(raw: string, region: PhoneRegion = 'IN'): Pho
   if (s === '') return fail('empty phone');
   if (EXCEL_ERROR.test(s)) return fail(`Excel error value ${s.toUpperCase()}`);
   if (s.startsWith('=')) return fail('a formula, not a phone number');
+  if (NEGATIVE.test(s)) return fail('a negative number: not a phone number');
   let recovered: 'excel-scientific' | 'excel-float' | undefined;
   const sci = SCIENTIFIC.exec(s);
   if (sci) {
@@ -145,4 +148,22 @@ export function normalisePhoneFull(raw: string, region: PhoneRegion = 'IN'): Pho
     if (code !== 'TOO_LONG' && code !== 'NOT_A_NUMBER') throw err;
   }
   return fail(lengthReason(national, region));
+}
+
+/**
+ * Reads a phone cell whose spreadsheet value is a number, not text. Its displayed text may round a
+ * fraction (9876543216.5 shown as 9876543217) or hide the sign (format `0;0`), so the value decides:
+ * a phone number is a whole, non-negative number.
+ */
+export function normalisePhoneCell(
+  text: string,
+  numeric: number | undefined,
+  region: PhoneRegion = 'IN',
+): PhoneResult {
+  if (numeric !== undefined) {
+    if (numeric < 0) return fail(`the cell holds ${numeric}, a negative number: not a phone number`);
+    if (!Number.isInteger(numeric))
+      return fail(`the cell holds ${numeric}, not a whole number: not a phone number`);
+  }
+  return normalisePhone(text, region);
 }

@@ -22,7 +22,7 @@ export async function previewFile(input: SourceOptions): Promise<ImportPreview> 
       source: source.details,
       headerRow: layout.headerRow,
       headers: layout.headers,
-      sample,
+      sample: sample.map((r) => ({ row: r.row, cells: r.cells })),
       mapping,
       warnings: [
         ...source.warnings(),

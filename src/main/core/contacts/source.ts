@@ -4,6 +4,11 @@ import type { SourceDetails } from './types';
 export interface SourceRow {
   row: number;
   cells: string[];
+  /**
+   * Spreadsheets only, and only when there are any: cells whose value is a number that is not a
+   * whole, non-negative one, by column. Their text may hide that (a rounding or sign-dropping format).
+   */
+  numbers?: Record<number, number>;
 }
 
 /** A file being read as rows, in batches, whatever its format. */

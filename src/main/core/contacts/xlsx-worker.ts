@@ -106,8 +106,14 @@ export function xlsxWorkerMain(libs: WorkerLibs, port: MessagePort, job: XlsxJob
       for (let i = next; i < end; i++) {
         const cells = data[i] ?? [];
         const texts: string[] = [];
-        for (let c = start.c; c < cells.length; c++) texts.push(cellText(cells[c]));
-        rows.push({ row: i + 1, cells: texts });
+        let numbers: Record<number, number> | undefined;
+        for (let c = start.c; c < cells.length; c++) {
+          const cell = cells[c];
+          texts.push(cellText(cell));
+          if (cell?.t === 'n' && typeof cell.v === 'number' && !(Number.isInteger(cell.v) && cell.v >= 0))
+            (numbers ??= {})[c - start.c] = cell.v;
+        }
+        rows.push(numbers ? { row: i + 1, cells: texts, numbers } : { row: i + 1, cells: texts });
       }
       next = end;
       credit--;
