@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { ImportError } from './errors';
 import type { SourceRow } from './source';
 import { xlsxWorkerMain, type XlsxCredit, type XlsxJob, type XlsxMessage } from './xlsx-worker';
@@ -79,7 +79,14 @@ export async function openXlsxSheet(
 ): Promise<XlsxSheet> {
   if (signal?.aborted) throw cancelled();
   const job: XlsxJob = { xlsxPath: require.resolve('xlsx'), file, sheet, batchRows };
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: job });
+  // The thread needs no environment variables; options without a prototype so that no key added to
+  // Object.prototype (execArgv, env, …) can become an option.
+  const options = Object.assign(Object.create(null) as WorkerOptions, {
+    eval: true,
+    workerData: job,
+    env: Object.create(null) as Record<string, string>,
+  });
+  const worker = new Worker(WORKER_SOURCE, options);
   running++;
   worker.once('exit', () => running--);
 

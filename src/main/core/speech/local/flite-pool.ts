@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,8 @@ import {
   type SynthRequest,
   type WorkerFault,
 } from './flite-worker-source';
+import { nodeWorkerLauncher, type WorkerLauncher, type WorkerProcess } from './worker-launcher';
+import { FLITE_TEMP_PREFIX } from './flite-leftovers';
 
 /** Why a worker went away; hosts log these (a retried crash is otherwise invisible). */
 export interface FliteWorkerExit {
@@ -37,6 +38,8 @@ export interface FlitePoolOptions {
   size: number;
   timeoutMs: number;
   onWorkerExit?: (exit: FliteWorkerExit) => void;
+  /** How workers are started (default: Node child processes with an allow-listed environment). */
+  launcher?: WorkerLauncher;
   /** Tests only: a fault for the worker to act out on this attempt (1 or 2) of a request. */
   injectFault?: (text: string, attempt: number) => WorkerFault | undefined;
 }
@@ -50,7 +53,7 @@ interface Job {
 }
 
 interface Worker {
-  child: ChildProcess;
+  child: WorkerProcess;
   /** Its own temp folder, flite's only file system. */
   dir: string;
   /** Until 'ready': the start-up watchdog; afterwards undefined. */
@@ -145,13 +148,14 @@ export class FlitePool {
   }
 
   private spawnWorker(): Worker {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calldeck-flite-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${FLITE_TEMP_PREFIX}${process.pid}-`));
     const config = { wasmPath: this.options.wasmPath, voice: this.options.voice, dir };
-    // ELECTRON_RUN_AS_NODE makes the Electron binary (process.execPath in the shell) behave as node.
-    const child = spawn(process.execPath, ['-e', FLITE_WORKER_SOURCE], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced', // the WAV crosses as bytes, not as JSON
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+    // The worker's only variable is its config: never the host's environment (issue 8).
+    const launch = this.options.launcher ?? nodeWorkerLauncher;
+    const child = launch({
+      name: 'flite',
+      source: FLITE_WORKER_SOURCE,
+      env: { [WORKER_CONFIG_ENV]: JSON.stringify(config) },
     });
     let onExit: () => void = () => undefined;
     const worker: Worker = { child, dir, dead: false, exited: new Promise((r) => (onExit = r)) };
@@ -262,18 +266,12 @@ export class FlitePool {
   private kill(worker: Worker, reason: string): void {
     worker.reason ??= reason;
     worker.dead = true; // no new work; onDeath settles its request when 'exit' arrives
-    worker.child.kill('SIGKILL');
+    worker.child.kill();
   }
 
   /** An idle worker must not keep the host's event loop alive; a busy one must. */
   private setIdle(worker: Worker, idle: boolean): void {
-    if (idle) {
-      worker.child.unref();
-      worker.child.channel?.unref();
-    } else {
-      worker.child.ref();
-      worker.child.channel?.ref();
-    }
+    worker.child.setActive(!idle);
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Test-only faults a request can carry, to prove the pool survives a worker that dies or hangs. */
-export type WorkerFault = 'segv' | 'exit' | 'hang';
+export type WorkerFault = 'segv' | 'exit' | 'hang' | 'env';
 
 /** Parent → worker. */
 export interface SynthRequest {
@@ -9,6 +9,7 @@ export interface SynthRequest {
   id: number;
   /** Already cleaned: no control characters, padded with spaces so it is never read as an option. */
   text: string;
+  /** Test-only: act this fault out; 'env' answers `failed` with the JSON list of the worker's variables. */
   fault?: WorkerFault;
 }
 
@@ -27,10 +28,11 @@ export type WorkerReply = z.infer<typeof workerReplySchema>;
 export const WORKER_CONFIG_ENV = 'CALLDECK_FLITE_WORKER';
 
 /**
- * The worker, as plain CommonJS run with `node -e`. It is a string (not a .ts file) so it runs the
- * same under vitest on TypeScript sources and from electron-vite's bundled out/main/*.js, where no
- * separate worker file exists. It runs flite.wasm under node:wasi, one request at a time: Node's
- * intermittent WASI.start() segfault (nodejs/node#52402) then kills only this process.
+ * The worker, as plain CommonJS run with `node -e` (or written to a file and run as an Electron utility
+ * process by the shell, talking through process.parentPort). It is a string (not a .ts file) so it
+ * runs the same under vitest on TypeScript sources and from electron-vite's bundled out/main/*.js,
+ * where no separate worker file exists. It runs flite.wasm under node:wasi, one request at a time:
+ * Node's intermittent WASI.start() segfault (nodejs/node#52402) then kills only this process.
  */
 export const FLITE_WORKER_SOURCE = String.raw`(function main() {
 'use strict';
@@ -44,12 +46,21 @@ process.emitWarning = function (warning, ...rest) {
   return emitWarning.call(process, warning, ...rest);
 };
 const { WASI } = require('node:wasi');
+// A child process talks through process.send; an Electron utility process through parentPort.
+const port = process.parentPort;
+const send = port
+  ? (msg, done) => {
+      port.postMessage(msg);
+      if (done) setTimeout(done, 50); // postMessage has no callback: let it leave before exiting
+    }
+  : (msg, done) => process.send(msg, done);
+const onMessage = port ? (fn) => port.on('message', (e) => fn(e.data)) : (fn) => process.on('message', fn);
 let config, wasm;
 try {
   config = JSON.parse(process.env.${WORKER_CONFIG_ENV});
   wasm = new WebAssembly.Module(fs.readFileSync(config.wasmPath));
 } catch (err) {
-  process.send({ type: 'fatal', message: String((err && err.message) || err) }, () => process.exit(70));
+  send({ type: 'fatal', message: String((err && err.message) || err) }, () => process.exit(70));
   return;
 }
 let counter = 0;
@@ -79,19 +90,23 @@ process.on('disconnect', () => {
   fs.rmSync(config.dir, { recursive: true, force: true });
   process.exit(0);
 });
-process.on('message', (msg) => {
+onMessage((msg) => {
   if (!msg || msg.type !== 'synth') return;
   if (msg.fault === 'segv') process.kill(process.pid, 'SIGSEGV');
   if (msg.fault === 'exit') process.exit(139);
   if (msg.fault === 'hang') for (;;);
+  if (msg.fault === 'env') {
+    send({ type: 'failed', id: msg.id, message: JSON.stringify(Object.keys(process.env).sort()) });
+    return;
+  }
   let reply;
   try {
     reply = { type: 'done', id: msg.id, wav: synthesize(msg.text) };
   } catch (err) {
     reply = { type: 'failed', id: msg.id, message: String((err && err.message) || err) };
   }
-  process.send(reply);
+  send(reply);
 });
-process.send({ type: 'ready' });
+send({ type: 'ready' });
 })();
 `;
