@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -147,7 +148,8 @@ describe('duplicates, other lists and Do-Not-Call', () => {
       added: ['+919876543210', '+919123456780'],
       rejects: [{ row: 3, reason: '5 digits: too short for an Indian mobile' }],
     });
-    expect(h.service.dnc.list().entries[0]?.source).toBe('file:dnc.csv');
+    const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    expect(h.service.dnc.list().entries[0]?.source).toBe(`file:dnc.csv sha256:${sha}`);
   });
 
   it('applies the user mapping over the guesses', async () => {

@@ -101,6 +101,8 @@ export class DncService {
   /** Adds every number of a file's phone column (guessed, or named) to the register. */
   async importFile(opts: {
     file: string;
+    /** The name to record when `file` is a temporary copy (an upload). Default: the file's own name. */
+    fileName?: string;
     sheet?: string;
     column?: string;
     region?: string;
@@ -113,6 +115,7 @@ export class DncService {
     const invalid: DncChange['invalid'] = [];
     const rejects: RowReject[] = [];
     let rows = 0;
+    let sha256: string;
     try {
       const { head, exhausted } = await readHead(batches);
       const layout = layoutOf(head, region);
@@ -139,12 +142,15 @@ export class DncService {
       };
       take(head);
       if (!exhausted) for await (const b of batches) take(b);
+      sha256 = source.sha256();
     } finally {
       await batches.return(undefined);
       await source.close();
     }
     if (rows === 0) throw new ImportError('no_data_rows', 'The file has no numbers in it.');
-    const change = this.addNumbers([...numbers], opts.note ?? '', `file:${path.basename(opts.file)}`);
+    // Which file, by name and content: an upload's own path is a meaningless temporary name.
+    const name = opts.fileName ?? path.basename(opts.file);
+    const change = this.addNumbers([...numbers], opts.note ?? '', `file:${name} sha256:${sha256}`);
     return { ...change, invalid, rows, rejects };
   }
 }

@@ -158,6 +158,7 @@ export function createHandlers({
           const file = files.resolve(req.fileId);
           const change = await contacts.dnc.importFile({
             file: file.path,
+            fileName: file.name,
             sheet: req.sheet,
             column: req.column,
             note: req.note,

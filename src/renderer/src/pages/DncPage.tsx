@@ -109,7 +109,8 @@ export function DncPage(): React.JSX.Element {
             <tr key={e.phone}>
               <td>{e.phone}</td>
               <td>{e.note}</td>
-              <td>{e.source}</td>
+              {/* A file's SHA-256 is for audits: kept in the tooltip, not in the column. */}
+              <td title={e.source}>{e.source.replace(/ sha256:[0-9a-f]{64}$/, '')}</td>
               <td>
                 {new Date(e.addedAt).toLocaleString()} by {e.addedBy}
               </td>
