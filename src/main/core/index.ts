@@ -7,6 +7,7 @@ export { AuditRepository, openDatabase } from './store';
 export { createLogger, stderrSink, type Logger } from './logging';
 export { verifyAuditChain, NoDatabaseError } from './audit-file';
 export type { LogSink } from './logging';
+export { parseJson, type JsonLimits } from './input';
 // Domain pieces the CLI uses directly (import, lists, sandbox).
 export {
   ContactsService,

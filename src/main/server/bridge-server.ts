@@ -8,9 +8,11 @@ import {
   BridgeRequestSchema,
   type BridgeMessage,
 } from '../../shared/api/bridge-protocol';
-import type { Core } from '../core';
+import { parseJson, type Core } from '../core';
 
 const MAX_FRAME_BYTES = 1024 * 1024;
+/** Api requests are small forms: bounded before parsing (issue 8), prototype-less after. */
+const FRAME_LIMITS = { maxBytes: MAX_FRAME_BYTES, maxDepth: 32, maxKeys: 10_000 };
 
 function rawToText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -53,13 +55,13 @@ export function createBridgeServer(
     ws.on('close', unsubscribe);
     ws.on('error', (err) => log.warn('bridge socket error', { err }));
     ws.on('message', (data, isBinary) => {
-      let json: unknown;
-      try {
-        json = isBinary ? undefined : JSON.parse(rawToText(data));
-      } catch {
-        json = undefined;
+      const json = isBinary ? undefined : parseJson(rawToText(data), FRAME_LIMITS);
+      if (json && !json.ok && json.error.kind !== 'invalid_json') {
+        log.warn('refused a bridge frame', { kind: json.error.kind, error: json.error.message });
+        send(ws, { type: 'protocol_error', message: `Refused frame: ${json.error.message}` });
+        return;
       }
-      const parsed = BridgeRequestSchema.safeParse(json);
+      const parsed = BridgeRequestSchema.safeParse(json?.ok ? json.value : undefined);
       if (!parsed.success) {
         log.warn('dropped malformed bridge frame');
         send(ws, {
