@@ -1,8 +1,20 @@
 import path from 'node:path';
 import WebSocket from 'ws';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
-import { startPublicSurface, type PublicSurface } from '../../../src/main/core/public-surface';
-import { FakeAsr, FakeTts, FakeVadProvider, tone, silence, type Llm } from '../../../src/main/core/speech';
+import {
+  startPublicSurface,
+  type PublicSurface,
+  type PublicSurfaceLimitsInput,
+} from '../../../src/main/core/public-surface';
+import {
+  FakeAsr,
+  FakeTts,
+  FakeVadProvider,
+  tone,
+  silence,
+  type Llm,
+  type VadProvider,
+} from '../../../src/main/core/speech';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { encodeInboundFrame, frameAll, type InboundFrame } from '../../../src/main/core/stream';
 import {
@@ -13,6 +25,7 @@ import {
   type DialogVariables,
   type SessionOptionsInput,
   type VoicebotCallLink,
+  type VoicebotLimitsInput,
 } from '../../../src/main/core/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -61,6 +74,9 @@ export async function makeWireRig(
     botFile?: string;
     llm?: Llm;
     testVariables?: DialogVariables;
+    vad?: VadProvider;
+    limits?: VoicebotLimitsInput;
+    surfaceLimits?: PublicSurfaceLimitsInput;
   } = {},
 ): Promise<WireRig> {
   const { dir, cleanup } = makeTempDir();
@@ -74,11 +90,12 @@ export async function makeWireRig(
   const repo = new VoicebotRepository(db);
   const voicebot = new Voicebot({
     bot,
-    speech: { tts, asr, vad: new FakeVadProvider(), llm: options.llm },
+    speech: { tts, asr, vad: options.vad ?? new FakeVadProvider(), llm: options.llm },
     repo,
     recordingsDir: path.join(dir, 'recordings'),
     log,
     session: options.session,
+    limits: options.limits,
     testVariables: options.testVariables ?? patient,
     calls: options.calls ?? {
       findAttempt: () => ({ attemptId: 'attempt-1', contactId: null }),
@@ -92,6 +109,9 @@ export async function makeWireRig(
     log,
     handlers: { statusCallback: () => ({ ok: true }), passthru: () => 'continue' },
     voicebot: voicebot.handler,
+    // The wire tests feed the codec frames up to 1 MiB; the production frame cap (64 KiB) has its
+    // own test in stream-limits.test.ts (pass `surfaceLimits: {}` for the production limits).
+    limits: options.surfaceLimits ?? { maxFrameBytes: 1024 * 1024 },
   });
   const streamUrl = `${surface.localUrl.replace('http', 'ws')}/voicebot/${secret}/stream`;
   return {
@@ -149,6 +169,11 @@ export class RawExotel {
       ws.once('error', reject);
     });
     return new RawExotel(ws);
+  }
+
+  /** Stops reading what the bot sends (a peer that ignores the bot's close keeps sending). */
+  pause(): void {
+    this.ws.pause();
   }
 
   get isOpen(): boolean {

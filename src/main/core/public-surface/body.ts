@@ -17,7 +17,7 @@ export const MAX_JSON_DEPTH = 16;
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415,
     message: string,
   ) {
     super(message);
@@ -25,35 +25,53 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads the whole body, refusing more than `limit` bytes (by header first, then by count). */
-export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** 10 s: callbacks are a few KB, sent at once; a body that trickles in is an attack. */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes (by header first, without reading a byte,
+ * then by count) and a body not complete within `timeoutMs`. After a refusal the caller answers with
+ * `Connection: close`, so the rest is never read.
+ */
+export function readBody(
+  req: http.IncomingMessage,
+  limit = MAX_BODY_BYTES,
+  timeoutMs = BODY_TIMEOUT_MS,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       reject(new BodyError(413, `body over ${limit} bytes`));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const fail = (err: BodyError) => {
+      if (failed) return;
+      failed = true;
+      clearTimeout(timer);
+      req.pause();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(new BodyError(408, `body not received within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
       if (size > limit) {
-        failed = true;
-        reject(new BodyError(413, `body over ${limit} bytes`));
+        fail(new BodyError(413, `body over ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(timer);
       if (!failed) resolve(Buffer.concat(chunks));
     });
-    req.on('error', (err) => {
-      if (!failed) reject(new BodyError(400, `cannot read body: ${err.message}`));
-      failed = true;
-    });
+    req.on('error', (err) => fail(new BodyError(400, `cannot read body: ${err.message}`)));
   });
 }
 

@@ -9,3 +9,4 @@ export { closingVoicebotHandler, type VoicebotHandler, type VoicebotRequest } fr
 export { loadOrCreatePublicSecret, PUBLIC_SECRET_KEY } from './secret';
 export { publicUrls, type PublicUrls } from './urls';
 export { MAX_BODY_BYTES } from './body';
+export { PublicSurfaceLimitsSchema, type PublicSurfaceLimits, type PublicSurfaceLimitsInput } from './limits';

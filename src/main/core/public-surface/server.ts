@@ -1,10 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logging';
 import { parsePassthru, parseStatusCallback, type Passthru, type StatusCallback } from '../telephony';
 import { BodyError, parseFields, readBody } from './body';
+import { HARD_CONNECTION_HEADROOM, PublicSurfaceLimitsSchema, type PublicSurfaceLimitsInput } from './limits';
 import { sameSecret } from './secret';
 import { authenticateVoicebot, closingVoicebotHandler, type VoicebotHandler } from './voicebot-route';
 
@@ -23,6 +24,8 @@ export interface PublicSurfaceOptions {
   /** Loopback by default: the tunnel reaches us there. */
   host?: string;
   voicebot?: VoicebotHandler;
+  /** Connections, frame size and timeouts (defaults: PublicSurfaceLimitsSchema). */
+  limits?: PublicSurfaceLimitsInput;
 }
 
 export interface PublicSurface {
@@ -33,13 +36,23 @@ export interface PublicSurface {
   close(): Promise<void>;
 }
 
-const MAX_WS_FRAME = 1024 * 1024;
+/** Requests whose body we read to the end; any other request with a body is answered and closed. */
+const bodiesRead = new WeakSet<http.IncomingMessage>();
 
+const hasBody = (req: http.IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
+
+/**
+ * Answers at once. A body we did not read (wrong secret, wrong method, refused) is never drained:
+ * `Connection: close` makes Node close the socket once the answer is out.
+ */
 function reply(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   if (res.headersSent) return;
+  const unread = hasBody(res.req) && !bodiesRead.has(res.req);
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Cache-Control': 'no-store',
+    ...(unread ? { Connection: 'close' } : {}),
     ...headers,
   });
   res.end(body);
@@ -48,6 +61,17 @@ function reply(res: http.ServerResponse, status: number, body: string, headers: 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
+
+/** A peer that went away: routine on the internet, not worth a log line. */
+const isReset = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
+};
+
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+};
 
 /** Never log the secret: routes are shown with it masked. */
 const redact = (url: string | undefined, secret: string) => (url ?? '').split(secret).join('<secret>');
@@ -58,8 +82,12 @@ const redact = (url: string | undefined, secret: string) => (url ?? '').split(se
  */
 export async function startPublicSurface(options: PublicSurfaceOptions): Promise<PublicSurface> {
   const { secret, handlers, log } = options;
+  const limits = PublicSurfaceLimitsSchema.parse(options.limits ?? {});
   let voicebot = options.voicebot ?? closingVoicebotHandler;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  /** Sockets accepted over maxConnections: their request is answered 503 and they are closed. */
+  const overCap = new WeakSet<Socket>();
+  let open = 0;
 
   const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
     log.warn('public request refused', {
@@ -71,7 +99,8 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
   };
 
   const handleStatus = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const body = await readBody(req);
+    const body = await readBody(req, undefined, limits.bodyTimeoutMs);
+    bodiesRead.add(req);
     const fields = await parseFields(req.headers['content-type'], body);
     const parsed = parseStatusCallback(fields);
     if (!parsed.ok) {
@@ -116,23 +145,60 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
     return notFound(req, res);
   };
 
-  const server = http.createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (err instanceof BodyError) {
-        log.warn('public request body refused', { path: redact(req.url, secret), status: err.status, err });
-        reply(res, err.status, err.message, err.status === 413 ? { Connection: 'close' } : {});
+  const overloaded = (socket: Socket) => {
+    if (!overCap.has(socket)) return false;
+    log.warn('public connection refused: too many connections', { maxConnections: limits.maxConnections });
+    return true;
+  };
+
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default): they hold to within it.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 3))),
+    },
+    (req, res) => {
+      if (overloaded(req.socket)) {
+        reply(res, 503, 'Too many connections: try again later', { Connection: 'close', 'Retry-After': '5' });
         return;
       }
-      log.error('public request failed', { path: redact(req.url, secret), err });
-      reply(res, 500, 'Internal error');
-    });
+      route(req, res).catch((err: unknown) => {
+        if (err instanceof BodyError) {
+          log.warn('public request body refused', { path: redact(req.url, secret), status: err.status, err });
+          reply(res, err.status, err.message, { Connection: 'close' });
+          return;
+        }
+        log.error('public request failed', { path: redact(req.url, secret), err });
+        reply(res, 500, 'Internal error');
+      });
+    },
+  );
+  // Far over the cap, sockets are dropped unanswered: a flood must not cost one 503 each.
+  server.maxConnections = limits.maxConnections + HARD_CONNECTION_HEADROOM;
+  server.on('connection', (socket: Socket) => {
+    open++;
+    if (open > limits.maxConnections) overCap.add(socket);
+    socket.once('close', () => open--);
   });
-  server.on('clientError', (err, socket) => {
-    log.warn('public client error', { err });
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (isReset(err)) {
+      socket.destroy();
+      return;
+    }
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    log.warn('public client error', { code: err.code, message: err.message });
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (err) => log.warn('voicebot upgrade socket error', { err }));
+    socket.on('error', (err) => {
+      if (!isReset(err)) log.warn('voicebot upgrade socket error', { err });
+    });
+    if (overloaded(req.socket)) {
+      refuseUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
     const request = authenticateVoicebot(req, secret);
     if (!request) {
       log.warn('voicebot upgrade refused', {
@@ -143,7 +209,9 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', (err) => log.warn('voicebot socket error', { err }));
+      ws.on('error', (err) => {
+        if (!isReset(err)) log.warn('voicebot socket error', { err });
+      });
       try {
         voicebot(ws, request);
       } catch (err) {

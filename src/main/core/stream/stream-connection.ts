@@ -46,11 +46,21 @@ export interface StreamConnectionOptions {
   logger?: Logger;
   /** Size of outgoing chunks while streaming (ms); see PcmFramer. */
   chunkMs?: number;
+  /** After we close, how long the peer has to answer our close frame before the socket is cut. */
+  closeGraceMs?: number;
 }
+
+/** Exotel answers a close frame at once; a peer that does not is cut off after this (ws waits 30 s). */
+export const DEFAULT_CLOSE_GRACE_MS = 2000;
+/** Close code when handling a frame threw: the session ends, the process and other sessions go on. */
+const INTERNAL_ERROR = 1011;
 
 /**
  * The bot's side of one Exotel stream: typed inbound frames as events, and media / mark / clear out
  * in the exact documented form. Bad frames are reported and dropped; the connection goes on.
+ * It is the session's boundary: an exception thrown by a listener while it handles a frame closes
+ * this connection (1011, logged once) and never reaches the socket (where it would end the process).
+ * Once we close, no further frame is delivered, and a peer that ignores our close is cut off.
  */
 export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
   readonly sampleRate: SampleRate;
@@ -60,6 +70,10 @@ export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
   private closeInfo?: StreamCloseInfo;
   private receivedBytes = 0;
   private sentBytes = 0;
+  /** We closed (or are closing): nothing the peer sends is delivered any more. */
+  private closing = false;
+  private failed = false;
+  private readonly closeGraceMs: number;
   readonly closed: Promise<StreamCloseInfo>;
 
   constructor(
@@ -69,16 +83,29 @@ export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
     super();
     this.sampleRate = options.sampleRate;
     this.logger = options.logger;
+    this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     this.framer = new PcmFramer({ sampleRate: options.sampleRate, chunkMs: options.chunkMs });
     this.closed = new Promise((resolve) => {
       socket.once('close', (code: number, reason: Buffer) => {
+        this.closing = true;
         this.closeInfo = { code, reason: reason.toString('utf8') };
-        this.emit('close', this.closeInfo);
+        try {
+          this.emit('close', this.closeInfo);
+        } catch (err) {
+          this.logger?.error('stream session failed while ending', { err });
+        }
         resolve(this.closeInfo);
       });
     });
     // Binary frames are parsed too: some senders put the same JSON in binary frames.
-    socket.on('message', (data: RawData) => this.onMessage(data));
+    socket.on('message', (data: RawData) => {
+      if (this.closing) return;
+      try {
+        this.onMessage(data);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
     socket.on('error', (err: Error) => {
       this.logger?.warn('stream socket error', { error: err });
       this.emit('transportError', err);
@@ -111,6 +138,14 @@ export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
   /** Bytes queued in the socket, for back-pressure. */
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
+  }
+
+  /** A listener threw while handling a frame: this session ends, once, and nothing else does. */
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.logger?.error('stream session failed: closing it', { err, streamSid: this.streamSid });
+    void this.close(INTERNAL_ERROR, 'internal error');
   }
 
   private onMessage(data: RawData): void {
@@ -207,8 +242,12 @@ export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
 
   /** Hangs up (there is no in-band hangup: closing the socket ends the bot's part of the call). */
   close(code = 1000, reason = 'bot hangup'): Promise<StreamCloseInfo> {
+    this.closing = true;
     if (this.closeInfo === undefined && this.socket.readyState <= this.socket.OPEN) {
       this.socket.close(code, reason);
+      const cut = setTimeout(() => this.socket.terminate(), this.closeGraceMs);
+      cut.unref();
+      void this.closed.then(() => clearTimeout(cut));
     }
     return this.closed;
   }

@@ -3,6 +3,7 @@ export * from './dialog';
 export { Voicebot, type VoicebotOptions } from './service';
 export { VoicebotSession } from './session/session';
 export { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
+export { VoicebotLimitsSchema, type VoicebotLimits, type VoicebotLimitsInput } from './limits';
 export type {
   SessionDeps,
   SessionSpeech,

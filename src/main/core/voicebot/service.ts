@@ -3,8 +3,16 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../logging';
 import type { VoicebotHandler, VoicebotRequest } from '../public-surface';
 import type { VoicebotRepository } from '../store';
-import { sampleRateFromUrl, StreamConnection, type SampleRate } from '../stream';
+import { DEFAULT_CLOSE_GRACE_MS, sampleRateFromUrl, StreamConnection, type SampleRate } from '../stream';
 import type { BotDefinition, DialogVariables } from './dialog';
+import {
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_POLICY,
+  CLOSE_TRY_AGAIN_LATER,
+  VoicebotLimitsSchema,
+  type VoicebotLimits,
+  type VoicebotLimitsInput,
+} from './limits';
 import { SessionRecorder, type VoicebotCallLink, type VoicebotEventSink } from './records/session-recorder';
 import { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
 import type { SessionSpeech } from './session/observer';
@@ -21,12 +29,11 @@ export interface VoicebotOptions {
   calls?: VoicebotCallLink;
   emit?: VoicebotEventSink;
   session?: SessionOptionsInput;
+  /** Sessions at once and the start timeout (defaults: VoicebotLimitsSchema). */
+  limits?: VoicebotLimitsInput;
   /** Values for streams that belong to no contact (test calls, QA, the CLI). */
   testVariables?: DialogVariables;
 }
-
-/** Closed with 1008 (policy) when the URL asks for a rate we cannot speak. */
-const BAD_RATE_CLOSE = 1008;
 
 /**
  * The voicebot: takes over each authenticated stream socket from the public surface and runs one
@@ -34,17 +41,21 @@ const BAD_RATE_CLOSE = 1008;
  */
 export class Voicebot {
   readonly options: SessionOptions;
+  readonly limits: VoicebotLimits;
   private readonly live = new Map<string, { conn: StreamConnection; session: VoicebotSession }>();
+  /** Sockets accepted whose session waits for the speech providers to load. */
+  private loading = 0;
 
   constructor(private readonly o: VoicebotOptions) {
     this.options = SessionOptionsSchema.parse(o.session ?? {});
+    this.limits = VoicebotLimitsSchema.parse(o.limits ?? {});
   }
 
   /** For PhoneSystem.setVoicebotHandler / the public surface. */
   readonly handler: VoicebotHandler = (ws, request) => this.accept(ws, request);
 
   get activeSessions(): number {
-    return this.live.size;
+    return this.live.size + this.loading;
   }
 
   /** Resolves when every live session has ended and been recorded. */
@@ -53,31 +64,81 @@ export class Voicebot {
   }
 
   accept(ws: WebSocket, request: Pick<VoicebotRequest, 'query' | 'path'>): void {
+    if (this.activeSessions >= this.limits.maxSessions) {
+      this.o.log.warn('voicebot stream refused: too many sessions', { maxSessions: this.limits.maxSessions });
+      ws.close(CLOSE_TRY_AGAIN_LATER, 'too many sessions: try again later');
+      return;
+    }
     const rate = sampleRateFromUrl(request.query);
     if (!rate.ok) {
       this.o.log.warn('voicebot stream refused', { error: rate.error });
-      ws.close(BAD_RATE_CLOSE, rate.error.slice(0, 120));
+      ws.close(CLOSE_POLICY, rate.error.slice(0, 120));
       return;
     }
+    const started = this.startTimer(ws);
     const speech = this.o.speech;
     if (typeof speech !== 'function') {
-      this.start(ws, request.path, rate.sampleRate, speech);
+      this.startSafely(ws, request.path, rate.sampleRate, speech, started);
       return;
     }
     ws.pause(); // frames wait in the socket until the session listens
+    this.loading++;
     speech().then(
       (s) => {
-        this.start(ws, request.path, rate.sampleRate, s);
+        this.loading--;
+        if (ws.readyState !== ws.OPEN) return;
+        this.startSafely(ws, request.path, rate.sampleRate, s, started);
         ws.resume();
       },
       (err: unknown) => {
+        this.loading--;
         this.o.log.error('voicebot stream refused: speech is unavailable', { err });
-        ws.close(1011, 'speech unavailable');
+        ws.close(CLOSE_INTERNAL_ERROR, 'speech unavailable');
       },
     );
   }
 
-  private start(ws: WebSocket, path: string, sampleRate: SampleRate, speech: SessionSpeech): VoicebotSession {
+  /** A socket that has not sent `start` in time is closed (1008); the returned callback stops the clock. */
+  private startTimer(ws: WebSocket): () => void {
+    const timer = setTimeout(() => {
+      if (ws.readyState !== ws.OPEN) return;
+      this.o.log.warn('voicebot stream closed: no start frame in time', {
+        startTimeoutMs: this.limits.startTimeoutMs,
+      });
+      ws.close(CLOSE_POLICY, 'no start frame in time');
+      // A peer that ignores the close is not waited for.
+      setTimeout(() => ws.terminate(), DEFAULT_CLOSE_GRACE_MS).unref();
+    }, this.limits.startTimeoutMs);
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    ws.once('close', stop);
+    return stop;
+  }
+
+  /** Setting up a session must not throw into the socket's handlers: a failure ends that socket only. */
+  private startSafely(
+    ws: WebSocket,
+    path: string,
+    sampleRate: SampleRate,
+    speech: SessionSpeech,
+    started: () => void,
+  ): void {
+    try {
+      const session = this.start(ws, path, sampleRate, speech);
+      session.conn.once('start', started);
+    } catch (err) {
+      started();
+      this.o.log.error('voicebot session could not be set up', { err });
+      ws.close(CLOSE_INTERNAL_ERROR, 'internal error');
+    }
+  }
+
+  private start(
+    ws: WebSocket,
+    path: string,
+    sampleRate: SampleRate,
+    speech: SessionSpeech,
+  ): { conn: StreamConnection; session: VoicebotSession } {
     const id = randomUUID().replace(/-/g, '');
     const log = this.o.log.child(`session.${id.slice(0, 8)}`);
     const conn = new StreamConnection(ws, {
@@ -105,7 +166,7 @@ export class Voicebot {
     this.live.set(id, { conn, session });
     void session.done.then(() => this.live.delete(id));
     log.info('voicebot stream accepted', { path, sampleRate });
-    return session;
+    return { conn, session };
   }
 
   /** Hangs up every live call (1001: going away) and waits for their records. */

@@ -36,7 +36,7 @@ export interface SessionStartInfo {
 }
 
 export interface SessionEndInfo {
-  /** bot_hangup, transfer, caller_hangup, stopped, closed, setup_failed, error. */
+  /** bot_hangup, transfer, caller_hangup, stopped, closed, setup_failed, error, time_limit. */
   reason: string;
   disposition: string | null;
   transfer: 'agent' | 'none' | null;

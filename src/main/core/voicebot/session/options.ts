@@ -15,6 +15,16 @@ export const SessionOptionsSchema = z
     prerollMs: z.number().int().min(0).max(1000).default(200),
     /** If a mark is not echoed this long after its audio should have played, the turn counts as played. */
     markGraceMs: z.number().int().min(0).max(60_000).default(2000),
+    /**
+     * Caller audio one session takes (Exotel ends a stream at 60 minutes). At the cap the bot hangs
+     * up (`time_limit`) and nothing more is kept: it bounds the audio held in memory per call.
+     */
+    maxCallMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(4 * 3_600_000)
+      .default(3_600_000),
     /** Size of outgoing media chunks (rounded to 20 ms, at least 200 ms: see core/stream). */
     chunkMs: z.number().int().min(20).max(5000).default(200),
     /**

@@ -4,6 +4,7 @@ import { createDialog, type Dialog, type ListenSpec } from '../dialog';
 import { BotTrack } from './bot-track';
 import { CallerTrack } from './caller-track';
 import { Endpointer, type UtteranceEvent } from './endpointer';
+import { CLOSE_INTERNAL_ERROR } from '../limits';
 import type { SessionDeps, SessionEndInfo } from './observer';
 import { Speaker, type SpokenTurn } from './speaker';
 import { TimedLlm } from './timed-llm';
@@ -48,7 +49,7 @@ export class VoicebotSession {
   ) {
     this.log = deps.log;
     this.transcript = new SessionTranscript(deps.observer);
-    this.caller = new CallerTrack(conn.sampleRate);
+    this.caller = new CallerTrack(conn.sampleRate, deps.options.maxCallMs);
     this.track = new BotTrack(conn.sampleRate);
     const now = () => this.caller.lengthMs;
     this.speaker = new Speaker(conn, this.track, deps.speech.tts, deps.options.chunkMs, now, this.log);
@@ -60,7 +61,8 @@ export class VoicebotSession {
     conn.on('dtmf', (f) => this.onDtmf(f));
     conn.on('mark', (f) => this.onMark(f));
     conn.on('stop', (f) => this.finish(f.reason === 'callended' ? 'caller_hangup' : 'stopped'));
-    conn.on('close', () => this.finish('closed'));
+    // 1011: the connection caught an exception thrown while this session handled a frame.
+    conn.on('close', (info) => this.finish(info.code === CLOSE_INTERNAL_ERROR ? 'error' : 'closed'));
   }
 
   private get now(): number {
@@ -112,10 +114,22 @@ export class VoicebotSession {
   }
 
   private onMedia(frame: MediaFrame): void {
-    if (this.phase !== 'active' || !this.endpointer) return;
-    this.caller.append(frame.payload);
+    // Once the bot has hung up, what the caller still sends is not kept.
+    if (this.phase !== 'active' || !this.endpointer || this.closeReason !== undefined) return;
+    const kept = this.caller.append(frame.payload);
+    if (kept > 0) this.heard(kept < frame.payload.length ? frame.payload.subarray(0, kept) : frame.payload);
+    if (this.caller.full) {
+      this.log.info('the call reached its time limit (media time): hanging up', {
+        maxCallMs: this.deps.options.maxCallMs,
+      });
+      this.hangUp('time_limit');
+    }
+  }
+
+  private heard(pcm: Buffer): void {
+    if (!this.endpointer) return;
     const now = this.now;
-    for (const e of this.endpointer.push(frame.payload, now)) this.onUtterance(e);
+    for (const e of this.endpointer.push(pcm, now)) this.onUtterance(e);
     const cur = this.current;
     if (cur && !cur.finished && !cur.generating && cur.playEndMs !== null) {
       if (now >= cur.playEndMs + this.deps.options.markGraceMs) {
@@ -257,7 +271,7 @@ export class VoicebotSession {
   /** The bot ends its side of the call: closing the socket is the only hang-up the protocol has. */
   private hangUp(reason: string): void {
     this.closeReason ??= reason;
-    if (this.conn.isOpen) void this.conn.close(1000, reason);
+    if (this.conn.isOpen) void this.conn.close(reason === 'error' ? CLOSE_INTERNAL_ERROR : 1000, reason);
     else this.finish(reason);
   }
 

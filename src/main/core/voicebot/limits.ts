@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * What one voicebot accepts from the network. Wall-clock limits (unlike the session's media-time
+ * options): a socket must send `start` in time, and only so many sessions run at once.
+ */
+export const VoicebotLimitsSchema = z
+  .object({
+    /** Sessions at once (sockets waiting for `start` included); more are closed with 1013. */
+    maxSessions: z.number().int().min(1).max(10_000).default(100),
+    /** A socket that has not sent `start` this long after the upgrade is closed with 1008. */
+    startTimeoutMs: z.number().int().min(50).max(120_000).default(10_000),
+  })
+  .strict();
+
+export type VoicebotLimits = z.output<typeof VoicebotLimitsSchema>;
+export type VoicebotLimitsInput = z.input<typeof VoicebotLimitsSchema>;
+
+/** Close codes the voicebot uses for refusals (RFC 6455). */
+export const CLOSE_POLICY = 1008;
+export const CLOSE_INTERNAL_ERROR = 1011;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
