@@ -67,9 +67,15 @@ export interface CallEventInfo {
   type: string;
   payload: unknown;
   receivedAt: string;
+  /** Kept for rows written before repeats were counted: a second row for a repeated input. */
   duplicate: boolean;
   applied: boolean;
   note: string | null;
+  /** How many more times the same input arrived and changed nothing, and when it last did. */
+  repeats: number;
+  lastSeenAt: string | null;
+  /** It contradicted what we saw of the call: held until the provider confirms the call's state. */
+  disputed: boolean;
 }
 
 export interface TestCallResult {

@@ -82,8 +82,14 @@ export class PhoneSystem {
   static async start(options: PhoneSystemOptions): Promise<PhoneSystem> {
     const { db, events, log } = options;
     const repo = new CallsRepository(db);
-    const calls = new CallStateService(repo, log.child('calls'), (change) =>
-      events.emit('call.updated', { attempt: attemptInfo(change.attempt), event: eventInfo(change.event) }),
+    const built: { system?: PhoneSystem } = {};
+    const calls = new CallStateService(
+      repo,
+      log.child('calls'),
+      (change) =>
+        events.emit('call.updated', { attempt: attemptInfo(change.attempt), event: eventInfo(change.event) }),
+      // A disputed callback is checked with the provider that placed the call.
+      { providerFor: (attempt) => built.system?.providerNamed(attempt.provider) },
     );
     const secret = loadOrCreatePublicSecret(new SettingsRepository(db), log.child('public'));
     const surface = await startPublicSurface({
@@ -114,7 +120,8 @@ export class PhoneSystem {
         throw err;
       }
     }
-    return new PhoneSystem(options, surface, secret, sandbox, calls, repo);
+    built.system = new PhoneSystem(options, surface, secret, sandbox, calls, repo);
+    return built.system;
   }
 
   /** `http://127.0.0.1:PORT/exotel/<secret>/` */
@@ -137,6 +144,9 @@ export class PhoneSystem {
       streamStarted: (attemptId) => {
         this.calls.record(attemptId, 'stream', { type: 'stream_started' });
       },
+      streamEnded: (attemptId, disconnectedBy) => {
+        this.calls.record(attemptId, 'stream', { type: 'stream_ended', disconnectedBy });
+      },
       decideTransfer: (attemptId, decision) => {
         this.calls.decideTransfer(attemptId, decision);
       },
@@ -157,24 +167,30 @@ export class PhoneSystem {
     return { settings, apiKey, apiToken };
   }
 
+  /** The provider of that name as configured now (a call is checked with the one that placed it). */
+  providerNamed(name: string): TelephonyProvider | undefined {
+    if (name === 'exotel') {
+      const creds = this.exotelCredentials();
+      return creds ? createTelephonyProvider({ kind: 'exotel', ...creds }) : undefined;
+    }
+    if (name !== 'sandbox' || !this.sandbox) return undefined;
+    return createTelephonyProvider({
+      kind: 'sandbox',
+      baseUrl: this.sandbox.url,
+      accountSid: SANDBOX_ACCOUNT,
+      apiKey: 'sandbox',
+      apiToken: 'sandbox',
+    });
+  }
+
   /** Which provider a call placed now would use, and why. */
   choice(): { provider: TelephonyProvider; reason: string } | { provider: undefined; reason: string } {
-    const creds = this.exotelCredentials();
-    if (this.options.mode !== 'sandbox' && creds) {
+    const exotel = this.options.mode !== 'sandbox' ? this.providerNamed('exotel') : undefined;
+    if (exotel) return { provider: exotel, reason: 'Exotel credentials are set' };
+    const sandbox = this.providerNamed('sandbox');
+    if (sandbox) {
       return {
-        provider: createTelephonyProvider({ kind: 'exotel', ...creds }),
-        reason: 'Exotel credentials are set',
-      };
-    }
-    if (this.sandbox) {
-      return {
-        provider: createTelephonyProvider({
-          kind: 'sandbox',
-          baseUrl: this.sandbox.url,
-          accountSid: SANDBOX_ACCOUNT,
-          apiKey: 'sandbox',
-          apiToken: 'sandbox',
-        }),
+        provider: sandbox,
         reason:
           this.options.mode === 'sandbox'
             ? 'rehearsal mode (started with --sandbox)'
@@ -293,6 +309,7 @@ export class PhoneSystem {
   }
 
   async close(): Promise<void> {
+    this.calls.close();
     await this.tunnel?.stop().catch((err: unknown) => this.options.log.warn('tunnel stop failed', { err }));
     await this.sandbox?.close();
     await this.surface.close();

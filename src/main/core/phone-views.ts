@@ -31,6 +31,9 @@ export const eventInfo = (e: CallEventInfo): CallEventInfo => ({
   duplicate: e.duplicate,
   applied: e.applied,
   note: e.note,
+  repeats: e.repeats,
+  lastSeenAt: e.lastSeenAt,
+  disputed: e.disputed,
 });
 
 export const failureText = (f: ProviderFailure): string => {

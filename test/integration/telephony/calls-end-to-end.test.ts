@@ -74,6 +74,7 @@ describe('client ⇄ sandbox ⇄ public surface ⇄ call state machine', () => {
       if (pending) {
         r.calls.record(pending.id, 'stream', { type: 'stream_started' });
         r.calls.decideTransfer(pending.id, 'agent');
+        r.calls.record(pending.id, 'stream', { type: 'stream_ended', disconnectedBy: 'bot' });
       }
       ws.close(1000, 'bot done');
     });
@@ -110,6 +111,7 @@ describe('client ⇄ sandbox ⇄ public surface ⇄ call state machine', () => {
       const attemptId = req.query.get('attempt') ?? '';
       seen.push(attemptId);
       r.calls.record(attemptId, 'stream', { type: 'stream_started' });
+      r.calls.record(attemptId, 'stream', { type: 'stream_ended', disconnectedBy: 'bot' });
       ws.close(1000, 'bot done');
     });
     r.sandbox.setStreamSide({
@@ -134,6 +136,7 @@ describe('client ⇄ sandbox ⇄ public surface ⇄ call state machine', () => {
       'provider_accepted',
       'answered',
       'stream_started',
+      'stream_ended',
       'ended',
     ]);
     expect(r.sandbox.call(sid)?.history.some((h) => h.startsWith('passthru'))).toBe(false);
@@ -163,15 +166,15 @@ describe('client ⇄ sandbox ⇄ public surface ⇄ call state machine', () => {
     expect(history.some((h) => h.startsWith('passthru-after-bot'))).toBe(false);
   });
 
-  it('duplicate callbacks from the sandbox are recorded once and marked duplicate', async () => {
+  it('duplicate callbacks from the sandbox are recorded once, the copy counted on its row', async () => {
     rig = await makeRig(SCRIPT, { duplicateCallbacks: true });
     const { id, result } = await rig.dial('+919800000001', 'flow', { json: false });
     await settle(rig, result);
     const events = rig.calls.events(id);
     const ended = events.filter((e) => e.type === 'ended');
-    expect(ended).toHaveLength(2);
-    expect(ended.map((e) => e.duplicate)).toEqual([false, true]);
-    expect(ended[1]?.applied).toBe(false);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ applied: true, duplicate: false, repeats: 1 });
+    expect(ended[0]?.lastSeenAt).not.toBeNull();
     expect(rig.calls.attempt(id)?.state).toBe('busy');
   });
 });

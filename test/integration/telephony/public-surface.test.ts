@@ -89,12 +89,11 @@ describe('public surface', () => {
       (await post({ CallSid: sid, EventType: 'answered', Status: 'in-progress', CustomField: id })).status,
     ).toBe(200);
     const events = rig.calls.events(id).filter((e) => e.source === 'status_callback');
-    expect(events.map((e) => [e.type, e.duplicate, e.applied])).toEqual([
-      ['ended', false, true],
-      ['ended', true, false],
-      ['answered', false, false],
+    expect(events.map((e) => [e.type, e.repeats, e.applied])).toEqual([
+      ['ended', 1, true],
+      ['answered', 0, false],
     ]);
-    expect(events[2]?.note).toBe('call already completed');
+    expect(events[1]?.note).toBe('call already completed');
     expect(rig.calls.attempt(id)?.state).toBe('completed');
   });
 

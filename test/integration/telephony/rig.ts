@@ -53,7 +53,11 @@ export async function makeRig(
   const log = createLogger([memorySink(logs)], 'debug', 'test');
   const secret = loadOrCreatePublicSecret(new SettingsRepository(db));
   const changes: CallStateChange[] = [];
-  const calls = new CallStateService(new CallsRepository(db), log.child('calls'), (c) => changes.push(c));
+  const built: { provider?: TelephonyProvider } = {};
+  // Disputed callbacks are checked with the provider that placed the call: the sandbox here.
+  const calls = new CallStateService(new CallsRepository(db), log.child('calls'), (c) => changes.push(c), {
+    providerFor: () => built.provider,
+  });
   const surface = await startPublicSurface({
     secret,
     log: log.child('public'),
@@ -77,6 +81,7 @@ export async function makeRig(
     apiKey: 'key',
     apiToken: 'token',
   });
+  built.provider = provider;
 
   const dial: Rig['dial'] = async (number, mode, extra = {}) => {
     const { attempt, result } = await dialOnce(calls, provider, {
@@ -104,6 +109,8 @@ export async function makeRig(
     changes,
     dial,
     close: async () => {
+      calls.close();
+      await calls.checksIdle();
       await sandbox.close();
       await surface.close();
       db.close();
@@ -112,11 +119,11 @@ export async function makeRig(
   };
 }
 
-/** Waits for the sandbox to finish the call (bounded). */
+/** Waits for the sandbox to finish the call, and for any check of a disputed callback (bounded). */
 export async function settle(rig: Rig, result: PlaceCallResult): Promise<string> {
   if (result.kind !== 'accepted') throw new Error(`call was not accepted: ${JSON.stringify(result)}`);
   await Promise.race([
-    rig.sandbox.settled(result.sid),
+    rig.sandbox.settled(result.sid).then(() => rig.calls.checksIdle()),
     new Promise((_, reject) => setTimeout(() => reject(new Error('call did not settle in 10 s')), 10_000)),
   ]);
   return result.sid;

@@ -34,6 +34,7 @@ describe('sandbox stream side (core/stream ExotelStreamClient) through the publi
         if (attemptId) {
           r.calls.record(attemptId, 'stream', { type: 'stream_started' });
           r.calls.decideTransfer(attemptId, 'agent');
+          r.calls.record(attemptId, 'stream', { type: 'stream_ended', disconnectedBy: 'bot' });
         }
         void conn.close(1000, 'transfer');
       });

@@ -1,7 +1,11 @@
-import type { Passthru, StatusCallback } from '../telephony';
+import type { ExotelCall, Passthru, StatusCallback } from '../telephony';
 import type { CallInput, TerminalCallState } from './call-state';
 
 /** Maps Exotel's telephony facts onto call-state inputs, with the dedupe key of each. */
+
+/** A table lookup that never reaches Object.prototype (`constructor` is not a status). */
+const own = <T>(table: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
 
 export type InputMapping = { ok: true; input: CallInput; dedupeKey: string } | { ok: false; error: string };
 
@@ -14,21 +18,28 @@ const TERMINAL: Record<string, TerminalCallState> = {
   cancelled: 'canceled',
 };
 
+/**
+ * Keys are built only from what the input carries, from small sets of values: a sender cannot
+ * mint new keys (and so new rows) by varying a field the state machine ignores.
+ */
 export function statusCallbackInput(cb: StatusCallback): InputMapping {
-  const key = `status:${cb.eventType ?? 'terminal'}:${cb.status}`;
   switch (cb.eventType) {
     case 'ringing':
-      return { ok: true, input: { type: 'ringing' }, dedupeKey: key };
+      return { ok: true, input: { type: 'ringing' }, dedupeKey: 'status:ringing' };
     case 'answered':
-      return { ok: true, input: { type: 'answered', answeredBy: cb.answeredBy }, dedupeKey: key };
+      return {
+        ok: true,
+        input: { type: 'answered', answeredBy: cb.answeredBy },
+        dedupeKey: `status:answered:${cb.answeredBy ?? ''}`,
+      };
     case 'terminal':
     case null: {
-      const status = TERMINAL[cb.status];
+      const status = own(TERMINAL, cb.status);
       if (status === undefined) return { ok: false, error: `"${cb.status}" is not a terminal call status` };
       return {
         ok: true,
         input: { type: 'ended', status, durationSec: cb.conversationDurationSec },
-        dedupeKey: key,
+        dedupeKey: `status:terminal:${status}`,
       };
     }
   }
@@ -40,6 +51,43 @@ export function passthruInput(p: Passthru, afterBot: boolean): { input: CallInpu
     return { input: { type: 'flow_linked', providerSid: p.callSid }, dedupeKey: 'passthru:first' };
   return {
     input: { type: 'bot_finished', disconnectedBy: p.stream?.disconnectedBy ?? null },
-    dedupeKey: `passthru:after-bot:${p.stream?.streamSid ?? ''}`,
+    dedupeKey: `passthru:after-bot:${p.stream?.disconnectedBy ?? ''}`,
+  };
+}
+
+const ANSWERED_BY: Record<string, string> = { human: 'human', machine: 'machine', notsure: 'not_sure' };
+
+type ProviderReported = Extract<CallInput, { type: 'provider_reported' }>;
+
+const REPORTED: Record<string, ProviderReported['status']> = {
+  queued: 'queued',
+  ringing: 'ringing',
+  'in-progress': 'in_progress',
+  ...TERMINAL,
+};
+
+const seconds = (v: unknown): number | null => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  // Exotel fills durations in minutes after the call: 0 until then means "not known yet".
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+};
+
+/** The call-details API's Call object as an input the state machine trusts. */
+export function callDetailsInput(
+  call: ExotelCall,
+): { ok: true; input: ProviderReported; dedupeKey: string } | { ok: false; error: string } {
+  const spelled = call.Status.toLowerCase().replace(/[\s_]/g, '-');
+  const status = own(REPORTED, spelled);
+  if (status === undefined) return { ok: false, error: `"${call.Status}" is not a call status` };
+  const answeredBy = own(ANSWERED_BY, call.AnsweredBy?.toLowerCase().replace(/[\s_-]/g, '') ?? '') ?? null;
+  return {
+    ok: true,
+    input: {
+      type: 'provider_reported',
+      status,
+      durationSec: seconds(call.Details?.ConversationDuration ?? null),
+      answeredBy,
+    },
+    dedupeKey: `api:details:${status}`,
   };
 }

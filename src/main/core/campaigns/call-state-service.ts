@@ -3,13 +3,16 @@ import type { Logger } from '../logging';
 import type { CallAttemptRow, CallEventRow, CallsRepository } from '../store';
 import type { CallMode, Passthru, StatusCallback } from '../telephony';
 import {
+  applyInput,
+  CALL_STATES,
   CallInputSchema,
-  reduceCall,
+  STREAM_STATES,
   type CallInput,
-  type RecordedInput,
+  type CallView,
   type TransferDecision,
 } from './call-state';
 import { passthruInput, statusCallbackInput } from './call-state-inputs';
+import { ProviderCheck, type CheckAnswer, type ProviderCheckDeps } from './provider-check';
 
 export type CallEventSource =
   'dialer' | 'api' | 'status_callback' | 'passthru' | 'stream' | 'operator' | 'timer';
@@ -17,8 +20,10 @@ export type CallEventSource =
 export interface CallStateChange {
   attempt: CallAttemptRow;
   event: CallEventRow;
-  /** False for duplicates and for inputs the state machine ignored (late, out of order). */
+  /** False for repeats and for inputs the state machine ignored (late, out of order, disputed). */
   changed: boolean;
+  /** The input repeated a recorded one and changed nothing: counted on that event's row. */
+  repeat: boolean;
 }
 
 export interface NewAttempt {
@@ -39,16 +44,58 @@ function stableKey(input: CallInput): string {
   return JSON.stringify(Object.fromEntries(Object.entries(input).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+const oneOf = <T extends string>(values: readonly T[], v: string | null, what: string): T => {
+  if (v !== null && (values as readonly string[]).includes(v)) return v as T;
+  throw new Error(`stored call ${what} "${String(v)}" is not one the state machine knows`);
+};
+
+/** The state machine's view as cached on the attempt row (written only by `record`). */
+export function viewOf(a: CallAttemptRow): CallView {
+  return {
+    state: oneOf(CALL_STATES, a.state, 'state'),
+    providerSid: a.providerSid,
+    transferDecision:
+      a.transferDecision === null ? null : oneOf(['agent', 'none'] as const, a.transferDecision, 'decision'),
+    answeredBy: a.answeredBy,
+    answeredAt: a.answeredAt,
+    endedAt: a.endedAt,
+    durationSec: a.durationSec,
+    endReason: a.endReason,
+    stream: oneOf(STREAM_STATES, a.stream, 'stream state'),
+  };
+}
+
+export interface CallStateServiceOptions {
+  /** Where a disputed callback is checked: the provider that placed the call. Without it, none is. */
+  providerFor?: ProviderCheckDeps['providerFor'];
+  maxChecksPerAttempt?: number;
+}
+
 /**
- * The single writer of call state: every input is appended to call_events first, then the state is
- * derived again from all events and cached on the attempt row, in one transaction.
+ * The single writer of call state: every input is recorded in call_events and applied to the
+ * attempt's cached view, in one transaction. The view is the fold of the recorded inputs in order
+ * (`reduceCall` over the rows gives it back): an input that repeats one already recorded and changes
+ * nothing is counted on that row instead of stored again, so floods cost one indexed lookup each.
  */
 export class CallStateService {
+  private readonly check: ProviderCheck;
+
   constructor(
     private readonly repo: CallsRepository,
     private readonly log: Logger,
     private readonly onChange: (change: CallStateChange) => void = () => undefined,
-  ) {}
+    options: CallStateServiceOptions = {},
+  ) {
+    const providerFor = options.providerFor;
+    this.check = new ProviderCheck({
+      providerFor: (attempt) => providerFor?.(attempt),
+      attempt: (id) => this.repo.getAttempt(id),
+      record: (id, input, key) => void this.record(id, 'api', input, key),
+      settleDisputes: (id, answer) => this.settleDisputes(id, answer),
+      log,
+      maxChecksPerAttempt: options.maxChecksPerAttempt,
+    });
+  }
 
   createAttempt(a: NewAttempt): CallAttemptRow {
     const id = a.id ?? randomUUID().replace(/-/g, '');
@@ -80,47 +127,78 @@ export class CallStateService {
     dedupeKey = `${source}:${stableKey(input)}`,
     receivedAt = new Date().toISOString(),
   ): CallStateChange {
-    const change = this.repo.transaction(() => {
-      this.mustGet(attemptId);
+    const valid = CallInputSchema.safeParse(input);
+    if (!valid.success) throw new Error(`call input ${input.type} does not match its schema`);
+    const { change, outcome } = this.repo.transaction(() => {
+      const attempt = this.mustGet(attemptId);
+      const step = applyInput(viewOf(attempt), valid.data, receivedAt);
+      const previous = this.repo.lastEventWithKey(attemptId, dedupeKey);
+      if (previous && !step.outcome.applied) {
+        this.repo.countRepeat(previous.seq, receivedAt);
+        const event = { ...previous, repeats: previous.repeats + 1, lastSeenAt: receivedAt };
+        return { change: { attempt, event, changed: false, repeat: true }, outcome: step.outcome };
+      }
+      const notApplied = step.outcome.applied ? undefined : step.outcome;
       const event = this.repo.appendEvent({
         attemptId,
         source,
         type: input.type,
-        payload: input,
+        payload: valid.data,
         receivedAt,
         dedupeKey,
+        applied: step.outcome.applied,
+        note: notApplied?.reason ?? null,
+        disputed: notApplied?.disputed === true,
       });
-      if (event.duplicate) {
-        return { attempt: this.mustGet(attemptId), event, changed: false };
-      }
-      const recorded: RecordedInput[] = [];
-      let last = -1;
-      for (const e of this.repo.listEvents(attemptId)) {
-        if (e.duplicate) continue;
-        const parsed = CallInputSchema.safeParse(e.payload);
-        if (!parsed.success) {
-          if (e.seq === event.seq) throw new Error(`call input ${input.type} does not match its schema`);
-          this.log.error('stored call event is unreadable; skipped', { attemptId, seq: e.seq });
-          continue;
-        }
-        if (e.seq === event.seq) last = recorded.length;
-        recorded.push({ input: parsed.data, at: e.receivedAt });
-      }
-      const { view, outcomes } = reduceCall(recorded);
-      const outcome = outcomes[last];
-      const applied = outcome?.applied ?? false;
-      this.repo.markEvent(event.seq, applied, outcome && !outcome.applied ? outcome.reason : null);
-      this.repo.updateView(attemptId, view);
-      return {
-        attempt: this.mustGet(attemptId),
-        event: this.repo.getEvent(event.seq) ?? event,
-        changed: applied,
+      if (step.outcome.applied) this.repo.updateView(attemptId, step.view);
+      const change: CallStateChange = {
+        attempt: step.outcome.applied ? this.mustGet(attemptId) : attempt,
+        event,
+        changed: step.outcome.applied,
+        repeat: false,
       };
+      return { change, outcome: step.outcome };
     });
-    if (change.event.duplicate)
-      this.log.info('duplicate call event recorded', { attemptId, type: input.type });
+    if (!outcome.applied && outcome.disputed) {
+      this.log.warn('call input disputed: confirming with the provider', {
+        attemptId,
+        source,
+        type: input.type,
+        reason: outcome.reason,
+      });
+      this.check.request(attemptId);
+    }
+    if (change.repeat) {
+      // Counted, not logged one by one: a flood of copies must not flood the log either.
+      const n = change.event.repeats;
+      if ((n & (n - 1)) === 0)
+        this.log.info('repeated call input counted', { attemptId, type: input.type, n });
+      return change;
+    }
     this.onChange(change);
     return change;
+  }
+
+  /** Resolves when no provider check is running. */
+  checksIdle(): Promise<void> {
+    return this.check.idle();
+  }
+
+  /** Drops provider answers that arrive later (the store is closing). */
+  close(): void {
+    this.check.close();
+  }
+
+  /** Says on each disputed callback still waiting what the provider answered. */
+  private settleDisputes(attemptId: string, answer: CheckAnswer): void {
+    for (const e of this.repo.disputedEvents(attemptId)) {
+      const why = (e.note ?? 'disputed').split('; ')[0] ?? 'disputed';
+      const claimed = (e.payload as { status?: unknown } | null)?.status;
+      const said = answer.ok
+        ? `provider ${claimed === answer.status ? 'confirms' : 'reports'} ${answer.status.replace('_', '-')}`
+        : `provider check failed: ${answer.why}`;
+      this.repo.setNote(e.seq, `${why}; ${said}`);
+    }
   }
 
   decideTransfer(
@@ -170,11 +248,7 @@ export class CallStateService {
       return 'continue';
     }
     this.link(attempt, p.callSid, 'passthru');
-    const afterBot =
-      p.stream !== null ||
-      this.repo
-        .listEvents(attempt.id)
-        .some((e) => !e.duplicate && (e.type === 'stream_started' || e.type === 'transfer_decided'));
+    const afterBot = p.stream !== null || attempt.stream !== 'none' || attempt.transferDecision !== null;
     const mapped = passthruInput(p, afterBot);
     const change = this.record(attempt.id, 'passthru', mapped.input, mapped.dedupeKey);
     if (!afterBot || change.attempt.transferDecision !== 'agent') return 'continue';

@@ -35,6 +35,10 @@ const RANK: Record<Exclude<CallState, TerminalCallState>, number> = {
 };
 
 export const TransferDecisionSchema = z.enum(['agent', 'none']);
+
+/** What we saw of the voicebot stream: a live stream is proof the call is answered and going on. */
+export const STREAM_STATES = ['none', 'live', 'ended'] as const;
+export type StreamState = (typeof STREAM_STATES)[number];
 export type TransferDecision = z.infer<typeof TransferDecisionSchema>;
 
 /** Every input that can touch a call. Stored as the payload of a call_events row. */
@@ -48,14 +52,24 @@ export const CallInputSchema = z.discriminatedUnion('type', [
   /** The first passthru: Exotel is running our flow, so the callee picked up. */
   z.object({ type: z.literal('flow_linked'), providerSid: z.string().min(1) }),
   z.object({ type: z.literal('stream_started') }),
+  /** Our voicebot's session ended: `user` when the caller hung up (stop: callended). */
+  z.object({ type: z.literal('stream_ended'), disconnectedBy: z.enum(['bot', 'user']).nullable() }),
   z.object({ type: z.literal('transfer_decided'), decision: TransferDecisionSchema }),
   /** The passthru after the Voicebot applet: the bot session is over. */
   z.object({ type: z.literal('bot_finished'), disconnectedBy: z.enum(['bot', 'user']).nullable() }),
   z.object({ type: z.literal('agent_transfer') }),
+  /** A status callback's terminal status: anyone with the URL can send one, so it may be disputed. */
   z.object({
     type: z.literal('ended'),
     status: z.enum(TERMINAL_CALL_STATES),
     durationSec: z.number().nullable().optional(),
+  }),
+  /** The provider's call-details API (asked by us over an authenticated request): trusted. */
+  z.object({
+    type: z.literal('provider_reported'),
+    status: z.enum(['queued', 'ringing', 'in_progress', ...TERMINAL_CALL_STATES]),
+    durationSec: z.number().nullable().optional(),
+    answeredBy: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal('cancel_requested'), reason: z.string() }),
   z.object({ type: z.literal('timed_out'), reason: z.string() }),
@@ -72,9 +86,11 @@ export interface CallView {
   durationSec: number | null;
   /** Why the call ended or failed, when known. */
   endReason: string | null;
+  stream: StreamState;
 }
 
-export type Outcome = { applied: true } | { applied: false; reason: string };
+/** `disputed`: the input contradicts what we saw; the provider must confirm the call's state. */
+export type Outcome = { applied: true } | { applied: false; reason: string; disputed?: true };
 
 export const INITIAL_VIEW: CallView = {
   state: 'queued',
@@ -85,6 +101,7 @@ export const INITIAL_VIEW: CallView = {
   endedAt: null,
   durationSec: null,
   endReason: null,
+  stream: 'none',
 };
 
 const ignored = (view: CallView, reason: string) => ({
@@ -92,6 +109,22 @@ const ignored = (view: CallView, reason: string) => ({
   outcome: { applied: false, reason } as Outcome,
 });
 const applied = (view: CallView) => ({ view, outcome: { applied: true } as Outcome });
+const disputed = (view: CallView, why: string) => ({
+  view,
+  outcome: { applied: false, reason: `${why}; confirming with provider`, disputed: true } as Outcome,
+});
+
+/** Terminal statuses that say the callee never picked up. */
+const NEVER_ANSWERED: readonly TerminalCallState[] = ['busy', 'no_answer', 'canceled'];
+
+/** Why a callback's terminal status cannot be taken on its word, if it cannot. */
+function contradiction(view: CallView, status: TerminalCallState): string | null {
+  if (view.stream === 'live') return 'contradicts live stream';
+  if (status === 'completed') return null;
+  if (view.stream === 'ended') return 'contradicts the stream we saw';
+  if (view.answeredAt !== null && NEVER_ANSWERED.includes(status)) return 'contradicts the answer we saw';
+  return null;
+}
 
 function advance(view: CallView, to: Exclude<CallState, TerminalCallState>, patch: Partial<CallView> = {}) {
   if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
@@ -117,7 +150,12 @@ function end(
   reason: string | null,
   durationSec?: number | null,
 ) {
-  if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
+  if (isTerminal(view.state)) {
+    // The same end reported again may bring the duration an earlier report lacked.
+    if (view.state === state && view.durationSec === null && typeof durationSec === 'number')
+      return applied({ ...view, durationSec });
+    return ignored(view, `call already ${view.state}`);
+  }
   return applied({
     ...view,
     state,
@@ -160,8 +198,19 @@ export function applyInput(
       return advance(view, 'in_progress', { answeredAt: at, answeredBy: input.answeredBy ?? null });
     case 'flow_linked':
       return advance(view, 'in_progress', { answeredAt: at, providerSid: input.providerSid });
-    case 'stream_started':
-      return advance(view, 'in_progress', { answeredAt: at });
+    case 'stream_started': {
+      if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
+      const next = advance(view, 'in_progress', { answeredAt: at });
+      return view.stream === 'live' ? next : applied({ ...next.view, stream: 'live' });
+    }
+    case 'stream_ended': {
+      if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
+      if (view.stream !== 'live')
+        return ignored(view, view.stream === 'ended' ? 'stream already ended' : 'no stream started');
+      const next: CallView = { ...view, stream: 'ended' };
+      // The caller hung up during the bot: the call is over, whatever a callback claimed.
+      return input.disconnectedBy === 'user' ? end(next, 'completed', at, null) : applied(next);
+    }
     case 'transfer_decided':
       if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
       return view.transferDecision === input.decision
@@ -171,14 +220,14 @@ export function applyInput(
       return advance(view, 'in_progress', { answeredAt: at });
     case 'agent_transfer':
       return advance(view, 'agent_transfer', { answeredAt: at });
-    case 'ended':
-      return end(
-        view,
-        input.status,
-        at,
-        input.status === 'completed' ? null : input.status,
-        input.durationSec,
-      );
+    case 'ended': {
+      const why = isTerminal(view.state) ? null : contradiction(view, input.status);
+      if (why) return disputed(view, why);
+      const reason = input.status === 'completed' ? null : input.status;
+      return end(view, input.status, at, reason, input.durationSec);
+    }
+    case 'provider_reported':
+      return providerReported(view, input, at);
     case 'cancel_requested':
       if (!isTerminal(view.state) && RANK[view.state] >= RANK.in_progress)
         return ignored(view, 'call already answered: it ends when either side hangs up');
@@ -186,6 +235,26 @@ export function applyInput(
     case 'timed_out':
       return end(view, 'failed', at, input.reason);
   }
+}
+
+/** The provider's own answer: trusted, it may end a call whatever we saw on the stream. */
+function providerReported(
+  view: CallView,
+  input: Extract<CallInput, { type: 'provider_reported' }>,
+  at: string,
+): { view: CallView; outcome: Outcome } {
+  const { status } = input;
+  if (status === 'queued' || status === 'ringing' || status === 'in_progress') {
+    const to = status === 'queued' ? 'dialing' : status;
+    const next = advance(
+      view,
+      to,
+      status === 'in_progress' ? { answeredAt: at, answeredBy: input.answeredBy ?? null } : {},
+    );
+    if (next.outcome.applied || isTerminal(view.state)) return next;
+    return ignored(view, `provider reports the call ${status.replace('_', '-')}`);
+  }
+  return end(view, status, at, status === 'completed' ? null : status, input.durationSec);
 }
 
 export interface RecordedInput {

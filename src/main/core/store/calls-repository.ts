@@ -10,6 +10,8 @@ export interface CallAttemptRow extends CallAttemptInfo {
   listId: string | null;
   campaignId: string | null;
   customField: string;
+  /** What we saw of the voicebot stream: none | live | ended (derived, like state). */
+  stream: string;
 }
 
 export type NewCallAttempt = Pick<
@@ -28,6 +30,7 @@ export type CallAttemptView = Pick<
   | 'durationSec'
   | 'answeredAt'
   | 'endedAt'
+  | 'stream'
 >;
 
 /** One event of a call as stored: what the Api shows, plus the key that spots a repeated input. */
@@ -42,21 +45,26 @@ export interface NewCallEvent {
   payload: unknown;
   receivedAt: string;
   dedupeKey: string;
+  applied: boolean;
+  /** Why it was not applied. */
+  note: string | null;
+  disputed?: boolean;
 }
 
 const ATTEMPT_COLUMNS = `id, contact_id AS contactId, list_id AS listId, campaign_id AS campaignId, number, mode,
   provider, provider_sid AS providerSid, custom_field AS customField, state,
   transfer_decision AS transferDecision, answered_by AS answeredBy, end_reason AS endReason,
   duration_sec AS durationSec, created_at AS createdAt, updated_at AS updatedAt,
-  answered_at AS answeredAt, ended_at AS endedAt`;
+  answered_at AS answeredAt, ended_at AS endedAt, stream_state AS stream`;
 
 const EVENT_COLUMNS = `seq, attempt_id AS attemptId, source, type, payload, received_at AS receivedAt,
-  dedupe_key AS dedupeKey, duplicate, applied, note`;
+  dedupe_key AS dedupeKey, duplicate, applied, note, repeats, last_seen_at AS lastSeenAt, disputed`;
 
-interface RawEvent extends Omit<CallEventRow, 'payload' | 'duplicate' | 'applied'> {
+interface RawEvent extends Omit<CallEventRow, 'payload' | 'duplicate' | 'applied' | 'disputed'> {
   payload: string;
   duplicate: number;
   applied: number;
+  disputed: number;
 }
 
 function toEvent(raw: RawEvent): CallEventRow {
@@ -66,7 +74,13 @@ function toEvent(raw: RawEvent): CallEventRow {
   } catch {
     payload = raw.payload; // a damaged row stays readable; the state machine skips what it cannot parse
   }
-  return { ...raw, payload, duplicate: raw.duplicate === 1, applied: raw.applied === 1 };
+  return {
+    ...raw,
+    payload,
+    duplicate: raw.duplicate === 1,
+    applied: raw.applied === 1,
+    disputed: raw.disputed === 1,
+  };
 }
 
 /** Call attempts and their append-only event log. */
@@ -126,7 +140,8 @@ export class CallsRepository {
     this.db
       .prepare(
         `UPDATE call_attempts SET state = ?, provider_sid = ?, transfer_decision = ?, answered_by = ?,
-           end_reason = ?, duration_sec = ?, answered_at = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+           end_reason = ?, duration_sec = ?, answered_at = ?, ended_at = ?, stream_state = ?, updated_at = ?
+         WHERE id = ?`,
       )
       .run(
         v.state,
@@ -137,22 +152,18 @@ export class CallsRepository {
         v.durationSec,
         v.answeredAt,
         v.endedAt,
+        v.stream,
         now,
         id,
       );
   }
 
-  /** Appends an event; an event whose dedupe key was already recorded is kept, marked duplicate. */
+  /** Appends an event with what the state machine made of it. */
   appendEvent(e: NewCallEvent): CallEventRow {
-    const seen = this.db
-      .prepare<[string, string], { seq: number }>(
-        'SELECT seq FROM call_events WHERE attempt_id = ? AND dedupe_key = ? AND duplicate = 0',
-      )
-      .get(e.attemptId, e.dedupeKey);
     const info = this.db
       .prepare(
-        `INSERT INTO call_events (attempt_id, source, type, payload, received_at, dedupe_key, duplicate, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO call_events (attempt_id, source, type, payload, received_at, dedupe_key, applied, note,
+           disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         e.attemptId,
@@ -161,18 +172,46 @@ export class CallsRepository {
         JSON.stringify(e.payload ?? null),
         e.receivedAt,
         e.dedupeKey,
-        seen ? 1 : 0,
-        seen ? `duplicate of event ${seen.seq}` : null,
+        e.applied ? 1 : 0,
+        e.note,
+        e.disputed ? 1 : 0,
       );
     const row = this.getEvent(Number(info.lastInsertRowid));
     if (!row) throw new Error('call event vanished after insert');
     return row;
   }
 
-  markEvent(seq: number, applied: boolean, note: string | null): void {
+  /** The newest event recorded under this dedupe key (rows older versions marked duplicate aside). */
+  lastEventWithKey(attemptId: string, dedupeKey: string): CallEventRow | undefined {
+    const raw = this.db
+      .prepare<[string, string], RawEvent>(
+        `SELECT ${EVENT_COLUMNS} FROM call_events WHERE attempt_id = ? AND dedupe_key = ? AND duplicate = 0
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(attemptId, dedupeKey);
+    return raw ? toEvent(raw) : undefined;
+  }
+
+  /** One more copy of an event that changed nothing: counted on its row, not stored again. */
+  countRepeat(seq: number, seenAt: string): void {
     this.db
-      .prepare('UPDATE call_events SET applied = ?, note = COALESCE(?, note) WHERE seq = ?')
-      .run(applied ? 1 : 0, note, seq);
+      .prepare('UPDATE call_events SET repeats = repeats + 1, last_seen_at = ? WHERE seq = ?')
+      .run(seenAt, seq);
+  }
+
+  /** The attempt's disputed events still unapplied (they wait for the provider's word). */
+  disputedEvents(attemptId: string): CallEventRow[] {
+    return this.db
+      .prepare<[string], RawEvent>(
+        `SELECT ${EVENT_COLUMNS} FROM call_events WHERE attempt_id = ? AND disputed = 1 AND applied = 0
+         ORDER BY seq`,
+      )
+      .all(attemptId)
+      .map(toEvent);
+  }
+
+  setNote(seq: number, note: string): void {
+    this.db.prepare('UPDATE call_events SET note = ? WHERE seq = ?').run(note, seq);
   }
 
   getEvent(seq: number): CallEventRow | undefined {
@@ -182,7 +221,7 @@ export class CallsRepository {
     return raw ? toEvent(raw) : undefined;
   }
 
-  /** Every event of an attempt in arrival order, duplicates included. */
+  /** Every event of an attempt in arrival order (repeats are counted on their row). */
   listEvents(attemptId: string): CallEventRow[] {
     return this.db
       .prepare<[string], RawEvent>(

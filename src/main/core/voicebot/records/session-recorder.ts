@@ -17,8 +17,17 @@ export interface VoicebotCallLink {
   /** Our attempt for this stream: by the `attempt` custom parameter (direct stream) or Exotel's CallSid. */
   findAttempt(start: StartFrame): { attemptId: string; contactId: string | null } | undefined;
   streamStarted(attemptId: string): void;
+  /** `user`: the caller hung up (stop: callended); `bot`: the bot closed the stream; null: unknown. */
+  streamEnded?(attemptId: string, disconnectedBy: 'bot' | 'user' | null): void;
   decideTransfer(attemptId: string, decision: 'agent' | 'none'): void;
 }
+
+/** Who ended the stream, as far as the session's end reason tells. */
+const DISCONNECTED_BY: Partial<Record<string, 'bot' | 'user'>> = {
+  caller_hangup: 'user',
+  bot_hangup: 'bot',
+  transfer: 'bot',
+};
 
 export interface RecorderDeps {
   sessionId: string;
@@ -104,6 +113,10 @@ export class SessionRecorder implements SessionObserver {
   }
 
   async ended(end: SessionEndInfo): Promise<void> {
+    // First, before the WAVs: the call's state must not wait on disk writes.
+    const attemptId = this.attemptId;
+    const by = Object.hasOwn(DISCONNECTED_BY, end.reason) ? (DISCONNECTED_BY[end.reason] ?? null) : null;
+    if (attemptId) this.guard('record stream_ended', () => this.d.calls?.streamEnded?.(attemptId, by));
     let recordings: VoicebotRecordingPaths | null = null;
     try {
       const dir = path.join(this.d.recordingsDir, this.d.sessionId);
