@@ -40,9 +40,18 @@ export function securityHeaders(res: http.ServerResponse): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
+/** A file's stat, or undefined for anything the file system refuses (too long, not a folder, …). */
+function statFile(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves the built renderer. Paths are resolved inside `root` only; anything that is not a file
- * falls back to index.html (client-side routes).
+ * falls back to index.html (client-side routes). Malformed paths answer 400 or 404, never 500.
  */
 export function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://local');
@@ -53,20 +62,25 @@ export function serveStatic(root: string, req: http.IncomingMessage, res: http.S
     res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad path');
     return;
   }
+  // A NUL byte makes every fs call throw (`/index.html%00.js`): no file has one.
+  if (pathname.includes('\0')) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad path');
+    return;
+  }
   const resolved = path.resolve(root, '.' + path.posix.normalize('/' + pathname));
   if (resolved !== root && !resolved.startsWith(root + path.sep)) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
   let file = resolved;
-  let stat = fs.statSync(file, { throwIfNoEntry: false });
+  let stat = statFile(file);
   if (!stat?.isFile()) {
     if (path.extname(pathname) !== '') {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
     file = path.join(root, 'index.html');
-    stat = fs.statSync(file, { throwIfNoEntry: false });
+    stat = statFile(file);
     if (!stat?.isFile()) {
       res
         .writeHead(503, { 'Content-Type': 'text/plain' })
@@ -85,5 +99,8 @@ export function serveStatic(root: string, req: http.IncomingMessage, res: http.S
     res.end();
     return;
   }
-  fs.createReadStream(file).pipe(res);
+  // The file can vanish between stat and read: the answer is cut rather than the process failing.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
