@@ -177,7 +177,10 @@ export interface ContactView {
   phoneRaw: string;
   name: string;
   variables: Record<string, string>;
+  /** Why the row is not valid (invalid and duplicate rows only). */
   reason: string | null;
+  /** How a valid row was read, when that needs saying (e.g. cells beyond the header kept as variables). */
+  note: string | null;
   duplicateOfRow: number | null;
   otherListId: number | null;
   dnc: boolean;

@@ -242,4 +242,36 @@ describe('bad rows get per-row reasons and never break the import', () => {
     });
     expect(h.service.contacts({ listId: s.listId }).contacts[0]?.variables).toEqual({ column_2: 'extra' });
   });
+
+  it("says in a row's note when it had more cells than the header, and keeps them", async () => {
+    const file = h.file(
+      'split.csv',
+      [
+        'Name,Phone,City',
+        'Asha,9876543210,Pune, MH', // one cell too many after the phone
+        'Ravi,9876543211,Pune,,', // trailing empty cells: nothing was split
+        'Rao, Meena,9876543212,Delhi', // an unquoted comma in the name shifts the phone: invalid, and why
+      ].join('\n'),
+    );
+    const s = await h.service.import({ file, listName: 'split' });
+    expect([s.rows, s.valid, s.invalid]).toEqual([3, 2, 1]);
+    const [wide, trailing, shifted] = h.service.contacts({ listId: s.listId }).contacts;
+    expect(wide).toMatchObject({
+      status: 'valid',
+      reason: null,
+      note: "1 cell beyond the header's 3 columns: kept as column_4",
+      variables: { city: 'Pune', column_4: ' MH' },
+    });
+    expect(trailing).toMatchObject({ status: 'valid', reason: null, note: null });
+    expect(shifted).toMatchObject({
+      status: 'invalid',
+      reason: "contains letters: not a phone number; 1 cell beyond the header's 3 columns: kept as column_4",
+      note: null,
+    });
+    // Only invalid rows are rejects; the summary says how many rows were wider than the header.
+    expect(s.rejects.map((r) => r.row)).toEqual([4]);
+    expect(s.warnings).toContain(
+      "2 rows have more cells than the header's 3 columns (a comma inside an unquoted value?): the extra cells are kept as variables column_4 and on; each row's note says so.",
+    );
+  });
 });

@@ -12,6 +12,8 @@ export interface ClassifiedRow {
   /** The per-contact variables as JSON object text, as stored. */
   variables: string;
   reason: string | null;
+  /** What the row had beyond the header, when it had anything: said, never dropped or split silently. */
+  note: string | null;
 }
 
 const clip = (s: string): string => (s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS)}…[cut]` : s);
@@ -44,6 +46,7 @@ export function rowClassifier(
     const phoneRaw = cells[phoneColumn] ?? '';
     const name = nameColumn !== undefined ? (cells[nameColumn] ?? '').trim() : '';
     const variables = variablesOf(cells);
+    const note = cells.length > headerCount ? extraCellsNote(cells, headerCount) : null;
     let tooLong = -1;
     for (let i = 0; i < cells.length && tooLong < 0; i++) if (cells[i]!.length > MAX_CELL_CHARS) tooLong = i;
     if (tooLong >= 0)
@@ -54,12 +57,28 @@ export function rowClassifier(
         name: clip(name),
         variables,
         reason: `cell in column ${tooLong + 1} is longer than ${MAX_CELL_CHARS.toLocaleString('en-US')} characters`,
+        note,
       };
     const phone = normalisePhoneCell(phoneRaw, numbers?.[phoneColumn], region);
     return phone.ok
-      ? { ok: true, phoneRaw, e164: phone.e164, name, variables, reason: null }
-      : { ok: false, phoneRaw, e164: null, name, variables, reason: phone.reason };
+      ? { ok: true, phoneRaw, e164: phone.e164, name, variables, reason: null, note }
+      : { ok: false, phoneRaw, e164: null, name, variables, reason: phone.reason, note };
   };
+}
+
+const NOTE_KEYS = 5;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Names the non-empty cells beyond the header (kept as column_N variables by extraVariables), e.g.
+ * from an unquoted comma in a CSV value. Empty trailing cells are not data and need no note.
+ */
+function extraCellsNote(cells: readonly string[], headerCount: number): string | null {
+  const keys: string[] = [];
+  for (let i = headerCount; i < cells.length; i++) if ((cells[i] ?? '') !== '') keys.push(`column_${i + 1}`);
+  if (keys.length === 0) return null;
+  const shown = keys.slice(0, NOTE_KEYS).join(', ') + (keys.length > NOTE_KEYS ? ', …' : '');
+  return `${plural(keys.length, 'cell')} beyond the header's ${plural(headerCount, 'column')}: kept as ${shown}`;
 }
 
 /** A row wider than its header: cells beyond the header's width are kept too, never dropped silently. */

@@ -55,7 +55,9 @@ const toView = (r: ContactRow): ContactView => ({
   phoneRaw: r.phone_raw,
   name: r.name,
   variables: JSON.parse(r.variables) as Record<string, string>,
-  reason: r.reason,
+  // The reason column holds a valid row's note (see import-engine's stageBatch).
+  reason: r.status === 'valid' ? null : r.reason,
+  note: r.status === 'valid' ? r.reason : null,
   duplicateOfRow: r.duplicate_of_row,
   otherListId: r.other_list_id,
   dnc: r.dnc === 1,

@@ -31,6 +31,8 @@ interface Tally {
   invalid: number;
   duplicates: number;
   blankRows: number;
+  /** Rows with non-empty cells beyond the header. */
+  widerRows: number;
   rejects: RowReject[];
 }
 
@@ -66,11 +68,17 @@ function stageBatch(
         reason = `duplicate of row ${first}`;
       } else firstRow.set(c.e164, r.row);
     }
+    // A valid row's note is stored in its reason column; a rejected row's reason carries it.
+    if (c.note !== null) {
+      t.widerRows += 1;
+      reason = reason === null ? c.note : `${reason}; ${c.note}`;
+    }
     t.rows += 1;
     if (status === 'valid') t.valid += 1;
     else if (status === 'invalid') t.invalid += 1;
     else t.duplicates += 1;
-    if (reason !== null && t.rejects.length < REJECTS_IN_SUMMARY) t.rejects.push({ row: r.row, reason });
+    if (status !== 'valid' && reason !== null && t.rejects.length < REJECTS_IN_SUMMARY)
+      t.rejects.push({ row: r.row, reason });
     staging.add({
       row: r.row,
       status,
@@ -186,7 +194,15 @@ export async function runImport(
     staging = ContactsStaging.create(
       path.join(deps.stagingDir, `import-${process.pid}-${randomUUID()}.sqlite`),
     );
-    const t: Tally = { rows: 0, valid: 0, invalid: 0, duplicates: 0, blankRows: 0, rejects: [] };
+    const t: Tally = {
+      rows: 0,
+      valid: 0,
+      invalid: 0,
+      duplicates: 0,
+      blankRows: 0,
+      widerRows: 0,
+      rejects: [],
+    };
     const progress = progressReporter(control, source, t, started);
     const { layout, mapping } = await readAll(source, staging, req, control.signal, t, progress);
     staging.seal();
@@ -268,6 +284,14 @@ function commit(
     throw err;
   }
   const warnings = [...source.warnings()];
+  if (t.widerRows > 0) {
+    const width = layout.headers.length;
+    const hint = source.details.format === 'csv' ? ' (a comma inside an unquoted value?)' : '';
+    warnings.push(
+      `${t.widerRows === 1 ? '1 row has' : `${t.widerRows} rows have`} more cells than the header's ${width} columns${hint}: ` +
+        `the extra cells are kept as variables column_${width + 1} and on; each row's note says so.`,
+    );
+  }
   if (counts.dnc > 0)
     warnings.push(`${counts.dnc} number(s) are on the Do-Not-Call list: imported, never dialled.`);
   if (counts.inOtherLists > 0) warnings.push(`${counts.inOtherLists} number(s) are already in other lists.`);

@@ -133,9 +133,10 @@ export function ContactsTable({ list }: { list: ListSummary }): React.JSX.Elemen
                   </span>
                   <span role="cell" className="vtable__reason">
                     {c.reason ??
-                      Object.entries(c.variables)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(' · ')}
+                      [
+                        ...(c.note ? [`Note: ${c.note}`] : []),
+                        ...Object.entries(c.variables).map(([k, v]) => `${k}=${v}`),
+                      ].join(' · ')}
                   </span>
                 </div>
               );
