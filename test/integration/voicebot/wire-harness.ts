@@ -1,6 +1,6 @@
 import path from 'node:path';
 import WebSocket from 'ws';
-import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
+import { createLogger, memorySink, type LogRecord, type LogSink } from '../../../src/main/core/logging';
 import {
   startPublicSurface,
   type PublicSurface,
@@ -77,12 +77,14 @@ export async function makeWireRig(
     vad?: VadProvider;
     limits?: VoicebotLimitsInput;
     surfaceLimits?: PublicSurfaceLimitsInput;
+    /** More log sinks (e.g. a real log file), besides `logs`. */
+    logSinks?: LogSink[];
   } = {},
 ): Promise<WireRig> {
   const { dir, cleanup } = makeTempDir();
   const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
   const logs: LogRecord[] = [];
-  const log = createLogger([memorySink(logs)], 'debug', 'test');
+  const log = createLogger([memorySink(logs), ...(options.logSinks ?? [])], 'debug', 'test');
   const bot = await loadBotFile(options.botFile ?? demoBotFile);
   const asr = new FakeAsr(asrScript);
   const tts = new FakeTts();
