@@ -10,6 +10,7 @@ export type { LogSink } from './logging';
 export { parseJson, type JsonLimits } from './input';
 // Domain pieces the CLI uses directly (import, lists, sandbox).
 export {
+  checkWritable,
   ContactsService,
   isImportError,
   type ImportProgress,

@@ -58,6 +58,32 @@ describe('calldeck import / lists', () => {
     expect(() => parseMap('mobile=x')).toThrow(/phone=COLUMN/);
   });
 
+  it('checks that --rejects can be written before importing: a clear error, nothing saved', async () => {
+    const file = path.join(dir, 'crm.csv');
+    fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));
+    const data = path.join(dir, 'data');
+    const missing = path.join(dir, 'no-such-folder', 'r.csv');
+    const out = await run((p) =>
+      runImportCommand(file, { list: 'March', data, json: true, rejects: missing }, p),
+    );
+    expect(out.result).toBe(1);
+    expect(JSON.parse(out.lines[0]!)).toEqual({
+      error: {
+        code: 'unwritable',
+        message: `Cannot write the reject file ${missing}: the folder ${path.dirname(missing)} does not exist. Nothing was imported.`,
+      },
+    });
+    const folder = await run((p) =>
+      runImportCommand(file, { list: 'March', data, json: true, rejects: dir }, p),
+    );
+    expect(JSON.parse(folder.lines[0]!)).toMatchObject({
+      error: { code: 'unwritable', message: expect.stringMatching(/is a folder/) as unknown },
+    });
+    const lists = await run((p) => runListsCommand({ data, json: true }, p));
+    expect(JSON.parse(lists.lines[0]!)).toEqual([]);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
   it('registers `import` and `lists` on the program', async () => {
     const { registerContactsCommands } = await import('../../../src/main/server/commands/contacts');
     const program = new Command('calldeck');

@@ -13,6 +13,7 @@ export type ImportErrorCode =
   | 'no_phone_column'
   | 'bad_mapping'
   | 'list_exists'
+  | 'unwritable'
   | 'bad_request'
   | 'cancelled'
   | 'not_found';

@@ -5,7 +5,7 @@ export { ImportError, isImportError, type ImportErrorCode } from './errors';
 export { neutraliseForExport } from './export-safety';
 export type { AuditFn } from './import-engine';
 export { normalisePhone, type PhoneResult, type PhoneRegion } from './phone';
-export { csvField, csvLine } from './reject-file';
+export { checkWritable, csvField, csvLine } from './reject-file';
 export { MAX_SPREADSHEET_BYTES } from './xlsx-source';
 export { MAX_CELL_CHARS } from './classify';
 export { MAX_COLUMNS } from './source';

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
+import path from 'node:path';
+import { ImportError } from './errors';
 import { neutraliseForExport } from './export-safety';
 
 /** One CSV field: neutralised against formulas, quoted when needed. */
@@ -37,4 +39,33 @@ export async function writeCsv(
     await fs.promises.rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Proves `file` can be written as writeCsv will (its `.part` sibling created, then removed), so a
+ * command that imports and then writes a reject file can refuse before it changes anything.
+ */
+export async function checkWritable(file: string, what: string): Promise<void> {
+  const refuse = (why: string) =>
+    new ImportError('unwritable', `Cannot write the ${what} ${file}: ${why}. Nothing was imported.`);
+  const dir = path.dirname(file);
+  const target = await fs.promises.stat(file).catch(() => undefined);
+  if (target?.isDirectory()) throw refuse('it is a folder');
+  const folder = await fs.promises.stat(dir).catch(() => undefined);
+  if (!folder) throw refuse(`the folder ${dir} does not exist`);
+  if (!folder.isDirectory()) throw refuse(`${dir} is not a folder`);
+  const probe = `${file}.part`;
+  try {
+    const handle = await fs.promises.open(probe, 'wx');
+    await handle.close();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // a leftover of an earlier run; writeCsv replaces it
+    throw refuse(code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code));
+  }
+  await fs.promises.rm(probe, { force: true });
+  if (target)
+    await fs.promises.access(file, fs.constants.W_OK).catch(() => {
+      throw refuse('the file exists and is read-only');
+    });
 }

@@ -17,6 +17,7 @@ const importCodes: Record<ImportErrorCode, ApiErrorCode> = {
   no_phone_column: 'invalid_request',
   bad_mapping: 'invalid_request',
   list_exists: 'conflict',
+  unwritable: 'invalid_request',
   bad_request: 'invalid_request',
   cancelled: 'conflict',
   not_found: 'not_found',

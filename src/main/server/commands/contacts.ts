@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditLog, AuditRepository, createLogger, DATABASE_FILE, openDatabase, stderrSink } from '../../core';
 import {
+  checkWritable,
   ContactsService,
   isImportError,
   type ImportProgress,
@@ -88,6 +89,8 @@ export async function runImportCommand(
 ): Promise<number> {
   return withService(opts.data, async (service) => {
     try {
+      // Checked first: a reject file that cannot be written must not leave the list half-done.
+      if (opts.rejects) await checkWritable(path.resolve(opts.rejects), 'reject file');
       let lastShown = 0;
       const onProgress = (p: ImportProgress) => {
         if (opts.json || p.rows - lastShown < 100_000) return;
@@ -105,7 +108,17 @@ export async function runImportCommand(
         },
         { onProgress },
       );
-      if (opts.rejects) await service.writeRejectFile(s.listId, path.resolve(opts.rejects));
+      if (opts.rejects) {
+        try {
+          await service.writeRejectFile(s.listId, path.resolve(opts.rejects));
+        } catch (err) {
+          // Checked above, so only a failure during the write (a full disk) gets here.
+          const message = `List "${s.listName}" was saved (id ${s.listId}), but the reject file could not be written: ${err instanceof Error ? err.message : String(err)}`;
+          if (opts.json) print(JSON.stringify({ error: { code: 'unwritable', message, listId: s.listId } }));
+          else process.stderr.write(`calldeck: ${message}\n`);
+          return 1;
+        }
+      }
       if (opts.json) {
         const rejects = [...service.rejects(s.listId)].map((r) => ({ row: r.row, reason: r.reason }));
         const { listId, rows, valid, invalid, duplicates, dnc } = s;
