@@ -25,7 +25,9 @@ import {
   VoicebotRecords,
   type DialogVariables,
   type SessionOptionsInput,
+  type VoicebotLimitsInput,
 } from './voicebot';
+import type { PublicSurfaceLimitsInput } from './public-surface';
 
 export interface CoreConfig {
   /** Folder holding the database, logs and (later) recordings. Created if missing. */
@@ -53,7 +55,9 @@ export interface CoreConfig {
   /** The voicebot's bot definition. Default: the demo bot, resources/bots/appointment-reminder.yaml. */
   botFile?: string;
   /** Voicebot session timing (media time) and the variables a call with no contact uses. */
-  voicebot?: { session?: SessionOptionsInput; testVariables?: DialogVariables };
+  voicebot?: { session?: SessionOptionsInput; testVariables?: DialogVariables; limits?: VoicebotLimitsInput };
+  /** What the public surface accepts (connections, frame size, timeouts); defaults otherwise. */
+  publicSurface?: PublicSurfaceLimitsInput;
 }
 
 export interface Core {
@@ -134,6 +138,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       log: log.child('telephony'),
       mode: config.telephony ?? 'auto',
       publicPort: config.publicPort,
+      publicLimits: config.publicSurface,
       sandboxScript: config.sandboxScript,
       sandboxTimeScale: config.sandboxTimeScale,
       sandboxSpeak,
@@ -166,6 +171,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       calls: phone.voicebotCallLink(),
       emit: (event, payload) => events.emit(event, payload),
       session: config.voicebot?.session,
+      limits: config.voicebot?.limits,
       testVariables: config.voicebot?.testVariables,
     });
     phone.setVoicebotHandler(voicebot.handler);

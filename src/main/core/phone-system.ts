@@ -16,6 +16,7 @@ import {
   publicUrls,
   startPublicSurface,
   type PublicSurface,
+  type PublicSurfaceLimitsInput,
   type VoicebotHandler,
 } from './public-surface';
 import type { SettingsService } from './settings';
@@ -44,6 +45,8 @@ export interface PhoneSystemOptions {
   /** auto: Exotel when its credentials are set, the in-process sandbox otherwise. */
   mode: TelephonyMode;
   publicPort?: number;
+  /** What the public surface accepts (connections, frame size, timeouts). */
+  publicLimits?: PublicSurfaceLimitsInput;
   /** The sandbox's callees (default: everyone answers). */
   sandboxScript?: unknown;
   /** Wall-clock seconds per sandbox second (tests run calls faster). */
@@ -95,6 +98,7 @@ export class PhoneSystem {
     const surface = await startPublicSurface({
       secret,
       port: options.publicPort ?? 0,
+      limits: options.publicLimits,
       log: log.child('public'),
       handlers: { statusCallback: (cb) => calls.onStatusCallback(cb), passthru: (p) => calls.onPassthru(p) },
     });
