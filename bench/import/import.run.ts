@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { build } from 'rolldown';
 import { it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { AuditLog, AuditRepository, openDatabase } from '../../src/main/core';
+import { MemorySecretStore, openAuditLog, openDatabase } from '../../src/main/core';
 import { ContactsService, normalisePhone } from '../../src/main/core/contacts';
 import { fastIndianMobile, normalisePhoneFull } from '../../src/main/core/contacts/phone';
 import { silentLogger } from '../../src/main/core/logging';
@@ -56,7 +56,7 @@ function bare(file: string): number {
 /** Our import of the file into a fresh database: wall time and the event loop's longest stall. */
 async function ours(file: string, dir: string, n: number): Promise<{ ms: number; maxDelayMs: number }> {
   const db = openDatabase(path.join(dir, `${path.basename(file)}-${n}.sqlite`));
-  const audit = new AuditLog(new AuditRepository(db));
+  const audit = openAuditLog(db, dir, new MemorySecretStore());
   const service = new ContactsService({
     db,
     log: silentLogger,

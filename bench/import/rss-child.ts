@@ -2,7 +2,7 @@
 // figure is the importer's alone (no test runner, no parent).
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuditLog, AuditRepository, openDatabase } from '../../src/main/core';
+import { MemorySecretStore, openAuditLog, openDatabase } from '../../src/main/core';
 import { ContactsService } from '../../src/main/core/contacts';
 import { silentLogger } from '../../src/main/core/logging';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (!file || !dataDir) throw new Error('usage: rss-child FILE DATA_DIR');
   fs.mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(path.join(dataDir, 'calldeck.sqlite'));
-  const audit = new AuditLog(new AuditRepository(db));
+  const audit = openAuditLog(db, dataDir, new MemorySecretStore());
   const service = new ContactsService({
     db,
     log: silentLogger,

@@ -10,6 +10,15 @@ export const SECRET_NAMES = [
 export const SecretNameSchema = z.enum(SECRET_NAMES);
 export type SecretName = z.infer<typeof SecretNameSchema>;
 
+/**
+ * Secrets the app makes for itself and keeps beside the user's (same store), never shown in
+ * Settings nor settable through the Api: the audit chain's HMAC key and the public URL secret.
+ */
+export const INTERNAL_SECRET_NAMES = ['audit.key', 'public.secret'] as const;
+export const STORED_SECRET_NAMES = [...SECRET_NAMES, ...INTERNAL_SECRET_NAMES] as const;
+export const StoredSecretNameSchema = z.enum(STORED_SECRET_NAMES);
+export type StoredSecretName = z.infer<typeof StoredSecretNameSchema>;
+
 export const EXOTEL_HOSTS = ['api.exotel.com', 'api.in.exotel.com'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -72,10 +81,41 @@ export const CallingSettingsSchema = z
     path: ['windowEnd'],
   });
 
+/** Loopback hosts: the only ones plain http may reach (a local Ollama or vLLM, a test server). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export const PLAIN_HTTP_REFUSED =
+  'Plain http is allowed only to this machine (localhost, 127.x.x.x, ::1): use https, so the API key and the calls are encrypted';
+
+/**
+ * Why an OpenAI-compatible base URL is refused, or undefined when it is fine: plain http would
+ * carry the API key and the callers' audio and words unencrypted, so it is allowed to this
+ * machine only.
+ */
+export function insecureBaseUrl(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined; // not a URL at all: the URL check names that
+  }
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return PLAIN_HTTP_REFUSED;
+  return undefined;
+}
+
 export const SpeechSettingsSchema = z
   .object({
     provider: z.enum(['local', 'openai']),
-    baseUrl: optionalUrl(['http:', 'https:'], 'Base URL must be an http(s) URL'),
+    baseUrl: optionalUrl(['http:', 'https:'], 'Base URL must be an http(s) URL').refine(
+      (v) => v === '' || insecureBaseUrl(v) === undefined,
+      PLAIN_HTTP_REFUSED,
+    ),
     llmModel: z.string().trim().max(200),
     asrModel: z.string().trim().max(200),
     ttsModel: z.string().trim().max(200),

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditVerifyResult } from '../../shared/audit';
 import { DATABASE_FILE } from './config';
-import { AuditLog } from './reports';
-import { AuditRepository, openDatabase } from './store';
+import { openAuditForVerify } from './reports';
+import { openDatabase } from './store';
 
 export class NoDatabaseError extends Error {
   constructor(file: string) {
@@ -12,13 +12,17 @@ export class NoDatabaseError extends Error {
   }
 }
 
-/** Verifies the audit chain of a data dir without starting the app (`calldeck audit verify`). */
-export function verifyAuditChain(dataDir: string): AuditVerifyResult {
+/**
+ * Verifies the audit chain of a data dir without starting the app (`calldeck audit verify`).
+ * `auditKey` is the install's key from the host's secret store; without it keyed rows and the head
+ * file are checked for order and linkage only (the result says so).
+ */
+export function verifyAuditChain(dataDir: string, auditKey: string | undefined): AuditVerifyResult {
   const file = path.join(dataDir, DATABASE_FILE);
   if (!fs.existsSync(file)) throw new NoDatabaseError(file);
   const db = openDatabase(file);
   try {
-    return new AuditLog(new AuditRepository(db)).verify();
+    return openAuditForVerify(db, dataDir, auditKey).verify();
   } finally {
     db.close();
   }

@@ -7,13 +7,13 @@ import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventList
 import { ContactsService } from './contacts';
 import { PhoneSystem, type TelephonyMode } from './phone-system';
 import { createHandlers, ImportJobs } from './handlers';
-import { DATABASE_FILE, LOG_FILE } from './config';
+import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from './config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
 import { StagedFiles, StagingError } from './files';
-import { AuditLog } from './reports';
+import { openAuditLog, type AuditLog } from './reports';
 import { SettingsService, type SecretStore } from './settings';
-import { FliteTts } from './speech';
-import { AuditRepository, openDatabase, SettingsRepository, VoicebotRepository, type Db } from './store';
+import { FliteTts, sweepFliteTemp } from './speech';
+import { openDatabase, SettingsRepository, VoicebotRepository, type Db } from './store';
 import type { Speak } from './telephony';
 import {
   DEFAULT_BOT,
@@ -81,6 +81,9 @@ export interface Core {
 
 /** Builds the whole app from one config object. Nothing here imports Electron or the UI. */
 export async function createCore(config: CoreConfig): Promise<Core> {
+  // Before anything writes there: the folder 0700, and what older versions left readable tightened.
+  const tightened = tightenDataDir(config.dataDir);
+  mkdirPrivate(path.dirname(path.join(config.dataDir, LOG_FILE)));
   const file = fileSink(path.join(config.dataDir, LOG_FILE));
   const log = createLogger([file, stderrSink('warn'), ...(config.logSinks ?? [])], 'info');
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
@@ -92,8 +95,17 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     file.close();
     throw err;
   }
+  if (tightened > 0) log.info('data folder made private (0700 folders, 0600 files)', { changed: tightened });
   const events = new EventBus(log.child('events'));
-  const auditLog = new AuditLog(new AuditRepository(db));
+  let auditLog: AuditLog;
+  try {
+    auditLog = openAuditLog(db, config.dataDir, config.secrets, { log: log.child('audit') });
+  } catch (err) {
+    log.error('cannot open the audit log', { err });
+    db.close();
+    file.close();
+    throw err;
+  }
   const settings = new SettingsService(new SettingsRepository(db), config.secrets, log.child('settings'));
   const info: AppInfo = {
     name: 'CallDeck',
@@ -104,6 +116,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     actor: config.actor,
   };
   const files = new StagedFiles(path.join(config.dataDir, 'uploads'));
+  // Leftovers of a crashed run (ours only; a running instance's are kept: see sweepLeftovers).
+  files.sweep(log.child('files'));
+  sweepFliteTemp(log.child('speech'));
   const appendAudit = (action: string, subject: string, payload: unknown, actor = config.actor) => {
     const row = auditLog.append({ actor, action, subject, payload: payload ?? null });
     events.emit('audit.appended', row);
@@ -134,6 +149,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     phone = await PhoneSystem.start({
       db,
       settings,
+      secrets: config.secrets,
       events,
       log: log.child('telephony'),
       mode: config.telephony ?? 'auto',
@@ -252,6 +268,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       events.clear();
       files.clear();
       log.info('core stopped');
+      auditLog.flush();
       db.close();
       file.close();
     },

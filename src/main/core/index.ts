@@ -2,7 +2,7 @@
 export { createCore, type Core, type CoreConfig } from './create-core';
 export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
 export { MemorySecretStore, type SecretStore } from './settings';
-export { AuditLog, GENESIS_HASH } from './reports';
+export { AuditLog, GENESIS_HASH, openAuditLog } from './reports';
 export { AuditRepository, openDatabase } from './store';
 export { createLogger, stderrSink, type Logger } from './logging';
 export { verifyAuditChain, NoDatabaseError } from './audit-file';

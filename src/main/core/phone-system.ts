@@ -19,7 +19,7 @@ import {
   type PublicSurfaceLimitsInput,
   type VoicebotHandler,
 } from './public-surface';
-import type { SettingsService } from './settings';
+import type { SecretStore, SettingsService } from './settings';
 import { CallsRepository, SettingsRepository, type Db } from './store';
 import {
   CalleeScriptSchema,
@@ -40,6 +40,8 @@ export type TelephonyMode = 'auto' | 'sandbox' | 'exotel';
 export interface PhoneSystemOptions {
   db: Db;
   settings: SettingsService;
+  /** The host's secret store: the public URL secret lives there. */
+  secrets: SecretStore;
   events: EventBus;
   log: Logger;
   /** auto: Exotel when its credentials are set, the in-process sandbox otherwise. */
@@ -94,7 +96,7 @@ export class PhoneSystem {
       // A disputed callback is checked with the provider that placed the call.
       { providerFor: (attempt) => built.system?.providerNamed(attempt.provider) },
     );
-    const secret = loadOrCreatePublicSecret(new SettingsRepository(db), log.child('public'));
+    const secret = loadOrCreatePublicSecret(options.secrets, new SettingsRepository(db), log.child('public'));
     const surface = await startPublicSurface({
       secret,
       port: options.publicPort ?? 0,

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SecretNameSchema, type SecretName } from '../../shared/settings';
+import { StoredSecretNameSchema, type StoredSecretName } from '../../shared/settings';
 import type { SecretStore } from '../core';
 
-const FileSchema = z.partialRecord(SecretNameSchema, z.string());
+const FileSchema = z.partialRecord(StoredSecretNameSchema, z.string());
 
 export class SecretFileError extends Error {
   constructor(message: string) {
@@ -18,13 +18,13 @@ export class SecretFileError extends Error {
  * atomically. Used where no OS keychain is available.
  */
 export class FileSecretStore implements SecretStore {
-  private values: Partial<Record<SecretName, string>>;
+  private values: Partial<Record<StoredSecretName, string>>;
 
   constructor(private readonly file: string) {
     this.values = this.load();
   }
 
-  private load(): Partial<Record<SecretName, string>> {
+  private load(): Partial<Record<StoredSecretName, string>> {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -58,17 +58,17 @@ export class FileSecretStore implements SecretStore {
     fs.renameSync(tmp, this.file);
   }
 
-  get(name: SecretName) {
+  get(name: StoredSecretName) {
     return this.values[name];
   }
-  has(name: SecretName) {
+  has(name: StoredSecretName) {
     return this.values[name] !== undefined;
   }
-  set(name: SecretName, value: string) {
+  set(name: StoredSecretName, value: string) {
     this.values = { ...this.values, [name]: value };
     this.save();
   }
-  delete(name: SecretName) {
+  delete(name: StoredSecretName) {
     if (!this.has(name)) return;
     const { [name]: _removed, ...rest } = this.values;
     this.values = rest;

@@ -4,7 +4,8 @@ import { NoDatabaseError, verifyAuditChain } from '../core';
 import { loadCalleeScript } from '../core';
 import { dataOption, parsePort, readVersion } from './cli-options';
 import { COMMANDS } from './commands';
-import { startServer } from './host-server';
+import { FileSecretStore } from './file-secret-store';
+import { SECRETS_FILE, startServer } from './host-server';
 
 /** `calldeck …`: the headless host and the command-line tools. */
 
@@ -67,17 +68,25 @@ export function buildProgram(): Command {
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   dataOption(audit.command('verify'))
-    .description('check the hash chain; exits non-zero naming the first broken row')
+    .description('check the hash chain and its anchored head; exits 1 naming the first problem')
     .option('--json', 'print the result as JSON')
     .action((opts: { data: string; json?: boolean }) => {
-      const result = verifyAuditChain(path.resolve(opts.data));
+      const dataDir = path.resolve(opts.data);
+      // The headless host's key store; the desktop app keeps its key in the OS keychain instead.
+      const key = new FileSecretStore(path.join(dataDir, SECRETS_FILE)).get('audit.key');
+      const result = verifyAuditChain(dataDir, key);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else if (result.ok)
-        process.stdout.write(`Audit log OK: ${result.rows} rows, head ${result.headHash}\n`);
-      else
-        process.stdout.write(
-          `Audit log BROKEN at row ${result.brokenAt}: ${result.reason} (${result.rows} rows verified before it)\n`,
-        );
+      else {
+        const anchored =
+          result.anchoredRows === null ? 'no head file' : `anchored head: ${result.anchoredRows} rows`;
+        if (result.ok)
+          process.stdout.write(`Audit log OK: ${result.rows} rows, head ${result.headHash} (${anchored})\n`);
+        else
+          process.stdout.write(
+            `Audit log BROKEN at row ${result.brokenAt}: ${result.reason} (${result.rows} rows verified; ${anchored})\n`,
+          );
+        for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
+      }
       process.exitCode = result.ok ? 0 : 1;
     });
 

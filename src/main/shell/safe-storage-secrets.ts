@@ -2,13 +2,13 @@ import { safeStorage } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SecretNameSchema, type SecretName } from '../../shared/settings';
+import { StoredSecretNameSchema, type StoredSecretName } from '../../shared/settings';
 import type { SecretStore } from '../core';
 
-const FileSchema = z.partialRecord(SecretNameSchema, z.string());
+const FileSchema = z.partialRecord(StoredSecretNameSchema, z.string());
 
 /** A damaged file stops the start with a message naming it (never silently dropped or rewritten). */
-function readCipherFile(file: string): Partial<Record<SecretName, string>> {
+function readCipherFile(file: string): Partial<Record<StoredSecretName, string>> {
   let problem: string;
   try {
     const parsed = FileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
@@ -28,7 +28,7 @@ function readCipherFile(file: string): Partial<Record<SecretName, string>> {
  * as base64 ciphertext in a 0600 file beside the database (never inside it).
  */
 export class SafeStorageSecretStore implements SecretStore {
-  private cipher: Partial<Record<SecretName, string>> = {};
+  private cipher: Partial<Record<StoredSecretName, string>> = {};
 
   constructor(private readonly file: string) {
     if (fs.existsSync(file)) this.cipher = readCipherFile(file);
@@ -49,21 +49,21 @@ export class SafeStorageSecretStore implements SecretStore {
     fs.renameSync(tmp, this.file);
   }
 
-  get(name: SecretName): string | undefined {
+  get(name: StoredSecretName): string | undefined {
     const value = this.cipher[name];
     if (value === undefined) return undefined;
     this.ensureAvailable();
     return safeStorage.decryptString(Buffer.from(value, 'base64'));
   }
-  has(name: SecretName): boolean {
+  has(name: StoredSecretName): boolean {
     return this.cipher[name] !== undefined;
   }
-  set(name: SecretName, value: string): void {
+  set(name: StoredSecretName, value: string): void {
     this.ensureAvailable();
     this.cipher = { ...this.cipher, [name]: safeStorage.encryptString(value).toString('base64') };
     this.save();
   }
-  delete(name: SecretName): void {
+  delete(name: StoredSecretName): void {
     const { [name]: _gone, ...rest } = this.cipher;
     this.cipher = rest;
     this.save();

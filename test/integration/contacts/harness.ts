@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
-import { AuditLog, AuditRepository, openDatabase } from '../../../src/main/core';
+import { MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
 import { ContactsService } from '../../../src/main/core/contacts';
 import { silentLogger } from '../../../src/main/core/logging';
 import type { Db } from '../../../src/main/core/store';
@@ -12,7 +12,7 @@ import { makeTempDir } from '../../helpers/temp-dir';
 export function makeHarness() {
   const { dir, cleanup } = makeTempDir('calldeck-contacts-');
   const db: Db = openDatabase(path.join(dir, 'calldeck.sqlite'));
-  const auditLog = new AuditLog(new AuditRepository(db));
+  const auditLog = openAuditLog(db, dir, new MemorySecretStore());
   const service = new ContactsService({
     db,
     log: silentLogger,

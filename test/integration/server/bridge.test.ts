@@ -175,7 +175,8 @@ describe('headless host: web bridge and static UI', () => {
     const ok = await upload(csv, { 'x-calldeck-token': server.token }, '../../etc/customers.csv');
     expect(ok.status).toBe(200);
     expect(ok.json.value).toMatchObject({ name: 'customers.csv', size: csv.length });
-    const stored = path.join(dataDir, 'uploads', ok.json.value!.id);
+    const storedName = `upload-${process.pid}-${ok.json.value!.id}`;
+    const stored = path.join(dataDir, 'uploads', storedName);
     expect(fs.readFileSync(stored, 'utf8')).toBe(csv.toString());
     expect(fs.statSync(stored).mode & 0o777).toBe(0o600);
 
@@ -186,7 +187,7 @@ describe('headless host: web bridge and static UI', () => {
     ).toBe(403);
     const big = await upload(Buffer.alloc(65 * 1024, 65), { 'x-calldeck-token': server.token });
     expect(big.status).toBe(413);
-    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([ok.json.value!.id]);
+    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([storedName]);
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {

@@ -8,7 +8,8 @@ import {
   type PublicSurface,
   type PublicUrls,
 } from '../../../src/main/core/public-surface';
-import { CallsRepository, openDatabase, SettingsRepository, type Db } from '../../../src/main/core/store';
+import { MemorySecretStore } from '../../../src/main/core/settings';
+import { CallsRepository, openDatabase, type Db } from '../../../src/main/core/store';
 import {
   CalleeScriptSchema,
   createTelephonyProvider,
@@ -51,7 +52,7 @@ export async function makeRig(
   const db = openDatabase(path.join(dir, 'calldeck.db'));
   const logs: LogRecord[] = [];
   const log = createLogger([memorySink(logs)], 'debug', 'test');
-  const secret = loadOrCreatePublicSecret(new SettingsRepository(db));
+  const secret = loadOrCreatePublicSecret(new MemorySecretStore());
   const changes: CallStateChange[] = [];
   const built: { provider?: TelephonyProvider } = {};
   // Disputed callbacks are checked with the provider that placed the call: the sandbox here.

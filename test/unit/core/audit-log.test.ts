@@ -1,98 +1,326 @@
 import Database from 'better-sqlite3';
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLog, AuditRepository, GENESIS_HASH, openDatabase } from '../../../src/main/core';
-import { hashEntry } from '../../../src/main/core/reports';
+import { GENESIS_HASH, MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
+import { AUDIT_HEAD_FILE } from '../../../src/main/core/config';
+import { hashEntry, macEntry, openAuditForVerify } from '../../../src/main/core/reports';
+import { MIGRATIONS } from '../../../src/main/core/store';
 import { makeTempDir } from '../../helpers/temp-dir';
 
-describe('hash-chained audit log', () => {
+interface Row {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Rewrites rows from `fromSeq` on as an attacker holding only the database would. */
+function recompute(file: string, fromSeq: number, hash: (prev: string, r: Row) => string): void {
+  const raw = new Database(file);
+  const rows = raw.prepare<[], Row>('SELECT * FROM audit_log ORDER BY seq').all();
+  const update = raw.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?');
+  let prev = GENESIS_HASH;
+  raw.transaction(() => {
+    for (const r of rows) {
+      if (r.seq >= fromSeq) {
+        const h = hash(prev, { ...r, prev_hash: prev });
+        update.run(prev, h, r.seq);
+        prev = h;
+      } else prev = r.hash;
+    }
+  })();
+  raw.close();
+}
+
+describe('hash-chained audit log, keyed and anchored', () => {
   let cleanup = () => {};
   afterEach(() => cleanup());
 
   function setup() {
     const tmp = makeTempDir();
     cleanup = tmp.cleanup;
-    const file = path.join(tmp.dir, 'audit.sqlite');
+    const file = path.join(tmp.dir, 'calldeck.sqlite');
     const db = openDatabase(file);
+    const secrets = new MemorySecretStore();
     let t = Date.parse('2026-01-05T10:00:00Z');
-    const log = new AuditLog(new AuditRepository(db), () => new Date((t += 1000)));
-    return { file, db, log };
+    const log = openAuditLog(db, tmp.dir, secrets, { now: () => new Date((t += 1000)) });
+    const add = (n: number) => {
+      for (let i = 0; i < n; i++) log.append({ actor: 'a', action: 'x', subject: `s${i}`, payload: i });
+    };
+    /** Verifies from a fresh connection, as `calldeck audit verify` does. */
+    const verify = (withKey = true) => {
+      const again = openDatabase(file);
+      try {
+        return openAuditForVerify(again, tmp.dir, withKey ? secrets.get('audit.key') : undefined).verify();
+      } finally {
+        again.close();
+      }
+    };
+    const sql = (statement: string) => {
+      const raw = new Database(file);
+      raw.prepare(statement).run();
+      raw.close();
+    };
+    return { dir: tmp.dir, file, db, log, secrets, add, verify, sql };
   }
 
-  it('chains each row to the previous one from the genesis hash', () => {
-    const { db, log } = setup();
+  it('keys each row with the install key kept in the secret store, and anchors the head', () => {
+    const { dir, db, log, secrets } = setup();
     const a = log.append({
       actor: 'asha',
       action: 'settings.update',
       subject: 'settings.calling',
-      payload: { x: 1 },
+      payload: 1,
     });
     const b = log.append({
       actor: 'asha',
       action: 'settings.update',
       subject: 'settings.exotel',
-      payload: { y: 2 },
+      payload: 2,
     });
-    expect(a.seq).toBe(1);
+    const key = Buffer.from(secrets.get('audit.key')!, 'hex');
+    expect(key).toHaveLength(32);
     expect(a.prevHash).toBe(GENESIS_HASH);
     expect(b.prevHash).toBe(a.hash);
-    expect(b.hash).toBe(hashEntry(a.hash, b));
-    expect(a.at).toBe('2026-01-05T10:00:01.000Z');
-    expect(log.verify()).toEqual({ ok: true, rows: 2, headHash: b.hash });
+    expect(b.scheme).toBe('hmac-sha256');
+    expect(b.hash).toBe(macEntry(key, a.hash, b));
+    expect(b.hash).not.toBe(hashEntry(a.hash, b));
+    const head = JSON.parse(fs.readFileSync(path.join(dir, AUDIT_HEAD_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(head).toMatchObject({ rows: 2, headHash: b.hash, legacyRows: 0 });
+    if (process.platform !== 'win32')
+      expect(fs.statSync(path.join(dir, AUDIT_HEAD_FILE)).mode & 0o777).toBe(0o600);
+    expect(log.verify()).toMatchObject({
+      ok: true,
+      rows: 2,
+      headHash: b.hash,
+      anchoredRows: 2,
+      warnings: [],
+    });
     db.close();
   });
 
   it('names the first edited row', () => {
-    const { file, db, log } = setup();
-    for (let i = 0; i < 5; i++) log.append({ actor: 'a', action: 'x', subject: `s${i}`, payload: i });
+    const { db, add, verify, sql } = setup();
+    add(5);
     db.close();
-    const raw = new Database(file);
-    raw.prepare("UPDATE audit_log SET payload = '99' WHERE seq = 3").run();
-    raw.close();
-    const again = openDatabase(file);
-    const result = new AuditLog(new AuditRepository(again)).verify();
+    sql("UPDATE audit_log SET payload = '99' WHERE seq = 3");
+    const result = verify();
     expect(result).toMatchObject({ ok: false, brokenAt: 3, rows: 2 });
     expect(!result.ok && result.reason).toMatch(/edited/);
-    again.close();
   });
 
-  it('detects a deleted row and a recomputed forgery', () => {
-    const { file, db, log } = setup();
-    for (let i = 0; i < 4; i++) log.append({ actor: 'a', action: 'x', subject: `s${i}`, payload: i });
+  it('detects the newest rows deleted', () => {
+    const { db, add, verify, sql } = setup();
+    add(5);
+    db.close();
+    sql('DELETE FROM audit_log WHERE seq > 3');
+    const result = verify();
+    expect(result).toMatchObject({ ok: false, brokenAt: 4, rows: 3, anchoredRows: 5 });
+    expect(!result.ok && result.reason).toMatch(/the log ends at row 3 but the anchored head says 5 rows/);
+  });
+
+  it('detects every row deleted', () => {
+    const { db, add, verify, sql } = setup();
+    add(4);
+    db.close();
+    sql('DELETE FROM audit_log');
+    const result = verify();
+    expect(result).toMatchObject({ ok: false, brokenAt: 1, rows: 0 });
+    expect(!result.ok && result.reason).toMatch(
+      /empty but the anchored head says 4 rows: all rows were deleted/,
+    );
+  });
+
+  it('detects a row deleted and the chain recomputed with plain SHA-256', () => {
+    const { db, add, verify, sql, file } = setup();
+    add(5);
+    db.close();
+    sql('DELETE FROM audit_log WHERE seq = 2');
+    sql('UPDATE audit_log SET seq = seq - 1 WHERE seq > 2');
+    recompute(file, 2, (prev, r) => hashEntry(prev, r));
+    const result = verify();
+    expect(result).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(!result.ok && result.reason).toMatch(/recomputed without the audit key/);
+
+    // Claiming the rows were unkeyed all along does not help: the anchored head does not match.
+    sql("UPDATE audit_log SET scheme = 'sha256'");
+    recompute(file, 1, (prev, r) => hashEntry(prev, r));
+    const relabelled = verify();
+    expect(relabelled).toMatchObject({ ok: false });
+    expect(!relabelled.ok && relabelled.reason).toMatch(/the log ends at row 4 but the anchored head says 5/);
+  });
+
+  it('detects a chain recomputed with HMAC under a wrong key', () => {
+    const { db, add, verify, sql, file } = setup();
+    add(5);
+    db.close();
+    sql('DELETE FROM audit_log WHERE seq = 5');
+    const wrong = randomBytes(32);
+    recompute(file, 1, (prev, r) => macEntry(wrong, prev, r));
+    const result = verify();
+    expect(result).toMatchObject({ ok: false, brokenAt: 1 });
+    expect(!result.ok && result.reason).toMatch(/recomputed without the audit key/);
+  });
+
+  it('detects a recomputed chain from the head even without the key', () => {
+    const { db, add, verify, sql, file } = setup();
+    add(5);
+    db.close();
+    sql("UPDATE audit_log SET payload = '42' WHERE seq = 3");
+    recompute(file, 3, (prev, r) => macEntry(randomBytes(32), prev, r));
+    const noKey = verify(false);
+    expect(noKey).toMatchObject({ ok: false, brokenAt: 5, keyChecked: false });
+    expect(!noKey.ok && noKey.reason).toMatch(/differs from the anchored head: the chain was rewritten/);
+  });
+
+  it('detects a head file rewritten without the key', () => {
+    const { dir, db, add, verify } = setup();
+    add(3);
+    db.close();
+    const headFile = path.join(dir, AUDIT_HEAD_FILE);
+    const head = JSON.parse(fs.readFileSync(headFile, 'utf8')) as Record<string, unknown>;
+    const forgedMac = createHmac('sha256', randomBytes(32)).update('x').digest('hex');
+    fs.writeFileSync(headFile, JSON.stringify({ ...head, mac: forgedMac }));
+    const forged = verify();
+    expect(!forged.ok && forged.reason).toMatch(/head file does not carry a valid MAC/);
+  });
+
+  it('reports a missing head file when rows exist; a new install with neither is fine', () => {
+    const { dir, db, verify } = setup();
+    expect(verify()).toMatchObject({ ok: true, rows: 0 });
+    fs.rmSync(path.join(dir, AUDIT_HEAD_FILE));
+    expect(verify()).toMatchObject({ ok: true, rows: 0, anchoredRows: null });
+    db.close();
+
+    const other = setup();
+    other.add(2);
+    other.db.close();
+    fs.rmSync(path.join(other.dir, AUDIT_HEAD_FILE));
+    const result = other.verify();
+    expect(result).toMatchObject({ ok: false, rows: 2, anchoredRows: null });
+    expect(!result.ok && result.reason).toMatch(/head file .* is missing but the log has 2 rows/);
+  });
+
+  it('after a missing head, the next start anchors again and the chain says so', () => {
+    const { dir, file, db, add, secrets, verify } = setup();
+    add(3);
+    db.close();
+    fs.rmSync(path.join(dir, AUDIT_HEAD_FILE));
+    const again = openDatabase(file);
+    const log = openAuditLog(again, dir, secrets);
+    expect(log.list(undefined, 1).entries[0]).toMatchObject({ seq: 4, action: 'audit.reanchored' });
+    again.close();
+    const result = verify();
+    expect(result).toMatchObject({ ok: true, rows: 4, anchoredRows: 4 });
+    expect(result.warnings.join('\n')).toMatch(/row 4: the head file was missing/);
+  });
+
+  it('anchors what was committed when rows are appended inside a transaction that rolls back', async () => {
+    const { db, log, add, verify } = setup();
+    add(2);
+    expect(() =>
+      db.transaction(() => {
+        log.append({ actor: 'a', action: 'x', subject: 'lost', payload: null });
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    await new Promise((r) => setImmediate(r));
+    db.transaction(() => log.append({ actor: 'a', action: 'x', subject: 'kept', payload: null }))();
+    log.flush();
+    expect(verify()).toMatchObject({ ok: true, rows: 3, anchoredRows: 3 });
+    db.close();
+  });
+
+  it('upgrades a database of the old unkeyed code once, keeping its hashes and protecting them', () => {
+    const tmp = makeTempDir();
+    cleanup = tmp.cleanup;
+    const file = path.join(tmp.dir, 'calldeck.sqlite');
+    // The schema and rows exactly as the code before keying wrote them.
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 4) });
+    const insert = old.prepare(
+      'INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)',
+    );
+    let prev = GENESIS_HASH;
+    const legacy: string[] = [];
+    for (let seq = 1; seq <= 3; seq++) {
+      const e = {
+        seq,
+        at: `2025-12-0${seq}T10:00:00.000Z`,
+        actor: 'asha',
+        action: 'x',
+        subject: 's',
+        payload: `${seq}`,
+      };
+      const hash = hashEntry(prev, e);
+      insert.run(e.seq, e.at, e.actor, e.action, e.subject, e.payload, prev, hash);
+      legacy.push(hash);
+      prev = hash;
+    }
+    old.close();
+
+    const secrets = new MemorySecretStore();
+    const db = openDatabase(file);
+    const log = openAuditLog(db, tmp.dir, secrets);
+    log.append({ actor: 'asha', action: 'y', subject: 's', payload: 4 });
+    const rows = log.list(undefined, 10).entries.reverse();
+    expect(rows.map((r) => [r.seq, r.scheme])).toEqual([
+      [1, 'sha256'],
+      [2, 'sha256'],
+      [3, 'sha256'],
+      [4, 'hmac-sha256'],
+      [5, 'hmac-sha256'],
+    ]);
+    expect(rows.slice(0, 3).map((r) => r.hash)).toEqual(legacy);
+    expect(rows[3]).toMatchObject({ action: 'audit.keyed', prevHash: legacy[2] });
+    expect(JSON.parse(rows[3]!.payload)).toMatchObject({ legacyRows: 3, legacyChain: 'intact' });
+    expect(log.verify()).toMatchObject({ ok: true, rows: 5, anchoredRows: 5 });
+    // Opening again does not key twice.
+    openAuditLog(db, tmp.dir, secrets);
+    expect(log.list(undefined, 1).total).toBe(5);
+    db.close();
+
+    // Editing an unkeyed row and recomputing the unkeyed prefix breaks the first keyed row.
+    const raw = new Database(file);
+    raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").run();
+    raw.close();
+    recompute(file, 2, (p, r) => (r.seq <= 3 ? hashEntry(p, r) : r.hash));
+    const again = openDatabase(file);
+    const result = openAuditForVerify(again, tmp.dir, secrets.get('audit.key')).verify();
+    again.close();
+    expect(result).toMatchObject({ ok: false, brokenAt: 4 });
+    expect(!result.ok && result.reason).toMatch(/recomputed without the audit key/);
+  });
+
+  it('refuses an unkeyed row appended after keyed ones', () => {
+    const { db, add, verify, file } = setup();
+    add(2);
     db.close();
     const raw = new Database(file);
-    raw.prepare('DELETE FROM audit_log WHERE seq = 2').run();
-    raw.close();
-    const again = openDatabase(file);
-    expect(new AuditLog(new AuditRepository(again)).verify()).toMatchObject({ ok: false, brokenAt: 3 });
-
-    // A forger who re-inserts row 2 with a correctly recomputed hash is still caught at row 3.
-    const repo = new AuditRepository(again);
-    const row1 = repo.page(2, 1)[0]!;
-    const forged = { seq: 2, at: row1.at, actor: 'mallory', action: 'x', subject: 's1', payload: '1' };
-    again
+    const last = raw.prepare<[], Row>('SELECT * FROM audit_log WHERE seq = 2').get()!;
+    const e = { seq: 3, at: last.at, actor: 'mallory', action: 'x', subject: 's', payload: '1' };
+    raw
       .prepare(
-        'INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)',
+        "INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash, scheme) VALUES (?,?,?,?,?,?,?,?, 'sha256')",
       )
-      .run(
-        2,
-        forged.at,
-        forged.actor,
-        forged.action,
-        forged.subject,
-        forged.payload,
-        row1.hash,
-        hashEntry(row1.hash, forged),
-      );
-    const result = new AuditLog(repo).verify();
+      .run(e.seq, e.at, e.actor, e.action, e.subject, e.payload, last.hash, hashEntry(last.hash, e));
+    raw.close();
+    const result = verify();
     expect(result).toMatchObject({ ok: false, brokenAt: 3 });
-    expect(!result.ok && result.reason).toMatch(/removed or reordered/);
-    again.close();
+    expect(!result.ok && result.reason).toMatch(/unkeyed .* after keyed rows/);
   });
 
   it('pages newest first', () => {
-    const { db, log } = setup();
-    for (let i = 0; i < 7; i++) log.append({ actor: 'a', action: 'x', subject: `s${i}`, payload: null });
+    const { db, log, add } = setup();
+    add(7);
     const first = log.list(undefined, 3);
     expect(first.total).toBe(7);
     expect(first.entries.map((e) => e.seq)).toEqual([7, 6, 5]);

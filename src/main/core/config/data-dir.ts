@@ -23,4 +23,6 @@ export function defaultDataDir(
 }
 
 export const DATABASE_FILE = 'calldeck.sqlite';
+/** The audit chain's anchored head (rows and last hash, MACed), beside the database. */
+export const AUDIT_HEAD_FILE = 'calldeck.audit-head.json';
 export const LOG_FILE = path.join('logs', 'calldeck.log');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { sweepLeftovers } from '../files';
 import type { Logger } from '../logging';
 import { ContactsRepository, DncRepository, type ContactListRow, type ContactRow, type Db } from '../store';
 import { DncService } from './dnc-service';
@@ -63,23 +64,9 @@ const toView = (r: ContactRow): ContactView => ({
   dnc: r.dnc === 1,
 });
 
-/** Removes scratch files left by imports whose process died (a crash leaves no partial list). */
+/** Removes scratch databases left by imports whose process died (a crash leaves no partial list). */
 function sweepStaging(dir: string, log: Logger): void {
-  for (const f of fs.readdirSync(dir)) {
-    const m = /^import-(\d+)-[\w-]+\.sqlite$/.exec(f);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    let alive = pid !== process.pid;
-    try {
-      if (alive) process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (pid !== process.pid && !alive) {
-      fs.rmSync(path.join(dir, f), { force: true });
-      log.info('removed scratch file of an interrupted import', { file: f });
-    }
-  }
+  sweepLeftovers({ dir, prefix: 'import-', tail: /^[\w-]+\.sqlite(-journal|-wal|-shm)?$/, log });
 }
 
 /** Contact lists: import, browse, reject files, and the Do-Not-Call register. */
@@ -96,7 +83,7 @@ export class ContactsService {
     this.stagingDir =
       deps.stagingDir ??
       (dbFile && dbFile !== ':memory:' ? path.join(path.dirname(dbFile), 'tmp') : os.tmpdir());
-    fs.mkdirSync(this.stagingDir, { recursive: true });
+    fs.mkdirSync(this.stagingDir, { recursive: true, mode: 0o700 });
     sweepStaging(this.stagingDir, deps.log);
     this.dnc = new DncService(new DncRepository(deps.db), this.repo, deps.audit, deps.actor, this.now);
   }

@@ -1,1 +1,2 @@
 export { StagedFiles, StagingError } from './staged-files';
+export { processAlive, sweepLeftovers, type LeftoverRule } from './leftovers';

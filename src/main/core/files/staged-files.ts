@@ -4,6 +4,10 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StagedFile } from '../../../shared/files';
+import type { Logger } from '../logging';
+import { sweepLeftovers } from './leftovers';
+
+const UPLOAD_PREFIX = 'upload-';
 
 export class StagingError extends Error {
   constructor(
@@ -63,7 +67,8 @@ export class StagedFiles {
     const display = safeName(name);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const id = randomUUID();
-    const target = path.join(this.dir, id);
+    // Named with our pid, so a later start can tell a crashed run's upload from a live one's.
+    const target = path.join(this.dir, `${UPLOAD_PREFIX}${process.pid}-${id}`);
     let size = 0;
     const limit = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -98,9 +103,18 @@ export class StagedFiles {
     if (e.owned) fs.rmSync(e.path, { force: true });
   }
 
+  /** Releases our own uploads only: another CallDeck on the same folder may hold its own here. */
   clear(): void {
     for (const id of [...this.entries.keys()]) this.release(id);
-    // Uploads left by a crash are unreachable (ids live in memory): sweep them too.
-    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Uploads left by a crash are unreachable (ids live in memory): removes those whose process is
+   * gone, and unnamed ones from older versions once an hour old.
+   */
+  sweep(log?: Logger): void {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    sweepLeftovers({ dir: this.dir, prefix: UPLOAD_PREFIX, tail: uuid, log });
+    sweepLeftovers({ dir: this.dir, prefix: '', tail: /^$/, legacyRest: uuid, log });
   }
 }

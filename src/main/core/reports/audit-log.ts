@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditPage, AuditVerifyResult } from '../../../shared/audit';
+import type { Logger } from '../logging';
 import type { AuditRepository } from '../store';
-
-export const GENESIS_HASH = '0'.repeat(64);
+import { GENESIS_HASH, macEntry, sameHex } from './audit-hash';
+import type { AuditHeadFile } from './audit-head';
+import { verifyAudit } from './audit-verify';
 
 export interface AuditRecord {
   actor: string;
@@ -12,27 +13,38 @@ export interface AuditRecord {
   payload: unknown;
 }
 
-/** SHA-256 over the previous hash and the row's own fields, in a fixed order. */
-export function hashEntry(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(JSON.stringify([e.seq, e.at, e.actor, e.action, e.subject, e.payload]))
-    .digest('hex');
+export interface AuditLogOptions {
+  /** The install's HMAC key; without it the log can be verified (order only) but not appended to. */
+  key?: Buffer;
+  /** The head file beside the database. */
+  head: AuditHeadFile;
+  now?: () => Date;
+  log?: Logger;
 }
 
 /**
- * The tamper-evident log: every row carries the hash of the one before it, so editing, deleting
- * or reordering any row breaks the chain from that row on.
+ * The tamper-evident log: every row carries a keyed hash (HMAC) of the one before it and of
+ * itself, so editing, deleting or reordering any row breaks the chain from that row on, and the
+ * chain cannot be recomputed without the key. After each commit the head (length and last hash)
+ * is anchored in a MACed file outside the database, so deleting the newest rows is caught too.
  */
 export class AuditLog {
+  private readonly now: () => Date;
+  private anchorTimer: NodeJS.Immediate | undefined;
+  /** Set once tampering was seen while anchoring: the head is then never moved (it is the evidence). */
+  private anchorRefused = false;
+
   constructor(
     private readonly repo: AuditRepository,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly options: AuditLogOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   append(record: AuditRecord): AuditEntry {
-    return this.repo.transaction(() => {
+    const key = this.options.key;
+    if (!key) throw new Error('internal: the audit log was opened without its key and cannot be appended to');
+    const entry = this.repo.transaction(() => {
       const last = this.repo.last();
       const base = {
         seq: (last?.seq ?? 0) + 1,
@@ -43,10 +55,78 @@ export class AuditLog {
         payload: JSON.stringify(record.payload ?? null),
       };
       const prevHash = last?.hash ?? GENESIS_HASH;
-      const entry: AuditEntry = { ...base, prevHash, hash: hashEntry(prevHash, base) };
-      this.repo.insert(entry);
-      return entry;
+      const row: AuditEntry = {
+        ...base,
+        prevHash,
+        hash: macEntry(key, prevHash, base),
+        scheme: 'hmac-sha256',
+      };
+      this.repo.insert(row);
+      return row;
     });
+    this.anchorSoon();
+    return entry;
+  }
+
+  /**
+   * The row is committed only when the outermost transaction is: callers such as the DNC and import
+   * services append inside their own. Synchronous transactions end before the next macrotask, so
+   * the head is anchored then, from what the table really holds.
+   */
+  private anchorSoon(): void {
+    if (!this.repo.inTransaction()) {
+      this.anchorNow();
+      return;
+    }
+    this.anchorTimer ??= setImmediate(() => {
+      this.anchorTimer = undefined;
+      this.anchorNow();
+    });
+  }
+
+  /** Anchors any pending head now (before the database closes). */
+  flush(): void {
+    if (!this.anchorTimer) return;
+    clearImmediate(this.anchorTimer);
+    this.anchorTimer = undefined;
+    this.anchorNow();
+  }
+
+  /**
+   * Writes the table's head to the head file, but only when it extends the anchored one: a table
+   * shorter than the anchor, or with another hash at the anchored row, is tampering, and the old
+   * anchor is kept as its evidence.
+   */
+  anchorNow(): void {
+    if (this.anchorRefused || this.repo.inTransaction()) return;
+    try {
+      const last = this.repo.last();
+      if (!last) return;
+      const reading = this.options.head.read();
+      const refuse = (why: string) => {
+        this.anchorRefused = true;
+        this.options.log?.error('audit head not updated: the log does not extend the anchored head', { why });
+      };
+      if (reading.state === 'damaged') return refuse(reading.reason);
+      // Opening the log always leaves a head file (see openAuditLog): one missing now was deleted.
+      if (reading.state === 'missing')
+        return refuse('the head file is missing (it is anchored again, audited, at the next start)');
+      const anchor = reading.head;
+      if (reading.macOk !== true) return refuse('the head file MAC is not valid');
+      if (anchor.rows > last.seq) return refuse(`${anchor.rows} rows anchored, ${last.seq} in the table`);
+      const there = anchor.rows === 0 ? GENESIS_HASH : this.repo.at(anchor.rows)?.hash;
+      if (there === undefined || !sameHex(there, anchor.headHash))
+        return refuse(`row ${anchor.rows} differs from the anchored head`);
+      if (anchor.rows < last.seq) this.writeHead(last.seq, last.hash, anchor.legacyRows);
+    } catch (err) {
+      // The row is committed either way; verify reports the lagging head.
+      this.options.log?.error('cannot write the audit head file', { err });
+    }
+  }
+
+  /** Anchors the table's current head unconditionally (first keying, or re-anchoring at start). */
+  writeHead(rows: number, headHash: string, legacyRows: number): void {
+    this.options.head.write({ rows, headHash, legacyRows, at: this.now().toISOString() });
   }
 
   list(beforeSeq: number | undefined, limit: number): AuditPage {
@@ -56,21 +136,8 @@ export class AuditLog {
     };
   }
 
-  /** Walks the whole chain and names the first row that does not follow from the one before. */
+  /** Walks the whole chain, then compares it with the anchored head; names the first problem. */
   verify(): AuditVerifyResult {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    let rows = 0;
-    for (const e of this.repo.scan()) {
-      const broken = (reason: string): AuditVerifyResult => ({ ok: false, rows, brokenAt: e.seq, reason });
-      if (e.seq !== expectedSeq) return broken(`expected row ${expectedSeq} here: rows are missing`);
-      if (e.prevHash !== prevHash)
-        return broken('prev_hash does not match the previous row: rows were removed or reordered');
-      if (hashEntry(prevHash, e) !== e.hash) return broken('hash does not match the row: it was edited');
-      prevHash = e.hash;
-      expectedSeq += 1;
-      rows += 1;
-    }
-    return { ok: true, rows, headHash: prevHash };
+    return verifyAudit(this.repo, this.options.head, this.options.key);
   }
 }

@@ -1,1 +1,5 @@
-export { AuditLog, GENESIS_HASH, hashEntry, type AuditRecord } from './audit-log';
+export { AuditLog, type AuditRecord, type AuditLogOptions } from './audit-log';
+export { GENESIS_HASH, hashEntry, macEntry, AuditKeyError } from './audit-hash';
+export { AuditHeadFile, type AuditHead } from './audit-head';
+export { AUDIT_KEYED_ACTION, AUDIT_REANCHORED_ACTION } from './audit-verify';
+export { openAuditLog, openAuditForVerify, AUDIT_SYSTEM_ACTOR } from './open-audit';

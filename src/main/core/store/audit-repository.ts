@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../../shared/audit';
+import type { AuditEntry, AuditScheme } from '../../../shared/audit';
 import type { Db } from './database';
 
 interface AuditRow {
@@ -10,6 +10,7 @@ interface AuditRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  scheme: AuditScheme;
 }
 
 const toEntry = (r: AuditRow): AuditEntry => ({
@@ -21,6 +22,7 @@ const toEntry = (r: AuditRow): AuditEntry => ({
   payload: r.payload,
   prevHash: r.prev_hash,
   hash: r.hash,
+  scheme: r.scheme,
 });
 
 /** Storage of the audit chain. Append-only: there is no update or delete here on purpose. */
@@ -30,11 +32,13 @@ export class AuditRepository {
   private readonly selectPage;
   private readonly selectCount;
   private readonly selectFrom;
+  private readonly selectAt;
+  private readonly selectFirstKeyed;
 
   constructor(private readonly db: Db) {
-    this.insertRow = db.prepare<[number, string, string, string, string, string, string, string]>(
-      `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.insertRow = db.prepare<[number, string, string, string, string, string, string, string, string]>(
+      `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash, scheme)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectLast = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.selectPage = db.prepare<[number, number], AuditRow>(
@@ -44,6 +48,25 @@ export class AuditRepository {
     this.selectFrom = db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq ASC LIMIT ?',
     );
+    this.selectAt = db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE seq = ?');
+    this.selectFirstKeyed = db.prepare<[], AuditRow>(
+      "SELECT * FROM audit_log WHERE scheme <> 'sha256' ORDER BY seq ASC LIMIT 1",
+    );
+  }
+
+  at(seq: number): AuditEntry | undefined {
+    const row = this.selectAt.get(seq);
+    return row ? toEntry(row) : undefined;
+  }
+
+  firstKeyed(): AuditEntry | undefined {
+    const row = this.selectFirstKeyed.get();
+    return row ? toEntry(row) : undefined;
+  }
+
+  /** True inside any open transaction: a row appended now is not committed yet. */
+  inTransaction(): boolean {
+    return this.db.inTransaction;
   }
 
   last(): AuditEntry | undefined {
@@ -52,7 +75,7 @@ export class AuditRepository {
   }
 
   insert(e: AuditEntry): void {
-    this.insertRow.run(e.seq, e.at, e.actor, e.action, e.subject, e.payload, e.prevHash, e.hash);
+    this.insertRow.run(e.seq, e.at, e.actor, e.action, e.subject, e.payload, e.prevHash, e.hash, e.scheme);
   }
 
   /** Runs `fn` in one write transaction (IMMEDIATE), so reading the head and appending cannot race. */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import { ensurePrivateFile } from '../config';
 import type { Db } from './database';
 
 /** One row as the import engine classified it, before the list exists. */
@@ -55,6 +56,7 @@ export class ContactsStaging {
 
   static create(file: string): ContactsStaging {
     fs.rmSync(file, { force: true });
+    ensurePrivateFile(file);
     const db = new Database(file);
     // Scratch data: durability is pointless here, speed is not.
     db.pragma('journal_mode = OFF');

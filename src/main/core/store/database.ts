@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
+import { ensurePrivateFile } from '../config';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -18,9 +17,12 @@ export interface OpenDatabaseOptions {
   migrations?: readonly Migration[];
 }
 
-/** Opens (creating if needed) the database file, in WAL mode, and applies pending migrations. */
+/**
+ * Opens (creating if needed) the database file, in WAL mode, and applies pending migrations. The
+ * file is made 0600 first, and SQLite gives its -wal and -shm files the same mode.
+ */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') ensurePrivateFile(file);
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');

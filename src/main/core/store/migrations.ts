@@ -3,13 +3,14 @@ import { m001SettingsAudit } from './migrations/001-settings-audit';
 import { m002Contacts } from './migrations/002-contacts';
 import { m003Calls } from './migrations/003-calls';
 import { m004Voicebot } from './migrations/004-voicebot';
+import { m005AuditScheme } from './migrations/005-audit-scheme';
 import { m006CallEventRepeats } from './migrations/006-call-event-repeats';
 
 export type { Migration } from './migration';
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
- * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records,
+ * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
  * 6 call event repeats and stream state.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -17,5 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m002Contacts,
   m003Calls,
   m004Voicebot,
+  m005AuditScheme,
   m006CallEventRepeats,
 ];

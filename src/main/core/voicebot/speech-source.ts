@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/settings';
+import { insecureBaseUrl, type Settings } from '../../../shared/settings';
 import type { Logger } from '../logging';
 import { createSpeechProviders, type SpeechConfigInput, type SpeechProviders } from '../speech';
 import type { SessionSpeech } from './session/observer';
@@ -38,6 +38,11 @@ export class SpeechSource {
     const key = JSON.stringify([config, apiKey ?? null]);
     if (!this.loading || key !== this.key) {
       this.key = key;
+      const baseURL = config.openai?.baseURL;
+      if (baseURL?.startsWith('http:') && insecureBaseUrl(baseURL) === undefined)
+        this.o.log.warn('speech endpoint is plain http on this machine: fine for a local server only', {
+          baseURL,
+        });
       const loading = createSpeechProviders(config, {
         openaiApiKey: apiKey,
         // A flite worker crash is recovered by a retry; log it so it is not silent.

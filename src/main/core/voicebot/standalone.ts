@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DATABASE_FILE } from '../config';
 import type { Logger } from '../logging';
+import type { SecretStore } from '../settings';
 import { loadOrCreatePublicSecret, startPublicSurface } from '../public-surface';
 import { createSpeechProviders, type SpeechConfigInput } from '../speech';
 import { openDatabase, SettingsRepository, VoicebotRepository } from '../store';
@@ -12,6 +13,8 @@ import type { SessionOptionsInput } from './session/options';
 export interface StandaloneVoicebotOptions {
   /** Data folder: the database (records, the install's secret) and recordings/. */
   dataDir: string;
+  /** The host's secret store (the install's public URL secret lives there). */
+  secrets: SecretStore;
   port?: number;
   botFile?: string;
   log: Logger;
@@ -39,7 +42,7 @@ export async function startStandaloneVoicebot(o: StandaloneVoicebotOptions): Pro
   const speech = await createSpeechProviders(o.speech ?? {}, { openaiApiKey: o.openaiApiKey });
   const db = openDatabase(path.join(o.dataDir, DATABASE_FILE));
   try {
-    const secret = loadOrCreatePublicSecret(new SettingsRepository(db), o.log);
+    const secret = loadOrCreatePublicSecret(o.secrets, new SettingsRepository(db), o.log);
     const voicebot = new Voicebot({
       bot,
       speech,

@@ -1,7 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditLog, AuditRepository, createLogger, DATABASE_FILE, openDatabase, stderrSink } from '../../core';
+import {
+  createLogger,
+  DATABASE_FILE,
+  openAuditLog,
+  openDatabase,
+  stderrSink,
+  type AuditLog,
+} from '../../core';
+import { FileSecretStore } from '../file-secret-store';
+import { SECRETS_FILE } from '../host-server';
 import {
   checkWritable,
   ContactsService,
@@ -51,18 +60,23 @@ const parseRow = (v: string): number => {
 
 /** Opens the data folder's database with an audit log, runs fn, and always closes it. */
 async function withService<T>(dataDir: string, fn: (s: ContactsService) => Promise<T> | T): Promise<T> {
-  const db = openDatabase(path.join(path.resolve(dataDir), DATABASE_FILE));
+  const dir = path.resolve(dataDir);
+  const db = openDatabase(path.join(dir, DATABASE_FILE));
+  let audit: AuditLog | undefined;
   try {
-    const audit = new AuditLog(new AuditRepository(db));
+    const secrets = new FileSecretStore(path.join(dir, SECRETS_FILE));
+    audit = openAuditLog(db, dir, secrets, { missingKey: 'refuse' });
+    const log = audit;
     const actor = os.userInfo().username || 'cli';
     const service = new ContactsService({
       db,
       log: createLogger([stderrSink('warn')], 'warn', 'contacts'),
       actor,
-      audit: (action, subject, payload) => audit.append({ actor, action, subject, payload }),
+      audit: (action, subject, payload) => log.append({ actor, action, subject, payload }),
     });
     return await fn(service);
   } finally {
+    audit?.flush();
     db.close();
   }
 }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { createLogger, stderrSink, type Logger } from '../../core';
 import { startStandaloneVoicebot, type StandaloneVoicebot } from '../../core';
 import { dataOption, parsePort } from '../cli-options';
+import { FileSecretStore } from '../file-secret-store';
+import { SECRETS_FILE } from '../host-server';
 import type { RegisterCommands } from './index';
 
 export interface VoicebotCliOptions {
@@ -17,8 +19,10 @@ export async function runVoicebot(
   print: (line: string) => void,
   log: Logger = createLogger([stderrSink('info')], 'info', 'voicebot'),
 ): Promise<StandaloneVoicebot> {
+  const dataDir = path.resolve(opts.data);
   const running = await startStandaloneVoicebot({
-    dataDir: path.resolve(opts.data),
+    dataDir,
+    secrets: new FileSecretStore(path.join(dataDir, SECRETS_FILE)),
     port: opts.port,
     botFile: opts.bot ? path.resolve(opts.bot) : undefined,
     log,

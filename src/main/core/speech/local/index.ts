@@ -1,5 +1,6 @@
 export * from './flite-tts';
 export type { FlitePoolStats, FliteWorkerExit } from './flite-pool';
+export { sweepFliteTemp, FLITE_TEMP_PREFIX } from './flite-leftovers';
 export type { WorkerFault } from './flite-worker-source';
 export * from './soundswallower-asr';
 export * from './fvad-vad';

@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { insecureBaseUrl } from '../../../../shared/settings';
 import { SpeechError, toSpeechError, type SpeechRole } from '../errors';
 
 /** Any OpenAI-compatible endpoint: OpenAI, Ollama, vLLM, LiteLLM, a local test server. */
@@ -12,7 +13,18 @@ export interface OpenAiCompatibleOptions {
   maxRetries?: number;
 }
 
+/** A base URL that would send the API key (and the calls' audio and words) unencrypted. */
+export class InsecureEndpointError extends Error {
+  constructor(baseURL: string, reason: string) {
+    super(`Refusing the OpenAI-compatible endpoint ${baseURL}: ${reason}`);
+    this.name = 'InsecureEndpointError';
+  }
+}
+
 export function createOpenAiClient(options: OpenAiCompatibleOptions): OpenAI {
+  // Settings refuse it already; this also covers configs that bypass them (CLI, older settings rows).
+  const insecure = insecureBaseUrl(options.baseURL);
+  if (insecure) throw new InsecureEndpointError(options.baseURL, insecure);
   return new OpenAI({
     baseURL: options.baseURL,
     apiKey: options.apiKey || 'not-needed',

@@ -13,7 +13,8 @@ export async function writeRecordings(
   caller: Buffer,
   bot: Buffer,
 ): Promise<VoicebotRecordingPaths> {
-  await fs.mkdir(dir, { recursive: true });
+  // Callers' voices: readable by the user running CallDeck only (Linux, macOS).
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // All three files the same length: the shorter channel is padded with silence.
   const bytes = Math.max(caller.length, bot.length);
   const pad = (pcm: Buffer) =>
@@ -24,9 +25,9 @@ export async function writeRecordings(
     mix: path.join(dir, 'mix.wav'),
   };
   await Promise.all([
-    fs.writeFile(paths.caller, pcmWav(pad(caller), sampleRate)),
-    fs.writeFile(paths.bot, pcmWav(pad(bot), sampleRate)),
-    fs.writeFile(paths.mix, pcmWav(interleaveStereo(caller, bot), sampleRate, 2)),
+    fs.writeFile(paths.caller, pcmWav(pad(caller), sampleRate), { mode: 0o600 }),
+    fs.writeFile(paths.bot, pcmWav(pad(bot), sampleRate), { mode: 0o600 }),
+    fs.writeFile(paths.mix, pcmWav(interleaveStereo(caller, bot), sampleRate, 2), { mode: 0o600 }),
   ]);
   return paths;
 }
