@@ -2,7 +2,13 @@ import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMap, runImportCommand, runListsCommand } from '../../../src/main/server/commands/contacts';
+import { openDatabase } from '../../../src/main/core';
+import {
+  parseMap,
+  runDeleteListCommand,
+  runImportCommand,
+  runListsCommand,
+} from '../../../src/main/server/commands/contacts';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { CRM_ROWS } from './harness';
 
@@ -84,6 +90,44 @@ describe('calldeck import / lists', () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('deletes a list by id or by name, audited, and refuses an unknown or ambiguous one', async () => {
+    const file = path.join(dir, 'crm.csv');
+    fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));
+    const data = path.join(dir, 'data');
+    for (const list of ['March', 'April', '1'])
+      expect((await run((p) => runImportCommand(file, { list, data, json: true }, p))).result).toBe(0);
+
+    const byName = await run((p) => runDeleteListCommand('march', { data }, p));
+    expect(byName).toEqual({ result: 0, lines: ['Deleted list "March" (id 1, 7 rows).'] });
+    // "1" is now only a name (list 1 is gone); "2" is an id.
+    const byId = await run((p) => runDeleteListCommand('2', { data, json: true }, p));
+    expect(JSON.parse(byId.lines[0]!)).toEqual({ deleted: { id: 2, name: 'April', rows: 7 } });
+    const unknown = await run((p) => runDeleteListCommand('May', { data, json: true }, p));
+    expect(unknown.result).toBe(1);
+    expect(JSON.parse(unknown.lines[0]!)).toEqual({
+      error: { code: 'not_found', message: 'No list with the id or name "May".' },
+    });
+    const lists = await run((p) => runListsCommand({ data, json: true }, p));
+    expect((JSON.parse(lists.lines[0]!) as { name: string }[]).map((l) => l.name)).toEqual(['1']);
+
+    const db = openDatabase(path.join(data, 'calldeck.sqlite'));
+    const audited = db
+      .prepare("SELECT subject, payload FROM audit_log WHERE action = 'contacts.deleteList' ORDER BY seq")
+      .all();
+    const contacts = db.prepare('SELECT COUNT(*) FROM contacts WHERE list_id IN (1, 2)').pluck().get();
+    db.close();
+    expect(audited).toEqual([
+      { subject: 'list:1', payload: JSON.stringify({ name: 'March' }) },
+      { subject: 'list:2', payload: JSON.stringify({ name: 'April' }) },
+    ]);
+    expect(contacts).toBe(0);
+
+    // A name that is also another list's id is ambiguous: refused, nothing deleted.
+    expect((await run((p) => runImportCommand(file, { list: '3', data, json: true }, p))).result).toBe(0);
+    const ambiguous = await run((p) => runDeleteListCommand('3', { data }, p));
+    expect(ambiguous.result).toBe(1);
+  });
+
   it('registers `import` and `lists` on the program', async () => {
     const { registerContactsCommands } = await import('../../../src/main/server/commands/contacts');
     const program = new Command('calldeck');
@@ -91,5 +135,6 @@ describe('calldeck import / lists', () => {
     expect(program.commands.map((c) => c.name())).toEqual(['import', 'lists']);
     const opts = program.commands[0]!.options.map((o) => o.long);
     expect(opts).toEqual(expect.arrayContaining(['--list', '--sheet', '--map', '--data', '--json']));
+    expect(program.commands[1]!.commands.map((c) => c.name())).toEqual(['delete']);
   });
 });

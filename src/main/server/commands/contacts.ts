@@ -19,6 +19,7 @@ import {
   type ImportSummary,
   type MappingOverride,
 } from '../../core';
+import type { ListSummary } from '../../../shared/contacts';
 import { dataOption } from '../cli-options';
 import type { RegisterCommands } from './index';
 
@@ -175,6 +176,38 @@ export async function runListsCommand(
   });
 }
 
+/**
+ * Finds a list by id (digits) or by name (names are unique, case-insensitive). A reference that is
+ * one list's id and another's name is refused rather than guessed.
+ */
+function findList(lists: readonly ListSummary[], ref: string): ListSummary | string {
+  const byName = lists.find((l) => l.name.toLowerCase() === ref.trim().toLowerCase());
+  const byId = /^\d+$/.test(ref.trim()) ? lists.find((l) => l.id === Number(ref)) : undefined;
+  if (byName && byId && byName !== byId)
+    return `"${ref}" is the id of list "${byId.name}" and the name of list ${byName.id}: use the id of the one to delete.`;
+  return byId ?? byName ?? `No list with the id or name "${ref}".`;
+}
+
+/** Deletes one list with its contacts (audited); returns the exit code. */
+export async function runDeleteListCommand(
+  ref: string,
+  opts: { data: string; json?: boolean },
+  print: (line: string) => void,
+): Promise<number> {
+  return withService(opts.data, (service) => {
+    const found = findList(service.lists(), ref);
+    if (typeof found === 'string') {
+      if (opts.json) print(JSON.stringify({ error: { code: 'not_found', message: found } }));
+      else process.stderr.write(`calldeck: ${found}\n`);
+      return 1;
+    }
+    service.deleteList(found.id);
+    if (opts.json) print(JSON.stringify({ deleted: { id: found.id, name: found.name, rows: found.rows } }));
+    else print(`Deleted list "${found.name}" (id ${found.id}, ${found.rows} rows).`);
+    return 0;
+  });
+}
+
 export const registerContactsCommands: RegisterCommands = (program: Command) => {
   const print = (line: string) => process.stdout.write(line + '\n');
   dataOption(program.command('import <file>'))
@@ -189,8 +222,14 @@ export const registerContactsCommands: RegisterCommands = (program: Command) => 
     .action(async (file: string, opts: ImportCliOptions) => {
       process.exitCode = await runImportCommand(file, opts, print);
     });
-  dataOption(program.command('lists'))
+  const lists = dataOption(program.command('lists'))
     .description('list the contact lists with their counts')
     .option('--json', 'print as JSON')
     .action((opts: { data: string; json?: boolean }) => runListsCommand(opts, print));
+  dataOption(lists.command('delete <list>'))
+    .description('delete a list (by id or name) with its contacts; recorded in the audit log')
+    .option('--json', 'print the result as JSON')
+    .action(async (ref: string, opts: { data: string; json?: boolean }) => {
+      process.exitCode = await runDeleteListCommand(ref, opts, print);
+    });
 };
