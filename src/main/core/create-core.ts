@@ -12,7 +12,7 @@ import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '.
 import { StagedFiles, StagingError } from './files';
 import { openAuditLog, type AuditLog } from './reports';
 import { SettingsService, type SecretStore } from './settings';
-import { FliteTts, sweepFliteTemp } from './speech';
+import { FliteTts, sweepFliteTemp, type WorkerLauncher } from './speech';
 import { openDatabase, SettingsRepository, VoicebotRepository, type Db } from './store';
 import type { Speak } from './telephony';
 import {
@@ -58,6 +58,8 @@ export interface CoreConfig {
   voicebot?: { session?: SessionOptionsInput; testVariables?: DialogVariables; limits?: VoicebotLimitsInput };
   /** What the public surface accepts (connections, frame size, timeouts); defaults otherwise. */
   publicSurface?: PublicSurfaceLimitsInput;
+  /** How speech workers start: Electron passes utility processes (so its RunAsNode fuse can be off). */
+  workerLauncher?: WorkerLauncher;
 }
 
 export interface Core {
@@ -135,6 +137,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   if (config.telephony !== 'exotel') {
     sandboxTts = await FliteTts.load({
       onTtsWorkerExit: (exit) => log.warn('sandbox flite worker exited', { exit }),
+      workerLauncher: config.workerLauncher,
     }).catch((err: unknown) => {
       log.warn('sandbox callees will be silent: flite did not load', { err });
       return undefined;
@@ -173,6 +176,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       apiKey: settings.secret('speech.apiKey'),
     }),
     log: log.child('speech'),
+    workerLauncher: config.workerLauncher,
   });
   const recordingsDir = path.join(config.dataDir, 'recordings');
   const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);

@@ -8,6 +8,7 @@ export { createLogger, stderrSink, type Logger } from './logging';
 export { verifyAuditChain, NoDatabaseError } from './audit-file';
 export type { LogSink } from './logging';
 export { parseJson, type JsonLimits } from './input';
+export { workerEnv, type WorkerLaunch, type WorkerLauncher, type WorkerProcess } from './speech';
 // Domain pieces the CLI uses directly (import, lists, sandbox).
 export {
   checkWritable,

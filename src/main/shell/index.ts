@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { forwardEvents, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { createMainWindow, isTrustedSender } from './window';
+import { utilityProcessLauncher } from './utility-workers';
 
 // The desktop host: windows, IPC, keychain and menus around the same core the headless host runs.
 const dataDir = process.env.CALLDECK_DATA ?? defaultDataDir();
@@ -58,6 +59,11 @@ if (!app.requestSingleInstanceLock()) {
         nativeBinding: electronNativeBinding(),
         // Packaged: bots and sandbox scripts ship as extraResources beside app.asar.
         resourcesDir: app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources'),
+        // Speech workers as utility processes: the app never runs itself as Node (RunAsNode fuse off).
+        workerLauncher: utilityProcessLauncher(
+          (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+          path.join(dataDir, 'workers'),
+        ),
       });
     } catch (err) {
       dialog.showErrorBox('CallDeck cannot start', err instanceof Error ? err.message : String(err));

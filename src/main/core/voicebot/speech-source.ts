@@ -1,6 +1,11 @@
 import { insecureBaseUrl, type Settings } from '../../../shared/settings';
 import type { Logger } from '../logging';
-import { createSpeechProviders, type SpeechConfigInput, type SpeechProviders } from '../speech';
+import {
+  createSpeechProviders,
+  type SpeechConfigInput,
+  type SpeechProviders,
+  type WorkerLauncher,
+} from '../speech';
 import type { SessionSpeech } from './session/observer';
 
 /** The speech settings (Settings → Speech) as the speech domain's provider config. */
@@ -20,6 +25,8 @@ export interface SpeechSourceOptions {
   /** Current speech config and API key (read on every new call, so settings changes apply). */
   current(): { config: SpeechConfigInput; apiKey?: string };
   log: Logger;
+  /** How the offline TTS starts its workers (the host's choice; default: Node child processes). */
+  workerLauncher?: WorkerLauncher;
 }
 
 /**
@@ -46,7 +53,10 @@ export class SpeechSource {
       const loading = createSpeechProviders(config, {
         openaiApiKey: apiKey,
         // A flite worker crash is recovered by a retry; log it so it is not silent.
-        local: { onTtsWorkerExit: (exit) => this.o.log.warn('flite worker exited', { exit }) },
+        local: {
+          onTtsWorkerExit: (exit) => this.o.log.warn('flite worker exited', { exit }),
+          workerLauncher: this.o.workerLauncher,
+        },
       });
       this.loading = loading;
       this.all.push(loading);

@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { BrowserWindow, FakeWebContents, registry, preventable } = require('./browser-window.cjs');
 const { ipcMain, handlers, invokeFrom, createRendererModules } = require('./ipc.cjs');
+const utilityFork = require('./utility-process.cjs').fork;
 
 /**
  * A stand-in for the `electron` module in a plain Node process (the binary cannot be downloaded
@@ -143,6 +144,14 @@ const shell = {
   },
 };
 
+const utilityProcess = {
+  fork(modulePath, args, options) {
+    if (!isReady) throw new Error('utilityProcess.fork can only be called after the ready event');
+    record('utilityProcess.fork', path.basename(modulePath), { env: { ...options?.env } });
+    return utilityFork(modulePath, args, options);
+  },
+};
+
 /** Test hooks, not part of Electron. */
 const fake = {
   calls,
@@ -169,4 +178,14 @@ const fake = {
   },
 };
 
-module.exports = { app, BrowserWindow, ipcMain, safeStorage, dialog, Menu, shell, __fake: fake };
+module.exports = {
+  app,
+  BrowserWindow,
+  ipcMain,
+  safeStorage,
+  dialog,
+  Menu,
+  shell,
+  utilityProcess,
+  __fake: fake,
+};

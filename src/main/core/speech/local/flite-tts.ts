@@ -82,6 +82,7 @@ export class FliteTts extends Tts {
       size: parsed.data.ttsWorkers,
       timeoutMs: parsed.data.ttsTimeoutMs,
       onWorkerExit: options.onTtsWorkerExit,
+      launcher: options.workerLauncher,
       injectFault: options.injectFault && ((text, attempt) => options.injectFault?.(text.trim(), attempt)),
     });
     return new FliteTts(pool, metrics);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FliteWorkerExit } from './flite-pool';
+import type { WorkerLauncher } from './worker-launcher';
 
 // Resolved through Node's resolver so the files are found wherever node_modules is (dev, tests, the
 // packaged app). Hosts can override every path in LocalSpeechOptions.
@@ -26,6 +27,8 @@ export interface LocalSpeechOptions {
   ttsTimeoutMs?: number;
   /** Told whenever a flite worker exits (crash, stuck, dispose), for the host's log. */
   onTtsWorkerExit?: (exit: FliteWorkerExit) => void;
+  /** How flite workers start (default: Node child processes; the Electron shell: utility processes). */
+  workerLauncher?: WorkerLauncher;
   /** Folder holding soundswallower's models, trailing slash optional (default: the package's model/). */
   asrModelBase?: string;
   /** soundswallower model name under asrModelBase; en-us is CMU's 8 kHz telephony model. */

@@ -39,7 +39,7 @@ export type WorkerLauncher = (launch: WorkerLaunch) => WorkerProcess;
 const HOST_ALLOW_LIST = ['SYSTEMROOT'] as const;
 
 /** `env` plus the allow-listed host variables, in an object without a prototype. */
-export function workerEnv(env: WorkerEnv, extra: WorkerEnv = {}): Record<string, string> {
+export function workerEnv(env: WorkerEnv): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   if (process.platform === 'win32') {
     for (const key of HOST_ALLOW_LIST) {
@@ -48,26 +48,24 @@ export function workerEnv(env: WorkerEnv, extra: WorkerEnv = {}): Record<string,
     }
   }
   // Own keys only: a key added to Object.prototype must not become a variable.
-  for (const source of [env, extra]) {
-    for (const key of Object.keys(source)) {
-      const value = source[key];
-      if (typeof value === 'string') out[key] = value;
-    }
+  for (const key of Object.keys(env)) {
+    const value = env[key];
+    if (typeof value === 'string') out[key] = value;
   }
   return out;
 }
 
 /**
- * The default launcher: `node -e <source>` as a child process. Under Electron, process.execPath is
- * the Electron binary, which ELECTRON_RUN_AS_NODE turns into Node (the shell avoids that path and
- * its RunAsNode fuse by launching utility processes instead).
+ * The default launcher, for hosts running on Node (`calldeck serve`, the CLI, tests): `node -e
+ * <source>` as a child process. The Electron shell passes its own (utility processes), so the app
+ * never starts its binary as Node and its RunAsNode fuse stays off.
  */
 export const nodeWorkerLauncher: WorkerLauncher = (launch) => {
   // Node's spawn reads inherited keys of `env` and of the options too: neither has a prototype.
   const options: SpawnOptions = Object.assign(Object.create(null) as SpawnOptions, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as SpawnOptions['stdio'],
     serialization: 'advanced' as const, // the WAV crosses as bytes, not as JSON
-    env: workerEnv(launch.env, { ELECTRON_RUN_AS_NODE: '1' }),
+    env: workerEnv(launch.env),
   });
   const child = spawn(process.execPath, ['-e', launch.source], options);
   return {
