@@ -190,6 +190,13 @@ describe('forged callbacks', () => {
     const rows = r.calls.events(a.id).filter((e) => e.source === 'status_callback');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ applied: true, repeats: 10_250 });
+    // Counts are written in batches, soon after the flood.
+    const stored = () =>
+      r.db
+        .prepare<[number], number>('SELECT repeats FROM call_events WHERE seq = ?')
+        .pluck()
+        .get(rows[0]?.seq ?? 0);
+    await until('the counts on disk', () => (stored() === 10_250 ? true : undefined), 2_000);
     expect(r.calls.attempt(a.id)).toEqual(before);
     expect(r.changes.length).toBe(changesBefore); // repeats push nothing to the UI
   });

@@ -39,6 +39,10 @@ export interface NewAttempt {
 /** What a passthru answers: 200 (branch A) or 302 (branch B: connect an agent). */
 export type PassthruBranch = 'continue' | 'transfer';
 
+/** Repeat counts are written at most this often, or when this many rows wait. */
+const REPEATS_FLUSH_MS = 250;
+const REPEATS_BATCH = 1000;
+
 /** Key-sorted JSON so the same input always yields the same dedupe key. */
 function stableKey(input: CallInput): string {
   return JSON.stringify(Object.fromEntries(Object.entries(input).sort(([a], [b]) => a.localeCompare(b))));
@@ -79,6 +83,7 @@ export interface CallStateServiceOptions {
  */
 export class CallStateService {
   private readonly check: ProviderCheck;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repo: CallsRepository,
@@ -160,15 +165,17 @@ export class CallStateService {
       return { change, outcome: step.outcome };
     });
     if (!outcome.applied && outcome.disputed) {
-      this.log.warn('call input disputed: confirming with the provider', {
-        attemptId,
-        source,
-        type: input.type,
-        reason: outcome.reason,
-      });
+      if (!change.repeat)
+        this.log.warn('call input disputed: confirming with the provider', {
+          attemptId,
+          source,
+          type: input.type,
+          reason: outcome.reason,
+        });
       this.check.request(attemptId);
     }
     if (change.repeat) {
+      this.scheduleRepeatsFlush();
       // Counted, not logged one by one: a flood of copies must not flood the log either.
       const n = change.event.repeats;
       if ((n & (n - 1)) === 0)
@@ -184,9 +191,25 @@ export class CallStateService {
     return this.check.idle();
   }
 
-  /** Drops provider answers that arrive later (the store is closing). */
+  /** Writes the counted repeats, and drops provider answers that arrive later (the store is closing). */
   close(): void {
     this.check.close();
+    this.flushRepeats();
+  }
+
+  private scheduleRepeatsFlush(): void {
+    if (this.repo.unflushedRepeats >= REPEATS_BATCH) this.flushRepeats();
+    else this.flushTimer ??= setTimeout(() => this.flushRepeats(), REPEATS_FLUSH_MS).unref();
+  }
+
+  private flushRepeats(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    try {
+      this.repo.flushRepeats();
+    } catch (err) {
+      this.log.error('could not write repeated call inputs counts', { err });
+    }
   }
 
   /** Says on each disputed callback still waiting what the provider answered. */

@@ -40,8 +40,12 @@ export class ProviderCheck {
   request(attemptId: string): void {
     if (this.closed || this.inFlight.has(attemptId)) return;
     const done = this.checks.get(attemptId) ?? 0;
-    if (done >= (this.d.maxChecksPerAttempt ?? 3)) {
-      this.d.log.warn('provider check skipped: this call was checked enough', { attemptId, checks: done });
+    const max = this.d.maxChecksPerAttempt ?? 3;
+    if (done >= max) {
+      if (done === max) {
+        this.checks.set(attemptId, done + 1); // said once per call
+        this.d.log.warn('provider check skipped: this call was checked enough', { attemptId, checks: done });
+      }
       return;
     }
     // Forget the oldest counts first: the map must not grow with every call ever placed.
