@@ -16,8 +16,10 @@ export function AuditPage(): React.JSX.Element {
       <header className="page__header">
         <h1>Audit log</h1>
         <p className="muted">
-          Every change made in CallDeck, newest first. Each row carries the SHA-256 of the row before it, so
-          any edit, deletion or reordering breaks the chain from that row on.
+          Every change made in CallDeck, newest first. Each row carries a keyed hash (HMAC-SHA256) of itself
+          and the row before it, so any edit, deletion or reordering breaks the chain from that row on, and
+          the chain&apos;s length and last hash are anchored outside the database, so deleting the newest rows
+          is caught too.
         </p>
       </header>
       <div className="toolbar">
@@ -36,6 +38,13 @@ export function AuditPage(): React.JSX.Element {
           ))}
         <span className="muted toolbar__end">{total} rows</span>
       </div>
+      {verification && verification.warnings.length > 0 && (
+        <ul className="banner" aria-label="Verification notes">
+          {verification.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       {error && <p className="banner banner--error">{error}</p>}
       <table className="table">
         <thead>
