@@ -131,15 +131,47 @@ export const SpeechSettingsSchema = z
     path: ['llmModel'],
   });
 
+/** One address or a CIDR range, IPv4 or IPv6 (`203.0.113.0/24`, `2001:db8::/32`). Browser-safe. */
+export function isAddressRange(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  if (rest.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return false;
+  const bits = prefix === undefined ? undefined : Number(prefix);
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && (bits === undefined || bits <= 32);
+  if (!address.includes(':') || !/^[0-9a-fA-F:.]+$/.test(address)) return false;
+  try {
+    new URL(`http://[${address}]/`); // the URL parser knows IPv6 syntax, in Node and in the page
+  } catch {
+    return false;
+  }
+  return bits === undefined || bits <= 128;
+}
+
 export const TunnelSettingsSchema = z
   .object({
     provider: z.enum(['ngrok', 'manual']),
     publicUrl: optionalUrl(['https:'], 'Public URL must start with https://'),
+    /** Serve status callbacks and passthru only to these sources (Exotel's ranges, from its support). */
+    restrictSources: z.boolean().default(false),
+    allowedSources: z
+      .array(
+        z
+          .string()
+          .trim()
+          .max(64)
+          .refine(isAddressRange, 'Use an address or a CIDR range, e.g. 203.0.113.0/24'),
+      )
+      .max(100, 'At most 100 ranges')
+      .default([]),
   })
   .strict()
   .refine((t) => t.provider !== 'manual' || t.publicUrl !== '', {
     message: 'A manual tunnel needs your public https URL',
     path: ['publicUrl'],
+  })
+  .refine((t) => !t.restrictSources || t.allowedSources.length > 0, {
+    message: 'List the source ranges to allow (ask Exotel support for its current list)',
+    path: ['allowedSources'],
   });
 
 export const SettingsSchema = z
@@ -171,7 +203,7 @@ export const DEFAULT_SETTINGS: Settings = {
     defaultRegion: 'IN',
   },
   speech: { provider: 'local', baseUrl: '', llmModel: '', asrModel: '', ttsModel: '', ttsVoice: '' },
-  tunnel: { provider: 'manual', publicUrl: '' },
+  tunnel: { provider: 'manual', publicUrl: '', restrictSources: false, allowedSources: [] },
 };
 
 /** What the renderer sees: settings, plus only whether each secret is set. */

@@ -14,6 +14,7 @@ import type { Logger } from './logging';
 import {
   loadOrCreatePublicSecret,
   publicUrls,
+  sourceFilter,
   startPublicSurface,
   type PublicSurface,
   type PublicSurfaceLimitsInput,
@@ -103,6 +104,10 @@ export class PhoneSystem {
       limits: options.publicLimits,
       log: log.child('public'),
       handlers: { statusCallback: (cb) => calls.onStatusCallback(cb), passthru: (p) => calls.onPassthru(p) },
+      allowSource: sourceFilter(() => {
+        const t = options.settings.get().tunnel;
+        return { enabled: t.restrictSources, allowed: t.allowedSources };
+      }, log.child('public')),
     });
     let sandbox: Sandbox | undefined;
     if (options.mode !== 'exotel') {

@@ -10,3 +10,11 @@ export { loadOrCreatePublicSecret, PUBLIC_SECRET_KEY } from './secret';
 export { publicUrls, type PublicUrls } from './urls';
 export { MAX_BODY_BYTES } from './body';
 export { PublicSurfaceLimitsSchema, type PublicSurfaceLimits, type PublicSurfaceLimitsInput } from './limits';
+export {
+  checkSource,
+  compileRanges,
+  requestSource,
+  sourceFilter,
+  type SourceCheck,
+  type SourceRestriction,
+} from './source-filter';

@@ -26,6 +26,8 @@ export interface PublicSurfaceOptions {
   voicebot?: VoicebotHandler;
   /** Connections, frame size and timeouts (defaults: PublicSurfaceLimitsSchema). */
   limits?: PublicSurfaceLimitsInput;
+  /** False refuses a callback (403): the operator's source ranges (see source-filter.ts). */
+  allowSource?: (req: http.IncomingMessage) => boolean;
 }
 
 export interface PublicSurface {
@@ -133,6 +135,7 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
     const url = new URL(req.url ?? '/', 'http://public.invalid');
     const [, area, given, action, ...extra] = url.pathname.split('/');
     if (area !== 'exotel' || !sameSecret(given, secret) || extra.length > 0) return notFound(req, res);
+    if (action !== 'health' && options.allowSource?.(req) === false) return reply(res, 403, 'Forbidden');
     if (action === 'status') {
       if (req.method !== 'POST') return reply(res, 405, 'Method not allowed', { Allow: 'POST' });
       return handleStatus(req, res);

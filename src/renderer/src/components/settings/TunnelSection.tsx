@@ -1,4 +1,5 @@
 import type React from 'react';
+import { useState } from 'react';
 import type { Settings } from '../../../../shared/settings';
 import { Field } from '../Field';
 import { SecretField } from '../SecretField';
@@ -53,8 +54,58 @@ export function TunnelSection({ saved, save }: Props): React.JSX.Element {
               />
             )}
           </Field>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={d.restrictSources}
+              onChange={(e) => update({ restrictSources: e.target.checked })}
+            />
+            Answer callbacks only from these source ranges
+          </label>
+          <RangesField
+            value={d.allowedSources}
+            onChange={(allowedSources) => update({ allowedSources })}
+            error={
+              errors.allowedSources ??
+              Object.entries(errors).find(([k]) => k.startsWith('allowedSources.'))?.[1]
+            }
+          />
         </div>
       )}
     </SectionForm>
+  );
+}
+
+/** One range per line; the text is kept as typed, the setting gets the non-empty lines. */
+function RangesField(props: {
+  value: string[];
+  onChange: (ranges: string[]) => void;
+  error: string | undefined;
+}): React.JSX.Element {
+  const [text, setText] = useState(props.value.join('\n'));
+  return (
+    <Field
+      label="Allowed source ranges"
+      hint="Exotel's ranges, one per line (e.g. 203.0.113.0/24): Exotel does not publish them, ask its support"
+      error={props.error}
+    >
+      {(id, by) => (
+        <textarea
+          id={id}
+          aria-describedby={by}
+          rows={3}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            props.onChange(
+              e.target.value
+                .split('\n')
+                .map((l) => l.trim())
+                .filter((l) => l !== ''),
+            );
+          }}
+        />
+      )}
+    </Field>
   );
 }
