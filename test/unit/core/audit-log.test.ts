@@ -71,7 +71,7 @@ describe('hash-chained audit log, keyed and anchored', () => {
   }
 
   it('keys each row with the install key kept in the secret store, and anchors the head', () => {
-    const { dir, db, log, secrets } = setup();
+    const { dir, file, db, log, secrets } = setup();
     const a = log.append({
       actor: 'asha',
       action: 'settings.update',
@@ -105,6 +105,8 @@ describe('hash-chained audit log, keyed and anchored', () => {
       anchoredRows: 2,
       warnings: [],
     });
+    // Durable before anchored: the row reached the database file itself, not only the WAL.
+    expect(fs.readFileSync(file).includes(b.hash)).toBe(true);
     db.close();
   });
 

@@ -117,7 +117,9 @@ export class AuditLog {
       const there = anchor.rows === 0 ? GENESIS_HASH : this.repo.at(anchor.rows)?.hash;
       if (there === undefined || !sameHex(there, anchor.headHash))
         return refuse(`row ${anchor.rows} differs from the anchored head`);
-      if (anchor.rows < last.seq) this.writeHead(last.seq, last.hash, anchor.legacyRows);
+      if (anchor.rows === last.seq) return;
+      this.repo.syncToDisk();
+      this.writeHead(last.seq, last.hash, anchor.legacyRows);
     } catch (err) {
       // The row is committed either way; verify reports the lagging head.
       this.options.log?.error('cannot write the audit head file', { err });

@@ -64,6 +64,15 @@ export class AuditRepository {
     return row ? toEntry(row) : undefined;
   }
 
+  /**
+   * Makes committed rows durable before the head file claims them: with synchronous=NORMAL a WAL
+   * commit can be lost to a power cut, and a head ahead of the table would read as truncation. A
+   * checkpoint syncs the WAL (then copies it into the database file).
+   */
+  syncToDisk(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   /** True inside any open transaction: a row appended now is not committed yet. */
   inTransaction(): boolean {
     return this.db.inTransaction;
