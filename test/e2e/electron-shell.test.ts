@@ -157,7 +157,12 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     expect(full.setSecretLeaks).toBe(false);
     const file = path.join(dataDir, 'secrets.keychain.json');
     const text = fs.readFileSync(file, 'utf8');
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(['exotel.apiToken']);
+    // The user's secret, and the two the app keeps for itself there (audit key, public URL secret).
+    expect(Object.keys(JSON.parse(text) as object).sort()).toEqual([
+      'audit.key',
+      'exotel.apiToken',
+      'public.secret',
+    ]);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(Buffer.from(SECRET).toString('base64'));
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -223,7 +228,7 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     try {
       const rows = db
         .prepare(
-          'SELECT seq, at, actor, action, subject, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
+          'SELECT seq, at, actor, action, subject, payload, prev_hash AS prevHash, hash, scheme FROM audit_log ORDER BY seq',
         )
         .all() as AuditEntry[];
       expect(rows.map((r) => [r.action, r.subject])).toEqual([
@@ -233,7 +238,9 @@ describe('Electron shell: the built main + preload bundles, end to end without t
       let prev = GENESIS_HASH;
       for (const r of rows) {
         expect(r.prevHash).toBe(prev);
-        expect(hashEntry(prev, r)).toBe(r.hash);
+        // Keyed with the install's audit key (in the keychain file): not a plain SHA-256 chain.
+        expect(r.scheme).toBe('hmac-sha256');
+        expect(hashEntry(prev, r)).not.toBe(r.hash);
         prev = r.hash;
       }
       expect(JSON.parse(rows[1]?.payload ?? '{}')).toEqual({ name: 'exotel.apiToken', value: '[redacted]' });
