@@ -167,6 +167,7 @@ export function TelephonyPanel(): React.JSX.Element {
                     <strong>{e.type}</strong>
                     {e.duplicate && ' (duplicate)'}
                     {!e.applied && !e.duplicate && e.note && ` (${e.note})`}
+                    {e.repeats > 0 && ` · repeated ${e.repeats}×`}
                   </li>
                 ))}
               </ol>

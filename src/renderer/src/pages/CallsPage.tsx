@@ -101,6 +101,7 @@ export function CallsPage(): React.JSX.Element {
                 <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
                 <strong>{e.type}</strong>
                 {e.duplicate ? ' (duplicate, ignored)' : !e.applied && e.note ? ` (${e.note})` : ''}
+                {e.repeats > 0 && ` · repeated ${e.repeats}×, ignored`}
               </li>
             ))}
           </ol>
