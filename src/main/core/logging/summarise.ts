@@ -52,8 +52,7 @@ export function summarise(value: unknown, shape: LogShape, depth = 0): unknown {
   if (value === null) return null;
   const obj = value as object;
   if (obj instanceof Error) return errorSummary(obj, shape, depth);
-  if (Buffer.isBuffer(obj) || ArrayBuffer.isView(obj))
-    return `[binary ${(obj).byteLength} bytes]`;
+  if (Buffer.isBuffer(obj) || ArrayBuffer.isView(obj)) return `[binary ${obj.byteLength} bytes]`;
   if (obj instanceof ArrayBuffer) return `[binary ${obj.byteLength} bytes]`;
   if (obj instanceof Map || obj instanceof Set) return `[${obj.constructor.name} of ${obj.size}]`;
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString();
