@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchChromium } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
@@ -19,14 +20,16 @@ function customerCsv(rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-async function dropFile(page: Page, name: string, content: string) {
+async function dropFile(page: Page, name: string, content: string | Buffer) {
+  const bytes = typeof content === 'string' ? undefined : content.toString('base64');
   const dataTransfer = await page.evaluateHandle(
-    ({ name, content }) => {
+    ({ name, content, bytes }) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([content], name, { type: 'text/csv' }));
+      const body = bytes === undefined ? content : Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+      dt.items.add(new File([body], name));
       return dt;
     },
-    { name, content },
+    { name, content: typeof content === 'string' ? content : '', bytes },
   );
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
 }
@@ -114,6 +117,44 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     const rejects = readFileSync(rejectPath, 'utf8');
     expect(rejects.split('\n')[0]).toContain('Reject reason');
     expect(rejects).toContain('Short Number');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("switching sheets starts from the new sheet's columns", async () => {
+    const wb = XLSX.utils.book_new();
+    const january = [
+      ['Name', 'Mobile'],
+      ['Asha', '9876543210'],
+      ['Ravi', '9876543211'],
+    ];
+    const february = [
+      ['Mobile', 'Name'],
+      ['9876543212', 'Meena'],
+      ['9876543213', 'Kiran'],
+      ['9876543214', 'Zoya'],
+    ];
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(january), 'January');
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(february), 'February');
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
+    await dropFile(page, 'months.xlsx', XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+    const phone = page.getByLabel('Phone column').locator('option:checked');
+    await expect.poll(() => phone.textContent()).toBe('Mobile');
+    await page.getByLabel('List name').fill('Months');
+    await page.getByLabel('Sheet').selectOption('February');
+    await expect.poll(() => page.getByTestId('preview-table').textContent()).toContain('Meena');
+    // February's phone column is its first; January's choice (the second column) must not carry over.
+    expect(await phone.textContent()).toBe('Mobile');
+    expect(await page.getByLabel('Phone column').inputValue()).toBe('0');
+    expect(await page.getByLabel('Name column').locator('option:checked').textContent()).toBe('Name');
+    expect(await page.getByLabel('List name').inputValue()).toBe('Months');
+    await page.getByRole('button', { name: 'Import “Months”' }).click();
+    await page.getByTestId('import-summary').waitFor();
+    expect(await page.getByTestId('count-valid').textContent()).toBe('3');
+    expect(await page.getByTestId('count-invalid').textContent()).toBe('0');
     expect(errors).toEqual([]);
     await page.close();
   });

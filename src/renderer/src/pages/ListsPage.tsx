@@ -35,11 +35,14 @@ function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
         </>
       );
     case 'mapping':
+      // Keyed by sheet: each sheet's column choices start from its own columns.
       return (
         <MappingStep
+          key={`${flow.file.id}/${flow.sheet ?? ''}`}
           file={flow.file}
           preview={flow.preview}
           sheet={flow.sheet}
+          listName={flow.listName}
           busy={flow.busy}
           error={flow.error}
         />

@@ -24,6 +24,8 @@ export type ImportFlow =
       file: StagedFile;
       preview: ImportPreview;
       sheet?: string;
+      /** The list name typed so far: kept across sheet changes. */
+      listName: string;
       error?: string;
       busy?: boolean;
     }
@@ -45,7 +47,7 @@ interface ListsState {
   loadLists: () => Promise<void>;
   select: (listId: number | undefined) => void;
   stage: (file: FileLike) => Promise<void>;
-  changeSheet: (sheet: string) => Promise<void>;
+  changeSheet: (sheet: string, listName: string) => Promise<void>;
   startImport: (choices: ImportChoices) => Promise<void>;
   cancelImport: () => Promise<void>;
   reset: () => void;
@@ -71,26 +73,35 @@ export const useListsStore = create<ListsState>((set, get) => ({
     try {
       const file = await api().files.stage(fileLike);
       const preview = await api().contacts.preview({ fileId: file.id });
-      set({ flow: { step: 'mapping', file, preview, sheet: preview.source.sheet } });
+      set({
+        flow: {
+          step: 'mapping',
+          file,
+          preview,
+          sheet: preview.source.sheet,
+          listName: listNameFrom(file.name),
+        },
+      });
     } catch (err) {
       set({ flow: { step: 'idle', error: `${fileLike.name}: ${errorMessage(err)}` } });
     }
   },
-  async changeSheet(sheet) {
+  async changeSheet(sheet, listName) {
     const flow = get().flow;
     if (flow.step !== 'mapping') return;
-    set({ flow: { ...flow, busy: true } });
+    set({ flow: { ...flow, listName, busy: true } });
     try {
       const preview = await api().contacts.preview({ fileId: flow.file.id, sheet });
-      set({ flow: { step: 'mapping', file: flow.file, preview, sheet } });
+      // A new sheet has its own columns: the old sheet's choices must not carry over.
+      set({ flow: { step: 'mapping', file: flow.file, preview, sheet, listName } });
     } catch (err) {
-      set({ flow: { ...flow, busy: false, error: errorMessage(err) } });
+      set({ flow: { ...flow, listName, busy: false, error: errorMessage(err) } });
     }
   },
   async startImport(choices) {
     const flow = get().flow;
     if (flow.step !== 'mapping') return;
-    set({ flow: { ...flow, busy: true, error: undefined } });
+    set({ flow: { ...flow, listName: choices.listName, busy: true, error: undefined } });
     try {
       const { importId } = await api().contacts.startImport({
         fileId: flow.file.id,
@@ -108,7 +119,7 @@ export const useListsStore = create<ListsState>((set, get) => ({
         },
       });
     } catch (err) {
-      set({ flow: { ...flow, busy: false, error: errorMessage(err) } });
+      set({ flow: { ...flow, listName: choices.listName, busy: false, error: errorMessage(err) } });
     }
   },
   async cancelImport() {
@@ -119,8 +130,6 @@ export const useListsStore = create<ListsState>((set, get) => ({
     set({ flow: { step: 'idle' } });
   },
 }));
-
-export const defaultListName = listNameFrom;
 
 let subscribed = false;
 /** Fed by pushes at module scope: progress and outcomes arrive whichever page is open. */

@@ -2,7 +2,7 @@ import type React from 'react';
 import { useId, useState } from 'react';
 import type { ImportPreview } from '../../../../shared/contacts';
 import type { StagedFile } from '../../../../shared/files';
-import { defaultListName, useListsStore } from '../../state/lists-store';
+import { useListsStore } from '../../state/lists-store';
 
 const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -11,17 +11,29 @@ interface Props {
   file: StagedFile;
   preview: ImportPreview;
   sheet?: string;
+  /** The list name so far (kept across sheets). */
+  listName: string;
   busy?: boolean;
   error?: string;
 }
 
-/** Step 2: check what the file is, choose which column is what, see the first rows. */
-export function MappingStep({ file, preview, sheet, busy, error }: Props): React.JSX.Element {
+/**
+ * Step 2: check what the file is, choose which column is what, see the first rows. The column
+ * choices belong to one sheet's columns: the page mounts a new step for each sheet (key).
+ */
+export function MappingStep({
+  file,
+  preview,
+  sheet,
+  listName: initialName,
+  busy,
+  error,
+}: Props): React.JSX.Element {
   const startImport = useListsStore((s) => s.startImport);
   const changeSheet = useListsStore((s) => s.changeSheet);
   const reset = useListsStore((s) => s.reset);
   const id = useId();
-  const [listName, setListName] = useState(defaultListName(file.name));
+  const [listName, setListName] = useState(initialName);
   const [phone, setPhone] = useState<number>(preview.mapping?.phone.column ?? -1);
   const [name, setName] = useState<number>(preview.mapping?.name?.column ?? -1);
   const [ignored, setIgnored] = useState<Set<number>>(
@@ -74,7 +86,7 @@ export function MappingStep({ file, preview, sheet, busy, error }: Props): React
               id={`${id}-sheet`}
               value={sheet}
               disabled={busy}
-              onChange={(e) => void changeSheet(e.target.value)}
+              onChange={(e) => void changeSheet(e.target.value, listName)}
             >
               {preview.source.sheets.map((s) => (
                 <option key={s}>{s}</option>
