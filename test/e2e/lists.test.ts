@@ -121,6 +121,42 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     await page.close();
   });
 
+  /** Opens the Lists page and returns a helper that drops a CSV and starts importing it as `name`. */
+  async function listsPage(): Promise<{
+    page: Page;
+    importAs: (name: string, csv: string) => Promise<void>;
+  }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
+    const importAs = async (name: string, csv: string) => {
+      await dropFile(page, `${name}.csv`, csv);
+      await page.getByLabel('List name').fill(name);
+      await page.getByRole('button', { name: `Import “${name}”` }).click();
+    };
+    return { page, importAs };
+  }
+  const SMALL_CSV = 'Name,Mobile,City\nAsha,9876543210,Pune\nRavi,9876543211,Chennai\n';
+
+  it('importing into a taken list name says so and lets the user rename and go on', async () => {
+    const { page, importAs } = await listsPage();
+    await importAs('Taken', SMALL_CSV);
+    await page.getByTestId('import-summary').waitFor();
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    // The import fails at once, before its start reply reaches the page: the page must still say
+    // why and stay on the mapping step (it used to sit on "Starting…" with a Cancel that did nothing).
+    await importAs('Taken', SMALL_CSV);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/“Taken”.*already exists/);
+    expect(await page.getByLabel('Phone column').locator('option:checked').textContent()).toBe('Mobile');
+    await page.getByLabel('List name').fill('Taken 2');
+    await page.getByRole('button', { name: 'Import “Taken 2”' }).click();
+    await page.getByTestId('import-summary').waitFor();
+    expect(await page.getByTestId('count-valid').textContent()).toBe('2');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("switching sheets starts from the new sheet's columns", async () => {
     const wb = XLSX.utils.book_new();
     const january = [

@@ -43,6 +43,7 @@ function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
           preview={flow.preview}
           sheet={flow.sheet}
           listName={flow.listName}
+          columns={flow.columns}
           busy={flow.busy}
           error={flow.error}
         />
@@ -59,7 +60,7 @@ function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
 }
 
 export function ListsPage(): React.JSX.Element {
-  const { lists, loadError, flow, selectedListId, loadLists, select } = useListsStore();
+  const { lists, loadError, actionError, flow, selectedListId, loadLists, select } = useListsStore();
   useEffect(() => {
     void loadLists();
   }, [loadLists]);
@@ -78,6 +79,11 @@ export function ListsPage(): React.JSX.Element {
         <ImportPanel flow={flow} />
       </section>
       {loadError && <p className="banner banner--error">{loadError}</p>}
+      {actionError && (
+        <p className="banner banner--error" role="alert">
+          {actionError}
+        </p>
+      )}
       <section className="card" aria-label="Lists">
         <h2>Lists</h2>
         {lists.length === 0 ? (

@@ -9,26 +9,37 @@ import type {
 import type { FileLike, StagedFile } from '../../../shared/files';
 import { api, errorMessage } from '../api';
 
+/** Which column is what, as the mapping step shows it (0-based columns; -1 = none). */
+export interface ColumnChoices {
+  phone: number;
+  name: number;
+  ignored: number[];
+}
+
 export interface ImportChoices {
   listName: string;
   sheet?: string;
-  mapping: MappingOverride;
+  columns: ColumnChoices;
+}
+
+interface MappingFlow {
+  step: 'mapping';
+  file: StagedFile;
+  preview: ImportPreview;
+  sheet?: string;
+  /** The list name typed so far: kept across sheet changes and failed attempts. */
+  listName: string;
+  /** The columns chosen in a failed attempt on this sheet, restored so the user can retry. */
+  columns?: ColumnChoices;
+  error?: string;
+  busy?: boolean;
 }
 
 /** The import wizard, one step at a time. */
 export type ImportFlow =
   | { step: 'idle'; error?: string }
   | { step: 'staging'; fileName: string }
-  | {
-      step: 'mapping';
-      file: StagedFile;
-      preview: ImportPreview;
-      sheet?: string;
-      /** The list name typed so far: kept across sheet changes. */
-      listName: string;
-      error?: string;
-      busy?: boolean;
-    }
+  | MappingFlow
   | {
       step: 'importing';
       file: StagedFile;
@@ -36,12 +47,18 @@ export type ImportFlow =
       listName: string;
       progress?: ImportProgress;
       startedAt: number;
+      /** Where a failed or lost import returns to, choices intact. */
+      back: MappingFlow;
     }
   | { step: 'done'; listName: string; outcome: ImportOutcome };
+
+type ImportingFlow = Extract<ImportFlow, { step: 'importing' }>;
 
 interface ListsState {
   lists: ListSummary[];
   loadError?: string;
+  /** A failed action outside the wizard's steps (a cancel that could not be sent). */
+  actionError?: string;
   selectedListId?: number;
   flow: ImportFlow;
   loadLists: () => Promise<void>;
@@ -55,12 +72,42 @@ interface ListsState {
 
 const listNameFrom = (fileName: string) => fileName.replace(/\.[^.]+$/, '').slice(0, 200) || 'Imported list';
 
+const toMapping = (c: ColumnChoices): MappingOverride => ({
+  phone: `#${c.phone + 1}`,
+  name: c.name >= 0 ? `#${c.name + 1}` : null,
+  ignore: c.ignored.filter((i) => i !== c.phone && i !== c.name).map((i) => `#${i + 1}`),
+});
+
+/**
+ * Outcomes that arrived while their start request was still in flight: an import that fails at once
+ * (a taken list name) finishes before its start reply reaches the page. Bounded: only ids we started.
+ */
+const earlyOutcomes = new Map<string, { listName: string; outcome: ImportOutcome }>();
+let startsInFlight = 0;
+
+/** The wizard's next step once an import has finished, however it ended. */
+function finished(flow: ImportingFlow, listName: string, outcome: ImportOutcome): Partial<ListsState> {
+  if (outcome.ok)
+    return { flow: { step: 'done', listName, outcome }, selectedListId: outcome.summary.listId };
+  if (outcome.code === 'cancelled')
+    return { flow: { step: 'idle', error: `Import of “${listName}” cancelled: nothing was saved.` } };
+  // Back to the mapping, choices intact: the user can change the name, retry or choose another file.
+  return {
+    flow: {
+      ...flow.back,
+      busy: false,
+      error: `Could not import “${listName}”: ${outcome.message}`,
+    },
+  };
+}
+
 export const useListsStore = create<ListsState>((set, get) => ({
   lists: [],
   flow: { step: 'idle' },
   async loadLists() {
     try {
-      set({ lists: await api().contacts.lists(), loadError: undefined });
+      const lists = await api().contacts.lists();
+      set({ lists, loadError: undefined });
     } catch (err) {
       set({ loadError: errorMessage(err) });
     }
@@ -101,30 +148,55 @@ export const useListsStore = create<ListsState>((set, get) => ({
   async startImport(choices) {
     const flow = get().flow;
     if (flow.step !== 'mapping') return;
-    set({ flow: { ...flow, listName: choices.listName, busy: true, error: undefined } });
+    const back: MappingFlow = {
+      ...flow,
+      listName: choices.listName,
+      columns: choices.columns,
+      busy: false,
+      error: undefined,
+    };
+    set({ flow: { ...back, busy: true } });
+    startsInFlight++;
+    let importId: string;
+    let early: { listName: string; outcome: ImportOutcome } | undefined;
     try {
-      const { importId } = await api().contacts.startImport({
+      ({ importId } = await api().contacts.startImport({
         fileId: flow.file.id,
         listName: choices.listName,
         sheet: choices.sheet,
-        mapping: choices.mapping,
-      });
-      set({
-        flow: {
-          step: 'importing',
-          file: flow.file,
-          importId,
-          listName: choices.listName,
-          startedAt: Date.now(),
-        },
-      });
+        mapping: toMapping(choices.columns),
+      }));
+      early = earlyOutcomes.get(importId);
     } catch (err) {
-      set({ flow: { ...flow, listName: choices.listName, busy: false, error: errorMessage(err) } });
+      set({ flow: { ...back, error: errorMessage(err) } });
+      return;
+    } finally {
+      if (--startsInFlight === 0) earlyOutcomes.clear();
     }
+    const importing: ImportingFlow = {
+      step: 'importing',
+      file: flow.file,
+      importId,
+      listName: choices.listName,
+      startedAt: Date.now(),
+      back,
+    };
+    set(early ? finished(importing, early.listName, early.outcome) : { flow: importing });
   },
   async cancelImport() {
     const flow = get().flow;
-    if (flow.step === 'importing') await api().contacts.cancelImport({ importId: flow.importId });
+    if (flow.step !== 'importing') return;
+    let running: boolean;
+    try {
+      running = (await api().contacts.cancelImport({ importId: flow.importId })).cancelled;
+    } catch (err) {
+      running = true; // the import may still run: its outcome will arrive
+      set({ actionError: `Could not cancel: ${errorMessage(err)}` });
+    }
+    const now = get().flow;
+    // Not running and no outcome seen: it ended without us hearing of it. Go back, never hang.
+    if (!running && now.step === 'importing' && now.importId === flow.importId)
+      set({ flow: { ...flow.back, error: 'That import is no longer running: nothing more will happen.' } });
   },
   reset() {
     set({ flow: { step: 'idle' } });
@@ -143,18 +215,9 @@ export function startListsFeed(): void {
   });
   api().on('contacts.importFinished', ({ importId, listName, outcome }) => {
     const flow = useListsStore.getState().flow;
-    if (flow.step === 'importing' && flow.importId === importId) {
-      if (!outcome.ok && outcome.code === 'cancelled') {
-        useListsStore.setState({
-          flow: { step: 'idle', error: `Import of “${listName}” cancelled: nothing was saved.` },
-        });
-      } else {
-        useListsStore.setState({
-          flow: { step: 'done', listName, outcome },
-          selectedListId: outcome.ok ? outcome.summary.listId : undefined,
-        });
-      }
-    }
+    if (flow.step === 'importing' && flow.importId === importId)
+      useListsStore.setState(finished(flow, listName, outcome));
+    else if (startsInFlight > 0) earlyOutcomes.set(importId, { listName, outcome });
   });
   api().on('contacts.listsChanged', () => void useListsStore.getState().loadLists());
 }

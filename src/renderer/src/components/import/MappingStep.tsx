@@ -2,7 +2,7 @@ import type React from 'react';
 import { useId, useState } from 'react';
 import type { ImportPreview } from '../../../../shared/contacts';
 import type { StagedFile } from '../../../../shared/files';
-import { useListsStore } from '../../state/lists-store';
+import { useListsStore, type ColumnChoices } from '../../state/lists-store';
 
 const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -11,11 +11,19 @@ interface Props {
   file: StagedFile;
   preview: ImportPreview;
   sheet?: string;
-  /** The list name so far (kept across sheets). */
+  /** The list name so far (kept across sheets and failed attempts). */
   listName: string;
+  /** Columns chosen in an earlier attempt on this sheet; default: the preview's guesses. */
+  columns?: ColumnChoices;
   busy?: boolean;
   error?: string;
 }
+
+const guessed = (preview: ImportPreview): ColumnChoices => ({
+  phone: preview.mapping?.phone.column ?? -1,
+  name: preview.mapping?.name?.column ?? -1,
+  ignored: preview.mapping?.ignored.map((c) => c.column) ?? [],
+});
 
 /**
  * Step 2: check what the file is, choose which column is what, see the first rows. The column
@@ -26,6 +34,7 @@ export function MappingStep({
   preview,
   sheet,
   listName: initialName,
+  columns: initialColumns,
   busy,
   error,
 }: Props): React.JSX.Element {
@@ -33,26 +42,20 @@ export function MappingStep({
   const changeSheet = useListsStore((s) => s.changeSheet);
   const reset = useListsStore((s) => s.reset);
   const id = useId();
+  const [initial] = useState(() => initialColumns ?? guessed(preview));
   const [listName, setListName] = useState(initialName);
-  const [phone, setPhone] = useState<number>(preview.mapping?.phone.column ?? -1);
-  const [name, setName] = useState<number>(preview.mapping?.name?.column ?? -1);
-  const [ignored, setIgnored] = useState<Set<number>>(
-    new Set(preview.mapping?.ignored.map((c) => c.column) ?? []),
-  );
+  const [phone, setPhone] = useState<number>(initial.phone);
+  const [name, setName] = useState<number>(initial.name);
+  const [ignored, setIgnored] = useState<Set<number>>(new Set(initial.ignored));
   const headers = preview.headers.map((h, i) => h || `Column ${i + 1}`);
   const role = (i: number) =>
     i === phone ? 'phone' : i === name ? 'name' : ignored.has(i) ? 'ignored' : 'variable';
   const canImport = phone >= 0 && listName.trim() !== '' && !busy;
-
   const submit = () =>
     void startImport({
       listName: listName.trim(),
       sheet,
-      mapping: {
-        phone: `#${phone + 1}`,
-        name: name >= 0 ? `#${name + 1}` : null,
-        ignore: [...ignored].filter((i) => i !== phone && i !== name).map((i) => `#${i + 1}`),
-      },
+      columns: { phone, name, ignored: [...ignored] },
     });
 
   return (
@@ -137,14 +140,15 @@ export function MappingStep({
                       aria-label={`Keep column ${h}`}
                       checked={!ignored.has(i) || i === phone || i === name}
                       disabled={i === phone || i === name}
-                      onChange={(e) =>
+                      onChange={(e) => {
+                        const keep = e.target.checked;
                         setIgnored((prev) => {
                           const next = new Set(prev);
-                          if (e.target.checked) next.delete(i);
+                          if (keep) next.delete(i);
                           else next.add(i);
                           return next;
-                        })
-                      }
+                        });
+                      }}
                     />
                     {h}
                   </label>
