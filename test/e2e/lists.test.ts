@@ -157,6 +157,33 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     await page.close();
   });
 
+  it('deletes a list after asking', async () => {
+    const { page, importAs } = await listsPage();
+    for (const name of ['Old', 'Old 2']) {
+      await importAs(name, SMALL_CSV);
+      await page.getByTestId('import-summary').waitFor();
+      await page.getByRole('button', { name: 'Import another file' }).click();
+    }
+    const lists = page.getByTestId('lists-table');
+    const listLink = (name: string) => lists.getByRole('button', { name, exact: true });
+    await page.getByRole('button', { name: 'Delete list Old', exact: true }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm deleting Old' });
+    expect(await confirm.textContent()).toMatch(/Delete “Old” and its 2 contacts\? This cannot be undone/);
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    expect(await listLink('Old').count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete list Old', exact: true }).click();
+    await confirm.getByRole('button', { name: 'Delete list' }).click();
+    await expect.poll(() => listLink('Old').count()).toBe(0);
+    expect(await listLink('Old 2').count()).toBe(1);
+    await page.screenshot({ path: artifactPath('lists-delete.png'), fullPage: true });
+    // Gone from the core, not only from the page.
+    await page.reload();
+    await listLink('Old 2').waitFor();
+    expect(await listLink('Old').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("switching sheets starts from the new sheet's columns", async () => {
     const wb = XLSX.utils.book_new();
     const january = [

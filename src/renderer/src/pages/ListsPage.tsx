@@ -1,5 +1,6 @@
 import type React from 'react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { ListSummary } from '../../../shared/contacts';
 import { ContactsTable } from '../components/ContactsTable';
 import { DropZone } from '../components/DropZone';
 import { MappingStep } from '../components/import/MappingStep';
@@ -59,6 +60,42 @@ function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
   }
 }
 
+/** Deleting a list asks first, in place: what goes (the list and its contacts) and that it is final. */
+function DeleteList({ list }: { list: ListSummary }): React.JSX.Element {
+  const deleteList = useListsStore((s) => s.deleteList);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!confirming)
+    return (
+      <button
+        type="button"
+        className="button--quiet"
+        aria-label={`Delete list ${list.name}`}
+        onClick={() => setConfirming(true)}
+      >
+        Delete…
+      </button>
+    );
+  const confirm = async () => {
+    setBusy(true);
+    if (!(await deleteList(list.id))) {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <span className="confirm" role="group" aria-label={`Confirm deleting ${list.name}`}>
+      Delete “{list.name}” and its {list.rows.toLocaleString('en-IN')} contacts? This cannot be undone.
+      <button type="button" className="button--danger" disabled={busy} onClick={() => void confirm()}>
+        Delete list
+      </button>
+      <button type="button" className="button--quiet" disabled={busy} onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+    </span>
+  );
+}
+
 export function ListsPage(): React.JSX.Element {
   const { lists, loadError, actionError, flow, selectedListId, loadLists, select } = useListsStore();
   useEffect(() => {
@@ -100,6 +137,7 @@ export function ListsPage(): React.JSX.Element {
                 <th>Duplicate</th>
                 <th>DNC</th>
                 <th>Imported</th>
+                <th>Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -118,6 +156,9 @@ export function ListsPage(): React.JSX.Element {
                   <td>{l.dnc.toLocaleString('en-IN')}</td>
                   <td>
                     {new Date(l.createdAt).toLocaleString()} by {l.createdBy}
+                  </td>
+                  <td>
+                    <DeleteList list={l} />
                   </td>
                 </tr>
               ))}

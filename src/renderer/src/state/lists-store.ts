@@ -57,7 +57,7 @@ type ImportingFlow = Extract<ImportFlow, { step: 'importing' }>;
 interface ListsState {
   lists: ListSummary[];
   loadError?: string;
-  /** A failed action outside the wizard's steps (a cancel that could not be sent). */
+  /** A failed list action (delete), until dismissed or the next one succeeds. */
   actionError?: string;
   selectedListId?: number;
   flow: ImportFlow;
@@ -67,6 +67,7 @@ interface ListsState {
   changeSheet: (sheet: string, listName: string) => Promise<void>;
   startImport: (choices: ImportChoices) => Promise<void>;
   cancelImport: () => Promise<void>;
+  deleteList: (listId: number) => Promise<boolean>;
   reset: () => void;
 }
 
@@ -197,6 +198,20 @@ export const useListsStore = create<ListsState>((set, get) => ({
     // Not running and no outcome seen: it ended without us hearing of it. Go back, never hang.
     if (!running && now.step === 'importing' && now.importId === flow.importId)
       set({ flow: { ...flow.back, error: 'That import is no longer running: nothing more will happen.' } });
+  },
+  async deleteList(listId) {
+    try {
+      await api().contacts.deleteList({ listId });
+      set((s) => ({
+        actionError: undefined,
+        selectedListId: s.selectedListId === listId ? undefined : s.selectedListId,
+        lists: s.lists.filter((l) => l.id !== listId),
+      }));
+      return true;
+    } catch (err) {
+      set({ actionError: `Could not delete the list: ${errorMessage(err)}` });
+      return false;
+    }
   },
   reset() {
     set({ flow: { step: 'idle' } });
