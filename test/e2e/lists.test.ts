@@ -157,6 +157,38 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     await page.close();
   });
 
+  it('an error can be dismissed and goes once its cause is fixed; long values stay in their column', async () => {
+    const { page, importAs } = await listsPage();
+    const longName = 'Srinivasaraghavan'.repeat(12);
+    await importAs('Errors', `Name,Mobile\n${longName},9876543210\n`);
+    await page.getByTestId('import-summary').waitFor();
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    await importAs('Errors', SMALL_CSV);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await page.getByRole('button', { name: 'Dismiss this message' }).click();
+    await expect.poll(() => alert.count()).toBe(0);
+    await page.getByRole('button', { name: 'Import “Errors”' }).click();
+    await alert.waitFor();
+    // Changing the name fixes the cause: the error goes without being dismissed.
+    await page.getByLabel('List name').fill('Errors 2');
+    await expect.poll(() => alert.count()).toBe(0);
+
+    // A long value is clipped inside its own column (the whole value in its title), never over the next.
+    await page.getByTestId('lists-table').getByRole('button', { name: 'Errors', exact: true }).click();
+    const cell = page
+      .getByRole('table', { name: 'Contacts of Errors' })
+      .getByRole('cell', { name: longName, exact: true });
+    const clip = await cell.evaluate((el) => ({
+      overflow: getComputedStyle(el).overflowX,
+      clipped: el.scrollWidth > el.clientWidth,
+      title: el.getAttribute('title'),
+    }));
+    expect(clip).toEqual({ overflow: 'hidden', clipped: true, title: longName });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('deletes a list after asking', async () => {
     const { page, importAs } = await listsPage();
     for (const name of ['Old', 'Old 2']) {

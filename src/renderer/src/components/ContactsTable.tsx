@@ -3,6 +3,7 @@ import type React from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ContactStatus, ContactView, ListSummary } from '../../../shared/contacts';
 import { api, errorMessage } from '../api';
+import { ErrorBanner } from './ErrorBanner';
 
 const PAGE = 1000;
 const ROW_HEIGHT = 34;
@@ -92,7 +93,9 @@ export function ContactsTable({ list }: { list: ListSummary }): React.JSX.Elemen
           </button>
         ))}
       </div>
-      {data.error && <p className="banner banner--error">{data.error}</p>}
+      {data.error && (
+        <ErrorBanner message={data.error} onDismiss={() => setData((d) => ({ ...d, error: undefined }))} />
+      )}
       <div
         className="vtable"
         role="table"
@@ -110,6 +113,13 @@ export function ContactsTable({ list }: { list: ListSummary }): React.JSX.Elemen
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const c = data.rows[item.index]!;
+              const phone = c.phone ?? c.phoneRaw;
+              const details =
+                c.reason ??
+                [
+                  ...(c.note ? [`Note: ${c.note}`] : []),
+                  ...Object.entries(c.variables).map(([k, v]) => `${k}=${v}`),
+                ].join(' · ');
               return (
                 <div
                   key={c.id}
@@ -125,18 +135,18 @@ export function ContactsTable({ list }: { list: ListSummary }): React.JSX.Elemen
                   }}
                 >
                   <span role="cell">{c.row}</span>
-                  <span role="cell">{c.phone ?? c.phoneRaw}</span>
-                  <span role="cell">{c.name}</span>
+                  <span role="cell" title={phone}>
+                    {phone}
+                  </span>
+                  <span role="cell" title={c.name}>
+                    {c.name}
+                  </span>
                   <span role="cell">
                     <span className={`badge badge--${c.status}`}>{c.status}</span>
                     {c.dnc && <span className="badge badge--dnc">DNC</span>}
                   </span>
-                  <span role="cell" className="vtable__reason">
-                    {c.reason ??
-                      [
-                        ...(c.note ? [`Note: ${c.note}`] : []),
-                        ...Object.entries(c.variables).map(([k, v]) => `${k}=${v}`),
-                      ].join(' · ')}
+                  <span role="cell" title={details}>
+                    {details}
                   </span>
                 </div>
               );

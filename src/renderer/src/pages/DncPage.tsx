@@ -2,6 +2,7 @@ import type React from 'react';
 import { useEffect, useId, useState } from 'react';
 import { api, errorMessage } from '../api';
 import { DropZone } from '../components/DropZone';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { useDncStore } from '../state/dnc-store';
 
 /** The Do-Not-Call register: numbers here stay in their lists, marked, and are never dialled. */
@@ -57,7 +58,11 @@ export function DncPage(): React.JSX.Element {
               id={`${id}-numbers`}
               rows={4}
               value={numbers}
-              onChange={(e) => setNumbers(e.target.value)}
+              onChange={(e) => {
+                setNumbers(e.target.value);
+                // What failed was the numbers as they were: editing them moves on from that error.
+                if (message?.kind === 'error') setMessage(undefined);
+              }}
             />
           </div>
           <div className="field">
@@ -87,9 +92,14 @@ export function DncPage(): React.JSX.Element {
             })
           }
         />
-        {loadError && <p className="banner banner--error">{loadError}</p>}
-        {message && (
-          <p className={`status status--${message.kind === 'ok' ? 'saved' : 'error'}`} role="status">
+        {loadError && (
+          <ErrorBanner message={loadError} onDismiss={() => useDncStore.setState({ loadError: undefined })} />
+        )}
+        {message?.kind === 'error' && (
+          <ErrorBanner message={message.text} onDismiss={() => setMessage(undefined)} />
+        )}
+        {message?.kind === 'ok' && (
+          <p className="status status--saved" role="status">
             {message.text}
           </p>
         )}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { ListSummary } from '../../../shared/contacts';
 import { ContactsTable } from '../components/ContactsTable';
 import { DropZone } from '../components/DropZone';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { MappingStep } from '../components/import/MappingStep';
 import { ProgressStep } from '../components/import/ProgressStep';
 import { SummaryStep } from '../components/import/SummaryStep';
@@ -12,6 +13,7 @@ const ACCEPT = '.csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv';
 
 function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
   const stage = useListsStore((s) => s.stage);
+  const dismissError = useListsStore((s) => s.dismissImportError);
   switch (flow.step) {
     case 'idle':
     case 'staging':
@@ -29,9 +31,7 @@ function ImportPanel({ flow }: { flow: ImportFlow }): React.JSX.Element {
             onFile={(f) => void stage(f)}
           />
           {flow.step === 'idle' && flow.error && (
-            <p className="banner banner--error" role="alert">
-              {flow.error}
-            </p>
+            <ErrorBanner message={flow.error} onDismiss={dismissError} />
           )}
         </>
       );
@@ -98,6 +98,8 @@ function DeleteList({ list }: { list: ListSummary }): React.JSX.Element {
 
 export function ListsPage(): React.JSX.Element {
   const { lists, loadError, actionError, flow, selectedListId, loadLists, select } = useListsStore();
+  const dismissLoadError = useListsStore((s) => s.dismissLoadError);
+  const dismissActionError = useListsStore((s) => s.dismissActionError);
   useEffect(() => {
     void loadLists();
   }, [loadLists]);
@@ -115,12 +117,8 @@ export function ListsPage(): React.JSX.Element {
         <h2>Import a list</h2>
         <ImportPanel flow={flow} />
       </section>
-      {loadError && <p className="banner banner--error">{loadError}</p>}
-      {actionError && (
-        <p className="banner banner--error" role="alert">
-          {actionError}
-        </p>
-      )}
+      {loadError && <ErrorBanner message={loadError} onDismiss={dismissLoadError} />}
+      {actionError && <ErrorBanner message={actionError} onDismiss={dismissActionError} />}
       <section className="card" aria-label="Lists">
         <h2>Lists</h2>
         {lists.length === 0 ? (

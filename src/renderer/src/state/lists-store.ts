@@ -32,6 +32,8 @@ interface MappingFlow {
   /** The columns chosen in a failed attempt on this sheet, restored so the user can retry. */
   columns?: ColumnChoices;
   error?: string;
+  /** The list name the error said was taken: the error goes once no list has that name. */
+  takenName?: string;
   busy?: boolean;
 }
 
@@ -68,6 +70,10 @@ interface ListsState {
   startImport: (choices: ImportChoices) => Promise<void>;
   cancelImport: () => Promise<void>;
   deleteList: (listId: number) => Promise<boolean>;
+  /** Clears the error of the current import step (dismissed, or its cause changed). */
+  dismissImportError: () => void;
+  dismissActionError: () => void;
+  dismissLoadError: () => void;
   reset: () => void;
 }
 
@@ -98,6 +104,7 @@ function finished(flow: ImportingFlow, listName: string, outcome: ImportOutcome)
       ...flow.back,
       busy: false,
       error: `Could not import “${listName}”: ${outcome.message}`,
+      takenName: outcome.code === 'list_exists' ? listName : undefined,
     },
   };
 }
@@ -109,6 +116,15 @@ export const useListsStore = create<ListsState>((set, get) => ({
     try {
       const lists = await api().contacts.lists();
       set({ lists, loadError: undefined });
+      // The name an import was refused for is free again (that list was deleted): the error is moot.
+      const flow = get().flow;
+      const taken = flow.step === 'mapping' ? flow.takenName?.toLowerCase() : undefined;
+      if (
+        flow.step === 'mapping' &&
+        taken !== undefined &&
+        !lists.some((l) => l.name.toLowerCase() === taken)
+      )
+        set({ flow: { ...flow, error: undefined, takenName: undefined } });
     } catch (err) {
       set({ loadError: errorMessage(err) });
     }
@@ -155,6 +171,7 @@ export const useListsStore = create<ListsState>((set, get) => ({
       columns: choices.columns,
       busy: false,
       error: undefined,
+      takenName: undefined,
     };
     set({ flow: { ...back, busy: true } });
     startsInFlight++;
@@ -212,6 +229,18 @@ export const useListsStore = create<ListsState>((set, get) => ({
       set({ actionError: `Could not delete the list: ${errorMessage(err)}` });
       return false;
     }
+  },
+  dismissImportError() {
+    const flow = get().flow;
+    if (flow.step === 'idle' && flow.error !== undefined) set({ flow: { step: 'idle' } });
+    if (flow.step === 'mapping' && flow.error !== undefined)
+      set({ flow: { ...flow, error: undefined, takenName: undefined } });
+  },
+  dismissActionError() {
+    set({ actionError: undefined });
+  },
+  dismissLoadError() {
+    set({ loadError: undefined });
   },
   reset() {
     set({ flow: { step: 'idle' } });

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import type { ImportPreview } from '../../../../shared/contacts';
 import type { StagedFile } from '../../../../shared/files';
 import { useListsStore, type ColumnChoices } from '../../state/lists-store';
+import { ErrorBanner } from '../ErrorBanner';
 
 const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -40,6 +41,7 @@ export function MappingStep({
 }: Props): React.JSX.Element {
   const startImport = useListsStore((s) => s.startImport);
   const changeSheet = useListsStore((s) => s.changeSheet);
+  const dismissError = useListsStore((s) => s.dismissImportError);
   const reset = useListsStore((s) => s.reset);
   const id = useId();
   const [initial] = useState(() => initialColumns ?? guessed(preview));
@@ -51,6 +53,14 @@ export function MappingStep({
   const role = (i: number) =>
     i === phone ? 'phone' : i === name ? 'name' : ignored.has(i) ? 'ignored' : 'variable';
   const canImport = phone >= 0 && listName.trim() !== '' && !busy;
+  // An error is about the attempt that failed: once the user changes what they asked for, it goes.
+  const changed =
+    <T,>(apply: (v: T) => void) =>
+    (v: T) => {
+      apply(v);
+      if (error) dismissError();
+    };
+
   const submit = () =>
     void startImport({
       listName: listName.trim(),
@@ -79,7 +89,7 @@ export function MappingStep({
             id={`${id}-name`}
             value={listName}
             maxLength={200}
-            onChange={(e) => setListName(e.target.value)}
+            onChange={(e) => changed(setListName)(e.target.value)}
           />
         </div>
         {preview.source.sheets && preview.source.sheets.length > 1 && (
@@ -99,7 +109,11 @@ export function MappingStep({
         )}
         <div className="field">
           <label htmlFor={`${id}-phone`}>Phone column</label>
-          <select id={`${id}-phone`} value={phone} onChange={(e) => setPhone(Number(e.target.value))}>
+          <select
+            id={`${id}-phone`}
+            value={phone}
+            onChange={(e) => changed(setPhone)(Number(e.target.value))}
+          >
             <option value={-1}>Choose…</option>
             {headers.map((h, i) => (
               <option key={i} value={i}>
@@ -113,7 +127,7 @@ export function MappingStep({
         </div>
         <div className="field">
           <label htmlFor={`${id}-cust`}>Name column</label>
-          <select id={`${id}-cust`} value={name} onChange={(e) => setName(Number(e.target.value))}>
+          <select id={`${id}-cust`} value={name} onChange={(e) => changed(setName)(Number(e.target.value))}>
             <option value={-1}>(none)</option>
             {headers.map((h, i) => (
               <option key={i} value={i}>
@@ -142,7 +156,7 @@ export function MappingStep({
                       disabled={i === phone || i === name}
                       onChange={(e) => {
                         const keep = e.target.checked;
-                        setIgnored((prev) => {
+                        changed(setIgnored)((prev: Set<number>) => {
                           const next = new Set(prev);
                           if (keep) next.delete(i);
                           else next.add(i);
@@ -171,11 +185,7 @@ export function MappingStep({
           </tbody>
         </table>
       </div>
-      {error && (
-        <p className="banner banner--error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={dismissError} />}
       <div className="form__actions">
         <button type="button" disabled={!canImport} onClick={submit}>
           Import {listName.trim() ? `“${listName.trim()}”` : ''}

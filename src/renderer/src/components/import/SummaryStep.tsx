@@ -4,6 +4,7 @@ import type { ImportOutcome } from '../../../../shared/contacts';
 import { api, errorMessage } from '../../api';
 import { downloadText } from '../../download';
 import { useListsStore } from '../../state/lists-store';
+import { ErrorBanner } from '../ErrorBanner';
 
 const fmt = new Intl.NumberFormat('en-IN');
 
@@ -32,6 +33,7 @@ export function SummaryStep({
   const s = outcome.summary;
   const rejected = s.invalid + s.duplicates;
   const download = async () => {
+    setError(undefined);
     try {
       const csv = await api().contacts.rejectCsv({ listId: s.listId });
       downloadText(csv.fileName, csv.content, 'text/csv');
@@ -95,7 +97,7 @@ export function SummaryStep({
           )}
         </>
       )}
-      {error && <p className="banner banner--error">{error}</p>}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       <div className="form__actions">
         {rejected > 0 && (
           <button type="button" onClick={() => void download()}>
