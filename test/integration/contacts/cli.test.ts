@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/main/core';
 import {
   parseMap,
+  registerContactsCommands,
   runDeleteListCommand,
   runImportCommand,
   runListsCommand,
@@ -128,8 +129,28 @@ describe('calldeck import / lists', () => {
     expect(ambiguous.result).toBe(1);
   });
 
-  it('registers `import` and `lists` on the program', async () => {
-    const { registerContactsCommands } = await import('../../../src/main/server/commands/contacts');
+  it('`calldeck lists delete` reads --data and --json wherever they are on the command line', async () => {
+    const file = path.join(dir, 'crm.csv');
+    fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));
+    const data = path.join(dir, 'data');
+    await run((p) => runImportCommand(file, { list: 'March', data, json: true }, p));
+    const program = new Command('calldeck').exitOverride();
+    registerContactsCommands(program);
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(['lists', 'delete', 'March', '--data', data, '--json'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(written).toEqual([JSON.stringify({ deleted: { id: 1, name: 'March', rows: 7 } }) + '\n']);
+  });
+
+  it('registers `import` and `lists` on the program', () => {
     const program = new Command('calldeck');
     registerContactsCommands(program);
     expect(program.commands.map((c) => c.name())).toEqual(['import', 'lists']);

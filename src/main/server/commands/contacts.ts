@@ -226,10 +226,13 @@ export const registerContactsCommands: RegisterCommands = (program: Command) => 
     .description('list the contact lists with their counts')
     .option('--json', 'print as JSON')
     .action((opts: { data: string; json?: boolean }) => runListsCommand(opts, print));
-  dataOption(lists.command('delete <list>'))
+  // --data and --json are the `lists` command's: commander gives a parent's options to the parent
+  // wherever they appear, so the subcommand reads them from there.
+  lists
+    .command('delete <list>')
     .description('delete a list (by id or name) with its contacts; recorded in the audit log')
-    .option('--json', 'print the result as JSON')
-    .action(async (ref: string, opts: { data: string; json?: boolean }) => {
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
       process.exitCode = await runDeleteListCommand(ref, opts, print);
     });
 };
