@@ -64,6 +64,19 @@ describe('Llm base', () => {
     expect(llm.requests).toHaveLength(3);
     await expect(llm.complete({ messages: [] })).rejects.toMatchObject({ kind: 'bad_input' });
   });
+
+  it("refuses tool arguments that carry prototype keys or nest too deep (a model's output is outside input)", async () => {
+    const llm = new FakeLlm([
+      { toolCalls: [{ name: 'set_disposition', arguments: '{"__proto__":{"polluted":1}}' }] },
+      { toolCalls: [{ name: 'set_disposition', arguments: '{"a":'.repeat(50) + '1' + '}'.repeat(50) }] },
+    ]);
+    const poisoned = await llm.complete({ messages: [{ role: 'user', content: 'x' }] });
+    expect(poisoned.toolCalls[0]?.argumentsError).toMatch(/refused: key "__proto__" is not allowed/);
+    expect(poisoned.toolCalls[0]?.arguments).toBeUndefined();
+    const deep = await llm.complete({ messages: [{ role: 'user', content: 'y' }] });
+    expect(deep.toolCalls[0]?.argumentsError).toMatch(/refused: .*deeper/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
 
 describe('openai error mapping', () => {

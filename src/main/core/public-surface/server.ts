@@ -168,7 +168,12 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
       }
       route(req, res).catch((err: unknown) => {
         if (err instanceof BodyError) {
-          log.warn('public request body refused', { path: redact(req.url, secret), status: err.status, err });
+          // An expected refusal: its message says all, a stack would only fill the log.
+          log.warn('public request body refused', {
+            path: redact(req.url, secret),
+            status: err.status,
+            error: err.message,
+          });
           reply(res, err.status, err.message, { Connection: 'close' });
           return;
         }

@@ -1,6 +1,7 @@
 import { SpeechError } from './errors';
 import type { MetricsSink } from './metrics';
 import { timedStream } from './timing';
+import { parseJson } from '../input';
 
 export type ChatMessage =
   | { role: 'system' | 'user'; content: string }
@@ -52,11 +53,16 @@ export type RawLlmChunk =
 
 function parseToolCall(raw: { id: string; name: string; argumentsJson: string }): ToolCall {
   const call: ToolCall = { id: raw.id, name: raw.name, argumentsJson: raw.argumentsJson };
-  try {
-    call.arguments = raw.argumentsJson.trim() === '' ? {} : (JSON.parse(raw.argumentsJson) as unknown);
-  } catch (err) {
-    call.argumentsError = `arguments are not JSON: ${(err as Error).message}`;
+  if (raw.argumentsJson.trim() === '') {
+    call.arguments = {};
+    return call;
   }
+  // A model's output is outside input: bounded, and no prototype keys.
+  const json = parseJson(raw.argumentsJson, { maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 });
+  if (json.ok) call.arguments = json.value;
+  else if (json.error.kind === 'invalid_json')
+    call.argumentsError = `arguments are not JSON: ${json.error.message}`;
+  else call.argumentsError = `arguments refused: ${json.error.message}`;
   return call;
 }
 

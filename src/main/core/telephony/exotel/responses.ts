@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ProviderFailure } from '../types';
 import { DEFAULT_RETRY_AFTER_MS } from './wire';
 import { RestExceptionSchema } from './schemas';
+import { parseJson } from '../../input';
 
 /** Retry-After is seconds or an HTTP date; absent or unreadable → our default. */
 export function retryAfterMs(header: string | null, now = Date.now()): number {
@@ -13,12 +14,10 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
   return DEFAULT_RETRY_AFTER_MS;
 }
 
+/** Exotel's error bodies are small; anything else is read as "not JSON" (bounded, no prototypes). */
 function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(text, { maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 });
+  return parsed.ok ? parsed.value : undefined;
 }
 
 const snippet = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 200);

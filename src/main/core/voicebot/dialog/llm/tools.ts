@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { LlmBot, LlmToolNameDef } from '../bot-schema';
 import type { ToolSpec } from '../../../speech';
+import { parseJson } from '../../../input';
+
+const TOOL_ARGUMENT_LIMITS = { maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 };
 
 // The tools an LLM bot may call, their argument schemas (zod, for checking the model's output) and
 // the JSON Schemas sent to the model (generated from the same zod schemas).
@@ -47,11 +50,12 @@ export function botTools(bot: LlmBot): BotTools {
     definitions,
     parse(name, rawArguments) {
       if (!enabled.has(name)) return { ok: false, error: `unknown tool '${name}'` };
-      let value: unknown;
-      try {
-        value = rawArguments.trim() === '' ? {} : JSON.parse(rawArguments);
-      } catch {
-        return { ok: false, error: `arguments of '${name}' are not valid JSON` };
+      let value: unknown = {};
+      if (rawArguments.trim() !== '') {
+        // A model's output is outside input: bounded, and no prototype keys.
+        const json = parseJson(rawArguments, TOOL_ARGUMENT_LIMITS);
+        if (!json.ok) return { ok: false, error: `arguments of '${name}': ${json.error.message}` };
+        value = json.value;
       }
       const parsed = schemas[name as LlmToolNameDef].safeParse(value);
       if (!parsed.success) {
