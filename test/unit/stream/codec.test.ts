@@ -130,7 +130,7 @@ describe('inbound frames (Exotel → bot)', () => {
       ['{"event":"media","media":{"payload":"***"}}', 'invalid_frame'],
       ['{"event":"media","media":{"payload":"AAAA"}}', 'invalid_frame'], // 3 bytes: not 16-bit PCM
       ['{"event":"media","media":{"chunk":"two","payload":"AAAA"}}', 'invalid_frame'],
-      ['{"event":"start","start":{"call_sid":"CA"}}', 'invalid_frame'],
+      ['{"event":"start","start":{"stream_sid":"MZ1"}}', 'invalid_frame'], // no call_sid
       ['{"event":"dtmf","dtmf":{"digit":"55"}}', 'invalid_frame'],
       [42, 'invalid_json'],
     ];
@@ -142,6 +142,17 @@ describe('inbound frames (Exotel → bot)', () => {
         expect(r.error.message.length).toBeGreaterThan(10);
       }
     }
+  });
+});
+
+describe('a start frame without a stream_sid (third-party clients)', () => {
+  it('takes the call sid as the stream sid and flags it', () => {
+    const r = parseInboundFrame('{"event":"start","start":{"call_sid":"CA1"}}');
+    expect(r.ok).toBe(true);
+    if (!r.ok || r.frame.event !== 'start') return;
+    expect(r.frame).toMatchObject({ streamSid: 'CA1', callSid: 'CA1', streamSidFromCallSid: true });
+    const withSid = parseInboundFrame('{"event":"start","stream_sid":"MZ1","start":{"call_sid":"CA1"}}');
+    expect(withSid.ok && withSid.frame.event === 'start' && !withSid.frame.streamSidFromCallSid).toBe(true);
   });
 });
 

@@ -61,11 +61,15 @@ const start = z
       media_format: mediaFormat.default({ encoding: 'raw/slin', sampleRate: 8000, bitRate: undefined }),
     }),
   })
-  .refine((f) => f.stream_sid ?? f.start.stream_sid, 'start has no stream_sid')
+  // Some third-party clients send no stream_sid at all: the call sid stands in for it (flagged, so the
+  // connection can say so once), rather than dropping the frame and leaving the call silent.
   .transform((f) => ({
     event: 'start' as const,
     sequenceNumber: f.sequence_number,
-    streamSid: (f.stream_sid ?? f.start.stream_sid) as string,
+    streamSid: f.stream_sid ?? f.start.stream_sid ?? f.start.call_sid,
+    ...(f.stream_sid === undefined && f.start.stream_sid === undefined
+      ? { streamSidFromCallSid: true as const }
+      : {}),
     callSid: f.start.call_sid,
     accountSid: f.start.account_sid,
     from: f.start.from,

@@ -162,6 +162,11 @@ export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
     const frame = parsed.frame;
     if (frame.event === 'start') {
       this.startFrame = frame;
+      if (frame.streamSidFromCallSid) {
+        this.logger?.warn('start frame has no stream_sid: replying with the call sid as the stream sid', {
+          callSid: frame.callSid,
+        });
+      }
       if (frame.mediaFormat.sampleRate !== this.sampleRate) {
         this.logger?.warn('start.media_format.sample_rate differs from the URL; using the URL', {
           urlRate: this.sampleRate,
