@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { NoDatabaseError, verifyAuditChain } from '../core';
-import { loadCalleeScript } from '../core';
 import { dataOption, parsePort, readVersion } from './cli-options';
 import { COMMANDS } from './commands';
 import { FileSecretStore } from './file-secret-store';
+import { serveSandboxScript } from './sandbox-script';
 import { SECRETS_FILE, startServer } from './host-server';
 
 /** `calldeck …`: the headless host and the command-line tools. */
@@ -46,7 +46,7 @@ export function buildProgram(): Command {
           version: readVersion(),
           telephony: opts.sandbox ? 'sandbox' : 'auto',
           publicPort: opts.publicPort,
-          sandboxScript: opts.sandboxScript ? loadCalleeScript(path.resolve(opts.sandboxScript)) : undefined,
+          sandboxScript: serveSandboxScript(opts.sandboxScript),
         });
         process.stdout.write(`CallDeck is running at ${server.url}\n`);
         process.stdout.write(`Public surface: ${server.core.publicSurfaceUrl}\n`);
