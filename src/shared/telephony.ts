@@ -2,6 +2,32 @@ import { z } from 'zod';
 
 /** Telephony as the Api exposes it: the public surface's URLs, the tunnel, test calls and their events. */
 
+/**
+ * A call's states, in the order a call moves through them (docs/architecture.md, "calls"):
+ * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled.
+ * The core's state machine and the UI both read them from here.
+ */
+export const CALL_STATES = [
+  'queued',
+  'dialing',
+  'ringing',
+  'in_progress',
+  'agent_transfer',
+  'completed',
+  'failed',
+  'busy',
+  'no_answer',
+  'canceled',
+] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/** States a call never leaves. */
+export const TERMINAL_CALL_STATES = ['completed', 'failed', 'busy', 'no_answer', 'canceled'] as const;
+export type TerminalCallState = (typeof TERMINAL_CALL_STATES)[number];
+export const TERMINAL: ReadonlySet<CallState> = new Set<CallState>(TERMINAL_CALL_STATES);
+
+export const isTerminal = (s: CallState): s is TerminalCallState => TERMINAL.has(s);
+
 export interface PublicUrlsView {
   statusCallback: string;
   passthru: string;
@@ -37,6 +63,14 @@ export const TestCallSchema = z
   .object({
     number: z.string().trim().min(1, 'Enter a number to call').max(40),
     mode: z.enum(['flow', 'stream']).default('flow'),
+    /** The bot's variables for this call (a test call has no contact): name → value, as the bot spells them. */
+    variables: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'A variable name is letters, digits and _'),
+        z.string().trim().max(500, 'At most 500 characters'),
+      )
+      .refine((v) => Object.keys(v).length <= 50, 'At most 50 variables')
+      .optional(),
   })
   .strict();
 
@@ -49,7 +83,7 @@ export interface CallAttemptInfo {
   mode: 'flow' | 'stream';
   provider: string;
   providerSid: string | null;
-  state: string;
+  state: CallState;
   transferDecision: string | null;
   answeredBy: string | null;
   endReason: string | null;

@@ -1,11 +1,11 @@
 /** The core's public face: hosts import only from here. */
-export { createCore, type Core, type CoreConfig } from './create-core';
+export { createCore, type Core, type CoreConfig } from './app';
 export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
 export { MemorySecretStore, type SecretStore } from './settings';
 export { AuditLog, GENESIS_HASH, openAuditLog } from './reports';
 export { AuditRepository, openDatabase } from './store';
 export { createLogger, stderrSink, type Logger } from './logging';
-export { verifyAuditChain, NoDatabaseError } from './audit-file';
+export { verifyAuditChain, NoDatabaseError } from './reports';
 export type { LogSink } from './logging';
 export { parseJson, type JsonLimits } from './input';
 export { workerEnv, type WorkerLaunch, type WorkerLauncher, type WorkerProcess } from './speech';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CallInputSchema, reduceCall } from '../../../src/main/core/campaigns';
+import { CallInputSchema, reduceCall } from '../../../src/main/core/calls';
 import type { CallEventRow } from '../../../src/main/core/store';
 import { makeRig, settle, type Rig } from './rig';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CallStateService, dialOnce, type CallStateChange } from '../../../src/main/core/campaigns';
+import { CallStateService, dialOnce, type CallStateChange } from '../../../src/main/core/calls';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
 import {
   loadOrCreatePublicSecret,
@@ -9,7 +9,7 @@ import {
   type PublicUrls,
 } from '../../../src/main/core/public-surface';
 import { MemorySecretStore } from '../../../src/main/core/settings';
-import { CallsRepository, openDatabase, type Db } from '../../../src/main/core/store';
+import { CallsRepository, DncRepository, openDatabase, type Db } from '../../../src/main/core/store';
 import {
   CalleeScriptSchema,
   createTelephonyProvider,
@@ -85,17 +85,21 @@ export async function makeRig(
   built.provider = provider;
 
   const dial: Rig['dial'] = async (number, mode, extra = {}) => {
-    const { attempt, result } = await dialOnce(calls, provider, {
-      number,
-      mode,
-      callerId: '+918047000000',
-      flowUrl: `http://my.exotel.com/${ACCOUNT}/exoml/start_voice/1234`,
-      streamUrl: urls.voicebot,
-      statusCallbackUrl: urls.statusCallback,
-      statusCallbackContentType: extra.json === false ? 'multipart/form-data' : 'application/json',
-      timeOutSec: 30,
-    });
-    return { id: attempt.id, result };
+    const dialled = await dialOnce(
+      { calls, provider, dnc: new DncRepository(db) },
+      {
+        number,
+        mode,
+        callerId: '+918047000000',
+        flowUrl: `http://my.exotel.com/${ACCOUNT}/exoml/start_voice/1234`,
+        streamUrl: urls.voicebot,
+        statusCallbackUrl: urls.statusCallback,
+        statusCallbackContentType: extra.json === false ? 'multipart/form-data' : 'application/json',
+        timeOutSec: 30,
+      },
+    );
+    if (dialled.kind === 'refused') throw new Error(dialled.message);
+    return { id: dialled.attempt.id, result: dialled.result };
   };
 
   return {

@@ -46,3 +46,14 @@ export { SandboxClock } from './sandbox/clock';
 export type { SandboxCall } from './sandbox/call';
 export { exotelStreamSide, type ExotelStreamSideOptions } from './sandbox/exotel-stream-side';
 export { silentSpeech, wavToPcm, type Speak } from './sandbox/callee-audio';
+export { failureText } from './failure-text';
+export {
+  ProviderChooser,
+  SANDBOX_ACCOUNT,
+  SANDBOX_CALLER_ID,
+  SANDBOX_FLOW_APP,
+  type Choice,
+  type ExotelCredentials,
+  type ProviderChoiceOptions,
+  type TelephonyMode,
+} from './provider-choice';

@@ -9,3 +9,4 @@ export {
 } from './tunnel';
 export { manualTunnel } from './manual-tunnel';
 export { ngrokTunnel, type NgrokModule, type NgrokListener, type NgrokTunnelOptions } from './ngrok-tunnel';
+export { TunnelManager, type TunnelManagerOptions } from './tunnel-manager';

@@ -1,9 +1,7 @@
 import type React from 'react';
 import { useEffect, useId, useState } from 'react';
-import type { PublicUrlsView } from '../../../shared/telephony';
+import { isTerminal, type PublicUrlsView } from '../../../shared/telephony';
 import { useTelephonyStore } from '../state/telephony-store';
-
-const TERMINAL = new Set(['completed', 'failed', 'busy', 'no_answer', 'canceled']);
 
 function UrlList({ urls, label }: { urls: PublicUrlsView; label: string }): React.JSX.Element {
   const rows: [string, string][] = [
@@ -155,7 +153,7 @@ export function TelephonyPanel(): React.JSX.Element {
               <p>
                 {s.testCall.attempt.number} via {s.testCall.attempt.provider}:{' '}
                 <strong data-testid="test-call-state">{s.testCall.attempt.state}</strong>
-                {!TERMINAL.has(s.testCall.attempt.state) && <span className="muted"> (live)</span>}
+                {!isTerminal(s.testCall.attempt.state) && <span className="muted"> (live)</span>}
                 {!s.testCall.outcome.ok && (
                   <span className="status--error"> — {s.testCall.outcome.message}</span>
                 )}

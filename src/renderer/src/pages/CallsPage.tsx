@@ -1,11 +1,10 @@
 import type React from 'react';
 import { useEffect } from 'react';
-import type { CallAttemptInfo } from '../../../shared/telephony';
+import { isTerminal, type CallAttemptInfo } from '../../../shared/telephony';
 import { BotSession } from '../components/BotSession';
 import { useCallsStore } from '../state/calls-store';
 import { useVoicebotStore } from '../state/voicebot-store';
 
-const TERMINAL = new Set(['completed', 'failed', 'busy', 'no_answer', 'canceled']);
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 
 function duration(c: CallAttemptInfo): string {
@@ -15,7 +14,7 @@ function duration(c: CallAttemptInfo): string {
 }
 
 function ending(c: CallAttemptInfo): string {
-  if (!c.endedAt) return TERMINAL.has(c.state) ? c.state : 'not ended';
+  if (!c.endedAt) return isTerminal(c.state) ? c.state : 'not ended';
   const why = c.endReason && c.endReason !== c.state ? ` (${c.endReason})` : '';
   return `${c.state.replace('_', ' ')} at ${time(c.endedAt)}${why}`;
 }
@@ -31,7 +30,7 @@ export function CallsPage(): React.JSX.Element {
   useEffect(() => {
     void load();
   }, [load]);
-  const live = calls.filter((c) => !TERMINAL.has(c.state)).length;
+  const live = calls.filter((c) => !isTerminal(c.state)).length;
   const selected = calls.find((c) => c.id === selectedId);
 
   return (

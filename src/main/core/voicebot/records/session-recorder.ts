@@ -15,7 +15,9 @@ export type VoicebotEventSink = <E extends VoicebotEventName>(event: E, payload:
 /** The call state machine, as the voicebot sees it (implemented by telephony's CallStateService). */
 export interface VoicebotCallLink {
   /** Our attempt for this stream: by the `attempt` custom parameter (direct stream) or Exotel's CallSid. */
-  findAttempt(start: StartFrame): { attemptId: string; contactId: string | null } | undefined;
+  findAttempt(
+    start: StartFrame,
+  ): { attemptId: string; contactId: string | null; variables?: Record<string, string> } | undefined;
   streamStarted(attemptId: string): void;
   /** `user`: the caller hung up (stop: callended); `bot`: the bot closed the stream; null: unknown. */
   streamEnded?(attemptId: string, disconnectedBy: 'bot' | 'user' | null): void;
@@ -66,7 +68,8 @@ export class SessionRecorder implements SessionObserver {
     if (attempt.contactId === null) {
       return {
         attemptId: attempt.attemptId,
-        variables: testCallVariables(this.d.bot, this.d.testVariables ?? {}),
+        // A test call's own variables (set by the operator when placing it) come first.
+        variables: testCallVariables(this.d.bot, { ...this.d.testVariables, ...attempt.variables }),
       };
     }
     const variables = this.d.repo.contactVariables(attempt.contactId);

@@ -5,8 +5,8 @@ import {
   reduceCall,
   type CallInput,
   type CallView,
-} from '../../../src/main/core/campaigns/call-state';
-import { callDetailsInput, statusCallbackInput } from '../../../src/main/core/campaigns/call-state-inputs';
+} from '../../../src/main/core/calls/call-state';
+import { callDetailsInput, statusCallbackInput } from '../../../src/main/core/calls/call-state-inputs';
 import type { ExotelCall, StatusCallback } from '../../../src/main/core/telephony';
 
 const at = (i: number) => `2026-01-05T10:00:${String(i).padStart(2, '0')}.000Z`;

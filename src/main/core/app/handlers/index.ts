@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AppInfo } from '../../../shared/api/contract';
-import { ApiError } from '../../../shared/api/errors';
-import type { Handlers, EventBus } from '../api';
-import type { ContactsService } from '../contacts';
-import type { StagedFiles } from '../files';
-import type { AuditLog } from '../reports';
-import type { SettingsService } from '../settings';
-import type { PhoneSystem } from '../phone-system';
-import type { VoicebotRecords } from '../voicebot';
+import type { AppInfo } from '../../../../shared/api/contract';
+import { ApiError } from '../../../../shared/api/errors';
+import type { Handlers, EventBus } from '../../api';
+import type { ContactsService } from '../../contacts';
+import type { StagedFiles } from '../../files';
+import type { AuditLog } from '../../reports';
+import type { SettingsService } from '../../settings';
+import type { Telephony } from '../telephony';
+import type { VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import type { ImportJobs } from './import-jobs';
 
@@ -23,7 +23,7 @@ export interface HandlerDeps {
   contacts: ContactsService;
   imports: ImportJobs;
   files: StagedFiles;
-  phone: PhoneSystem;
+  phone: Telephony;
   voicebot: VoicebotRecords;
 }
 
@@ -99,7 +99,15 @@ export function createHandlers({
     telephony: {
       info: () => phone.info(),
       testConnection: () => phone.testConnection(),
-      placeTestCall: (req) => asPhoneApi(() => phone.placeTestCall(req.number, req.mode, region())),
+      placeTestCall: (req) =>
+        asPhoneApi(() =>
+          phone.placeTestCall({
+            number: req.number,
+            mode: req.mode,
+            region: region(),
+            variables: req.variables,
+          }),
+        ),
       recentCalls: (req) => phone.recentCalls(req.limit),
       callEvents: (req) =>
         asPhoneApi(() => {

@@ -2,6 +2,23 @@ import type { CallAttemptRow } from '../store';
 import type { CallMode, PlaceCallResult, TelephonyProvider } from '../telephony';
 import type { CallStateService } from './call-state-service';
 
+/** The Do-Not-Call register as a dial sees it (the store's DncRepository). */
+export interface DoNotCall {
+  has(e164: string): boolean;
+}
+
+export interface DialDeps {
+  calls: CallStateService;
+  provider: TelephonyProvider;
+  /** Checked before anything else: a number on the register is never dialled, by any path. */
+  dnc: DoNotCall;
+}
+
+/** What a dial did: refused before any attempt existed, or placed (the provider's answer recorded). */
+export type DialOutcome =
+  | { kind: 'refused'; reason: 'dnc'; message: string }
+  | { kind: 'placed'; attempt: CallAttemptRow; result: PlaceCallResult };
+
 export interface DialOnceRequest {
   number: string;
   mode: CallMode;
@@ -17,20 +34,29 @@ export interface DialOnceRequest {
   timeOutSec?: number;
   timeLimitSec?: number;
   record?: boolean;
+  /** Values the bot uses for a call that belongs to no contact (a test call): recorded with the dial. */
+  variables?: Record<string, string>;
   /** JSON unless a test rehearses Exotel's default multipart callbacks. */
   statusCallbackContentType?: 'application/json' | 'multipart/form-data';
 }
 
 /**
- * One dial, the way every dial happens: the attempt row is committed before the request leaves
- * (a crash in between leaves it `dialing` with no provider id, for recovery to reconcile), then the
- * provider's answer is recorded as an event. Never retries: retries are new attempts, by policy.
+ * One dial, the way every dial happens: a number on the Do-Not-Call register is refused; otherwise
+ * the attempt row is committed before the request leaves (a crash in between leaves it `dialing` with
+ * no provider id, for recovery to reconcile), then the provider's answer is recorded as an event.
+ * Never retries: retries are new attempts, by policy.
  */
 export async function dialOnce(
-  calls: CallStateService,
-  provider: TelephonyProvider,
+  { calls, provider, dnc }: DialDeps,
   req: DialOnceRequest,
-): Promise<{ attempt: CallAttemptRow; result: PlaceCallResult }> {
+): Promise<DialOutcome> {
+  if (dnc.has(req.number)) {
+    return {
+      kind: 'refused',
+      reason: 'dnc',
+      message: `${req.number} is on the Do-Not-Call list: it is never dialled (remove it there first)`,
+    };
+  }
   const attempt = calls.createAttempt({
     number: req.number,
     mode: req.mode,
@@ -39,7 +65,11 @@ export async function dialOnce(
     listId: req.listId ?? null,
     campaignId: req.campaignId ?? null,
   });
-  calls.record(attempt.id, 'dialer', { type: 'dial_requested' });
+  calls.record(
+    attempt.id,
+    'dialer',
+    req.variables ? { type: 'dial_requested', variables: req.variables } : { type: 'dial_requested' },
+  );
   const streamUrl = new URL(req.streamUrl);
   streamUrl.searchParams.set('attempt', attempt.id);
   const result = await provider.placeCall({
@@ -82,5 +112,5 @@ export async function dialOnce(
       throw new Error(`unexpected dial result ${JSON.stringify(never)}`);
     }
   }
-  return { attempt: calls.attempt(attempt.id) ?? attempt, result };
+  return { kind: 'placed', attempt: calls.attempt(attempt.id) ?? attempt, result };
 }

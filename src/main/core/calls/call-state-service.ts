@@ -125,6 +125,13 @@ export class CallStateService {
     return this.repo.listEvents(id);
   }
 
+  /** The variables the call was dialled with (a test call's), as recorded on its dial_requested event. */
+  dialVariables(id: string): Record<string, string> | undefined {
+    const dial = this.repo.listEvents(id).find((e) => e.type === 'dial_requested');
+    const parsed = CallInputSchema.safeParse(dial?.payload);
+    return parsed.success && parsed.data.type === 'dial_requested' ? parsed.data.variables : undefined;
+  }
+
   record(
     attemptId: string,
     source: CallEventSource,

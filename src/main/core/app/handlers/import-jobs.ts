@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportProgress, MappingOverride } from '../../../shared/contacts';
-import type { EventBus } from '../api';
-import { isImportError, type ContactsService } from '../contacts';
-import type { StagedFiles } from '../files';
-import type { Logger } from '../logging';
+import type { ImportProgress, MappingOverride } from '../../../../shared/contacts';
+import type { EventBus } from '../../api';
+import { isImportError, type ContactsService } from '../../contacts';
+import type { StagedFiles } from '../../files';
+import type { Logger } from '../../logging';
 
 export interface StartImport {
   fileId: string;

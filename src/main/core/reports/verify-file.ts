@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditVerifyResult } from '../../shared/audit';
-import { DATABASE_FILE } from './config';
-import { openAuditForVerify } from './reports';
-import { openDatabase } from './store';
+import type { AuditVerifyResult } from '../../../shared/audit';
+import { DATABASE_FILE } from '../config';
+import { openAuditForVerify } from './open-audit';
+import { openDatabase } from '../store';
 
 export class NoDatabaseError extends Error {
   constructor(file: string) {

@@ -1,20 +1,20 @@
 import path from 'node:path';
-import type { AppInfo } from '../../shared/api/contract';
-import type { ApiResult } from '../../shared/api/errors';
-import type { StagedFile } from '../../shared/files';
+import type { AppInfo } from '../../../shared/api/contract';
+import type { ApiResult } from '../../../shared/api/errors';
+import type { StagedFile } from '../../../shared/files';
 import type { Readable } from 'node:stream';
-import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from './api';
-import { ContactsService } from './contacts';
-import { PhoneSystem, type TelephonyMode } from './phone-system';
+import { Dispatcher, EventBus, flattenHandlers, type CallContext, type EventListener } from '../api';
+import { ContactsService } from '../contacts';
 import { createHandlers, ImportJobs } from './handlers';
-import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from './config';
-import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from './logging';
-import { StagedFiles, StagingError } from './files';
-import { openAuditLog, type AuditLog } from './reports';
-import { SettingsService, type SecretStore } from './settings';
-import { FliteTts, sweepFliteTemp, type WorkerLauncher } from './speech';
-import { openDatabase, SettingsRepository, VoicebotRepository, type Db } from './store';
-import type { Speak } from './telephony';
+import { startTelephony, type Telephony } from './telephony';
+import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
+import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
+import { StagedFiles, StagingError } from '../files';
+import { openAuditLog, type AuditLog } from '../reports';
+import { SettingsService, type SecretStore } from '../settings';
+import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
+import { openDatabase, SettingsRepository, VoicebotRepository, type Db } from '../store';
+import type { Speak, TelephonyMode } from '../telephony';
 import {
   DEFAULT_BOT,
   findResourcesDir,
@@ -26,8 +26,8 @@ import {
   type DialogVariables,
   type SessionOptionsInput,
   type VoicebotLimitsInput,
-} from './voicebot';
-import type { PublicSurfaceLimitsInput } from './public-surface';
+} from '../voicebot';
+import type { PublicSurfaceLimitsInput } from '../public-surface';
 
 export interface CoreConfig {
   /** Folder holding the database, logs and (later) recordings. Created if missing. */
@@ -147,9 +147,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const sandboxSpeak: Speak | undefined = tts
     ? async (text, sampleRate) => (await tts.synthesizeAll(text, { sampleRate })).pcm
     : undefined;
-  let phone: PhoneSystem;
+  let phone: Telephony;
   try {
-    phone = await PhoneSystem.start({
+    phone = await startTelephony({
       db,
       settings,
       secrets: config.secrets,

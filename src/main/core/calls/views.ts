@@ -1,9 +1,8 @@
-import type { CallAttemptInfo, CallEventInfo } from '../../shared/telephony';
-import type { ProviderFailure } from './telephony';
+import type { CallAttemptInfo, CallEventInfo } from '../../../shared/telephony';
 
 /**
  * What the Api shows of calls: exactly the shared view fields (a stored row carries more, such as
- * the CustomField and contact links), and provider failures as one line for the operator.
+ * the CustomField and contact links).
  */
 export const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
   id: a.id,
@@ -35,18 +34,3 @@ export const eventInfo = (e: CallEventInfo): CallEventInfo => ({
   lastSeenAt: e.lastSeenAt,
   disputed: e.disputed,
 });
-
-export const failureText = (f: ProviderFailure): string => {
-  switch (f.kind) {
-    case 'rejected':
-      return `${f.status}: ${f.message}`;
-    case 'rate_limited':
-      return `rate limited, retry in ${Math.ceil(f.retryAfterMs / 1000)} s: ${f.message}`;
-    case 'network_error':
-      return f.message;
-    default: {
-      const never: never = f;
-      return String(never);
-    }
-  }
-};

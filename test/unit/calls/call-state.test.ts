@@ -4,7 +4,7 @@ import {
   INITIAL_VIEW,
   reduceCall,
   type CallInput,
-} from '../../../src/main/core/campaigns/call-state';
+} from '../../../src/main/core/calls/call-state';
 
 const at = (i: number) => `2026-01-05T10:00:${String(i).padStart(2, '0')}.000Z`;
 const run = (...inputs: CallInput[]) => reduceCall(inputs.map((input, i) => ({ input, at: at(i) })));

@@ -1,30 +1,24 @@
 import { z } from 'zod';
+import {
+  isTerminal,
+  TERMINAL_CALL_STATES,
+  type CallState,
+  type TerminalCallState,
+} from '../../../shared/telephony';
 
 /**
- * The call state machine (DESIGN.md §3), as a pure reducer over recorded inputs.
+ * The call state machine (docs/architecture.md, "calls"), as a pure reducer over recorded inputs.
  * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled.
  * Terminal states are final; a state only moves forward; anything else is recorded and ignored.
  */
 
-export const CALL_STATES = [
-  'queued',
-  'dialing',
-  'ringing',
-  'in_progress',
-  'agent_transfer',
-  'completed',
-  'failed',
-  'busy',
-  'no_answer',
-  'canceled',
-] as const;
-export type CallState = (typeof CALL_STATES)[number];
-
-export const TERMINAL_CALL_STATES = ['completed', 'failed', 'busy', 'no_answer', 'canceled'] as const;
-export type TerminalCallState = (typeof TERMINAL_CALL_STATES)[number];
-
-export const isTerminal = (s: CallState): s is TerminalCallState =>
-  (TERMINAL_CALL_STATES as readonly string[]).includes(s);
+export {
+  CALL_STATES,
+  TERMINAL_CALL_STATES,
+  isTerminal,
+  type CallState,
+  type TerminalCallState,
+} from '../../../shared/telephony';
 
 const RANK: Record<Exclude<CallState, TerminalCallState>, number> = {
   queued: 0,
@@ -43,7 +37,11 @@ export type TransferDecision = z.infer<typeof TransferDecisionSchema>;
 
 /** Every input that can touch a call. Stored as the payload of a call_events row. */
 export const CallInputSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('dial_requested') }),
+  /** `variables`: what the bot says to a call with no contact (a test call), as the operator set them. */
+  z.object({
+    type: z.literal('dial_requested'),
+    variables: z.record(z.string().max(64), z.string().max(500)).optional(),
+  }),
   z.object({ type: z.literal('provider_accepted'), providerSid: z.string().min(1) }),
   z.object({ type: z.literal('provider_rejected'), message: z.string(), status: z.number().optional() }),
   z.object({ type: z.literal('provider_unreachable'), mayHaveReached: z.boolean(), message: z.string() }),

@@ -1,7 +1,7 @@
-import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
-import { isImportError, type ImportErrorCode } from '../contacts';
-import { StagingError } from '../files';
-import { PhoneInputError } from '../phone-system';
+import { ApiError, type ApiErrorCode } from '../../../../shared/api/errors';
+import { isImportError, type ImportErrorCode } from '../../contacts';
+import { StagingError } from '../../files';
+import { TestCallError } from '../../calls';
 
 const importCodes: Record<ImportErrorCode, ApiErrorCode> = {
   unreadable: 'invalid_request',
@@ -39,7 +39,7 @@ export async function asPhoneApi<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof PhoneInputError) throw new ApiError({ code: 'invalid_request', message: err.message });
+    if (err instanceof TestCallError) throw new ApiError({ code: 'invalid_request', message: err.message });
     throw err;
   }
 }

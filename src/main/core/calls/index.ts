@@ -1,0 +1,14 @@
+/** Calls: one call from dial to end. The state machine (single writer of call state), dialOnce, views, the test call. */
+export * from './call-state';
+export * from './call-state-service';
+export { dialOnce, type DialDeps, type DialOnceRequest, type DialOutcome, type DoNotCall } from './dial-once';
+export { ProviderCheck, type CallDetailsSource, type CheckAnswer } from './provider-check';
+export { attemptInfo, eventInfo } from './views';
+export {
+  placeTestCall,
+  TestCallError,
+  type CallbackUrls,
+  type TestCallDeps,
+  type TestCallRequest,
+} from './test-call';
+export { voicebotCallLink, type CallForStream } from './voicebot-link';
