@@ -93,7 +93,7 @@ export class ProviderChooser {
       provider: name,
       detail:
         name === 'sandbox'
-          ? `Sandbox: no Exotel account needed; calls stay on this machine (${choice.reason})`
+          ? 'Sandbox: no Exotel account needed; calls stay on this machine'
           : 'Exotel accepted the credentials',
     };
   }
