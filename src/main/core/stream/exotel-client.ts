@@ -7,8 +7,9 @@ import { PacedLine } from './paced-line';
 import { pacingClock, type Pacing, type PacingClock } from './pacing';
 import { BotPlayback, type PendingMark, type ScheduledAudio } from './playback';
 import { ASSUMPTIONS, INBOUND_CHUNK_MS, MAX_STREAM_MS, type SampleRate } from './protocol';
+import type { CallerPort } from './media-port';
 import { sampleRateFromUrl } from './sample-rate';
-import type { InboundFrame } from './schemas';
+import type { InboundFrame, OutboundFrame } from './schemas';
 
 export class StreamConnectError extends Error {
   override readonly name = 'StreamConnectError';
@@ -21,6 +22,7 @@ export class StreamConnectError extends Error {
 }
 
 export interface ExotelStreamClientOptions {
+  /** The bot's stream URL (connect); unused over an in-process port (overPort). */
   url: string;
   /** Upgrade headers, e.g. `Authorization: Basic …` as Exotel sends for wss://KEY:TOKEN@host URLs. */
   headers?: Record<string, string>;
@@ -44,6 +46,8 @@ export interface ExotelStreamClientOptions {
 export type ExotelStreamClientEvents = {
   /** Bot audio, scheduled on the phone's playback timeline (media time). */
   botMedia: [ScheduledAudio];
+  /** The bot sent a mark (its turn's audio is all queued), at the current media time. */
+  botMark: [{ name: string; atMs: number }];
   /** A mark echoed back to the bot, at the media time its audio finished playing. */
   mark: [PendingMark];
   clear: [{ atMs: number; droppedMs: number }];
@@ -58,6 +62,13 @@ export type ExotelStreamClientEvents = {
 };
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** What carries the client's frames: a WebSocket to the bot, or the caller end of an in-process pair. */
+interface ClientTransport {
+  readonly open: boolean;
+  send(frame: InboundFrame, onError: (err: Error) => void): void;
+  close(code: number, reason: string): void;
+}
 
 /**
  * Exotel's side of a voicebot stream, for the sandbox and the QA runner: connects, sends connected and
@@ -79,9 +90,10 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
   private isClosed = false;
 
   private constructor(
-    private readonly socket: WebSocket,
+    private readonly transport: ClientTransport,
     private readonly options: ExotelStreamClientOptions,
     sampleRate: SampleRate,
+    closed: Promise<{ code: number; reason: string }>,
   ) {
     super();
     this.sampleRate = sampleRate;
@@ -111,16 +123,34 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
       },
       (err) => this.emit('transportError', err),
     );
-    socket.on('message', (data: RawData) => this.onMessage(data));
-    this.closed = new Promise((resolve) => {
-      socket.once('close', (code: number, reason: Buffer) => {
-        this.isClosed = true;
-        this.line.hangUp();
-        const info = { code, reason: reason.toString('utf8'), by: this.closing };
-        this.emit('close', info);
-        resolve(info);
-      });
+    this.closed = closed.then(({ code, reason }) => {
+      this.isClosed = true;
+      this.line.hangUp();
+      const info = { code, reason, by: this.closing };
+      this.emit('close', info);
+      return info;
     });
+  }
+
+  /**
+   * Exotel's side over an in-process port (createMediaPair's caller end): the same frames, marks and
+   * playback model as over a socket, with no socket; `options.url` is not used.
+   */
+  static overPort(
+    port: CallerPort,
+    options: Omit<ExotelStreamClientOptions, 'url' | 'sampleRate'>,
+  ): ExotelStreamClient {
+    const transport: ClientTransport = {
+      get open() {
+        return port.isOpen;
+      },
+      send: (frame) => void port.send(frame),
+      close: (code, reason) => void port.close(code, reason),
+    };
+    const client = new ExotelStreamClient(transport, { ...options, url: '' }, port.sampleRate, port.closed);
+    port.on('frame', (frame) => client.onFrame(frame));
+    client.begin();
+    return client;
   }
 
   /** Opens the WebSocket and sends `connected` then `start`. */
@@ -135,7 +165,23 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
       headers: options.headers,
       handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
     });
-    const client = new ExotelStreamClient(socket, options, sampleRate);
+    const transport: ClientTransport = {
+      get open() {
+        return socket.readyState === WebSocket.OPEN;
+      },
+      send: (frame, onError) =>
+        socket.send(encodeInboundFrame(frame), (err) => {
+          if (err) onError(err);
+        }),
+      close: (code, reason) => socket.close(code, reason),
+    };
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.once('close', (code: number, reason: Buffer) =>
+        resolve({ code, reason: reason.toString('utf8') }),
+      ),
+    );
+    const client = new ExotelStreamClient(transport, options, sampleRate, closed);
+    socket.on('message', (data: RawData) => client.onMessage(data));
     socket.on('error', (err: Error) => client.emit('transportError', err));
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -157,7 +203,7 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
   }
 
   get isOpen(): boolean {
-    return !this.isClosed && this.socket.readyState === WebSocket.OPEN;
+    return !this.isClosed && this.transport.open;
   }
 
   /** True while bot audio is still playing at the current media time. */
@@ -228,7 +274,7 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
         accountSid: this.options.accountSid ?? 'calldeck',
         reason,
       });
-      this.socket.close(1000, reason);
+      this.transport.close(1000, reason);
     }
     await this.closed;
   }
@@ -259,8 +305,8 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
   }
 
   private sendFrame(frame: InboundFrame): void {
-    this.socket.send(encodeInboundFrame(frame), (err) => {
-      if (err && !this.isClosed) this.emit('transportError', err);
+    this.transport.send(frame, (err) => {
+      if (!this.isClosed) this.emit('transportError', err);
     });
   }
 
@@ -282,7 +328,10 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
       this.emit('frameError', parsed.error);
       return;
     }
-    const frame = parsed.frame;
+    this.onFrame(parsed.frame);
+  }
+
+  private onFrame(frame: OutboundFrame): void {
     if (frame.streamSid !== undefined && frame.streamSid !== this.streamSid) {
       this.emit(
         'protocolError',
@@ -297,6 +346,7 @@ export class ExotelStreamClient extends EventEmitter<ExotelStreamClientEvents> {
         break;
       }
       case 'mark':
+        this.emit('botMark', { name: frame.name, atMs: this.line.sentMs });
         for (const mark of this.playback.enqueueMark(frame.name, this.line.sentMs)) this.echoMark(mark);
         break;
       case 'clear': {

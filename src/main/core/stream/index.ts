@@ -8,3 +8,4 @@ export * from './pacing';
 export * from './playback';
 export * from './stream-connection';
 export * from './exotel-client';
+export * from './media-port';

@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../logging';
 import { encodeOutboundFrame, parseInboundFrame, type StreamFrameError } from './codec';
 import { outgoingChunkProblem, PcmFramer } from './framer';
+import type { MediaPort } from './media-port';
 import { pcmDurationMs, type SampleRate } from './protocol';
 import type {
   ConnectedFrame,
@@ -61,8 +62,9 @@ const INTERNAL_ERROR = 1011;
  * It is the session's boundary: an exception thrown by a listener while it handles a frame closes
  * this connection (1011, logged once) and never reaches the socket (where it would end the process).
  * Once we close, no further frame is delivered, and a peer that ignores our close is cut off.
+ * It is the MediaPort of a call carried by a real socket.
  */
-export class StreamConnection extends EventEmitter<StreamConnectionEvents> {
+export class StreamConnection extends EventEmitter<StreamConnectionEvents> implements MediaPort {
   readonly sampleRate: SampleRate;
   private readonly framer: PcmFramer;
   private readonly logger?: Logger;

@@ -3,7 +3,13 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../logging';
 import type { VoicebotHandler, VoicebotRequest } from '../public-surface';
 import type { VoicebotRepository } from '../store';
-import { DEFAULT_CLOSE_GRACE_MS, sampleRateFromUrl, StreamConnection, type SampleRate } from '../stream';
+import {
+  DEFAULT_CLOSE_GRACE_MS,
+  sampleRateFromUrl,
+  StreamConnection,
+  type MediaPort,
+  type SampleRate,
+} from '../stream';
 import type { BotDefinition, DialogVariables } from './dialog';
 import {
   CLOSE_INTERNAL_ERROR,
@@ -42,7 +48,7 @@ export interface VoicebotOptions {
 export class Voicebot {
   readonly options: SessionOptions;
   readonly limits: VoicebotLimits;
-  private readonly live = new Map<string, { conn: StreamConnection; session: VoicebotSession }>();
+  private readonly live = new Map<string, { conn: MediaPort; session: VoicebotSession }>();
   /** Sockets accepted whose session waits for the speech providers to load. */
   private loading = 0;
 
@@ -138,7 +144,7 @@ export class Voicebot {
     path: string,
     sampleRate: SampleRate,
     speech: SessionSpeech,
-  ): { conn: StreamConnection; session: VoicebotSession } {
+  ): { conn: MediaPort; session: VoicebotSession } {
     const id = randomUUID().replace(/-/g, '');
     const log = this.o.log.child(`session.${id.slice(0, 8)}`);
     const conn = new StreamConnection(ws, {
@@ -146,6 +152,22 @@ export class Voicebot {
       logger: log,
       chunkMs: this.options.chunkMs,
     });
+    const session = this.run(id, conn, speech, log);
+    log.info('voicebot stream accepted', { path, sampleRate });
+    return { conn, session };
+  }
+
+  /**
+   * Runs a session on a port that is not a socket (createMediaPair's bot end): a caller in the same
+   * process, as fast as it sends audio. The session ends when the port closes.
+   */
+  async attach(port: MediaPort): Promise<VoicebotSession> {
+    const speech = typeof this.o.speech === 'function' ? await this.o.speech() : this.o.speech;
+    const id = randomUUID().replace(/-/g, '');
+    return this.run(id, port, speech, this.o.log.child(`session.${id.slice(0, 8)}`));
+  }
+
+  private run(id: string, conn: MediaPort, speech: SessionSpeech, log: Logger): VoicebotSession {
     const observer = new SessionRecorder({
       sessionId: id,
       bot: this.o.bot,
@@ -165,8 +187,7 @@ export class Voicebot {
     });
     this.live.set(id, { conn, session });
     void session.done.then(() => this.live.delete(id));
-    log.info('voicebot stream accepted', { path, sampleRate });
-    return { conn, session };
+    return session;
   }
 
   /** Hangs up every live call (1001: going away) and waits for their records. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging';
-import type { DtmfFrame, InboundMarkFrame, MediaFrame, StartFrame, StreamConnection } from '../../stream';
+import type { DtmfFrame, InboundMarkFrame, MediaFrame, MediaPort, StartFrame } from '../../stream';
 import { createDialog, type Dialog, type ListenSpec } from '../dialog';
 import { BotTrack } from './bot-track';
 import { CallerTrack } from './caller-track';
@@ -44,7 +44,7 @@ export class VoicebotSession {
   private recorded = false;
 
   constructor(
-    private readonly conn: StreamConnection,
+    private readonly conn: MediaPort,
     private readonly deps: SessionDeps,
   ) {
     this.log = deps.log;

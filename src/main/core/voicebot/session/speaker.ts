@@ -1,6 +1,6 @@
 import type { Logger } from '../../logging';
 import type { Tts } from '../../speech';
-import { PcmFramer, type StreamConnection } from '../../stream';
+import { PcmFramer, type MediaPort } from '../../stream';
 import type { DialogAction } from '../dialog';
 import type { BotTrack } from './bot-track';
 
@@ -72,7 +72,7 @@ export class Speaker {
   private readonly framer: PcmFramer;
 
   constructor(
-    private readonly conn: StreamConnection,
+    private readonly conn: MediaPort,
     private readonly track: BotTrack,
     private readonly tts: Tts,
     chunkMs: number,
