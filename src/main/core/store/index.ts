@@ -1,7 +1,13 @@
-export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOptions } from './database';
-export { MIGRATIONS, type Migration } from './migrations';
-export { SettingsRepository } from './settings-repository';
-export { AuditRepository } from './audit-repository';
+export {
+  openDatabase,
+  migrate,
+  MigrationError,
+  type Db,
+  type OpenDatabaseOptions,
+} from "./database";
+export { MIGRATIONS, type Migration } from "./migrations";
+export { SettingsRepository } from "./settings-repository";
+export { AuditRepository } from "./audit-repository";
 export {
   CallsRepository,
   type CallAttemptRow,
@@ -9,6 +15,17 @@ export {
   type CallEventRow,
   type NewCallAttempt,
   type NewCallEvent,
-} from './calls-repository';
-export * from './contacts-repository';
-export { VoicebotRepository, type NewVoicebotSession, type VoicebotSessionEnd } from './voicebot-repository';
+} from "./calls-repository";
+export * from "./contacts-repository";
+export {
+  VoicebotRepository,
+  type NewVoicebotSession,
+  type VoicebotSessionEnd,
+} from "./voicebot-repository";
+export {
+  JobsRepository,
+  type JobEnd,
+  type JobRow,
+  type JobRowState,
+  type NewJobRow,
+} from "./jobs-repository";

@@ -1,17 +1,18 @@
-import type { Migration } from './migration';
-import { m001SettingsAudit } from './migrations/001-settings-audit';
-import { m002Contacts } from './migrations/002-contacts';
-import { m003Calls } from './migrations/003-calls';
-import { m004Voicebot } from './migrations/004-voicebot';
-import { m005AuditScheme } from './migrations/005-audit-scheme';
-import { m006CallEventRepeats } from './migrations/006-call-event-repeats';
+import type { Migration } from "./migration";
+import { m001SettingsAudit } from "./migrations/001-settings-audit";
+import { m002Contacts } from "./migrations/002-contacts";
+import { m003Calls } from "./migrations/003-calls";
+import { m004Voicebot } from "./migrations/004-voicebot";
+import { m005AuditScheme } from "./migrations/005-audit-scheme";
+import { m006CallEventRepeats } from "./migrations/006-call-event-repeats";
+import { m007Jobs } from "./migrations/007-jobs";
 
-export type { Migration } from './migration';
+export type { Migration } from "./migration";
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
- * 6 call event repeats and stream state.
+ * 6 call event repeats and stream state, 7 jobs.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Voicebot,
   m005AuditScheme,
   m006CallEventRepeats,
+  m007Jobs,
 ];
