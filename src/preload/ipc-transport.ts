@@ -2,7 +2,7 @@ import { ipcRenderer, webUtils } from 'electron';
 import type { ApiTransport } from '../shared/api/client';
 import { listChannels, type Channel } from '../shared/api/contract';
 import type { ApiErrorBody, ApiResult } from '../shared/api/errors';
-import type { EventName } from '../shared/api/events';
+import type { SequencedEvent } from '../shared/api/events';
 import { EVENT_CHANNEL, invokeChannel, STAGE_FILE_CHANNEL } from '../shared/api/ipc-channels';
 import type { FileLike, StagedFile } from '../shared/files';
 
@@ -32,8 +32,8 @@ export const ipcTransport: ApiTransport = {
     }
   },
   subscribe(listener) {
-    const handler = (_e: Electron.IpcRendererEvent, message: { event: EventName; payload: unknown }) =>
-      listener(message.event, message.payload);
+    const handler = (_e: Electron.IpcRendererEvent, message: SequencedEvent) =>
+      listener(message.event, message.payload, message.seq);
     ipcRenderer.on(EVENT_CHANNEL, handler);
     return () => {
       ipcRenderer.off(EVENT_CHANNEL, handler);

@@ -3,9 +3,12 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
+  BRIDGE_AFTER_PARAM,
+  BRIDGE_EPOCH_PARAM,
   BRIDGE_PATH,
   BRIDGE_TOKEN_PARAM,
   BridgeRequestSchema,
+  BridgeResumeSchema,
   type BridgeMessage,
 } from '../../shared/api/bridge-protocol';
 import { parseJson, type Core } from '../core';
@@ -50,8 +53,33 @@ export function createBridgeServer(
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
 
-  const onConnection = (ws: WebSocket) => {
-    const unsubscribe = core.subscribe((event, payload) => send(ws, { type: 'event', event, payload }));
+  /**
+   * The page says where it was (a reconnect): it gets what it missed, in order, before live events.
+   * All in one tick, so no event can fall between the replay and the subscription.
+   */
+  const onConnection = (ws: WebSocket, url: URL) => {
+    const resume = url.searchParams.has(BRIDGE_EPOCH_PARAM)
+      ? BridgeResumeSchema.safeParse({
+          epoch: url.searchParams.get(BRIDGE_EPOCH_PARAM),
+          after: url.searchParams.get(BRIDGE_AFTER_PARAM),
+        })
+      : undefined;
+    // A position that does not parse cannot be replayed from: the page re-fetches.
+    const missed =
+      resume === undefined
+        ? []
+        : resume.success
+          ? core.eventsSince({ epoch: resume.data.epoch, seq: resume.data.after })
+          : undefined;
+    const position = core.eventPosition();
+    const replay = resume === undefined ? 'fresh' : missed ? 'complete' : 'gap';
+    const from = replay === 'complete' && resume?.success ? resume.data.after : position.seq;
+    send(ws, { type: 'hello', epoch: position.epoch, seq: from, replay });
+    if (replay !== 'fresh') log.info('bridge reconnected', { replay, missed: missed?.length ?? null });
+    for (const e of missed ?? []) send(ws, { type: 'event', event: e.event, payload: e.payload, seq: e.seq });
+    const unsubscribe = core.subscribe((event, payload, seq) =>
+      send(ws, { type: 'event', event, payload, seq }),
+    );
     ws.on('close', unsubscribe);
     ws.on('error', (err) => log.warn('bridge socket error', { err }));
     ws.on('message', (data, isBinary) => {
@@ -96,7 +124,7 @@ export function createBridgeServer(
         refuse(socket, 403, 'Forbidden');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, url));
     },
     close() {
       for (const client of wss.clients) client.terminate();

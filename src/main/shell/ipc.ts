@@ -1,6 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { listChannels } from '../../shared/api/contract';
 import { EVENT_CHANNEL, invokeChannel, STAGE_FILE_CHANNEL } from '../../shared/api/ipc-channels';
+import type { SequencedEvent } from '../../shared/api/events';
 import type { ApiResult } from '../../shared/api/errors';
 import type { StagedFile } from '../../shared/files';
 import type { Core } from '../core';
@@ -36,9 +37,10 @@ export function registerIpc(core: Core, isTrustedSender: (event: IpcMainInvokeEv
   };
 }
 
-/** Forwards core pushes to a window's renderer. */
+/** Forwards core pushes to a window's renderer, numbered so the page can tell a missed one. */
 export function forwardEvents(core: Core, contents: WebContents): () => void {
-  return core.subscribe((event, payload) => {
-    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, payload });
+  return core.subscribe((event, payload, seq) => {
+    if (!contents.isDestroyed())
+      contents.send(EVENT_CHANNEL, { event, payload, seq } satisfies SequencedEvent);
   });
 }

@@ -16,7 +16,8 @@ type MethodFn<S> =
     ? (request?: RequestIn<S>) => Promise<ResponseOf<S>>
     : (request: RequestIn<S>) => Promise<ResponseOf<S>>;
 
-export type Listener<E extends EventName> = (payload: ApiEvents[E]) => void;
+/** `seq` is the event's number in the core's run (see SequencedEvent). */
+export type Listener<E extends EventName> = (payload: ApiEvents[E], seq: number | undefined) => void;
 
 /** The object the renderer sees as `window.calldeck`, whichever host it runs under. */
 export type Api = {
@@ -24,6 +25,11 @@ export type Api = {
 } & {
   /** Subscribe to a push; returns the unsubscribe function. */
   readonly on: <E extends EventName>(event: E, listener: Listener<E>) => () => void;
+  /**
+   * Called when pushes were missed and cannot be replayed (a bridge reconnected to a restarted core,
+   * or after too long away): every store re-fetches its state. Returns the unsubscribe function.
+   */
+  readonly onResync: (listener: () => void) => () => void;
   /** Hands a dropped or picked file to the host; Api methods then read it by `id`. */
   readonly files: { readonly stage: (file: FileLike) => Promise<StagedFile> };
 };
@@ -31,7 +37,10 @@ export type Api = {
 /** What a host must provide to carry the Api: request/response and a stream of pushes. */
 export interface ApiTransport {
   invoke(channel: Channel, request: unknown): Promise<ApiResult<unknown>>;
-  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+  /** Pushes, in order; `seq` numbers them within one run of the core. */
+  subscribe(listener: (event: EventName, payload: unknown, seq?: number) => void): () => void;
+  /** The transport lost pushes it cannot replay (see Api.onResync). */
+  onResync?(listener: () => void): () => void;
   /** Electron stages the file's path; the web bridge uploads its bytes. */
   stage(file: FileLike): Promise<ApiResult<StagedFile>>;
 }
@@ -47,17 +56,38 @@ export function createApiClient(transport: ApiTransport): Api {
       return result.value;
     };
   }
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const listeners = new Map<EventName, Set<(payload: unknown, seq: number | undefined) => void>>();
+  const resyncListeners = new Set<() => void>();
+  const resync = () => {
+    for (const l of resyncListeners) l();
+  };
   let unsubscribeTransport: (() => void) | undefined;
-  api.on = (event: EventName, listener: (payload: unknown) => void) => {
+  // Numbers run without gaps within a core run: a repeat is dropped, a jump means pushes were lost.
+  let lastSeq: number | undefined;
+  transport.onResync?.(() => {
+    lastSeq = undefined;
+    resync();
+  });
+  api.on = (event: EventName, listener: (payload: unknown, seq: number | undefined) => void) => {
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
     set.add(listener);
-    unsubscribeTransport ??= transport.subscribe((name, payload) => {
-      for (const l of listeners.get(name) ?? []) l(payload);
+    unsubscribeTransport ??= transport.subscribe((name, payload, seq) => {
+      if (seq !== undefined && lastSeq !== undefined) {
+        if (seq <= lastSeq) return;
+        if (seq > lastSeq + 1) queueMicrotask(resync);
+      }
+      if (seq !== undefined) lastSeq = seq;
+      for (const l of listeners.get(name) ?? []) l(payload, seq);
     });
     return () => {
       set.delete(listener);
+    };
+  };
+  api.onResync = (listener: () => void) => {
+    resyncListeners.add(listener);
+    return () => {
+      resyncListeners.delete(listener);
     };
   };
   api.files = {

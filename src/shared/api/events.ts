@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit';
+import type { JobInfo } from '../jobs';
 import type { ImportOutcome, ImportProgress } from '../contacts';
 import type { CallAttemptInfo, CallEventInfo, TelephonyInfo } from '../telephony';
 import type { SettingsView } from '../settings';
@@ -21,9 +22,21 @@ export interface ApiEvents {
   /** A transcript line: what the caller did, or what the bot said (recorded when its turn ended). */
   'voicebot.turn': VoicebotTurnEvent;
   'voicebot.sessionEnded': VoicebotSessionEndedEvent;
+  /** A job started, progressed (at most ~10 a second per job) or ended. */
+  'job.updated': JobInfo;
 }
 
 export type EventName = keyof ApiEvents;
+
+/**
+ * An event as the transports carry it. `seq` counts the core's events of one run, from 1 with no
+ * gaps, so a page can tell a missed event (a jump) from a repeat (a number it has seen).
+ */
+export interface SequencedEvent<E extends EventName = EventName> {
+  seq: number;
+  event: E;
+  payload: ApiEvents[E];
+}
 export const EVENT_NAMES = [
   'settings.changed',
   'audit.appended',
@@ -36,6 +49,7 @@ export const EVENT_NAMES = [
   'voicebot.sessionStarted',
   'voicebot.turn',
   'voicebot.sessionEnded',
+  'job.updated',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.

@@ -1,3 +1,13 @@
-export { Dispatcher, issuesOf, type CallContext } from './dispatcher';
-export { EventBus, type EventListener } from './event-bus';
-export { flattenHandlers, type Handlers, type Handler, type FlatHandlers } from './handlers';
+export { Dispatcher, issuesOf, type CallContext } from "./dispatcher";
+export {
+  EventBus,
+  DEFAULT_REPLAY_EVENTS,
+  type EventListener,
+  type EventPosition,
+} from "./event-bus";
+export {
+  flattenHandlers,
+  type Handlers,
+  type Handler,
+  type FlatHandlers,
+} from "./handlers";

@@ -55,6 +55,8 @@ let subscribed = false;
 export function startAuditFeed(): void {
   if (subscribed) return;
   subscribed = true;
+  // Pushes were lost (see Api.onResync): read the newest page again.
+  api().onResync(() => void useAuditStore.getState().loadLatest());
   api().on('audit.appended', (entry) =>
     useAuditStore.setState((s) =>
       s.entries.some((e) => e.seq === entry.seq)

@@ -41,6 +41,12 @@ let subscribed = false;
 export function startCallsFeed(): void {
   if (subscribed) return;
   subscribed = true;
+  // Pushes were lost (see Api.onResync): the board and the open timeline are read again.
+  api().onResync(() => {
+    const { load, select, selectedId } = useCallsStore.getState();
+    void load();
+    if (selectedId) void select(selectedId);
+  });
   api().on('call.updated', ({ attempt, event }) =>
     useCallsStore.setState((s) => {
       const known = s.calls.some((c) => c.id === attempt.id);

@@ -27,4 +27,5 @@ export function startDncFeed(): void {
   if (subscribed) return;
   subscribed = true;
   api().on('dnc.changed', () => void useDncStore.getState().load());
+  api().onResync(() => void useDncStore.getState().load());
 }

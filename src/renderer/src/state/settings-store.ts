@@ -38,4 +38,5 @@ export function startSettingsFeed(): void {
   if (subscribed) return;
   subscribed = true;
   api().on('settings.changed', (view) => useSettingsStore.setState({ view }));
+  api().onResync(() => void useSettingsStore.getState().load());
 }

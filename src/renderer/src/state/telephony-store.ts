@@ -72,12 +72,36 @@ export const useTelephonyStore = create<TelephonyState>((set) => {
   };
 });
 
+/** The test call as the core has it now: after pushes were lost, its state and every event. */
+async function refreshTestCall(): Promise<void> {
+  const id = useTelephonyStore.getState().testCall?.attempt.id;
+  if (!id) return;
+  try {
+    const [events, recent] = await Promise.all([
+      api().telephony.callEvents({ attemptId: id }),
+      api().telephony.recentCalls({ limit: 50 }),
+    ]);
+    const attempt = recent.find((c) => c.id === id);
+    useTelephonyStore.setState((s) =>
+      s.testCall?.attempt.id === id
+        ? { testCall: { ...s.testCall, attempt: attempt ?? s.testCall.attempt, events } }
+        : s,
+    );
+  } catch (err) {
+    useTelephonyStore.setState({ testCallError: errorMessage(err) });
+  }
+}
+
 let subscribed = false;
 /** Pushes: tunnel/provider changes, and each event of the test call as the state machine records it. */
 export function startTelephonyFeed(): void {
   if (subscribed) return;
   subscribed = true;
   api().on('telephony.changed', (info) => useTelephonyStore.setState({ info }));
+  api().onResync(() => {
+    void useTelephonyStore.getState().load();
+    void refreshTestCall();
+  });
   api().on('settings.changed', () => void useTelephonyStore.getState().load());
   api().on('call.updated', ({ attempt, event }) =>
     useTelephonyStore.setState((s) => {

@@ -38,6 +38,7 @@ export function startVoicebotFeed(): void {
     if (attemptId && attemptId === current) void useVoicebotStore.getState().show(current);
   };
   api().on('voicebot.sessionStarted', ({ attemptId }) => refresh(attemptId));
+  api().onResync(() => refresh(useVoicebotStore.getState().attemptId ?? null));
   api().on('voicebot.sessionEnded', ({ attemptId }) => refresh(attemptId));
   api().on('voicebot.turn', ({ sessionId, attemptId, line }) =>
     useVoicebotStore.setState((s) =>
