@@ -4,8 +4,13 @@ import { createLogger, memorySink, type LogRecord } from '../../../src/main/core
 import { startPublicSurface, type PublicSurface } from '../../../src/main/core/public-surface';
 import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
-import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
-import { loadBotFile, Voicebot, VoicebotRecords } from '../../../src/main/core/voicebot';
+import {
+  createMediaPair,
+  ExotelStreamClient,
+  type DtmfFrame,
+  type MediaFrame,
+} from '../../../src/main/core/stream';
+import { loadBotFile, Voicebot } from '../../../src/main/core/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { demoBotFile, patient } from '../../fixtures/demo-bot';
 
@@ -21,7 +26,7 @@ let db: Db;
 let cleanup: () => void;
 let speech: SpeechProviders;
 let voicebot: Voicebot;
-let records: VoicebotRecords;
+let repo: VoicebotRepository;
 let surface: PublicSurface;
 const logs: LogRecord[] = [];
 
@@ -31,7 +36,7 @@ beforeAll(async () => {
   db = openDatabase(path.join(tmp.dir, 'calldeck.sqlite'));
   const log = createLogger([memorySink(logs)], 'debug', 'test');
   speech = await createSpeechProviders({});
-  const repo = new VoicebotRepository(db);
+  repo = new VoicebotRepository(db);
   voicebot = new Voicebot({
     bot: await loadBotFile(demoBotFile),
     speech,
@@ -41,7 +46,6 @@ beforeAll(async () => {
     testVariables: patient,
     session: { noInputMs: 30_000 },
   });
-  records = new VoicebotRecords(repo, path.join(tmp.dir, 'recordings'));
   surface = await startPublicSurface({
     secret: SECRET,
     log,
@@ -88,11 +92,9 @@ async function converse(client: ExotelStreamClient): Promise<void> {
 
 async function lastSession() {
   await voicebot.idle();
-  const [summary] = records.sessions();
-  if (!summary) throw new Error('no session recorded');
-  const detail = records.session(summary.id);
-  if (!detail) throw new Error('no session detail');
-  return detail;
+  const [session] = repo.listSessions();
+  if (!session) throw new Error('no session recorded');
+  return { session, lines: repo.lines(session.id) };
 }
 
 const transcript = (d: Awaited<ReturnType<typeof lastSession>>) =>
@@ -137,6 +139,22 @@ describe('a caller and the demo bot joined in one process (createMediaPair)', ()
   }, 120_000);
 });
 
+const dtmf = (digit: string): DtmfFrame => ({
+  event: 'dtmf',
+  sequenceNumber: undefined,
+  streamSid: undefined,
+  digit,
+  durationMs: undefined,
+});
+const media: MediaFrame = {
+  event: 'media',
+  sequenceNumber: undefined,
+  streamSid: undefined,
+  chunk: undefined,
+  timestamp: undefined,
+  payload: Buffer.alloc(1600),
+};
+
 describe('createMediaPair', () => {
   it('carries frames both ways in order, refuses to send before start, and closes both ends once', async () => {
     const { bot, caller } = createMediaPair();
@@ -149,6 +167,7 @@ describe('createMediaPair', () => {
     expect(() => bot.sendMark('early')).toThrow(/before the start frame/);
     caller.send({
       event: 'start',
+      sequenceNumber: 1,
       streamSid: 'MZ1',
       callSid: 'CA1',
       accountSid: 'AC',
@@ -157,8 +176,8 @@ describe('createMediaPair', () => {
       customParameters: {},
       mediaFormat: { encoding: 'raw/slin', sampleRate: 8000, bitRate: undefined },
     });
-    caller.send({ event: 'media', payload: Buffer.alloc(1600) });
-    caller.send({ event: 'dtmf', digit: '5' });
+    caller.send(media);
+    caller.send(dtmf('5'));
     expect(got).toEqual([]); // delivered on a later turn, like a socket
     await new Promise((resolve) => setImmediate(resolve));
     expect(got).toEqual(['start:MZ1', 'media:1600', 'dtmf:5']);
@@ -171,7 +190,7 @@ describe('createMediaPair', () => {
     caller.on('close', (i) => closes.push(i.code));
     const closed = bot.close(1000, 'bye');
     expect(bot.isOpen).toBe(false);
-    expect(caller.send({ event: 'dtmf', digit: '1' })).toBe(false);
+    expect(caller.send(dtmf('1'))).toBe(false);
     expect(await closed).toEqual({ code: 1000, reason: 'bye' });
     expect(heard).toEqual(['media', 'mark:turn-1:MZ1', 'clear']);
     expect(closes).toEqual([1000, 1000]);
@@ -182,7 +201,7 @@ describe('createMediaPair', () => {
     bot.on('dtmf', () => {
       throw new Error('boom');
     });
-    caller.send({ event: 'dtmf', digit: '1' });
+    caller.send(dtmf('1'));
     expect(await caller.closed).toEqual({ code: 1011, reason: 'internal error' });
   });
 });
