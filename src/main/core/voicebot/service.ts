@@ -11,6 +11,7 @@ import {
   type SampleRate,
 } from '../stream';
 import type { BotDefinition, DialogVariables } from './dialog';
+import { BotRegistry, UnknownBotError } from './registry/bot-registry';
 import {
   CLOSE_INTERNAL_ERROR,
   CLOSE_POLICY,
@@ -25,7 +26,8 @@ import type { SessionSpeech } from './session/observer';
 import { VoicebotSession } from './session/session';
 
 export interface VoicebotOptions {
-  bot: BotDefinition;
+  /** The one bot every call gets, or the registry each call names its bot from (else its default). */
+  bot: BotDefinition | BotRegistry;
   /** The providers, or a loader (the socket waits, paused, while they load). */
   speech: SessionSpeech | (() => Promise<SessionSpeech>);
   repo: VoicebotRepository;
@@ -170,7 +172,7 @@ export class Voicebot {
   private run(id: string, conn: MediaPort, speech: SessionSpeech, log: Logger): VoicebotSession {
     const observer = new SessionRecorder({
       sessionId: id,
-      bot: this.o.bot,
+      bots: (botId) => this.botFor(botId),
       repo: this.o.repo,
       recordingsDir: this.o.recordingsDir,
       log,
@@ -179,7 +181,6 @@ export class Voicebot {
       testVariables: this.o.testVariables,
     });
     const session = new VoicebotSession(conn, {
-      bot: this.o.bot,
       speech,
       options: this.options,
       observer,
@@ -188,6 +189,14 @@ export class Voicebot {
     this.live.set(id, { conn, session });
     void session.done.then(() => this.live.delete(id));
     return session;
+  }
+
+  /** The bot a call names, or the default one. Throws UnknownBotError (the session then ends, logged). */
+  private botFor(id: string | undefined): BotDefinition {
+    const bot = this.o.bot;
+    if (bot instanceof BotRegistry) return bot.resolve(id);
+    if (id !== undefined && id !== bot.id) throw new UnknownBotError(id, [bot.id]);
+    return bot;
   }
 
   /** Hangs up every live call (1001: going away) and waits for their records. */

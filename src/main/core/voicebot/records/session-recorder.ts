@@ -17,7 +17,9 @@ export interface VoicebotCallLink {
   /** Our attempt for this stream: by the `attempt` custom parameter (direct stream) or Exotel's CallSid. */
   findAttempt(
     start: StartFrame,
-  ): { attemptId: string; contactId: string | null; variables?: Record<string, string> } | undefined;
+  ):
+    | { attemptId: string; contactId: string | null; variables?: Record<string, string>; botId?: string }
+    | undefined;
   streamStarted(attemptId: string): void;
   /** `user`: the caller hung up (stop: callended); `bot`: the bot closed the stream; null: unknown. */
   streamEnded?(attemptId: string, disconnectedBy: 'bot' | 'user' | null): void;
@@ -31,9 +33,12 @@ const DISCONNECTED_BY: Partial<Record<string, 'bot' | 'user'>> = {
   transfer: 'bot',
 };
 
+/** The bot a call names (undefined: the default bot). Throws when there is no such bot. */
+export type BotLookup = (id: string | undefined) => BotDefinition;
+
 export interface RecorderDeps {
   sessionId: string;
-  bot: BotDefinition;
+  bots: BotLookup;
   repo: VoicebotRepository;
   recordingsDir: string;
   log: Logger;
@@ -56,11 +61,14 @@ export class SessionRecorder implements SessionObserver {
 
   setup(start: StartFrame): SessionSetup {
     const attempt = this.guard('find the call attempt', () => this.d.calls?.findAttempt(start));
+    // The call attempt names its bot (a campaign's, a test call's); a stream may name one itself.
+    const { attempt: _attempt, bot: botParam, ...params } = start.customParameters;
+    const bot = this.d.bots(attempt?.botId ?? (botParam || undefined));
     if (!attempt) {
-      const { attempt: _ignored, ...params } = start.customParameters;
       return {
         attemptId: null,
-        variables: testCallVariables(this.d.bot, { ...this.d.testVariables, ...params }),
+        bot,
+        variables: testCallVariables(bot, { ...this.d.testVariables, ...params }),
       };
     }
     this.attemptId = attempt.attemptId;
@@ -68,13 +76,14 @@ export class SessionRecorder implements SessionObserver {
     if (attempt.contactId === null) {
       return {
         attemptId: attempt.attemptId,
+        bot,
         // A test call's own variables (set by the operator when placing it) come first.
-        variables: testCallVariables(this.d.bot, { ...this.d.testVariables, ...attempt.variables }),
+        variables: testCallVariables(bot, { ...this.d.testVariables, ...attempt.variables }),
       };
     }
     const variables = this.d.repo.contactVariables(attempt.contactId);
     if (!variables) this.d.log.warn('the call has a contact that is gone', { contactId: attempt.contactId });
-    return { attemptId: attempt.attemptId, variables: variables ?? {} };
+    return { attemptId: attempt.attemptId, bot, variables: variables ?? {} };
   }
 
   started(info: SessionStartInfo): void {

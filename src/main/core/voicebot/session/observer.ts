@@ -14,7 +14,6 @@ export interface SessionSpeech {
 }
 
 export interface SessionDeps {
-  bot: BotDefinition;
   speech: SessionSpeech;
   options: SessionOptions;
   observer: SessionObserver;
@@ -24,6 +23,8 @@ export interface SessionDeps {
 /** Which call a stream belongs to, and the values for the bot's {{variables}}. */
 export interface SessionSetup {
   attemptId: string | null;
+  /** The bot this call talks to (the default bot unless the call names another). */
+  bot: BotDefinition;
   variables: DialogVariables;
 }
 

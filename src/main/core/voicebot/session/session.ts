@@ -27,7 +27,7 @@ export class VoicebotSession {
   private readonly track: BotTrack;
   private readonly speaker: Speaker;
   private readonly voice: TurnVoice;
-  private readonly timedLlm?: TimedLlm;
+  private timedLlm?: TimedLlm;
   private readonly log: Logger;
   private readonly transcript: SessionTranscript;
   private dialog?: Dialog;
@@ -54,7 +54,6 @@ export class VoicebotSession {
     const now = () => this.caller.lengthMs;
     this.speaker = new Speaker(conn, this.track, deps.speech.tts, deps.options.chunkMs, now, this.log);
     this.voice = new TurnVoice(this.voiceHost(), this.speaker, this.track, this.transcript, this.log);
-    if (deps.bot.kind === 'llm' && deps.speech.llm) this.timedLlm = new TimedLlm(deps.speech.llm);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     conn.on('start', (f) => this.onStart(f));
     conn.on('media', (f) => this.onMedia(f));
@@ -86,9 +85,12 @@ export class VoicebotSession {
 
   private onStart(start: StartFrame): void {
     if (this.phase !== 'waiting') return this.log.warn('a second start frame was ignored');
-    const { bot, speech, options, observer } = this.deps;
+    const { speech, options, observer } = this.deps;
     try {
+      // The call's bot is known only now: the call attempt or the stream's `bot` parameter names it.
       const setup = observer.setup(start);
+      const bot = setup.bot;
+      if (bot.kind === 'llm' && speech.llm) this.timedLlm = new TimedLlm(speech.llm);
       observer.started({
         attemptId: setup.attemptId,
         streamSid: start.streamSid,
