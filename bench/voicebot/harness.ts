@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { WebSocket } from 'ws';
+import { Artifacts } from '../../src/main/core/artifacts';
 import { createLogger, type LogRecord } from '../../src/main/core/logging';
 import { startPublicSurface, type VoicebotRequest } from '../../src/main/core/public-surface';
 import { FakeAsr, FakeTts, FakeVadProvider, type RecognizeOptions } from '../../src/main/core/speech';
-import { openDatabase, VoicebotRepository } from '../../src/main/core/store';
+import { ArtifactsRepository, openDatabase, VoicebotRepository } from '../../src/main/core/store';
 import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
 import {
   loadBotFile,
@@ -99,7 +100,7 @@ export async function makeBenchRig(o: {
   return {
     streamUrl: `${surface.localUrl.replace('http', 'ws')}/voicebot/${secret}/`,
     voicebot,
-    records: new VoicebotRecords(repo, path.join(dir, 'recordings')),
+    records: new VoicebotRecords(repo, new Artifacts(new ArtifactsRepository(db), dir, log)),
     problems,
     close: async () => {
       await voicebot.close();

@@ -1,3 +1,4 @@
+import type { ArtifactRef } from './artifacts';
 import { z } from 'zod';
 
 /**
@@ -208,6 +209,6 @@ export interface DncChange {
 export interface RejectCsv {
   fileName: string;
   rows: number;
-  /** CSV text: the original columns, then the reason and the source row. */
-  content: string;
+  /** The CSV (the original columns, then the reason and the source row), downloaded from its URL. */
+  artifact: ArtifactRef;
 }

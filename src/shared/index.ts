@@ -8,3 +8,5 @@ export * from './files';
 export * from './contacts';
 export * from './telephony';
 export * from './voicebot';
+export * from './artifacts';
+export * from './jobs';

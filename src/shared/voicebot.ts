@@ -1,3 +1,4 @@
+import type { ArtifactRef } from './artifacts';
 import { z } from 'zod';
 
 /** The voicebot's records as the Api exposes them: sessions, transcripts and per-turn latencies. */
@@ -97,13 +98,11 @@ export const VoicebotRecordingSchema = z
   .object({ sessionId: z.string().min(1).max(100), channel: z.enum(RECORDING_CHANNELS) })
   .strict();
 
-/** One recording as WAV bytes (base64: both hosts' transports carry JSON-safe values). */
+/** One recording, as an artifact the page plays from its URL (never the bytes in the reply). */
 export interface VoicebotRecordingAudio {
   sessionId: string;
   channel: RecordingChannel;
-  mime: 'audio/wav';
-  bytes: number;
-  base64: string;
+  artifact: ArtifactRef;
 }
 
 /** Event payloads (kept small: the renderer asks for the detail when it wants it). */

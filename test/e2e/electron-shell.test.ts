@@ -5,7 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, hashEntry } from '../../src/main/core/reports';
 import { listChannels, type AuditEntry } from '../../src/shared';
-import type { DevResult, FullResult, SeenError, Settled } from './helpers/fake-electron/reports';
+import type {
+  ArtifactsResult,
+  DevResult,
+  FullResult,
+  SeenError,
+  Settled,
+} from './helpers/fake-electron/reports';
 import {
   BUILT,
   bundlePage,
@@ -303,6 +309,55 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     expect(box?.args[1]).toContain(`The secrets file ${file} is damaged`);
     expect(box?.args[1]).toContain('exotel.apiToken');
     expect(fs.readFileSync(file, 'utf8')).toBe('{"exotel.apiToken": 5}');
+  });
+
+  it('serves produced files over artifact: (by id, seekable, only inside the data folder)', async () => {
+    const dir = path.join(tmp.dir, 'artifacts');
+    const csv = path.join(tmp.dir, 'with-rejects.csv');
+    fs.writeFileSync(csv, 'name,phone\nAsha,+919876543210\nShort,12345\n');
+    const artifactsRun = await runShell('artifacts', { CALLDECK_DATA: dir, FAKE_ELECTRON_CSV: csv });
+    expect(artifactsRun.code).toBe(0);
+    const r = resultOf<ArtifactsResult>(artifactsRun);
+    // The scheme is privileged before ready (Chromium needs that for media seeking), handled after.
+    expect(r.privilegedSchemes).toEqual([
+      {
+        scheme: 'artifact',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+      },
+    ]);
+    expect(r.order).toEqual(['protocol.registerSchemesAsPrivileged', 'protocol.handle']);
+    const reject = value(r.reject);
+    expect(reject).toMatchObject({
+      rows: 1,
+      artifact: { kind: 'reject_file', name: 'Shell_rejects-rejects.csv' },
+    });
+    const [file] = fs.readdirSync(path.join(dir, 'exports', 'rejects'));
+    const bytes = fs.readFileSync(path.join(dir, 'exports', 'rejects', file ?? ''));
+    expect(bytes.toString('utf8')).toContain('Short,12345');
+    expect(r.download).toMatchObject({
+      status: 200,
+      body: bytes.toString('base64'),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-length': String(bytes.length),
+        'cache-control': 'no-store',
+      },
+    });
+    expect(r.download.headers?.['content-disposition']).toMatch(
+      /^attachment; filename="Shell_rejects-rejects\.csv"/,
+    );
+    expect(r.inline).toMatchObject({ status: 200, body: bytes.toString('base64') });
+    expect(r.range).toMatchObject({
+      status: 206,
+      body: bytes.subarray(0, 5).toString('base64'),
+      headers: { 'content-range': `bytes 0-4/${bytes.length}` },
+    });
+    expect(r.unknown).toMatchObject({ status: 404 });
+    expect(r.pathId).toMatchObject({ status: 400 });
+    expect(r.otherHost).toMatchObject({ status: 404 });
+    expect(r.foreignReferrer).toMatchObject({ status: 403 });
+    expect(r.post).toMatchObject({ status: 405 });
+    expect(r.quit.outcome).toBe('quit');
   });
 
   it('a second instance quits at once and touches no data', async () => {

@@ -111,6 +111,9 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download reject file' }).click(),
     ]);
+    // Streamed from the host by artifact id (not built from base64 in the page), offered as a download.
+    expect(download.url()).toMatch(/\/artifacts\/[0-9a-f-]{36}\?download=1&token=/);
+    expect(download.suggestedFilename()).toMatch(/-rejects\.csv$/);
     const rejectPath = artifactPath('rejects.csv');
     await download.saveAs(rejectPath);
     const { readFileSync } = await import('node:fs');

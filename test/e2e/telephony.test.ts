@@ -51,6 +51,10 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const artifactStatuses: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/artifacts/')) artifactStatuses.push(r.status());
+    });
     await page.goto(serve.url);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByTestId('telephony-provider').waitFor();
@@ -128,6 +132,21 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
         }),
     );
     expect(seconds).toBeGreaterThan(8); // the callee stayed on for 13 s, the greeting and "yes" included
+    // Streamed from the host by artifact id with the tab's token (never base64 through the Api), and
+    // seekable: Chromium asks for byte ranges, which the host answers with 206.
+    expect(await audio.getAttribute('src')).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/artifacts\/[0-9a-f-]{36}\?token=[\w-]+$/,
+    );
+    const seekedTo = await audio.evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          el.addEventListener('seeked', () => resolve(el.currentTime));
+          el.addEventListener('error', () => reject(new Error(`audio error ${el.error?.code ?? '?'}`)));
+          el.currentTime = 6;
+        }),
+    );
+    expect(seekedTo).toBeCloseTo(6, 0);
+    expect(artifactStatuses).toContain(206);
     await page.screenshot({ path: artifactPath('calls-latency.png'), fullPage: true });
 
     expect(await board.textContent()).toContain('+919876543210');

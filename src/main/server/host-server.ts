@@ -10,6 +10,7 @@ import { createBridgeServer } from './bridge-server';
 import { FileSecretStore } from './file-secret-store';
 import { securityHeaders, serveStatic } from './static-files';
 import { handleUpload } from './upload-route';
+import { handleArtifact, isArtifactPath } from './artifact-route';
 
 export interface ServeOptions {
   dataDir: string;
@@ -94,6 +95,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         token,
         maxBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         isAllowedOrigin: (origin) => isAllowedOrigin(origin),
+      });
+      return;
+    }
+    if (isArtifactPath(new URL(req.url ?? '/', 'http://local').pathname)) {
+      handleArtifact(core, req, res, { token, isAllowedOrigin }).catch((err: unknown) => {
+        core.log.error('artifact request failed', { url: req.url?.split('?')[0], err });
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Internal error');
       });
       return;
     }

@@ -22,7 +22,7 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
+  "media-src 'self' blob: artifact:",
   "connect-src 'self'",
   "font-src 'self'",
   "object-src 'none'",

@@ -6,12 +6,15 @@ import { createCore, defaultDataDir, type Core } from '../core';
 import { forwardEvents, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
-import { createMainWindow, isTrustedSender } from './window';
+import { createMainWindow, isOwnUrl, isTrustedSender } from './window';
+import { handleArtifactProtocol, registerArtifactScheme } from './artifact-protocol';
 import { utilityProcessLauncher } from './utility-workers';
 
 // The desktop host: windows, IPC, keychain and menus around the same core the headless host runs.
 const dataDir = process.env.CALLDECK_DATA ?? defaultDataDir();
 app.setPath('userData', dataDir);
+// Before ready, or Chromium will not treat artifact: as a real (seekable, fetchable) scheme.
+registerArtifactScheme();
 
 /** In development the Node build of better-sqlite3 serves the tests; Electron loads its own build. */
 function electronNativeBinding(): string | undefined {
@@ -71,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core, isTrustedSender);
+    handleArtifactProtocol(core, isOwnUrl);
     installMenu(dataDir);
     openWindow(core);
     app.on('activate', () => {

@@ -9,7 +9,7 @@ const samePath = (a: string, b: string): boolean =>
   process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
 
 /** The renderer's own origin: IPC from anything else is refused, navigation elsewhere blocked. */
-function isOwnUrl(raw: string | undefined): boolean {
+export function isOwnUrl(raw: string | undefined): boolean {
   if (!raw) return false;
   try {
     const url = new URL(raw);

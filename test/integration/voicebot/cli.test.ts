@@ -6,7 +6,8 @@ import { buildProgram } from '../../../src/main/server/program';
 import { runVoicebot } from '../../../src/main/server/commands/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { RawExotel, RATE } from './wire-harness';
-import { openDatabase, VoicebotRepository } from '../../../src/main/core/store';
+import { ArtifactsRepository, openDatabase, VoicebotRepository } from '../../../src/main/core/store';
+import { Artifacts } from '../../../src/main/core/artifacts';
 import path from 'node:path';
 
 const temps: (() => void)[] = [];
@@ -47,7 +48,10 @@ describe('calldeck voicebot', () => {
     }
     const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
     try {
-      const records = new VoicebotRecords(new VoicebotRepository(db), path.join(dir, 'recordings'));
+      const records = new VoicebotRecords(
+        new VoicebotRepository(db),
+        new Artifacts(new ArtifactsRepository(db), dir, silentLogger),
+      );
       const [session] = records.sessions();
       const detail = session && records.session(session.id);
       expect(detail?.lines.map((l) => [l.speaker, l.text.slice(0, 40)])).toEqual([

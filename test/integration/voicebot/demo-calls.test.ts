@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src/shared/api/events';
 import type { CallAttemptInfo, TestCallResult } from '../../../src/shared/telephony';
@@ -169,9 +170,19 @@ describe('the demo bot completes its conversations with the sandbox offline call
       sessionId: detail.session.id,
       channel: 'mix',
     });
-    expect(Buffer.from(mix.base64, 'base64').equals(fs.readFileSync(rec.mix))).toBe(true);
-    expect(mix).toMatchObject({ mime: 'audio/wav', bytes: fs.statSync(rec.mix).size });
-    expect(decodeWav(Buffer.from(mix.base64, 'base64')).pcm.length).toBe(caller.pcm.length);
+    // The reply names an artifact (no bytes in it); its stream is the very file.
+    expect(mix.artifact).toMatchObject({
+      kind: 'recording',
+      mime: 'audio/wav',
+      size: fs.statSync(rec.mix).size,
+    });
+    expect(JSON.stringify(mix).length).toBeLessThan(1000);
+    const served = await core.serveArtifact({ id: mix.artifact.id });
+    expect(served.status).toBe(200);
+    if (!served.body) throw new Error('no body');
+    const bytes = await buffer(served.body);
+    expect(bytes.equals(fs.readFileSync(rec.mix))).toBe(true);
+    expect(decodeWav(bytes).pcm.length).toBe(caller.pcm.length);
   });
 });
 

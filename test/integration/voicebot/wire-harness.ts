@@ -1,5 +1,6 @@
 import path from 'node:path';
 import WebSocket from 'ws';
+import { Artifacts } from '../../../src/main/core/artifacts';
 import { createLogger, memorySink, type LogRecord, type LogSink } from '../../../src/main/core/logging';
 import {
   startPublicSurface,
@@ -15,7 +16,7 @@ import {
   type Llm,
   type VadProvider,
 } from '../../../src/main/core/speech';
-import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
+import { ArtifactsRepository, openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { encodeInboundFrame, frameAll, type InboundFrame } from '../../../src/main/core/stream';
 import {
   loadBotFile,
@@ -124,7 +125,7 @@ export async function makeWireRig(
     asr,
     tts,
     voicebot,
-    records: new VoicebotRecords(repo, path.join(dir, 'recordings')),
+    records: new VoicebotRecords(repo, new Artifacts(new ArtifactsRepository(db), dir, log)),
     streamUrl,
     surface,
     decisions,

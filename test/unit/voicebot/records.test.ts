@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
+import { Artifacts } from '../../../src/main/core/artifacts';
+import { createLogger } from '../../../src/main/core/logging';
+import { ArtifactsRepository, openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import {
   findResourcesDir,
   loadBotFile,
@@ -13,6 +16,7 @@ import { makeTempDir } from '../../helpers/temp-dir';
 
 let db: Db | undefined;
 let cleanup: (() => void) | undefined;
+let dataDir = '';
 afterEach(() => {
   db?.close();
   cleanup?.();
@@ -22,8 +26,13 @@ afterEach(() => {
 function repo(): VoicebotRepository {
   const tmp = makeTempDir();
   cleanup = tmp.cleanup;
+  dataDir = tmp.dir;
   db = openDatabase(path.join(tmp.dir, 'calldeck.sqlite'));
   return new VoicebotRepository(db);
+}
+
+function artifacts(): Artifacts {
+  return new Artifacts(new ArtifactsRepository(db as Db), dataDir, createLogger([]));
 }
 
 describe('voicebot records (migration 4)', () => {
@@ -85,7 +94,7 @@ describe('voicebot records (migration 4)', () => {
       turns: 2,
       recordings: { caller: '/c.wav', bot: '/b.wav', mix: '/m.wav' },
     });
-    const records = new VoicebotRecords(r, '/recordings');
+    const records = new VoicebotRecords(r, artifacts());
     expect(records.sessions({ attemptId: 'a1' }).map((s) => s.id)).toEqual(['s1']);
     expect(records.sessions({ attemptId: 'other' })).toEqual([]);
     const detail = records.session('s1');
@@ -104,7 +113,7 @@ describe('voicebot records (migration 4)', () => {
     expect(records.session('nope')).toBeUndefined();
   });
 
-  it('serves a recording only from under the recordings folder', async () => {
+  it('serves a recording only from under the data folder, as an artifact registered once', async () => {
     const r = repo();
     r.insertSession({
       id: 's2',
@@ -115,6 +124,9 @@ describe('voicebot records (migration 4)', () => {
       sampleRate: 8000,
       startedAt: '2026-01-01T00:00:00.000Z',
     });
+    const dir = path.join(dataDir, 'recordings', 's2');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'mix.wav'), 'RIFF');
     r.endSession('s2', {
       endedAt: '2026-01-01T00:01:00.000Z',
       endReason: 'bot_hangup',
@@ -122,16 +134,24 @@ describe('voicebot records (migration 4)', () => {
       transfer: null,
       durationMs: 1,
       turns: 0,
-      recordings: { caller: '/etc/passwd', bot: '/recordings/../etc/passwd', mix: '/recordings/s2/mix.wav' },
+      recordings: {
+        caller: '/etc/passwd',
+        bot: path.join(dataDir, 'recordings', 'missing.wav'),
+        mix: path.join(dir, 'mix.wav'),
+      },
     });
-    const records = new VoicebotRecords(r, '/recordings');
-    for (const channel of ['caller', 'bot'] as const)
-      expect(await records.recording('s2', channel)).toMatchObject({ ok: false, code: 'not_found' });
-    expect(await records.recording('s2', 'mix')).toMatchObject({
+    const records = new VoicebotRecords(r, artifacts());
+    expect(await records.recording('s2', 'caller')).toEqual({
       ok: false,
       code: 'not_found',
-      message: 'The mix recording file is missing: /recordings/s2/mix.wav',
+      message: 'The caller recording is outside the data folder.',
     });
+    expect(await records.recording('s2', 'bot')).toMatchObject({ ok: false, code: 'not_found' });
+    const first = await records.recording('s2', 'mix');
+    const again = await records.recording('s2', 'mix');
+    if (!first.ok || !again.ok) throw new Error('the mix should be served');
+    expect(first.audio.artifact).toMatchObject({ kind: 'recording', mime: 'audio/wav', size: 4 });
+    expect(again.audio.artifact.id).toBe(first.audio.artifact.id);
   });
 
   it('reads a contact row as dialog variables (its name and variables)', () => {

@@ -4,6 +4,7 @@ import type { ApiResult } from "../../../shared/api/errors";
 import type { SequencedEvent } from "../../../shared/api/events";
 import type { StagedFile } from "../../../shared/files";
 import type { Readable } from "node:stream";
+import { Artifacts, serveArtifact, type ArtifactRequest, type ArtifactResponse } from "../artifacts";
 import {
   Dispatcher,
   EventBus,
@@ -36,6 +37,7 @@ import {
   openDatabase,
   SettingsRepository,
   VoicebotRepository,
+  ArtifactsRepository,
   type Db,
 } from "../store";
 import type { Speak, TelephonyMode } from "../telephony";
@@ -113,6 +115,8 @@ export interface Core {
     name: string,
     maxBytes: number,
   ): Promise<ApiResult<StagedFile>>;
+  /** A produced file by id, streamed (hosts serve it: GET /artifacts/<id>, the artifact: protocol). */
+  serveArtifact(req: ArtifactRequest): Promise<ArtifactResponse>;
   /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
   audit(
     action: string,
@@ -247,6 +251,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     workerLauncher: config.workerLauncher,
   });
   const recordingsDir = path.join(config.dataDir, "recordings");
+  const artifacts = new Artifacts(new ArtifactsRepository(db), config.dataDir, log.child("artifacts"));
   const botFile =
     config.botFile ??
     path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
@@ -283,7 +288,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         imports,
         files,
         phone,
-        voicebot: new VoicebotRecords(voicebotRepo, recordingsDir),
+        voicebot: new VoicebotRecords(voicebotRepo, artifacts),
+        artifacts,
       }),
     ),
     auditLog,
@@ -342,6 +348,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         return stagingFailure(err);
       }
     },
+    serveArtifact: (req) => serveArtifact(artifacts, req, log.child("artifacts")),
     stageUpload: async (body, name, maxBytes) => {
       try {
         return {

@@ -29,3 +29,4 @@ export {
   type JobRowState,
   type NewJobRow,
 } from "./jobs-repository";
+export { ArtifactsRepository, type ArtifactRow } from "./artifacts-repository";

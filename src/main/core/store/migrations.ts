@@ -6,13 +6,14 @@ import { m004Voicebot } from "./migrations/004-voicebot";
 import { m005AuditScheme } from "./migrations/005-audit-scheme";
 import { m006CallEventRepeats } from "./migrations/006-call-event-repeats";
 import { m007Jobs } from "./migrations/007-jobs";
+import { m008Artifacts } from "./migrations/008-artifacts";
 
 export type { Migration } from "./migration";
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
- * 6 call event repeats and stream state, 7 jobs.
+ * 6 call event repeats and stream state, 7 jobs, 8 artifacts.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m005AuditScheme,
   m006CallEventRepeats,
   m007Jobs,
+  m008Artifacts,
 ];

@@ -5,6 +5,9 @@ import { createWebSocketTransport } from './ws-transport';
 
 const TOKEN_KEY = 'calldeck.bridgeToken';
 
+/** The headless host's access token for this tab (also guards artifact URLs); null under Electron. */
+export const bridgeToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
+
 export type BridgeInstall = { ok: true } | { ok: false; reason: string };
 
 /** `window.calldeck`, built in the page's own world so its ApiError is the one the app checks. */

@@ -1,7 +1,8 @@
 import type React from 'react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { RECORDING_CHANNELS, type RecordingChannel } from '../../../shared/voicebot';
 import { api, errorMessage } from '../api';
+import { artifactUrl } from '../artifacts';
 
 const LABEL: Record<RecordingChannel, string> = {
   mix: 'Both sides (stereo)',
@@ -9,14 +10,11 @@ const LABEL: Record<RecordingChannel, string> = {
   bot: 'Bot only',
 };
 
-/** Plays one channel of a session's recording, fetched on demand (recordings can be large). */
+/** Plays one channel of a session's recording, streamed from its artifact URL (seekable, never base64). */
 export function RecordingPlayer({ sessionId }: { sessionId: string }): React.JSX.Element {
   const [channel, setChannel] = useState<RecordingChannel | null>(null);
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  // Each object URL is released when it is replaced or the player goes away.
-  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
 
   const load = async (c: RecordingChannel) => {
     setChannel(c);
@@ -24,8 +22,7 @@ export function RecordingPlayer({ sessionId }: { sessionId: string }): React.JSX
     setError(null);
     try {
       const audio = await api().voicebot.recording({ sessionId, channel: c });
-      const bytes = Uint8Array.from(atob(audio.base64), (ch) => ch.charCodeAt(0));
-      setUrl(URL.createObjectURL(new Blob([bytes], { type: audio.mime })));
+      setUrl(artifactUrl(audio.artifact));
     } catch (err) {
       setError(errorMessage(err));
     }

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { __fake: fake, app } = require('electron');
-const { runFull, runDev } = require('./scenarios.cjs');
+const { runFull, runDev, runArtifacts } = require('./scenarios.cjs');
 
 const MARK = '@@fake-electron@@ ';
 const report = (kind, data) => process.stdout.write(`${MARK}${JSON.stringify({ kind, data })}\n`);
@@ -117,7 +117,8 @@ async function main() {
   const modules = loadPreload(win);
   const page = loadPage(modules);
   const ctx = { fake, app, win, modules, page, waitFor, report };
-  const result = scenario === 'dev' ? await runDev(ctx) : await runFull(ctx);
+  const scenarios = { dev: runDev, artifacts: runArtifacts, full: runFull };
+  const result = await (scenarios[scenario] ?? runFull)(ctx);
   report('result', result);
 }
 

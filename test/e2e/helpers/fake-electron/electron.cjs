@@ -152,6 +152,27 @@ const utilityProcess = {
   },
 };
 
+/** Electron's protocol module: privileged schemes only before ready, handlers only after. */
+const privilegedSchemes = [];
+const protocolHandlers = new Map();
+const protocol = {
+  registerSchemesAsPrivileged(schemes) {
+    record('protocol.registerSchemesAsPrivileged', schemes);
+    if (isReady) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    privilegedSchemes.push(...schemes);
+  },
+  handle(scheme, handler) {
+    record('protocol.handle', scheme);
+    if (!isReady) throw new Error('protocol.handle can only be called after the ready event');
+    if (protocolHandlers.has(scheme)) throw new Error(`The scheme ${scheme} is already handled`);
+    protocolHandlers.set(scheme, handler);
+  },
+  unhandle(scheme) {
+    protocolHandlers.delete(scheme);
+  },
+  isProtocolHandled: (scheme) => protocolHandlers.has(scheme),
+};
+
 /** Test hooks, not part of Electron. */
 const fake = {
   calls,
@@ -172,6 +193,14 @@ const fake = {
     return modules;
   },
   applicationMenu: () => applicationMenu,
+  privilegedSchemes: () => privilegedSchemes,
+  /** A page's request for a custom-scheme URL, as Chromium hands it to protocol.handle's handler. */
+  async protocolFetch(url, init) {
+    const scheme = new URL(url).protocol.slice(0, -1);
+    const handler = protocolHandlers.get(scheme);
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME (${scheme})`);
+    return handler(new Request(url, init));
+  },
   /** Turns the OS keychain off or on (a Linux desktop without libsecret has none). */
   setKeychainAvailable(available) {
     keychain.available = available;
@@ -187,5 +216,6 @@ module.exports = {
   Menu,
   shell,
   utilityProcess,
+  protocol,
   __fake: fake,
 };

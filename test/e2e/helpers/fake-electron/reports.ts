@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiIssue, AuditEntry, SettingsView } from '../../../../src/shared';
+import type { ApiErrorBody, ApiIssue, AuditEntry, RejectCsv, SettingsView } from '../../../../src/shared';
 
 // The shapes drive-shell.cjs / scenarios.cjs report (JSON lines), as the test reads them.
 
@@ -87,5 +87,28 @@ export interface DevResult {
   settings: Settled<SettingsView>;
   navigation: { sameOrigin: boolean; otherPort: boolean };
   builtPageInDev: Envelope<unknown>;
+  quit: QuitFacts;
+}
+
+/** What the artifacts scenario saw of an artifact: response (or the error fetching it threw). */
+export interface ProtocolFacts {
+  status?: number;
+  headers?: Record<string, string | null>;
+  /** base64 */
+  body?: string;
+  threw?: string;
+}
+export interface ArtifactsResult {
+  privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[];
+  order: string[];
+  reject: Settled<RejectCsv>;
+  download: ProtocolFacts;
+  inline: ProtocolFacts;
+  range: ProtocolFacts;
+  unknown: ProtocolFacts;
+  pathId: ProtocolFacts;
+  otherHost: ProtocolFacts;
+  foreignReferrer: ProtocolFacts;
+  post: ProtocolFacts;
   quit: QuitFacts;
 }

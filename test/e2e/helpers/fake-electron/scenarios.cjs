@@ -276,4 +276,58 @@ async function runDev({ fake, app, win, page }) {
   return out;
 }
 
-module.exports = { runFull, runDev };
+/** A response from the artifact: handler as data: status, the headers that matter, the body (base64). */
+async function responseFacts(res) {
+  const headers = {};
+  for (const name of [
+    'content-type',
+    'content-length',
+    'content-range',
+    'content-disposition',
+    'cache-control',
+  ])
+    headers[name] = res.headers.get(name);
+  return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()).toString('base64') };
+}
+
+/** A list imported with rejects, its reject file fetched as the page would, through artifact:. */
+async function runArtifacts({ fake, app, win, modules, page }) {
+  const csvPath = process.env.FAKE_ELECTRON_CSV ?? '';
+  const calldeck = page.calldeck;
+  const ownUrl = win.webContents.getURL();
+  const out = {
+    privilegedSchemes: fake.privilegedSchemes(),
+    order: fake.calls.map((c) => c.name).filter((n) => n.startsWith('protocol.')),
+  };
+  const finished = new Promise((resolve) => calldeck.on('contacts.importFinished', resolve));
+  const dropped = new File([fs.readFileSync(csvPath)], 'rejects.csv', { type: 'text/csv' });
+  modules.dropFile(dropped, csvPath);
+  const staged = await calldeck.files.stage(dropped);
+  await calldeck.contacts.startImport({
+    fileId: staged.id,
+    listName: 'Shell rejects',
+    mapping: { phone: 'phone', name: 'name' },
+  });
+  const done = await finished;
+  out.reject = await settle(() => calldeck.contacts.rejectCsv({ listId: done.outcome.summary.listId }));
+  const id = out.reject.ok ? out.reject.value.artifact.id : 'none';
+  const get = async (url, init) => {
+    try {
+      return await responseFacts(await fake.protocolFetch(url, init));
+    } catch (err) {
+      return { threw: String(err) };
+    }
+  };
+  out.download = await get(`artifact://local/${id}?download=1`, { referrer: ownUrl });
+  out.inline = await get(`artifact://local/${id}`);
+  out.range = await get(`artifact://local/${id}`, { headers: { Range: 'bytes=0-4' } });
+  out.unknown = await get('artifact://local/00000000-0000-4000-8000-000000000000');
+  out.pathId = await get('artifact://local/..%2Fcalldeck.sqlite');
+  out.otherHost = await get(`artifact://elsewhere/${id}`);
+  out.foreignReferrer = await get(`artifact://local/${id}`, { referrer: 'https://evil.example/' });
+  out.post = await get(`artifact://local/${id}`, { method: 'POST', body: 'x' });
+  out.quit = await quitSequence({ fake, app, win });
+  return out;
+}
+
+module.exports = { runFull, runDev, runArtifacts };

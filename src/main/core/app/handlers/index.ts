@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { AppInfo } from '../../../../shared/api/contract';
 import { ApiError } from '../../../../shared/api/errors';
 import type { Handlers, EventBus } from '../../api';
+import type { Artifacts } from '../../artifacts';
 import type { ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
 import type { AuditLog } from '../../reports';
@@ -12,6 +10,7 @@ import type { Telephony } from '../telephony';
 import type { VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import type { ImportJobs } from './import-jobs';
+import { rejectFileArtifact } from './reject-file';
 
 export { ImportJobs } from './import-jobs';
 
@@ -25,6 +24,7 @@ export interface HandlerDeps {
   files: StagedFiles;
   phone: Telephony;
   voicebot: VoicebotRecords;
+  artifacts: Artifacts;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -38,6 +38,7 @@ export function createHandlers({
   files,
   phone,
   voicebot,
+  artifacts,
 }: HandlerDeps): Handlers {
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
   return {
@@ -77,18 +78,7 @@ export function createHandlers({
       lists: () => contacts.lists(),
       list: (req) => asApi(() => contacts.list(req.listId)),
       contacts: (req) => asApi(() => contacts.contacts(req)),
-      rejectCsv: (req) =>
-        asApi(async () => {
-          const list = contacts.list(req.listId);
-          const tmp = path.join(info.dataDir, 'tmp', `rejects-${randomUUID()}.csv`);
-          try {
-            const { rows } = await contacts.writeRejectFile(req.listId, tmp);
-            const base = list.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || `list-${list.id}`;
-            return { fileName: `${base}-rejects.csv`, rows, content: await fs.readFile(tmp, 'utf8') };
-          } finally {
-            await fs.rm(tmp, { force: true });
-          }
-        }),
+      rejectCsv: (req) => asApi(() => rejectFileArtifact(contacts, artifacts, req.listId)),
       deleteList: (req) =>
         asApi(() => {
           contacts.deleteList(req.listId);
@@ -126,10 +116,7 @@ export function createHandlers({
       recording: async (req) => {
         const result = await voicebot.recording(req.sessionId, req.channel);
         if (result.ok) return result.audio;
-        throw new ApiError({
-          code: result.code === 'too_large' ? 'unavailable' : 'not_found',
-          message: result.message,
-        });
+        throw new ApiError({ code: result.code, message: result.message });
       },
     },
     tunnel: {

@@ -2,7 +2,7 @@ import type React from 'react';
 import { useState } from 'react';
 import type { ImportOutcome } from '../../../../shared/contacts';
 import { api, errorMessage } from '../../api';
-import { downloadText } from '../../download';
+import { downloadArtifact } from '../../artifacts';
 import { useListsStore } from '../../state/lists-store';
 import { ErrorBanner } from '../ErrorBanner';
 
@@ -36,7 +36,7 @@ export function SummaryStep({
     setError(undefined);
     try {
       const csv = await api().contacts.rejectCsv({ listId: s.listId });
-      downloadText(csv.fileName, csv.content, 'text/csv');
+      downloadArtifact(csv.artifact);
     } catch (err) {
       setError(errorMessage(err));
     }
