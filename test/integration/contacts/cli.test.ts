@@ -118,8 +118,14 @@ describe('calldeck import / lists', () => {
     const contacts = db.prepare('SELECT COUNT(*) FROM contacts WHERE list_id IN (1, 2)').pluck().get();
     db.close();
     expect(audited).toEqual([
-      { subject: 'list:1', payload: JSON.stringify({ name: 'March' }) },
-      { subject: 'list:2', payload: JSON.stringify({ name: 'April' }) },
+      {
+        subject: 'list:1',
+        payload: JSON.stringify({ outcome: 'ok', request: { listId: 1 }, name: 'March' }),
+      },
+      {
+        subject: 'list:2',
+        payload: JSON.stringify({ outcome: 'ok', request: { listId: 2 }, name: 'April' }),
+      },
     ]);
     expect(contacts).toBe(0);
 

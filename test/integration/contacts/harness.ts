@@ -2,23 +2,57 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
-import { MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
-import { ContactsService } from '../../../src/main/core/contacts';
+import { AuditTrail, MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
+import {
+  ContactsService,
+  type DncAddRequest,
+  type ImportControl,
+  type ImportRequest,
+} from '../../../src/main/core/contacts';
 import { silentLogger } from '../../../src/main/core/logging';
 import type { Db } from '../../../src/main/core/store';
 import { makeTempDir } from '../../helpers/temp-dir';
+
+/**
+ * The contacts service as the Api's handlers drive it: each change in an audit scope of the same
+ * action and subject the dispatcher opens (tests call `service.import(req)` as before).
+ */
+function audited(contacts: ContactsService, trail: AuditTrail) {
+  const scope = (action: string, subject: string, request?: unknown) =>
+    trail.open({ actor: 'tester', action, subject, request });
+  return {
+    service: contacts,
+    contacts: contacts.contacts.bind(contacts),
+    preview: contacts.preview.bind(contacts),
+    lists: contacts.lists.bind(contacts),
+    list: contacts.list.bind(contacts),
+    rejects: contacts.rejects.bind(contacts),
+    writeRejectFile: contacts.writeRejectFile.bind(contacts),
+    import: (req: ImportRequest, control: ImportControl = {}) =>
+      contacts.import(req, control, scope('contacts.startImport', `list:${req.listName}`, req).begin()),
+    deleteList: (id: number) => contacts.deleteList(id, scope('contacts.deleteList', `list:${id}`)),
+    dnc: {
+      list: contacts.dnc.list.bind(contacts.dnc),
+      has: contacts.dnc.has.bind(contacts.dnc),
+      add: (req: DncAddRequest, source?: string) =>
+        contacts.dnc.add(req, scope('dnc.add', 'dnc', req), source),
+      remove: (phones: string[], region?: string) =>
+        contacts.dnc.remove(phones, scope('dnc.remove', 'dnc', { phones }), region),
+      importFile: (opts: Parameters<ContactsService['dnc']['importFile']>[0]) =>
+        contacts.dnc.importFile(opts, scope('dnc.importFile', 'dnc', opts)),
+    },
+  };
+}
 
 /** A contacts service on a real database file in a temp dir, plus helpers writing real files. */
 export function makeHarness() {
   const { dir, cleanup } = makeTempDir('calldeck-contacts-');
   const db: Db = openDatabase(path.join(dir, 'calldeck.sqlite'));
   const auditLog = openAuditLog(db, dir, new MemorySecretStore());
-  const service = new ContactsService({
-    db,
-    log: silentLogger,
-    actor: 'tester',
-    audit: (action, subject, payload) => auditLog.append({ actor: 'tester', action, subject, payload }),
-  });
+  const service = audited(
+    new ContactsService({ db, log: silentLogger, actor: 'tester' }),
+    new AuditTrail(auditLog, () => undefined),
+  );
   const file = (name: string, content: string | Buffer) => {
     const p = path.join(dir, name);
     fs.writeFileSync(p, content);

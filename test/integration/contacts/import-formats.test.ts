@@ -54,9 +54,17 @@ describe('CSV import', () => {
     const [list] = h.service.lists();
     expect(list).toMatchObject({ id: s.listId, name: 'crm', rows: 7, valid: 4, invalid: 2, duplicates: 1 });
     expect(list?.file.sha256).toBe(s.file.sha256);
-    const audit = h.auditLog.list(undefined, 10).entries.find((e) => e.action === 'contacts.import');
-    expect(audit?.subject).toBe(`list:${s.listId}`);
-    expect(JSON.parse(audit!.payload)).toMatchObject({ rows: 7, valid: 4, invalid: 2, duplicates: 1 });
+    // The newest row is the import's end, committed with the list.
+    const [audit] = h.auditLog.list(undefined, 10).entries;
+    expect(audit).toMatchObject({ action: 'contacts.startImport', subject: `list:${s.listId}` });
+    expect(JSON.parse(audit!.payload)).toMatchObject({
+      outcome: 'ok',
+      listId: s.listId,
+      rows: 7,
+      valid: 4,
+      invalid: 2,
+      duplicates: 1,
+    });
     expect(h.auditLog.verify().ok).toBe(true);
   });
 

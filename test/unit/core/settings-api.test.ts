@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, MemorySecretStore } from '../../../src/main/core';
+import type { AuditFailure } from '../../../src/shared/audit';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -49,7 +50,7 @@ describe('settings through the core Api', () => {
     );
   });
 
-  it('rejects a bad request with a typed error naming the field, and stores nothing', async () => {
+  it('rejects a bad request with a typed error naming the field, and stores nothing but its refusal', async () => {
     const t = await makeTestCore();
     cleanups.push(t.cleanup);
     const bad = await t.core.invoke('settings.update', {
@@ -78,8 +79,22 @@ describe('settings through the core Api', () => {
     expect(view.ok && (view.value as { settings: typeof DEFAULT_SETTINGS }).settings.calling).toEqual(
       DEFAULT_SETTINGS.calling,
     );
+    // Each refused update is on record as failed, naming the field; the unknown method is not an action.
     const audit = await t.core.invoke('audit.list', {});
-    expect(audit.ok && (audit.value as { total: number }).total).toBe(0);
+    const rows = audit.ok ? (audit.value as { entries: { action: string; payload: string }[] }).entries : [];
+    expect(rows.map((r) => r.action)).toEqual(['settings.update', 'settings.update', 'settings.update']);
+    const payloads = rows.map((r) => JSON.parse(r.payload) as { outcome: string; error: AuditFailure });
+    expect(payloads.map((p) => p.outcome)).toEqual(['failed', 'failed', 'failed']);
+    expect(payloads.map((p) => p.error.code)).toEqual([
+      'invalid_request',
+      'invalid_request',
+      'invalid_request',
+    ]);
+    expect(payloads.map((p) => p.error.issues?.[0]?.path)).toEqual([
+      '',
+      'values.windowEnd',
+      'values.timeZone',
+    ]);
   });
 
   it('keeps secrets out of SQLite, the audit log, the logs and the view', async () => {
@@ -104,7 +119,10 @@ describe('settings through the core Api', () => {
       subject: 'secret.exotel.apiToken',
       actor: 'tester',
     });
-    expect(JSON.parse(entries[0]!.payload)).toEqual({ name: 'exotel.apiToken', value: '[redacted]' });
+    expect(JSON.parse(entries[0]!.payload)).toEqual({
+      outcome: 'ok',
+      request: { name: 'exotel.apiToken', value: '[redacted]' },
+    });
 
     await t.core.stop();
     for (const file of fs.readdirSync(t.dir, { recursive: true, withFileTypes: true })) {
@@ -130,13 +148,13 @@ describe('settings through the core Api', () => {
     expect(await t.core.invoke('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, rows: 3 } });
   });
 
-  it('pushes settings.changed and audit.appended events', async () => {
+  it('pushes the audit row once committed with the change, then settings.changed', async () => {
     const t = await makeTestCore();
     cleanups.push(t.cleanup);
     const seen: string[] = [];
     t.core.subscribe((event) => seen.push(event));
     await t.core.invoke('settings.update', { section: 'calling', values: calling });
-    expect(seen).toEqual(['settings.changed', 'audit.appended']);
+    expect(seen).toEqual(['audit.appended', 'settings.changed']);
   });
 
   it('shows defaults and logs an error when a stored section is corrupt, without overwriting it', async () => {

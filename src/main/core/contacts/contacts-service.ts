@@ -4,10 +4,18 @@ import path from 'node:path';
 import { z } from 'zod';
 import { sweepLeftovers } from '../files';
 import type { Logger } from '../logging';
-import { ContactsRepository, DncRepository, type ContactListRow, type ContactRow, type Db } from '../store';
+import {
+  ContactsRepository,
+  DncRepository,
+  type AuditFollowUp,
+  type AuditScope,
+  type ContactListRow,
+  type ContactRow,
+  type Db,
+} from '../store';
 import { DncService } from './dnc-service';
-import { ImportError } from './errors';
-import { runImport, type AuditFn } from './import-engine';
+import { ImportError, isImportError } from './errors';
+import { runImport } from './import-engine';
 import { previewFile } from './preview';
 import { writeCsv } from './reject-file';
 import {
@@ -25,8 +33,6 @@ import {
 export interface ContactsDeps {
   db: Db;
   log: Logger;
-  /** Appends an audit row (core.audit in the app; an AuditLog on the CLI). */
-  audit: AuditFn;
   /** Who imports (recorded with each list). */
   actor: string;
   /** Scratch folder for imports in progress; default: tmp/ next to the database. */
@@ -69,7 +75,10 @@ function sweepStaging(dir: string, log: Logger): void {
   sweepLeftovers({ dir, prefix: 'import-', tail: /^[\w-]+\.sqlite(-journal|-wal|-shm)?$/, log });
 }
 
-/** Contact lists: import, browse, reject files, and the Do-Not-Call register. */
+/**
+ * Contact lists: import, browse, reject files, and the Do-Not-Call register. Each change takes
+ * the audit scope of the action that asked for it and commits through it (see AuditScope).
+ */
 export class ContactsService {
   readonly dnc: DncService;
   private readonly repo: ContactsRepository;
@@ -85,18 +94,43 @@ export class ContactsService {
       (dbFile && dbFile !== ':memory:' ? path.join(path.dirname(dbFile), 'tmp') : os.tmpdir());
     fs.mkdirSync(this.stagingDir, { recursive: true, mode: 0o700 });
     sweepStaging(this.stagingDir, deps.log);
-    this.dnc = new DncService(new DncRepository(deps.db), this.repo, deps.audit, deps.actor, this.now);
+    this.dnc = new DncService(new DncRepository(deps.db), this.repo, deps.actor, this.now);
   }
 
   preview(req: SourceOptions): Promise<ImportPreview> {
     return validated(() => previewFile(req));
   }
 
-  import(req: ImportRequest, control: ImportControl = {}): Promise<ImportSummary> {
+  /**
+   * Imports a file as a new list. `audit` is the import's begun action: the list is committed with
+   * its end row (outcome ok, the counts), and any failure or cancel is recorded as its end.
+   */
+  async import(req: ImportRequest, control: ImportControl, audit: AuditFollowUp): Promise<ImportSummary> {
     const { db: _db, ...deps } = this.deps;
-    return validated(() =>
-      runImport({ ...deps, contacts: this.repo, stagingDir: this.stagingDir, now: this.now }, req, control),
-    );
+    try {
+      return await validated(() =>
+        runImport(
+          { ...deps, contacts: this.repo, stagingDir: this.stagingDir, now: this.now },
+          req,
+          control,
+          audit,
+        ),
+      );
+    } catch (err) {
+      this.endFailed(audit, err);
+      throw err;
+    }
+  }
+
+  private endFailed(audit: AuditFollowUp, err: unknown): void {
+    if (audit.ended) return;
+    const code = isImportError(err) ? err.code : 'internal';
+    const message = err instanceof Error ? err.message : String(err);
+    try {
+      audit.end(code === 'cancelled' ? 'cancelled' : 'failed', { code, message });
+    } catch (auditErr) {
+      this.deps.log.error('cannot audit the end of a failed import', { code, err: auditErr });
+    }
   }
 
   lists(): ListSummary[] {
@@ -143,12 +177,15 @@ export class ContactsService {
     return { file: outFile, rows: count };
   }
 
-  deleteList(id: number): void {
-    const list = this.row(id);
-    this.repo.transaction(() => {
-      this.repo.delete(id);
-      this.deps.audit('contacts.deleteList', `list:${id}`, { name: list.name });
-    });
+  deleteList(id: number, audit: AuditScope): void {
+    audit.commit(
+      () => {
+        const { name } = this.row(id);
+        this.repo.delete(id);
+        return name;
+      },
+      { detail: (name) => ({ name }) },
+    );
   }
 
   private row(id: number): ContactListRow {

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { ContactsRepository, DncRepository, DncRow } from '../store';
+import type { AuditScope, ContactsRepository, DncRepository, DncRow } from '../store';
 import { ImportError } from './errors';
 import { guessColumns } from './header';
-import type { AuditFn } from './import-engine';
 import { isBlankRow, layoutOf, readHead } from './layout';
 import { openSource } from './open-source';
 import type { SourceRow } from './source';
@@ -19,17 +18,19 @@ export interface DncChange {
 
 const AUDITED_NUMBERS = 1000;
 
-/** The Do-Not-Call register: numbers stay in their lists, marked, and are never dialled. */
+/**
+ * The Do-Not-Call register: numbers stay in their lists, marked, and are never dialled. Every
+ * change is committed through the caller's audit scope, with its one audit row.
+ */
 export class DncService {
   constructor(
     private readonly repo: DncRepository,
     private readonly contacts: ContactsRepository,
-    private readonly audit: AuditFn,
     private readonly actor: string,
     private readonly now: () => Date,
   ) {}
 
-  add(input: DncAddRequest, source = 'manual'): DncChange {
+  add(input: DncAddRequest, audit: AuditScope, source = 'manual'): DncChange {
     const req = DncAddSchema.parse(input);
     const invalid: DncChange['invalid'] = [];
     const numbers = new Set<string>();
@@ -38,10 +39,15 @@ export class DncService {
       if (r.ok) numbers.add(r.e164);
       else invalid.push({ input: p, reason: r.reason });
     }
-    return { ...this.addNumbers([...numbers], req.note, source), invalid };
+    return { ...this.addNumbers([...numbers], req.note, source, audit), invalid };
   }
 
-  private addNumbers(numbers: string[], note: string, source: string): Omit<DncChange, 'invalid'> {
+  private addNumbers(
+    numbers: string[],
+    note: string,
+    source: string,
+    audit: AuditScope,
+  ): Omit<DncChange, 'invalid'> {
     const at = this.now().toISOString();
     const rows: DncRow[] = numbers.map((phone_e164) => ({
       phone_e164,
@@ -50,37 +56,40 @@ export class DncService {
       added_at: at,
       added_by: this.actor,
     }));
-    return this.contacts.transaction(() => {
-      const added = this.repo.add(rows);
-      this.contacts.markDnc(added, true);
-      const addedSet = new Set(added);
-      if (added.length > 0)
-        this.audit('dnc.add', 'dnc', {
+    return audit.commit(
+      () => {
+        const added = this.repo.add(rows);
+        this.contacts.markDnc(added, true);
+        const addedSet = new Set(added);
+        return { added, already: numbers.filter((n) => !addedSet.has(n)) };
+      },
+      {
+        detail: ({ added, already }) => ({
           count: added.length,
           numbers: added.slice(0, AUDITED_NUMBERS),
+          already: already.length,
           source,
-          note,
-        });
-      return { added, already: numbers.filter((n) => !addedSet.has(n)) };
-    });
+        }),
+      },
+    );
   }
 
-  remove(phones: readonly string[], region: string = 'IN'): { removed: string[] } {
+  remove(phones: readonly string[], audit: AuditScope, region: string = 'IN'): { removed: string[] } {
     const r = RegionSchema.parse(region);
     const numbers = phones.flatMap((p) => {
       const n = normalisePhone(p, r);
       return n.ok ? [n.e164] : [];
     });
-    return this.contacts.transaction(() => {
-      const removed = this.repo.remove(numbers);
-      this.contacts.markDnc(removed, false);
-      if (removed.length > 0)
-        this.audit('dnc.remove', 'dnc', {
-          count: removed.length,
-          numbers: removed.slice(0, AUDITED_NUMBERS),
-        });
-      return { removed };
-    });
+    return audit.commit(
+      () => {
+        const removed = this.repo.remove(numbers);
+        this.contacts.markDnc(removed, false);
+        return { removed };
+      },
+      {
+        detail: ({ removed }) => ({ count: removed.length, numbers: removed.slice(0, AUDITED_NUMBERS) }),
+      },
+    );
   }
 
   has(e164: string): boolean {
@@ -99,15 +108,18 @@ export class DncService {
   }
 
   /** Adds every number of a file's phone column (guessed, or named) to the register. */
-  async importFile(opts: {
-    file: string;
-    /** The name to record when `file` is a temporary copy (an upload). Default: the file's own name. */
-    fileName?: string;
-    sheet?: string;
-    column?: string;
-    region?: string;
-    note?: string;
-  }): Promise<DncChange & { rows: number; rejects: RowReject[] }> {
+  async importFile(
+    opts: {
+      file: string;
+      /** The name to record when `file` is a temporary copy (an upload). Default: the file's own name. */
+      fileName?: string;
+      sheet?: string;
+      column?: string;
+      region?: string;
+      note?: string;
+    },
+    audit: AuditScope,
+  ): Promise<DncChange & { rows: number; rejects: RowReject[] }> {
     const region = RegionSchema.parse(opts.region ?? 'IN');
     const source = await openSource(opts.file, opts.sheet);
     const batches = source.batches();
@@ -150,7 +162,7 @@ export class DncService {
     if (rows === 0) throw new ImportError('no_data_rows', 'The file has no numbers in it.');
     // Which file, by name and content: an upload's own path is a meaningless temporary name.
     const name = opts.fileName ?? path.basename(opts.file);
-    const change = this.addNumbers([...numbers], opts.note ?? '', `file:${name} sha256:${sha256}`);
+    const change = this.addNumbers([...numbers], opts.note ?? '', `file:${name} sha256:${sha256}`, audit);
     return { ...change, invalid, rows, rejects };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../logging';
-import { ContactsStaging, type ContactsRepository } from '../store';
+import { ContactsStaging, type AuditFollowUp, type ContactsRepository } from '../store';
 import { rawCells, rowClassifier, type ClassifiedRow } from './classify';
 import { ImportError } from './errors';
 import { isBlankRow, layoutOf, readHead, type Layout } from './layout';
@@ -11,13 +11,10 @@ import type { SourceRow, TabularSource } from './source';
 import type { ImportControl, ImportProgress, ImportSummary, ResolvedMapping, RowReject } from './types';
 import { ImportRequestSchema, type ImportRequest } from './types';
 
-export type AuditFn = (action: string, subject: string, payload: unknown) => void;
-
 export interface EngineDeps {
   contacts: ContactsRepository;
   stagingDir: string;
   log: Logger;
-  audit: AuditFn;
   actor: string;
   now: () => Date;
 }
@@ -178,7 +175,8 @@ async function readAll(
 export async function runImport(
   deps: EngineDeps,
   input: ImportRequest,
-  control: ImportControl = {},
+  control: ImportControl,
+  audit: AuditFollowUp,
 ): Promise<ImportSummary> {
   const req = ImportRequestSchema.parse(input);
   const started = Date.now();
@@ -209,7 +207,7 @@ export async function runImport(
     progress('saving', true);
     // Last chance to cancel (the progress callback itself may have asked to): commit is synchronous.
     checkAbort(control.signal);
-    return commit(deps, req, source, layout, mapping, staging, t, started);
+    return commit(deps, req, source, layout, mapping, staging, t, started, audit);
   } catch (err) {
     if (control.signal?.aborted && !(err instanceof ImportError && err.code === 'cancelled'))
       throw new ImportError('cancelled', 'The import was cancelled; nothing was saved.');
@@ -237,6 +235,7 @@ function commit(
   staging: ContactsStaging,
   t: Tally,
   started: number,
+  audit: AuditFollowUp,
 ): ImportSummary {
   const fileName = req.fileName ?? path.basename(req.file);
   const file = { name: fileName, size: source.totalBytes, sha256: source.sha256() };
@@ -267,13 +266,13 @@ function commit(
           throw new Error(
             `internal: stored ${counts.valid + counts.invalid + counts.duplicates} of ${t.rows} rows`,
           );
-        deps.audit('contacts.import', `list:${id}`, {
-          listName: req.listName,
-          file,
-          rows: t.rows,
-          ...counts,
-        });
       },
+      // The list, its rows and the import's end row are one transaction.
+      (fn) =>
+        audit.commit(fn, {
+          subject: (id) => `list:${String(id)}`,
+          detail: (id) => ({ listId: id, listName: req.listName, file, rows: t.rows, ...counts }),
+        }),
     );
   } catch (err) {
     if (err instanceof Error && /UNIQUE constraint failed: contact_lists\.name/.test(err.message))

@@ -13,6 +13,17 @@ export interface AuditRecord {
   payload: unknown;
 }
 
+/** The row recording a change could not be written, so the change was rolled back. */
+export class AuditWriteError extends Error {
+  constructor(action: string, cause: unknown) {
+    super(
+      `Not saved: the audit log could not record ${action} (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+    this.name = 'AuditWriteError';
+  }
+}
+
 export interface AuditLogOptions {
   /** The install's HMAC key; without it the log can be verified (order only) but not appended to. */
   key?: Buffer;
@@ -42,35 +53,60 @@ export class AuditLog {
   }
 
   append(record: AuditRecord): AuditEntry {
-    const key = this.options.key;
-    if (!key) throw new Error('internal: the audit log was opened without its key and cannot be appended to');
-    const entry = this.repo.transaction(() => {
-      const last = this.repo.last();
-      const base = {
-        seq: (last?.seq ?? 0) + 1,
-        at: this.now().toISOString(),
-        actor: record.actor,
-        action: record.action,
-        subject: record.subject,
-        payload: JSON.stringify(record.payload ?? null),
-      };
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const row: AuditEntry = {
-        ...base,
-        prevHash,
-        hash: macEntry(key, prevHash, base),
-        scheme: 'hmac-sha256',
-      };
-      this.repo.insert(row);
-      return row;
-    });
+    const entry = this.repo.transaction(() => this.appendRow(record));
     this.anchorSoon();
     return entry;
   }
 
   /**
-   * The row is committed only when the outermost transaction is: callers such as the DNC and import
-   * services append inside their own. Synchronous transactions end before the next macrotask, so
+   * Runs `change` and appends the row `record` makes of its result in one IMMEDIATE transaction,
+   * the outermost one, so the head is anchored only after both are committed. A row that cannot
+   * be written rolls the change back and throws an `AuditWriteError`.
+   */
+  commit<T>(change: () => T, record: (result: T) => AuditRecord): { value: T; row: AuditEntry } {
+    if (this.repo.inTransaction())
+      throw new Error('internal: an audited change must be its own transaction, not inside another');
+    const out = this.repo.transaction(() => {
+      const value = change();
+      let action = 'an action';
+      try {
+        const r = record(value);
+        action = r.action;
+        return { value, row: this.appendRow(r) };
+      } catch (err) {
+        throw new AuditWriteError(action, err);
+      }
+    });
+    this.anchorNow();
+    return out;
+  }
+
+  private appendRow(record: AuditRecord): AuditEntry {
+    const key = this.options.key;
+    if (!key) throw new Error('internal: the audit log was opened without its key and cannot be appended to');
+    const last = this.repo.last();
+    const base = {
+      seq: (last?.seq ?? 0) + 1,
+      at: this.now().toISOString(),
+      actor: record.actor,
+      action: record.action,
+      subject: record.subject,
+      payload: JSON.stringify(record.payload ?? null),
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const row: AuditEntry = {
+      ...base,
+      prevHash,
+      hash: macEntry(key, prevHash, base),
+      scheme: 'hmac-sha256',
+    };
+    this.repo.insert(row);
+    return row;
+  }
+
+  /**
+   * The row is committed only when the outermost transaction is (an append may run inside a
+   * caller's transaction, e.g. a migration's). Synchronous transactions end before the next macrotask, so
    * the head is anchored then, from what the table really holds.
    */
   private anchorSoon(): void {

@@ -9,7 +9,7 @@ import {
   type SettingsView,
 } from '../../../shared/settings';
 import type { Logger } from '../logging';
-import type { SettingsRepository } from '../store';
+import type { AuditScope, SettingsRepository } from '../store';
 import type { SecretStore } from './secret-store';
 
 const sectionSchema = <S extends SettingsSection>(section: S) => SettingsSchema.shape[section];
@@ -58,8 +58,9 @@ export class SettingsService {
     return result.data;
   }
 
-  update<S extends SettingsSection>(section: S, values: Settings[S]): SettingsView {
-    this.repo.set(section, JSON.stringify(values));
+  /** Stores a section, committed with the action's audit row. */
+  update<S extends SettingsSection>(section: S, values: Settings[S], audit: AuditScope): SettingsView {
+    audit.commit(() => this.repo.set(section, JSON.stringify(values)));
     return this.view();
   }
 

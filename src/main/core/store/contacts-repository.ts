@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import type { Transact } from './audit-scope';
 
 export { ContactsStaging, type StagedContact } from './contacts-staging-repository';
 export { DncRepository, type DncRow } from './dnc-repository';
@@ -61,28 +62,33 @@ export class ContactsRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Copies a sealed staging file into a new list in one transaction; `within` runs inside it too
-   * (the audit row), so the list, its rows and its audit entry exist together or not at all.
+   * Copies a sealed staging file into a new list in one transaction, run by `transact` (the
+   * import's audit scope, whose row joins it); `within` runs inside it too (its checks). The
+   * staging file is attached around it: SQLite cannot attach inside a transaction.
    */
-  commitImport(stagingFile: string, list: NewContactList, within: (listId: number) => void): number {
+  commitImport(
+    stagingFile: string,
+    list: NewContactList,
+    within: (listId: number) => void,
+    transact: Transact,
+  ): number {
     this.db.prepare('ATTACH DATABASE ? AS staging').run(stagingFile);
     try {
-      return this.db
-        .transaction(() => {
-          const listId = Number(
-            this.db
-              .prepare(
-                `INSERT INTO contact_lists (name, created_at, created_by, file_name, file_size, file_sha256,
+      return transact(() => {
+        const listId = Number(
+          this.db
+            .prepare(
+              `INSERT INTO contact_lists (name, created_at, created_by, file_name, file_size, file_sha256,
                  format, source, headers, mapping, region, data_rows, blank_rows)
                VALUES (@name, @created_at, @created_by, @file_name, @file_size, @file_sha256,
                  @format, @source, @headers, @mapping, @region, @data_rows, @blank_rows)`,
-              )
-              .run(list).lastInsertRowid,
-          );
-          // Cross-list duplicates and DNC are decided here, against the committed state.
-          this.db
-            .prepare(
-              `INSERT INTO main.contacts (list_id, row_number, status, phone_raw, phone_e164, name, variables,
+            )
+            .run(list).lastInsertRowid,
+        );
+        // Cross-list duplicates and DNC are decided here, against the committed state.
+        this.db
+          .prepare(
+            `INSERT INTO main.contacts (list_id, row_number, status, phone_raw, phone_e164, name, variables,
                reason, duplicate_of_row, other_list_id, dnc, raw)
              SELECT @listId, s.row_number, s.status, s.phone_raw, s.phone_e164, s.name, s.variables,
                s.reason, s.duplicate_of_row,
@@ -92,12 +98,11 @@ export class ContactsRepository {
                s.phone_e164 IS NOT NULL AND EXISTS (SELECT 1 FROM main.dnc d WHERE d.phone_e164 = s.phone_e164),
                s.raw
              FROM staging.staged s ORDER BY s.row_number`,
-            )
-            .run({ listId });
-          within(listId);
-          return listId;
-        })
-        .immediate();
+          )
+          .run({ listId });
+        within(listId);
+        return listId;
+      });
     } finally {
       this.db.exec('DETACH DATABASE staging');
     }

@@ -1,13 +1,7 @@
-export {
-  openDatabase,
-  migrate,
-  MigrationError,
-  type Db,
-  type OpenDatabaseOptions,
-} from "./database";
-export { MIGRATIONS, type Migration } from "./migrations";
-export { SettingsRepository } from "./settings-repository";
-export { AuditRepository } from "./audit-repository";
+export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOptions } from './database';
+export { MIGRATIONS, type Migration } from './migrations';
+export { SettingsRepository } from './settings-repository';
+export { AuditRepository } from './audit-repository';
 export {
   CallsRepository,
   type CallAttemptRow,
@@ -15,18 +9,15 @@ export {
   type CallEventRow,
   type NewCallAttempt,
   type NewCallEvent,
-} from "./calls-repository";
-export * from "./contacts-repository";
-export {
-  VoicebotRepository,
-  type NewVoicebotSession,
-  type VoicebotSessionEnd,
-} from "./voicebot-repository";
+} from './calls-repository';
+export * from './contacts-repository';
+export { VoicebotRepository, type NewVoicebotSession, type VoicebotSessionEnd } from './voicebot-repository';
+export { ArtifactsRepository, type ArtifactRow } from './artifacts-repository';
 export {
   JobsRepository,
   type JobEnd,
   type JobRow,
   type JobRowState,
   type NewJobRow,
-} from "./jobs-repository";
-export { ArtifactsRepository, type ArtifactRow } from "./artifacts-repository";
+} from './jobs-repository';
+export type { AuditScope, AuditFollowUp, AuditDetail, AuditedChange, Transact } from './audit-scope';
