@@ -6,6 +6,7 @@ import type { Core } from '../../../src/main/core';
 import type { ApiResult } from '../../../src/shared/api/errors';
 import type { AuditEntry, AuditPage } from '../../../src/shared/audit';
 import type { ImportOutcome } from '../../../src/shared/contacts';
+import { listChannels } from '../../../src/shared/api/contract';
 import { DEFAULT_SETTINGS, type SettingsView } from '../../../src/shared/settings';
 import { makeTestCore } from '../../helpers/core';
 
@@ -165,6 +166,38 @@ describe('failures are audited with their outcome', () => {
     await core.invoke('contacts.list', { listId: 'x' });
     await core.invoke('contacts.list', { listId: 99 });
     expect(ok<AuditPage>(await core.invoke('audit.list', {})).total).toBe(0);
+  });
+});
+
+describe('every method of the contract', () => {
+  it('a refused call to any mutating method is one failed row; to a query, none', async () => {
+    const channels = listChannels();
+    for (const { channel } of channels) await core.invoke(channel, { notAField: 1 });
+    const mutating = channels.filter((c) => c.spec.mutating).map((c) => c.channel);
+    const written = (await rows()).filter((e) => e.action !== 'audit.keyed');
+    expect(written.map((e) => e.action).sort()).toEqual([...mutating].sort());
+    for (const e of written)
+      expect(payload(e)).toMatchObject({ outcome: 'failed', error: { code: 'invalid_request' } });
+  });
+});
+
+describe('actions outside the Api (a host’s own step) take the same path', () => {
+  it('core.audited commits a change with its row, or records the failure and rethrows', async () => {
+    const done = await core.audited(
+      { action: 'host.step', subject: 'thing:1', request: { n: 1 } },
+      () => 'ran',
+    );
+    expect(done).toBe('ran');
+    await expect(
+      core.audited({ action: 'host.step', subject: 'thing:2', actor: 'asha' }, () => {
+        throw Object.assign(new Error('the disk is full'), { code: 'unwritable' });
+      }),
+    ).rejects.toThrow('the disk is full');
+    const steps = await ofAction('host.step');
+    expect(steps.map((e) => [e.subject, e.actor, payload(e)])).toEqual([
+      ['thing:1', 'tester', { outcome: 'ok', request: { n: 1 } }],
+      ['thing:2', 'asha', { outcome: 'failed', error: { code: 'unwritable', message: 'the disk is full' } }],
+    ]);
   });
 });
 
