@@ -3,7 +3,8 @@ import type { WebSocket } from 'ws';
 import { Artifacts } from '../../src/main/core/artifacts';
 import { createLogger, type LogRecord } from '../../src/main/core/logging';
 import { startPublicSurface, type VoicebotRequest } from '../../src/main/core/public-surface';
-import { FakeAsr, FakeTts, FakeVadProvider, type RecognizeOptions } from '../../src/main/core/speech';
+import { type RecognizeOptions } from '../../src/main/core/speech';
+import { FakeAsr, FakeTts, FakeVadProvider } from '../../src/main/core/speech/testing';
 import { ArtifactsRepository, openDatabase, VoicebotRepository } from '../../src/main/core/store';
 import { ExotelStreamClient, type Pacing } from '../../src/main/core/stream';
 import {

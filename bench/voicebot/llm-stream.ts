@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TurnMetrics } from '../../src/shared/voicebot';
-import { FakeAsr, FakeLlm, type SpeechProviders } from '../../src/main/core/speech';
+import { type SpeechProviders } from '../../src/main/core/speech';
+import { FakeAsr, FakeLlm } from '../../src/main/core/speech/testing';
 import type { Pacing } from '../../src/main/core/stream';
 import { converse, makeBenchRig, repoRoot, RATE } from './harness';
 

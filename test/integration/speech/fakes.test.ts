@@ -1,12 +1,5 @@
-import {
-  audioDurationMs,
-  FakeAsr,
-  FakeLlm,
-  FakeTts,
-  FakeVadProvider,
-  MetricsRecorder,
-  resampleAudio,
-} from '../../../src/main/core/speech';
+import { audioDurationMs, MetricsRecorder, resampleAudio } from '../../../src/main/core/speech';
+import { FakeAsr, FakeLlm, FakeTts, FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { describeSpeechConformance, scriptedReply, SENTENCES } from './conformance';
 
 // The fakes pass the same suite, so tests that use them exercise the same contract.

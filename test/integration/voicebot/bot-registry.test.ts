@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
-import { FakeAsr, FakeTts, FakeVadProvider } from '../../../src/main/core/speech';
+import { FakeAsr, FakeTts, FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
 import { Voicebot } from '../../../src/main/core/voicebot';

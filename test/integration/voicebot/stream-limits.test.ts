@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  decodeWav,
-  FakeVadProvider,
-  type Vad,
-  type VadOptions,
-  type VadProvider,
-} from '../../../src/main/core/speech';
+import { decodeWav, type Vad, type VadOptions, type VadProvider } from '../../../src/main/core/speech';
+import { FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { makeWireRig, RawExotel, type WireRig } from './wire-harness';
 
 // Issue 8, findings 2 (isolation), 3 and 8: the voicebot's stream limits on the real public surface.

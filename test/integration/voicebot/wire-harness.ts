@@ -7,15 +7,8 @@ import {
   type PublicSurface,
   type PublicSurfaceLimitsInput,
 } from '../../../src/main/core/public-surface';
-import {
-  FakeAsr,
-  FakeTts,
-  FakeVadProvider,
-  tone,
-  silence,
-  type Llm,
-  type VadProvider,
-} from '../../../src/main/core/speech';
+import { tone, silence, type Llm, type VadProvider } from '../../../src/main/core/speech';
+import { FakeAsr, FakeTts, FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { ArtifactsRepository, openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { encodeInboundFrame, frameAll, type InboundFrame } from '../../../src/main/core/stream';
 import {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeLlm, type FakeLlmScript } from '../../../src/main/core/speech';
+import { FakeLlm, type FakeLlmScript } from '../../../src/main/core/speech/testing';
 import { outgoingChunkProblem } from '../../../src/main/core/stream';
 import type { SessionOptionsInput } from '../../../src/main/core/voicebot';
 import {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { decodeWav, FakeLlm } from '../../../src/main/core/speech';
+import { decodeWav } from '../../../src/main/core/speech';
+import { FakeLlm } from '../../../src/main/core/speech/testing';
 import { createDialog, type DialogInput } from '../../../src/main/core/voicebot';
 import {
   clear,

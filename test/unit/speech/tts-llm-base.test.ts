@@ -1,8 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import {
-  FakeLlm,
-  FakeTts,
   fromOpenAiError,
   MetricsRecorder,
   speechConfigSchema,
@@ -10,6 +8,7 @@ import {
   Tts,
   type Audio,
 } from '../../../src/main/core/speech';
+import { FakeLlm, FakeTts } from '../../../src/main/core/speech/testing';
 
 /** Yields odd-sized pieces at 24 kHz, as a network stream might. */
 class OddTts extends Tts {

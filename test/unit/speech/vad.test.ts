@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FakeVad,
-  MetricsRecorder,
-  silence,
-  SpeechError,
-  tone,
-  type VadEvent,
-} from '../../../src/main/core/speech';
+import { MetricsRecorder, silence, SpeechError, tone, type VadEvent } from '../../../src/main/core/speech';
+import { FakeVad } from '../../../src/main/core/speech/testing';
 
 const RATE = 8000;
 const speech = (ms: number) => tone(300, ms, RATE);

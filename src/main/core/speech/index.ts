@@ -1,5 +1,5 @@
 // Speech: VAD, ASR, TTS and LLM behind abstract classes, with local (offline) and openai-compatible
-// providers and a fake of each for tests.
+// providers (their fakes are in ./testing, for tests only).
 export * from './audio';
 export * from './errors';
 export * from './metrics';
@@ -11,6 +11,5 @@ export * from './vad';
 export * from './llm';
 export * from './config';
 export * from './providers';
-export * from './fakes';
 export * from './local';
 export * from './openai';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createLogger, memorySink, type LogRecord } from '../../../../src/main/core/logging';
-import type { ChatRequest, FakeReply } from '../../../../src/main/core/speech';
+import type { ChatRequest } from '../../../../src/main/core/speech';
+import type { FakeReply } from '../../../../src/main/core/speech/testing';
 import type { BotTurn, Dialog, DialogInput } from '../../../../src/main/core/voicebot';
 import { demoBotFile, patient, repoRoot } from '../../../fixtures/demo-bot';
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeLlm, type ChatResult, type FakeLlmScript } from '../../../../src/main/core/speech';
+import { type ChatResult } from '../../../../src/main/core/speech';
+import { FakeLlm, type FakeLlmScript } from '../../../../src/main/core/speech/testing';
 import {
   createDialog,
   DialogSetupError,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeLlm, type FakeLlmScript } from '../../../../src/main/core/speech';
+import { FakeLlm, type FakeLlmScript } from '../../../../src/main/core/speech/testing';
 import {
   createDialog,
   loadBotFile,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeVad, silence, tone } from '../../../../src/main/core/speech';
+import { silence, tone } from '../../../../src/main/core/speech';
+import { FakeVad } from '../../../../src/main/core/speech/testing';
 import { BotTrack } from '../../../../src/main/core/voicebot/session/bot-track';
 import { CallerTrack } from '../../../../src/main/core/voicebot/session/caller-track';
 import { Endpointer, type UtteranceEvent } from '../../../../src/main/core/voicebot/session/endpointer';
