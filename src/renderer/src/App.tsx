@@ -1,5 +1,6 @@
 import type React from 'react';
 import { useEffect, useState } from 'react';
+import { JobsTray } from './components/jobs/JobsTray';
 import { AuditPage } from './pages/AuditPage';
 import { CallsPage } from './pages/CallsPage';
 import { DncPage } from './pages/DncPage';
@@ -43,9 +44,14 @@ export function App(): React.JSX.Element {
           </a>
         ))}
       </nav>
-      <main className="content">
-        <Page />
-      </main>
+      <div>
+        <header className="topbar">
+          <JobsTray />
+        </header>
+        <main className="content">
+          <Page />
+        </main>
+      </div>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { installBridgeIfNeeded } from './bridge/install';
 import { startAuditFeed } from './state/audit-store';
 import { startCallsFeed } from './state/calls-store';
 import { startDncFeed } from './state/dnc-store';
+import { startJobsFeed } from './state/jobs-store';
 import { startListsFeed } from './state/lists-store';
 import { startSettingsFeed } from './state/settings-store';
 import { startTelephonyFeed } from './state/telephony-store';
@@ -21,6 +22,7 @@ if (bridge.ok) {
   startTelephonyFeed();
   startCallsFeed();
   startVoicebotFeed();
+  startJobsFeed();
   root.render(
     <StrictMode>
       <App />

@@ -18,6 +18,7 @@ import {
   type RejectCsv,
   type RowReject,
 } from '../contacts';
+import { JobIdSchema, JobsListSchema, type JobInfo, type JobsList } from '../jobs';
 import {
   AttemptIdSchema,
   RecentCallsSchema,
@@ -157,6 +158,13 @@ export const contract = {
     session: query<VoicebotSessionDetail>()(VoicebotSessionIdSchema),
     /** One channel of a session's recording, to play in the app. */
     recording: query<VoicebotRecordingAudio>()(VoicebotRecordingSchema),
+  },
+  jobs: {
+    /** Running jobs, then recently finished ones (newest first): what the Jobs tray shows. */
+    list: query<JobsList>()(JobsListSchema),
+    get: query<JobInfo>()(JobIdSchema),
+    /** Asks a running job to stop; `job.updated` says when it has (state `cancelled`). */
+    cancel: command<{ cancelled: boolean }>()(JobIdSchema, { subject: (r) => `job:${r.jobId}` }),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

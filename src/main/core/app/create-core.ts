@@ -1,10 +1,10 @@
-import path from "node:path";
-import type { AppInfo } from "../../../shared/api/contract";
-import type { ApiResult } from "../../../shared/api/errors";
-import type { SequencedEvent } from "../../../shared/api/events";
-import type { StagedFile } from "../../../shared/files";
-import type { Readable } from "node:stream";
-import { Artifacts, serveArtifact, type ArtifactRequest, type ArtifactResponse } from "../artifacts";
+import path from 'node:path';
+import type { AppInfo } from '../../../shared/api/contract';
+import type { ApiResult } from '../../../shared/api/errors';
+import type { SequencedEvent } from '../../../shared/api/events';
+import type { StagedFile } from '../../../shared/files';
+import type { Readable } from 'node:stream';
+import { Artifacts, serveArtifact, type ArtifactRequest, type ArtifactResponse } from '../artifacts';
 import {
   Dispatcher,
   EventBus,
@@ -12,35 +12,26 @@ import {
   type CallContext,
   type EventListener,
   type EventPosition,
-} from "../api";
-import { ContactsService } from "../contacts";
-import { createHandlers, ImportJobs } from "./handlers";
-import { startTelephony, type Telephony } from "./telephony";
+} from '../api';
+import { ContactsService } from '../contacts';
+import { createHandlers, ImportJobs } from './handlers';
+import { JobEngine } from '../jobs';
+import { startTelephony, type Telephony } from './telephony';
+import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
+import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
+import { StagedFiles, StagingError } from '../files';
+import { openAuditLog, type AuditLog } from '../reports';
+import { SettingsService, type SecretStore } from '../settings';
+import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
-  DATABASE_FILE,
-  LOG_FILE,
-  mkdirPrivate,
-  tightenDataDir,
-} from "../config";
-import {
-  createLogger,
-  fileSink,
-  stderrSink,
-  type LogSink,
-  type Logger,
-} from "../logging";
-import { StagedFiles, StagingError } from "../files";
-import { openAuditLog, type AuditLog } from "../reports";
-import { SettingsService, type SecretStore } from "../settings";
-import { FliteTts, sweepFliteTemp, type WorkerLauncher } from "../speech";
-import {
+  ArtifactsRepository,
+  JobsRepository,
   openDatabase,
   SettingsRepository,
   VoicebotRepository,
-  ArtifactsRepository,
   type Db,
-} from "../store";
-import type { Speak, TelephonyMode } from "../telephony";
+} from '../store';
+import type { Speak, TelephonyMode } from '../telephony';
 import {
   DEFAULT_BOT,
   findResourcesDir,
@@ -52,14 +43,14 @@ import {
   type DialogVariables,
   type SessionOptionsInput,
   type VoicebotLimitsInput,
-} from "../voicebot";
-import type { PublicSurfaceLimitsInput } from "../public-surface";
+} from '../voicebot';
+import type { PublicSurfaceLimitsInput } from '../public-surface';
 
 export interface CoreConfig {
   /** Folder holding the database, logs and (later) recordings. Created if missing. */
   dataDir: string;
   /** Which host runs this core. */
-  host: AppInfo["host"];
+  host: AppInfo['host'];
   /** The host's secret store (keychain, 0600 file, or memory in tests). */
   secrets: SecretStore;
   /** Who acts by default (the OS user running the host). */
@@ -96,11 +87,7 @@ export interface Core {
   readonly info: AppInfo;
   readonly log: Logger;
   /** Validated, audited call of any contract method. Never throws: failures are values. */
-  invoke(
-    channel: string,
-    request: unknown,
-    ctx?: Partial<CallContext>,
-  ): Promise<ApiResult<unknown>>;
+  invoke(channel: string, request: unknown, ctx?: Partial<CallContext>): Promise<ApiResult<unknown>>;
   /** The method names this core implements (the contract test compares them with the hosts'). */
   channels(): string[];
   subscribe(listener: EventListener): () => void;
@@ -110,20 +97,11 @@ export interface Core {
   /** Stages a file on this machine (Electron: the dropped file's path). */
   stageFile(filePath: string): ApiResult<StagedFile>;
   /** Stages an uploaded file (headless host), streamed to disk and capped at `maxBytes`. */
-  stageUpload(
-    body: Readable,
-    name: string,
-    maxBytes: number,
-  ): Promise<ApiResult<StagedFile>>;
+  stageUpload(body: Readable, name: string, maxBytes: number): Promise<ApiResult<StagedFile>>;
   /** A produced file by id, streamed (hosts serve it: GET /artifacts/<id>, the artifact: protocol). */
   serveArtifact(req: ArtifactRequest): Promise<ArtifactResponse>;
   /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
-  audit(
-    action: string,
-    subject: string,
-    payload?: unknown,
-    actor?: string,
-  ): void;
+  audit(action: string, subject: string, payload?: unknown, actor?: string): void;
   /** `http://127.0.0.1:PORT/exotel/<secret>/`: the public surface on this machine. */
   readonly publicSurfaceUrl: string;
   stop(): Promise<void>;
@@ -135,89 +113,82 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const tightened = tightenDataDir(config.dataDir);
   mkdirPrivate(path.dirname(path.join(config.dataDir, LOG_FILE)));
   const file = fileSink(path.join(config.dataDir, LOG_FILE));
-  const log = createLogger(
-    [file, stderrSink("warn"), ...(config.logSinks ?? [])],
-    "info",
-  );
+  const log = createLogger([file, stderrSink('warn'), ...(config.logSinks ?? [])], 'info');
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
   let db: Db;
   try {
     db = openDatabase(databasePath, { nativeBinding: config.nativeBinding });
   } catch (err) {
-    log.error("cannot open database", { databasePath, err });
+    log.error('cannot open database', { databasePath, err });
     file.close();
     throw err;
   }
   if (tightened > 0)
-    log.info("data folder made private (0700 folders, 0600 files)", {
+    log.info('data folder made private (0700 folders, 0600 files)', {
       changed: tightened,
     });
-  const events = new EventBus(log.child("events"));
+  const events = new EventBus(log.child('events'));
   let auditLog: AuditLog;
   try {
     auditLog = openAuditLog(db, config.dataDir, config.secrets, {
-      log: log.child("audit"),
+      log: log.child('audit'),
     });
   } catch (err) {
-    log.error("cannot open the audit log", { err });
+    log.error('cannot open the audit log', { err });
     db.close();
     file.close();
     throw err;
   }
-  const settings = new SettingsService(
-    new SettingsRepository(db),
-    config.secrets,
-    log.child("settings"),
-  );
+  const settings = new SettingsService(new SettingsRepository(db), config.secrets, log.child('settings'));
   const info: AppInfo = {
-    name: "CallDeck",
+    name: 'CallDeck',
     version: config.version,
     host: config.host,
     dataDir: config.dataDir,
     databasePath,
     actor: config.actor,
   };
-  const files = new StagedFiles(path.join(config.dataDir, "uploads"));
+  const files = new StagedFiles(path.join(config.dataDir, 'uploads'));
   // Leftovers of a crashed run (ours only; a running instance's are kept: see sweepLeftovers).
-  files.sweep(log.child("files"));
-  sweepFliteTemp(log.child("speech"));
-  const appendAudit = (
-    action: string,
-    subject: string,
-    payload: unknown,
-    actor = config.actor,
-  ) => {
+  files.sweep(log.child('files'));
+  sweepFliteTemp(log.child('speech'));
+  const appendAudit = (action: string, subject: string, payload: unknown, actor = config.actor) => {
     const row = auditLog.append({
       actor,
       action,
       subject,
       payload: payload ?? null,
     });
-    events.emit("audit.appended", row);
+    events.emit('audit.appended', row);
   };
   const contacts = new ContactsService({
     db,
-    log: log.child("contacts"),
+    log: log.child('contacts'),
     audit: appendAudit,
     actor: config.actor,
   });
-  const imports = new ImportJobs(contacts, files, events, log.child("imports"));
+  const jobs = new JobEngine({
+    repo: new JobsRepository(db),
+    log: log.child('jobs'),
+    onUpdate: (job) => events.emit('job.updated', job),
+  });
+  const imports = new ImportJobs(jobs, contacts, files, events, log.child('imports'));
+  // Every kind is registered: jobs a dead process left running are resumed or marked interrupted.
+  jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
-  if (config.telephony !== "exotel") {
+  if (config.telephony !== 'exotel') {
     sandboxTts = await FliteTts.load({
-      onTtsWorkerExit: (exit) =>
-        log.warn("sandbox flite worker exited", { exit }),
+      onTtsWorkerExit: (exit) => log.warn('sandbox flite worker exited', { exit }),
       workerLauncher: config.workerLauncher,
     }).catch((err: unknown) => {
-      log.warn("sandbox callees will be silent: flite did not load", { err });
+      log.warn('sandbox callees will be silent: flite did not load', { err });
       return undefined;
     });
   }
   const tts = sandboxTts;
   const sandboxSpeak: Speak | undefined = tts
-    ? async (text, sampleRate) =>
-        (await tts.synthesizeAll(text, { sampleRate })).pcm
+    ? async (text, sampleRate) => (await tts.synthesizeAll(text, { sampleRate })).pcm
     : undefined;
   let phone: Telephony;
   try {
@@ -226,8 +197,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       settings,
       secrets: config.secrets,
       events,
-      log: log.child("telephony"),
-      mode: config.telephony ?? "auto",
+      log: log.child('telephony'),
+      mode: config.telephony ?? 'auto',
       publicPort: config.publicPort,
       publicLimits: config.publicSurface,
       sandboxScript: config.sandboxScript,
@@ -235,7 +206,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       sandboxSpeak,
     });
   } catch (err) {
-    log.error("cannot start the public surface", { err });
+    log.error('cannot start the public surface', { err });
     sandboxTts?.dispose();
     db.close();
     file.close();
@@ -245,16 +216,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const speech = new SpeechSource({
     current: () => ({
       config: speechConfigFromSettings(settings.get().speech),
-      apiKey: settings.secret("speech.apiKey"),
+      apiKey: settings.secret('speech.apiKey'),
     }),
-    log: log.child("speech"),
+    log: log.child('speech'),
     workerLauncher: config.workerLauncher,
   });
-  const recordingsDir = path.join(config.dataDir, "recordings");
-  const artifacts = new Artifacts(new ArtifactsRepository(db), config.dataDir, log.child("artifacts"));
-  const botFile =
-    config.botFile ??
-    path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
+  const recordingsDir = path.join(config.dataDir, 'recordings');
+  const artifacts = new Artifacts(new ArtifactsRepository(db), config.dataDir, log.child('artifacts'));
+  const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
   let voicebot: Voicebot | undefined;
   try {
     voicebot = new Voicebot({
@@ -262,7 +231,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       speech: () => speech.get(),
       repo: voicebotRepo,
       recordingsDir,
-      log: log.child("voicebot"),
+      log: log.child('voicebot'),
       calls: phone.voicebotCallLink(),
       emit: (event, payload) => events.emit(event, payload),
       session: config.voicebot?.session,
@@ -272,7 +241,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     phone.setVoicebotHandler(voicebot.handler);
   } catch (err) {
     // The rest of the app works without a bot; streams are refused until the file is fixed.
-    log.error("voicebot not started: cannot load the bot file", {
+    log.error('voicebot not started: cannot load the bot file', {
       botFile,
       err,
     });
@@ -286,6 +255,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         events,
         contacts,
         imports,
+        jobs,
         files,
         phone,
         voicebot: new VoicebotRecords(voicebotRepo, artifacts),
@@ -294,33 +264,33 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ),
     auditLog,
     events,
-    log.child("api"),
+    log.child('api'),
   );
   const stagingFailure = (err: unknown): ApiResult<StagedFile> => {
     if (err instanceof StagingError) {
-      log.warn("file staging refused", {
+      log.warn('file staging refused', {
         code: err.code,
         message: err.message,
       });
       return {
         ok: false,
         error: {
-          code: err.code === "too_large" ? "invalid_request" : "not_found",
+          code: err.code === 'too_large' ? 'invalid_request' : 'not_found',
           message: err.message,
         },
       };
     }
-    log.error("file staging failed", { err });
+    log.error('file staging failed', { err });
     return {
       ok: false,
       error: {
-        code: "internal",
+        code: 'internal',
         message: `Could not receive the file: ${String(err)}`,
       },
     };
   };
   let stopped = false;
-  log.info("core started", { host: config.host, dataDir: config.dataDir });
+  log.info('core started', { host: config.host, dataDir: config.dataDir });
 
   return {
     info,
@@ -330,7 +300,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       if (stopped) {
         return Promise.resolve({
           ok: false,
-          error: { code: "unavailable", message: "CallDeck is shutting down" },
+          error: { code: 'unavailable', message: 'CallDeck is shutting down' },
         });
       }
       return dispatcher.invoke(channel, request, {
@@ -348,7 +318,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         return stagingFailure(err);
       }
     },
-    serveArtifact: (req) => serveArtifact(artifacts, req, log.child("artifacts")),
+    serveArtifact: (req) => serveArtifact(artifacts, req, log.child('artifacts')),
     stageUpload: async (body, name, maxBytes) => {
       try {
         return {
@@ -359,19 +329,18 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         return stagingFailure(err);
       }
     },
-    audit: (action, subject, payload, actor) =>
-      appendAudit(action, subject, payload, actor),
+    audit: (action, subject, payload, actor) => appendAudit(action, subject, payload, actor),
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await imports.stopAll();
+      await jobs.stop();
       await voicebot?.close();
       await phone.close();
       await speech.dispose();
       sandboxTts?.dispose();
       events.clear();
       files.clear();
-      log.info("core stopped");
+      log.info('core stopped');
       auditLog.flush();
       db.close();
       file.close();

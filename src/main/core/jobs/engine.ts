@@ -76,10 +76,11 @@ export class JobEngine {
   }
 
   /** Starts a job of a registered kind; it runs in the background. Returns its first state. */
-  start<I, R>(kind: JobKind<I, R>, input: I, meta: JobMeta): JobInfo {
+  start<I, R, A>(kind: JobKind<I, R, A>, input: I, meta: JobMeta, attached?: A): JobInfo {
     if (this.stopped) throw new JobError('unavailable', 'CallDeck is shutting down');
-    if (this.kinds.get(kind.name) !== kind) throw new Error(`Job kind "${kind.name}" is not registered`);
-    const id = randomUUID();
+    if (this.kinds.get(kind.name) !== (kind as AnyJobKind))
+      throw new Error(`Job kind "${kind.name}" is not registered`);
+    const id = meta.id ?? randomUUID();
     const tracker = new ProgressTracker(kind.unit, this.now);
     const at = this.iso();
     const info: JobInfo = {
@@ -109,7 +110,7 @@ export class JobEngine {
       progress: JSON.stringify(info.progress),
       started_at: at,
     });
-    this.launch(kind, input, info, tracker, false);
+    this.launch(kind, input, info, tracker, false, attached);
     return info;
   }
 
@@ -202,6 +203,7 @@ export class JobEngine {
     info: JobInfo,
     tracker: ProgressTracker,
     resumed: boolean,
+    attached?: unknown,
   ) {
     const controller = new AbortController();
     const live: Live = { kind, info, tracker, controller, done: undefined!, lastEmit: 0, lastPersist: 0 };
@@ -214,7 +216,7 @@ export class JobEngine {
     this.live.set(info.id, live);
     // The run starts after start() has returned, so the caller always learns the id first.
     live.done = Promise.resolve()
-      .then(() => kind.run(input, ctx) as Promise<unknown>)
+      .then(() => kind.run(input, ctx, attached) as Promise<unknown>)
       .then(
         (result): End => ({ state: 'succeeded', result, summary: kind.summarize?.(result) ?? null }),
         (err: unknown): End => this.classify(live, err),

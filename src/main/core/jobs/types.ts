@@ -40,15 +40,19 @@ export type RestartRule =
   /** The work cannot be taken up again (e.g. an import rolls back): the job ends `interrupted`. */
   | { action: 'interrupt'; reason: string };
 
-/** A kind of long work. Kinds live in the domains that own the work; the engine knows none of them. */
-export interface JobKind<I, R> {
+/**
+ * A kind of long work. Kinds live in the domains that own the work; the engine knows none of them.
+ * `A` is what a run needs that cannot be stored (e.g. the audit scope of the request that started
+ * it): given to start(), never saved, so a resumed job runs without it.
+ */
+export interface JobKind<I, R, A = undefined> {
   readonly name: string;
   readonly restart: RestartRule;
   /** What `done` and `total` count. */
   readonly unit: string;
   /** The stored input is parsed with this when a job is resumed (it comes back from the database). */
   readonly input: z.ZodType<I>;
-  run(input: I, ctx: JobContext): Promise<R>;
+  run(input: I, ctx: JobContext, attached: A | undefined): Promise<R>;
   /** A one-line outcome for people, from the result. */
   summarize?(result: R): string;
   /** Names a failure the kind knows; anything else ends the job `failed` with code `internal`. */
@@ -57,9 +61,11 @@ export interface JobKind<I, R> {
 
 /** A kind with its types erased, as the engine stores it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyJobKind = JobKind<any, any>;
+export type AnyJobKind = JobKind<any, any, any>;
 
 export interface JobMeta {
+  /** Chosen by the caller when something must name the job before it starts (e.g. an audit row). */
+  id?: string;
   title: string;
   subject?: string | null;
   actor: string;

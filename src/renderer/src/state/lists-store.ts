@@ -3,10 +3,12 @@ import type {
   ImportOutcome,
   ImportPreview,
   ImportProgress,
+  ImportSummary,
   ListSummary,
   MappingOverride,
 } from '../../../shared/contacts';
 import type { FileLike, StagedFile } from '../../../shared/files';
+import type { JobInfo } from '../../../shared/jobs';
 import { api, errorMessage } from '../api';
 
 /** Which column is what, as the mapping step shows it (0-based columns; -1 = none). */
@@ -264,4 +266,48 @@ export function startListsFeed(): void {
     else if (startsInFlight > 0) earlyOutcomes.set(importId, { listName, outcome });
   });
   api().on('contacts.listsChanged', () => void useListsStore.getState().loadLists());
+  // Pushes were lost (see Api.onResync): the lists are read again, and an import the wizard follows
+  // is looked up as the job it is, in case it ended meanwhile.
+  api().onResync(() => {
+    void useListsStore.getState().loadLists();
+    void catchUpImport();
+  });
+}
+
+async function catchUpImport(): Promise<void> {
+  const flow = useListsStore.getState().flow;
+  if (flow.step !== 'importing') return;
+  let job: JobInfo;
+  try {
+    job = await api().jobs.get({ jobId: flow.importId });
+  } catch (err) {
+    useListsStore.setState({ actionError: `Lost track of the import: ${errorMessage(err)}` });
+    return;
+  }
+  const now = useListsStore.getState().flow;
+  if (now.step !== 'importing' || now.importId !== flow.importId) return;
+  switch (job.state) {
+    case 'running':
+      return;
+    case 'succeeded':
+      useListsStore.setState(
+        finished(now, flow.listName, { ok: true, summary: job.result as ImportSummary }),
+      );
+      return;
+    case 'failed':
+    case 'cancelled':
+    case 'interrupted':
+      useListsStore.setState(
+        finished(now, flow.listName, {
+          ok: false,
+          code: job.error?.code ?? job.state,
+          message: job.error?.message ?? job.state,
+        }),
+      );
+      return;
+    default: {
+      const never: never = job.state;
+      return never;
+    }
+  }
 }

@@ -1,8 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { ImportProgress, MappingOverride } from '../../../../shared/contacts';
+import { z } from 'zod';
+import {
+  MappingOverrideSchema,
+  type ImportProgress,
+  type ImportSummary,
+  type MappingOverride,
+} from '../../../../shared/contacts';
 import type { EventBus } from '../../api';
 import { isImportError, type ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
+import type { JobEngine, JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
 
 export interface StartImport {
@@ -14,86 +20,143 @@ export interface StartImport {
   mapping?: MappingOverride;
 }
 
-/** Progress pushes are throttled: a million rows must not mean a million events. */
-const PROGRESS_EVERY_MS = 100;
+/** What an import job stores: enough to say what it was, never needed again (imports do not resume). */
+const ImportJobInput = z
+  .object({
+    fileId: z.string(),
+    filePath: z.string(),
+    fileName: z.string(),
+    listName: z.string(),
+    region: z.string(),
+    sheet: z.string().optional(),
+    headerRow: z.number().int().optional(),
+    mapping: MappingOverrideSchema.optional(),
+  })
+  .strict();
+type ImportJobInput = z.infer<typeof ImportJobInput>;
+
+/** The list page's own pushes (rows/s, valid and invalid so far) keep their pace: one per 100 ms. */
+const IMPORT_PROGRESS_EVERY_MS = 100;
+
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-IN')} ${n === 1 ? one : many}`;
 
 /**
- * Imports running in the background, one id each: progress and the outcome go out as events,
- * and each can be cancelled (the list is then not created at all).
+ * The contact import as a job kind: progress is the file's bytes read, the result the import's
+ * summary. The list page keeps its `contacts.import*` events (its wizard shows rows/s and counts);
+ * the Jobs tray follows `job.updated`. An import cut short by a stop is rolled back whole, so a
+ * restart marks it interrupted instead of resuming it.
  */
+function importKind(
+  contacts: ContactsService,
+  files: StagedFiles,
+  events: EventBus,
+  log: Logger,
+): JobKind<ImportJobInput, ImportSummary> {
+  return {
+    name: 'contacts.import',
+    unit: 'bytes',
+    restart: {
+      action: 'interrupt',
+      reason:
+        'CallDeck stopped during this import. An unfinished import is rolled back, so no list was saved: import the file again.',
+    },
+    input: ImportJobInput,
+    async run(input, ctx) {
+      const importId = ctx.id;
+      let lastEmit = 0;
+      const onProgress = (progress: ImportProgress) => {
+        ctx.progress({
+          done: progress.bytesRead,
+          total: progress.totalBytes > 0 ? progress.totalBytes : null,
+          note:
+            progress.phase === 'saving'
+              ? `saving ${plural(progress.rows, 'row')}`
+              : `${plural(progress.rows, 'row')} read`,
+        });
+        const now = Date.now();
+        if (now - lastEmit < IMPORT_PROGRESS_EVERY_MS) return;
+        lastEmit = now;
+        events.emit('contacts.importProgress', { importId, progress });
+      };
+      try {
+        const summary = await contacts.import(
+          {
+            file: input.filePath,
+            fileName: input.fileName,
+            listName: input.listName,
+            region: input.region,
+            sheet: input.sheet,
+            headerRow: input.headerRow,
+            mapping: input.mapping,
+          },
+          { signal: ctx.signal, onProgress },
+        );
+        files.release(input.fileId);
+        events.emit('contacts.importFinished', {
+          importId,
+          listName: input.listName,
+          outcome: { ok: true, summary },
+        });
+        events.emit('contacts.listsChanged', {});
+        return summary;
+      } catch (err) {
+        const code = isImportError(err) ? err.code : 'internal';
+        const message = err instanceof Error ? err.message : String(err);
+        if (isImportError(err)) log.info('import did not complete', { importId, code, message });
+        events.emit('contacts.importFinished', {
+          importId,
+          listName: input.listName,
+          outcome: { ok: false, code, message },
+        });
+        throw err;
+      }
+    },
+    summarize: (s) =>
+      `${plural(s.valid, 'valid row')}, ${plural(s.invalid, 'invalid', 'invalid')}, ${plural(s.duplicates, 'duplicate')}`,
+    failure: (err) => (isImportError(err) ? { code: err.code, message: err.message } : undefined),
+  };
+}
+
+/** Imports started from the Api, run as jobs: the import id is the job id. */
 export class ImportJobs {
-  private readonly jobs = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly kind: ReturnType<typeof importKind>;
 
   constructor(
-    private readonly contacts: ContactsService,
+    private readonly jobs: JobEngine,
+    contacts: ContactsService,
     private readonly files: StagedFiles,
-    private readonly events: EventBus,
-    private readonly log: Logger,
-  ) {}
+    events: EventBus,
+    log: Logger,
+  ) {
+    this.kind = importKind(contacts, files, events, log);
+    jobs.register(this.kind);
+  }
 
-  start(req: StartImport): { importId: string } {
+  start(req: StartImport, actor: string): { importId: string } {
     const file = this.files.resolve(req.fileId);
-    const importId = randomUUID();
-    const controller = new AbortController();
-    let lastEmit = 0;
-    const onProgress = (progress: ImportProgress) => {
-      const now = Date.now();
-      if (now - lastEmit < PROGRESS_EVERY_MS) return;
-      lastEmit = now;
-      this.events.emit('contacts.importProgress', { importId, progress });
-    };
-    const done = this.contacts
-      .import(
-        {
-          file: file.path,
-          fileName: file.name,
-          listName: req.listName,
-          region: req.region,
-          sheet: req.sheet,
-          headerRow: req.headerRow,
-          mapping: req.mapping,
-        },
-        { signal: controller.signal, onProgress },
-      )
-      .then(
-        (summary) => {
-          this.files.release(req.fileId);
-          this.events.emit('contacts.importFinished', {
-            importId,
-            listName: req.listName,
-            outcome: { ok: true, summary },
-          });
-          this.events.emit('contacts.listsChanged', {});
-        },
-        (err: unknown) => {
-          const code = isImportError(err) ? err.code : 'internal';
-          const message = err instanceof Error ? err.message : String(err);
-          if (!isImportError(err)) this.log.error('import failed', { importId, err });
-          else this.log.info('import did not complete', { importId, code, message });
-          this.events.emit('contacts.importFinished', {
-            importId,
-            listName: req.listName,
-            outcome: { ok: false, code, message },
-          });
-        },
-      )
-      .finally(() => {
-        this.jobs.delete(importId);
-      });
-    this.jobs.set(importId, { controller, done });
-    return { importId };
+    const job = this.jobs.start(
+      this.kind,
+      {
+        fileId: req.fileId,
+        filePath: file.path,
+        fileName: file.name,
+        listName: req.listName,
+        region: req.region,
+        sheet: req.sheet,
+        headerRow: req.headerRow,
+        mapping: req.mapping,
+      },
+      {
+        title: `Import “${req.listName}” from ${file.name}`,
+        subject: `list:${req.listName}`,
+        actor,
+      },
+    );
+    return { importId: job.id };
   }
 
-  cancel(importId: string): { cancelled: boolean } {
-    const job = this.jobs.get(importId);
-    job?.controller.abort();
-    return { cancelled: job !== undefined };
-  }
-
-  /** Cancels every running import and waits for each to roll back. */
-  async stopAll(): Promise<void> {
-    const running = [...this.jobs.values()];
-    for (const j of running) j.controller.abort();
-    await Promise.allSettled(running.map((j) => j.done));
+  cancel(importId: string, actor: string): { cancelled: boolean } {
+    return { cancelled: this.jobs.cancel(importId, actor) };
   }
 }

@@ -9,6 +9,7 @@ import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
 import type { VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
+import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact } from './reject-file';
 
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   events: EventBus;
   contacts: ContactsService;
   imports: ImportJobs;
+  jobs: JobEngine;
   files: StagedFiles;
   phone: Telephony;
   voicebot: VoicebotRecords;
@@ -35,6 +37,7 @@ export function createHandlers({
   events,
   contacts,
   imports,
+  jobs,
   files,
   phone,
   voicebot,
@@ -73,8 +76,9 @@ export function createHandlers({
             region: region(req.region),
           });
         }),
-      startImport: (req) => asApi(() => imports.start({ ...req, region: region(req.region) })),
-      cancelImport: (req) => imports.cancel(req.importId),
+      startImport: (req, { actor }) =>
+        asApi(() => imports.start({ ...req, region: region(req.region) }, actor)),
+      cancelImport: (req, { actor }) => imports.cancel(req.importId, actor),
       lists: () => contacts.lists(),
       list: (req) => asApi(() => contacts.list(req.listId)),
       contacts: (req) => asApi(() => contacts.contacts(req)),
@@ -131,6 +135,15 @@ export function createHandlers({
         return view;
       },
       health: () => phone.tunnelHealth(),
+    },
+    jobs: {
+      list: (req) => jobs.list(req),
+      get: (req) => {
+        const job = jobs.get(req.jobId);
+        if (!job) throw new ApiError({ code: 'not_found', message: `No job ${req.jobId}` });
+        return job;
+      },
+      cancel: (req, { actor }) => ({ cancelled: jobs.cancel(req.jobId, actor) }),
     },
     dnc: {
       list: (req) => contacts.dnc.list(req.afterPhone, req.limit),
