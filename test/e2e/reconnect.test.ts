@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+// The callee answers after a ring, says "yes" 7 s in, and hangs up 13 s after answering.
+const SCRIPT = `
+default: { outcome: answer, ringSec: 1, hangupAfterSec: 2 }
+callees:
+  - number: '+919800000009'
+    outcome: answer
+    ringSec: 1
+    hangupAfterSec: 13
+    says: [{ silenceSec: 7 }, { say: 'yes' }]
+`;
+
+/**
+ * Runs in the page before its scripts: keeps each WebSocket the page opens, and while `blocked`
+ * points new ones at a path the server refuses, so reconnect attempts fail like a dead network.
+ */
+const TAP_SOCKETS = `(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.__blocked = false;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(window.__blocked ? String(url).replace('/bridge', '/blocked') : url, protocols);
+      window.__sockets.push(this);
+    }
+  };
+})();`;
+
+interface Tapped {
+  __sockets: WebSocket[];
+  __blocked: boolean;
+}
+
+/** The server's own view, over a bridge connection of the test's: the call's state and events. */
+async function serverView(serve: ServeProcess, attemptId?: string) {
+  const ws = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const call = (id: number, channel: string, request: unknown) =>
+    new Promise<{ ok: boolean; value: unknown }>((resolve) => {
+      const onMessage = (d: Buffer) => {
+        const f = JSON.parse(d.toString()) as {
+          type: string;
+          id?: number;
+          result?: { ok: boolean; value: unknown };
+        };
+        if (f.type === 'result' && f.id === id) {
+          ws.off('message', onMessage);
+          resolve(f.result!);
+        }
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
+    });
+  const calls = (await call(1, 'telephony.recentCalls', { limit: 10 })).value as {
+    id: string;
+    state: string;
+  }[];
+  const events = attemptId
+    ? ((await call(2, 'telephony.callEvents', { attemptId })).value as { type: string }[])
+    : [];
+  ws.close();
+  return { calls, events };
+}
+
+describe('the live call board survives a dropped bridge socket (Chromium)', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-reconnect-');
+    cleanup = tmp.cleanup;
+    const script = path.join(tmp.dir, 'callees.yaml');
+    fs.writeFileSync(script, SCRIPT);
+    serve = await startServe([
+      '--data',
+      path.join(tmp.dir, 'data'),
+      '--port',
+      '0',
+      '--sandbox-script',
+      script,
+    ]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('after the socket drops mid-call, the board shows the call’s real end and every event', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(TAP_SOCKETS);
+    await page.goto(serve.url);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Number', { exact: true }).fill('+91 98000 00009');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await page.getByTestId('test-call').waitFor();
+
+    // The live board, with the call open.
+    await page.getByRole('link', { name: 'Calls' }).click();
+    const board = page.getByTestId('calls-table');
+    await board.getByRole('button', { name: '+919800000009' }).click();
+    await expect
+      .poll(() => page.getByTestId('call-timeline').textContent(), { timeout: 15_000 })
+      .toContain('answered');
+    const { calls } = await serverView(serve);
+    const attemptId = calls[0]!.id;
+    expect(calls[0]!.state).not.toMatch(/completed|failed|busy|no_answer|canceled/);
+
+    // The network goes: the page's socket closes and reconnect attempts fail.
+    await page.evaluate(() => {
+      const w = window as unknown as Tapped;
+      w.__blocked = true;
+      for (const s of w.__sockets) s.close();
+    });
+    // The call goes on and ends on the server while the page hears nothing.
+    const until = Date.now() + 40_000;
+    let server = await serverView(serve, attemptId);
+    while (server.calls.find((c) => c.id === attemptId)?.state !== 'completed' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      server = await serverView(serve, attemptId);
+    }
+    expect(server.calls.find((c) => c.id === attemptId)?.state).toBe('completed');
+    // Nothing reached the page: it still shows the call live.
+    expect(await board.locator('tbody tr').first().textContent()).not.toContain('completed');
+    const failedAttempts = await page.evaluate(
+      () => (window as unknown as Tapped).__sockets.filter((s) => s.url.includes('/blocked')).length,
+    );
+    expect(failedAttempts).toBeGreaterThanOrEqual(2);
+
+    // The network is back: the page reconnects by itself and catches up.
+    await page.evaluate(() => ((window as unknown as Tapped).__blocked = false));
+    await expect
+      .poll(() => board.locator('tbody tr').first().textContent(), { timeout: 20_000 })
+      .toContain('completed');
+    const timeline = page.getByTestId('call-timeline');
+    await expect.poll(() => timeline.locator('li').count(), { timeout: 10_000 }).toBe(server.events.length);
+    const shown = await timeline.locator('li strong').allTextContents();
+    expect(shown).toEqual(server.events.map((e) => e.type));
+    expect(shown).toContain('ended');
+    // The bot's transcript lines sent while the page was away arrived too.
+    await expect
+      .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 10_000 })
+      .toMatch(/Caller yes/i);
+    // And the test call panel on the Settings page agrees.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    expect(await page.getByTestId('test-call-state').textContent()).toBe('completed');
+    await page.screenshot({ path: artifactPath('reconnect-board.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
