@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import {
   MappingOverrideSchema,
   type ImportProgress,
@@ -8,8 +9,9 @@ import {
 import type { EventBus } from '../../api';
 import { isImportError, type ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
-import type { JobEngine, JobKind } from '../../jobs';
+import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
+import type { AuditFollowUp, AuditScope } from '../../store';
 
 export interface StartImport {
   fileId: string;
@@ -52,7 +54,7 @@ function importKind(
   files: StagedFiles,
   events: EventBus,
   log: Logger,
-): JobKind<ImportJobInput, ImportSummary> {
+): JobKind<ImportJobInput, ImportSummary, AuditFollowUp> {
   return {
     name: 'contacts.import',
     unit: 'bytes',
@@ -62,7 +64,8 @@ function importKind(
         'CallDeck stopped during this import. An unfinished import is rolled back, so no list was saved: import the file again.',
     },
     input: ImportJobInput,
-    async run(input, ctx) {
+    async run(input, ctx, audit) {
+      if (!audit) throw new JobError('internal', 'An import must be started through the Api');
       const importId = ctx.id;
       let lastEmit = 0;
       const onProgress = (progress: ImportProgress) => {
@@ -91,6 +94,7 @@ function importKind(
             mapping: input.mapping,
           },
           { signal: ctx.signal, onProgress },
+          audit,
         );
         files.release(input.fileId);
         events.emit('contacts.importFinished', {
@@ -133,8 +137,11 @@ export class ImportJobs {
     jobs.register(this.kind);
   }
 
-  start(req: StartImport, actor: string): { importId: string } {
+  /** `audit` is the startImport action's scope: its start row now, its end row when the import ends. */
+  start(req: StartImport, audit: AuditScope, actor: string): { importId: string } {
     const file = this.files.resolve(req.fileId);
+    // Chosen here so the audit's start row can name it.
+    const importId = randomUUID();
     const job = this.jobs.start(
       this.kind,
       {
@@ -148,10 +155,12 @@ export class ImportJobs {
         mapping: req.mapping,
       },
       {
+        id: importId,
         title: `Import “${req.listName}” from ${file.name}`,
         subject: `list:${req.listName}`,
         actor,
       },
+      audit.begin({ importId, file: file.name }),
     );
     return { importId: job.id };
   }

@@ -76,8 +76,8 @@ export function createHandlers({
             region: region(req.region),
           });
         }),
-      startImport: (req, { actor }) =>
-        asApi(() => imports.start({ ...req, region: region(req.region) }, actor)),
+      startImport: (req, { audit, actor }) =>
+        asApi(() => imports.start({ ...req, region: region(req.region) }, audit, actor)),
       cancelImport: (req, { actor }) => imports.cancel(req.importId, actor),
       lists: () => contacts.lists(),
       list: (req) => asApi(() => contacts.list(req.listId)),
