@@ -7,6 +7,8 @@ export interface CallForStream {
   contactId: string | null;
   /** A test call's variables as the operator set them (no contact to read them from). */
   variables?: Record<string, string>;
+  /** Who answered, as the provider said so far ('machine': the bot must not talk to it). */
+  answeredBy?: string | null;
 }
 
 /**
@@ -23,7 +25,12 @@ export function voicebotCallLink(calls: CallStateService, repo: CallsRepository)
       const attempt = (byId ? repo.getAttempt(byId) : undefined) ?? repo.findByProviderSid(start.callSid);
       if (!attempt) return undefined;
       const variables = attempt.contactId === null ? calls.dialVariables(attempt.id) : undefined;
-      return { attemptId: attempt.id, contactId: attempt.contactId, ...(variables ? { variables } : {}) };
+      return {
+        attemptId: attempt.id,
+        contactId: attempt.contactId,
+        answeredBy: attempt.answeredBy,
+        ...(variables ? { variables } : {}),
+      };
     },
     streamStarted: (attemptId: string) => {
       calls.record(attemptId, 'stream', { type: 'stream_started' });

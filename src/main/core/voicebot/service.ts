@@ -50,7 +50,10 @@ export interface VoicebotOptions {
 export class Voicebot {
   readonly options: SessionOptions;
   readonly limits: VoicebotLimits;
-  private readonly live = new Map<string, { conn: MediaPort; session: VoicebotSession }>();
+  private readonly live = new Map<
+    string,
+    { conn: MediaPort; session: VoicebotSession; observer: SessionRecorder }
+  >();
   /** Sockets accepted whose session waits for the speech providers to load. */
   private loading = 0;
 
@@ -64,6 +67,13 @@ export class Voicebot {
 
   get activeSessions(): number {
     return this.live.size + this.loading;
+  }
+
+  /** Audio the live sessions hold in memory, recordings on their way to disk included. */
+  get heldAudioBytes(): number {
+    let n = 0;
+    for (const l of this.live.values()) n += l.session.heldAudioBytes + l.observer.heldBytes;
+    return n;
   }
 
   /** Resolves when every live session has ended and been recorded. */
@@ -186,9 +196,19 @@ export class Voicebot {
       observer,
       log,
     });
-    this.live.set(id, { conn, session });
+    this.live.set(id, { conn, session, observer });
     void session.done.then(() => this.live.delete(id));
     return session;
+  }
+
+  /**
+   * The provider says a machine answered this call attempt (e.g. a callback with AnsweredBy=Machine
+   * that came after the stream started): its live session hangs up without talking to it.
+   */
+  machineAnswered(attemptId: string): boolean {
+    const live = [...this.live.values()].find((l) => l.session.attempt === attemptId);
+    live?.session.machineAnswered();
+    return live !== undefined;
   }
 
   /** The bot a call names, or the default one. Throws UnknownBotError (the session then ends, logged). */

@@ -6,7 +6,7 @@ import type { VoicebotRepository } from '../../store';
 import type { StartFrame } from '../../stream';
 import type { BotDefinition, DialogVariables } from '../dialog';
 import type { SessionEndInfo, SessionObserver, SessionSetup, SessionStartInfo } from '../session/observer';
-import { writeRecordings } from './recording-files';
+import { CallRecording } from './recording-files';
 import { testCallVariables } from './test-variables';
 
 export type VoicebotEventName = 'voicebot.sessionStarted' | 'voicebot.turn' | 'voicebot.sessionEnded';
@@ -15,10 +15,15 @@ export type VoicebotEventSink = <E extends VoicebotEventName>(event: E, payload:
 /** The call state machine, as the voicebot sees it (implemented by telephony's CallStateService). */
 export interface VoicebotCallLink {
   /** Our attempt for this stream: by the `attempt` custom parameter (direct stream) or Exotel's CallSid. */
-  findAttempt(
-    start: StartFrame,
-  ):
-    | { attemptId: string; contactId: string | null; variables?: Record<string, string>; botId?: string }
+  findAttempt(start: StartFrame):
+    | {
+        attemptId: string;
+        contactId: string | null;
+        variables?: Record<string, string>;
+        botId?: string;
+        /** Who answered, as the provider said so far ('machine': the bot does not talk to it). */
+        answeredBy?: string | null;
+      }
     | undefined;
   streamStarted(attemptId: string): void;
   /** `user`: the caller hung up (stop: callended); `bot`: the bot closed the stream; null: unknown. */
@@ -56,6 +61,7 @@ export interface RecorderDeps {
 export class SessionRecorder implements SessionObserver {
   private attemptId: string | null = null;
   private readonly v2v = new Map<number, number | null>();
+  private recording?: CallRecording;
 
   constructor(private readonly d: RecorderDeps) {}
 
@@ -73,17 +79,19 @@ export class SessionRecorder implements SessionObserver {
     }
     this.attemptId = attempt.attemptId;
     this.guard('record stream_started', () => this.d.calls?.streamStarted(attempt.attemptId));
+    const machine = attempt.answeredBy === 'machine';
     if (attempt.contactId === null) {
       return {
         attemptId: attempt.attemptId,
         bot,
+        machine,
         // A test call's own variables (set by the operator when placing it) come first.
         variables: testCallVariables(bot, { ...this.d.testVariables, ...attempt.variables }),
       };
     }
     const variables = this.d.repo.contactVariables(attempt.contactId);
     if (!variables) this.d.log.warn('the call has a contact that is gone', { contactId: attempt.contactId });
-    return { attemptId: attempt.attemptId, bot, variables: variables ?? {} };
+    return { attemptId: attempt.attemptId, bot, machine, variables: variables ?? {} };
   }
 
   started(info: SessionStartInfo): void {
@@ -96,6 +104,8 @@ export class SessionRecorder implements SessionObserver {
       sampleRate: info.sampleRate,
       startedAt: new Date().toISOString(),
     });
+    // Written as the call goes: a crash leaves what was said so far (repaired at the next start).
+    this.recording = CallRecording.start(path.join(this.d.recordingsDir, this.d.sessionId), info.sampleRate);
     this.d.emit?.('voicebot.sessionStarted', {
       sessionId: this.d.sessionId,
       attemptId: this.attemptId,
@@ -111,6 +121,15 @@ export class SessionRecorder implements SessionObserver {
       line,
       voiceToVoiceMs: line.speaker === 'bot' ? (this.v2v.get(line.turn) ?? null) : null,
     });
+  }
+
+  audio(caller: Buffer, bot: Buffer): void {
+    this.recording?.write(caller, bot);
+  }
+
+  /** Audio this session holds in memory on its way to disk. */
+  get heldBytes(): number {
+    return this.recording?.heldBytes ?? 0;
   }
 
   metrics(metrics: TurnMetrics): void {
@@ -131,8 +150,7 @@ export class SessionRecorder implements SessionObserver {
     if (attemptId) this.guard('record stream_ended', () => this.d.calls?.streamEnded?.(attemptId, by));
     let recordings: VoicebotRecordingPaths | null = null;
     try {
-      const dir = path.join(this.d.recordingsDir, this.d.sessionId);
-      recordings = await writeRecordings(dir, end.sampleRate, end.callerPcm, end.botPcm);
+      recordings = (await this.recording?.close()) ?? null;
     } catch (err) {
       this.d.log.error('could not write the call recordings', { err, sessionId: this.d.sessionId });
     }

@@ -25,6 +25,8 @@ export interface SessionSetup {
   attemptId: string | null;
   /** The bot this call talks to (the default bot unless the call names another). */
   bot: BotDefinition;
+  /** The provider says a machine answered: the bot does not talk to it. */
+  machine?: boolean;
   variables: DialogVariables;
 }
 
@@ -44,9 +46,6 @@ export interface SessionEndInfo {
   /** Media time the call lasted (caller audio received). */
   durationMs: number;
   turns: number;
-  /** The two channels, equal in media time: the caller as received, the bot as it played. */
-  callerPcm: Buffer;
-  botPcm: Buffer;
   sampleRate: number;
 }
 
@@ -57,6 +56,12 @@ export interface SessionObserver {
   started(info: SessionStartInfo): void;
   line(line: TranscriptLine): void;
   metrics(metrics: TurnMetrics): void;
+  /**
+   * The next stretch of the call's audio as it becomes final, the two channels equal in media time:
+   * the caller as received, the bot as it played (silence between turns, barged-in audio cut). Called
+   * as caller audio arrives, so nothing has to hold a whole call.
+   */
+  audio(caller: Buffer, bot: Buffer): void;
   /** The bot decided how the call ends (before its last line plays). */
   decided(decision: 'agent' | 'none'): void;
   ended(end: SessionEndInfo): Promise<void>;

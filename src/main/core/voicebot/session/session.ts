@@ -12,6 +12,9 @@ import { SessionTranscript } from './transcript';
 import { TurnVoice, type VoiceHost } from './turn-voice';
 import { hear, turnMetrics, type Pending } from './turn-input';
 
+/** Caller audio kept beyond the turn under way: the VAD decides a start a little after it happened. */
+const IDLE_RETAIN_MS = 2000;
+
 /**
  * One call: inbound audio → VAD endpointing → ASR (the state's grammar) → dialog → TTS → media frames
  * and a mark per bot turn. Caller speech while the bot talks clears its audio when the turn allows
@@ -39,6 +42,9 @@ export class VoicebotSession {
   /** The caller is talking over a turn that may not be interrupted: that speech is not a turn. */
   private ignoring = false;
   private decision: 'agent' | 'none' | null = null;
+  /** The provider said a machine answered: the bot hung up without talking to it. */
+  private machine = false;
+  private attemptId: string | null = null;
   private closeReason?: string;
   /** The observer knows this session (its end must be recorded). */
   private recorded = false;
@@ -62,6 +68,31 @@ export class VoicebotSession {
     conn.on('stop', (f) => this.finish(f.reason === 'callended' ? 'caller_hangup' : 'stopped'));
     // 1011: the connection caught an exception thrown while this session handled a frame.
     conn.on('close', (info) => this.finish(info.code === CLOSE_INTERNAL_ERROR ? 'error' : 'closed'));
+  }
+
+  /** The call attempt this session belongs to, once its start has been recorded. */
+  get attempt(): string | null {
+    return this.attemptId;
+  }
+
+  /**
+   * The provider says a machine answered (Exotel's AnsweredBy=Machine, at start or during the call):
+   * the bot does not talk to it. It hangs up, with disposition `machine` and no transfer.
+   */
+  machineAnswered(): void {
+    if (this.phase === 'ended' || this.closeReason !== undefined || this.machine) return;
+    this.machine = true;
+    this.log.info('a machine answered the call: hanging up without talking to it');
+    if (this.decision === null) {
+      this.decision = 'none';
+      this.deps.observer.decided('none');
+    }
+    this.hangUp('machine');
+  }
+
+  /** Caller and bot audio this session holds in memory (recent audio only: the call goes to disk). */
+  get heldAudioBytes(): number {
+    return this.caller.heldBytes + this.track.heldBytes;
   }
 
   private get now(): number {
@@ -99,6 +130,8 @@ export class VoicebotSession {
         sampleRate: this.conn.sampleRate,
       });
       this.recorded = true;
+      this.attemptId = setup.attemptId;
+      if (setup.machine) return this.machineAnswered();
       this.dialog = createDialog(bot, setup.variables, { llm: this.timedLlm, logger: this.log });
     } catch (err) {
       this.log.error('voicebot session could not start', { err, callSid: start.callSid });
@@ -119,13 +152,27 @@ export class VoicebotSession {
     // Once the bot has hung up, what the caller still sends is not kept.
     if (this.phase !== 'active' || !this.endpointer || this.closeReason !== undefined) return;
     const kept = this.caller.append(frame.payload);
-    if (kept > 0) this.heard(kept < frame.payload.length ? frame.payload.subarray(0, kept) : frame.payload);
+    if (kept.length > 0) {
+      // The bot's audio up to now has played: both channels go to the recording as they are final.
+      this.deps.observer.audio(kept, this.track.take(this.now));
+      this.heard(kept);
+      this.caller.release(this.neededFromMs());
+    }
     if (this.caller.full) {
       this.log.info('the call reached its time limit (media time): hanging up', {
         maxCallMs: this.deps.options.maxCallMs,
       });
       this.hangUp('time_limit');
     }
+  }
+
+  /** The earliest caller audio a turn may still ask for: the turn under way, waiting turns, VAD lag. */
+  private neededFromMs(): number {
+    let from = this.now - IDLE_RETAIN_MS - this.deps.options.minSpeechMs;
+    const open = this.endpointer?.openStartMs;
+    if (open !== null && open !== undefined) from = Math.min(from, open);
+    for (const p of this.queue) if (p.kind === 'speech') from = Math.min(from, p.startMs);
+    return from - this.deps.options.prerollMs;
   }
 
   private heard(pcm: Buffer): void {
@@ -293,12 +340,10 @@ export class VoicebotSession {
     if (!this.recorded) return this.resolveDone();
     const end: SessionEndInfo = {
       reason: this.closeReason ?? reason,
-      disposition: this.dialog?.disposition ?? null,
+      disposition: this.machine ? 'machine' : (this.dialog?.disposition ?? null),
       transfer: this.decision,
       durationMs: this.now,
       turns: this.voice.count,
-      callerPcm: this.caller.pcm(),
-      botPcm: this.track.render(this.now),
       sampleRate: this.conn.sampleRate,
     };
     this.deps.observer
