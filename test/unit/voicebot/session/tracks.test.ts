@@ -10,11 +10,35 @@ const RATE = 8000;
 describe('CallerTrack', () => {
   it('keeps every sample in order; media time is its length; slices are clamped', () => {
     const t = new CallerTrack(RATE);
-    for (let i = 0; i < 150; i++) t.append(Buffer.alloc(1600, i % 256)); // 15 s: grows past its start size
+    for (let i = 0; i < 150; i++) t.append(Buffer.alloc(1600, i % 256)); // 15 s
     expect(t.lengthMs).toBe(15_000);
     expect(t.slice(100, 200)).toEqual(Buffer.alloc(1600, 1));
     expect(t.slice(-500, 100)).toEqual(Buffer.alloc(1600, 0));
     expect(t.slice(14_900, 99_999).length).toBe(1600);
+    expect(t.slice(50, 150)).toEqual(Buffer.concat([Buffer.alloc(800, 0), Buffer.alloc(800, 1)]));
+  });
+
+  it('holds only what has not been released; media time keeps counting', () => {
+    const t = new CallerTrack(RATE);
+    for (let i = 0; i < 600; i++) {
+      t.append(Buffer.alloc(1600, i % 256)); // 60 s of 100 ms chunks
+      t.release(t.lengthMs - 1000);
+    }
+    expect(t.lengthMs).toBe(60_000);
+    expect(t.heldBytes).toBeLessThanOrEqual(1100 * 16); // ~1 s, not 60
+    expect(t.slice(59_000, 59_100)).toEqual(Buffer.alloc(1600, 590 % 256));
+    expect(t.slice(0, 100)).toEqual(Buffer.alloc(0)); // released
+  });
+
+  it('stops at the cap and copies what it keeps', () => {
+    const t = new CallerTrack(RATE, 150);
+    const frame = Buffer.alloc(1600, 7);
+    expect(t.append(frame).length).toBe(1600);
+    frame.fill(9); // a reused frame buffer does not change what was kept
+    expect(t.slice(0, 100)).toEqual(Buffer.alloc(1600, 7));
+    expect(t.append(frame).length).toBe(800);
+    expect(t.full).toBe(true);
+    expect(t.append(frame).length).toBe(0);
   });
 });
 
@@ -27,11 +51,27 @@ describe('BotTrack', () => {
     expect(t.isPlaying(1300)).toBe(true);
     expect(t.clear(1300)).toBe(100);
     expect(t.isPlaying(1300)).toBe(false);
-    const pcm = t.render(1500);
+    const pcm = t.take(1500);
     expect(pcm.length).toBe(1500 * 16);
     expect(pcm.subarray(0, 1000 * 16).every((b) => b === 0)).toBe(true);
     expect(pcm.subarray(1000 * 16, 1300 * 16).every((b) => b === 1)).toBe(true);
     expect(pcm.subarray(1300 * 16).every((b) => b === 0)).toBe(true);
+  });
+
+  it('hands the channel over in stretches as media time passes, and lets go of what played', () => {
+    const t = new BotTrack(RATE);
+    t.play(Buffer.alloc(3200, 1), 100); // 100..300 ms
+    t.play(Buffer.alloc(3200, 2), 100); // 300..500 ms
+    const parts = [t.take(200), t.take(200), t.take(400)];
+    expect(parts.map((p) => p.length)).toEqual([200 * 16, 0, 200 * 16]);
+    expect(t.heldBytes).toBe(3200); // the second turn is still to play
+    t.clear(450); // barge-in: the rest of the second turn goes
+    const rest = t.take(600);
+    expect(rest.length).toBe(200 * 16);
+    const all = Buffer.concat([...parts, rest]);
+    const at = (ms: number) => all[ms * 16];
+    expect([at(50), at(150), at(250), at(350), at(449), at(460), at(550)]).toEqual([0, 1, 1, 2, 2, 0, 0]);
+    expect(t.heldBytes).toBe(0);
   });
 });
 

@@ -13,6 +13,8 @@ interface Segment {
 export class BotTrack {
   private readonly playback: BotPlayback;
   private readonly segments: Segment[] = [];
+  /** Samples already handed to the recording. */
+  private taken = 0;
 
   constructor(readonly sampleRate: number) {
     this.playback = new BotPlayback(sampleRate);
@@ -47,14 +49,37 @@ export class BotTrack {
     return droppedMs;
   }
 
-  /** The channel as PCM16, `lengthMs` long (silence where the bot did not speak). */
-  render(lengthMs: number): Buffer {
-    const out = Buffer.alloc(this.sample(lengthMs) * 2);
-    for (const s of this.segments) {
-      const at = s.startSample * 2;
-      if (at >= out.length) break;
-      s.pcm.copy(out, at, 0, Math.min(s.pcm.length, out.length - at));
+  /** Bytes of bot audio held in memory (sent and not yet played into the recording). */
+  get heldBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.pcm.length;
+    return n;
+  }
+
+  /**
+   * The channel from where the last take ended up to `untilMs`, as PCM16 (silence where the bot did
+   * not speak). Audio before `untilMs` has played and can no longer be cleared, so it is let go.
+   */
+  take(untilMs: number): Buffer {
+    const until = this.sample(untilMs);
+    if (until <= this.taken) return Buffer.alloc(0);
+    const out = Buffer.alloc((until - this.taken) * 2);
+    let keepFrom = 0;
+    for (const [i, s] of this.segments.entries()) {
+      const start = s.startSample;
+      const end = start + s.pcm.length / 2;
+      if (start >= until) break;
+      if (end <= this.taken) {
+        keepFrom = i + 1;
+        continue;
+      }
+      const from = Math.max(start, this.taken);
+      const to = Math.min(end, until);
+      s.pcm.copy(out, (from - this.taken) * 2, (from - start) * 2, (to - start) * 2);
+      if (end <= until) keepFrom = i + 1;
     }
+    this.segments.splice(0, keepFrom);
+    this.taken = until;
     return out;
   }
 

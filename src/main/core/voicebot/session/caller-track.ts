@@ -1,10 +1,18 @@
+interface Chunk {
+  /** Byte offset of the chunk in the call's caller audio. */
+  at: number;
+  pcm: Buffer;
+}
+
 /**
- * The caller's channel: every inbound sample in order, so media time is simply its length. Holds at
- * most `maxMs` of audio; what comes after is not kept.
+ * The caller's channel: media time is the length of every inbound sample so far. Only recent audio
+ * is held (what a turn not yet recognised may still need, see release()); the whole channel goes to
+ * the recording as it arrives. Takes at most `maxMs` of audio; what comes after is not kept.
  */
 export class CallerTrack {
-  private buf: Buffer;
+  private readonly chunks: Chunk[] = [];
   private used = 0;
+  private held = 0;
   private readonly maxBytes: number;
 
   constructor(
@@ -12,7 +20,6 @@ export class CallerTrack {
     maxMs = 3_600_000,
   ) {
     this.maxBytes = this.byteAt(maxMs);
-    this.buf = Buffer.alloc(Math.min(sampleRate * 2 * 10, this.maxBytes)); // grows by doubling, up to the cap
   }
 
   get lengthMs(): number {
@@ -23,30 +30,49 @@ export class CallerTrack {
     return this.used >= this.maxBytes;
   }
 
-  /** Appends what fits under the cap; returns the bytes kept. */
-  append(pcm: Buffer): number {
-    const kept = Math.min(pcm.length, this.maxBytes - this.used);
-    if (kept <= 0) return 0;
-    if (this.used + kept > this.buf.length) {
-      const size = Math.min(this.maxBytes, Math.max(this.buf.length * 2, this.used + kept));
-      const bigger = Buffer.alloc(size);
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
-    }
-    pcm.copy(this.buf, this.used, 0, kept);
-    this.used += kept;
-    return kept;
+  /** Bytes of caller audio held in memory. */
+  get heldBytes(): number {
+    return this.held;
   }
 
-  /** A copy of the audio between two media times (clamped to what was received). */
+  /** Appends what fits under the cap; returns the audio kept (a copy: frame buffers may be reused). */
+  append(pcm: Buffer): Buffer {
+    const kept = Math.min(pcm.length, this.maxBytes - this.used);
+    if (kept <= 0) return Buffer.alloc(0);
+    const copy = Buffer.from(pcm.subarray(0, kept));
+    this.chunks.push({ at: this.used, pcm: copy });
+    this.used += kept;
+    this.held += kept;
+    return copy;
+  }
+
+  /** A copy of the audio between two media times (clamped to what was received and is still held). */
   slice(startMs: number, endMs: number): Buffer {
     const from = this.byteAt(Math.max(0, startMs));
     const to = this.byteAt(Math.min(this.lengthMs, endMs));
-    return Buffer.from(this.buf.subarray(from, Math.max(from, to)));
+    if (to <= from) return Buffer.alloc(0);
+    const out = Buffer.alloc(to - from);
+    let filled = false;
+    for (const c of this.chunks) {
+      const end = c.at + c.pcm.length;
+      if (end <= from || c.at >= to) continue;
+      const s = Math.max(from, c.at);
+      c.pcm.copy(out, s - from, s - c.at, Math.min(to, end) - c.at);
+      filled = true;
+    }
+    return filled ? out : Buffer.alloc(0);
   }
 
-  pcm(): Buffer {
-    return this.buf.subarray(0, this.used);
+  /** Forgets audio before `ms`: no turn will ask for it again. */
+  release(ms: number): void {
+    const cut = this.byteAt(Math.max(0, ms));
+    let n = 0;
+    for (const c of this.chunks) {
+      if (c.at + c.pcm.length > cut) break;
+      this.held -= c.pcm.length;
+      n += 1;
+    }
+    if (n > 0) this.chunks.splice(0, n);
   }
 
   private byteAt(ms: number): number {

@@ -32,6 +32,11 @@ export class Endpointer {
     return this.openStart !== null;
   }
 
+  /** Where the turn under way started (null: none). Its audio is still needed. */
+  get openStartMs(): number | null {
+    return this.openStart;
+  }
+
   /** Feeds one inbound chunk; `nowMs` is the media time at its end. */
   push(pcm: Buffer, nowMs: number): UtteranceEvent[] {
     const out: UtteranceEvent[] = [];
