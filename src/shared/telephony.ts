@@ -112,6 +112,14 @@ export interface CallEventInfo {
   disputed: boolean;
 }
 
+/** What the test-call form offers: the bot a test call reaches and the variables it speaks. */
+export interface TestCallSetup {
+  /** null: no bot is running (its file did not load, or this host runs none). */
+  bot: { id: string; name: string } | null;
+  /** Each variable with the value prefilled in the form (the bot's example, else its default). */
+  variables: { name: string; value: string; description: string; required: boolean }[];
+}
+
 export interface TestCallResult {
   attempt: CallAttemptInfo;
   /** What the provider answered to the dial request. */

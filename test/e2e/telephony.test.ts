@@ -15,6 +15,7 @@ callees:
     ringSec: 1
     hangupAfterSec: 13
     says: [{ silenceSec: 7 }, { say: 'yes' }]
+  - { number: '+919800000012', outcome: answer, ringSec: 1, hangupAfterSec: 8 }
 `;
 
 describe('telephony in Chromium: public URLs and a test call through the sandbox', () => {
@@ -68,7 +69,10 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     );
 
     await page.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => page.getByTestId('connection-result').textContent()).toMatch(/sandbox accepted/);
+    // The sandbox has no account to accept: the check says so (it once claimed credentials were accepted).
+    await expect
+      .poll(() => page.getByTestId('connection-result').textContent())
+      .toBe('✓ Sandbox: no Exotel account needed; calls stay on this machine');
 
     // A manual tunnel without a URL explains itself instead of hanging.
     await page.getByRole('button', { name: 'Start tunnel' }).click();
@@ -163,6 +167,33 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
     await page.getByLabel('Number', { exact: true }).fill('12345');
     await page.getByRole('button', { name: 'Place test call' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/12345: /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("greets a test call with the variables typed in the form, prefilled with the bot's examples", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const fields = page.getByTestId('test-call-variables');
+    await fields.waitFor();
+    const name = fields.getByLabel('name', { exact: true });
+    expect(await name.inputValue()).toBe('Asha');
+    expect(await fields.getByLabel('appointment day', { exact: true }).inputValue()).toBe('Monday the fifth');
+    await name.fill('Meera');
+    await page.getByLabel('Number', { exact: true }).fill('+91 98000 00012');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 40_000 })
+      .toBe('completed');
+    await page.getByRole('link', { name: 'Calls' }).click();
+    await page.getByTestId('calls-table').getByRole('button', { name: '+919800000012' }).click();
+    await expect
+      .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 })
+      .toMatch(/speaking with Meera/);
+    await page.screenshot({ path: artifactPath('test-call-variables.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

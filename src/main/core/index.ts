@@ -1,11 +1,20 @@
 /** The core's public face: hosts import only from here. */
-export { createCore, type Core, type CoreConfig } from './app';
+export {
+  createCore,
+  DATA_TOOL,
+  FULL_APP,
+  VOICEBOT_TOOL,
+  verifyAuditChain,
+  NoDatabaseError,
+  type Core,
+  type CoreConfig,
+  type CoreProfile,
+} from './app';
 export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
 export { MemorySecretStore, type SecretStore } from './settings';
-export { AuditLog, GENESIS_HASH, openAuditLog } from './reports';
+export { AuditLog, AuditTrail, GENESIS_HASH, openAuditLog } from './reports';
 export { AuditRepository, openDatabase } from './store';
 export { createLogger, stderrSink, type Logger } from './logging';
-export { verifyAuditChain, NoDatabaseError } from './reports';
 export type { LogSink } from './logging';
 export { parseJson, type JsonLimits } from './input';
 export { workerEnv, type WorkerLaunch, type WorkerLauncher, type WorkerProcess } from './speech';
@@ -19,4 +28,3 @@ export {
   type MappingOverride,
 } from './contacts';
 export { DEFAULT_SCRIPT, loadCalleeScript, startSandbox, type CalleeScript, type Sandbox } from './telephony';
-export { startStandaloneVoicebot, type StandaloneVoicebot } from './voicebot';

@@ -28,6 +28,7 @@ import {
   type ConnectionCheck,
   type TelephonyInfo,
   type TestCallResult,
+  type TestCallSetup,
 } from '../telephony';
 import {
   VoicebotRecordingSchema,
@@ -78,7 +79,7 @@ const Empty = z.object({}).strict();
 export interface AppInfo {
   name: string;
   version: string;
-  host: 'electron' | 'server';
+  host: 'electron' | 'server' | 'cli';
   dataDir: string;
   databasePath: string;
   actor: string;
@@ -143,6 +144,8 @@ export const contract = {
     /** Checks the credentials against Exotel (or the sandbox when no account is set). */
     testConnection: query<ConnectionCheck>()(Empty),
     placeTestCall: command<TestCallResult>()(TestCallSchema, { subject: (r) => `test-call:${r.number}` }),
+    /** The test-call form's variables, prefilled with the bot's example values. */
+    testCallSetup: query<TestCallSetup>()(Empty),
     recentCalls: query<CallAttemptInfo[]>()(RecentCallsSchema),
     callEvents: query<CallEventInfo[]>()(AttemptIdSchema),
   },

@@ -72,6 +72,14 @@ describe('test calls', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.code).toBe('invalid_request');
 
+    const setup = await t.core.invoke('telephony.testCallSetup', {});
+    expect(setup.ok && setup.value).toMatchObject({
+      bot: { id: 'appointment-reminder' },
+      variables: expect.arrayContaining([
+        expect.objectContaining({ name: 'name', value: 'Asha', required: true }),
+        expect.objectContaining({ name: 'clinic', value: 'the clinic', required: false }),
+      ]) as unknown,
+    });
     const r = await t.core.invoke('telephony.placeTestCall', {
       number: '+919876543210',
       mode: 'stream',

@@ -25,7 +25,13 @@ describe('calldeck voicebot', () => {
     const { dir, cleanup } = makeTempDir();
     temps.push(cleanup);
     const lines: string[] = [];
-    const running = await runVoicebot({ port: 0, data: dir }, (l) => lines.push(l), silentLogger);
+    const running = await runVoicebot({ port: 0, data: dir }, (l) => lines.push(l));
+    // The CLI builds the whole core (through the composition root): its events say when a session ended.
+    const ended = new Promise<void>((resolve) =>
+      running.core.subscribe((event) => {
+        if (event === 'voicebot.sessionEnded') resolve();
+      }),
+    );
     const tts = await FliteTts.load();
     try {
       expect(lines).toEqual([`Voicebot stream: ${running.streamUrl}`]);
@@ -41,7 +47,7 @@ describe('calldeck voicebot', () => {
       await c.untilMark('turn-2');
       c.stop();
       await c.closed;
-      await running.voicebot.idle();
+      await ended;
     } finally {
       tts.dispose();
       await running.close();

@@ -16,11 +16,12 @@ import {
 import { ContactsService } from '../contacts';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
-import { startTelephony, type Telephony } from './telephony';
+import { FULL_APP, type CoreProfile } from './profile';
+import { startTelephony, telephonyOff, type Telephony } from './telephony';
 import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
 import { StagedFiles, StagingError } from '../files';
-import { openAuditLog, type AuditLog } from '../reports';
+import { AuditTrail, openAuditLog, type AuditLog } from '../reports';
 import { SettingsService, type SecretStore } from '../settings';
 import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
@@ -29,6 +30,7 @@ import {
   openDatabase,
   SettingsRepository,
   VoicebotRepository,
+  type AuditScope,
   type Db,
 } from '../store';
 import type { Speak, TelephonyMode } from '../telephony';
@@ -40,6 +42,7 @@ import {
   SpeechSource,
   Voicebot,
   VoicebotRecords,
+  type BotDefinition,
   type DialogVariables,
   type SessionOptionsInput,
   type VoicebotLimitsInput,
@@ -72,15 +75,13 @@ export interface CoreConfig {
   /** The voicebot's bot definition. Default: the demo bot, resources/bots/appointment-reminder.yaml. */
   botFile?: string;
   /** Voicebot session timing (media time) and the variables a call with no contact uses. */
-  voicebot?: {
-    session?: SessionOptionsInput;
-    testVariables?: DialogVariables;
-    limits?: VoicebotLimitsInput;
-  };
+  voicebot?: { session?: SessionOptionsInput; testVariables?: DialogVariables; limits?: VoicebotLimitsInput };
   /** What the public surface accepts (connections, frame size, timeouts); defaults otherwise. */
   publicSurface?: PublicSurfaceLimitsInput;
   /** How speech workers start: Electron passes utility processes (so its RunAsNode fuse can be off). */
   workerLauncher?: WorkerLauncher;
+  /** Which parts start (default: the whole app); a CLI command starts only what it needs. */
+  profile?: CoreProfile;
 }
 
 export interface Core {
@@ -100,15 +101,25 @@ export interface Core {
   stageUpload(body: Readable, name: string, maxBytes: number): Promise<ApiResult<StagedFile>>;
   /** A produced file by id, streamed (hosts serve it: GET /artifacts/<id>, the artifact: protocol). */
   serveArtifact(req: ArtifactRequest): Promise<ArtifactResponse>;
-  /** Appends an audit row for something a host did outside the Api (e.g. a CLI action). */
-  audit(action: string, subject: string, payload?: unknown, actor?: string): void;
-  /** `http://127.0.0.1:PORT/exotel/<secret>/`: the public surface on this machine. */
-  readonly publicSurfaceUrl: string;
+  /**
+   * Runs something a host does outside the Api (e.g. a CLI step) on the Api's audit path: `run`
+   * commits its change through the scope (one transaction with its row), or the `ok` row is
+   * written when it returns; a failure is recorded with its error and rethrown.
+   */
+  audited<T>(
+    action: { action: string; subject: string; request?: unknown; actor?: string },
+    run: (scope: AuditScope) => T | Promise<T>,
+  ): Promise<T>;
+  /** `http://127.0.0.1:PORT/exotel/<secret>/`: the public surface on this machine (null: not started). */
+  readonly publicSurfaceUrl: string | null;
+  /** `ws://127.0.0.1:PORT/voicebot/<secret>/`: the voicebot's stream route (null: not started). */
+  readonly voicebotUrl: string | null;
   stop(): Promise<void>;
 }
 
 /** Builds the whole app from one config object. Nothing here imports Electron or the UI. */
 export async function createCore(config: CoreConfig): Promise<Core> {
+  const profile = config.profile ?? FULL_APP;
   // Before anything writes there: the folder 0700, and what older versions left readable tightened.
   const tightened = tightenDataDir(config.dataDir);
   mkdirPrivate(path.dirname(path.join(config.dataDir, LOG_FILE)));
@@ -123,15 +134,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     file.close();
     throw err;
   }
-  if (tightened > 0)
-    log.info('data folder made private (0700 folders, 0600 files)', {
-      changed: tightened,
-    });
+  if (tightened > 0) log.info('data folder made private (0700 folders, 0600 files)', { changed: tightened });
   const events = new EventBus(log.child('events'));
   let auditLog: AuditLog;
   try {
     auditLog = openAuditLog(db, config.dataDir, config.secrets, {
       log: log.child('audit'),
+      missingKey: profile.missingAuditKey,
     });
   } catch (err) {
     log.error('cannot open the audit log', { err });
@@ -152,19 +161,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // Leftovers of a crashed run (ours only; a running instance's are kept: see sweepLeftovers).
   files.sweep(log.child('files'));
   sweepFliteTemp(log.child('speech'));
-  const appendAudit = (action: string, subject: string, payload: unknown, actor = config.actor) => {
-    const row = auditLog.append({
-      actor,
-      action,
-      subject,
-      payload: payload ?? null,
-    });
-    events.emit('audit.appended', row);
-  };
+  const trail = new AuditTrail(auditLog, (row) => events.emit('audit.appended', row), log.child('audit'));
   const contacts = new ContactsService({
     db,
     log: log.child('contacts'),
-    audit: appendAudit,
     actor: config.actor,
   });
   const jobs = new JobEngine({
@@ -177,7 +177,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
-  if (config.telephony !== 'exotel') {
+  const sandboxOn = profile.publicSurface && profile.sandbox && config.telephony !== 'exotel';
+  if (sandboxOn) {
     sandboxTts = await FliteTts.load({
       onTtsWorkerExit: (exit) => log.warn('sandbox flite worker exited', { exit }),
       workerLauncher: config.workerLauncher,
@@ -190,21 +191,22 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const sandboxSpeak: Speak | undefined = tts
     ? async (text, sampleRate) => (await tts.synthesizeAll(text, { sampleRate })).pcm
     : undefined;
-  let phone: Telephony;
+  let phone: Telephony = telephonyOff('this command starts no public surface');
   try {
-    phone = await startTelephony({
-      db,
-      settings,
-      secrets: config.secrets,
-      events,
-      log: log.child('telephony'),
-      mode: config.telephony ?? 'auto',
-      publicPort: config.publicPort,
-      publicLimits: config.publicSurface,
-      sandboxScript: config.sandboxScript,
-      sandboxTimeScale: config.sandboxTimeScale,
-      sandboxSpeak,
-    });
+    if (profile.publicSurface)
+      phone = await startTelephony({
+        db,
+        settings,
+        secrets: config.secrets,
+        events,
+        log: log.child('telephony'),
+        mode: sandboxOn ? (config.telephony ?? 'auto') : 'exotel',
+        publicPort: config.publicPort,
+        publicLimits: config.publicSurface,
+        sandboxScript: config.sandboxScript,
+        sandboxTimeScale: config.sandboxTimeScale,
+        sandboxSpeak,
+      });
   } catch (err) {
     log.error('cannot start the public surface', { err });
     sandboxTts?.dispose();
@@ -225,26 +227,36 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const artifacts = new Artifacts(new ArtifactsRepository(db), config.dataDir, log.child('artifacts'));
   const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
   let voicebot: Voicebot | undefined;
+  let testCallBot: BotDefinition | undefined;
   try {
-    voicebot = new Voicebot({
-      bot: await loadBotFile(botFile),
-      speech: () => speech.get(),
-      repo: voicebotRepo,
-      recordingsDir,
-      log: log.child('voicebot'),
-      calls: phone.voicebotCallLink(),
-      emit: (event, payload) => events.emit(event, payload),
-      session: config.voicebot?.session,
-      limits: config.voicebot?.limits,
-      testVariables: config.voicebot?.testVariables,
-    });
-    phone.setVoicebotHandler(voicebot.handler);
+    if (profile.voicebot && profile.publicSurface) {
+      testCallBot = await loadBotFile(botFile);
+      voicebot = new Voicebot({
+        bot: testCallBot,
+        speech: () => speech.get(),
+        repo: voicebotRepo,
+        recordingsDir,
+        log: log.child('voicebot'),
+        calls: phone.voicebotCallLink(),
+        emit: (event, payload) => events.emit(event, payload),
+        session: config.voicebot?.session,
+        limits: config.voicebot?.limits,
+        testVariables: config.voicebot?.testVariables,
+      });
+      phone.setVoicebotHandler(voicebot.handler);
+    }
   } catch (err) {
     // The rest of the app works without a bot; streams are refused until the file is fixed.
-    log.error('voicebot not started: cannot load the bot file', {
-      botFile,
-      err,
-    });
+    log.error('voicebot not started: cannot load the bot file', { botFile, err });
+    if (profile.voicebotRequired) {
+      // `calldeck voicebot` is nothing without its bot: fail with the bot file's error.
+      await phone.close();
+      await speech.dispose();
+      sandboxTts?.dispose();
+      db.close();
+      file.close();
+      throw err;
+    }
   }
   const dispatcher = new Dispatcher(
     flattenHandlers(
@@ -259,35 +271,23 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         files,
         phone,
         voicebot: new VoicebotRecords(voicebotRepo, artifacts),
+        testCallBot: () => (voicebot ? testCallBot : undefined),
         artifacts,
       }),
     ),
-    auditLog,
-    events,
+    trail,
     log.child('api'),
   );
   const stagingFailure = (err: unknown): ApiResult<StagedFile> => {
     if (err instanceof StagingError) {
-      log.warn('file staging refused', {
-        code: err.code,
-        message: err.message,
-      });
+      log.warn('file staging refused', { code: err.code, message: err.message });
       return {
         ok: false,
-        error: {
-          code: err.code === 'too_large' ? 'invalid_request' : 'not_found',
-          message: err.message,
-        },
+        error: { code: err.code === 'too_large' ? 'invalid_request' : 'not_found', message: err.message },
       };
     }
     log.error('file staging failed', { err });
-    return {
-      ok: false,
-      error: {
-        code: 'internal',
-        message: `Could not receive the file: ${String(err)}`,
-      },
-    };
+    return { ok: false, error: { code: 'internal', message: `Could not receive the file: ${String(err)}` } };
   };
   let stopped = false;
   log.info('core started', { host: config.host, dataDir: config.dataDir });
@@ -296,6 +296,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     info,
     log,
     publicSurfaceUrl: phone.exotelBase,
+    voicebotUrl: voicebot ? phone.voicebotBase : null,
     invoke: (channel, request, ctx) => {
       if (stopped) {
         return Promise.resolve({
@@ -303,9 +304,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           error: { code: 'unavailable', message: 'CallDeck is shutting down' },
         });
       }
-      return dispatcher.invoke(channel, request, {
-        actor: ctx?.actor ?? config.actor,
-      });
+      return dispatcher.invoke(channel, request, { actor: ctx?.actor ?? config.actor });
     },
     channels: () => dispatcher.channels(),
     subscribe: (listener) => events.subscribe(listener),
@@ -321,15 +320,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     serveArtifact: (req) => serveArtifact(artifacts, req, log.child('artifacts')),
     stageUpload: async (body, name, maxBytes) => {
       try {
-        return {
-          ok: true,
-          value: await files.registerUpload(body, name, maxBytes),
-        };
+        return { ok: true, value: await files.registerUpload(body, name, maxBytes) };
       } catch (err) {
         return stagingFailure(err);
       }
     },
-    audit: (action, subject, payload, actor) => appendAudit(action, subject, payload, actor),
+    audited: (action, run) =>
+      trail.run({ ...action, actor: action.actor ?? config.actor }, run, (err) => ({
+        code:
+          (err as { code?: unknown }).code === undefined
+            ? 'internal'
+            : String((err as { code: unknown }).code),
+        message: err instanceof Error ? err.message : String(err),
+      })),
     stop: async () => {
       if (stopped) return;
       stopped = true;

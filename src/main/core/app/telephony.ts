@@ -5,6 +5,7 @@ import type {
   TelephonyInfo,
   TestCallResult,
 } from '../../../shared/telephony';
+import { ApiError } from '../../../shared/api/errors';
 import type { EventBus } from '../api';
 import {
   attemptInfo,
@@ -59,9 +60,10 @@ export interface TelephonyOptions {
 
 /** Telephony as the Api's handlers use it. */
 export interface Telephony {
-  /** `http://127.0.0.1:PORT/exotel/<secret>/` */
-  readonly exotelBase: string;
-  readonly calls: CallStateService;
+  /** `http://127.0.0.1:PORT/exotel/<secret>/` (null: no public surface in this profile). */
+  readonly exotelBase: string | null;
+  /** `ws://127.0.0.1:PORT/voicebot/<secret>/`: any path below it opens a voicebot session. */
+  readonly voicebotBase: string | null;
   info(): TelephonyInfo;
   testConnection(): Promise<ConnectionCheck>;
   placeTestCall(req: TestCallRequest): Promise<TestCallResult>;
@@ -163,7 +165,7 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
 
   return {
     exotelBase: `${surface.localUrl}/exotel/${secret}/`,
-    calls,
+    voicebotBase: `${surface.localUrl.replace(/^http/, 'ws')}/voicebot/${secret}/`,
     info,
     testConnection: () => chooser.testConnection(),
     placeTestCall: (req) =>
@@ -197,5 +199,30 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
       await sandbox?.close();
       await surface.close();
     },
+  };
+}
+
+/**
+ * Telephony in a core started without a public surface (a CLI data command): nothing listens, and
+ * each telephony method says so instead of half-working.
+ */
+export function telephonyOff(why: string): Telephony {
+  const off = (): never => {
+    throw new ApiError({ code: 'unavailable', message: `Telephony is not running here: ${why}` });
+  };
+  return {
+    exotelBase: null,
+    voicebotBase: null,
+    info: off,
+    testConnection: () => Promise.resolve(off()),
+    placeTestCall: () => Promise.resolve(off()),
+    recentCalls: off,
+    callEvents: off,
+    startTunnel: () => Promise.resolve(off()),
+    stopTunnel: () => Promise.resolve(off()),
+    tunnelHealth: () => Promise.resolve(off()),
+    voicebotCallLink: off,
+    setVoicebotHandler: off,
+    close: () => Promise.resolve(),
   };
 }

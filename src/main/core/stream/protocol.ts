@@ -1,5 +1,5 @@
 // Exotel stream protocol constants and the assumptions we made where public sources are silent
-// (/work/shared/exotel.md §3). Keep every such guess here so it is easy to change in one place.
+// (docs/exotel.md, section 3). Keep every such guess here so it is easy to change in one place.
 
 export const SUPPORTED_SAMPLE_RATES = [8000, 16000, 24000] as const;
 export type SampleRate = (typeof SUPPORTED_SAMPLE_RATES)[number];

@@ -23,8 +23,3 @@ export { writeRecordings } from './records/recording-files';
 export { VoicebotRecords } from './records/records-query';
 export { SpeechSource, speechConfigFromSettings, type SpeechSourceOptions } from './speech-source';
 export { findResourcesDir, DEFAULT_BOT } from './resources-dir';
-export {
-  startStandaloneVoicebot,
-  type StandaloneVoicebot,
-  type StandaloneVoicebotOptions,
-} from './standalone';

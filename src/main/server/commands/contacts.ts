@@ -1,29 +1,26 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import os from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createLogger,
-  DATABASE_FILE,
-  openAuditLog,
-  openDatabase,
-  stderrSink,
-  type AuditLog,
-} from '../../core';
-import { FileSecretStore } from '../file-secret-store';
-import { SECRETS_FILE } from '../host-server';
-import {
-  checkWritable,
-  ContactsService,
-  isImportError,
-  type ImportProgress,
-  type ImportSummary,
-  type MappingOverride,
-} from '../../core';
-import type { ListSummary } from '../../../shared/contacts';
+import { pipeline } from 'node:stream/promises';
+import type { ApiEvents } from '../../../shared/api/events';
+import type {
+  ContactsPage,
+  ImportOutcome,
+  ImportSummary,
+  ListSummary,
+  MappingOverride,
+  RejectCsv,
+} from '../../../shared/contacts';
+import { checkWritable, isImportError, type Core } from '../../core';
 import { dataOption } from '../cli-options';
+import { call, CliApiError, withCliCore } from '../cli-core';
 import type { RegisterCommands } from './index';
 
-/** `calldeck import` and `calldeck lists`: contact lists from the command line. */
+/**
+ * `calldeck import` and `calldeck lists`: contact lists from the command line. Each command builds
+ * the core through the composition root (no public surface, no flite) and acts through
+ * `core.invoke`, so it is validated, audited and announced exactly as the same action in the app.
+ */
 
 export interface ImportCliOptions {
   list: string;
@@ -59,29 +56,6 @@ const parseRow = (v: string): number => {
   return n;
 };
 
-/** Opens the data folder's database with an audit log, runs fn, and always closes it. */
-async function withService<T>(dataDir: string, fn: (s: ContactsService) => Promise<T> | T): Promise<T> {
-  const dir = path.resolve(dataDir);
-  const db = openDatabase(path.join(dir, DATABASE_FILE));
-  let audit: AuditLog | undefined;
-  try {
-    const secrets = new FileSecretStore(path.join(dir, SECRETS_FILE));
-    audit = openAuditLog(db, dir, secrets, { missingKey: 'refuse' });
-    const log = audit;
-    const actor = os.userInfo().username || 'cli';
-    const service = new ContactsService({
-      db,
-      log: createLogger([stderrSink('warn')], 'warn', 'contacts'),
-      actor,
-      audit: (action, subject, payload) => log.append({ actor, action, subject, payload }),
-    });
-    return await fn(service);
-  } finally {
-    audit?.flush();
-    db.close();
-  }
-}
-
 function humanSummary(s: ImportSummary): string[] {
   return [
     `List "${s.listName}" (id ${s.listId}) from ${s.file.name}: ${s.rows} rows`,
@@ -96,68 +70,135 @@ function humanSummary(s: ImportSummary): string[] {
   ];
 }
 
+/** Prints an error as the import command always has: a JSON object with --json, else a line on stderr. */
+function printError(opts: { json?: boolean }, print: (line: string) => void, code: string, message: string) {
+  if (opts.json) print(JSON.stringify({ error: { code, message } }));
+  else process.stderr.write(`calldeck: ${message}\n`);
+}
+
+/** Starts the import through the Api and waits for its outcome event (progress on stderr). */
+async function importThroughApi(core: Core, file: string, opts: ImportCliOptions): Promise<ImportOutcome> {
+  const staged = core.stageFile(file);
+  if (!staged.ok) return { ok: false, code: 'unreadable', message: staged.error.message };
+  let importId: string | undefined;
+  const early: ApiEvents['contacts.importFinished'][] = [];
+  let lastShown = 0;
+  let settle: (o: ImportOutcome) => void = () => undefined;
+  const outcome = new Promise<ImportOutcome>((resolve) => (settle = resolve));
+  const unsubscribe = core.subscribe((event, payload) => {
+    if (event === 'contacts.importProgress') {
+      const { progress } = payload as ApiEvents['contacts.importProgress'];
+      if (opts.json || progress.rows - lastShown < 100_000) return;
+      lastShown = progress.rows;
+      process.stderr.write(`  … ${progress.rows} rows (${progress.rowsPerSecond}/s)\n`);
+    }
+    if (event !== 'contacts.importFinished') return;
+    const finished = payload as ApiEvents['contacts.importFinished'];
+    // The outcome may arrive before the start's reply: keep it until the id is known.
+    if (importId === undefined) early.push(finished);
+    else if (finished.importId === importId) settle(finished.outcome);
+  });
+  try {
+    const started = await call<{ importId: string }>(core, 'contacts.startImport', {
+      fileId: staged.value.id,
+      listName: opts.list,
+      sheet: opts.sheet,
+      headerRow: opts.headerRow,
+      mapping: opts.map,
+      region: opts.region,
+    });
+    importId = started.importId;
+    const already = early.find((f) => f.importId === importId);
+    if (already) settle(already.outcome);
+    return await outcome;
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Every rejected row (invalid and duplicates) in file order, read through the Api. */
+async function allRejects(core: Core, listId: number): Promise<{ row: number; reason: string }[]> {
+  const out: { row: number; reason: string }[] = [];
+  for (const status of ['invalid', 'duplicate'] as const) {
+    let afterRow = 0;
+    for (;;) {
+      const page = await call<ContactsPage>(core, 'contacts.contacts', {
+        listId,
+        status,
+        afterRow,
+        limit: 5000,
+      });
+      for (const c of page.contacts) out.push({ row: c.row, reason: c.reason ?? '' });
+      if (page.nextAfterRow === null) break;
+      afterRow = page.nextAfterRow;
+    }
+  }
+  return out.sort((a, b) => a.row - b.row);
+}
+
 /** Runs one import; returns the exit code (0 even with invalid rows, 1 when the file cannot be imported). */
 export async function runImportCommand(
   file: string,
   opts: ImportCliOptions,
   print: (line: string) => void,
 ): Promise<number> {
-  return withService(opts.data, async (service) => {
+  // Checked first: a reject file that cannot be written must not leave the list half-done.
+  if (opts.rejects) {
     try {
-      // Checked first: a reject file that cannot be written must not leave the list half-done.
-      if (opts.rejects) await checkWritable(path.resolve(opts.rejects), 'reject file');
-      let lastShown = 0;
-      const onProgress = (p: ImportProgress) => {
-        if (opts.json || p.rows - lastShown < 100_000) return;
-        lastShown = p.rows;
-        process.stderr.write(`  … ${p.rows} rows (${p.rowsPerSecond}/s)\n`);
-      };
-      const s = await service.import(
-        {
-          file: path.resolve(file),
-          listName: opts.list,
-          sheet: opts.sheet,
-          mapping: opts.map,
-          headerRow: opts.headerRow,
-          region: opts.region,
-        },
-        { onProgress },
-      );
-      if (opts.rejects) {
-        try {
-          await service.writeRejectFile(s.listId, path.resolve(opts.rejects));
-        } catch (err) {
-          // Checked above, so only a failure during the write (a full disk) gets here.
-          const message = `List "${s.listName}" was saved (id ${s.listId}), but the reject file could not be written: ${err instanceof Error ? err.message : String(err)}`;
-          if (opts.json) print(JSON.stringify({ error: { code: 'unwritable', message, listId: s.listId } }));
-          else process.stderr.write(`calldeck: ${message}\n`);
-          return 1;
-        }
-      }
-      if (opts.json) {
-        const rejects = [...service.rejects(s.listId)].map((r) => ({ row: r.row, reason: r.reason }));
-        const { listId, rows, valid, invalid, duplicates, dnc } = s;
-        print(
-          JSON.stringify({
-            listId,
-            rows,
-            valid,
-            invalid,
-            duplicates,
-            dnc,
-            inOtherLists: s.inOtherLists,
-            rejects,
-            warnings: s.warnings,
-          }),
-        );
-      } else humanSummary(s).forEach((l) => print(l));
-      return 0;
+      await checkWritable(path.resolve(opts.rejects), 'reject file');
     } catch (err) {
       if (!isImportError(err)) throw err;
-      if (opts.json) print(JSON.stringify({ error: { code: err.code, message: err.message } }));
-      else process.stderr.write(`calldeck: ${err.message}\n`);
+      printError(opts, print, err.code, err.message);
       return 1;
     }
+  }
+  return withCliCore(opts.data, async (core) => {
+    let outcome: ImportOutcome;
+    try {
+      outcome = await importThroughApi(core, path.resolve(file), opts);
+    } catch (err) {
+      if (!(err instanceof CliApiError)) throw err;
+      printError(opts, print, err.code, err.message);
+      return 1;
+    }
+    if (!outcome.ok) {
+      printError(opts, print, outcome.code, outcome.message);
+      return 1;
+    }
+    const s = outcome.summary;
+    if (opts.rejects) {
+      try {
+        // The app's own reject file (an artifact under the data folder), copied where asked.
+        const csv = await call<RejectCsv>(core, 'contacts.rejectCsv', { listId: s.listId });
+        const served = await core.serveArtifact({ id: csv.artifact.id, download: true });
+        if (served.status !== 200 || !served.body)
+          throw new Error(served.text ?? `the reject file is not available (${served.status})`);
+        await pipeline(served.body, fs.createWriteStream(path.resolve(opts.rejects), { mode: 0o600 }));
+      } catch (err) {
+        // Checked above, so only a failure during the write (a full disk) gets here.
+        const message = `List "${s.listName}" was saved (id ${s.listId}), but the reject file could not be written: ${err instanceof Error ? err.message : String(err)}`;
+        if (opts.json) print(JSON.stringify({ error: { code: 'unwritable', message, listId: s.listId } }));
+        else process.stderr.write(`calldeck: ${message}\n`);
+        return 1;
+      }
+    }
+    if (opts.json) {
+      const { listId, rows, valid, invalid, duplicates, dnc } = s;
+      print(
+        JSON.stringify({
+          listId,
+          rows,
+          valid,
+          invalid,
+          duplicates,
+          dnc,
+          inOtherLists: s.inOtherLists,
+          rejects: await allRejects(core, listId),
+          warnings: s.warnings,
+        }),
+      );
+    } else humanSummary(s).forEach((l) => print(l));
+    return 0;
   });
 }
 
@@ -165,8 +206,8 @@ export async function runListsCommand(
   opts: { data: string; json?: boolean },
   print: (line: string) => void,
 ): Promise<void> {
-  await withService(opts.data, (service) => {
-    const lists = service.lists();
+  await withCliCore(opts.data, async (core) => {
+    const lists = await call<ListSummary[]>(core, 'contacts.lists');
     if (opts.json) return print(JSON.stringify(lists));
     if (lists.length === 0) return print('No lists yet. Import one with: calldeck import FILE --list NAME');
     for (const l of lists)
@@ -188,20 +229,25 @@ function findList(lists: readonly ListSummary[], ref: string): ListSummary | str
   return byId ?? byName ?? `No list with the id or name "${ref}".`;
 }
 
-/** Deletes one list with its contacts (audited); returns the exit code. */
+/** Deletes one list with its contacts (audited by the Api); returns the exit code. */
 export async function runDeleteListCommand(
   ref: string,
   opts: { data: string; json?: boolean },
   print: (line: string) => void,
 ): Promise<number> {
-  return withService(opts.data, (service) => {
-    const found = findList(service.lists(), ref);
+  return withCliCore(opts.data, async (core) => {
+    const found = findList(await call<ListSummary[]>(core, 'contacts.lists'), ref);
     if (typeof found === 'string') {
-      if (opts.json) print(JSON.stringify({ error: { code: 'not_found', message: found } }));
-      else process.stderr.write(`calldeck: ${found}\n`);
+      printError(opts, print, 'not_found', found);
       return 1;
     }
-    service.deleteList(found.id);
+    try {
+      await call(core, 'contacts.deleteList', { listId: found.id });
+    } catch (err) {
+      if (!(err instanceof CliApiError)) throw err;
+      printError(opts, print, err.code, err.message);
+      return 1;
+    }
     if (opts.json) print(JSON.stringify({ deleted: { id: found.id, name: found.name, rows: found.rows } }));
     else print(`Deleted list "${found.name}" (id ${found.id}, ${found.rows} rows).`);
     return 0;

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, stderrSink, type Logger } from '../../core';
-import { startStandaloneVoicebot, type StandaloneVoicebot } from '../../core';
+import { VOICEBOT_TOOL, type Core } from '../../core';
 import { dataOption, parsePort } from '../cli-options';
-import { FileSecretStore } from '../file-secret-store';
-import { SECRETS_FILE } from '../host-server';
+import { startCliCore } from '../cli-core';
 import type { RegisterCommands } from './index';
 
 export interface VoicebotCliOptions {
@@ -13,22 +11,33 @@ export interface VoicebotCliOptions {
   data: string;
 }
 
-/** Starts the voicebot's public surface for `calldeck voicebot` and prints its stream URL. */
+export interface RunningVoicebot {
+  /** `ws://127.0.0.1:PORT/voicebot/<secret>/`: any path below it opens a session. */
+  readonly streamUrl: string;
+  readonly core: Core;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the core with only the voicebot on its public surface (no sandbox, no calls placed) for
+ * `calldeck voicebot`, and prints its stream URL. Streams belong to no call attempt: their `start`
+ * custom parameters fill the bot's variables.
+ */
 export async function runVoicebot(
   opts: VoicebotCliOptions,
   print: (line: string) => void,
-  log: Logger = createLogger([stderrSink('info')], 'info', 'voicebot'),
-): Promise<StandaloneVoicebot> {
-  const dataDir = path.resolve(opts.data);
-  const running = await startStandaloneVoicebot({
-    dataDir,
-    secrets: new FileSecretStore(path.join(dataDir, SECRETS_FILE)),
-    port: opts.port,
+): Promise<RunningVoicebot> {
+  const core = await startCliCore(opts.data, VOICEBOT_TOOL, {
+    publicPort: opts.port,
     botFile: opts.bot ? path.resolve(opts.bot) : undefined,
-    log,
   });
-  print(`Voicebot stream: ${running.streamUrl}`);
-  return running;
+  const streamUrl = core.voicebotUrl;
+  if (!streamUrl) {
+    await core.stop();
+    throw new Error('the voicebot did not start (its profile starts no public surface)');
+  }
+  print(`Voicebot stream: ${streamUrl}`);
+  return { streamUrl, core, close: () => core.stop() };
 }
 
 /** `calldeck voicebot`: the bot alone on its public surface, for QA and other tools. */

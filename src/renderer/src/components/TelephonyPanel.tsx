@@ -36,6 +36,11 @@ export function TelephonyPanel(): React.JSX.Element {
   const id = useId();
   const [number, setNumber] = useState('');
   const [mode, setMode] = useState<'flow' | 'stream'>('flow');
+  // What the operator typed over the bot's example values (a field left alone keeps its example).
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const variables = Object.fromEntries(
+    (s.setup?.variables ?? []).map((v) => [v.name, typed[v.name] ?? v.value] as const),
+  );
   const { load } = s;
   useEffect(() => {
     void load();
@@ -115,10 +120,10 @@ export function TelephonyPanel(): React.JSX.Element {
           </div>
           <h3>Place a test call</h3>
           <form
-            className="toolbar"
+            className="toolbar toolbar--wrap"
             onSubmit={(e) => {
               e.preventDefault();
-              void s.placeTestCall(number, mode);
+              void s.placeTestCall(number, mode, variables);
             }}
           >
             <label htmlFor={`${id}-number`}>Number</label>
@@ -141,6 +146,24 @@ export function TelephonyPanel(): React.JSX.Element {
             <button type="submit" disabled={s.busy || number.trim() === ''}>
               Place test call
             </button>
+            {s.setup && s.setup.variables.length > 0 && (
+              <fieldset className="testcall-vars" data-testid="test-call-variables">
+                <legend>What {s.setup.bot ? `“${s.setup.bot.name}”` : 'the bot'} says to this call</legend>
+                {s.setup.variables.map((v) => (
+                  <span key={v.name} className="field-inline">
+                    <label htmlFor={`${id}-var-${v.name}`} title={v.description || undefined}>
+                      {v.name.replace(/_/g, ' ')}
+                    </label>
+                    <input
+                      id={`${id}-var-${v.name}`}
+                      value={variables[v.name] ?? ''}
+                      maxLength={500}
+                      onChange={(e) => setTyped((t) => ({ ...t, [v.name]: e.target.value }))}
+                    />
+                  </span>
+                ))}
+              </fieldset>
+            )}
           </form>
           {s.testCallError && (
             <p className="banner banner--error" role="alert">

@@ -4,6 +4,7 @@ import type {
   CallEventInfo,
   ConnectionCheck,
   TelephonyInfo,
+  TestCallSetup,
 } from '../../../shared/telephony';
 import { api, errorMessage } from '../api';
 
@@ -21,12 +22,18 @@ interface TelephonyState {
   health?: { ok: boolean; detail: string };
   testCall?: TestCall;
   testCallError?: string;
+  /** The bot a test call reaches and its variables, prefilled with the bot's example values. */
+  setup?: TestCallSetup;
   load: () => Promise<void>;
   startTunnel: () => Promise<void>;
   stopTunnel: () => Promise<void>;
   checkHealth: () => Promise<void>;
   testConnection: () => Promise<void>;
-  placeTestCall: (number: string, mode: 'flow' | 'stream') => Promise<void>;
+  placeTestCall: (
+    number: string,
+    mode: 'flow' | 'stream',
+    variables?: Record<string, string>,
+  ) => Promise<void>;
 }
 
 export const useTelephonyStore = create<TelephonyState>((set) => {
@@ -42,15 +49,19 @@ export const useTelephonyStore = create<TelephonyState>((set) => {
   };
   return {
     busy: false,
-    load: () => run(async () => ({ info: await api().telephony.info() })),
+    load: () =>
+      run(async () => {
+        const [info, setup] = await Promise.all([api().telephony.info(), api().telephony.testCallSetup()]);
+        return { info, setup };
+      }),
     startTunnel: () => run(async () => ({ info: await api().tunnel.start(), health: undefined })),
     stopTunnel: () => run(async () => ({ info: await api().tunnel.stop(), health: undefined })),
     checkHealth: () => run(async () => ({ health: await api().tunnel.health() })),
     testConnection: () => run(async () => ({ connection: await api().telephony.testConnection() })),
-    async placeTestCall(number, mode) {
+    async placeTestCall(number, mode, variables) {
       set({ busy: true, testCallError: undefined });
       try {
-        const result = await api().telephony.placeTestCall({ number, mode });
+        const result = await api().telephony.placeTestCall({ number, mode, variables });
         const events = await api().telephony.callEvents({ attemptId: result.attempt.id });
         set((s) => ({
           // Events may already have arrived by push; keep whichever list is longer.

@@ -7,8 +7,9 @@ import type { StagedFiles } from '../../files';
 import type { AuditLog } from '../../reports';
 import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
-import type { VoicebotRecords } from '../../voicebot';
+import type { BotDefinition, VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
+import { testCallSetup } from './test-call-setup';
 import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact } from './reject-file';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   files: StagedFiles;
   phone: Telephony;
   voicebot: VoicebotRecords;
+  /** The bot a test call reaches (its variables fill the test-call form); undefined: none running. */
+  testCallBot: () => BotDefinition | undefined;
   artifacts: Artifacts;
 }
 
@@ -41,6 +44,7 @@ export function createHandlers({
   files,
   phone,
   voicebot,
+  testCallBot,
   artifacts,
 }: HandlerDeps): Handlers {
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
@@ -50,8 +54,8 @@ export function createHandlers({
     },
     settings: {
       get: () => settings.view(),
-      update: (req) => {
-        const view = settings.update(req.section, req.values);
+      update: (req, { audit }) => {
+        const view = settings.update(req.section, req.values, audit);
         events.emit('settings.changed', view);
         return view;
       },
@@ -83,9 +87,9 @@ export function createHandlers({
       list: (req) => asApi(() => contacts.list(req.listId)),
       contacts: (req) => asApi(() => contacts.contacts(req)),
       rejectCsv: (req) => asApi(() => rejectFileArtifact(contacts, artifacts, req.listId)),
-      deleteList: (req) =>
+      deleteList: (req, { audit }) =>
         asApi(() => {
-          contacts.deleteList(req.listId);
+          contacts.deleteList(req.listId, audit);
           events.emit('contacts.listsChanged', {});
           return { deleted: true };
         }),
@@ -102,6 +106,7 @@ export function createHandlers({
             variables: req.variables,
           }),
         ),
+      testCallSetup: () => testCallSetup(testCallBot()),
       recentCalls: (req) => phone.recentCalls(req.limit),
       callEvents: (req) =>
         asPhoneApi(() => {
@@ -147,31 +152,34 @@ export function createHandlers({
     },
     dnc: {
       list: (req) => contacts.dnc.list(req.afterPhone, req.limit),
-      add: (req) =>
+      add: (req, { audit }) =>
         asApi(() => {
-          const change = contacts.dnc.add({ ...req, region: region(req.region) });
+          const change = contacts.dnc.add({ ...req, region: region(req.region) }, audit);
           events.emit('dnc.changed', {});
           events.emit('contacts.listsChanged', {});
           return change;
         }),
-      remove: (req) =>
+      remove: (req, { audit }) =>
         asApi(() => {
-          const change = contacts.dnc.remove(req.phones, region(req.region));
+          const change = contacts.dnc.remove(req.phones, audit, region(req.region));
           events.emit('dnc.changed', {});
           events.emit('contacts.listsChanged', {});
           return change;
         }),
-      importFile: (req) =>
+      importFile: (req, { audit }) =>
         asApi(async () => {
           const file = files.resolve(req.fileId);
-          const change = await contacts.dnc.importFile({
-            file: file.path,
-            fileName: file.name,
-            sheet: req.sheet,
-            column: req.column,
-            note: req.note,
-            region: region(req.region),
-          });
+          const change = await contacts.dnc.importFile(
+            {
+              file: file.path,
+              fileName: file.name,
+              sheet: req.sheet,
+              column: req.column,
+              note: req.note,
+              region: region(req.region),
+            },
+            audit,
+          );
           events.emit('dnc.changed', {});
           events.emit('contacts.listsChanged', {});
           return change;

@@ -1,5 +1,5 @@
 /**
- * Exotel wire facts that public sources leave open (../shared/exotel.md marks them UNCONFIRMED).
+ * Exotel wire facts that public sources leave open (docs/exotel.md marks them UNCONFIRMED).
  * Kept in one place so each is easy to change once confirmed.
  */
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditVerifyResult } from '../../../shared/audit';
 import { DATABASE_FILE } from '../config';
-import { openAuditForVerify } from './open-audit';
+import { openAuditForVerify } from '../reports';
 import { openDatabase } from '../store';
 
 export class NoDatabaseError extends Error {
@@ -13,7 +13,9 @@ export class NoDatabaseError extends Error {
 }
 
 /**
- * Verifies the audit chain of a data dir without starting the app (`calldeck audit verify`).
+ * Verifies the audit chain of a data dir without starting the app (`calldeck audit verify`): a
+ * checker must not change what it checks, so no core is built (starting one could re-anchor a
+ * missing head or make a key); only the database and the log, read as they are.
  * `auditKey` is the install's key from the host's secret store; without it keyed rows and the head
  * file are checked for order and linkage only (the result says so).
  */
