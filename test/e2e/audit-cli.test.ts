@@ -23,26 +23,27 @@ describe('calldeck audit verify (built binary)', () => {
       const r = await runCli(['import', csv, '--list', list, '--data', dataDir, '--json']);
       expect(r.code, r.stderr).toBe(0);
     }
+    // Each import is the Api's contacts.startImport: its start row and its outcome row, as in the app.
     const ok = await runCli(['audit', 'verify', '--data', dataDir]);
-    expect(ok.stdout).toMatch(/^Audit log OK: 3 rows, head [0-9a-f]{64} \(anchored head: 3 rows\)/);
+    expect(ok.stdout).toMatch(/^Audit log OK: 6 rows, head [0-9a-f]{64} \(anchored head: 6 rows\)/);
     expect(ok.code).toBe(0);
 
     const db = new Database(path.join(dataDir, 'calldeck.sqlite'));
-    db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+    db.prepare('DELETE FROM audit_log WHERE seq = 6').run();
     db.close();
     const broken = await runCli(['audit', 'verify', '--data', dataDir, '--json']);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({
       ok: false,
-      rows: 2,
-      brokenAt: 3,
-      anchoredRows: 3,
+      rows: 5,
+      brokenAt: 6,
+      anchoredRows: 6,
       keyChecked: true,
-      reason: 'the log ends at row 2 but the anchored head says 3 rows: the newest 1 were deleted',
+      reason: 'the log ends at row 5 but the anchored head says 6 rows: the newest 1 were deleted',
     });
     const text = await runCli(['audit', 'verify', '--data', dataDir]);
     expect(text.stdout).toMatch(
-      /^Audit log BROKEN at row 3: the log ends at row 2 but the anchored head says 3 rows/,
+      /^Audit log BROKEN at row 6: the log ends at row 5 but the anchored head says 6 rows/,
     );
   });
 });
