@@ -41,6 +41,9 @@ describe('the demo bot and a machine or a busy callee', () => {
   it.each([
     [VOICEMAIL, 'machine'],
     [BUSY, 'callback'],
+    // The sandbox's own callees (resources/sandbox/callees.yaml).
+    ['The person you are calling is not available. Please leave a message after the tone.', 'machine'],
+    ['Sorry, I am busy right now.', 'callback'],
   ])(
     '"%s" spoken (flite → grammar ASR) in every ask state is never a transfer',
     async (line, disposition) => {
