@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PhoneRegionSchema } from './regions';
 
 /** Names of the secrets CallDeck keeps. They live with the host (keychain or a 0600 file), never in SQLite. */
 export const SECRET_NAMES = [
@@ -70,10 +71,8 @@ export const CallingSettingsSchema = z
     windowStart: HHMM,
     windowEnd: HHMM,
     days: z.array(z.enum(WEEKDAYS)).min(1, 'Pick at least one calling day'),
-    defaultRegion: z
-      .string()
-      .trim()
-      .regex(/^[A-Z]{2}$/, 'Two-letter country code, e.g. IN'),
+    // A country the number parser knows: an unknown one (ZZ) made every later import fail.
+    defaultRegion: PhoneRegionSchema,
   })
   .strict()
   .refine((c) => c.windowStart < c.windowEnd, {

@@ -1,6 +1,7 @@
 import type React from 'react';
 import { useEffect, useState } from 'react';
 import { JobsTray } from './components/jobs/JobsTray';
+import { ProviderBanner } from './components/ProviderBanner';
 import { AuditPage } from './pages/AuditPage';
 import { CallsPage } from './pages/CallsPage';
 import { DncPage } from './pages/DncPage';
@@ -46,6 +47,7 @@ export function App(): React.JSX.Element {
       </nav>
       <div>
         <header className="topbar">
+          <ProviderBanner />
           <JobsTray />
         </header>
         <main className="content">

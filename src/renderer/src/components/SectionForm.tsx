@@ -23,9 +23,15 @@ const issuesByField = (error: z.ZodError): Record<string, string> => {
   return out;
 };
 
+const fieldErrors = <T,>(schema: z.ZodType<T>, draft: T): Record<string, string> => {
+  const parsed = schema.safeParse(draft);
+  return parsed.success ? {} : issuesByField(parsed.error);
+};
+
 /**
- * One settings section: a local draft validated with the same zod schema the core applies, so
- * errors show next to the field before anything is sent; the core validates again on save.
+ * One settings section: a local draft validated with the same zod schema the core applies as the
+ * user types (the saved values are valid, so every error is about what was just entered), so errors
+ * show next to the field before anything is sent; the core validates again on save.
  */
 export function SectionForm<T>({
   title,
@@ -48,10 +54,13 @@ export function SectionForm<T>({
   if (lastSaved !== savedJson) {
     setLastSaved(savedJson);
     setDraft(saved);
+    setErrors({});
   }
 
   const update = (patch: Partial<T>) => {
-    setDraft((d) => ({ ...d, ...patch }));
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    setErrors(fieldErrors(schema, next));
     setStatus(undefined);
   };
 

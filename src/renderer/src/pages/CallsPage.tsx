@@ -1,17 +1,25 @@
 import type React from 'react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { isTerminal, type CallAttemptInfo } from '../../../shared/telephony';
+import { callDuration, decisionLabel, eventLabel } from '../call-labels';
 import { BotSession } from '../components/BotSession';
 import { useCallsStore } from '../state/calls-store';
 import { useVoicebotStore } from '../state/voicebot-store';
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 
-function duration(c: CallAttemptInfo): string {
-  if (c.durationSec !== null) return `${c.durationSec} s`;
-  if (c.answeredAt && !c.endedAt) return `${Math.round((Date.now() - Date.parse(c.answeredAt)) / 1000)} s…`;
-  return '—';
+/** The wall clock, once a second while `active` (a live call's duration ticks). */
+function useTicking(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
 }
+
+const talking = (c: CallAttemptInfo) => c.answeredAt !== null && c.endedAt === null && c.durationSec === null;
 
 function ending(c: CallAttemptInfo): string {
   if (!c.endedAt) return isTerminal(c.state) ? c.state : 'not ended';
@@ -31,6 +39,7 @@ export function CallsPage(): React.JSX.Element {
     void load();
   }, [load]);
   const live = calls.filter((c) => !isTerminal(c.state)).length;
+  const now = useTicking(calls.some((c) => talking(c) && !isTerminal(c.state)));
   const selected = calls.find((c) => c.id === selectedId);
 
   return (
@@ -72,9 +81,9 @@ export function CallsPage(): React.JSX.Element {
               <td>{c.provider}</td>
               <td>{time(c.createdAt)}</td>
               <td>{time(c.answeredAt)}</td>
-              <td>{duration(c)}</td>
+              <td data-testid="call-duration">{callDuration(c, now)}</td>
               <td>{c.answeredBy ?? '—'}</td>
-              <td>{c.transferDecision ?? '—'}</td>
+              <td>{decisionLabel(c.transferDecision)}</td>
             </tr>
           ))}
           {calls.length === 0 && (
@@ -98,7 +107,7 @@ export function CallsPage(): React.JSX.Element {
             {events.map((e) => (
               <li key={e.seq} className={e.duplicate || !e.applied ? 'muted' : undefined}>
                 <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
-                <strong>{e.type}</strong>
+                <strong>{eventLabel(e)}</strong>
                 {e.duplicate ? ' (duplicate, ignored)' : !e.applied && e.note ? ` (${e.note})` : ''}
                 {e.repeats > 0 && ` · repeated ${e.repeats}×, ignored`}
               </li>

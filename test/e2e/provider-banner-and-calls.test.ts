@@ -1,0 +1,126 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+// Issue 9 defects, in Chromium against the built `calldeck serve --sandbox` (no --sandbox-script):
+// - a banner on every page says calls go to the sandbox;
+// - the sandbox follows the bundled resources/sandbox/callees.yaml (+919800000001 is busy there);
+// - a settings field is checked as it is entered, with the core's schema (region ZZ is refused);
+// - the Calls page's live duration ticks, and a bot decision of `none` reads "no transfer".
+
+interface CallView {
+  id: string;
+  state: string;
+}
+type PlaceTestCall = (r: { number: string }) => Promise<{ attempt: CallView }>;
+type RecentCalls = (r: { limit: number }) => Promise<(CallView & { transferDecision: string | null })[]>;
+declare global {
+  interface Window {
+    calldeck: { telephony: { placeTestCall: PlaceTestCall; recentCalls: RecentCalls } };
+  }
+}
+
+describe('served app in Chromium: sandbox banner, bundled callee script, settings and the call board', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-');
+    cleanup = tmp.cleanup;
+    serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  const open = async (): Promise<Page> => {
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    return page;
+  };
+
+  const placeCall = (page: Page, number: string) =>
+    page.evaluate((n) => window.calldeck.telephony.placeTestCall({ number: n }), number);
+
+  const callState = (page: Page, id: string) =>
+    page.evaluate(
+      async (attemptId) =>
+        (await window.calldeck.telephony.recentCalls({ limit: 50 })).find((c) => c.id === attemptId),
+      id,
+    );
+
+  it('says on every page that calls go to the sandbox', async () => {
+    const page = await open();
+    for (const link of ['Contact lists', 'Calls', 'Do not call', 'Settings', 'Audit log']) {
+      await page.getByRole('link', { name: link }).click();
+      const banner = page.getByTestId('provider-banner');
+      await expect.poll(() => banner.getAttribute('data-provider')).toBe('sandbox');
+      expect(await banner.textContent()).toMatch(
+        /^Sandbox: calls go to the local Exotel sandbox; no real phone rings/,
+      );
+    }
+    await page.screenshot({ path: artifactPath('provider-banner.png') });
+    await page.close();
+  });
+
+  it('dials through the bundled callee script when no --sandbox-script is given', async () => {
+    const page = await open();
+    const { attempt } = await placeCall(page, '+919800000001');
+    await expect
+      .poll(async () => (await callState(page, attempt.id))?.state, { timeout: 20_000 })
+      .toBe('busy');
+    await page.close();
+  });
+
+  it('checks the default phone region as it is entered, with the core schema', async () => {
+    const page = await open();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const calling = page.locator('section', { has: page.getByRole('heading', { name: 'Calling window' }) });
+    await calling.getByLabel('Default phone region').fill('ZZ');
+    // No save: the error shows as the value is entered.
+    await expect
+      .poll(() => calling.getByRole('alert').first().textContent())
+      .toBe('Unknown country code ZZ: use one such as IN, US or GB');
+    await calling.getByLabel('Default phone region').fill('GB');
+    await expect.poll(() => calling.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
+  it("ticks a live call's duration and reads a decision of none as no transfer", async () => {
+    const page = await open();
+    await page.getByRole('link', { name: 'Calls' }).click();
+    await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
+    // The bundled default callee answers after 3 s and stays on the line.
+    const { attempt } = await placeCall(page, '+919811112222');
+    const row = page.locator('tr', { has: page.getByRole('button', { name: '+919811112222' }) });
+    const cell = row.getByTestId('call-duration');
+    await expect.poll(() => cell.textContent(), { timeout: 20_000 }).toMatch(/^\d+ s…$/);
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      seen.add((await cell.textContent()) ?? '');
+      await page.waitForTimeout(300);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+
+    // +919800000005 says "Sorry, I am busy right now": the bot promises a call back, no transfer.
+    const busy = await placeCall(page, '+919800000005');
+    await expect
+      .poll(async () => (await callState(page, busy.attempt.id))?.transferDecision, { timeout: 30_000 })
+      .toBe('none');
+    const busyRow = page.locator('tr', { has: page.getByRole('button', { name: '+919800000005' }) });
+    await expect.poll(() => busyRow.locator('td').last().textContent()).toBe('no transfer');
+    await busyRow.getByRole('button', { name: '+919800000005' }).click();
+    const timeline = page.getByTestId('call-timeline');
+    await expect.poll(() => timeline.textContent()).toContain('no transfer (bot decided)');
+    expect(await timeline.textContent()).not.toContain('transfer_decided');
+    expect(attempt.id).not.toBe(busy.attempt.id);
+    await page.screenshot({ path: artifactPath('calls-no-transfer.png') });
+    await page.close();
+  });
+});
