@@ -5,9 +5,7 @@ import { createLogger, memorySink, type LogRecord } from '../../../src/main/core
 import { FakeAsr, FakeTts, FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
-import { Voicebot } from '../../../src/main/core/voicebot';
-// Through the voicebot's index once it exports the registry (pending another engineer's index change).
-import { BotRegistry, UnknownBotError } from '../../../src/main/core/voicebot/registry/bot-registry';
+import { BotRegistry, DEFAULT_BOT_ID, UnknownBotError, Voicebot } from '../../../src/main/core/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { repoRoot } from '../../fixtures/demo-bot';
 
@@ -50,8 +48,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const load = () =>
-  BotRegistry.load({ bundledDir: BUNDLED, userDir, defaultBotId: 'appointment-reminder', log });
+const load = () => BotRegistry.load({ bundledDir: BUNDLED, userDir, defaultBotId: DEFAULT_BOT_ID, log });
 
 describe('the bot registry', () => {
   it('lists the bundled bots and the user folder (created when missing) with their variables', async () => {
@@ -125,6 +122,25 @@ describe('the bot registry', () => {
     await registry.reload();
     expect(registry.view().bots.map((b) => b.id)).toContain('typo');
     expect(registry.view().problems).toHaveLength(2);
+  });
+});
+
+describe('a registry of one bot file (calldeck voicebot --bot FILE)', () => {
+  it('serves that bot only, throws on a bad file at start, and keeps the last good bot on a bad reload', async () => {
+    const file = path.join(tmp.dir, 'survey.yaml');
+    fs.writeFileSync(file, bot('survey', 'Hello.'));
+    const registry = await BotRegistry.fromFile(file, log);
+    expect(registry.view()).toMatchObject({
+      defaultBotId: 'survey',
+      problems: [],
+      bots: [{ id: 'survey', file }],
+    });
+    expect(registry.resolve().id).toBe('survey');
+    fs.writeFileSync(file, 'kind: script\n');
+    await registry.reload();
+    expect(registry.resolve().id).toBe('survey');
+    expect(registry.view().problems.length).toBeGreaterThan(0);
+    await expect(BotRegistry.fromFile(file, log)).rejects.toThrow(/survey\.yaml: invalid bot definition/);
   });
 });
 

@@ -14,12 +14,14 @@ export type {
 } from './session/observer';
 export {
   SessionRecorder,
+  type BotLookup,
   type VoicebotCallLink,
   type VoicebotEventSink,
   type VoicebotEventName,
 } from './records/session-recorder';
+export { BotRegistry, UnknownBotError, describeBot, type BotRegistryOptions } from './registry/bot-registry';
 export { testCallVariables } from './records/test-variables';
 export { writeRecordings } from './records/recording-files';
 export { VoicebotRecords } from './records/records-query';
 export { SpeechSource, speechConfigFromSettings, type SpeechSourceOptions } from './speech-source';
-export { findResourcesDir, DEFAULT_BOT } from './resources-dir';
+export { findResourcesDir, DEFAULT_BOT, DEFAULT_BOT_ID, BOTS_DIR } from './resources-dir';

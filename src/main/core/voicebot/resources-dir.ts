@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The demo bot the app runs when no bot file is configured. */
-export const DEFAULT_BOT = path.join('bots', 'appointment-reminder.yaml');
+/** The bundled bots' folder under the resources, and the user's under the data folder. */
+export const BOTS_DIR = 'bots';
+/** The demo bot the app runs when no bot file is configured, and its id (what a call gets by default). */
+export const DEFAULT_BOT = path.join(BOTS_DIR, 'appointment-reminder.yaml');
+export const DEFAULT_BOT_ID = 'appointment-reminder';
 
 /**
  * The app's resources folder: next to the built bundle (out/main → ../../resources), next to the

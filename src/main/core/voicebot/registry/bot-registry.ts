@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { BotInfo, BotProblem, BotsView } from '../../../../shared/bots';
 import type { Logger } from '../../logging';
-import { BotDefinitionError, loadBotDirectory, type BotDefinition } from '../dialog';
+import { BotDefinitionError, loadBotDirectory, loadBotFile, type BotDefinition } from '../dialog';
 import { isRequired } from '../dialog/variables';
 
 /** A call named a bot the registry does not have (or whose file is broken). */
@@ -18,8 +18,10 @@ export class UnknownBotError extends Error {
 export interface BotRegistryOptions {
   /** The app's bundled bots (resources/bots). */
   bundledDir: string;
-  /** The user's own bot files (<data>/bots); created when missing. */
+  /** The user's own bot files (<data>/bots); created when missing. '' for none. */
   userDir: string;
+  /** Instead of the folders: this one bot file (`calldeck voicebot --bot FILE`); a bad file throws. */
+  onlyFile?: string;
   /** The id of the bot a call gets when it names none. */
   defaultBotId: string;
   log: Logger;
@@ -30,7 +32,7 @@ interface Entry {
   info: BotInfo;
 }
 
-function describe(bot: BotDefinition, file: string, source: BotInfo['source']): BotInfo {
+export function describeBot(bot: BotDefinition, file: string, source: BotInfo['source']): BotInfo {
   return {
     id: bot.id,
     name: bot.name,
@@ -73,11 +75,26 @@ export class BotRegistry {
     return registry;
   }
 
+  /** One bot file and nothing else: its id is the default; a bad file throws BotDefinitionError. */
+  static async fromFile(file: string, log: Logger): Promise<BotRegistry> {
+    const bot = await loadBotFile(file);
+    const registry = new BotRegistry({
+      bundledDir: '',
+      userDir: '',
+      onlyFile: file,
+      defaultBotId: bot.id,
+      log,
+    });
+    registry.entries.set(bot.id, { bot, info: describeBot(bot, file, 'user') });
+    return registry;
+  }
+
   get defaultBotId(): string {
     return this.o.defaultBotId;
   }
 
   async reload(): Promise<void> {
+    if (this.o.onlyFile !== undefined) return this.reloadFile(this.o.onlyFile);
     const entries = new Map<string, Entry>();
     const problems: BotProblem[] = [];
     await fs.mkdir(this.o.userDir, { recursive: true }).catch((err: unknown) => {
@@ -107,7 +124,7 @@ export class BotRegistry {
           problems.push({ file, path: 'id', message: `'${bot.id}' is already the id of ${taken.info.file}` });
           continue;
         }
-        entries.set(bot.id, { bot, info: describe(bot, file, source) });
+        entries.set(bot.id, { bot, info: describeBot(bot, file, source) });
       }
     }
     if (!entries.has(this.o.defaultBotId)) {
@@ -120,6 +137,17 @@ export class BotRegistry {
     for (const p of problems) this.o.log.warn('bot file not usable', { ...p });
     this.entries = entries;
     this.problemList = problems;
+  }
+
+  /** Re-reads the one bot file; a file broken since is a problem and the last good bot stays. */
+  private async reloadFile(file: string): Promise<void> {
+    try {
+      const bot = await loadBotFile(file);
+      this.entries = new Map([[bot.id, { bot, info: describeBot(bot, file, 'user') }]]);
+      this.problemList = [];
+    } catch (err) {
+      this.problemList = problemsOf(file, err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** The bot with this id, or the default bot when none is named. Throws UnknownBotError. */
