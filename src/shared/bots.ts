@@ -1,3 +1,15 @@
+import { z } from 'zod';
+
+/** A bot's id, as its file gives it (`id:`): what a call or a test call names its bot by. */
+export const BotIdSchema = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'A bot id is lower-case letters, digits, - or _');
+
+/** telephony.testCallSetup: the form for this bot (default: the default bot). */
+export const TestCallSetupSchema = z.object({ bot: BotIdSchema.optional() }).strict();
+
 /** The voicebot's bots as the Api lists them (voicebot.bots): what a test call or a campaign may pick. */
 
 export interface BotVariableInfo {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BotIdSchema } from './bots';
 
 /** Telephony as the Api exposes it: the public surface's URLs, the tunnel, test calls and their events. */
 
@@ -63,6 +64,8 @@ export const TestCallSchema = z
   .object({
     number: z.string().trim().min(1, 'Enter a number to call').max(40),
     mode: z.enum(['flow', 'stream']).default('flow'),
+    /** The bot the call reaches (an id from voicebot.bots); default: the default (demo) bot. */
+    bot: BotIdSchema.optional(),
     /** The bot's variables for this call (a test call has no contact): name → value, as the bot spells them. */
     variables: z
       .record(

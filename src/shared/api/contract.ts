@@ -1,3 +1,4 @@
+import { TestCallSetupSchema, type BotsView } from '../bots';
 import { z } from 'zod';
 import type { AuditPage, AuditVerifyResult } from '../audit';
 import {
@@ -145,7 +146,8 @@ export const contract = {
     testConnection: query<ConnectionCheck>()(Empty),
     placeTestCall: command<TestCallResult>()(TestCallSchema, { subject: (r) => `test-call:${r.number}` }),
     /** The test-call form's variables, prefilled with the bot's example values. */
-    testCallSetup: query<TestCallSetup>()(Empty),
+    /** The test-call form for a bot (its variables, prefilled with its examples); default: the default bot. */
+    testCallSetup: query<TestCallSetup>()(TestCallSetupSchema),
     recentCalls: query<CallAttemptInfo[]>()(RecentCallsSchema),
     callEvents: query<CallEventInfo[]>()(AttemptIdSchema),
   },
@@ -155,6 +157,8 @@ export const contract = {
     health: query<{ ok: boolean; detail: string }>()(Empty),
   },
   voicebot: {
+    /** The bots calls may name (bundled and the user's bots folder, re-read), and the files that are broken. */
+    bots: query<BotsView>()(Empty),
     /** Recent voicebot sessions, newest first (optionally one call attempt's). */
     sessions: query<VoicebotSessionSummary[]>()(VoicebotSessionsSchema),
     /** One session's transcript, per-turn latencies and recording files. */

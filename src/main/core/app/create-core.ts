@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AppInfo } from '../../../shared/api/contract';
 import type { ApiResult } from '../../../shared/api/errors';
-import type { SequencedEvent } from '../../../shared/api/events';
+import type { ApiEvents, SequencedEvent } from '../../../shared/api/events';
 import type { StagedFile } from '../../../shared/files';
 import type { Readable } from 'node:stream';
 import { Artifacts, serveArtifact, type ArtifactRequest, type ArtifactResponse } from '../artifacts';
@@ -35,14 +35,15 @@ import {
 } from '../store';
 import type { Speak, TelephonyMode } from '../telephony';
 import {
+  BOTS_DIR,
+  BotRegistry,
   DEFAULT_BOT,
+  DEFAULT_BOT_ID,
   findResourcesDir,
-  loadBotFile,
   speechConfigFromSettings,
   SpeechSource,
   Voicebot,
   VoicebotRecords,
-  type BotDefinition,
   type DialogVariables,
   type SessionOptionsInput,
   type VoicebotLimitsInput,
@@ -225,14 +226,24 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const recordingsDir = path.join(config.dataDir, 'recordings');
   const artifacts = new Artifacts(new ArtifactsRepository(db), config.dataDir, log.child('artifacts'));
-  const botFile = config.botFile ?? path.join(config.resourcesDir ?? findResourcesDir(), DEFAULT_BOT);
+  const resourcesDir = config.resourcesDir ?? findResourcesDir();
+  const botFile = config.botFile ?? path.join(resourcesDir, DEFAULT_BOT);
   let voicebot: Voicebot | undefined;
-  let testCallBot: BotDefinition | undefined;
+  let bots: BotRegistry | undefined;
   try {
     if (profile.voicebot && profile.publicSurface) {
-      testCallBot = await loadBotFile(botFile);
+      // Each call names its bot: the bundled bots and the user's <data>/bots, or the one file given.
+      bots = config.botFile
+        ? await BotRegistry.fromFile(config.botFile, log.child('bots'))
+        : await BotRegistry.load({
+            bundledDir: path.join(resourcesDir, BOTS_DIR),
+            userDir: path.join(config.dataDir, BOTS_DIR),
+            defaultBotId: DEFAULT_BOT_ID,
+            log: log.child('bots'),
+          });
+      bots.resolve(); // without its default bot the voicebot serves nothing: fail as a bad file does
       voicebot = new Voicebot({
-        bot: testCallBot,
+        bot: bots,
         speech: () => speech.get(),
         repo: voicebotRepo,
         recordingsDir,
@@ -244,6 +255,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         testVariables: config.voicebot?.testVariables,
       });
       phone.setVoicebotHandler(voicebot.handler);
+      // Exotel's AnsweredBy=Machine may come after the stream started: the bot stops talking to it.
+      const bot = voicebot;
+      events.subscribe((event, payload) => {
+        if (event !== 'call.updated') return;
+        const { attempt } = payload as ApiEvents['call.updated'];
+        if (attempt.answeredBy === 'machine' && attempt.endedAt === null) bot.machineAnswered(attempt.id);
+      });
     }
   } catch (err) {
     // The rest of the app works without a bot; streams are refused until the file is fixed.
@@ -271,7 +289,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         files,
         phone,
         voicebot: new VoicebotRecords(voicebotRepo, artifacts),
-        testCallBot: () => (voicebot ? testCallBot : undefined),
+        bots: () => (voicebot ? bots : undefined),
         artifacts,
       }),
     ),

@@ -127,9 +127,18 @@ export class CallStateService {
 
   /** The variables the call was dialled with (a test call's), as recorded on its dial_requested event. */
   dialVariables(id: string): Record<string, string> | undefined {
+    return this.dialRequest(id)?.variables;
+  }
+
+  /** The bot the call was dialled for, as recorded on its dial_requested event (none: the default). */
+  dialBot(id: string): string | undefined {
+    return this.dialRequest(id)?.bot;
+  }
+
+  private dialRequest(id: string): Extract<CallInput, { type: 'dial_requested' }> | undefined {
     const dial = this.repo.listEvents(id).find((e) => e.type === 'dial_requested');
     const parsed = CallInputSchema.safeParse(dial?.payload);
-    return parsed.success && parsed.data.type === 'dial_requested' ? parsed.data.variables : undefined;
+    return parsed.success && parsed.data.type === 'dial_requested' ? parsed.data : undefined;
   }
 
   record(

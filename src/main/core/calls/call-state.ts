@@ -37,10 +37,14 @@ export type TransferDecision = z.infer<typeof TransferDecisionSchema>;
 
 /** Every input that can touch a call. Stored as the payload of a call_events row. */
 export const CallInputSchema = z.discriminatedUnion('type', [
-  /** `variables`: what the bot says to a call with no contact (a test call), as the operator set them. */
+  /**
+   * `variables`: what the bot says to a call with no contact (a test call), as the operator set them;
+   * `bot`: the id of the bot the call reaches (none: the default bot).
+   */
   z.object({
     type: z.literal('dial_requested'),
     variables: z.record(z.string().max(64), z.string().max(500)).optional(),
+    bot: z.string().min(1).max(64).optional(),
   }),
   z.object({ type: z.literal('provider_accepted'), providerSid: z.string().min(1) }),
   z.object({ type: z.literal('provider_rejected'), message: z.string(), status: z.number().optional() }),

@@ -36,6 +36,8 @@ export interface DialOnceRequest {
   record?: boolean;
   /** Values the bot uses for a call that belongs to no contact (a test call): recorded with the dial. */
   variables?: Record<string, string>;
+  /** The bot the call reaches (a test call's pick, a campaign's): recorded with the dial. */
+  bot?: string;
   /** JSON unless a test rehearses Exotel's default multipart callbacks. */
   statusCallbackContentType?: 'application/json' | 'multipart/form-data';
 }
@@ -65,11 +67,11 @@ export async function dialOnce(
     listId: req.listId ?? null,
     campaignId: req.campaignId ?? null,
   });
-  calls.record(
-    attempt.id,
-    'dialer',
-    req.variables ? { type: 'dial_requested', variables: req.variables } : { type: 'dial_requested' },
-  );
+  calls.record(attempt.id, 'dialer', {
+    type: 'dial_requested',
+    ...(req.variables ? { variables: req.variables } : {}),
+    ...(req.bot ? { bot: req.bot } : {}),
+  });
   const streamUrl = new URL(req.streamUrl);
   streamUrl.searchParams.set('attempt', attempt.id);
   const result = await provider.placeCall({

@@ -37,6 +37,8 @@ export interface TestCallRequest {
   region: string;
   /** The bot's variables for this call (a test call has no contact row to read them from). */
   variables?: Record<string, string>;
+  /** The bot the call reaches (an id from voicebot.bots; none: the default bot). */
+  bot?: string;
 }
 
 /** A test-call request the operator can fix (bad number, number on DNC, missing setting). */
@@ -73,6 +75,7 @@ export async function placeTestCall(d: TestCallDeps, req: TestCallRequest): Prom
       streamUrl: urls.voicebot,
       statusCallbackUrl: urls.statusCallback,
       variables: req.variables,
+      bot: req.bot,
     },
   );
   if (dialled.kind === 'refused') throw new TestCallError(dialled.message);

@@ -9,6 +9,8 @@ export interface CallForStream {
   variables?: Record<string, string>;
   /** Who answered, as the provider said so far ('machine': the bot must not talk to it). */
   answeredBy?: string | null;
+  /** The bot the call was dialled for (none: the default bot). */
+  botId?: string;
 }
 
 /**
@@ -25,11 +27,13 @@ export function voicebotCallLink(calls: CallStateService, repo: CallsRepository)
       const attempt = (byId ? repo.getAttempt(byId) : undefined) ?? repo.findByProviderSid(start.callSid);
       if (!attempt) return undefined;
       const variables = attempt.contactId === null ? calls.dialVariables(attempt.id) : undefined;
+      const botId = calls.dialBot(attempt.id);
       return {
         attemptId: attempt.id,
         contactId: attempt.contactId,
         answeredBy: attempt.answeredBy,
         ...(variables ? { variables } : {}),
+        ...(botId ? { botId } : {}),
       };
     },
     streamStarted: (attemptId: string) => {

@@ -1,6 +1,7 @@
 import type React from 'react';
 import { useEffect, useId, useState } from 'react';
 import { isTerminal, type PublicUrlsView } from '../../../shared/telephony';
+import { eventLabel } from '../call-labels';
 import { useTelephonyStore } from '../state/telephony-store';
 
 function UrlList({ urls, label }: { urls: PublicUrlsView; label: string }): React.JSX.Element {
@@ -123,7 +124,7 @@ export function TelephonyPanel(): React.JSX.Element {
             className="toolbar toolbar--wrap"
             onSubmit={(e) => {
               e.preventDefault();
-              void s.placeTestCall(number, mode, variables);
+              void s.placeTestCall(number, mode, variables, s.setup?.bot?.id);
             }}
           >
             <label htmlFor={`${id}-number`}>Number</label>
@@ -143,6 +144,26 @@ export function TelephonyPanel(): React.JSX.Element {
               <option value="flow">Flow (Exotel app)</option>
               <option value="stream">Direct stream</option>
             </select>
+            {s.bots && s.bots.bots.length > 0 && (
+              <>
+                <label htmlFor={`${id}-bot`}>Bot</label>
+                <select
+                  id={`${id}-bot`}
+                  value={s.setup?.bot?.id ?? ''}
+                  onChange={(e) => {
+                    setTyped({}); // the new bot's own examples, not the last bot's values
+                    void s.chooseBot(e.target.value);
+                  }}
+                >
+                  {s.bots.bots.map((b) => (
+                    <option key={b.id} value={b.id} title={b.file}>
+                      {b.name} ({b.kind === 'llm' ? 'LLM' : 'script'}
+                      {b.source === 'user' ? ', yours' : ''})
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
             <button type="submit" disabled={s.busy || number.trim() === ''}>
               Place test call
             </button>
@@ -165,6 +186,19 @@ export function TelephonyPanel(): React.JSX.Element {
               </fieldset>
             )}
           </form>
+          {s.bots && s.bots.problems.length > 0 && (
+            <div className="banner banner--warn" data-testid="bot-problems">
+              Bot files that cannot be used (put yours in <code>{s.bots.userDir}</code>):
+              <ul>
+                {s.bots.problems.map((p, i) => (
+                  <li key={`${p.file}-${i}`}>
+                    <code>{p.file}</code>
+                    {p.path ? ` · ${p.path}` : ''}: {p.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {s.testCallError && (
             <p className="banner banner--error" role="alert">
               {s.testCallError}
@@ -185,7 +219,7 @@ export function TelephonyPanel(): React.JSX.Element {
                 {s.testCall.events.map((e) => (
                   <li key={e.seq} className={e.duplicate ? 'muted' : undefined}>
                     <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
-                    <strong>{e.type}</strong>
+                    <strong>{eventLabel(e)}</strong>
                     {e.duplicate && ' (duplicate)'}
                     {!e.applied && !e.duplicate && e.note && ` (${e.note})`}
                     {e.repeats > 0 && ` · repeated ${e.repeats}×`}

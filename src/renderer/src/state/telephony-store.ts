@@ -6,6 +6,7 @@ import type {
   TelephonyInfo,
   TestCallSetup,
 } from '../../../shared/telephony';
+import type { BotsView } from '../../../shared/bots';
 import { api, errorMessage } from '../api';
 
 interface TestCall {
@@ -24,7 +25,13 @@ interface TelephonyState {
   testCallError?: string;
   /** The bot a test call reaches and its variables, prefilled with the bot's example values. */
   setup?: TestCallSetup;
+  /** The bots a test call may pick (and the bot files that are broken). */
+  bots?: BotsView;
+  /** The bot picked for the next test call (undefined: the default bot). */
+  botId?: string;
   load: () => Promise<void>;
+  /** Picks the bot of the next test call: its variables fill the form. */
+  chooseBot: (botId: string) => Promise<void>;
   startTunnel: () => Promise<void>;
   stopTunnel: () => Promise<void>;
   checkHealth: () => Promise<void>;
@@ -33,10 +40,11 @@ interface TelephonyState {
     number: string,
     mode: 'flow' | 'stream',
     variables?: Record<string, string>,
+    bot?: string,
   ) => Promise<void>;
 }
 
-export const useTelephonyStore = create<TelephonyState>((set) => {
+export const useTelephonyStore = create<TelephonyState>((set, get) => {
   const run = async (fn: () => Promise<Partial<TelephonyState>>) => {
     set({ busy: true, error: undefined });
     try {
@@ -51,17 +59,24 @@ export const useTelephonyStore = create<TelephonyState>((set) => {
     busy: false,
     load: () =>
       run(async () => {
-        const [info, setup] = await Promise.all([api().telephony.info(), api().telephony.testCallSetup()]);
-        return { info, setup };
+        const bot = get().botId;
+        const [info, setup, bots] = await Promise.all([
+          api().telephony.info(),
+          api().telephony.testCallSetup(bot ? { bot } : {}),
+          api().voicebot.bots(),
+        ]);
+        return { info, setup, bots };
       }),
+    chooseBot: (botId) =>
+      run(async () => ({ botId, setup: await api().telephony.testCallSetup({ bot: botId }) })),
     startTunnel: () => run(async () => ({ info: await api().tunnel.start(), health: undefined })),
     stopTunnel: () => run(async () => ({ info: await api().tunnel.stop(), health: undefined })),
     checkHealth: () => run(async () => ({ health: await api().tunnel.health() })),
     testConnection: () => run(async () => ({ connection: await api().telephony.testConnection() })),
-    async placeTestCall(number, mode, variables) {
+    async placeTestCall(number, mode, variables, bot) {
       set({ busy: true, testCallError: undefined });
       try {
-        const result = await api().telephony.placeTestCall({ number, mode, variables });
+        const result = await api().telephony.placeTestCall({ number, mode, variables, bot });
         const events = await api().telephony.callEvents({ attemptId: result.attempt.id });
         set((s) => ({
           // Events may already have arrived by push; keep whichever list is longer.

@@ -7,7 +7,7 @@ import type { StagedFiles } from '../../files';
 import type { AuditLog } from '../../reports';
 import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
-import type { BotDefinition, VoicebotRecords } from '../../voicebot';
+import { UnknownBotError, type BotRegistry, type VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import { testCallSetup } from './test-call-setup';
 import type { JobEngine } from '../../jobs';
@@ -27,8 +27,8 @@ export interface HandlerDeps {
   files: StagedFiles;
   phone: Telephony;
   voicebot: VoicebotRecords;
-  /** The bot a test call reaches (its variables fill the test-call form); undefined: none running. */
-  testCallBot: () => BotDefinition | undefined;
+  /** The bots calls may name (a test call's form shows one's variables); undefined: no voicebot runs. */
+  bots: () => BotRegistry | undefined;
   artifacts: Artifacts;
 }
 
@@ -44,9 +44,19 @@ export function createHandlers({
   files,
   phone,
   voicebot,
-  testCallBot,
+  bots,
   artifacts,
 }: HandlerDeps): Handlers {
+  /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
+  const botNamed = (id: string | undefined) => {
+    try {
+      return bots()?.resolve(id);
+    } catch (err) {
+      if (err instanceof UnknownBotError)
+        throw new ApiError({ code: 'invalid_request', message: err.message });
+      throw err;
+    }
+  };
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
   return {
     app: {
@@ -97,16 +107,20 @@ export function createHandlers({
     telephony: {
       info: () => phone.info(),
       testConnection: () => phone.testConnection(),
-      placeTestCall: (req) =>
-        asPhoneApi(() =>
+      placeTestCall: (req) => {
+        // An unknown bot is refused before anything is dialled.
+        const bot = req.bot === undefined ? undefined : botNamed(req.bot)?.id;
+        return asPhoneApi(() =>
           phone.placeTestCall({
             number: req.number,
             mode: req.mode,
             region: region(),
             variables: req.variables,
+            bot,
           }),
-        ),
-      testCallSetup: () => testCallSetup(testCallBot()),
+        );
+      },
+      testCallSetup: (req) => testCallSetup(botNamed(req.bot)),
       recentCalls: (req) => phone.recentCalls(req.limit),
       callEvents: (req) =>
         asPhoneApi(() => {
@@ -116,6 +130,12 @@ export function createHandlers({
         }),
     },
     voicebot: {
+      bots: async () => {
+        const registry = bots();
+        if (!registry) return { bots: [], problems: [], defaultBotId: null, userDir: '' };
+        await registry.reload(); // a file added or fixed since shows up
+        return registry.view();
+      },
       sessions: (req) => voicebot.sessions({ limit: req.limit, attemptId: req.attemptId }),
       session: (req) => {
         const detail = voicebot.session(req.id);
