@@ -5,8 +5,9 @@ import { BotIdSchema } from './bots';
 
 /**
  * A call's states, in the order a call moves through them (docs/architecture.md, "calls"):
- * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled.
- * The core's state machine and the UI both read them from here.
+ * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled,
+ * or interrupted: the app stopped (a crash) while the call was open and the provider could not say how
+ * it ended. The core's state machine and the UI both read them from here.
  */
 export const CALL_STATES = [
   'queued',
@@ -19,11 +20,19 @@ export const CALL_STATES = [
   'busy',
   'no_answer',
   'canceled',
+  'interrupted',
 ] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 /** States a call never leaves. */
-export const TERMINAL_CALL_STATES = ['completed', 'failed', 'busy', 'no_answer', 'canceled'] as const;
+export const TERMINAL_CALL_STATES = [
+  'completed',
+  'failed',
+  'busy',
+  'no_answer',
+  'canceled',
+  'interrupted',
+] as const;
 export type TerminalCallState = (typeof TERMINAL_CALL_STATES)[number];
 export const TERMINAL: ReadonlySet<CallState> = new Set<CallState>(TERMINAL_CALL_STATES);
 

@@ -19,6 +19,8 @@ export interface ServeProcess {
   token: string;
   output: () => string;
   stop: () => Promise<number | null>;
+  /** Sends a signal (SIGKILL: a crash, no shutdown code runs) and waits for the exit. */
+  kill: (signal: NodeJS.Signals) => Promise<NodeJS.Signals | null>;
 }
 
 /** Starts the real `calldeck serve` and waits (bounded) for the line announcing its URL. */
@@ -54,9 +56,15 @@ export async function startServe(args: string[], timeoutMs = 30_000): Promise<Se
     origin: parsed.origin,
     token: parsed.searchParams.get('token') ?? '',
     output: () => out,
+    kill: (signal) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode);
+        child.once('exit', (_code, sig) => resolve(sig));
+        child.kill(signal);
+      }),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', (code) => {
           clearTimeout(kill);

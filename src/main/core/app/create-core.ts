@@ -254,6 +254,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         limits: config.voicebot?.limits,
         testVariables: config.voicebot?.testVariables,
       });
+      // Sessions a crash left open are ended (their recordings repaired) before streams come in.
+      void voicebot.recoverInterrupted();
       phone.setVoicebotHandler(voicebot.handler);
       // Exotel's AnsweredBy=Machine may come after the stream started: the bot stops talking to it.
       const bot = voicebot;

@@ -12,6 +12,7 @@ import {
   CallStateService,
   eventInfo,
   placeTestCall,
+  recoverCalls,
   voicebotCallLink,
   type TestCallRequest,
 } from '../calls';
@@ -142,6 +143,13 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     }
   }
   const sandbox = built.sandbox;
+  // Calls a crash left open are settled now (in the background: a provider may be slow to answer).
+  const recovery = recoverCalls({
+    calls,
+    repo,
+    providerFor: (attempt) => chooser.providerNamed(attempt.provider),
+    log: log.child('recovery'),
+  }).catch((err: unknown) => log.error('call recovery failed', { err }));
   const tunnels = new TunnelManager({
     settings: () => settings.get().tunnel,
     authtoken: () => settings.secret('tunnel.ngrokAuthtoken'),
@@ -194,6 +202,7 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     voicebotCallLink: () => voicebotCallLink(calls, repo),
     setVoicebotHandler: (handler) => surface.setVoicebotHandler(handler),
     close: async () => {
+      await recovery;
       calls.close();
       await tunnels.stop().catch((err: unknown) => log.warn('tunnel stop failed', { err }));
       await sandbox?.close();

@@ -9,7 +9,8 @@ const own = <T>(table: Record<string, T>, key: string): T | undefined =>
 
 export type InputMapping = { ok: true; input: CallInput; dedupeKey: string } | { ok: false; error: string };
 
-const TERMINAL: Record<string, TerminalCallState> = {
+/** Exotel's end statuses; `interrupted` is ours alone (start-up recovery), never a provider's. */
+const TERMINAL: Record<string, Exclude<TerminalCallState, 'interrupted'>> = {
   completed: 'completed',
   failed: 'failed',
   busy: 'busy',

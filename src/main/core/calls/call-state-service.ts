@@ -14,8 +14,9 @@ import {
 import { passthruInput, statusCallbackInput } from './call-state-inputs';
 import { ProviderCheck, type CheckAnswer, type ProviderCheckDeps } from './provider-check';
 
+/** `recovery`: start-up settling of calls a crash left open. */
 export type CallEventSource =
-  'dialer' | 'api' | 'status_callback' | 'passthru' | 'stream' | 'operator' | 'timer';
+  'dialer' | 'api' | 'status_callback' | 'passthru' | 'stream' | 'operator' | 'timer' | 'recovery';
 
 export interface CallStateChange {
   attempt: CallAttemptRow;

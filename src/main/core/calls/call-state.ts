@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import {
-  isTerminal,
-  TERMINAL_CALL_STATES,
-  type CallState,
-  type TerminalCallState,
-} from '../../../shared/telephony';
+import { isTerminal, type CallState, type TerminalCallState } from '../../../shared/telephony';
 
 /**
  * The call state machine (docs/architecture.md, "calls"), as a pure reducer over recorded inputs.
- * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled.
- * Terminal states are final; a state only moves forward; anything else is recorded and ignored.
+ * queued → dialing → ringing → in_progress → (agent_transfer) → completed | failed | busy | no_answer | canceled,
+ * or interrupted (start-up recovery after a crash, when the provider cannot say how the call ended).
+ * Terminal states are final, except that the provider's own report of the end replaces `interrupted`;
+ * a state only moves forward; anything else is recorded and ignored.
  */
 
 export {
@@ -29,6 +26,9 @@ const RANK: Record<Exclude<CallState, TerminalCallState>, number> = {
 };
 
 export const TransferDecisionSchema = z.enum(['agent', 'none']);
+
+/** How a provider (callback or call details) can say a call ended: every terminal state but ours. */
+const PROVIDER_END_STATES = ['completed', 'failed', 'busy', 'no_answer', 'canceled'] as const;
 
 /** What we saw of the voicebot stream: a live stream is proof the call is answered and going on. */
 export const STREAM_STATES = ['none', 'live', 'ended'] as const;
@@ -63,18 +63,23 @@ export const CallInputSchema = z.discriminatedUnion('type', [
   /** A status callback's terminal status: anyone with the URL can send one, so it may be disputed. */
   z.object({
     type: z.literal('ended'),
-    status: z.enum(TERMINAL_CALL_STATES),
+    status: z.enum(PROVIDER_END_STATES),
     durationSec: z.number().nullable().optional(),
   }),
   /** The provider's call-details API (asked by us over an authenticated request): trusted. */
   z.object({
     type: z.literal('provider_reported'),
-    status: z.enum(['queued', 'ringing', 'in_progress', ...TERMINAL_CALL_STATES]),
+    status: z.enum(['queued', 'ringing', 'in_progress', ...PROVIDER_END_STATES]),
     durationSec: z.number().nullable().optional(),
     answeredBy: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal('cancel_requested'), reason: z.string() }),
   z.object({ type: z.literal('timed_out'), reason: z.string() }),
+  /**
+   * Start-up recovery: the app stopped (a crash) while this call was open, and the provider could not
+   * say how it ended. Terminal, but the provider's own word, if it comes later, replaces it.
+   */
+  z.object({ type: z.literal('interrupted'), reason: z.string().min(1) }),
 ]);
 export type CallInput = z.infer<typeof CallInputSchema>;
 
@@ -226,6 +231,7 @@ export function applyInput(
       const why = isTerminal(view.state) ? null : contradiction(view, input.status);
       if (why) return disputed(view, why);
       const reason = input.status === 'completed' ? null : input.status;
+      if (view.state === 'interrupted') return settled(view, input.status, reason, input.durationSec);
       return end(view, input.status, at, reason, input.durationSec);
     }
     case 'provider_reported':
@@ -236,7 +242,25 @@ export function applyInput(
       return end(view, 'canceled', at, input.reason);
     case 'timed_out':
       return end(view, 'failed', at, input.reason);
+    case 'interrupted':
+      // The stream died with the app: nothing is live any more.
+      return end(
+        { ...view, stream: view.stream === 'live' ? 'ended' : view.stream },
+        'interrupted',
+        at,
+        input.reason,
+      );
   }
+}
+
+/** An interrupted call whose real end the provider reports later: its word replaces ours. */
+function settled(
+  view: CallView,
+  state: Exclude<TerminalCallState, 'interrupted'>,
+  reason: string | null,
+  durationSec?: number | null,
+) {
+  return applied({ ...view, state, endReason: reason, durationSec: durationSec ?? view.durationSec });
 }
 
 /** The provider's own answer: trusted, it may end a call whatever we saw on the stream. */
@@ -246,6 +270,8 @@ function providerReported(
   at: string,
 ): { view: CallView; outcome: Outcome } {
   const { status } = input;
+  if (view.state === 'interrupted' && status !== 'queued' && status !== 'ringing' && status !== 'in_progress')
+    return settled(view, status, status === 'completed' ? null : status, input.durationSec);
   if (status === 'queued' || status === 'ringing' || status === 'in_progress') {
     const to = status === 'queued' ? 'dialing' : status;
     const next = advance(

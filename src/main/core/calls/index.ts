@@ -3,6 +3,7 @@ export * from './call-state';
 export * from './call-state-service';
 export { dialOnce, type DialDeps, type DialOnceRequest, type DialOutcome, type DoNotCall } from './dial-once';
 export { ProviderCheck, type CallDetailsSource, type CheckAnswer } from './provider-check';
+export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recovery';
 export { attemptInfo, eventInfo } from './views';
 export {
   placeTestCall,

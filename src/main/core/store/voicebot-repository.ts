@@ -124,6 +124,15 @@ export class VoicebotRepository {
       .get(id);
   }
 
+  /** Sessions never ended: a crash stopped the app while they ran. */
+  openSessions(): VoicebotSessionSummary[] {
+    return this.db
+      .prepare<[], VoicebotSessionSummary>(
+        `SELECT ${SESSION_COLUMNS} FROM voicebot_sessions WHERE ended_at IS NULL ORDER BY started_at`,
+      )
+      .all();
+  }
+
   /** Newest first, optionally only one call attempt's sessions. */
   listSessions(options: { limit?: number; attemptId?: string } = {}): VoicebotSessionSummary[] {
     const where = options.attemptId !== undefined ? 'WHERE attempt_id = ?' : '';

@@ -20,6 +20,7 @@ import {
   type VoicebotLimits,
   type VoicebotLimitsInput,
 } from './limits';
+import { recoverSessions, type RecoveredSession } from './records/recovery';
 import { SessionRecorder, type VoicebotCallLink, type VoicebotEventSink } from './records/session-recorder';
 import { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
 import type { SessionSpeech } from './session/observer';
@@ -54,6 +55,7 @@ export class Voicebot {
     string,
     { conn: MediaPort; session: VoicebotSession; observer: SessionRecorder }
   >();
+  private recovery: Promise<void> = Promise.resolve();
   /** Sockets accepted whose session waits for the speech providers to load. */
   private loading = 0;
 
@@ -67,6 +69,23 @@ export class Voicebot {
 
   get activeSessions(): number {
     return this.live.size + this.loading;
+  }
+
+  /**
+   * Start-up: ends the sessions a crash left open (`app_stopped`), their recordings repaired. Call it
+   * before this voicebot takes streams (what is open then was left by an earlier run).
+   */
+  recoverInterrupted(): Promise<RecoveredSession[]> {
+    const recovery = recoverSessions({
+      repo: this.o.repo,
+      recordingsDir: this.o.recordingsDir,
+      log: this.o.log.child('recovery'),
+    });
+    this.recovery = recovery.then(
+      () => undefined,
+      (err: unknown) => this.o.log.error('voicebot session recovery failed', { err }),
+    );
+    return recovery;
   }
 
   /** Audio the live sessions hold in memory, recordings on their way to disk included. */
@@ -221,6 +240,7 @@ export class Voicebot {
 
   /** Hangs up every live call (1001: going away) and waits for their records. */
   async close(): Promise<void> {
+    await this.recovery;
     const live = [...this.live.values()];
     await Promise.all(live.map(async (l) => l.conn.close(1001, 'voicebot stopping')));
     await Promise.all(live.map((l) => l.session.done));
