@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchChromium } from '../helpers/browser';
@@ -16,9 +18,13 @@ interface CallView {
 }
 type PlaceTestCall = (r: { number: string }) => Promise<{ attempt: CallView }>;
 type RecentCalls = (r: { limit: number }) => Promise<(CallView & { transferDecision: string | null })[]>;
+type Sessions = (r: { attemptId?: string }) => Promise<{ botId: string; attemptId: string | null }[]>;
 declare global {
   interface Window {
-    calldeck: { telephony: { placeTestCall: PlaceTestCall; recentCalls: RecentCalls } };
+    calldeck: {
+      telephony: { placeTestCall: PlaceTestCall; recentCalls: RecentCalls };
+      voicebot: { sessions: Sessions };
+    };
   }
 }
 
@@ -30,6 +36,16 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
   beforeAll(async () => {
     const tmp = makeTempDir('calldeck-e2e-');
     cleanup = tmp.cleanup;
+    // A bot of the user's own, and a broken one, in <data>/bots.
+    const demo = fs.readFileSync(path.resolve('resources/bots/appointment-reminder.yaml'), 'utf8');
+    fs.mkdirSync(path.join(tmp.dir, 'bots'));
+    fs.writeFileSync(
+      path.join(tmp.dir, 'bots', 'dental.yaml'),
+      demo
+        .replace('id: appointment-reminder', 'id: dental')
+        .replace('name: Clinic appointment reminder', 'name: Dental recall'),
+    );
+    fs.writeFileSync(path.join(tmp.dir, 'bots', 'broken.yaml'), 'kind: script\nid: broken\n');
     serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
     browser = await launchChromium();
   });
@@ -89,6 +105,42 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
       .toBe('Unknown country code ZZ: use one such as IN, US or GB');
     await calling.getByLabel('Default phone region').fill('GB');
     await expect.poll(() => calling.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
+  it("picks a test call's bot in Settings > Telephony, and lists the broken bot file", async () => {
+    const page = await open();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const picker = page.getByLabel('Bot', { exact: true });
+    await expect.poll(() => picker.inputValue()).toBe('appointment-reminder');
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      'Clinic appointment reminder (script)',
+      'Loan payment reminder (LLM)',
+      'Dental recall (script, yours)',
+    ]);
+    expect(await page.getByTestId('bot-problems').textContent()).toContain('broken.yaml');
+    await picker.selectOption('dental');
+    await expect
+      .poll(() => page.getByTestId('test-call-variables').locator('legend').textContent())
+      .toBe('What “Dental recall” says to this call');
+    await page.getByLabel('Number').fill('+919811113333');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(
+        async () => {
+          const calls = await page.evaluate(() => window.calldeck.telephony.recentCalls({ limit: 50 }));
+          const id = calls.find((c) => (c as unknown as { number: string }).number === '+919811113333')?.id;
+          if (!id) return null;
+          const sessions = await page.evaluate(
+            (a) => window.calldeck.voicebot.sessions({ attemptId: a }),
+            id,
+          );
+          return sessions[0]?.botId ?? null;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('dental');
+    await page.screenshot({ path: artifactPath('test-call-bot-picker.png') });
     await page.close();
   });
 
