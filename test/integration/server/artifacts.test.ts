@@ -197,4 +197,18 @@ describe('headless host: artifacts by id', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Bad,12,');
   });
+
+  it("deleting the list deletes its reject file (the rows it holds are the list's contacts)", async () => {
+    const listId = Number(
+      /list-(\d+)-/.exec(fs.readdirSync(path.join(dataDir, 'exports', 'rejects'))[0] ?? '')?.[1],
+    );
+    const current = await server.core.invoke('contacts.rejectCsv', { listId });
+    if (!current.ok) throw new Error(current.error.message);
+    const { artifact } = current.value as RejectCsv;
+    expect((await fetch(withToken(artifact.id))).status).toBe(200);
+    const deleted = await server.core.invoke('contacts.deleteList', { listId });
+    expect(deleted.ok).toBe(true);
+    expect(fs.readdirSync(path.join(dataDir, 'exports', 'rejects'))).toEqual([]);
+    expect((await fetch(withToken(artifact.id))).status).toBe(404);
+  });
 });

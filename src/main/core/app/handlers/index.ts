@@ -12,7 +12,7 @@ import { asApi, asPhoneApi } from './errors';
 import { testCallSetup } from './test-call-setup';
 import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
-import { rejectFileArtifact } from './reject-file';
+import { rejectFileArtifact, removeListFiles } from './reject-file';
 
 export { ImportJobs } from './import-jobs';
 
@@ -98,8 +98,10 @@ export function createHandlers({
       contacts: (req) => asApi(() => contacts.contacts(req)),
       rejectCsv: (req) => asApi(() => rejectFileArtifact(contacts, artifacts, req.listId)),
       deleteList: (req, { audit }) =>
-        asApi(() => {
+        asApi(async () => {
           contacts.deleteList(req.listId, audit);
+          // Its reject files hold the list's rows: they go with it.
+          await removeListFiles(artifacts, req.listId);
           events.emit('contacts.listsChanged', {});
           return { deleted: true };
         }),

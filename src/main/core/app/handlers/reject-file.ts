@@ -49,3 +49,8 @@ export async function rejectFileArtifact(
     throw err;
   }
 }
+
+/** Deletes every file produced for a list (its reject files), rows and files. */
+export async function removeListFiles(artifacts: Artifacts, listId: number): Promise<void> {
+  for (const a of artifacts.byOwner(`list:${listId}`)) await artifacts.remove(a.id);
+}
