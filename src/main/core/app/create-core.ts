@@ -17,6 +17,7 @@ import { ContactsService } from '../contacts';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
 import { FULL_APP, type CoreProfile } from './profile';
+import { claimLiveHost } from './live-hosts';
 import { startTelephony, telephonyOff, type Telephony } from './telephony';
 import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
@@ -192,6 +193,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const sandboxSpeak: Speak | undefined = tts
     ? async (text, sampleRate) => (await tts.synthesizeAll(text, { sampleRate })).pcm
     : undefined;
+  // What a crash left open is settled only when no other CallDeck takes calls on this folder.
+  const liveHost = profile.publicSurface ? claimLiveHost(config.dataDir) : undefined;
+  const recover = liveHost?.others.length === 0;
+  if (liveHost && !recover)
+    log.warn('another CallDeck takes calls on this data folder: the calls it has open are left to it', {
+      pids: liveHost.others,
+    });
   let phone: Telephony = telephonyOff('this command starts no public surface');
   try {
     if (profile.publicSurface)
@@ -207,8 +215,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         sandboxScript: config.sandboxScript,
         sandboxTimeScale: config.sandboxTimeScale,
         sandboxSpeak,
+        recover,
       });
   } catch (err) {
+    liveHost?.release();
     log.error('cannot start the public surface', { err });
     sandboxTts?.dispose();
     db.close();
@@ -255,7 +265,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         testVariables: config.voicebot?.testVariables,
       });
       // Sessions a crash left open are ended (their recordings repaired) before streams come in.
-      void voicebot.recoverInterrupted();
+      if (recover) void voicebot.recoverInterrupted();
       phone.setVoicebotHandler(voicebot.handler);
       // Exotel's AnsweredBy=Machine may come after the stream started: the bot stops talking to it.
       const bot = voicebot;
@@ -271,6 +281,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     if (profile.voicebotRequired) {
       // `calldeck voicebot` is nothing without its bot: fail with the bot file's error.
       await phone.close();
+      liveHost?.release();
       await speech.dispose();
       sandboxTts?.dispose();
       db.close();
@@ -359,6 +370,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await jobs.stop();
       await voicebot?.close();
       await phone.close();
+      liveHost?.release();
       await speech.dispose();
       sandboxTts?.dispose();
       events.clear();

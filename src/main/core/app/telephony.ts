@@ -57,6 +57,8 @@ export interface TelephonyOptions {
   sandboxTimeScale?: number;
   /** The offline TTS the sandbox's callees speak their `say` lines with (silence without it). */
   sandboxSpeak?: Speak;
+  /** Settle the calls a crash left open (default true; false when another CallDeck takes calls here). */
+  recover?: boolean;
 }
 
 /** Telephony as the Api's handlers use it. */
@@ -144,12 +146,15 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
   }
   const sandbox = built.sandbox;
   // Calls a crash left open are settled now (in the background: a provider may be slow to answer).
-  const recovery = recoverCalls({
-    calls,
-    repo,
-    providerFor: (attempt) => chooser.providerNamed(attempt.provider),
-    log: log.child('recovery'),
-  }).catch((err: unknown) => log.error('call recovery failed', { err }));
+  const recovery =
+    options.recover === false
+      ? Promise.resolve()
+      : recoverCalls({
+          calls,
+          repo,
+          providerFor: (attempt) => chooser.providerNamed(attempt.provider),
+          log: log.child('recovery'),
+        }).catch((err: unknown) => log.error('call recovery failed', { err }));
   const tunnels = new TunnelManager({
     settings: () => settings.get().tunnel,
     authtoken: () => settings.secret('tunnel.ngrokAuthtoken'),
