@@ -1,14 +1,14 @@
-import type { Migration } from "./migration";
-import { m001SettingsAudit } from "./migrations/001-settings-audit";
-import { m002Contacts } from "./migrations/002-contacts";
-import { m003Calls } from "./migrations/003-calls";
-import { m004Voicebot } from "./migrations/004-voicebot";
-import { m005AuditScheme } from "./migrations/005-audit-scheme";
-import { m006CallEventRepeats } from "./migrations/006-call-event-repeats";
-import { m007Jobs } from "./migrations/007-jobs";
-import { m008Artifacts } from "./migrations/008-artifacts";
+import type { Migration } from './migration';
+import { m001SettingsAudit } from './migrations/001-settings-audit';
+import { m002Contacts } from './migrations/002-contacts';
+import { m003Calls } from './migrations/003-calls';
+import { m004Voicebot } from './migrations/004-voicebot';
+import { m005AuditScheme } from './migrations/005-audit-scheme';
+import { m006CallEventRepeats } from './migrations/006-call-event-repeats';
+import { m007Jobs } from './migrations/007-jobs';
+import { m008Artifacts } from './migrations/008-artifacts';
 
-export type { Migration } from "./migration";
+export type { Migration } from './migration';
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
