@@ -97,7 +97,8 @@ export class BotRegistry {
     if (this.o.onlyFile !== undefined) return this.reloadFile(this.o.onlyFile);
     const entries = new Map<string, Entry>();
     const problems: BotProblem[] = [];
-    await fs.mkdir(this.o.userDir, { recursive: true }).catch((err: unknown) => {
+    // 0700 like every folder in the data folder (bots can hold customer-facing scripts and prompts).
+    await fs.mkdir(this.o.userDir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
       this.o.log.warn('cannot create the bots folder', { dir: this.o.userDir, err });
     });
     const sources: [string, BotInfo['source']][] = [
