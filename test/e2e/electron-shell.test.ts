@@ -151,7 +151,16 @@ describe('Electron shell: the built main + preload bundles, end to end without t
       windowStart: '10:30',
     });
     expect(full.eventsArrived).toBe(true);
-    expect(full.seen.audit.map((e) => e.action)).toEqual(['settings.update', 'settings.setSecret']);
+    // Two changes, then the refused ones: three bad tunnel updates (page, bridge, wire) and a secret
+    // refused without a keychain, each audited once with its failed outcome.
+    expect(full.seen.audit.map((e) => e.action)).toEqual([
+      'settings.update',
+      'settings.setSecret',
+      'settings.update',
+      'settings.update',
+      'settings.update',
+      'settings.setSecret',
+    ]);
     expect(full.seen.settingsChanged).toBeGreaterThanOrEqual(2);
     // One IPC listener however many page subscriptions; an unsubscribed listener hears nothing.
     expect(full.eventListeners).toBe(1);
@@ -240,7 +249,15 @@ describe('Electron shell: the built main + preload bundles, end to end without t
       expect(rows.map((r) => [r.action, r.subject])).toEqual([
         ['settings.update', 'settings.calling'],
         ['settings.setSecret', 'secret.exotel.apiToken'],
+        ['settings.update', 'settings.tunnel'],
+        ['settings.update', 'settings.tunnel'],
+        ['settings.update', 'settings.tunnel'],
+        ['settings.setSecret', 'secret.speech.apiKey'],
       ]);
+      const outcomes = rows.map((r) => (JSON.parse(r.payload) as { outcome?: string }).outcome);
+      expect(outcomes).toEqual(['ok', 'ok', 'failed', 'failed', 'failed', 'failed']);
+      // Neither secret's value is in any row, refused or not.
+      expect(rows.some((r) => r.payload.includes(SECRET))).toBe(false);
       let prev = GENESIS_HASH;
       for (const r of rows) {
         expect(r.prevHash).toBe(prev);
@@ -249,12 +266,15 @@ describe('Electron shell: the built main + preload bundles, end to end without t
         expect(hashEntry(prev, r)).not.toBe(r.hash);
         prev = r.hash;
       }
-      expect(JSON.parse(rows[1]?.payload ?? '{}')).toEqual({ name: 'exotel.apiToken', value: '[redacted]' });
+      expect(JSON.parse(rows[1]?.payload ?? '{}')).toEqual({
+        outcome: 'ok',
+        request: { name: 'exotel.apiToken', value: '[redacted]' },
+      });
       expect(full.seen.audit.map((e) => e.hash)).toEqual(rows.map((r) => r.hash));
     } finally {
       db.close();
     }
-    expect(value(full.verify)).toMatchObject({ ok: true, rows: 2 });
+    expect(value(full.verify)).toMatchObject({ ok: true, rows: 6 });
   });
 
   it("stops the core on 'before-quit', then lets Electron quit", () => {
