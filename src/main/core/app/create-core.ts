@@ -174,7 +174,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     log: log.child('jobs'),
     onUpdate: (job) => events.emit('job.updated', job),
   });
-  const imports = new ImportJobs(jobs, contacts, files, events, log.child('imports'));
+  const imports = new ImportJobs(jobs, contacts, files, events, log.child('imports'), trail);
   // Every kind is registered: jobs a dead process left running are resumed or marked interrupted.
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.

@@ -179,11 +179,31 @@ export class JobEngine {
       const end: End = { state: 'interrupted', error: { code: 'interrupted', message: reason } };
       this.finishRow(row.id, readProgress(row.progress, kind?.unit ?? ''), end);
       this.opts.log.warn('job interrupted by a restart', { id: row.id, kind: row.kind, reason });
+      this.closeInterrupted(kind, row, reason);
       const info = this.get(row.id);
       if (info) this.opts.onUpdate(info);
       interrupted.push(row.id);
     }
     return { resumed, interrupted };
+  }
+
+  /** Lets an interrupted job's kind close what its dead run left open; its failure is logged, not fatal. */
+  private closeInterrupted(kind: AnyJobKind | undefined, row: JobRow, reason: string): void {
+    if (!kind?.interrupted) return;
+    const input = kind.input.safeParse(readJson(row.input));
+    if (!input.success) {
+      this.opts.log.warn('interrupted job: its input no longer reads', { id: row.id, kind: row.kind });
+      return;
+    }
+    try {
+      kind.interrupted(input.data, reason);
+    } catch (err) {
+      this.opts.log.error('interrupted job: its kind could not close it', {
+        id: row.id,
+        kind: row.kind,
+        err,
+      });
+    }
   }
 
   /** Stops every running job (resumable ones stay `running` for the next start) and waits for each. */

@@ -57,6 +57,11 @@ export interface JobKind<I, R, A = undefined> {
   summarize?(result: R): string;
   /** Names a failure the kind knows; anything else ends the job `failed` with code `internal`. */
   failure?(err: unknown): JobErrorInfo | undefined;
+  /**
+   * A restart marked a job of this kind interrupted (its process died): close what the run would
+   * have closed, e.g. the end row of its audited action. Given the stored input, when it still reads.
+   */
+  interrupted?(input: I, reason: string): void;
 }
 
 /** A kind with its types erased, as the engine stores it. */

@@ -11,6 +11,7 @@ import { isImportError, type ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
 import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
+import type { AuditTrail } from '../../reports';
 import type { AuditFollowUp, AuditScope } from '../../store';
 
 export interface StartImport {
@@ -33,6 +34,16 @@ const ImportJobInput = z
     sheet: z.string().optional(),
     headerRow: z.number().int().optional(),
     mapping: MappingOverrideSchema.optional(),
+    /** The startImport action's start row: a restart after a crash closes it as interrupted. */
+    audit: z
+      .object({
+        startSeq: z.number().int().positive(),
+        actor: z.string(),
+        action: z.string(),
+        subject: z.string(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 type ImportJobInput = z.infer<typeof ImportJobInput>;
@@ -54,6 +65,7 @@ function importKind(
   files: StagedFiles,
   events: EventBus,
   log: Logger,
+  trail: AuditTrail,
 ): JobKind<ImportJobInput, ImportSummary, AuditFollowUp> {
   return {
     name: 'contacts.import',
@@ -119,6 +131,14 @@ function importKind(
     summarize: (s) =>
       `${plural(s.valid, 'valid row')}, ${plural(s.invalid, 'invalid', 'invalid')}, ${plural(s.duplicates, 'duplicate')}`,
     failure: (err) => (isImportError(err) ? { code: err.code, message: err.message } : undefined),
+    // A crash left the action's start row without its end: the end says why, linked to the start.
+    interrupted: (input, reason) => {
+      if (!input.audit) return;
+      const { startSeq, actor, action, subject } = input.audit;
+      trail
+        .followUp({ actor, action, subject }, startSeq)
+        .end('failed', { code: 'interrupted', message: reason });
+    },
   };
 }
 
@@ -132,8 +152,9 @@ export class ImportJobs {
     private readonly files: StagedFiles,
     events: EventBus,
     log: Logger,
+    trail: AuditTrail,
   ) {
-    this.kind = importKind(contacts, files, events, log);
+    this.kind = importKind(contacts, files, events, log, trail);
     jobs.register(this.kind);
   }
 
@@ -142,6 +163,7 @@ export class ImportJobs {
     const file = this.files.resolve(req.fileId);
     // Chosen here so the audit's start row can name it.
     const importId = randomUUID();
+    const work = audit.begin({ importId, file: file.name });
     const job = this.jobs.start(
       this.kind,
       {
@@ -153,6 +175,7 @@ export class ImportJobs {
         sheet: req.sheet,
         headerRow: req.headerRow,
         mapping: req.mapping,
+        audit: { startSeq: work.startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
       },
       {
         id: importId,
@@ -160,7 +183,7 @@ export class ImportJobs {
         subject: `list:${req.listName}`,
         actor,
       },
-      audit.begin({ importId, file: file.name }),
+      work,
     );
     return { importId: job.id };
   }
