@@ -19,6 +19,7 @@ import {
   type RejectCsv,
   type RowReject,
 } from '../contacts';
+import { CallStatsRequestSchema, type CallStats } from '../call-stats';
 import { JobIdSchema, JobsListSchema, type JobInfo, type JobsList } from '../jobs';
 import {
   AttemptIdSchema,
@@ -150,6 +151,10 @@ export const contract = {
     testCallSetup: query<TestCallSetup>()(TestCallSetupSchema),
     recentCalls: query<CallAttemptInfo[]>()(RecentCallsSchema),
     callEvents: query<CallEventInfo[]>()(AttemptIdSchema),
+  },
+  calls: {
+    /** The dashboard's aggregates over every call or one campaign's. */
+    stats: query<CallStats>()(CallStatsRequestSchema),
   },
   tunnel: {
     start: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),

@@ -14,6 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
+import { CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
 import { FULL_APP, type CoreProfile } from './profile';
@@ -304,6 +305,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         voicebot: new VoicebotRecords(voicebotRepo, artifacts),
         bots: () => (voicebot ? bots : undefined),
         artifacts,
+        callStats: new CallStatsQuery(db),
       }),
     ),
     trail,

@@ -7,6 +7,7 @@ import type { StagedFiles } from '../../files';
 import type { AuditLog } from '../../reports';
 import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
+import type { CallStatsQuery } from '../../calls';
 import { UnknownBotError, type BotRegistry, type VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import { testCallSetup } from './test-call-setup';
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   /** The bots calls may name (a test call's form shows one's variables); undefined: no voicebot runs. */
   bots: () => BotRegistry | undefined;
   artifacts: Artifacts;
+  callStats: CallStatsQuery;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -46,6 +48,7 @@ export function createHandlers({
   voicebot,
   bots,
   artifacts,
+  callStats,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -149,6 +152,9 @@ export function createHandlers({
         if (result.ok) return result.audio;
         throw new ApiError({ code: result.code, message: result.message });
       },
+    },
+    calls: {
+      stats: (req) => callStats.stats(req.campaignId),
     },
     tunnel: {
       start: async () => {
