@@ -1,0 +1,238 @@
+import type { ProviderFailure } from '../telephony';
+
+/**
+ * Pacing: how fast and how many at once. A token bucket (burst 1) holds calls per minute, a
+ * semaphore holds concurrency; the provider's 429s (rate and concurrency) hold dialling until their
+ * Retry-After and lower the effective limits, which climb back while no 429 comes. Limits may change
+ * while a campaign runs. Time comes from an injected clock so tests and benchmarks can drive it.
+ */
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface PacingLimits {
+  callsPerMinute: number;
+  maxConcurrent: number;
+}
+
+/** Calls per minute with a burst of one: two dials are never closer than 60 s / rate. */
+export class TokenBucket {
+  private last = Number.NEGATIVE_INFINITY;
+  private intervalMs: number;
+
+  constructor(callsPerMinute: number) {
+    this.intervalMs = intervalOf(callsPerMinute);
+  }
+
+  setRate(callsPerMinute: number): void {
+    this.intervalMs = intervalOf(callsPerMinute);
+  }
+
+  /** 0 when a token is there now, else the ms until one is. */
+  waitMs(now: number): number {
+    return Math.max(0, this.last + this.intervalMs - now);
+  }
+
+  take(now: number): boolean {
+    if (this.waitMs(now) > 0) return false;
+    this.last = now;
+    return true;
+  }
+}
+
+function intervalOf(callsPerMinute: number): number {
+  if (!(callsPerMinute > 0) || !Number.isFinite(callsPerMinute)) {
+    throw new RangeError(`calls per minute must be a positive number, got ${callsPerMinute}`);
+  }
+  return 60_000 / callsPerMinute;
+}
+
+/** A counting semaphore whose limit may change; lowering it never revokes a held permit. */
+export class Semaphore {
+  private held = 0;
+
+  constructor(private limit: number) {
+    checkLimit(limit);
+  }
+
+  get inUse(): number {
+    return this.held;
+  }
+
+  get available(): boolean {
+    return this.held < this.limit;
+  }
+
+  setLimit(limit: number): void {
+    checkLimit(limit);
+    this.limit = limit;
+  }
+
+  tryAcquire(): boolean {
+    if (!this.available) return false;
+    this.held += 1;
+    return true;
+  }
+
+  release(): void {
+    if (this.held === 0) throw new Error('semaphore released more often than acquired');
+    this.held -= 1;
+  }
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`a concurrency limit is a whole number ≥ 1, got ${limit}`);
+}
+
+/** Whether a dial may start now: ready, wait this long, or wait for a call to end. */
+export type Readiness = { kind: 'ready' } | { kind: 'wait'; ms: number } | { kind: 'full' };
+
+export interface PacingSnapshot {
+  configured: PacingLimits;
+  effectiveCallsPerMinute: number;
+  effectiveConcurrent: number;
+  inFlight: number;
+  maxInFlightSeen: number;
+  heldUntil: number | null;
+  rateLimited: number;
+}
+
+/** How long the limits stay lowered after a 429 before each step back up. */
+export const RECOVERY_STEP_MS = 10_000;
+/** A 429 multiplies the effective rate by this. */
+const RATE_DECREASE = 0.75;
+/** Exotel's concurrency refusal is a 429 too; its message names the limit. */
+const CONCURRENCY_MESSAGE = /concurren/i;
+
+export class Pacer {
+  private limits: PacingLimits;
+  private effectiveCpm: number;
+  private effectiveConcurrent: number;
+  private readonly bucket: TokenBucket;
+  private readonly slots: Semaphore;
+  private heldUntil = 0;
+  private lastRateLimit = Number.NEGATIVE_INFINITY;
+  private lastConcurrencyLimit = Number.NEGATIVE_INFINITY;
+  private maxSeen = 0;
+  private rateLimited = 0;
+
+  /** `accountCallsPerMinute`: the account's limit (Settings); a configured rate above it is capped. */
+  constructor(
+    limits: PacingLimits,
+    private readonly clock: Clock = systemClock,
+    private readonly accountCallsPerMinute = Number.POSITIVE_INFINITY,
+  ) {
+    this.limits = this.capped(limits);
+    this.effectiveCpm = this.limits.callsPerMinute;
+    this.effectiveConcurrent = this.limits.maxConcurrent;
+    this.bucket = new TokenBucket(this.effectiveCpm);
+    this.slots = new Semaphore(this.effectiveConcurrent);
+  }
+
+  private capped(l: PacingLimits): PacingLimits {
+    intervalOf(l.callsPerMinute);
+    checkLimit(l.maxConcurrent);
+    return {
+      callsPerMinute: Math.min(l.callsPerMinute, this.accountCallsPerMinute),
+      maxConcurrent: l.maxConcurrent,
+    };
+  }
+
+  /** Changes pacing while running; a lowered effective limit after a 429 stays no higher than the new one. */
+  setLimits(limits: PacingLimits): void {
+    this.limits = this.capped(limits);
+    this.effectiveCpm = Math.min(this.effectiveCpm, this.limits.callsPerMinute);
+    if (this.clock.now() - this.lastRateLimit >= RECOVERY_STEP_MS)
+      this.effectiveCpm = this.limits.callsPerMinute;
+    this.effectiveConcurrent = Math.min(this.effectiveConcurrent, this.limits.maxConcurrent);
+    if (this.clock.now() - this.lastConcurrencyLimit >= RECOVERY_STEP_MS) {
+      this.effectiveConcurrent = this.limits.maxConcurrent;
+    }
+    this.apply();
+  }
+
+  private apply(): void {
+    this.bucket.setRate(this.effectiveCpm);
+    this.slots.setLimit(this.effectiveConcurrent);
+  }
+
+  /** Steps lowered limits back up, one step per RECOVERY_STEP_MS without a 429. */
+  private recover(now: number): void {
+    if (this.effectiveCpm < this.limits.callsPerMinute && now - this.lastRateLimit >= RECOVERY_STEP_MS) {
+      this.effectiveCpm = Math.min(
+        this.limits.callsPerMinute,
+        this.effectiveCpm + Math.max(1, this.limits.callsPerMinute * 0.1),
+      );
+      this.lastRateLimit = now;
+    }
+    if (
+      this.effectiveConcurrent < this.limits.maxConcurrent &&
+      now - this.lastConcurrencyLimit >= RECOVERY_STEP_MS
+    ) {
+      this.effectiveConcurrent += 1;
+      this.lastConcurrencyLimit = now;
+    }
+    this.apply();
+  }
+
+  readiness(): Readiness {
+    const now = this.clock.now();
+    this.recover(now);
+    if (now < this.heldUntil) return { kind: 'wait', ms: this.heldUntil - now };
+    if (!this.slots.available) return { kind: 'full' };
+    const ms = this.bucket.waitMs(now);
+    return ms > 0 ? { kind: 'wait', ms } : { kind: 'ready' };
+  }
+
+  /** Takes a token and a slot for one dial; false (and nothing taken) when not ready. */
+  tryAcquire(): boolean {
+    if (this.readiness().kind !== 'ready') return false;
+    const now = this.clock.now();
+    if (!this.slots.tryAcquire()) return false;
+    if (!this.bucket.take(now)) {
+      this.slots.release();
+      return false;
+    }
+    this.maxSeen = Math.max(this.maxSeen, this.slots.inUse);
+    return true;
+  }
+
+  /** The call that held a slot is over (ended, refused, or never left). */
+  release(): void {
+    this.slots.release();
+  }
+
+  /**
+   * The provider refused a dial. A 429 holds every dial until its Retry-After and lowers the rate,
+   * or, for the concurrency limit, the concurrency to what was running without this call.
+   */
+  onFailure(failure: ProviderFailure): void {
+    if (failure.kind !== 'rate_limited') return;
+    const now = this.clock.now();
+    this.rateLimited += 1;
+    this.heldUntil = Math.max(this.heldUntil, now + failure.retryAfterMs);
+    if (CONCURRENCY_MESSAGE.test(failure.message)) {
+      this.effectiveConcurrent = Math.max(1, Math.min(this.effectiveConcurrent, this.slots.inUse - 1));
+      this.lastConcurrencyLimit = now;
+    } else {
+      this.effectiveCpm = Math.max(1, Math.floor(this.effectiveCpm * RATE_DECREASE));
+      this.lastRateLimit = now;
+    }
+    this.apply();
+  }
+
+  snapshot(): PacingSnapshot {
+    return {
+      configured: { ...this.limits },
+      effectiveCallsPerMinute: this.effectiveCpm,
+      effectiveConcurrent: this.effectiveConcurrent,
+      inFlight: this.slots.inUse,
+      maxInFlightSeen: this.maxSeen,
+      heldUntil: this.heldUntil > this.clock.now() ? this.heldUntil : null,
+      rateLimited: this.rateLimited,
+    };
+  }
+}
