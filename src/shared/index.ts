@@ -10,3 +10,4 @@ export * from './telephony';
 export * from './voicebot';
 export * from './artifacts';
 export * from './jobs';
+export * from './qa';
