@@ -319,55 +319,67 @@ export interface QaConversation {
   botSessionId: string | null;
 }
 
-/** pending: recorded, not yet scored (no evaluator); error: the run itself broke. */
+/** pending: recorded, not yet scored (no evaluator yet); no_verdict: a judge could not decide. */
 export const QA_VERDICTS = ['pending', 'passed', 'failed', 'no_verdict'] as const;
 export type QaVerdict = (typeof QA_VERDICTS)[number];
 
+/**
+ * What the evaluator gives for one conversation (src/main/core/qa/evaluator: its `Evaluation` has this
+ * shape). Turn indexes are QaRecordedTurn.index.
+ */
 export interface QaFailure {
   kind: QaFailureKind;
-  /** The turn it is about (null: the whole conversation). */
-  turn: number | null;
-  /** The expectation, as written, e.g. `says: contains "cancelled"`. */
+  /** The turn it is about; absent for whole-conversation checks. */
+  turn?: number;
+  /** The expectation, as written, e.g. `says.contains "cancelled"` or `within_ms 1500`. */
   expectation: string;
   /** What happened instead, e.g. the bot's words or the measured latency. */
-  detail: string;
-  /** What the bot said in that turn (its transcribed audio), when known. */
-  botSaid: string | null;
+  actual: string;
 }
 
-/** A judge's answer to one `judge:` criterion. */
+export type QaOutcome = 'pass' | 'fail' | 'no_verdict';
+
+/** A judge's answer to one `judge:` criterion (no_verdict: it could not decide, never a bot failure). */
 export interface QaJudgement {
-  turn: number | null;
   criterion: string;
-  result: 'pass' | 'fail' | 'no_verdict';
+  turn?: number;
+  verdict: QaOutcome;
   reasoning: string;
-  model: string;
-  promptVersion: string;
-  temperature: number;
 }
 
-/** Per turn, what the evaluator measured. */
 export interface QaTurnScore {
-  turn: number;
+  index: number;
+  /** The caller's side: the text it was told to say (synthetic / llm) or its ASR (human). */
+  callerText: string;
   /** The bot's audio, transcribed. */
-  botText: string | null;
-  /** The caller's side: the text it was told to say (synthetic) or its ASR (human). */
-  callerText: string | null;
-  /** Caller's end of speech → bot's first audio (media time). */
-  latencyMs: number | null;
-  longestSilenceMs: number | null;
-  /** How long the bot kept talking after the caller started (barge-in turns). */
-  talkOverMs: number | null;
+  botText: string;
+  /** Caller's end of speech → bot's first audio (media ms); absent when the bot did not answer. */
+  latencyMs?: number;
+  talkOverMs: number;
+  outcome: QaOutcome;
 }
 
-/** What the evaluator gives for one conversation. */
 export interface QaEvaluation {
-  verdict: Exclude<QaVerdict, 'pending'>;
+  outcome: QaOutcome;
   failures: QaFailure[];
-  judgements: QaJudgement[];
+  judged: QaJudgement[];
   turns: QaTurnScore[];
-  /** Free notes (e.g. which recogniser transcribed the bot). */
-  notes: string[];
+  /** The judge used, so an old run can be re-scored the same way. */
+  judge?: { model: string; promptVersion: string; temperature: number };
+  metrics: { latencyMs: number[]; longSilences: number; longestSilenceMs: number; talkOvers: number };
+}
+
+/** A scenario run's verdict: pending until scored (never shown as passed). */
+export function verdictOf(e: QaEvaluation | null): QaVerdict {
+  if (!e) return 'pending';
+  switch (e.outcome) {
+    case 'pass':
+      return 'passed';
+    case 'fail':
+      return 'failed';
+    case 'no_verdict':
+      return 'no_verdict';
+  }
 }
 
 // ---- runs (Api) ----
