@@ -1,0 +1,101 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { scenarioCallers, type QaScenarioInfo } from '../../../shared/qa';
+import { ScenarioFileNameSchema, type QaSaveScenarioResult } from '../../../shared/qa-edit';
+import { parseScenario } from './scenario/parse-scenario';
+
+/** Why a scenario file could not be written: the caller's mistake, said plainly. */
+export class ScenarioFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioFileError';
+  }
+}
+
+export interface SaveScenarioInput {
+  dir: string;
+  file: string;
+  text: string;
+  dryRun: boolean;
+  create: boolean;
+}
+
+const isNotFound = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * The file's full path, only ever directly inside the suite folder: the name is a bare file name
+ * (checked again here, not only at the Api edge), the folder is a real folder, and an existing file
+ * must be a regular file (a symlink could point anywhere).
+ */
+async function targetPath(dir: string, file: string, create: boolean): Promise<string> {
+  const name = ScenarioFileNameSchema.safeParse(file);
+  if (!name.success || path.basename(file) !== file) {
+    throw new ScenarioFileError(
+      `${JSON.stringify(file)} is not a scenario file name (a bare name ending .yaml or .yml)`,
+    );
+  }
+  if (!path.isAbsolute(dir)) throw new ScenarioFileError(`the suite folder must be an absolute path: ${dir}`);
+  const folder = await fs.stat(dir).catch((err: unknown) => {
+    if (isNotFound(err)) throw new ScenarioFileError(`no suite folder at ${dir}`);
+    throw err;
+  });
+  if (!folder.isDirectory()) throw new ScenarioFileError(`${dir} is not a folder`);
+  const full = path.join(dir, file);
+  if (path.dirname(full) !== path.resolve(dir)) throw new ScenarioFileError(`${file} is not inside ${dir}`);
+  const existing = await fs.lstat(full).catch((err: unknown) => {
+    if (isNotFound(err)) return null;
+    throw err;
+  });
+  if (existing && !existing.isFile()) throw new ScenarioFileError(`${file} in ${dir} is not a regular file`);
+  if (existing && create) throw new ScenarioFileError(`${file} already exists in ${dir}`);
+  return full;
+}
+
+function describe(file: string, text: string): QaScenarioInfo {
+  const parsed = parseScenario(text, file);
+  if (!parsed.ok) {
+    return {
+      file,
+      name: null,
+      tags: [],
+      callers: [],
+      steps: 0,
+      hasGoal: false,
+      text,
+      problems: parsed.problems,
+    };
+  }
+  const s = parsed.scenario;
+  return {
+    file,
+    name: s.name,
+    tags: s.tags,
+    callers: scenarioCallers(s),
+    steps: s.steps?.length ?? 0,
+    hasGoal: s.goal !== undefined,
+    text,
+    problems: [],
+  };
+}
+
+/**
+ * Validates a scenario's text with the runner's own parser and, when it is valid and this is not a
+ * dry run, writes it into the suite folder (a temp file renamed over the old one, so a reader never
+ * sees half a file). An invalid scenario is never written.
+ */
+export async function saveScenarioFile(input: SaveScenarioInput): Promise<QaSaveScenarioResult> {
+  const full = await targetPath(input.dir, input.file, input.create);
+  const item = describe(input.file, input.text);
+  if (item.problems.length > 0 || input.dryRun) {
+    return { saved: false, problems: item.problems, item };
+  }
+  const temp = path.join(path.dirname(full), `.${input.file}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await fs.writeFile(temp, input.text, { encoding: 'utf8', flag: 'wx' });
+    await fs.rename(temp, full);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+  return { saved: true, problems: [], item };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { QaScenarioInfo, QaScenarioProblem } from './qa';
+
+/**
+ * A scenario file name inside a suite folder: a bare name ending .yaml/.yml, never a path. The page
+ * can only name a file in the suite it shows; the core resolves it there.
+ */
+export const ScenarioFileNameSchema = z
+  .string()
+  .min(6)
+  .max(200)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._ -]*\.ya?ml$/,
+    'must be a file name ending .yaml or .yml (letters, digits, . _ - and spaces)',
+  );
+
+export const QaSaveScenarioSchema = z.strictObject({
+  /** The suite folder, as qa.suites / qa.suite name it. */
+  dir: z.string().min(1).max(4096),
+  file: ScenarioFileNameSchema,
+  /** The whole YAML text of the scenario (scenario files are at most 256 KiB). */
+  text: z.string().max(256 * 1024),
+  /** Validate only: nothing is written. */
+  dryRun: z.boolean().default(false),
+  /** A new file: refused when one of that name exists (an edit may overwrite, a new one may not). */
+  create: z.boolean().default(false),
+});
+export type QaSaveScenarioRequest = z.input<typeof QaSaveScenarioSchema>;
+
+/** Saved only when the text is a valid scenario: problems name the line and the field. */
+export interface QaSaveScenarioResult {
+  saved: boolean;
+  problems: QaScenarioProblem[];
+  /** The scenario as the suite now lists it (after a save, or as it would be on a dry run). */
+  item: QaScenarioInfo | null;
+}
