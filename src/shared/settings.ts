@@ -23,7 +23,7 @@ export type StoredSecretName = z.infer<typeof StoredSecretNameSchema>;
 export const EXOTEL_HOSTS = ['api.exotel.com', 'api.in.exotel.com'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:mm, e.g. 09:30');
+export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:mm, e.g. 09:30');
 
 /** Valid IANA zone names according to this runtime's ICU data. */
 export function isValidTimeZone(zone: string): boolean {
@@ -65,6 +65,9 @@ export const ExotelSettingsSchema = z
   })
   .strict();
 
+/** Exotel's default outbound throttle for an account, until the operator sets theirs. */
+export const DEFAULT_CPM_LIMIT = 60;
+
 export const CallingSettingsSchema = z
   .object({
     timeZone: z.string().trim().refine(isValidTimeZone, 'Unknown time zone'),
@@ -73,6 +76,8 @@ export const CallingSettingsSchema = z
     days: z.array(z.enum(WEEKDAYS)).min(1, 'Pick at least one calling day'),
     // A country the number parser knows: an unknown one (ZZ) made every later import fail.
     defaultRegion: PhoneRegionSchema,
+    /** The Exotel account's calls-per-minute limit: no campaign's pacing may go above it. */
+    callsPerMinuteLimit: z.number().int().min(1).max(6000).default(DEFAULT_CPM_LIMIT),
   })
   .strict()
   .refine((c) => c.windowStart < c.windowEnd, {
@@ -200,6 +205,7 @@ export const DEFAULT_SETTINGS: Settings = {
     windowEnd: '21:00',
     days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
     defaultRegion: 'IN',
+    callsPerMinuteLimit: DEFAULT_CPM_LIMIT,
   },
   speech: { provider: 'local', baseUrl: '', llmModel: '', asrModel: '', ttsModel: '', ttsVoice: '' },
   tunnel: { provider: 'manual', publicUrl: '', restrictSources: false, allowedSources: [] },

@@ -21,3 +21,13 @@ export {
   type NewJobRow,
 } from './jobs-repository';
 export type { AuditScope, AuditFollowUp, AuditDetail, AuditedChange, Transact } from './audit-scope';
+export {
+  CampaignsRepository,
+  type CampaignAttemptRow,
+  type CampaignContactRow,
+  type CampaignCountsRow,
+  type CampaignRow,
+  type ContactChange,
+  type NewCampaignRow,
+  type QueueContact,
+} from './campaigns-repository';

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ATTEMPT_OUTCOMES,
+  CAMPAIGN_CONTACT_STATUSES,
+  CampaignSettingsSchema,
+  LEGAL_WINDOW,
+  widensLegalWindow,
+  type CampaignAction,
+  type CampaignCounters,
+  type CampaignDetail,
+  type CampaignInfo,
+  type CampaignSettings,
+  type CampaignState,
+  type Pacing,
+} from '../../../shared/campaigns';
+import type { AuditDetail, AuditScope, CampaignRow, CampaignsRepository, QueueContact } from '../store';
+import { CampaignError } from './errors';
+import { nextState } from './state';
+
+/** What `create` needs, parsed by the contract's schema. */
+export interface NewCampaign extends CampaignSettings {
+  name: string;
+  listId: number;
+  contactIds?: number[] | undefined;
+}
+
+/** A draft's changes (absent: unchanged; `contactIds: null`: the whole list again). */
+export type CampaignChange = Partial<CampaignSettings> & {
+  campaignId: string;
+  name?: string | undefined;
+  contactIds?: number[] | null | undefined;
+};
+
+export interface CampaignsServiceDeps {
+  repo: CampaignsRepository;
+  /** The account's calls-per-minute limit (Settings › Calling), read at each check. */
+  cpmLimit: () => number;
+  now?: () => Date;
+}
+
+/** What an audit row says about a window that reaches outside the legal hours. */
+function windowDetail(s: CampaignSettings): AuditDetail {
+  if (!widensLegalWindow(s.window)) return {};
+  return {
+    windowOverride: `${s.window.start}-${s.window.end} ${s.window.timeZone} (outside ${LEGAL_WINDOW.start}-${LEGAL_WINDOW.end})`,
+  };
+}
+
+/**
+ * Campaigns as the operator edits and moves them: create and change drafts, move states, change
+ * pacing. Every change goes through the action's audit scope, so the change and its audit row are
+ * one transaction. The dialing itself is the runner's (see runner.ts).
+ */
+export class CampaignsService {
+  private readonly repo: CampaignsRepository;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CampaignsServiceDeps) {
+    this.repo = deps.repo;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  create(req: NewCampaign, actor: string, audit: AuditScope): CampaignDetail {
+    const { name: _name, listId: _list, contactIds: _ids, ...own } = req;
+    const settings = this.checked(CampaignSettingsSchema.parse(own));
+    const queue = this.queueOf(req.listId, req.contactIds);
+    const id = randomUUID();
+    const at = this.now().toISOString();
+    audit.commit(
+      () =>
+        this.repo.insert(
+          {
+            id,
+            name: req.name,
+            state: 'draft',
+            listId: req.listId,
+            contactIds: req.contactIds ? JSON.stringify(req.contactIds) : null,
+            settings: JSON.stringify(settings),
+            createdAt: at,
+            createdBy: actor,
+          },
+          queue,
+        ),
+      {
+        subject: () => `campaign:${id}`,
+        detail: () => ({
+          campaignId: id,
+          contacts: queue.length,
+          skipped: queue.filter((c) => c.skipReason).length,
+          ...windowDetail(settings),
+        }),
+      },
+    );
+    return this.detail(id);
+  }
+
+  /** Changes a draft (only a draft: what runs or ran stays as it was started). */
+  update(change: CampaignChange, audit: AuditScope): CampaignDetail {
+    const row = this.row(change.campaignId);
+    if (row.state !== 'draft')
+      throw new CampaignError('conflict', `Only a draft can be changed; this campaign is ${row.state}`);
+    const { campaignId, name, contactIds, ...rest } = change;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    const settings = this.checked(CampaignSettingsSchema.parse({ ...this.settingsOf(row), ...defined }));
+    const queue = contactIds === undefined ? undefined : this.queueOf(row.listId, contactIds ?? undefined);
+    const at = this.now().toISOString();
+    audit.commit(
+      () => {
+        this.repo.setDraft(campaignId, name ?? row.name, JSON.stringify(settings), at);
+        if (queue)
+          this.repo.replaceQueue(campaignId, contactIds ? JSON.stringify(contactIds) : null, queue, at);
+      },
+      {
+        detail: () => ({
+          campaignId,
+          ...(queue ? { contacts: queue.length } : {}),
+          ...windowDetail(settings),
+        }),
+      },
+    );
+    return this.detail(campaignId);
+  }
+
+  /**
+   * Moves a campaign by an action, audited in the same transaction. Refused (typed) when the state
+   * machine does not allow it, or when another writer moved the campaign first.
+   */
+  transition(campaignId: string, action: CampaignAction, audit: AuditScope): CampaignDetail {
+    const row = this.row(campaignId);
+    const to = nextState(row.state, action);
+    if (action === 'schedule' && !this.settingsOf(row).schedule.startAt)
+      throw new CampaignError('invalid', 'Set a start time to schedule the campaign (or start it now)');
+    const at = this.now().toISOString();
+    audit.commit(
+      () => {
+        if (!this.repo.setState(campaignId, row.state, to, at))
+          throw new CampaignError('conflict', `The campaign changed meanwhile; it is no longer ${row.state}`);
+      },
+      { detail: () => ({ campaignId, from: row.state, to }) },
+    );
+    return this.detail(campaignId);
+  }
+
+  /** New pacing for a campaign that is not finished (a running one's dialer follows at once). */
+  setPacing(campaignId: string, pacing: Pacing, audit: AuditScope): CampaignDetail {
+    const row = this.row(campaignId);
+    if (row.state === 'completed' || row.state === 'canceled')
+      throw new CampaignError('conflict', `The campaign is ${row.state}: its pacing no longer matters`);
+    const settings = this.checked({ ...this.settingsOf(row), pacing });
+    audit.commit(
+      () => this.repo.setSettings(campaignId, JSON.stringify(settings), this.now().toISOString()),
+      {
+        detail: () => ({ campaignId, ...pacing }),
+      },
+    );
+    return this.detail(campaignId);
+  }
+
+  get(campaignId: string): CampaignDetail | undefined {
+    const row = this.repo.get(campaignId);
+    return row ? this.toDetail(row) : undefined;
+  }
+
+  detail(campaignId: string): CampaignDetail {
+    return this.toDetail(this.row(campaignId));
+  }
+
+  list(states?: readonly CampaignState[]): CampaignDetail[] {
+    return this.repo.list(states).map((r) => this.toDetail(r));
+  }
+
+  settings(campaignId: string): CampaignSettings {
+    return this.settingsOf(this.row(campaignId));
+  }
+
+  private row(campaignId: string): CampaignRow {
+    const row = this.repo.get(campaignId);
+    if (!row) throw new CampaignError('not_found', `No campaign ${campaignId}`);
+    return row;
+  }
+
+  /** Rules the schema cannot know: the account's calls-per-minute limit. */
+  private checked(settings: CampaignSettings): CampaignSettings {
+    const limit = this.deps.cpmLimit();
+    if (settings.pacing.callsPerMinute > limit)
+      throw new CampaignError(
+        'invalid',
+        `${settings.pacing.callsPerMinute} calls per minute is above the account's limit of ${limit} (Settings › Calling)`,
+      );
+    return settings;
+  }
+
+  private queueOf(listId: number, ids: readonly number[] | undefined): QueueContact[] {
+    const contacts = this.repo.listContacts(listId, ids);
+    if (ids) {
+      const found = new Set(contacts.map((c) => c.contactId));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length)
+        throw new CampaignError(
+          'invalid',
+          `Contacts ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are not callable contacts of list ${listId}`,
+        );
+    }
+    if (contacts.length === 0)
+      throw new CampaignError('invalid', `List ${listId} has no callable contacts (does it exist?)`);
+    return contacts.map(({ dnc, ...c }) => (dnc ? { ...c, skipReason: 'dnc' } : c));
+  }
+
+  private settingsOf(row: CampaignRow): CampaignSettings {
+    return CampaignSettingsSchema.parse(JSON.parse(row.settings));
+  }
+
+  private toDetail(row: CampaignRow): CampaignDetail {
+    const info: CampaignInfo = {
+      id: row.id,
+      name: row.name,
+      state: row.state,
+      listId: row.listId,
+      listName: row.listName,
+      contactIds: row.contactIds ? (JSON.parse(row.contactIds) as number[]) : null,
+      settings: this.settingsOf(row),
+      createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      updatedAt: row.updatedAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+    };
+    return { ...info, counters: this.counters(row.id) };
+  }
+
+  counters(campaignId: string): CampaignCounters {
+    const c = this.repo.counts(campaignId);
+    const byStatus = Object.fromEntries(
+      CAMPAIGN_CONTACT_STATUSES.map((s) => [s, c.byStatus[s] ?? 0]),
+    ) as Record<(typeof CAMPAIGN_CONTACT_STATUSES)[number], number>;
+    const byOutcome = Object.fromEntries(ATTEMPT_OUTCOMES.map((o) => [o, c.byOutcome[o] ?? 0])) as Record<
+      (typeof ATTEMPT_OUTCOMES)[number],
+      number
+    >;
+    return {
+      contacts: Object.values(byStatus).reduce((a, b) => a + b, 0),
+      byStatus,
+      byOutcome,
+      attempts: c.attempts,
+      inFlight: c.inFlight,
+      flagged: c.flagged,
+    };
+  }
+}
