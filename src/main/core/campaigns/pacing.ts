@@ -30,9 +30,9 @@ export class TokenBucket {
     this.intervalMs = intervalOf(callsPerMinute);
   }
 
-  /** 0 when a token is there now, else the ms until one is. */
+  /** 0 when a token is there now, else the whole ms until one is (a clock is whole ms). */
   waitMs(now: number): number {
-    return Math.max(0, this.last + this.intervalMs - now);
+    return Math.max(0, Math.ceil(this.last + this.intervalMs - now));
   }
 
   take(now: number): boolean {
