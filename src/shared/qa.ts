@@ -367,6 +367,8 @@ export interface QaEvaluation {
   /** The judge used, so an old run can be re-scored the same way. */
   judge?: { model: string; promptVersion: string; temperature: number };
   metrics: { latencyMs: number[]; longSilences: number; longestSilenceMs: number; talkOvers: number };
+  /** How it was scored, e.g. which recogniser heard the bot (a grammar recogniser only hears the bot's lines). */
+  notes?: string[];
 }
 
 /** A scenario run's verdict: pending until scored (never shown as passed). */

@@ -1,0 +1,86 @@
+import type { Asr, Audio } from '../../speech';
+import { renderTemplate, type ScriptBot } from '../../voicebot';
+
+// How the bot's audio becomes text. A free-form recogniser (the configured cloud ASR) hears anything.
+// Offline, the grammar recogniser only hears phrases it is given: we give it every line the bot under
+// test can say (its prompts with this run's variables and every slot value filled in, and its retry
+// lines). That honestly tells which of its own lines a bot said (a wrong day, a missing goodbye, a
+// cancel treated as a confirm), but it cannot hear words the bot has no line for: a script bot saying
+// something outside its script would be heard as its nearest line. The evaluator's notes say which
+// way each run was transcribed.
+
+export interface Transcriber {
+  /** Shown in the evaluation's notes, e.g. "soundswallower, grammar of the bot's 48 lines". */
+  readonly description: string;
+  transcribe(audio: Audio): Promise<string>;
+}
+
+/** Recognition is bounded per utterance (the Asr's limit is 120 s); a longer reply is cut. */
+const MAX_MS = 110_000;
+
+function capped(audio: Audio): Audio {
+  const max = Math.floor((audio.sampleRate * MAX_MS) / 1000) * 2;
+  return audio.pcm.length > max ? { pcm: audio.pcm.subarray(0, max), sampleRate: audio.sampleRate } : audio;
+}
+
+export function freeFormTranscriber(asr: Asr, language?: string): Transcriber {
+  return {
+    description: `${asr.provider}, free-form`,
+    transcribe: async (audio) => (await asr.recognize(capped(audio), { language })).text,
+  };
+}
+
+export function grammarTranscriber(asr: Asr, phrases: readonly string[], what: string): Transcriber {
+  const unique = [...new Set(phrases)];
+  return {
+    description: `${asr.provider}, grammar of ${what} (${unique.length} phrases)`,
+    transcribe: async (audio) => (await asr.recognize(capped(audio), { grammar: { phrases: unique } })).text,
+  };
+}
+
+/** Every value a `{{slot.x}}` may take: the slot's canonical values (what the bot speaks). */
+function slotValues(bot: ScriptBot, slot: string): string[] {
+  const spec = bot.slots[slot];
+  if (!spec) return [];
+  return Array.isArray(spec.values) ? spec.values : Object.keys(spec.values);
+}
+
+/** A template rendered with the variables, once per value of each slot it names (bounded). */
+function expand(bot: ScriptBot, template: string, variables: Record<string, string>): string[] {
+  const slotNames = [...template.matchAll(/\{\{\s*slot\.([a-z][a-z0-9_]*)\s*\}\}/g)].map((m) => m[1] ?? '');
+  let fills: Record<string, string>[] = [{}];
+  for (const name of new Set(slotNames)) {
+    fills = fills.flatMap((f) => slotValues(bot, name).map((v) => ({ ...f, [name]: v }))).slice(0, 200);
+  }
+  const out: string[] = [];
+  for (const fill of fills) {
+    const r = renderTemplate(template, (name) => {
+      if (name.startsWith('slot.')) return fill[name.slice(5)];
+      return variables[name] ?? bot.variables[name]?.default;
+    });
+    if (r.missing.length === 0) out.push(r.text);
+  }
+  return out;
+}
+
+/** Every line a script bot can say in a run with these variables (prompts, fallbacks, retries). */
+export function scriptBotLines(bot: ScriptBot, variables: Record<string, string>): string[] {
+  const lines = new Set<string>();
+  const add = (template: string | undefined) => {
+    if (template) for (const l of expand(bot, template, variables)) lines.add(l);
+  };
+  for (const state of Object.values(bot.states)) {
+    add(state.prompt);
+    add(state.fallback);
+    if (state.type !== 'ask') continue;
+    const again = [
+      ...expand(bot, state.reprompt ?? state.prompt, variables),
+      ...(state.fallback ? expand(bot, state.fallback, variables) : []),
+    ];
+    for (const policy of [state.no_input ?? bot.no_input, state.no_match ?? bot.no_match]) {
+      for (const apology of expand(bot, policy.prompt, variables))
+        for (const a of again) lines.add(`${apology} ${a}`);
+    }
+  }
+  return [...lines];
+}
