@@ -7,3 +7,22 @@ export {
   type LoadedScenario,
   type LoadedSuite,
 } from './scenario/suite-loader';
+export { BotWork } from './callers/bot-work';
+export { CallerAudioError, loadClip, SpeechCache } from './callers/caller-audio';
+export {
+  runConversation,
+  type BotLine,
+  type BotOutcome,
+  type CallerAction,
+  type CallerScript,
+  type CallerView,
+  type ConversationOptions,
+  type ConversationRecord,
+} from './callers/conversation';
+export { connectBotUrl, startLocalBot, type LocalBotOptions } from './callers/local-bot';
+export {
+  humanDir,
+  humanStepFile,
+  scriptedCaller,
+  type ScriptedCallerOptions,
+} from './callers/scripted-caller';
