@@ -243,16 +243,28 @@ export interface CampaignForecast {
   from: string;
   /** When the last call is expected to end; null when nothing is left to dial. */
   finishAt: string | null;
+  /** When the last dial is expected to leave (always inside the window). */
+  lastDialAt: string | null;
+  /** Contacts still to be called (pending or in a call now). */
   contacts: number;
-  /** Expected dials, first attempts and retries. */
+  /** Expected dials from now on, first attempts and retries. */
   dials: number;
   expectedRetries: number;
+  /** Connected minutes (answered and machine calls), each call rounded up to a whole minute as Exotel bills. */
   callMinutes: number;
   answerRate: number;
-  /** Where the rate came from: the assumption, or the campaign's own outcomes so far. */
+  /** The outcome mix assumed for each dial (sums to 1). */
+  rates: Record<Exclude<AttemptOutcome, 'canceled'>, number>;
+  /**
+   * Where the rates came from: the assumption (default answer rate 0.6), or the campaign's own
+   * finished attempts, which outweigh the assumption as they grow (`observedAttempts`).
+   */
   answerRateSource: 'assumed' | 'observed';
+  observedAttempts: number;
   /** Contacts the window and end date leave unreached (the queue's tail), by reason. */
   unreachable: { count: number; reason: ForecastMissReason | null; firstPositions: number[] };
+  /** Retries that would fall after the end (their contacts keep the attempts they had). */
+  retriesCut: number;
   /** Calls per minute the pacing gives once concurrency and call length are counted. */
   effectiveCallsPerMinute: number;
 }

@@ -192,3 +192,29 @@ describe('the queue and attempts', () => {
     ]);
   });
 });
+
+describe('the forecast of a stored campaign', () => {
+  it('a draft forecasts its whole queue from its start; a running one what is left, with its own outcomes', () => {
+    const monday9 = new Date('2026-03-02T09:00:00+05:30');
+    h.cleanup();
+    h = makeCampaignsHarness({ now: () => monday9 });
+    const { listId, contactIds } = h.addList('March', 20, { dnc: [20] });
+    const c = create({ name: 'March calls', listId, bot: 'demo' });
+    const draft = h.service.forecast(c.id);
+    expect(draft).toMatchObject({ from: monday9.toISOString(), contacts: 19, answerRateSource: 'assumed' });
+    expect(draft.dials - draft.expectedRetries).toBe(19);
+    h.service.transition(c.id, 'start', h.scope('campaigns.start'));
+    const at = monday9.toISOString();
+    for (const [i, outcome] of (['busy', 'busy', 'answered'] as const).entries()) {
+      const contactId = contactIds[i]!;
+      h.repo.reserveAttempt({ attemptId: `a${i}`, campaignId: c.id, contactId, attemptNo: 1, at });
+      h.repo.finishAttempt({ attemptId: `a${i}`, outcome, disposition: null, flags: [], at });
+      h.repo.updateContact(c.id, contactId, { status: outcome === 'answered' ? 'done' : 'pending' }, at);
+    }
+    const live = h.service.forecast(c.id);
+    expect(live).toMatchObject({ contacts: 18, answerRateSource: 'observed', observedAttempts: 3 });
+    expect(live.answerRate).toBeCloseTo((1 + 10 * 0.6) / 13, 6);
+    h.service.transition(c.id, 'cancel', h.scope('campaigns.cancel'));
+    expect(h.service.forecast(c.id)).toMatchObject({ contacts: 0, dials: 0, finishAt: null });
+  });
+});

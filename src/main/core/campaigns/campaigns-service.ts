@@ -8,6 +8,7 @@ import {
   type CampaignAction,
   type CampaignCounters,
   type CampaignDetail,
+  type CampaignForecast,
   type CampaignInfo,
   type CampaignSettings,
   type CampaignState,
@@ -15,6 +16,7 @@ import {
 } from '../../../shared/campaigns';
 import type { AuditDetail, AuditScope, CampaignRow, CampaignsRepository, QueueContact } from '../store';
 import { CampaignError } from './errors';
+import { forecast } from './forecast';
 import { nextState } from './state';
 
 /** What `create` needs, parsed by the contract's schema. */
@@ -154,6 +156,46 @@ export class CampaignsService {
       },
     );
     return this.detail(campaignId);
+  }
+
+  /**
+   * When the campaign will finish from here: a draft or scheduled one from its start (or now), a
+   * running or paused one from now with what is left and its outcomes so far; a finished one has
+   * nothing left.
+   */
+  forecast(campaignId: string, answerRate?: number): CampaignForecast {
+    const row = this.row(campaignId);
+    const s = this.settingsOf(row);
+    const now = this.now().getTime();
+    const startAt = s.schedule.startAt ? Date.parse(s.schedule.startAt) : now;
+    const before = row.state === 'draft' || row.state === 'scheduled';
+    const finished = row.state === 'completed' || row.state === 'canceled';
+    const from = before ? Math.max(startAt, now) : now;
+    const counts = this.repo.counts(campaignId).byOutcome;
+    return forecast({
+      contacts: finished
+        ? []
+        : this.repo.queue(campaignId).map((q) => ({
+            position: q.position,
+            status: q.status,
+            attempts: q.attempts,
+            nextEligibleAt: q.nextEligibleAt ? Date.parse(q.nextEligibleAt) : null,
+          })),
+      pacing: s.pacing,
+      window: s.window,
+      retry: s.retry,
+      schedule: { start: from, end: s.schedule.endAt ? Date.parse(s.schedule.endAt) : null },
+      from,
+      observed: {
+        answered: counts.answered ?? 0,
+        busy: counts.busy ?? 0,
+        no_answer: counts.no_answer ?? 0,
+        failed: counts.failed ?? 0,
+        machine: counts.machine ?? 0,
+      },
+      answerRate,
+      talkSec: this.repo.answeredTalkSec(campaignId) ?? undefined,
+    });
   }
 
   get(campaignId: string): CampaignDetail | undefined {

@@ -7,12 +7,20 @@ export {
   type CampaignsServiceDeps,
   type NewCampaign,
 } from './campaigns-service';
+export {
+  forecast,
+  outcomeRates,
+  type ForecastContact,
+  type ForecastInput,
+  type ForecastTrace,
+} from './forecast';
 export { DialerUnavailableError, type CampaignRunner } from './runner';
 export type {
   AttemptOutcome,
   CampaignAction,
   CampaignContactStatus,
   CampaignDetail,
+  CampaignForecast,
   CampaignSettings,
   CampaignState,
   CallingWindow,

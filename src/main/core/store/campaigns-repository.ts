@@ -341,6 +341,15 @@ export class CampaignsRepository {
     return { byStatus, byOutcome, attempts, inFlight, flagged };
   }
 
+  /** Average talk seconds of the campaign's answered calls (null before it has any). */
+  answeredTalkSec(campaignId: string): number | null {
+    const row = this.prepare<[string], { avg: number | null }>(
+      `SELECT AVG(c.duration_sec) AS avg FROM campaign_attempts a JOIN call_attempts c ON c.id = a.attempt_id
+         WHERE a.campaign_id = ? AND a.outcome = 'answered' AND c.duration_sec IS NOT NULL`,
+    ).get(campaignId);
+    return row?.avg ?? null;
+  }
+
   /** One page of the queue in position order, each contact with its latest attempt. */
   contactsPage(
     campaignId: string,
@@ -395,5 +404,64 @@ export class CampaignsRepository {
               },
       })),
     };
+  }
+
+  // The dialer's reads (issue 10, C2): what the scheduler needs at each step.
+
+  /** Pending and in-call counts, and when the first pending contact not yet due becomes due. */
+  queueSummary(
+    campaignId: string,
+    now: string,
+  ): { pending: number; inCall: number; earliestLater: string | null } {
+    const row = this.prepare<
+      [string, string],
+      { pending: number; inCall: number; earliestLater: string | null }
+    >(
+      `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'in_call'), 0) AS inCall,
+         MIN(CASE WHEN status = 'pending' AND next_eligible_at > ? THEN next_eligible_at END) AS earliestLater
+         FROM campaign_contacts WHERE campaign_id = ? AND status IN ('pending', 'in_call')`,
+    ).get(now, campaignId);
+    return row ?? { pending: 0, inCall: 0, earliestLater: null };
+  }
+
+  /** Attempts to a number made in [from, to) by any campaign, for the frequency cap. */
+  attemptsToNumber(number: string, from: string, to: string): number {
+    return (
+      this.prepare<[string, string, string], { n: number }>(
+        `SELECT COUNT(*) AS n FROM campaign_contacts q
+           JOIN campaign_attempts a ON a.campaign_id = q.campaign_id AND a.contact_id = q.contact_id
+           WHERE q.number = ? AND a.created_at >= ? AND a.created_at < ?`,
+      ).get(number, from, to)?.n ?? 0
+    );
+  }
+
+  /** Whether another running or paused campaign has already dialled this number. */
+  dialledElsewhere(campaignId: string, number: string): boolean {
+    return (
+      this.prepare<[string, string], { one: number }>(
+        `SELECT 1 AS one FROM campaign_contacts q JOIN campaigns c ON c.id = q.campaign_id
+           WHERE q.number = ? AND q.campaign_id != ? AND q.attempts > 0 AND c.state IN ('running', 'paused') LIMIT 1`,
+      ).get(number, campaignId) !== undefined
+    );
+  }
+
+  /**
+   * Gives back a reserved attempt whose request got no call (refused before ringing, e.g. a 429 or
+   * the DNC check): the row goes, the contact's count drops back and it waits until `nextEligibleAt`.
+   * The call_attempts row stays as the record of the refused request.
+   */
+  releaseAttempt(a: {
+    attemptId: string;
+    campaignId: string;
+    contactId: number;
+    attemptNo: number;
+    nextEligibleAt: string | null;
+    at: string;
+  }): void {
+    this.prepare('DELETE FROM campaign_attempts WHERE attempt_id = ?').run(a.attemptId);
+    this.prepare(
+      `UPDATE campaign_contacts SET attempts = ?, status = 'pending', next_eligible_at = ?, updated_at = ?
+         WHERE campaign_id = ? AND contact_id = ?`,
+    ).run(a.attemptNo - 1, a.nextEligibleAt, a.at, a.campaignId, a.contactId);
   }
 }
