@@ -36,6 +36,8 @@ export interface CallStats {
   /** Voice-to-voice latency per hour of the turn's session start (UTC hour, ISO `YYYY-MM-DDTHH:00Z`). */
   latencyByHour: ({ hour: string; turns: number } & Percentiles)[];
   latency: Percentiles | null;
+  /** The outcome check's flags on campaign attempts (a call may carry several). */
+  flags: { flag: string; count: number }[];
   /** Attempts placed per hour (UTC). */
   callsPerHour: { hour: string; calls: number }[];
 }

@@ -20,6 +20,7 @@ import {
   type RowReject,
 } from '../contacts';
 import { CallStatsRequestSchema, type CallStats } from '../call-stats';
+import { CallBoardRequestSchema, type BoardCall } from '../call-board';
 import { JobIdSchema, JobsListSchema, type JobInfo, type JobsList } from '../jobs';
 import {
   AttemptIdSchema,
@@ -155,6 +156,8 @@ export const contract = {
   calls: {
     /** The dashboard's aggregates over every call or one campaign's. */
     stats: query<CallStats>()(CallStatsRequestSchema),
+    /** The live board's rows (newest first), or the named attempts' rows. */
+    board: query<BoardCall[]>()(CallBoardRequestSchema),
   },
   tunnel: {
     start: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),

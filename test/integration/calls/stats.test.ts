@@ -38,7 +38,7 @@ function setup() {
       provider: 'sandbox',
       campaignId,
     });
-    for (const input of inputs) calls.record(a.id, 'test', input);
+    for (const input of inputs) calls.record(a.id, 'dialer', input);
     return a.id;
   };
   const session = (attemptId: string, disposition: string | null, v2v: number[]) => {
@@ -98,6 +98,18 @@ describe('call statistics (calls.stats)', () => {
     call('camp-a', [{ type: 'dial_requested' }]); // still dialing: active
     call(null, [...answered('CA9'), { type: 'ended', status: 'completed', durationSec: 200 }]); // a test call
     session(ok1, 'confirmed', [400, 420, 900]);
+    // The outcome check's flags, as the dialer records them on its campaign attempts.
+    db.exec(`INSERT INTO campaigns (id, name, state, list_id, settings, created_at, created_by, updated_at)
+      VALUES ('camp-a', 'A', 'running', 1, '{}', '2026-01-01T00:00:00Z', 't', '2026-01-01T00:00:00Z')`);
+    const flagged = (attemptId: string, no: number, flags: string[]) =>
+      db
+        .prepare(
+          `INSERT INTO campaign_attempts (attempt_id, campaign_id, contact_id, attempt_no, flags, created_at)
+           VALUES (?, 'camp-a', ?, 1, ?, '2026-01-01T00:00:00Z')`,
+        )
+        .run(attemptId, no, JSON.stringify(flags));
+    flagged(ok1, 1, ['short_completed']);
+    flagged(ok2, 2, ['short_completed', 'transfer_without_agent']);
     session(ok2, 'transfer', [380]);
 
     const a = new CallStatsQuery(db).stats('camp-a');
@@ -125,6 +137,10 @@ describe('call statistics (calls.stats)', () => {
     expect(a.latencyByHour).toHaveLength(1);
     expect(a.latencyByHour[0]).toMatchObject({ turns: 4, p50: 400, p95: 900 });
     expect(a.latencyByHour[0]?.hour).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00Z$/);
+    expect(a.flags).toEqual([
+      { flag: 'short_completed', count: 2 },
+      { flag: 'transfer_without_agent', count: 1 },
+    ]);
     expect(a.callsPerHour.reduce((s, h) => s + h.calls, 0)).toBe(5);
 
     const all = new CallStatsQuery(db).stats();
@@ -137,6 +153,7 @@ describe('call statistics (calls.stats)', () => {
       talkTimeSec: null,
       latency: null,
       byOutcome: [],
+      flags: [],
     });
   });
 

@@ -14,7 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
-import { CallStatsQuery } from '../calls';
+import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
 import { FULL_APP, type CoreProfile } from './profile';
@@ -306,6 +306,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         bots: () => (voicebot ? bots : undefined),
         artifacts,
         callStats: new CallStatsQuery(db),
+        callBoard: new CallBoardQuery(db),
       }),
     ),
     trail,

@@ -6,6 +6,7 @@ export { ProviderCheck, type CallDetailsSource, type CheckAnswer } from './provi
 export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recovery';
 export { attemptInfo, eventInfo } from './views';
 export { CallStatsQuery, percentile } from './stats';
+export { CallBoardQuery, type BoardQuery } from './board';
 export {
   placeTestCall,
   TestCallError,

@@ -80,6 +80,11 @@ export class CallStatsQuery {
        JOIN call_attempts a ON a.id = s.attempt_id
        WHERE ${scope} AND m.voice_to_voice_ms IS NOT NULL ORDER BY hour, v`,
     );
+    const flags = all<{ flag: string; count: number }>(
+      `SELECT f.value AS flag, count(*) AS count
+       FROM campaign_attempts ca JOIN call_attempts a ON a.id = ca.attempt_id, json_each(ca.flags) f
+       WHERE ${scope} AND json_valid(ca.flags) GROUP BY f.value ORDER BY count DESC, flag`,
+    );
     const callsPerHour = all<{ hour: string; calls: number }>(
       `SELECT ${HOUR('a.created_at')} AS hour, count(*) AS calls FROM call_attempts a
        WHERE ${scope} GROUP BY hour ORDER BY hour`,
@@ -115,6 +120,7 @@ export class CallStatsQuery {
       dispositions,
       latencyByHour,
       latency: spread(turns.map((t) => t.v).sort((x, y) => x - y)),
+      flags,
       callsPerHour,
     };
   }

@@ -1,14 +1,17 @@
 import type React from 'react';
-import { useEffect, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { isTerminal, type CallAttemptInfo } from '../../../shared/telephony';
-import { callDuration, decisionLabel, eventLabel } from '../call-labels';
+import { eventLabel } from '../call-labels';
+import { BoardFilters } from '../board/BoardFilters';
+import { CallBoard } from '../board/CallBoard';
+import { boardChoices, filterBoard, NO_FILTER, type BoardFilter } from '../board/board-filter';
 import { BotSession } from '../components/BotSession';
 import { useCallsStore } from '../state/calls-store';
 import { useVoicebotStore } from '../state/voicebot-store';
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 
-/** The wall clock, once a second while `active` (a live call's duration ticks). */
+/** The wall clock, once a second while `active`: time in state and live durations tick. */
 function useTicking(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -19,15 +22,13 @@ function useTicking(active: boolean): number {
   return now;
 }
 
-const talking = (c: CallAttemptInfo) => c.answeredAt !== null && c.endedAt === null && c.durationSec === null;
-
 function ending(c: CallAttemptInfo): string {
   if (!c.endedAt) return isTerminal(c.state) ? c.state : 'not ended';
   const why = c.endReason && c.endReason !== c.state ? ` (${c.endReason})` : '';
   return `${c.state.replace('_', ' ')} at ${time(c.endedAt)}${why}`;
 }
 
-/** The live call board: every call's state as the state machine records it, and its timeline. */
+/** The live call board: every attempt as the state machine records it, filtered; a call's timeline and bot. */
 export function CallsPage(): React.JSX.Element {
   const { calls, selectedId, events, error, load, select } = useCallsStore();
   const bot = useVoicebotStore();
@@ -38,8 +39,13 @@ export function CallsPage(): React.JSX.Element {
   useEffect(() => {
     void load();
   }, [load]);
-  const live = calls.filter((c) => !isTerminal(c.state)).length;
-  const now = useTicking(calls.some((c) => talking(c) && !isTerminal(c.state)));
+  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  // Typing in the search box stays responsive while ten thousand rows are filtered behind it.
+  const deferred = useDeferredValue(filter);
+  const rows = useMemo(() => filterBoard(calls, deferred), [calls, deferred]);
+  const choices = useMemo(() => boardChoices(calls), [calls]);
+  const live = useMemo(() => calls.filter((c) => !isTerminal(c.state)).length, [calls]);
+  const now = useTicking(true);
   const selected = calls.find((c) => c.id === selectedId);
 
   return (
@@ -47,61 +53,40 @@ export function CallsPage(): React.JSX.Element {
       <header className="page__header">
         <h1>Calls</h1>
         <p className="muted">
-          {live} live · {calls.length} recent. States come from the call&apos;s own event log: dial requests,
-          Exotel&apos;s callbacks, passthru and the voicebot stream.
+          {live} live · {calls.length} on the board. States come from the call&apos;s own event log: dial
+          requests, Exotel&apos;s callbacks, passthru and the voicebot stream.
         </p>
       </header>
       {error && <p className="banner banner--error">{error}</p>}
-      <table className="table table--compact" data-testid="calls-table">
-        <thead>
-          <tr>
-            <th>Number</th>
-            <th>State</th>
-            <th>Mode</th>
-            <th>Provider</th>
-            <th>Placed</th>
-            <th>Answered</th>
-            <th>Duration</th>
-            <th>Answered by</th>
-            <th>Bot decision</th>
-          </tr>
-        </thead>
-        <tbody>
-          {calls.map((c) => (
-            <tr key={c.id} className={c.id === selectedId ? 'row--selected' : undefined}>
-              <td>
-                <button type="button" className="link" onClick={() => void select(c.id)}>
-                  {c.number}
-                </button>
-              </td>
-              <td>
-                <span className={`badge state state--${c.state}`}>{c.state.replace('_', ' ')}</span>
-              </td>
-              <td>{c.mode}</td>
-              <td>{c.provider}</td>
-              <td>{time(c.createdAt)}</td>
-              <td>{time(c.answeredAt)}</td>
-              <td data-testid="call-duration">{callDuration(c, now)}</td>
-              <td>{c.answeredBy ?? '—'}</td>
-              <td>{decisionLabel(c.transferDecision)}</td>
-            </tr>
-          ))}
-          {calls.length === 0 && (
-            <tr>
-              <td colSpan={9} className="muted">
-                No calls yet. Place a test call from Settings → Telephony.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <BoardFilters
+        filter={filter}
+        onChange={setFilter}
+        outcomes={choices.outcomes}
+        flags={choices.flags}
+        shown={rows.length}
+        total={calls.length}
+      />
+      <CallBoard
+        rows={rows}
+        selectedId={selectedId}
+        onSelect={(id) => void select(id)}
+        now={now}
+        empty={
+          calls.length === 0
+            ? 'No calls yet. Place a test call from Settings → Telephony, or start a campaign.'
+            : 'No call matches the filters.'
+        }
+      />
       {selected && (
         <section className="card" aria-label={`Call to ${selected.number}`}>
           <h2>
-            Call to {selected.number} <span className="muted">({selected.id})</span>
+            Call to {selected.number}
+            {selected.contactName ? ` (${selected.contactName})` : ''}{' '}
+            <span className="muted">({selected.id})</span>
           </h2>
           <p className="muted">
             Exotel call {selected.providerSid ?? '(not yet known)'} · {ending(selected)}
+            {selected.flags.length > 0 && ` · flags: ${selected.flags.join(', ')}`}
           </p>
           <ol className="events" data-testid="call-timeline">
             {events.map((e) => (

@@ -1,11 +1,19 @@
 import { create } from 'zustand';
+import type { BoardCall } from '../../../shared/call-board';
 import type { CallAttemptInfo, CallEventInfo } from '../../../shared/telephony';
+import { isTerminal } from '../../../shared/telephony';
 import { api, errorMessage } from '../api';
 
-const LIMIT = 200;
+/** Rows the board keeps (newest first); older ones drop off the end. */
+export const BOARD_LIMIT = 20_000;
+/** Pushes are applied together at most this often, so 50 events a second cost a few renders. */
+const FLUSH_MS = 50;
+/** Ids per calls.board request (the Api's cap). */
+const FETCH_CHUNK = 1000;
 
 interface CallsState {
-  calls: CallAttemptInfo[];
+  /** Every call on the board, newest first. */
+  calls: BoardCall[];
   selectedId?: string;
   events: CallEventInfo[];
   error?: string;
@@ -13,12 +21,22 @@ interface CallsState {
   select: (id: string | undefined) => Promise<void>;
 }
 
+const bare = (a: CallAttemptInfo): BoardCall => ({
+  ...a,
+  campaignId: null,
+  contactName: null,
+  attemptNo: null,
+  disposition: null,
+  latencyMs: null,
+  flags: [],
+});
+
 export const useCallsStore = create<CallsState>((set) => ({
   calls: [],
   events: [],
   async load() {
     try {
-      set({ calls: await api().telephony.recentCalls({ limit: LIMIT }), error: undefined });
+      set({ calls: await api().calls.board({ limit: BOARD_LIMIT }), error: undefined });
     } catch (err) {
       set({ error: errorMessage(err) });
     }
@@ -36,8 +54,77 @@ export const useCallsStore = create<CallsState>((set) => ({
   },
 }));
 
+/** Pushed attempts waiting for the next flush, and rows to read again (new, or the bot's facts moved). */
+const pending = new Map<string, CallAttemptInfo>();
+const stale = new Set<string>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function schedule(): void {
+  timer ??= setTimeout(() => {
+    timer = undefined;
+    flush();
+  }, FLUSH_MS);
+}
+
+/** Applies the pushed attempts in one store update; new calls go on top. */
+function flush(): void {
+  if (pending.size > 0) {
+    const updates = new Map(pending);
+    pending.clear();
+    useCallsStore.setState((s) => {
+      const calls = s.calls.map((c) => {
+        const a = updates.get(c.id);
+        if (!a) return c;
+        updates.delete(c.id);
+        return { ...c, ...a };
+      });
+      const added = [...updates.values()].map(bare).reverse();
+      return { calls: added.length ? [...added, ...calls].slice(0, BOARD_LIMIT) : calls };
+    });
+  }
+  if (stale.size > 0) {
+    const ids = [...stale];
+    stale.clear();
+    for (let i = 0; i < ids.length; i += FETCH_CHUNK) void refetch(ids.slice(i, i + FETCH_CHUNK));
+  }
+}
+
+/** Reads rows again from the core: contact, attempt number, disposition, latency, flags. */
+async function refetch(attemptIds: string[]): Promise<void> {
+  try {
+    const rows = await api().calls.board({ attemptIds, limit: attemptIds.length });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    useCallsStore.setState((s) => ({
+      // The state machine's latest push wins over a read that may have left before it.
+      calls: s.calls.map((c) => {
+        const r = byId.get(c.id);
+        return r ? merge(c, r) : c;
+      }),
+    }));
+  } catch (err) {
+    useCallsStore.setState({ error: errorMessage(err) });
+  }
+}
+
+/** The read row's facts about the contact and the bot, on the newer of the two call states. */
+const merge = (shown: BoardCall, read: BoardCall): BoardCall =>
+  shown.updatedAt > read.updatedAt
+    ? {
+        ...shown,
+        campaignId: read.campaignId,
+        contactName: read.contactName,
+        attemptNo: read.attemptNo,
+        disposition: read.disposition,
+        latencyMs: read.latencyMs,
+        flags: read.flags,
+      }
+    : read;
+
+const known = (id: string | null): id is string =>
+  id !== null && useCallsStore.getState().calls.some((c) => c.id === id);
+
 let subscribed = false;
-/** Every state-machine event updates the board: the call's row, and its timeline when open. */
+/** The board follows pushes only (never polls): call.updated moves rows, bot events refresh their facts. */
 export function startCallsFeed(): void {
   if (subscribed) return;
   subscribed = true;
@@ -47,17 +134,26 @@ export function startCallsFeed(): void {
     void load();
     if (selectedId) void select(selectedId);
   });
-  api().on('call.updated', ({ attempt, event }) =>
-    useCallsStore.setState((s) => {
-      const known = s.calls.some((c) => c.id === attempt.id);
-      const calls = known
-        ? s.calls.map((c) => (c.id === attempt.id ? attempt : c))
-        : [attempt, ...s.calls].slice(0, LIMIT);
-      const events =
-        s.selectedId === attempt.id && !s.events.some((e) => e.seq === event.seq)
-          ? [...s.events, event]
-          : s.events;
-      return { calls, events };
-    }),
-  );
+  api().on('call.updated', ({ attempt, event }) => {
+    const isNew =
+      !pending.has(attempt.id) && !useCallsStore.getState().calls.some((c) => c.id === attempt.id);
+    pending.set(attempt.id, attempt);
+    // A new call's contact and attempt number, and a finished call's flags, come from the core.
+    if (isNew || isTerminal(attempt.state)) stale.add(attempt.id);
+    schedule();
+    useCallsStore.setState((s) =>
+      s.selectedId === attempt.id && !s.events.some((e) => e.seq === event.seq)
+        ? { events: [...s.events, event] }
+        : s,
+    );
+  });
+  const botMoved = ({ attemptId }: { attemptId: string | null }) => {
+    if (!known(attemptId)) return;
+    stale.add(attemptId);
+    schedule();
+  };
+  api().on('voicebot.sessionEnded', botMoved);
+  api().on('voicebot.turn', (e) => {
+    if (e.voiceToVoiceMs !== null) botMoved(e);
+  });
 }

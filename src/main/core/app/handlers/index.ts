@@ -7,7 +7,7 @@ import type { StagedFiles } from '../../files';
 import type { AuditLog } from '../../reports';
 import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
-import type { CallStatsQuery } from '../../calls';
+import type { CallBoardQuery, CallStatsQuery } from '../../calls';
 import { UnknownBotError, type BotRegistry, type VoicebotRecords } from '../../voicebot';
 import { asApi, asPhoneApi } from './errors';
 import { testCallSetup } from './test-call-setup';
@@ -32,6 +32,7 @@ export interface HandlerDeps {
   bots: () => BotRegistry | undefined;
   artifacts: Artifacts;
   callStats: CallStatsQuery;
+  callBoard: CallBoardQuery;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -49,6 +50,7 @@ export function createHandlers({
   bots,
   artifacts,
   callStats,
+  callBoard,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -155,6 +157,7 @@ export function createHandlers({
     },
     calls: {
       stats: (req) => callStats.stats(req.campaignId),
+      board: (req) => callBoard.rows(req),
     },
     tunnel: {
       start: async () => {
