@@ -21,6 +21,19 @@ import {
 } from '../contacts';
 import { CallStatsRequestSchema, type CallStats } from '../call-stats';
 import { CallBoardRequestSchema, type BoardCall } from '../call-board';
+import {
+  CampaignContactActionSchema,
+  CampaignContactsSchema,
+  CampaignCreateSchema,
+  CampaignForecastSchema,
+  CampaignIdSchema,
+  CampaignListSchema,
+  CampaignPacingSchema,
+  CampaignUpdateSchema,
+  type CampaignContactsPage,
+  type CampaignDetail,
+  type CampaignForecast,
+} from '../campaigns';
 import { JobIdSchema, JobsListSchema, type JobInfo, type JobsList } from '../jobs';
 import {
   AttemptIdSchema,
@@ -158,6 +171,38 @@ export const contract = {
     stats: query<CallStats>()(CallStatsRequestSchema),
     /** The live board's rows (newest first), or the named attempts' rows. */
     board: query<BoardCall[]>()(CallBoardRequestSchema),
+  },
+  campaigns: {
+    /** A draft from a list (or selected contacts of it) and a bot; the window override is audited. */
+    create: command<CampaignDetail>()(CampaignCreateSchema, { subject: (r) => `list:${r.listId}` }),
+    /** Changes a draft (only a draft). */
+    update: command<CampaignDetail>()(CampaignUpdateSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    /** draft -> scheduled: the dialer starts it at its start time. */
+    schedule: command<CampaignDetail>()(CampaignIdSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    /** draft | scheduled -> running, now (refused when this host runs no dialer). */
+    start: command<CampaignDetail>()(CampaignIdSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    pause: command<CampaignDetail>()(CampaignIdSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    resume: command<CampaignDetail>()(CampaignIdSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    cancel: command<CampaignDetail>()(CampaignIdSchema, { subject: (r) => `campaign:${r.campaignId}` }),
+    /** New pacing, also while running (never above the account's calls-per-minute limit). */
+    setPacing: command<CampaignDetail>()(CampaignPacingSchema, {
+      subject: (r) => `campaign:${r.campaignId}`,
+    }),
+    /** The contact is not dialled again in this campaign. */
+    skipContact: command<CampaignDetail>()(CampaignContactActionSchema, {
+      subject: (r) => `campaign:${r.campaignId}`,
+    }),
+    /** The contact is dialled once more, as soon as pacing and the window allow. */
+    retryContact: command<CampaignDetail>()(CampaignContactActionSchema, {
+      subject: (r) => `campaign:${r.campaignId}`,
+    }),
+    /** Newest first, with counters by contact status and attempt outcome. */
+    list: query<CampaignDetail[]>()(CampaignListSchema),
+    get: query<CampaignDetail>()(CampaignIdSchema),
+    /** When it will finish, call minutes, retries, who is left unreached: before start and live. */
+    forecast: query<CampaignForecast>()(CampaignForecastSchema),
+    /** The queue, paged in order, each contact with its latest attempt (number, outcome, disposition, flags). */
+    contacts: query<CampaignContactsPage>()(CampaignContactsSchema),
   },
   tunnel: {
     start: command<TelephonyInfo>()(Empty, { subject: () => 'tunnel' }),

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit';
+import type { CampaignUpdatedEvent } from '../campaigns';
 import type { JobInfo } from '../jobs';
 import type { ImportOutcome, ImportProgress } from '../contacts';
 import type { CallAttemptInfo, CallEventInfo, TelephonyInfo } from '../telephony';
@@ -24,6 +25,8 @@ export interface ApiEvents {
   'voicebot.sessionEnded': VoicebotSessionEndedEvent;
   /** A job started, progressed (at most ~10 a second per job) or ended. */
   'job.updated': JobInfo;
+  /** A campaign was created, changed, moved state, changed pacing, or its counters moved. */
+  'campaign.updated': CampaignUpdatedEvent;
 }
 
 export type EventName = keyof ApiEvents;
@@ -50,6 +53,7 @@ export const EVENT_NAMES = [
   'voicebot.turn',
   'voicebot.sessionEnded',
   'job.updated',
+  'campaign.updated',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.

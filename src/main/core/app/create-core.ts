@@ -14,6 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
+import { CampaignsService, type CampaignRunner } from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
@@ -28,6 +29,7 @@ import { SettingsService, type SecretStore } from '../settings';
 import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
   ArtifactsRepository,
+  CampaignsRepository,
   JobsRepository,
   openDatabase,
   SettingsRepository,
@@ -290,6 +292,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       throw err;
     }
   }
+  const campaignsRepo = new CampaignsRepository(db);
+  const campaignsService = new CampaignsService({
+    repo: campaignsRepo,
+    cpmLimit: () => settings.get().calling.callsPerMinuteLimit,
+  });
+  // The dialer that makes campaigns.start true; none yet in this host (start is refused, named).
+  const campaignRunner: CampaignRunner | undefined = undefined;
   const dispatcher = new Dispatcher(
     flattenHandlers(
       createHandlers({
@@ -307,6 +316,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         artifacts,
         callStats: new CallStatsQuery(db),
         callBoard: new CallBoardQuery(db),
+        campaigns: { campaigns: campaignsService, repo: campaignsRepo, runner: () => campaignRunner },
       }),
     ),
     trail,

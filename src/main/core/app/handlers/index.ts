@@ -14,6 +14,7 @@ import { testCallSetup } from './test-call-setup';
 import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact, removeListFiles } from './reject-file';
+import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
 
 export { ImportJobs } from './import-jobs';
 
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   artifacts: Artifacts;
   callStats: CallStatsQuery;
   callBoard: CallBoardQuery;
+  /** Campaigns: the model and, when this host dials, the dialer. */
+  campaigns: Omit<CampaignHandlerDeps, 'events' | 'checkBot'>;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -51,6 +54,7 @@ export function createHandlers({
   artifacts,
   callStats,
   callBoard,
+  campaigns,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -159,6 +163,12 @@ export function createHandlers({
       stats: (req) => callStats.stats(req.campaignId),
       board: (req) => callBoard.rows(req),
     },
+    campaigns: campaignHandlers({
+      ...campaigns,
+      events,
+      // Checked when this host knows the bots (a data tool's core does not: the dialer checks at dial time).
+      checkBot: (id) => void botNamed(id),
+    }),
     tunnel: {
       start: async () => {
         const view = await phone.startTunnel();
