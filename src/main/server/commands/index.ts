@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCampaignCommands } from './campaigns';
 import { registerContactsCommands } from './contacts';
 import { registerTelephonyCommands } from './telephony';
 import { registerVoicebotCommands } from './voicebot';
@@ -11,4 +12,5 @@ export const COMMANDS: readonly RegisterCommands[] = [
   registerTelephonyCommands,
   registerContactsCommands,
   registerVoicebotCommands,
+  registerCampaignCommands,
 ];
