@@ -216,3 +216,30 @@ describe('campaigns Api', () => {
     ]);
   });
 });
+
+describe('campaigns Api in the whole app', () => {
+  it('refuses a bot the registry does not know, naming it, and takes a known one', async () => {
+    const { core, cleanup } = await makeTestCore({ telephony: 'sandbox' });
+    cleanups.push(cleanup);
+    let listId: number | undefined;
+    core.subscribe((event, payload) => {
+      if (event !== 'contacts.importFinished') return;
+      const { outcome } = payload as { outcome: ImportOutcome };
+      if (outcome.ok) listId = outcome.summary.listId;
+    });
+    const staged = ok<{ id: string }>(
+      await core.stageUpload(Readable.from([Buffer.from('Name,Mobile\nA,9800000010\n')]), 'a.csv', 1_000_000),
+    );
+    ok(await core.invoke('contacts.startImport', { fileId: staged.id, listName: 'A' }));
+    const id = await until(() => listId);
+    const bad = await core.invoke('campaigns.create', { name: 'X', listId: id, bot: 'no-such-bot' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.code).toBe('invalid_request');
+    expect(!bad.ok && bad.error.message).toContain('no-such-bot');
+    const bots = ok<{ defaultBotId: string }>(await core.invoke('voicebot.bots', {}));
+    const good = ok<CampaignDetail>(
+      await core.invoke('campaigns.create', { name: 'X', listId: id, bot: bots.defaultBotId }),
+    );
+    expect(good.settings.bot).toBe(bots.defaultBotId);
+  }, 60_000);
+});
