@@ -116,14 +116,17 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     const b = budgets(own, scenarioExpect);
     const callerSpoke = m.callerEndOfSpeechMs !== null;
     if (b.withinMs !== undefined && callerSpoke) {
-      if (m.latencyMs === null)
-        fail(
-          'silence',
-          t,
-          `within_ms: ${b.withinMs}`,
-          `the bot did not answer (${m.longestSilenceMs} ms of silence)`,
-        );
-      else if (m.latencyMs > b.withinMs)
+      // No reply is a failure only when the caller waited longer than the budget (a call the bot had
+      // already ended is not a bot that fell silent).
+      if (m.latencyMs === null) {
+        if (m.longestSilenceMs > b.withinMs)
+          fail(
+            'silence',
+            t,
+            `within_ms: ${b.withinMs}`,
+            `the bot did not answer (${m.longestSilenceMs} ms of silence)`,
+          );
+      } else if (m.latencyMs > b.withinMs)
         fail('latency', t, `within_ms: ${b.withinMs}`, `the bot answered after ${m.latencyMs} ms`);
     }
     if (

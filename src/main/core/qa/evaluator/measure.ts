@@ -1,6 +1,27 @@
 import type { QaConversation, QaRecordedTurn } from '../../../../shared/qa';
 import { longestGapMs, overlapMs, within, type Span } from './channels';
 
+/** Pauses shorter than this inside the bot's speech (between sentences) do not end its talking. */
+const BOT_PAUSE_MS = 500;
+
+/**
+ * How long the bot talked over the caller in one turn: when the caller starts while the bot is
+ * talking (a barge-in), from the caller's first sound until the bot stops (a pause of BOT_PAUSE_MS);
+ * otherwise the bot's sound while the caller speaks.
+ */
+export function talkOver(caller: readonly Span[], bot: readonly Span[]): number {
+  const onset = caller[0]?.startMs;
+  if (onset === undefined) return 0;
+  const talking = bot.findIndex((s) => s.startMs <= onset && s.endMs > onset);
+  if (talking < 0) return overlapMs(caller, bot);
+  let end = bot[talking]?.endMs ?? onset;
+  for (const s of bot.slice(talking + 1)) {
+    if (s.startMs - end >= BOT_PAUSE_MS) break;
+    end = Math.max(end, s.endMs);
+  }
+  return end - onset;
+}
+
 // Per turn, from the two channels' activity: when the caller stopped speaking, when the bot's reply
 // started and ended, how long the caller waited, the longest silence inside the bot's reply, and how
 // long the bot talked over the caller.
@@ -41,9 +62,14 @@ export function measureTurns(
     const toMs = Math.max(fromMs, next ? turnStart(next, conversation.durationMs) : conversation.durationMs);
     previousEnd = toMs;
 
-    const spoke = turn.callerStartMs !== null && turn.callerEndMs !== null;
-    // The caller's own channel says when its speech ended (a clip may end in silence); a step that
-    // played no sound falls back to where its audio ended.
+    // Only a spoken action (say, clip, llm) has an end of speech; after silence or keys the bot's
+    // reply may come at any time in the turn (a no-input reprompt comes during the silence).
+    const spoke =
+      turn.callerStartMs !== null &&
+      turn.callerEndMs !== null &&
+      (turn.action === 'say' || turn.action === 'clip' || turn.action === 'llm');
+    // The caller's own channel says when its speech ended (a clip may end in silence); a clip with
+    // no sound above the floor falls back to where its audio ended.
     const callerSpans = spoke
       ? within(caller, turn.callerStartMs ?? fromMs, Math.min(toMs, (turn.callerEndMs ?? fromMs) + 500))
       : [];
@@ -62,7 +88,7 @@ export function measureTurns(
     const longestSilenceMs = reply
       ? longestGapMs(reply.startMs, reply.endMs, botAfter, within(caller, reply.startMs, reply.endMs))
       : longestGapMs(replyFrom, toMs, within(caller, replyFrom, toMs));
-    const talkOverMs = spoke ? overlapMs(callerSpans, bot) : 0;
+    const talkOverMs = spoke ? talkOver(callerSpans, bot) : 0;
     out.push({
       turn,
       fromMs,
