@@ -47,6 +47,7 @@ export interface Rig {
 export async function makeRig(
   script: unknown = {},
   sandboxOptions: Partial<SandboxOptions> = {},
+  hooks: { onChange?: (change: CallStateChange) => void } = {},
 ): Promise<Rig> {
   const { dir, cleanup } = makeTempDir();
   const db = openDatabase(path.join(dir, 'calldeck.db'));
@@ -56,9 +57,17 @@ export async function makeRig(
   const changes: CallStateChange[] = [];
   const built: { provider?: TelephonyProvider } = {};
   // Disputed callbacks are checked with the provider that placed the call: the sandbox here.
-  const calls = new CallStateService(new CallsRepository(db), log.child('calls'), (c) => changes.push(c), {
-    providerFor: () => built.provider,
-  });
+  const calls = new CallStateService(
+    new CallsRepository(db),
+    log.child('calls'),
+    (c) => {
+      changes.push(c);
+      hooks.onChange?.(c);
+    },
+    {
+      providerFor: () => built.provider,
+    },
+  );
   const surface = await startPublicSurface({
     secret,
     log: log.child('public'),

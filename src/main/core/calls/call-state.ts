@@ -182,6 +182,9 @@ export function applyInput(
     case 'dial_requested':
       return advance(view, 'dialing');
     case 'provider_accepted':
+      // A call a crash left without its provider id, found later in the provider's records: link it.
+      if (view.state === 'interrupted' && view.providerSid === null)
+        return applied({ ...view, providerSid: input.providerSid });
       if (isTerminal(view.state)) return ignored(view, `call already ${view.state}`);
       if (view.providerSid !== null && view.providerSid !== input.providerSid)
         return ignored(view, `call already has provider id ${view.providerSid}`);

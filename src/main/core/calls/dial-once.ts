@@ -31,6 +31,8 @@ export interface DialOnceRequest {
   contactId?: string | null;
   listId?: string | null;
   campaignId?: string | null;
+  /** The attempt's id when the caller reserved it first (a campaign's attempt row, written before the dial). */
+  attemptId?: string;
   timeOutSec?: number;
   timeLimitSec?: number;
   record?: boolean;
@@ -66,6 +68,7 @@ export async function dialOnce(
     contactId: req.contactId ?? null,
     listId: req.listId ?? null,
     campaignId: req.campaignId ?? null,
+    ...(req.attemptId ? { id: req.attemptId } : {}),
   });
   calls.record(attempt.id, 'dialer', {
     type: 'dial_requested',

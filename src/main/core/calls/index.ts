@@ -15,3 +15,4 @@ export {
   type TestCallRequest,
 } from './test-call';
 export { voicebotCallLink, type CallForStream } from './voicebot-link';
+export { callDetailsInput } from './call-state-inputs';

@@ -28,3 +28,16 @@ export type {
   RetryOutcome,
   RetryPolicy,
 } from '../../../shared/campaigns';
+// The dialer (issue 10, C2): pacing, window calendar, retry policy, scheduler, runs and outcome check.
+export { Dialer, CAMPAIGN_JOB } from './dialer';
+export {
+  CampaignRun,
+  type CampaignDialRequest,
+  type LookupAnswer,
+  type RunDeps,
+  type RunEnd,
+} from './campaign-run';
+export { Pacer, type Clock, type PacingLimits, type PacingSnapshot } from './pacing';
+export { isInsideWindow, nextOpening, nextDialTime, type CalendarWindow } from './window-calendar';
+export { outcomeFlags, OUTCOME_FLAGS, type BotRecord, type OutcomeFlag } from './outcome-check';
+export { adoptFoundCall, lookupLostCall } from './reconcile';

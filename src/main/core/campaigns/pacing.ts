@@ -76,6 +76,11 @@ export class Semaphore {
     return true;
   }
 
+  /** Takes a permit even above the limit (for work that is already running). */
+  force(): void {
+    this.held += 1;
+  }
+
   release(): void {
     if (this.held === 0) throw new Error('semaphore released more often than acquired');
     this.held -= 1;
@@ -198,6 +203,15 @@ export class Pacer {
     }
     this.maxSeen = Math.max(this.maxSeen, this.slots.inUse);
     return true;
+  }
+
+  /**
+   * Counts a call already going (found after a restart) against the concurrency, token or not; it may
+   * take the count above a lowered limit, which then holds new dials until calls end.
+   */
+  holdSlot(): void {
+    this.slots.force();
+    this.maxSeen = Math.max(this.maxSeen, this.slots.inUse);
   }
 
   /** The call that held a slot is over (ended, refused, or never left). */

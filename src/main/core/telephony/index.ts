@@ -1,6 +1,8 @@
 /** Telephony: the provider interface, Exotel's REST client and callback parsing, and the local sandbox. */
 export type {
   CallDetailsResult,
+  FindCallsRequest,
+  FindCallsResult,
   CallMode,
   CallTarget,
   CredentialsCheckResult,

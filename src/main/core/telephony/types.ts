@@ -36,6 +36,14 @@ export type ProviderFailure =
 export type PlaceCallResult =
   { kind: 'accepted'; sid: string; status: string; call: ExotelCall } | ProviderFailure;
 export type CallDetailsResult = { kind: 'found'; call: ExotelCall } | ProviderFailure;
+/** The bulk call-details API's answer: the calls matching a filter (newest first, one page). */
+export type FindCallsResult = { kind: 'listed'; calls: ExotelCall[] } | ProviderFailure;
+
+/** Calls to one customer number created at or after an instant (Exotel's `From` and `DateCreated=gte:`). */
+export interface FindCallsRequest {
+  number: string;
+  createdFrom: number;
+}
 export type CredentialsCheckResult = { kind: 'ok' } | ProviderFailure;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -45,6 +53,8 @@ export interface TelephonyProvider {
   readonly name: 'exotel' | 'sandbox';
   placeCall(request: PlaceCallRequest): Promise<PlaceCallResult>;
   callDetails(sid: string): Promise<CallDetailsResult>;
+  /** Finds calls by number and time: how a dial whose answer was lost is looked up. */
+  findCalls(request: FindCallsRequest): Promise<FindCallsResult>;
   checkCredentials(): Promise<CredentialsCheckResult>;
   parseStatusCallback(fields: Record<string, unknown>): ParseResult<StatusCallback>;
   parsePassthru(query: URLSearchParams): ParseResult<Passthru>;

@@ -1,6 +1,8 @@
 import type {
   CallDetailsResult,
   CredentialsCheckResult,
+  FindCallsRequest,
+  FindCallsResult,
   PlaceCallRequest,
   PlaceCallResult,
   ProviderFailure,
@@ -9,6 +11,7 @@ import type {
 import { parsePassthru, parseStatusCallback } from './callbacks';
 import { failureFromResponse, failureFromThrow, parseSuccess } from './responses';
 import { CallEnvelopeSchema, CallListSchema } from './schemas';
+import { exotelTimestamp } from './wire';
 
 export interface ExotelClientOptions {
   /** `https://api.in.exotel.com`, or the sandbox's `http://127.0.0.1:PORT`. */
@@ -91,6 +94,22 @@ export class ExotelClient implements TelephonyProvider {
     if (res.kind !== 'response') return res.failure;
     const ok = parseSuccess(CallEnvelopeSchema, res.body);
     return ok.ok ? { kind: 'found', call: ok.value.Call } : ok.failure;
+  }
+
+  /**
+   * The bulk call-details API filtered by the customer's number (`From` for calls we place) and
+   * `DateCreated=gte:` in Exotel's timestamp shape (IST, as docs/exotel.md assumes); one page of 100.
+   */
+  async findCalls(req: FindCallsRequest): Promise<FindCallsResult> {
+    const query = new URLSearchParams({
+      From: req.number,
+      DateCreated: `gte:${exotelTimestamp(req.createdFrom)}`,
+      PageSize: '100',
+    });
+    const res = await this.request('GET', `/Calls.json?${query.toString()}`);
+    if (res.kind !== 'response') return res.failure;
+    const ok = parseSuccess(CallListSchema, res.body);
+    return ok.ok ? { kind: 'listed', calls: ok.value.Calls ?? [] } : ok.failure;
   }
 
   /** One cheap authenticated read: 200 means the key, token and account SID work. */

@@ -19,3 +19,15 @@ export const CONCURRENCY_EXCEEDED_STATUS = 429;
 export const exotelApiBase = (host: string): string => `https://${host}`;
 export const flowUrl = (accountSid: string, appId: string): string =>
   `http://my.exotel.com/${accountSid}/exoml/start_voice/${appId}`;
+
+/** Exotel's timestamp shape (`YYYY-MM-DD HH:mm:ss`) for an instant, in IST as we assume Exotel uses. */
+export function exotelTimestamp(ms: number): string {
+  const ist = new Date(ms + 5.5 * 3600 * 1000).toISOString();
+  return `${ist.slice(0, 10)} ${ist.slice(11, 19)}`;
+}
+
+/** An Exotel timestamp back to an instant (IST); NaN when it is not one. */
+export function parseExotelTimestamp(text: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(text.trim());
+  return m ? Date.parse(`${m[1]}T${m[2]}+05:30`) : Number.NaN;
+}

@@ -36,8 +36,4 @@ export class SandboxClock {
   }
 }
 
-/** Exotel's timestamp shape (`YYYY-MM-DD HH:mm:ss`), in IST as we assume Exotel does. */
-export function exotelTimestamp(ms: number): string {
-  const ist = new Date(ms + 5.5 * 3600 * 1000).toISOString();
-  return `${ist.slice(0, 10)} ${ist.slice(11, 19)}`;
-}
+export { exotelTimestamp } from '../exotel/wire';

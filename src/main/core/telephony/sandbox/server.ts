@@ -11,6 +11,7 @@ import {
 import { callJson, restException, type SandboxCall } from './call';
 import { SandboxClock } from './clock';
 import { parseConnectForm, readForm } from './connect-form';
+import { matchesFilters } from './list-filters';
 import { MinuteRateLimit } from './rate-limit';
 import { CallRunner } from './runner';
 import { DEFAULT_SCRIPT, type CalleeScript } from './script';
@@ -152,7 +153,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (req.method !== 'GET') return json(res, 405, restException(405, 'Method not allowed'));
     if (m[2] === 'Calls.json') {
-      const list = [...calls.values()].filter((c) => c.accountSid === accountSid).reverse();
+      const list = [...calls.values()]
+        .filter((c) => c.accountSid === accountSid && matchesFilters(c, url.searchParams))
+        .reverse();
       const size = Math.min(100, Math.max(1, Number(url.searchParams.get('PageSize') ?? 50) || 50));
       return json(res, 200, {
         Metadata: { Total: list.length, PageSize: size },
