@@ -2,3 +2,4 @@
 export * from './pass-rates';
 export * from './word-diff';
 export * from './compare';
+export * from './runs';
