@@ -14,6 +14,7 @@ export {
   type ForecastInput,
   type ForecastTrace,
 } from './forecast';
+export { ScheduledStarts, SCHEDULER_ACTOR, type Audited, type ScheduledStartsDeps } from './scheduled-starts';
 export { DialerUnavailableError, type CampaignRunner } from './runner';
 export type {
   AttemptOutcome,

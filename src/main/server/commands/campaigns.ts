@@ -33,6 +33,8 @@ export interface CampaignRunOptions {
   concurrency?: number;
   cpm?: number;
   retries?: number;
+  /** Minutes between attempts of one contact (default 30). */
+  retryAfter?: number;
   window?: { start: string; end: string };
   windowOverride?: boolean;
   data: string;
@@ -46,6 +48,12 @@ const FINAL: readonly CampaignState[] = ['completed', 'canceled'];
 const positiveInt = (what: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} is a whole number from 1`);
+  return n;
+};
+
+const minutesArg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 10_080) throw new InvalidArgumentError('minutes from 0 to 10080');
   return n;
 };
 
@@ -185,7 +193,7 @@ export async function runCampaignCommand(
             retry: {
               maxAttempts: opts.retries + 1,
               on: ['busy', 'no_answer', 'failed'],
-              intervalMinutes: 30,
+              intervalMinutes: opts.retryAfter ?? 30,
               backoff: 'linear',
             },
           }
@@ -351,6 +359,7 @@ export const registerCampaignCommands: RegisterCommands = (program: Command) => 
     .option('--concurrency <n>', 'most calls at once', positiveInt('concurrency'))
     .option('--cpm <n>', 'calls per minute (never above the account limit in Settings)', positiveInt('cpm'))
     .option('--retries <n>', 'retries of busy, no-answer and failed calls (0–9)', retriesArg)
+    .option('--retry-after <minutes>', 'minutes between attempts of one contact (default 30)', minutesArg)
     .option(
       '--window <HH:mm-HH:mm>',
       'calling hours in the calling time zone (default 09:00-21:00)',
