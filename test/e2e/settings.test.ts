@@ -47,6 +47,7 @@ describe('served app in Chromium: settings end to end', () => {
     const calling = page.locator('section', { has: page.getByRole('heading', { name: 'Calling window' }) });
     await calling.getByLabel('Time zone').fill('Asia/Dubai');
     await calling.getByLabel('Calls start at').fill('10:30');
+    await calling.getByLabel('Account calls per minute').fill('120');
     await calling.getByRole('button', { name: 'Save calling window' }).click();
     await expect.poll(() => calling.getByRole('status').textContent()).toBe('Saved.');
 
@@ -55,6 +56,7 @@ describe('served app in Chromium: settings end to end', () => {
     const again = page.locator('section', { has: page.getByRole('heading', { name: 'Calling window' }) });
     expect(await again.getByLabel('Time zone').inputValue()).toBe('Asia/Dubai');
     expect(await again.getByLabel('Calls start at').inputValue()).toBe('10:30');
+    expect(await again.getByLabel('Account calls per minute').inputValue()).toBe('120');
     await page.close();
   });
 

@@ -77,6 +77,23 @@ export function CallingSection({ saved, save }: Props): React.JSX.Element {
               />
             )}
           </Field>
+          <Field
+            label="Account calls per minute"
+            hint="Your Exotel account's limit: no campaign is paced above it"
+            error={errors.callsPerMinuteLimit}
+          >
+            {(id, by) => (
+              <input
+                id={id}
+                aria-describedby={by}
+                type="number"
+                min={1}
+                max={6000}
+                value={Number.isNaN(d.callsPerMinuteLimit) ? '' : d.callsPerMinuteLimit}
+                onChange={(e) => update({ callsPerMinuteLimit: e.target.valueAsNumber })}
+              />
+            )}
+          </Field>
           <fieldset className="days">
             <legend>Calling days</legend>
             {WEEKDAYS.map((day) => (
