@@ -273,7 +273,7 @@ export interface QaRecordedTurn {
   action: StepAction | 'greeting' | 'llm';
   /** What the caller was told to say (synthetic, llm), the clip's file (human), the keys (dtmf). */
   callerText: string | null;
-  /** The caller's audio span (null for dtmf and the greeting). */
+  /** The caller's audio span (null for the greeting and a silence step; a dtmf step's is its key presses). */
   callerStartMs: number | null;
   callerEndMs: number | null;
   /** The caller spoke before the bot finished (a barge-in step). */

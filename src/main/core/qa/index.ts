@@ -26,3 +26,13 @@ export {
   scriptedCaller,
   type ScriptedCallerOptions,
 } from './callers/scripted-caller';
+export {
+  QaRunner,
+  QA_JOB_KIND,
+  planRuns,
+  type QaRunInput,
+  type QaRunResult,
+  type QaRunnerDeps,
+} from './runner/qa-runner';
+export { runOne, type BotTarget, type OneRun, type OneRunResult } from './runner/one-run';
+export { scenarioVariables, scenarioRunSeed } from './runner/seeded';

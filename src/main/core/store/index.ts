@@ -31,3 +31,4 @@ export {
   type NewCampaignRow,
   type QueueContact,
 } from './campaigns-repository';
+export { QaRepository, type NewQaRun, type NewQaScenarioRun } from './qa-repository';

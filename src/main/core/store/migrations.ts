@@ -8,13 +8,14 @@ import { m006CallEventRepeats } from './migrations/006-call-event-repeats';
 import { m007Jobs } from './migrations/007-jobs';
 import { m008Artifacts } from './migrations/008-artifacts';
 import { m009Campaigns } from './migrations/009-campaigns';
+import { m010Qa } from './migrations/010-qa';
 
 export type { Migration } from './migration';
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
- * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns.
+ * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m007Jobs,
   m008Artifacts,
   m009Campaigns,
+  m010Qa,
 ];

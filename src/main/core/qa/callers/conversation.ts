@@ -259,8 +259,10 @@ async function perform(
       for (const key of a.dtmf ?? '') await client.dtmf(key);
       break;
     case 'silence':
+      // Saying nothing has no span: the bot's reply (a no-input prompt) may come during it.
+      t.callerStartMs = null;
       await client.silence(a.silenceMs ?? 0);
-      break;
+      return;
   }
   t.callerEndMs = client.mediaMs;
 }

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QaUpdatedEvent } from '../../../src/shared/qa';
+import { Artifacts } from '../../../src/main/core/artifacts';
+import { JobEngine } from '../../../src/main/core/jobs';
+import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
+import { QaRunner } from '../../../src/main/core/qa';
+import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
+import {
+  ArtifactsRepository,
+  JobsRepository,
+  openDatabase,
+  QaRepository,
+  type Db,
+} from '../../../src/main/core/store';
+import { BotRegistry, DEFAULT_BOT_ID } from '../../../src/main/core/voicebot';
+import { makeTempDir } from '../../helpers/temp-dir';
+import { repoRoot } from '../../fixtures/demo-bot';
+
+const suiteDir = path.join(repoRoot, 'resources/qa/appointment');
+const logs: LogRecord[] = [];
+const log = createLogger([memorySink(logs)], 'debug', 'test');
+let tmp: ReturnType<typeof makeTempDir>;
+let db: Db;
+let speech: SpeechProviders;
+let jobs: JobEngine;
+let runner: QaRunner;
+let artifacts: Artifacts;
+const events: QaUpdatedEvent[] = [];
+
+beforeAll(async () => {
+  tmp = makeTempDir();
+  db = openDatabase(path.join(tmp.dir, 'calldeck.sqlite'));
+  speech = await createSpeechProviders({});
+  jobs = new JobEngine({ repo: new JobsRepository(db), log, onUpdate: () => {} });
+  artifacts = new Artifacts(new ArtifactsRepository(db), tmp.dir, log);
+  const bots = await BotRegistry.load({
+    bundledDir: path.join(repoRoot, 'resources/bots'),
+    userDir: path.join(tmp.dir, 'bots'),
+    defaultBotId: DEFAULT_BOT_ID,
+    log,
+  });
+  runner = new QaRunner({
+    repo: new QaRepository(db),
+    artifacts,
+    jobs,
+    dataDir: tmp.dir,
+    log,
+    speech: () => Promise.resolve(speech),
+    bots: () => bots,
+    emit: (e) => events.push(e),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await jobs?.stop();
+  speech?.dispose();
+  db?.close();
+  tmp?.cleanup();
+});
+
+describe('QaRunner on the sample suite against the demo bot, in process', () => {
+  it('runs every scenario with the synthetic caller, in parallel, as a job; all pass, recorded with both channels', async () => {
+    const { runId, jobId } = await runner.start(
+      { dir: suiteDir, callers: ['synthetic'], parallel: 3, repeat: 1, seed: 1 },
+      'test',
+    );
+    const job = await jobs.whenDone(jobId);
+    expect(job?.state).toBe('succeeded');
+    const detail = runner.detail(runId);
+    if (!detail) throw new Error('no run');
+    const failed = detail.scenarios.filter((s) => s.verdict !== 'passed');
+    expect(
+      failed.map((s) => ({
+        file: s.scenarioFile,
+        end: s.endReason,
+        error: s.error,
+        f: s.evaluation?.failures,
+      })),
+    ).toEqual([]);
+    expect(detail.scenarios).toHaveLength(8);
+    expect(detail.state).toBe('finished');
+    expect(detail.counts.passed).toBe(8);
+    // Faster than real time (the figure itself is the CLI's and the benchmark's to print).
+    expect(detail.speedRatio).toBeGreaterThan(1);
+    for (const s of detail.scenarios) {
+      expect(s.callerAudio).not.toBeNull();
+      expect(artifacts.get(s.botAudio ?? '')?.mime).toBe('audio/wav');
+      expect(s.turns.length).toBeGreaterThan(1);
+    }
+    expect(events.at(-1)).toMatchObject({ runId, state: 'finished', done: 8, total: 8 });
+    expect(job?.summary).toMatch(/^8 passed, 0 failed/);
+  }, 120_000);
+});
+
+describe('cancelling a QA run', () => {
+  it('stops after the scenario runs under way: the job and the run read cancelled, what finished is kept', async () => {
+    const seen: QaUpdatedEvent[] = [];
+    const { runId, jobId } = await runner.start(
+      { dir: suiteDir, callers: ['synthetic'], parallel: 1, repeat: 2, seed: 7 },
+      'test',
+    );
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const first = events.find((e) => e.runId === runId && e.scenarioRunId !== null);
+        if (first) {
+          seen.push(first);
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    jobs.cancel(jobId, 'test');
+    const job = await jobs.whenDone(jobId);
+    expect(job?.state).toBe('cancelled');
+    const detail = runner.detail(runId);
+    expect(detail?.state).toBe('cancelled');
+    expect(detail?.scenarios.length).toBeGreaterThanOrEqual(1);
+    expect(detail?.scenarios.length).toBeLessThan(16);
+  }, 120_000);
+});
