@@ -8,7 +8,7 @@ import {
 import type { Logger } from '../../logging';
 import type { Asr, Audio } from '../../speech';
 import type { BotDefinition, SessionSpeech } from '../../voicebot';
-import { loadClip, SpeechCache } from '../callers/caller-audio';
+import { loadClip, type SpeechCache } from '../callers/caller-audio';
 import {
   runConversation,
   type BotLine,
@@ -108,7 +108,7 @@ function callerTranscriber(run: OneRun, deps: OneRunDeps): Transcriber | undefin
 }
 
 /** The LLM caller: the model picks each line from what the bot was heard to say; spoken by TTS. */
-async function llmScript(run: OneRun, deps: OneRunDeps, hear: Transcriber): Promise<CallerScript> {
+function llmScript(run: OneRun, deps: OneRunDeps, hear: Transcriber): CallerScript {
   const llm = deps.speech.llm;
   const goal = run.scenario.goal;
   if (!llm)
@@ -177,7 +177,7 @@ export async function runOne(run: OneRun, deps: OneRunDeps): Promise<OneRunResul
   try {
     const caller =
       run.caller === 'llm'
-        ? await llmScript(run, deps, hear)
+        ? llmScript(run, deps, hear)
         : await scriptedCaller({
             kind: run.caller,
             suiteDir: run.suiteDir,
