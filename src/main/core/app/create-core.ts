@@ -20,7 +20,9 @@ import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
 import { FULL_APP, type CoreProfile } from './profile';
 import { claimLiveHost } from './live-hosts';
-import { startTelephony, telephonyOff, type Telephony } from './telephony';
+import { createQa } from './qa';
+import { createCampaignDialer } from './campaign-dialer';
+import { startTelephony, telephonyOff, type DialingPort, type Telephony } from './telephony';
 import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
 import { StagedFiles, StagingError } from '../files';
@@ -179,6 +181,39 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const imports = new ImportJobs(jobs, contacts, files, events, log.child('imports'), trail);
   // Every kind is registered: jobs a dead process left running are resumed or marked interrupted.
+  const campaignsRepo = new CampaignsRepository(db);
+  const campaignsService = new CampaignsService({
+    repo: campaignsRepo,
+    cpmLimit: () => settings.get().calling.callsPerMinuteLimit,
+  });
+  // The dialer's job kind is registered before jobs recover; its runs wait until telephony is up.
+  let dialingPort: DialingPort | null = null;
+  let dialingUp: () => void = () => undefined;
+  const dialer = createCampaignDialer({
+    port: () => dialingPort,
+    ready: new Promise<void>((resolve) => (dialingUp = resolve)),
+    repo: campaignsRepo,
+    service: campaignsService,
+    trail,
+    voicebotRepo: new VoicebotRepository(db),
+    jobs,
+    settings,
+    events,
+    log: log.child('dialer'),
+  });
+  // QA's job kind is registered before jobs recover; what a run needs later is reached through getters.
+  const qa = createQa({
+    db,
+    jobs,
+    dataDir: config.dataDir,
+    resourcesDir: () => resourcesDir,
+    botFile: config.botFile,
+    log: log.child('qa'),
+    artifacts: () => artifacts,
+    speech: () => speech.get(),
+    bots: () => (voicebot ? bots : undefined),
+    emit: (e) => events.emit('qa.updated', e),
+  });
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
@@ -227,6 +262,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     db.close();
     file.close();
     throw err;
+  }
+  if (phone.dialing && recover) {
+    const port = phone.dialing;
+    dialingPort = port;
+    // After the calls a crash left open are settled: runs reconcile, then every running campaign resumes.
+    void port.recovered.then(() => {
+      dialingUp();
+      dialer.resumeAll(campaignsRepo.list(['running', 'paused']).map((c) => c.id));
+    });
   }
   const voicebotRepo = new VoicebotRepository(db);
   const speech = new SpeechSource({
@@ -292,13 +336,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       throw err;
     }
   }
-  const campaignsRepo = new CampaignsRepository(db);
-  const campaignsService = new CampaignsService({
-    repo: campaignsRepo,
-    cpmLimit: () => settings.get().calling.callsPerMinuteLimit,
-  });
-  // The dialer that makes campaigns.start true; none yet in this host (start is refused, named).
-  const campaignRunner: CampaignRunner | undefined = undefined;
+  // The dialer runs campaigns only where this process takes the calls (not a data tool, not beside
+  // another live CallDeck on the folder): elsewhere start is refused, named.
+  const campaignRunner: CampaignRunner | undefined = phone.dialing && recover ? dialer : undefined;
   const dispatcher = new Dispatcher(
     flattenHandlers(
       createHandlers({
@@ -317,6 +357,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         callStats: new CallStatsQuery(db),
         callBoard: new CallBoardQuery(db),
         campaigns: { campaigns: campaignsService, repo: campaignsRepo, runner: () => campaignRunner },
+        qa,
       }),
     ),
     trail,

@@ -6,6 +6,7 @@ import type {
   TestCallResult,
 } from '../../../shared/telephony';
 import { ApiError } from '../../../shared/api/errors';
+import type { Settings } from '../../../shared/settings';
 import type { EventBus } from '../api';
 import {
   attemptInfo,
@@ -24,6 +25,7 @@ import {
   startPublicSurface,
   type PublicSurface,
   type PublicSurfaceLimitsInput,
+  type PublicUrls,
   type VoicebotHandler,
 } from '../public-surface';
 import type { SecretStore, SettingsService } from '../settings';
@@ -34,6 +36,7 @@ import {
   ProviderChooser,
   startSandbox,
   type CalleeScript,
+  type Choice,
   type Sandbox,
   type Speak,
   type TelephonyMode,
@@ -78,7 +81,21 @@ export interface Telephony {
   voicebotCallLink(): ReturnType<typeof voicebotCallLink>;
   /** The voicebot takes over the stream route when it starts. */
   setVoicebotHandler(handler: VoicebotHandler): void;
+  /** What the dialer places campaign calls through (null: no public surface in this profile). */
+  readonly dialing: DialingPort | null;
   close(): Promise<void>;
+}
+
+/** The calls side as the campaign dialer uses it (see app/campaign-dialer.ts). */
+export interface DialingPort {
+  calls: CallStateService;
+  repo: CallsRepository;
+  dnc: DncRepository;
+  choice: () => Choice;
+  exotel: () => Settings['exotel'];
+  urls: (provider: 'exotel' | 'sandbox') => PublicUrls | null;
+  /** Settled once the calls a crash left open are (the dialer waits for it before it reconciles). */
+  recovered: Promise<void>;
 }
 
 /**
@@ -206,6 +223,15 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     tunnelHealth: () => tunnels.health(),
     voicebotCallLink: () => voicebotCallLink(calls, repo),
     setVoicebotHandler: (handler) => surface.setVoicebotHandler(handler),
+    dialing: {
+      calls,
+      repo,
+      dnc,
+      choice: () => chooser.choice(),
+      exotel: () => settings.get().exotel,
+      urls: (provider) => (provider === 'sandbox' ? localUrls : info().publicUrls),
+      recovered: recovery.then(() => undefined),
+    },
     close: async () => {
       await recovery;
       calls.close();
@@ -237,6 +263,7 @@ export function telephonyOff(why: string): Telephony {
     tunnelHealth: () => Promise.resolve(off()),
     voicebotCallLink: off,
     setVoicebotHandler: off,
+    dialing: null,
     close: () => Promise.resolve(),
   };
 }

@@ -44,7 +44,12 @@ export interface RunDeps {
   /** Ends a call row the provider has no call for (it never rang). */
   noCall(call: CallAttemptRow): void;
   /** Moves the campaign to completed (the model's audited transition). */
-  complete(campaignId: string): void;
+  complete(campaignId: string): void | Promise<void>;
+  /**
+   * Resolves when dialing may begin (telephony up, calls a crash left open settled). A run waits
+   * for it before its first look at the queue; it may never resolve in a core that takes no calls.
+   */
+  ready?: Promise<void>;
   accountCallsPerMinute(): number;
   onProgress?(campaignId: string): void;
   clock: Clock;
@@ -126,6 +131,14 @@ export class CampaignRun {
     const onAbort = () => this.stop();
     signal.addEventListener('abort', onAbort);
     try {
+      if (this.deps.ready) {
+        // Until telephony is up, a missing call row would look like a request that never left.
+        const aborted = new Promise<void>((resolve) => {
+          if (signal.aborted) resolve();
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await Promise.race([this.deps.ready, aborted]);
+      }
       while (!this.stopped) {
         await this.settle();
         if (this.stopped) break;
@@ -160,7 +173,7 @@ export class CampaignRun {
             break;
           case 'finished':
             await Promise.all(this.dials);
-            this.deps.complete(this.campaignId);
+            await this.deps.complete(this.campaignId);
             return 'completed';
           case 'ended': {
             await Promise.all(this.dials);
@@ -174,7 +187,7 @@ export class CampaignRun {
                   at,
                 );
             }
-            this.deps.complete(this.campaignId);
+            await this.deps.complete(this.campaignId);
             return 'completed';
           }
           default: {

@@ -63,8 +63,23 @@ export class Dialer implements CampaignRunner {
     if (campaignId !== null) this.runs.get(campaignId)?.wake();
   }
 
+  /** A call changed: if it is a campaign's attempt, its run looks at once. */
+  onAttemptChanged(attemptId: string): void {
+    if (this.runs.size === 0) return;
+    const a = this.deps.repo.attempt(attemptId);
+    if (a) this.runs.get(a.campaignId)?.wake();
+  }
+
   isRunning(campaignId: string): boolean {
     return this.runs.has(campaignId);
+  }
+
+  /**
+   * Start-up: every campaign left running or paused gets its run back, whether or not its job row
+   * was resumed (another CallDeck command on the folder may have closed it). Call once dialing is ready.
+   */
+  resumeAll(campaignIds: readonly string[]): void {
+    for (const id of campaignIds) if (!this.runs.has(id)) void this.start(id);
   }
 
   pacing(campaignId: string) {

@@ -1,0 +1,111 @@
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ImportOutcome } from '../../../src/shared/contacts';
+import type {
+  CampaignContactsPage,
+  CampaignDetail,
+  CampaignUpdatedEvent,
+} from '../../../src/shared/campaigns';
+import type { ApiResult } from '../../../src/shared/api/errors';
+import type { JobInfo } from '../../../src/shared/jobs';
+import { makeTestCore } from '../../helpers/core';
+
+/** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const ok = <T>(r: ApiResult<unknown>): T => {
+  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
+  return r.value as T;
+};
+
+async function until<T>(fn: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('timed out');
+}
+
+// Numbers ending 1 are busy; everyone else answers and hangs up at once, saying nothing.
+const SCRIPT = {
+  default: { outcome: 'answer', ringSec: 1, hangupAfterSec: 1 },
+  callees: [{ pattern: '1$', outcome: 'busy', ringSec: 1 }],
+};
+
+describe('campaigns in a full core', () => {
+  it('starts a campaign from the Api, dials every contact in the sandbox, retries busy, and completes audited', async () => {
+    const { core, cleanup } = await makeTestCore({
+      telephony: 'sandbox',
+      sandboxScript: SCRIPT,
+      sandboxTimeScale: 0.01,
+    });
+    cleanups.push(cleanup);
+    const events: CampaignUpdatedEvent[] = [];
+    const jobs: JobInfo[] = [];
+    let listId: number | undefined;
+    core.subscribe((event, payload) => {
+      if (event === 'campaign.updated') events.push(payload as CampaignUpdatedEvent);
+      if (event === 'job.updated') jobs.push(payload as JobInfo);
+      if (event !== 'contacts.importFinished') return;
+      const { outcome } = payload as { outcome: ImportOutcome };
+      if (outcome.ok) listId = outcome.summary.listId;
+    });
+    const rows = [
+      'Name,Mobile,appointment_day,appointment_time',
+      ...Array.from({ length: 5 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
+    ];
+    const staged = ok<{ id: string }>(
+      await core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'list.csv', 1_000_000),
+    );
+    ok(await core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
+    const list = await until(() => listId);
+    const created = ok<CampaignDetail>(
+      await core.invoke('campaigns.create', {
+        name: 'Run',
+        listId: list,
+        bot: 'appointment-reminder',
+        mode: 'flow',
+        window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '23:59',
+          timeZone: 'Asia/Kolkata',
+          override: true,
+        },
+        pacing: { maxConcurrent: 2, callsPerMinute: 60 },
+        retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+      }),
+    );
+    ok(await core.invoke('campaigns.start', { campaignId: created.id }));
+    const done = await until(() =>
+      events.find((e) => e.campaign.id === created.id && e.campaign.state === 'completed'),
+    );
+    expect(done.campaign.counters).toMatchObject({
+      contacts: 5,
+      byStatus: { done: 5 },
+      attempts: 6,
+      inFlight: 0,
+      byOutcome: { answered: 4, busy: 2 },
+    });
+    const page = ok<CampaignContactsPage>(
+      await core.invoke('campaigns.contacts', { campaignId: created.id }),
+    );
+    const busy = page.contacts.find((c) => c.number.endsWith('1'));
+    expect(busy).toMatchObject({ attempts: 2, lastOutcome: 'busy', status: 'done' });
+    // The run was a job of its own, and it ended with the campaign.
+    expect(jobs.some((j) => j.kind === 'campaign.run' && j.state === 'succeeded')).toBe(true);
+    // Completion is the model's audited transition.
+    const audit = ok<{ entries: { action: string; subject: string }[] }>(
+      await core.invoke('audit.list', { limit: 50 }),
+    );
+    expect(
+      audit.entries.some((e) => e.action === 'campaigns.complete' && e.subject === `campaign:${created.id}`),
+    ).toBe(true);
+  });
+});
