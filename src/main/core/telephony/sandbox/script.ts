@@ -76,10 +76,29 @@ export const FlowSchema = z
   .strict();
 export type SandboxFlow = z.infer<typeof FlowSchema>;
 
+/** A share of all numbers no rule matches (0.6 = 60%), each number's pick fixed by the seed. */
+const ShareSchema = CalleeSchema.extend({
+  share: z.number().min(0).max(1),
+  /** A name for reports ("answer and confirm", "busy"). */
+  label: z.string().max(64).optional(),
+}).strict();
+export type CalleeShare = z.infer<typeof ShareSchema>;
+
 export const CalleeScriptSchema = z
   .object({
     default: CalleeSchema.default(CalleeSchema.parse({})),
     callees: z.array(RuleSchema).max(10_000).default([]),
+    /**
+     * Campaign scale: numbers no rule matches are spread over these shares (the rest get the
+     * default), deterministically per number and seed, so a 1,000-contact rehearsal looks like a day.
+     */
+    shares: z
+      .array(ShareSchema)
+      .max(100)
+      .refine((s) => s.reduce((sum, x) => sum + x.share, 0) <= 1 + 1e-9, 'the shares add up to more than 1')
+      .optional(),
+    /** Changes which numbers fall in which share (default "calldeck"). */
+    seed: z.string().max(64).optional(),
     /** Flow definitions by app id (the number at the end of the flow URL); "*" for any. */
     flows: z.record(z.string(), FlowSchema).default({}),
   })
@@ -90,7 +109,21 @@ export const DEFAULT_SCRIPT: CalleeScript = CalleeScriptSchema.parse({});
 
 const digitsOnly = (n: string) => n.replace(/\D/g, '');
 
-/** The first rule matching the number, else the default. */
+/** A number's fixed place in [0, 1) under a seed (FNV-1a over seed and digits). */
+export function sharePoint(seed: string, number: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}:${digitsOnly(number)}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // One more mixing round so neighbouring numbers spread evenly.
+  h = (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  return h / 2 ** 32;
+}
+
+/** The first rule matching the number, else its share (by seed), else the default. */
 export function calleeFor(script: CalleeScript, number: string): Callee {
   for (const rule of script.callees) {
     const hit =
@@ -100,6 +133,14 @@ export function calleeFor(script: CalleeScript, number: string): Callee {
     if (hit) {
       const { number: _n, pattern: _p, ...callee } = rule;
       return callee;
+    }
+  }
+  if (script.shares && script.shares.length > 0) {
+    const point = sharePoint(script.seed ?? 'calldeck', number);
+    let edge = 0;
+    for (const { share, label: _l, ...callee } of script.shares) {
+      edge += share;
+      if (point < edge) return callee;
     }
   }
   return script.default;
@@ -133,7 +174,12 @@ export function parseCalleeScript(text: string, baseDir?: string): CalleeScript 
     says: c.says.map((u) => ('wav' in u ? { wav: path.resolve(baseDir, u.wav) } : u)),
   });
   const s = parsed.data;
-  return { ...s, default: resolve(s.default), callees: s.callees.map((r) => ({ ...r, ...resolve(r) })) };
+  return {
+    ...s,
+    default: resolve(s.default),
+    callees: s.callees.map((r) => ({ ...r, ...resolve(r) })),
+    ...(s.shares ? { shares: s.shares.map((x) => ({ ...x, ...resolve(x) })) } : {}),
+  };
 }
 
 export function loadCalleeScript(file: string): CalleeScript {
