@@ -241,5 +241,9 @@ describe('campaigns Api in the whole app', () => {
       await core.invoke('campaigns.create', { name: 'X', listId: id, bot: bots.defaultBotId }),
     );
     expect(good.settings.bot).toBe(bots.defaultBotId);
+    // The demo bot needs the appointment's day and time; this list has neither: skipped, named, not dialled.
+    expect(good.counters.byStatus).toMatchObject({ pending: 0, skipped: 1 });
+    const page = ok<CampaignContactsPage>(await core.invoke('campaigns.contacts', { campaignId: good.id }));
+    expect(page.contacts[0]?.skipReason).toBe('missing variables: appointment_day, appointment_time');
   }, 60_000);
 });

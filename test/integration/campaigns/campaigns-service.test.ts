@@ -218,3 +218,24 @@ describe('the forecast of a stored campaign', () => {
     expect(h.service.forecast(c.id)).toMatchObject({ contacts: 0, dials: 0, finishAt: null });
   });
 });
+
+describe('the bot’s variables', () => {
+  it('a contact without a value the bot needs enters the queue skipped, named; a new bot re-checks the queue', () => {
+    const { listId, contactIds } = h.addList('March', 3);
+    h.db.prepare(`UPDATE contacts SET variables = ? WHERE id = ?`).run('{"day":"Monday"}', contactIds[0]);
+    h.db.prepare(`UPDATE contacts SET variables = ? WHERE id = ?`).run('{"day":"  "}', contactIds[1]);
+    const c = h.service.create(
+      CampaignCreateSchema.parse({ name: 'Needs day', listId, bot: 'reminder' }),
+      'tester',
+      h.scope('campaigns.create'),
+      ['day'],
+    );
+    expect(h.repo.queue(c.id).map((q) => [q.contactId, q.status, q.skipReason])).toEqual([
+      [contactIds[0], 'pending', null],
+      [contactIds[1], 'skipped', 'missing variables: day'],
+      [contactIds[2], 'skipped', 'missing variables: day'],
+    ]);
+    h.service.update({ campaignId: c.id, bot: 'plain' }, h.scope('campaigns.update'), []);
+    expect(h.repo.queue(c.id).every((q) => q.status === 'pending')).toBe(true);
+  });
+});

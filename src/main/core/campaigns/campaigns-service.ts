@@ -40,6 +40,27 @@ export interface CampaignsServiceDeps {
   now?: () => Date;
 }
 
+/**
+ * The needed variables a contact row has no value for: its stored variables, and its name as the
+ * `name` variable (as the voicebot reads a contact).
+ */
+function lackingVariables(json: string, name: string, needs: readonly string[]): string[] {
+  if (needs.length === 0) return [];
+  let values: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (parsed && typeof parsed === 'object') values = parsed as Record<string, unknown>;
+  } catch {
+    // an unreadable row has no values: every needed variable is lacking
+  }
+  if (name.trim() !== '' && values.name === undefined) values = { ...values, name };
+  return needs.filter((n) => {
+    const v = values[n];
+    if (typeof v === 'string') return v.trim() === '';
+    return v === undefined || v === null;
+  });
+}
+
 /** What an audit row says about a window that reaches outside the legal hours. */
 function windowDetail(s: CampaignSettings): AuditDetail {
   if (!widensLegalWindow(s.window)) return {};
@@ -62,10 +83,14 @@ export class CampaignsService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  create(req: NewCampaign, actor: string, audit: AuditScope): CampaignDetail {
+  /**
+   * A new draft. `needs`: the variables every call of its bot needs (required, no default); a
+   * contact without a value for one enters the queue skipped, named, rather than failing its call.
+   */
+  create(req: NewCampaign, actor: string, audit: AuditScope, needs: readonly string[] = []): CampaignDetail {
     const { name: _name, listId: _list, contactIds: _ids, ...own } = req;
     const settings = this.checked(CampaignSettingsSchema.parse(own));
-    const queue = this.queueOf(req.listId, req.contactIds);
+    const queue = this.queueOf(req.listId, req.contactIds, needs);
     const id = randomUUID();
     const at = this.now().toISOString();
     audit.commit(
@@ -97,14 +122,17 @@ export class CampaignsService {
   }
 
   /** Changes a draft (only a draft: what runs or ran stays as it was started). */
-  update(change: CampaignChange, audit: AuditScope): CampaignDetail {
+  update(change: CampaignChange, audit: AuditScope, needs?: readonly string[]): CampaignDetail {
     const row = this.row(change.campaignId);
     if (row.state !== 'draft')
       throw new CampaignError('conflict', `Only a draft can be changed; this campaign is ${row.state}`);
     const { campaignId, name, contactIds, ...rest } = change;
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     const settings = this.checked(CampaignSettingsSchema.parse({ ...this.settingsOf(row), ...defined }));
-    const queue = contactIds === undefined ? undefined : this.queueOf(row.listId, contactIds ?? undefined);
+    // A new selection, or a new bot whose variables may differ: the queue is rebuilt.
+    const rebuild = contactIds !== undefined || (change.bot !== undefined && needs !== undefined);
+    const ids = contactIds === undefined ? this.selectionOf(row) : (contactIds ?? undefined);
+    const queue = rebuild ? this.queueOf(row.listId, ids, needs ?? []) : undefined;
     const at = this.now().toISOString();
     audit.commit(
       () => {
@@ -232,7 +260,15 @@ export class CampaignsService {
     return settings;
   }
 
-  private queueOf(listId: number, ids: readonly number[] | undefined): QueueContact[] {
+  private selectionOf(row: CampaignRow): number[] | undefined {
+    return row.contactIds ? (JSON.parse(row.contactIds) as number[]) : undefined;
+  }
+
+  private queueOf(
+    listId: number,
+    ids: readonly number[] | undefined,
+    needs: readonly string[],
+  ): QueueContact[] {
     const contacts = this.repo.listContacts(listId, ids);
     if (ids) {
       const found = new Set(contacts.map((c) => c.contactId));
@@ -245,7 +281,11 @@ export class CampaignsService {
     }
     if (contacts.length === 0)
       throw new CampaignError('invalid', `List ${listId} has no callable contacts (does it exist?)`);
-    return contacts.map(({ dnc, ...c }) => (dnc ? { ...c, skipReason: 'dnc' } : c));
+    return contacts.map(({ dnc, variables, ...c }) => {
+      if (dnc) return { ...c, skipReason: 'dnc' };
+      const lacking = lackingVariables(variables, c.name, needs);
+      return lacking.length ? { ...c, skipReason: `missing variables: ${lacking.join(', ')}` } : c;
+    });
   }
 
   private settingsOf(row: CampaignRow): CampaignSettings {

@@ -217,16 +217,25 @@ export class CampaignsRepository {
   }
 
   /** The list's callable contacts (valid, with a number), in row order; `ids` narrows to a selection. */
-  listContacts(listId: number, ids?: readonly number[]): (QueueContact & { dnc: boolean })[] {
-    type Raw = { contactId: number; number: string; name: string; dnc: number };
+  listContacts(
+    listId: number,
+    ids?: readonly number[],
+  ): (QueueContact & { dnc: boolean; variables: string })[] {
+    type Raw = { contactId: number; number: string; name: string; dnc: number; variables: string };
     const rows = this.prepare<[number], Raw>(
-      `SELECT id AS contactId, phone_e164 AS number, name, dnc FROM contacts
+      `SELECT id AS contactId, phone_e164 AS number, name, dnc, variables FROM contacts
          WHERE list_id = ? AND status = 'valid' AND phone_e164 IS NOT NULL ORDER BY row_number`,
     ).all(listId);
     const wanted = ids ? new Set(ids) : undefined;
     return rows
       .filter((r) => !wanted || wanted.has(r.contactId))
-      .map((r) => ({ contactId: r.contactId, number: r.number, name: r.name, dnc: r.dnc === 1 }));
+      .map((r) => ({
+        contactId: r.contactId,
+        number: r.number,
+        name: r.name,
+        dnc: r.dnc === 1,
+        variables: r.variables,
+      }));
   }
 
   contact(campaignId: string, contactId: number): CampaignContactRow | undefined {

@@ -16,8 +16,11 @@ export interface CampaignHandlerDeps {
   /** The dialer, when this host runs one (a data tool's core does not). */
   runner: () => CampaignRunner | undefined;
   events: EventBus;
-  /** Checks a campaign's bot against the registry (throws the Api's error for an unknown one). */
-  checkBot: (id: string) => void;
+  /**
+   * Checks a campaign's bot against the registry (throws the Api's error for an unknown one) and
+   * names the variables each of its calls needs a value for.
+   */
+  botVariables: (id: string) => string[];
 }
 
 /** Campaign errors as the Api's typed errors. */
@@ -43,7 +46,7 @@ export function campaignHandlers({
   repo,
   runner,
   events,
-  checkBot,
+  botVariables,
 }: CampaignHandlerDeps): Handlers['campaigns'] {
   const announce = (campaign: CampaignDetail, reason: CampaignUpdatedEvent['reason']) => {
     events.emit('campaign.updated', { campaign, reason });
@@ -77,13 +80,13 @@ export function campaignHandlers({
   return {
     create: (req, { actor, audit }) =>
       asCampaignApi(() => {
-        checkBot(req.bot);
-        return announce(campaigns.create(req, actor, audit), 'created');
+        const needs = botVariables(req.bot);
+        return announce(campaigns.create(req, actor, audit, needs), 'created');
       }),
     update: (req, { audit }) =>
       asCampaignApi(() => {
-        if (req.bot !== undefined) checkBot(req.bot);
-        return announce(campaigns.update(req, audit), 'updated');
+        const needs = botVariables(req.bot ?? campaigns.settings(req.campaignId).bot);
+        return announce(campaigns.update(req, audit, needs), 'updated');
       }),
     schedule: (req, { audit }) => move(req.campaignId, 'schedule', audit),
     start: (req, { audit }) => move(req.campaignId, 'start', audit, (r) => r.start(req.campaignId), true),

@@ -35,7 +35,7 @@ export interface HandlerDeps {
   callStats: CallStatsQuery;
   callBoard: CallBoardQuery;
   /** Campaigns: the model and, when this host dials, the dialer. */
-  campaigns: Omit<CampaignHandlerDeps, 'events' | 'checkBot'>;
+  campaigns: Omit<CampaignHandlerDeps, 'events' | 'botVariables'>;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -167,7 +167,11 @@ export function createHandlers({
       ...campaigns,
       events,
       // Checked when this host knows the bots (a data tool's core does not: the dialer checks at dial time).
-      checkBot: (id) => void botNamed(id),
+      // The variables every call needs a value for: required and without a default.
+      botVariables: (id) =>
+        Object.entries(botNamed(id)?.variables ?? {})
+          .filter(([, spec]) => spec.default === undefined && (spec.required ?? true))
+          .map(([name]) => name),
     }),
     tunnel: {
       start: async () => {
