@@ -4,12 +4,14 @@ import { JobsTray } from './components/jobs/JobsTray';
 import { ProviderBanner } from './components/ProviderBanner';
 import { AuditPage } from './pages/AuditPage';
 import { CallsPage } from './pages/CallsPage';
+import { CampaignsPage } from './pages/CampaignsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DncPage } from './pages/DncPage';
 import { ListsPage } from './pages/ListsPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 const ROUTES = {
+  campaigns: { label: 'Campaigns', page: CampaignsPage },
   calls: { label: 'Calls', page: CallsPage },
   dashboard: { label: 'Dashboard', page: DashboardPage },
   lists: { label: 'Contact lists', page: ListsPage },

@@ -4,6 +4,7 @@ import { App } from './App';
 import { installBridgeIfNeeded } from './bridge/install';
 import { startAuditFeed } from './state/audit-store';
 import { startCallsFeed } from './state/calls-store';
+import { startCampaignsFeed } from './state/campaigns-store';
 import { startDncFeed } from './state/dnc-store';
 import { startJobsFeed } from './state/jobs-store';
 import { startListsFeed } from './state/lists-store';
@@ -21,6 +22,7 @@ if (bridge.ok) {
   startDncFeed();
   startTelephonyFeed();
   startCallsFeed();
+  startCampaignsFeed();
   startVoicebotFeed();
   startJobsFeed();
   root.render(

@@ -1,4 +1,5 @@
 import type React from 'react';
+import type { CampaignInfo } from '../../../shared/campaigns';
 import { CALL_STATES } from '../../../shared/telephony';
 import type { BoardFilter } from './board-filter';
 
@@ -7,15 +8,38 @@ interface Props {
   onChange: (f: BoardFilter) => void;
   outcomes: readonly string[];
   flags: readonly string[];
+  campaigns: readonly Pick<CampaignInfo, 'id' | 'name'>[];
   shown: number;
   total: number;
 }
 
-/** The board's filters: state, outcome (the bot's disposition), flag, and a search by number or name. */
-export function BoardFilters({ filter, onChange, outcomes, flags, shown, total }: Props): React.JSX.Element {
+/** The board's filters: campaign, state, outcome (the bot's disposition), flag, and a search by number or name. */
+export function BoardFilters({
+  filter,
+  onChange,
+  outcomes,
+  flags,
+  campaigns,
+  shown,
+  total,
+}: Props): React.JSX.Element {
   const set = (patch: Partial<BoardFilter>) => onChange({ ...filter, ...patch });
   return (
     <div className="board-filters" role="group" aria-label="Filter calls">
+      <label>
+        Campaign
+        <select
+          value={filter.campaignId ?? ''}
+          onChange={(e) => set({ campaignId: e.target.value === '' ? undefined : e.target.value })}
+        >
+          <option value="">Every call</option>
+          {campaigns.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
       <label>
         State
         <select value={filter.state} onChange={(e) => set({ state: e.target.value as BoardFilter['state'] })}>

@@ -7,6 +7,7 @@ import { CallBoard } from '../board/CallBoard';
 import { boardChoices, filterBoard, NO_FILTER, type BoardFilter } from '../board/board-filter';
 import { BotSession } from '../components/BotSession';
 import { useCallsStore } from '../state/calls-store';
+import { useCampaignsStore } from '../state/campaigns-store';
 import { useVoicebotStore } from '../state/voicebot-store';
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
@@ -30,7 +31,8 @@ function ending(c: CallAttemptInfo): string {
 
 /** The live call board: every attempt as the state machine records it, filtered; a call's timeline and bot. */
 export function CallsPage(): React.JSX.Element {
-  const { calls, selectedId, events, error, load, select } = useCallsStore();
+  const { calls, selectedId, events, error, load, select, campaignId, showCampaign } = useCallsStore();
+  const campaigns = useCampaignsStore((s) => s.campaigns);
   const bot = useVoicebotStore();
   const showBot = bot.show;
   useEffect(() => {
@@ -39,7 +41,8 @@ export function CallsPage(): React.JSX.Element {
   useEffect(() => {
     void load();
   }, [load]);
-  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const [own, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const filter = useMemo(() => ({ ...own, campaignId }), [own, campaignId]);
   // Typing in the search box stays responsive while ten thousand rows are filtered behind it.
   const deferred = useDeferredValue(filter);
   const rows = useMemo(() => filterBoard(calls, deferred), [calls, deferred]);
@@ -60,7 +63,11 @@ export function CallsPage(): React.JSX.Element {
       {error && <p className="banner banner--error">{error}</p>}
       <BoardFilters
         filter={filter}
-        onChange={setFilter}
+        onChange={(f) => {
+          setFilter(f);
+          if (f.campaignId !== campaignId) showCampaign(f.campaignId);
+        }}
+        campaigns={campaigns}
         outcomes={choices.outcomes}
         flags={choices.flags}
         shown={rows.length}

@@ -17,6 +17,9 @@ interface CallsState {
   selectedId?: string;
   events: CallEventInfo[];
   error?: string;
+  /** The campaign the board shows (undefined: every call); set from a campaign's page. */
+  campaignId?: string;
+  showCampaign: (campaignId: string | undefined) => void;
   load: () => Promise<void>;
   select: (id: string | undefined) => Promise<void>;
 }
@@ -34,6 +37,7 @@ const bare = (a: CallAttemptInfo): BoardCall => ({
 export const useCallsStore = create<CallsState>((set) => ({
   calls: [],
   events: [],
+  showCampaign: (campaignId) => set({ campaignId }),
   async load() {
     try {
       set({ calls: await api().calls.board({ limit: BOARD_LIMIT }), error: undefined });
