@@ -36,6 +36,18 @@ import {
 } from '../campaigns';
 import { JobIdSchema, JobsListSchema, type JobInfo, type JobsList } from '../jobs';
 import {
+  QaRunIdSchema,
+  QaRunRequestSchema,
+  QaRunsSchema,
+  QaSuiteSchema,
+  QaSuitesSchema,
+  type QaRunDetail,
+  type QaRunSummary,
+  type QaSuiteDetail,
+  type QaSuiteSummary,
+} from '../qa';
+import { QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
+import {
   AttemptIdSchema,
   RecentCallsSchema,
   TestCallSchema,
@@ -225,6 +237,23 @@ export const contract = {
     get: query<JobInfo>()(JobIdSchema),
     /** Asks a running job to stop; `job.updated` says when it has (state `cancelled`). */
     cancel: command<{ cancelled: boolean }>()(JobIdSchema, { subject: (r) => `job:${r.jobId}` }),
+  },
+  qa: {
+    /** The suites in resources/qa, the data folder's qa/suites and the folders given. */
+    suites: query<{ suites: QaSuiteSummary[] }>()(QaSuitesSchema),
+    /** A suite's scenarios, each with its text and its problems (file, line, field). */
+    suite: query<QaSuiteDetail>()(QaSuiteSchema),
+    /** Starts a suite run as a job; `qa.updated` and `job.updated` follow it. */
+    run: command<{ runId: string; jobId: string }>()(QaRunRequestSchema, {
+      subject: (r) => `qa_suite:${r.dir}`,
+    }),
+    runs: query<{ runs: QaRunSummary[] }>()(QaRunsSchema),
+    /** A run with every scenario run: turns, verdicts, failures and both channels' artifact ids. */
+    runDetail: query<QaRunDetail>()(QaRunIdSchema),
+    /** Checks (dryRun) or saves one scenario file of a user suite; an invalid scenario is never written. */
+    saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {
+      subject: (r) => `qa_scenario:${r.dir}/${r.file}`,
+    }),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

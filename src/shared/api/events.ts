@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../audit';
 import type { CampaignUpdatedEvent } from '../campaigns';
 import type { JobInfo } from '../jobs';
+import type { QaUpdatedEvent } from '../qa';
 import type { ImportOutcome, ImportProgress } from '../contacts';
 import type { CallAttemptInfo, CallEventInfo, TelephonyInfo } from '../telephony';
 import type { SettingsView } from '../settings';
@@ -27,6 +28,8 @@ export interface ApiEvents {
   'job.updated': JobInfo;
   /** A campaign was created, changed, moved state, changed pacing, or its counters moved. */
   'campaign.updated': CampaignUpdatedEvent;
+  /** A QA run started, finished a scenario run, or ended. */
+  'qa.updated': QaUpdatedEvent;
 }
 
 export type EventName = keyof ApiEvents;
@@ -54,6 +57,7 @@ export const EVENT_NAMES = [
   'voicebot.sessionEnded',
   'job.updated',
   'campaign.updated',
+  'qa.updated',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that EVENT_NAMES lists every event.

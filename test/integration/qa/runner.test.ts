@@ -42,12 +42,12 @@ beforeAll(async () => {
   });
   runner = new QaRunner({
     repo: new QaRepository(db),
-    artifacts,
+    artifacts: () => artifacts,
     jobs,
     dataDir: tmp.dir,
     log,
     speech: () => Promise.resolve(speech),
-    bots: () => bots,
+    bots: () => Promise.resolve(bots),
     emit: (e) => events.push(e),
   });
 }, 60_000);

@@ -36,3 +36,5 @@ export {
 } from './runner/qa-runner';
 export { runOne, type BotTarget, type OneRun, type OneRunResult } from './runner/one-run';
 export { scenarioVariables, scenarioRunSeed } from './runner/seeded';
+export { listSuites, sourceOf, type SuiteRoot } from './scenario/suites-index';
+export { saveScenarioFile, ScenarioFileError, type SaveScenarioInput } from './suite-files';

@@ -17,6 +17,8 @@ import { rejectFileArtifact, removeListFiles } from './reject-file';
 import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
 
 export { ImportJobs } from './import-jobs';
+import { qaHandlers } from './qa';
+import type { QaWiring } from '../qa';
 
 export interface HandlerDeps {
   info: AppInfo;
@@ -36,6 +38,8 @@ export interface HandlerDeps {
   callBoard: CallBoardQuery;
   /** Campaigns: the model and, when this host dials, the dialer. */
   campaigns: Omit<CampaignHandlerDeps, 'events' | 'botVariables'>;
+  /** QA suites and runs. */
+  qa: QaWiring;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -55,6 +59,7 @@ export function createHandlers({
   callStats,
   callBoard,
   campaigns,
+  qa,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -163,6 +168,7 @@ export function createHandlers({
       stats: (req) => callStats.stats(req.campaignId),
       board: (req) => callBoard.rows(req),
     },
+    qa: qaHandlers(qa),
     campaigns: campaignHandlers({
       ...campaigns,
       events,

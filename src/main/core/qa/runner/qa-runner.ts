@@ -49,12 +49,13 @@ export interface QaRunResult {
 
 export interface QaRunnerDeps {
   repo: QaRepository;
-  artifacts: Artifacts;
+  artifacts: () => Artifacts;
   jobs: JobEngine;
   dataDir: string;
   log: Logger;
   speech: () => Promise<SessionSpeech>;
-  bots: () => BotRegistry | undefined;
+  /** The bots a run may talk to in process (undefined: only bot URLs). */
+  bots: () => Promise<BotRegistry | undefined>;
   judge?: () => Judge | undefined;
   emit: (payload: QaUpdatedEvent) => void;
 }
@@ -119,14 +120,15 @@ export class QaRunner {
     if (planned.length === 0) {
       throw new JobError('empty', `${suite.detail.dir}: no valid scenario runs for the chosen callers`);
     }
-    if (!isUrl(req.bot)) for (const p of planned) this.target(req.bot, p.scenario.bot);
+    const registry = isUrl(req.bot) ? undefined : await this.d.bots();
+    if (!isUrl(req.bot)) for (const p of planned) this.target(registry, req.bot, p.scenario.bot);
     const runId = randomUUID();
     this.d.repo.insertRun({
       id: runId,
       jobId: null,
       suiteDir: suite.detail.dir,
       suiteName: suite.detail.name,
-      bot: req.bot ?? planned[0]?.scenario.bot ?? this.d.bots()?.resolve().id ?? 'default',
+      bot: req.bot ?? planned[0]?.scenario.bot ?? registry?.resolve().id ?? 'default',
       callers: [...new Set(planned.map((p) => p.caller))],
       repeat: req.repeat,
       parallel: req.parallel,
@@ -157,9 +159,12 @@ export class QaRunner {
     return run ? { ...run, scenarios: this.d.repo.scenarioRuns(runId) } : undefined;
   }
 
-  private target(requested: string | undefined, fromScenario: string | undefined): BotTarget {
+  private target(
+    registry: BotRegistry | undefined,
+    requested: string | undefined,
+    fromScenario: string | undefined,
+  ): BotTarget {
     if (isUrl(requested)) return { kind: 'url', url: requested };
-    const registry = this.d.bots();
     if (!registry) throw new JobError('no_bot', 'No bot is available in this profile: give a bot URL');
     try {
       return { kind: 'local', bot: registry.resolve(requested ?? fromScenario) };
@@ -182,6 +187,7 @@ export class QaRunner {
       const suite = await loadSuite(input.dir);
       const planned = planRuns(suite.scenarios, input);
       const speech = await this.d.speech();
+      const registry = isUrl(input.bot) ? undefined : await this.d.bots();
       const cache = new SpeechCache(speech.tts, path.join(this.d.dataDir, 'qa', 'tts-cache'));
       const judge = this.d.judge?.();
       const heard = new Map<string, string>();
@@ -206,7 +212,7 @@ export class QaRunner {
             repeat: p.repeat,
             seed: p.seed,
             variables: scenarioVariables(p.scenario, p.seed),
-            target: this.target(input.bot, p.scenario.bot),
+            target: this.target(registry, input.bot, p.scenario.bot),
           };
           const result = await runOne(run, {
             speech,
@@ -299,7 +305,7 @@ export class QaRunner {
     ] as const) {
       const file = path.join(dir, `${base}-${channel}.wav`);
       await fs.writeFile(file, pcmWav(pcm, 8000), { mode: 0o600 });
-      out[channel] = this.d.artifacts.register({
+      out[channel] = this.d.artifacts().register({
         kind: 'recording',
         path: file,
         name: path.basename(file),

@@ -1,0 +1,44 @@
+import { ApiError } from '../../../../shared/api/errors';
+import type { Handlers } from '../../api';
+import { JobError } from '../../jobs';
+import { listSuites, loadSuite, saveScenarioFile, ScenarioFileError, sourceOf, SuiteError } from '../../qa';
+import type { QaWiring } from '../qa';
+
+/** Suite and job errors as the Api's typed errors. */
+async function asQaApi<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SuiteError) throw new ApiError({ code: 'not_found', message: err.message });
+    if (err instanceof ScenarioFileError)
+      throw new ApiError({ code: 'invalid_request', message: err.message });
+    if (err instanceof JobError) throw new ApiError({ code: 'invalid_request', message: err.message });
+    throw err;
+  }
+}
+
+/** The QA Api: suites from their folders, runs through the runner's job. */
+export function qaHandlers(qa: QaWiring): Handlers['qa'] {
+  return {
+    suites: (req) => asQaApi(async () => ({ suites: await listSuites(qa.roots, req.dirs) })),
+    suite: (req) => asQaApi(async () => (await loadSuite(req.dir, sourceOf(req.dir, qa.roots))).detail),
+    run: (req, { actor }) => asQaApi(() => qa.runner.start(req, actor)),
+    runs: (req) => Promise.resolve({ runs: qa.runner.runs(req.limit) }),
+    saveScenario: (req) =>
+      asQaApi(async () => {
+        // Bundled suites ship with the app (read-only when installed): copy one to edit it.
+        if (sourceOf(req.dir, qa.roots) === 'bundled') {
+          throw new ApiError({
+            code: 'invalid_request',
+            message: `${req.dir} is a bundled suite: it cannot be edited`,
+          });
+        }
+        return saveScenarioFile(req);
+      }),
+    runDetail: (req) => {
+      const detail = qa.runner.detail(req.runId);
+      if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
+      return detail;
+    },
+  };
+}
