@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+// A campaign from the UI, in Chromium against the built `calldeck serve --sandbox` and the bundled callee
+// script: a list imported by the CLI, a campaign created from it with the form (checked as typed), its
+// forecast, started in the sandbox; its calls move across the board to the end, one call's recording
+// plays, the dashboard's charts show, and a desktop notification says it completed.
+
+const CONTACTS = [
+  ['+919811112222', 'Meera'], // answers and talks with the bot
+  ['+919800000001', 'Arjun'], // busy
+  ['+919800000003', 'Kavya'], // fails
+  ['+919800000005', 'Rohan'], // answers, "busy right now", hangs up
+];
+
+describe('campaign from the UI in Chromium', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let page: Page;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-campaign-');
+    cleanup = tmp.cleanup;
+    const csv = path.join(tmp.dir, 'rehearsal.csv');
+    // The bundled default bot (appointment reminder) speaks each contact's day and time.
+    fs.writeFileSync(
+      csv,
+      [
+        'phone,name,appointment_day,appointment_time',
+        ...CONTACTS.map(([p, n]) => `${p},${n},Monday the fifth,ten in the morning`),
+      ].join('\n'),
+    );
+    const imported = await runCli(['import', csv, '--list', 'Rehearsal', '--data', tmp.dir, '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    // The page's Notification API, recorded (headless Chromium shows none).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __notes: { title: string; body?: string }[] };
+      w.__notes = [];
+      class RecordedNotification {
+        static permission = 'granted';
+        static requestPermission = () => Promise.resolve('granted');
+        constructor(title: string, options?: { body?: string }) {
+          w.__notes.push({ title, body: options?.body });
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: RecordedNotification });
+    });
+    await page.goto(serve.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('creates a campaign from a list, forecasts it, runs it in the sandbox and shows it on the board', async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    await form.getByLabel('Name').fill('Rehearsal run');
+    await form.getByLabel('Contact list').selectOption({ label: 'Rehearsal (4 callable)' });
+    // Checked as typed with the core's schema: a window past 21:00 needs the override.
+    await form.getByLabel('Window end').fill('23:59');
+    await expect
+      .poll(() => form.getByRole('alert').allTextContents())
+      .toContainEqual(expect.stringContaining('need the window override'));
+    await form.getByLabel('Window start').fill('00:00');
+    await form.getByText(/Call outside 09:00/).click();
+    await expect.poll(() => form.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('window-warning').textContent()).toContain('recorded in the audit log');
+    await form.getByLabel('Telephony mode').selectOption('flow');
+    await form.getByLabel('Attempts per contact', { exact: true }).fill('1');
+    await form.getByLabel('Calls per minute').fill('30');
+    await form.getByRole('button', { name: 'Create draft' }).click();
+
+    const panel = page.getByRole('region', { name: 'Campaign Rehearsal run' });
+    await panel.waitFor();
+    expect(await panel.locator('.campaign-state').textContent()).toBe('draft');
+    // The forecast before start.
+    await expect.poll(() => panel.getByTestId('forecast-finish').textContent()).not.toMatch(/nothing/);
+    expect(await panel.getByTestId('forecast').textContent()).toContain('4 contacts');
+    expect(await panel.getByTestId('count-queued').textContent()).toBe('4');
+
+    await panel.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => panel.locator('.campaign-state').textContent()).toMatch(/running|completed/);
+
+    // The board, this campaign's calls: they move to the end by push.
+    await panel.getByRole('button', { name: 'Watch its calls on the board' }).click();
+    await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
+    const board = page.getByTestId('calls-table');
+    await expect.poll(() => board.locator('tbody tr').count(), { timeout: 30_000 }).toBe(4);
+    const states = () => board.locator('.state').allTextContents();
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          for (const s of await states()) seen.add(s);
+          return (await states()).sort();
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .toEqual(['busy', 'completed', 'completed', 'failed']);
+    // Calls were seen live before they ended.
+    expect([...seen].some((s) => ['dialing', 'ringing', 'in progress'].includes(s))).toBe(true);
+    const meera = board.locator('tr', { has: page.getByRole('button', { name: '+919811112222' }) });
+    expect(await meera.locator('td').nth(1).textContent()).toBe('Meera');
+    expect(await meera.locator('td').nth(2).textContent()).toBe('1');
+
+    // One call's view: its recording plays.
+    await meera.getByRole('button', { name: '+919811112222' }).click();
+    await expect
+      .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Caller/i);
+    await page.getByRole('button', { name: 'Both sides (stereo)' }).click();
+    const audio = page.getByTestId('recording-audio');
+    await audio.waitFor();
+    const seconds = await audio.evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          if (el.readyState >= 1) resolve(el.duration);
+          el.addEventListener('loadedmetadata', () => resolve(el.duration));
+          el.addEventListener('error', () => reject(new Error(`audio error ${el.error?.code ?? '?'}`)));
+        }),
+    );
+    expect(seconds).toBeGreaterThan(1);
+    await audio.evaluate((el: HTMLAudioElement) => el.play());
+    await expect
+      .poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 5000 })
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('campaign-board.png'), fullPage: true });
+
+    // Back on its page: completed, counters and a notification.
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await expect
+      .poll(() => panel.locator('.campaign-state').textContent(), { timeout: 30_000 })
+      .toBe('completed');
+    expect(await panel.getByTestId('count-done').textContent()).toBe('4');
+    expect(await panel.getByTestId('outcome-answered').textContent()).toBe('2');
+    const notes = await page.evaluate(() => (window as unknown as { __notes: { title: string }[] }).__notes);
+    expect(notes.map((n) => n.title)).toEqual(['Campaign Rehearsal run completed']);
+    // Its dashboard charts.
+    await expect
+      .poll(() => panel.getByTestId('chart-outcomes').locator('.recharts-bar-rectangle').count(), {
+        timeout: 10_000,
+      })
+      .toBe(3);
+    expect(await panel.getByTestId('stat-total').textContent()).toBe('4');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => page.getByTestId('stat-total').textContent()).toBe('4');
+    expect(
+      await page.getByTestId('chart-per-hour').locator('.recharts-bar-rectangle').count(),
+    ).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('campaign-dashboard.png'), fullPage: true });
+  });
+});
