@@ -109,3 +109,78 @@ describe('campaigns in a full core', () => {
     ).toBe(true);
   });
 });
+
+describe('a restart', () => {
+  it('takes a running campaign up again within seconds and finishes it inside its policy', async () => {
+    const first = await makeTestCore({ telephony: 'sandbox', sandboxScript: SCRIPT, sandboxTimeScale: 0.01 });
+    cleanups.push(first.cleanup); // its stop is idempotent
+    let listId: number | undefined;
+    let attempts = 0;
+    first.core.subscribe((event, payload) => {
+      if (event === 'campaign.updated')
+        attempts = (payload as CampaignUpdatedEvent).campaign.counters.attempts;
+      if (event !== 'contacts.importFinished') return;
+      const { outcome } = payload as { outcome: ImportOutcome };
+      if (outcome.ok) listId = outcome.summary.listId;
+    });
+    const rows = [
+      'Name,Mobile,appointment_day,appointment_time',
+      ...Array.from({ length: 12 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
+    ];
+    const staged = ok<{ id: string }>(
+      await first.core.stageUpload(
+        Readable.from([Buffer.from(rows.join('\n') + '\n')]),
+        'list.csv',
+        1_000_000,
+      ),
+    );
+    ok(await first.core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
+    const created = ok<CampaignDetail>(
+      await first.core.invoke('campaigns.create', {
+        name: 'Run',
+        listId: await until(() => listId),
+        bot: 'appointment-reminder',
+        mode: 'flow',
+        window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '23:59',
+          timeZone: 'Asia/Kolkata',
+          override: true,
+        },
+        pacing: { maxConcurrent: 2, callsPerMinute: 60 },
+        retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+      }),
+    );
+    ok(await first.core.invoke('campaigns.start', { campaignId: created.id }));
+    // The app stops part-way (a few calls placed); it starts again on the same data folder.
+    await until(() => (attempts >= 3 ? true : undefined));
+    await first.core.stop();
+    const second = await makeTestCore({
+      dataDir: first.dir,
+      telephony: 'sandbox',
+      sandboxScript: SCRIPT,
+      sandboxTimeScale: 0.01,
+    });
+    cleanups.push(second.cleanup);
+    const events: CampaignUpdatedEvent[] = [];
+    second.core.subscribe((event, payload) => {
+      if (event === 'campaign.updated') events.push(payload as CampaignUpdatedEvent);
+    });
+    const resumedAt = Date.now();
+    await until(() => events.find((e) => e.campaign.id === created.id && e.campaign.state === 'completed'));
+    expect(Date.now() - resumedAt).toBeLessThan(30_000);
+    expect(events.filter((e) => e.campaign.state === 'completed')).toHaveLength(1);
+    const detail = ok<CampaignDetail>(await second.core.invoke('campaigns.get', { campaignId: created.id }));
+    expect(detail.counters).toMatchObject({ contacts: 12, byStatus: { done: 12 }, inFlight: 0 });
+    // Every contact inside its policy: attempts numbered 1..n, n at most 2, only the busy number twice.
+    const page = ok<CampaignContactsPage>(
+      await second.core.invoke('campaigns.contacts', { campaignId: created.id }),
+    );
+    for (const c of page.contacts) {
+      expect(c.attempts).toBeGreaterThanOrEqual(1);
+      expect(c.attempts).toBeLessThanOrEqual(2);
+      if (!c.number.endsWith('1')) expect(c.lastOutcome === 'busy').toBe(false);
+    }
+  });
+});

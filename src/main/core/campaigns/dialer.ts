@@ -93,7 +93,6 @@ export class Dialer implements CampaignRunner {
       this.jobKind,
       { campaignId },
       {
-        id: `campaign-${campaignId}`,
         title: `Campaign ${campaignId}`,
         subject: `campaign:${campaignId}`,
         actor: 'dialer',
