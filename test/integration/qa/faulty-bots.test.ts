@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QaConversation, QaEvaluation, Scenario } from '../../../src/shared/qa';
+import type { QaConversation, QaEvaluation } from '../../../src/shared/qa';
 import { createLogger } from '../../../src/main/core/logging';
-import { parseScenario } from '../../../src/main/core/qa';
+import { loadSuite, scenarioRunSeed, scenarioVariables, type LoadedSuite } from '../../../src/main/core/qa';
 import { SpeechCache } from '../../../src/main/core/qa/callers/caller-audio';
 import { runConversation } from '../../../src/main/core/qa/callers/conversation';
 import { startLocalBot } from '../../../src/main/core/qa/callers/local-bot';
@@ -11,61 +11,15 @@ import { evaluate, grammarTranscriber, scriptBotLines } from '../../../src/main/
 import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
 import { loadBotFile, type SessionOptionsInput } from '../../../src/main/core/voicebot';
 import { faultyBots, type FaultyBot } from '../../fixtures/bots';
-import { demoBotFile, patient } from '../../fixtures/demo-bot';
+import { demoBotFile, repoRoot } from '../../fixtures/demo-bot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
-// Each faulty bot fails exactly the scenarios it should, with the right failure kinds; the demo bot
-// passes them all. Scenarios as in the sample suite (confirm, cancel, reschedule, agent, barge-in,
-// silent caller), with a voice-to-voice budget on every turn.
+// Each faulty bot fails exactly the scenarios of the sample suite (resources/qa/appointment) it
+// should, with the right failure kinds; the demo bot passes them all. Synthetic callers, the suite's
+// own seeded variables.
 
-const SCENARIOS: Record<string, string> = {
-  confirm: `name: confirm
-steps:
-  - say: yes
-  - say: confirm
-    expect: { says: see you on monday the fifth }
-expect: { disposition: confirmed, transfer: false, hangup_by: bot, within_ms: 1500 }
-`,
-  cancel: `name: cancel
-steps:
-  - say: yes
-  - say: cancel
-    expect: { says: should i cancel }
-  - say: yes
-    expect: { says: cancelled }
-expect: { disposition: cancelled, within_ms: 1500 }
-`,
-  reschedule: `name: reschedule
-steps:
-  - say: yes
-  - say: change
-  - say: friday
-    expect: { says: come on friday }
-  - say: yes
-expect: { disposition: rescheduled, within_ms: 1500 }
-`,
-  agent: `name: agent
-steps:
-  - say: talk to someone
-    expect: { says: please hold }
-expect: { disposition: transferred, transfer: true, within_ms: 1500 }
-`,
-  'barge-in': `name: barge-in
-steps:
-  - say: yes
-  - say: confirm
-    barge_in_ms: 1500
-    expect: { no_talk_over: 600, says: see you on }
-expect: { disposition: confirmed, within_ms: 1500 }
-`,
-  silent: `name: silent caller
-steps:
-  - silence_ms: 9000
-    expect: { says: did not hear }
-  - silence_ms: 9000
-expect: { disposition: no_response }
-`,
-};
+const SUITE = path.join(repoRoot, 'resources/qa/appointment');
+let suite: LoadedSuite;
 
 let speech: SpeechProviders;
 let tmp: ReturnType<typeof makeTempDir>;
@@ -74,34 +28,36 @@ const log = createLogger([], 'error', 'test');
 beforeAll(async () => {
   tmp = makeTempDir();
   speech = await createSpeechProviders({});
+  suite = await loadSuite(SUITE);
 }, 60_000);
 afterAll(() => {
   speech?.dispose();
   tmp?.cleanup();
 });
 
-async function play(botFile: string, name: string, session?: SessionOptionsInput): Promise<QaEvaluation> {
+async function play(botFile: string, file: string, session?: SessionOptionsInput): Promise<QaEvaluation> {
   const bot = await loadBotFile(botFile);
   if (bot.kind !== 'script') throw new Error('script bots only');
-  const parsed = parseScenario(SCENARIOS[name] ?? '', `${name}.yaml`);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const scenario: Scenario = parsed.scenario;
+  const scenario = suite.scenarios.find((x) => x.file === file)?.scenario;
+  if (!scenario) throw new Error(`no scenario ${file} in the sample suite`);
+  const seed = scenarioRunSeed(1, scenario, 1);
+  const variables = scenarioVariables(scenario, seed);
   const caller = await scriptedCaller({
     kind: 'synthetic',
-    suiteDir: tmp.dir,
-    file: `${name}.yaml`,
+    suiteDir: SUITE,
+    file,
     scenario,
     speech: new SpeechCache(speech.tts, path.join(tmp.dir, 'tts')),
   });
-  const line = startLocalBot({ bot, speech, variables: patient, log, session });
+  const line = startLocalBot({ bot, speech, variables, log, ...(session ? { session } : {}) });
   const rec = await runConversation({ line, caller, maxDurationMs: 120_000 });
   const conversation: QaConversation = {
-    scenarioFile: `${name}.yaml`,
+    scenarioFile: file,
     scenarioName: scenario.name,
     caller: 'synthetic',
-    repeat: 0,
-    seed: 1,
-    variables: patient,
+    repeat: 1,
+    seed,
+    variables,
     turns: rec.turns,
     durationMs: rec.durationMs,
     endReason: rec.endReason,
@@ -117,14 +73,14 @@ async function play(botFile: string, name: string, session?: SessionOptionsInput
       callerAudio: { pcm: rec.callerPcm, sampleRate: 8000 },
       botAudio: { pcm: rec.botPcm, sampleRate: 8000 },
     },
-    { bot: grammarTranscriber(speech.asr, scriptBotLines(bot, patient), "the bot's lines") },
+    { bot: grammarTranscriber(speech.asr, scriptBotLines(bot, variables), "the bot's lines") },
   );
 }
 
 /** scenario → failure kinds (sorted, unique); passing scenarios are left out. */
 async function failing(bot: Pick<FaultyBot, 'file' | 'session'>): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const name of Object.keys(SCENARIOS)) {
+  for (const { file: name } of suite.scenarios) {
     const e = await play(bot.file, name, bot.session);
     if (e.outcome !== 'pass') out[name] = [...new Set(e.failures.map((f) => f.kind))].sort();
     if (process.env.QA_DEBUG)
@@ -139,45 +95,35 @@ describe('faulty bots against the appointment scenarios', () => {
   }, 240_000);
 
   it('a bot that ignores cancel fails only the cancel scenario, on what it said', async () => {
-    expect(await failing(faultyBots.ignoresCancel)).toEqual({ cancel: ['expectation'] });
+    expect(await failing(faultyBots.ignoresCancel)).toEqual({ 'cancel.yaml': ['expectation'] });
   }, 240_000);
 
   it('a bot that names the wrong day fails only the reschedule scenario', async () => {
-    expect(await failing(faultyBots.wrongDay)).toEqual({ reschedule: ['expectation'] });
+    expect(await failing(faultyBots.wrongDay)).toEqual({ 'reschedule.yaml': ['expectation'] });
   }, 240_000);
 
-  it('a bot that replies after 3 s fails every scenario with a latency budget, on latency', async () => {
-    expect(await failing(faultyBots.repliesLate)).toEqual({
-      confirm: ['latency'],
-      cancel: ['latency'],
-      reschedule: ['latency'],
-      agent: ['latency'],
-      'barge-in': ['latency'],
-    });
+  it('a bot that replies after 3 s fails the scenario with a latency budget, on latency', async () => {
+    // Only confirm.yaml sets within_ms (greeting and first answer: 1500 ms).
+    expect(await failing(faultyBots.repliesLate)).toEqual({ 'confirm.yaml': ['latency'] });
   }, 240_000);
 
   it('a bot that talks over the caller fails only the barge-in scenario, on talk-over', async () => {
     // Talking on, it also misses the caller's word, so what it says next is wrong too.
     const result = await failing(faultyBots.talksOver);
-    expect(Object.keys(result)).toEqual(['barge-in']);
-    expect(result['barge-in']).toContain('talk_over');
+    expect(Object.keys(result)).toEqual(['barge-in.yaml']);
+    expect(result['barge-in.yaml']).toContain('talk_over');
   }, 240_000);
 
-  it('a bot that never replies fails every scenario: on silence wherever the caller waits for it', async () => {
-    // It still hangs up after a transfer or the no-input limit, so there the caller waits for nothing.
-    expect(await failing(faultyBots.neverReplies)).toEqual({
-      confirm: ['expectation', 'silence'],
-      cancel: ['expectation', 'silence'],
-      reschedule: ['expectation', 'silence'],
-      agent: ['expectation'],
-      'barge-in': ['expectation', 'silence'],
-      silent: ['expectation'],
-    });
+  it('a bot that never replies fails every scenario; on silence where a latency budget makes the caller wait', async () => {
+    const expected: Record<string, string[]> = {};
+    for (const { file } of suite.scenarios) expected[file] = ['expectation'];
+    expected['confirm.yaml'] = ['expectation', 'silence'];
+    expect(await failing(faultyBots.neverReplies)).toEqual(expected);
   }, 240_000);
 
   it('the same run again gives the same verdicts', async () => {
-    const a = await play(faultyBots.wrongDay.file, 'reschedule');
-    const b = await play(faultyBots.wrongDay.file, 'reschedule');
+    const a = await play(faultyBots.wrongDay.file, 'reschedule.yaml');
+    const b = await play(faultyBots.wrongDay.file, 'reschedule.yaml');
     expect(b).toEqual(a);
   }, 60_000);
 });
