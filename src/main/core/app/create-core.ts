@@ -14,7 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
-import { CampaignsService, type CampaignRunner } from '../campaigns';
+import { CampaignsService, ScheduledStarts, type CampaignRunner } from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
@@ -339,6 +339,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The dialer runs campaigns only where this process takes the calls (not a data tool, not beside
   // another live CallDeck on the folder): elsewhere start is refused, named.
   const campaignRunner: CampaignRunner | undefined = phone.dialing && recover ? dialer : undefined;
+  // Scheduled campaigns start on time where a dialer runs (audited as campaigns.start by 'scheduler').
+  const scheduledStarts = new ScheduledStarts({
+    campaigns: campaignsService,
+    runner: () => campaignRunner,
+    audited: (action, run) =>
+      trail.run(action, run, (err) => ({
+        code: 'internal',
+        message: err instanceof Error ? err.message : String(err),
+      })),
+    announce: (campaign) => events.emit('campaign.updated', { campaign, reason: 'state' }),
+    log: log.child('campaigns'),
+  });
+  if (campaignRunner) scheduledStarts.watch();
   const dispatcher = new Dispatcher(
     flattenHandlers(
       createHandlers({
@@ -421,6 +434,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      scheduledStarts.stop();
       await jobs.stop();
       await voicebot?.close();
       await phone.close();
