@@ -7,7 +7,7 @@ import type {
   CampaignUpdatedEvent,
 } from '../../../src/shared/campaigns';
 import type { ApiResult } from '../../../src/shared/api/errors';
-import type { JobInfo } from '../../../src/shared/jobs';
+import type { JobInfo, JobsList } from '../../../src/shared/jobs';
 import { makeTestCore } from '../../helpers/core';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
@@ -164,13 +164,21 @@ describe('a restart', () => {
     });
     cleanups.push(second.cleanup);
     const events: CampaignUpdatedEvent[] = [];
+    const jobs: JobInfo[] = [];
     second.core.subscribe((event, payload) => {
       if (event === 'campaign.updated') events.push(payload as CampaignUpdatedEvent);
+      if (event === 'job.updated') jobs.push(payload as JobInfo);
     });
     const resumedAt = Date.now();
     await until(() => events.find((e) => e.campaign.id === created.id && e.campaign.state === 'completed'));
     expect(Date.now() - resumedAt).toBeLessThan(30_000);
     expect(events.filter((e) => e.campaign.state === 'completed')).toHaveLength(1);
+    // The stopped run's own job was taken up again (resumed), not replaced: one job, succeeded.
+    await until(() =>
+      jobs.some((j) => j.kind === 'campaign.run' && j.state === 'succeeded') ? true : undefined,
+    );
+    const listed = ok<JobsList>(await second.core.invoke('jobs.list', { recent: 50, kind: 'campaign.run' }));
+    expect([...listed.running, ...listed.recent].map((j) => j.state)).toEqual(['succeeded']);
     const detail = ok<CampaignDetail>(await second.core.invoke('campaigns.get', { campaignId: created.id }));
     expect(detail.counters).toMatchObject({ contacts: 12, byStatus: { done: 12 }, inFlight: 0 });
     // Every contact inside its policy: attempts numbered 1..n, n at most 2, only the busy number twice.

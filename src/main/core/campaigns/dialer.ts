@@ -52,7 +52,11 @@ export class Dialer implements CampaignRunner {
     this.runs.set(campaignId, run);
     try {
       report();
-      return await run.run(ctx.signal);
+      const end = await run.run(ctx.signal);
+      // Stopped with CallDeck (or its job cancelled): the engine must see the abort, so a shutdown
+      // leaves the job to be resumed at the next start instead of recording it done.
+      if (end === 'stopped' && ctx.signal.aborted) throw new Error('the campaign run stopped with its job');
+      return end;
     } finally {
       this.runs.delete(campaignId);
     }
