@@ -3,7 +3,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditPage } from '../../../src/shared/audit';
 import { call, withCliCore } from '../../../src/main/server/cli-core';
-import { runCampaignCommand, runCampaignShowCommand } from '../../../src/main/server/commands/campaigns';
+import type { CampaignDetail } from '../../../src/shared/campaigns';
+import {
+  runCampaignCommand,
+  runCampaignResumeCommand,
+  runCampaignShowCommand,
+} from '../../../src/main/server/commands/campaigns';
 import { runImportCommand } from '../../../src/main/server/commands/contacts';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -115,5 +120,59 @@ describe('calldeck campaign run', () => {
     const actions = audit.entries.map((e) => e.action).filter((a) => a.startsWith('campaigns.'));
     expect(actions).toContain('campaigns.create');
     expect(actions).toContain('campaigns.start');
+  }, 120_000);
+
+  it('Ctrl-C pauses the campaign; resume takes it up and runs it to the end, each contact called once', async () => {
+    const file = path.join(dir, 'april.csv');
+    const rows = [
+      'Name,Mobile,Appointment Day,Appointment Time',
+      ...Array.from(
+        { length: 8 },
+        (_, i) => `Customer ${i},98000003${String(i).padStart(2, '0')},Monday,ten`,
+      ),
+    ];
+    fs.writeFileSync(file, rows.join('\n') + '\n');
+    expect(await runImportCommand(file, { list: 'April', data, json: true }, () => undefined)).toBe(0);
+    const answering = { default: SCRIPT.default, callees: [] };
+    const extra = { telephony: 'sandbox' as const, sandboxScript: answering, sandboxTimeScale: 0.01 };
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 1500);
+    const first: string[] = [];
+    const opts = {
+      list: 'April',
+      data,
+      sandbox: true,
+      json: true,
+      concurrency: 1,
+      cpm: 60,
+      window: { start: '00:00', end: '23:59' },
+      windowOverride: true,
+    };
+    expect(await runCampaignCommand(opts, (l) => first.push(l), extra, interrupt.signal)).toBe(0);
+    const paused = JSON.parse(first[0]!) as { campaign: { id: string; state: string }; attempts: number };
+    expect(paused.campaign.state).toBe('paused');
+    expect(paused.attempts).toBeGreaterThan(0);
+    expect(paused.attempts).toBeLessThan(8);
+
+    const second: string[] = [];
+    const resumed = await runCampaignResumeCommand(
+      paused.campaign.id,
+      { data, json: true, sandbox: true },
+      (l) => second.push(l),
+      extra,
+    );
+    expect(resumed).toBe(0);
+    const end = JSON.parse(second[0]!) as {
+      campaign: { state: string };
+      attempts: number;
+      byOutcome: object;
+    };
+    expect(end.campaign.state).toBe('completed');
+    expect(end.attempts).toBe(8);
+    expect(end.byOutcome).toMatchObject({ answered: 8 });
+    const detail = await withCliCore(data, (core) =>
+      call<CampaignDetail>(core, 'campaigns.get', { campaignId: paused.campaign.id }),
+    );
+    expect(detail.counters.byStatus).toMatchObject({ done: 8, pending: 0, in_call: 0 });
   }, 120_000);
 });
