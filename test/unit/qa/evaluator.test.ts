@@ -305,3 +305,52 @@ describe('evaluate', () => {
     }
   });
 });
+
+describe('evaluate, when the bot cannot be heard', () => {
+  it('leaves the text checks without a verdict (never a pass, never a bot failure); budgets still count', async () => {
+    const deaf: Transcriber = {
+      description: 'soundswallower, free-form',
+      transcribe: () => Promise.reject(new Error('offline recognition needs a grammar (expected phrases)')),
+    };
+    const s = scenario({
+      steps: [{ say: 'cancel', expect: { says: 'cancelled', within_ms: 500 } }],
+      expect: { not_says: 'see you on' },
+    });
+    const e = await evaluate(
+      { scenario: s, conversation: conversation(turns), callerAudio, botAudio },
+      { bot: deaf },
+    );
+    expect(e.judged).toEqual([
+      {
+        criterion: 'says: contains "cancelled"',
+        turn: 1,
+        verdict: 'no_verdict',
+        reasoning:
+          "the bot's audio could not be transcribed: offline recognition needs a grammar (expected phrases)",
+      },
+      {
+        criterion: 'not_says: contains "see you on"',
+        verdict: 'no_verdict',
+        reasoning:
+          "the bot's audio could not be transcribed: offline recognition needs a grammar (expected phrases)",
+      },
+    ]);
+    expect(e.failures).toEqual([
+      { kind: 'latency', turn: 1, expectation: 'within_ms: 500', actual: 'the bot answered after 800 ms' },
+    ]);
+    expect(e.notes?.some((n) => n.startsWith("the bot's audio could not be transcribed in 2 turn(s)"))).toBe(
+      true,
+    );
+    const noBudget = await evaluate(
+      {
+        scenario: scenario({ steps: [{ say: 'cancel', expect: { says: 'cancelled' } }] }),
+        conversation: conversation(turns),
+        callerAudio,
+        botAudio,
+      },
+      { bot: deaf },
+    );
+    expect(noBudget.outcome).toBe('no_verdict');
+    expect(noBudget.judge).toBeUndefined();
+  });
+});

@@ -71,23 +71,45 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
   // What each side said, turn by turn.
   const botTexts: string[] = [];
   const callerTexts: (string | null)[] = [];
+  // A recogniser that cannot hear a reply (e.g. the offline grammar recogniser and a bot whose lines
+  // are unknown) leaves that turn's text checks without a verdict, never a pass or a bot failure.
+  const unheard = new Map<number, string>();
+  const tryHear = async (t: Transcriber, audio: Audio): Promise<string | Error> => {
+    try {
+      return await t.transcribe(audio);
+    } catch (err) {
+      deps.log?.warn('qa evaluator could not transcribe', { err, transcriber: t.description });
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
   for (const m of measures) {
-    botTexts.push(
-      m.reply ? await deps.bot.transcribe(sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs)) : '',
-    );
-    if (
+    const heard = m.reply
+      ? await tryHear(deps.bot, sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs))
+      : '';
+    if (heard instanceof Error) unheard.set(m.turn.index, heard.message);
+    botTexts.push(heard instanceof Error ? '' : heard);
+    const said =
       conversation.caller === 'human' &&
       m.turn.callerStartMs !== null &&
       m.turn.callerEndMs !== null &&
       deps.caller
-    ) {
-      callerTexts.push(
-        await deps.caller.transcribe(sliceAudio(input.callerAudio, m.turn.callerStartMs, m.turn.callerEndMs)),
-      );
-    } else {
-      callerTexts.push(m.turn.action === 'dtmf' ? `(keys ${m.turn.callerText ?? ''})` : m.turn.callerText);
-    }
+        ? await tryHear(deps.caller, sliceAudio(input.callerAudio, m.turn.callerStartMs, m.turn.callerEndMs))
+        : null;
+    if (typeof said === 'string') callerTexts.push(said);
+    else callerTexts.push(m.turn.action === 'dtmf' ? `(keys ${m.turn.callerText ?? ''})` : m.turn.callerText);
   }
+  if (unheard.size > 0)
+    notes.push(
+      `the bot's audio could not be transcribed in ${unheard.size} turn(s): ${[...unheard.values()][0] ?? ''}`,
+    );
+  const undecided: QaJudgement[] = [];
+  const undecide = (turn: number | null, expectation: string, why: string) =>
+    undecided.push({
+      criterion: expectation,
+      ...(turn === null ? {} : { turn }),
+      verdict: 'no_verdict',
+      reasoning: `the bot's audio could not be transcribed: ${why}`,
+    });
   if (conversation.caller === 'human') {
     notes.push(
       deps.caller
@@ -107,12 +129,17 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     const own = turnExpect(scenario, m);
     const heard = botTexts[i] ?? '';
     const t = m.turn.index;
-    for (const says of own?.says ?? [])
-      if (!saysMatches(says, heard))
+    const why = unheard.get(t);
+    for (const says of own?.says ?? []) {
+      if (why !== undefined) undecide(t, `says: ${describeSays(says)}`, why);
+      else if (!saysMatches(says, heard))
         fail('expectation', t, `says: ${describeSays(says)}`, `the bot said "${heard}"`);
-    for (const says of own?.not_says ?? [])
-      if (saysMatches(says, heard))
+    }
+    for (const says of own?.not_says ?? []) {
+      if (why !== undefined) undecide(t, `not_says: ${describeSays(says)}`, why);
+      else if (saysMatches(says, heard))
         fail('expectation', t, `not_says: ${describeSays(says)}`, `the bot said "${heard}"`);
+    }
     const b = budgets(own, scenarioExpect);
     const callerSpoke = m.callerEndOfSpeechMs !== null;
     if (b.withinMs !== undefined && callerSpoke) {
@@ -157,12 +184,17 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
 
   // The whole conversation.
   const allBot = botTexts.filter(Boolean).join(' ');
-  for (const says of scenarioExpect.says ?? [])
-    if (!saysMatches(says, allBot))
+  const anyUnheard = [...unheard.values()][0];
+  for (const says of scenarioExpect.says ?? []) {
+    if (anyUnheard !== undefined) undecide(null, `says: ${describeSays(says)}`, anyUnheard);
+    else if (!saysMatches(says, allBot))
       fail('expectation', null, `says: ${describeSays(says)}`, `the bot said "${allBot}"`);
-  for (const says of scenarioExpect.not_says ?? [])
-    if (saysMatches(says, allBot))
+  }
+  for (const says of scenarioExpect.not_says ?? []) {
+    if (anyUnheard !== undefined) undecide(null, `not_says: ${describeSays(says)}`, anyUnheard);
+    else if (saysMatches(says, allBot))
       fail('expectation', null, `not_says: ${describeSays(says)}`, `the bot said "${allBot}"`);
+  }
   if (scenarioExpect.disposition !== undefined && conversation.disposition !== scenarioExpect.disposition) {
     fail(
       'expectation',
@@ -220,8 +252,9 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     }
   }
 
-  const judgements = await judgeAll(scenario, conversation, measures, botTexts, callerTexts, deps, notes);
-  for (const j of judgements)
+  const judged = await judgeAll(scenario, conversation, measures, botTexts, callerTexts, deps, notes);
+  const judgements = [...undecided, ...judged];
+  for (const j of judged)
     if (j.verdict === 'fail') fail('judge', j.turn ?? null, `judge: ${j.criterion}`, j.reasoning);
 
   failures.sort((a, b) => (a.turn ?? Infinity) - (b.turn ?? Infinity));
@@ -242,7 +275,7 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     failures,
     judged: judgements,
     turns,
-    ...(deps.judge && judgements.length ? { judge: { ...deps.judge.settings } } : {}),
+    ...(deps.judge && judged.length ? { judge: { ...deps.judge.settings } } : {}),
     metrics: {
       latencyMs: latencies,
       longSilences,
