@@ -20,17 +20,18 @@ export const QaSaveScenarioSchema = z.strictObject({
   file: ScenarioFileNameSchema,
   /** The whole YAML text of the scenario (scenario files are at most 256 KiB). */
   text: z.string().max(256 * 1024),
-  /** Validate only: nothing is written. */
-  dryRun: z.boolean().default(false),
   /** A new file: refused when one of that name exists (an edit may overwrite, a new one may not). */
   create: z.boolean().default(false),
 });
 export type QaSaveScenarioRequest = z.input<typeof QaSaveScenarioSchema>;
 
-/** Saved only when the text is a valid scenario: problems name the line and the field. */
+/** Checks a scenario's text as it is typed (a query: nothing is written, nothing audited). */
+export const QaCheckScenarioSchema = QaSaveScenarioSchema.omit({ create: true });
+
+/** Saved only when the text is a valid scenario (a check never saves): problems name the line and the field. */
 export interface QaSaveScenarioResult {
   saved: boolean;
   problems: QaScenarioProblem[];
-  /** The scenario as the suite now lists it (after a save, or as it would be on a dry run). */
+  /** The scenario as the suite lists it after a save (or would, after a check). */
   item: QaScenarioInfo | null;
 }

@@ -23,7 +23,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: artifact:",
-  "connect-src 'self'",
+  "connect-src 'self' artifact:",
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

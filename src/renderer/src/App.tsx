@@ -8,6 +8,7 @@ import { CampaignsPage } from './pages/CampaignsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DncPage } from './pages/DncPage';
 import { ListsPage } from './pages/ListsPage';
+import { QaPage } from './pages/QaPage';
 import { SettingsPage } from './pages/SettingsPage';
 
 const ROUTES = {
@@ -16,6 +17,7 @@ const ROUTES = {
   dashboard: { label: 'Dashboard', page: DashboardPage },
   lists: { label: 'Contact lists', page: ListsPage },
   dnc: { label: 'Do not call', page: DncPage },
+  qa: { label: 'QA', page: QaPage },
   settings: { label: 'Settings', page: SettingsPage },
   audit: { label: 'Audit log', page: AuditPage },
 } as const;

@@ -46,7 +46,7 @@ import {
   type QaSuiteDetail,
   type QaSuiteSummary,
 } from '../qa';
-import { QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
+import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
   AttemptIdSchema,
   RecentCallsSchema,
@@ -250,7 +250,8 @@ export const contract = {
     runs: query<{ runs: QaRunSummary[] }>()(QaRunsSchema),
     /** A run with every scenario run: turns, verdicts, failures and both channels' artifact ids. */
     runDetail: query<QaRunDetail>()(QaRunIdSchema),
-    /** Checks (dryRun) or saves one scenario file of a user suite; an invalid scenario is never written. */
+    /** Checks a scenario's text as typed (nothing written); saveScenario writes it only when valid. */
+    checkScenario: query<QaSaveScenarioResult>()(QaCheckScenarioSchema),
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {
       subject: (r) => `qa_scenario:${r.dir}/${r.file}`,
     }),

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSuite } from '../../../src/main/core/qa';
-import { saveScenarioFile, ScenarioFileError } from '../../../src/main/core/qa/suite-files';
+import {
+  checkScenarioFile,
+  saveScenarioFile,
+  ScenarioFileError,
+} from '../../../src/main/core/qa/suite-files';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const GOOD = `name: Confirm
@@ -30,7 +34,7 @@ describe('saving a scenario file from the QA page', () => {
   afterEach(() => root.cleanup());
 
   const save = (over: Partial<Parameters<typeof saveScenarioFile>[0]>) =>
-    saveScenarioFile({ dir: suite, file: 'confirm.yaml', text: GOOD, dryRun: false, create: false, ...over });
+    saveScenarioFile({ dir: suite, file: 'confirm.yaml', text: GOOD, create: false, ...over });
 
   it('writes a valid scenario, which the suite then lists with its new text', async () => {
     const text = GOOD.replace('Confirm', 'Confirm the visit');
@@ -55,9 +59,12 @@ describe('saving a scenario file from the QA page', () => {
     expect(fs.readFileSync(path.join(suite, 'confirm.yaml'), 'utf8')).toBe(GOOD);
   });
 
-  it('a dry run validates without writing', async () => {
+  it('a check validates without writing, and only for a file the suite may hold', async () => {
     const text = GOOD.replace('Confirm', 'Changed');
-    const r = await save({ text, dryRun: true });
+    const r = await checkScenarioFile({ dir: suite, file: 'confirm.yaml', text });
+    await expect(checkScenarioFile({ dir: suite, file: '../x.yaml', text })).rejects.toBeInstanceOf(
+      ScenarioFileError,
+    );
     expect(r).toMatchObject({ saved: false, problems: [], item: { name: 'Changed' } });
     expect(fs.readFileSync(path.join(suite, 'confirm.yaml'), 'utf8')).toBe(GOOD);
   });
@@ -82,6 +89,12 @@ describe('saving a scenario file from the QA page', () => {
     expect(fs.readdirSync(root.dir)).toEqual(['suite']);
     await expect(save({ dir: 'relative/suite' })).rejects.toThrow(/absolute/);
     await expect(save({ dir: path.join(root.dir, 'missing') })).rejects.toThrow(/no suite folder/);
+    // A folder without scenarios is not a suite: nothing is started there.
+    fs.mkdirSync(path.join(root.dir, 'empty'));
+    await expect(save({ dir: path.join(root.dir, 'empty'), create: true })).rejects.toThrow(
+      /not a suite folder/,
+    );
+    expect(fs.readdirSync(path.join(root.dir, 'empty'))).toEqual([]);
   });
 
   it('refuses to write through a symlink that points out of the suite', async () => {

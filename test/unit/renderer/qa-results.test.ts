@@ -43,12 +43,12 @@ const run = (
 describe('the QA results table', () => {
   it('groups repeats per scenario and caller, counts verdicts, lists failure kinds once and marks flaky groups', () => {
     const rows = groupResults([
-      run('cancel.yaml', 'synthetic', 1, 'failed', ['expectation', 'latency']),
-      run('cancel.yaml', 'synthetic', 0, 'passed'),
-      run('cancel.yaml', 'synthetic', 2, 'failed', ['latency']),
-      run('cancel.yaml', 'human', 0, 'failed', ['talk_over']),
-      run('agent.yaml', 'synthetic', 0, 'no_verdict'),
-      run('agent.yaml', 'synthetic', 1, 'pending'),
+      run('cancel.yaml', 'synthetic', 2, 'failed', ['expectation', 'latency']),
+      run('cancel.yaml', 'synthetic', 1, 'passed'),
+      run('cancel.yaml', 'synthetic', 3, 'failed', ['latency']),
+      run('cancel.yaml', 'human', 1, 'failed', ['talk_over']),
+      run('agent.yaml', 'synthetic', 1, 'no_verdict'),
+      run('agent.yaml', 'synthetic', 2, 'pending'),
     ]);
     expect(
       rows.map((g) => [
@@ -61,23 +61,23 @@ describe('the QA results table', () => {
         g.flaky,
       ]),
     ).toEqual([
-      ['agent.yaml', 'synthetic', [0, 1], 0, 0, [], false],
-      ['cancel.yaml', 'human', [0], 0, 1, ['talk_over'], false],
-      ['cancel.yaml', 'synthetic', [0, 1, 2], 1, 2, ['expectation', 'latency'], true],
+      ['agent.yaml', 'synthetic', [1, 2], 0, 0, [], false],
+      ['cancel.yaml', 'human', [1], 0, 1, ['talk_over'], false],
+      ['cancel.yaml', 'synthetic', [1, 2, 3], 1, 2, ['expectation', 'latency'], true],
     ]);
   });
 
   it('pairs a human run with a synthetic run of the scenario, a failed one first', () => {
     const runs = [
-      run('cancel.yaml', 'synthetic', 0, 'passed'),
-      run('cancel.yaml', 'synthetic', 1, 'failed', ['expectation']),
-      run('cancel.yaml', 'human', 0, 'passed'),
-      run('other.yaml', 'human', 0, 'failed'),
+      run('cancel.yaml', 'synthetic', 1, 'passed'),
+      run('cancel.yaml', 'synthetic', 2, 'failed', ['expectation']),
+      run('cancel.yaml', 'human', 1, 'passed'),
+      run('other.yaml', 'human', 1, 'failed'),
     ];
     expect(defaultPair(runs, 'cancel.yaml').map((r) => [r.caller, r.repeat])).toEqual([
-      ['human', 0],
-      ['synthetic', 1],
+      ['human', 1],
+      ['synthetic', 2],
     ]);
-    expect(defaultPair([runs[0]!, runs[1]!], 'cancel.yaml').map((r) => r.repeat)).toEqual([0, 1]);
+    expect(defaultPair([runs[0]!, runs[1]!], 'cancel.yaml').map((r) => r.repeat)).toEqual([1, 2]);
   });
 });

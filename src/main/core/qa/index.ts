@@ -37,4 +37,9 @@ export {
 export { runOne, type BotTarget, type OneRun, type OneRunResult } from './runner/one-run';
 export { scenarioVariables, scenarioRunSeed } from './runner/seeded';
 export { listSuites, sourceOf, type SuiteRoot } from './scenario/suites-index';
-export { saveScenarioFile, ScenarioFileError, type SaveScenarioInput } from './suite-files';
+export {
+  checkScenarioFile,
+  saveScenarioFile,
+  ScenarioFileError,
+  type SaveScenarioInput,
+} from './suite-files';

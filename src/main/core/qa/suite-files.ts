@@ -3,6 +3,7 @@ import path from 'node:path';
 import { scenarioCallers, type QaScenarioInfo } from '../../../shared/qa';
 import { ScenarioFileNameSchema, type QaSaveScenarioResult } from '../../../shared/qa-edit';
 import { parseScenario } from './scenario/parse-scenario';
+import { scenarioFiles } from './scenario/suite-loader';
 
 /** Why a scenario file could not be written: the caller's mistake, said plainly. */
 export class ScenarioFileError extends Error {
@@ -16,7 +17,7 @@ export interface SaveScenarioInput {
   dir: string;
   file: string;
   text: string;
-  dryRun: boolean;
+  /** A new file: refused when one of that name exists. */
   create: boolean;
 }
 
@@ -40,6 +41,9 @@ async function targetPath(dir: string, file: string, create: boolean): Promise<s
     throw err;
   });
   if (!folder.isDirectory()) throw new ScenarioFileError(`${dir} is not a folder`);
+  // Only a folder that already is a suite takes scenario files: the page cannot start one anywhere.
+  if ((await scenarioFiles(dir)).length === 0)
+    throw new ScenarioFileError(`${dir} holds no scenarios: not a suite folder`);
   const full = path.join(dir, file);
   if (path.dirname(full) !== path.resolve(dir)) throw new ScenarioFileError(`${file} is not inside ${dir}`);
   const existing = await fs.lstat(full).catch((err: unknown) => {
@@ -78,17 +82,24 @@ function describe(file: string, text: string): QaScenarioInfo {
   };
 }
 
+/** Validates a scenario's text with the runner's own parser, for the file it would be written to. */
+export async function checkScenarioFile(
+  input: Omit<SaveScenarioInput, 'create'>,
+): Promise<QaSaveScenarioResult> {
+  await targetPath(input.dir, input.file, false);
+  const item = describe(input.file, input.text);
+  return { saved: false, problems: item.problems, item };
+}
+
 /**
- * Validates a scenario's text with the runner's own parser and, when it is valid and this is not a
- * dry run, writes it into the suite folder (a temp file renamed over the old one, so a reader never
- * sees half a file). An invalid scenario is never written.
+ * Validates a scenario's text with the runner's own parser and, when it is valid, writes it into the
+ * suite folder (a temp file renamed over the old one, so a reader never sees half a file). An invalid
+ * scenario is never written.
  */
 export async function saveScenarioFile(input: SaveScenarioInput): Promise<QaSaveScenarioResult> {
   const full = await targetPath(input.dir, input.file, input.create);
   const item = describe(input.file, input.text);
-  if (item.problems.length > 0 || input.dryRun) {
-    return { saved: false, problems: item.problems, item };
-  }
+  if (item.problems.length > 0) return { saved: false, problems: item.problems, item };
   const temp = path.join(path.dirname(full), `.${input.file}.${process.pid}.${Date.now()}.tmp`);
   try {
     await fs.writeFile(temp, input.text, { encoding: 'utf8', flag: 'wx' });

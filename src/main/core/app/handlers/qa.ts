@@ -1,7 +1,15 @@
 import { ApiError } from '../../../../shared/api/errors';
 import type { Handlers } from '../../api';
 import { JobError } from '../../jobs';
-import { listSuites, loadSuite, saveScenarioFile, ScenarioFileError, sourceOf, SuiteError } from '../../qa';
+import {
+  checkScenarioFile,
+  listSuites,
+  loadSuite,
+  saveScenarioFile,
+  ScenarioFileError,
+  sourceOf,
+  SuiteError,
+} from '../../qa';
 import type { QaWiring } from '../qa';
 
 /** Suite and job errors as the Api's typed errors. */
@@ -24,6 +32,7 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
     suite: (req) => asQaApi(async () => (await loadSuite(req.dir, sourceOf(req.dir, qa.roots))).detail),
     run: (req, { actor }) => asQaApi(() => qa.runner.start(req, actor)),
     runs: (req) => Promise.resolve({ runs: qa.runner.runs(req.limit) }),
+    checkScenario: (req) => asQaApi(() => checkScenarioFile(req)),
     saveScenario: (req) =>
       asQaApi(async () => {
         // Bundled suites ship with the app (read-only when installed): copy one to edit it.

@@ -1,0 +1,120 @@
+import { create } from 'zustand';
+import type {
+  QaRunDetail,
+  QaRunRequest,
+  QaRunSummary,
+  QaScenarioInfo,
+  QaScenarioRunInfo,
+  QaSuiteDetail,
+  QaSuiteSummary,
+  QaUpdatedEvent,
+} from '../../../shared/qa';
+import { api, errorMessage } from '../api';
+
+/** Two scenario runs at most are compared side by side. */
+const COMPARE_MAX = 2;
+
+interface QaState {
+  suites: QaSuiteSummary[];
+  suite: QaSuiteDetail | null;
+  runs: QaRunSummary[];
+  run: QaRunDetail | null;
+  /** Live progress of runs, from qa.updated. */
+  progress: Record<string, QaUpdatedEvent>;
+  /** The scenario runs picked for the side-by-side player (they may come from two suite runs). */
+  compare: QaScenarioRunInfo[];
+  error?: string;
+  loadSuites: () => Promise<void>;
+  openSuite: (dir: string) => Promise<void>;
+  /** A scenario saved from the editor replaces its row. */
+  replaceScenario: (item: QaScenarioInfo) => void;
+  startRun: (req: QaRunRequest) => Promise<string | null>;
+  loadRuns: () => Promise<void>;
+  openRun: (runId: string) => Promise<void>;
+  toggleCompare: (run: QaScenarioRunInfo) => void;
+  setCompare: (runs: QaScenarioRunInfo[]) => void;
+  dismissError: () => void;
+}
+
+export const useQaStore = create<QaState>((set, get) => ({
+  suites: [],
+  suite: null,
+  runs: [],
+  run: null,
+  progress: {},
+  compare: [],
+  async loadSuites() {
+    try {
+      set({ suites: (await api().qa.suites({})).suites, error: undefined });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+  async openSuite(dir) {
+    try {
+      set({ suite: await api().qa.suite({ dir }), error: undefined });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+  replaceScenario(item) {
+    const suite = get().suite;
+    if (!suite) return;
+    const items = suite.items.map((i) => (i.file === item.file ? item : i));
+    set({ suite: { ...suite, items, invalid: items.filter((i) => i.problems.length > 0).length } });
+  },
+  async startRun(req) {
+    try {
+      const started = await api().qa.run(req);
+      set({ error: undefined });
+      await get().loadRuns();
+      return started.runId;
+    } catch (err) {
+      set({ error: errorMessage(err) });
+      return null;
+    }
+  },
+  async loadRuns() {
+    try {
+      set({ runs: (await api().qa.runs({})).runs });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+  async openRun(runId) {
+    try {
+      set({ run: await api().qa.runDetail({ runId }), error: undefined });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+  toggleCompare(run) {
+    const compare = get().compare;
+    if (compare.some((r) => r.id === run.id)) set({ compare: compare.filter((r) => r.id !== run.id) });
+    else set({ compare: [...compare, run].slice(-COMPARE_MAX) });
+  },
+  setCompare(runs) {
+    set({ compare: runs.slice(0, COMPARE_MAX) });
+  },
+  dismissError() {
+    set({ error: undefined });
+  },
+}));
+
+let subscribed = false;
+/** Keeps the page's runs (and the open run) current while a suite runs. */
+export function startQaFeed(): void {
+  if (subscribed) return;
+  subscribed = true;
+  api().on('qa.updated', (e) => {
+    useQaStore.setState((s) => ({ progress: { ...s.progress, [e.runId]: e } }));
+    const s = useQaStore.getState();
+    void s.loadRuns();
+    if (s.run?.id === e.runId) void s.openRun(e.runId);
+  });
+  api().onResync(() => {
+    const s = useQaStore.getState();
+    void s.loadRuns();
+    if (s.run) void s.openRun(s.run.id);
+  });
+}

@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { WaveFile } from 'wavefile';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSpeechProviders, int16 } from '../../src/main/core/speech';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const VARIABLES = `variables:
+  name: Asha Rao
+  appointment_day: Monday the fifth
+  appointment_time: ten thirty in the morning
+`;
+
+/** Passes against the demo bot. */
+const CONFIRM = `name: Confirm
+callers: [synthetic]
+${VARIABLES}steps:
+  - say: yes
+  - say: confirm
+expect:
+  disposition: confirmed
+`;
+
+/** Fails on purpose: the caller cancels, the scenario expects the bot to confirm. */
+const CANCEL = `name: Cancel expecting a confirmation
+callers: [synthetic, human]
+${VARIABLES}steps:
+  - say: yes
+  - say: cancel
+    expect:
+      says: see you on Monday
+`;
+
+/** The human caller's recordings: a different rate and channel count from what the bot hears. */
+async function writeHumanClips(dir: string, lines: string[]): Promise<void> {
+  const speech = await createSpeechProviders({});
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [i, line] of lines.entries()) {
+      const audio = await speech.tts.synthesizeAll(line, { sampleRate: 16000 });
+      const mono = int16(audio.pcm);
+      const wav = new WaveFile();
+      wav.fromScratch(2, 16000, '16', [mono, mono]);
+      fs.writeFileSync(path.join(dir, `step-${String(i + 1).padStart(2, '0')}.wav`), wav.toBuffer());
+    }
+  } finally {
+    speech.dispose();
+  }
+}
+
+/** Each audio element's state, read in the page. */
+function audioState(page: Page, label: string) {
+  return page.getByLabel(label, { exact: true }).evaluate((el) => {
+    const a = el as HTMLAudioElement;
+    return { paused: a.paused, currentTime: a.currentTime, duration: a.duration };
+  });
+}
+
+describe('the QA page in Chromium', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let suiteDir: string;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-qa-');
+    cleanup = tmp.cleanup;
+    suiteDir = path.join(tmp.dir, 'data', 'qa', 'suites', 'e2e-suite');
+    fs.mkdirSync(suiteDir, { recursive: true });
+    fs.writeFileSync(path.join(suiteDir, 'confirm.yaml'), CONFIRM);
+    fs.writeFileSync(path.join(suiteDir, 'cancel.yaml'), CANCEL);
+    await writeHumanClips(path.join(suiteDir, 'human', 'cancel'), ['yes', 'cancel']);
+    serve = await startServe(['--data', path.join(tmp.dir, 'data'), '--port', '0']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('edits a scenario with validation, runs the suite with progress, and plays a failed scenario human vs synthetic from a chosen turn', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    const csp: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+    });
+    await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/qa');
+    await page.getByRole('heading', { name: 'QA', level: 1 }).waitFor();
+
+    // The suite from the data folder is listed; opening it lists its scenarios, both valid.
+    await page.getByRole('button', { name: /^e2e-suite · 2 scenarios/ }).click();
+    const scenarios = page.getByRole('table', { name: 'Scenarios' });
+    await expect.poll(() => scenarios.getByRole('row').count()).toBe(3);
+
+    // Editing: a bad value is named by line and field as it is typed, and cannot be saved.
+    await page.getByRole('button', { name: 'confirm.yaml', exact: true }).click();
+    const editor = page.getByLabel(/^confirm\.yaml/);
+    await editor.fill(
+      CONFIRM.replace('  disposition: confirmed', '  disposition: confirmed\n  hangup_by: nobody'),
+    );
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await expect
+      .poll(() => problems.textContent(), { timeout: 10_000 })
+      .toMatch(/confirm\.yaml:\d+:\d+ expect\.hangup_by:/);
+    expect(await page.getByRole('button', { name: 'Save confirm.yaml' }).isDisabled()).toBe(true);
+    // A valid change is saved to the suite folder.
+    await editor.fill(CONFIRM.replace('name: Confirm', 'name: Confirm the visit'));
+    const save = page.getByRole('button', { name: 'Save confirm.yaml' });
+    await expect.poll(() => save.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await save.click();
+    await page.getByText('Saved confirm.yaml.').waitFor();
+    expect(fs.readFileSync(path.join(suiteDir, 'confirm.yaml'), 'utf8')).toContain('name: Confirm the visit');
+
+    // Run the suite (synthetic and human callers, twice each, one at a time): progress on the page
+    // while it runs, then the results.
+    await page.getByLabel('Repeats').fill('2');
+    await page.getByLabel('At once').fill('1');
+    await page.getByRole('button', { name: 'Run suite' }).click();
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.waitFor();
+    const progress = runs.getByRole('progressbar', { name: 'Progress of the e2e-suite run' });
+    await progress.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => runs.getByTestId('qa-progress').textContent(), { timeout: 30_000 })
+      .toMatch(/^[1-5] of 6 scenario runs/);
+    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await expect.poll(async () => (await runs.textContent()) ?? '', { timeout: 120_000 }).toMatch(/finished/);
+    const results = page.getByRole('table', { name: 'Results' });
+    const failedRow = results.getByTestId('result-cancel.yaml-synthetic');
+    await expect.poll(() => failedRow.textContent(), { timeout: 30_000 }).toMatch(/expectation/);
+    expect(await results.getByTestId('result-cancel.yaml-human').textContent()).toMatch(
+      /0 of 2.*expectation/,
+    );
+    expect(await results.getByTestId('result-confirm.yaml-synthetic').textContent()).toMatch(/2 of 2/);
+    await page.screenshot({ path: artifactPath('qa-results.png'), fullPage: true });
+
+    // The failed scenario, human and synthetic side by side: four waveforms drawn under the CSP.
+    await failedRow.getByRole('button', { name: 'Side by side' }).click();
+    const player = page.getByRole('region', { name: 'Side-by-side player' });
+    await player.waitFor();
+    for (const side of ['left', 'right'])
+      for (const ch of ['caller', 'bot'])
+        await expect
+          .poll(() => page.getByTestId(`wave-${side}-${ch}`).getAttribute('data-ready'), { timeout: 20_000 })
+          .toBe('true');
+    expect(await player.getByTestId('sbs-left').textContent()).toMatch(/human/);
+    expect(await player.getByTestId('sbs-right').textContent()).toMatch(/synthetic/);
+    const drawn = await page.getByTestId('wave-left-bot').evaluate((el) => {
+      const root = el.querySelector('[role="img"] > div')?.shadowRoot;
+      const canvas = root?.querySelector('canvas');
+      return canvas ? { w: canvas.width, pos: getComputedStyle(canvas).position } : null;
+    });
+    expect(drawn?.w).toBeGreaterThan(0);
+    // The layout rules reached the shadow DOM (wavesurfer's own <style> is refused by the CSP).
+    expect(drawn?.pos).toBe('absolute');
+
+    // Pick the cancel turn: both runs play from that turn, each at its own offset.
+    const row = player.getByTestId('turn-step:1');
+    const offsets = (await row.getByText(/^at [\d.]+ s$/).allTextContents()).map((t) =>
+      Number(/[\d.]+/.exec(t)?.[0]),
+    );
+    expect(offsets).toHaveLength(2);
+    expect(offsets.every((o) => o > 1)).toBe(true);
+    await row.getByRole('button', { name: 'Play both from Step 2' }).click();
+    const labels = {
+      left: 'Left run (human): caller audio',
+      right: 'Right run (synthetic): caller audio',
+    };
+    for (const [i, label] of [labels.left, labels.right].entries()) {
+      const at = offsets[i] ?? 0;
+      await expect.poll(async () => (await audioState(page, label)).paused, { timeout: 10_000 }).toBe(false);
+      const s = await audioState(page, label);
+      expect(s.currentTime).toBeGreaterThanOrEqual(at - 0.05);
+      expect(s.currentTime).toBeLessThan(at + 3);
+    }
+    // The bot channels play along from the same offsets.
+    expect((await audioState(page, 'Left run (human): bot audio')).paused).toBe(false);
+    expect((await audioState(page, 'Right run (synthetic): bot audio')).paused).toBe(false);
+    await page.screenshot({ path: artifactPath('qa-side-by-side.png'), fullPage: true });
+    await player.getByRole('button', { name: 'Pause' }).click();
+
+    expect(errors).toEqual([]);
+    // The only thing the CSP refuses is wavesurfer's inline <style> (its rules come in as a constructed
+    // stylesheet instead): never a fetch or the playback of an artifact.
+    expect(csp.filter((m) => !/Applying inline style/.test(m))).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditPage } from '../../../src/shared/audit';
+import type { QaSuiteDetail, QaSuiteSummary } from '../../../src/shared/qa';
+import type { QaSaveScenarioResult } from '../../../src/shared/qa-edit';
+import { DATA_TOOL, type Core } from '../../../src/main/core';
+import { makeTestCore } from '../../helpers/core';
+
+let core: Core;
+let dir: string;
+let cleanup: () => Promise<void>;
+let suiteDir: string;
+
+const GOOD = 'name: Confirm\nsteps:\n  - say: yes\n  - say: confirm\nexpect: { disposition: confirmed }\n';
+
+async function call<T>(channel: string, request: unknown): Promise<T> {
+  const r = await core.invoke(channel, request);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+beforeAll(async () => {
+  ({ core, dir, cleanup } = await makeTestCore({ profile: DATA_TOOL }));
+  suiteDir = path.join(dir, 'qa', 'suites', 'mine');
+  await fs.mkdir(suiteDir, { recursive: true });
+  await fs.writeFile(path.join(suiteDir, 'confirm.yaml'), GOOD);
+}, 60_000);
+
+afterAll(async () => {
+  await cleanup?.();
+});
+
+describe('qa.saveScenario through core.invoke', () => {
+  it('checks without writing or auditing, saves a valid scenario (audited), and never writes an invalid one', async () => {
+    const file = path.join(suiteDir, 'confirm.yaml');
+    const bad = GOOD.replace('  - say: confirm\n', '  - say: confirm\n    barge_in_ms: soon\n');
+    const checked = await call<QaSaveScenarioResult>('qa.checkScenario', {
+      dir: suiteDir,
+      file: 'confirm.yaml',
+      text: bad,
+    });
+    expect(checked.saved).toBe(false);
+    expect(checked.problems).toEqual([expect.objectContaining({ line: 5, field: 'steps[1].barge_in_ms' })]);
+    const refused = await call<QaSaveScenarioResult>('qa.saveScenario', {
+      dir: suiteDir,
+      file: 'confirm.yaml',
+      text: bad,
+    });
+    expect(refused.saved).toBe(false);
+    expect(await fs.readFile(file, 'utf8')).toBe(GOOD);
+
+    const text = GOOD.replace('name: Confirm', 'name: Confirm the visit');
+    const saved = await call<QaSaveScenarioResult>('qa.saveScenario', {
+      dir: suiteDir,
+      file: 'confirm.yaml',
+      text,
+    });
+    expect(saved).toMatchObject({ saved: true, item: { name: 'Confirm the visit' } });
+    expect(await fs.readFile(file, 'utf8')).toBe(text);
+    const detail = await call<QaSuiteDetail>('qa.suite', { dir: suiteDir });
+    expect(detail.items.map((i) => i.name)).toEqual(['Confirm the visit']);
+
+    const audit = await call<AuditPage>('audit.list', { limit: 20 });
+    const rows = audit.entries.filter((e) => e.action === 'qa.saveScenario');
+    // The saves are audited (the refused one too, as saved: false); the check is not.
+    expect(rows.map((r) => r.subject)).toContain(`qa_scenario:${suiteDir}/confirm.yaml`);
+    expect(audit.entries.filter((e) => e.action === 'qa.checkScenario')).toEqual([]);
+  });
+
+  it('refuses the bundled suites and any path outside a suite folder, as invalid requests', async () => {
+    const { suites } = await call<{ suites: QaSuiteSummary[] }>('qa.suites', {});
+    const bundled = suites.find((s) => s.source === 'bundled');
+    expect(bundled).toBeDefined();
+    const before = await fs.readFile(path.join(bundled!.dir, 'confirm.yaml'), 'utf8');
+    const tries = [
+      { dir: bundled!.dir, file: 'confirm.yaml', text: GOOD },
+      { dir: suiteDir, file: '../escape.yaml', text: GOOD },
+      { dir: path.join(dir, 'qa'), file: 'x.yaml', text: GOOD, create: true },
+    ];
+    for (const req of tries) {
+      const r = await core.invoke('qa.saveScenario', req);
+      expect(r.ok, JSON.stringify(req)).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('invalid_request');
+    }
+    expect(await fs.readFile(path.join(bundled!.dir, 'confirm.yaml'), 'utf8')).toBe(before);
+    await expect(fs.stat(path.join(dir, 'qa', 'suites', 'escape.yaml'))).rejects.toThrow();
+    await expect(fs.stat(path.join(dir, 'qa', 'x.yaml'))).rejects.toThrow();
+  });
+});
