@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JUDGE_PROMPT_VERSION,
   createOpenAiJudge,
+  judgeFromSpeechConfig,
   type TranscriptLine,
 } from '../../../src/main/core/qa/evaluator';
 import { createLogger, type LogRecord } from '../../../src/main/core/logging';
@@ -98,5 +99,33 @@ describe('LLM judge against an OpenAI-compatible server', () => {
       { model: 'judge-1' },
     );
     expect((await wrongKey.judge('polite', transcript, null)).result).toBe('no_verdict');
+  });
+});
+
+describe('the judge the settings give', () => {
+  it('uses the speech settings’ endpoint and LLM model at temperature 0; none without an LLM', async () => {
+    const server = await startOpenAiWireServer({
+      apiKey: 'sk-settings',
+      chat: () => ({ text: '{"verdict":"pass","reasoning":"ok"}' }),
+    });
+    try {
+      const judge = judgeFromSpeechConfig(
+        {
+          openai: { baseURL: server.baseURL },
+          llm: { kind: 'openai-compatible', model: 'gpt-x', temperature: 0.9 },
+        },
+        'sk-settings',
+      );
+      expect(judge?.settings).toEqual({
+        model: 'gpt-x',
+        temperature: 0,
+        promptVersion: JUDGE_PROMPT_VERSION,
+      });
+      expect(await judge?.judge('polite', transcript, null)).toEqual({ result: 'pass', reasoning: 'ok' });
+      expect((server.requests.at(-1)?.json as { temperature: number }).temperature).toBe(0);
+      expect(judgeFromSpeechConfig({}, undefined)).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ export { saysMatches, describeSays } from './expectations';
 export {
   LlmJudge,
   createOpenAiJudge,
+  judgeFromSpeechConfig,
   parseJudgeReply,
   formatTranscript,
   JUDGE_PROMPT_VERSION,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseJson } from '../../input';
 import type { Logger } from '../../logging';
-import { OpenAiLlm, type Llm, type OpenAiCompatibleOptions } from '../../speech';
+import {
+  OpenAiLlm,
+  speechConfigSchema,
+  type Llm,
+  type OpenAiCompatibleOptions,
+  type SpeechConfigInput,
+} from '../../speech';
 
 // The LLM judge: one natural-language criterion against the transcript, answered as JSON. A judge that
 // cannot decide, answers something else, or cannot be reached gives `no_verdict`, never a bot failure.
@@ -142,4 +148,19 @@ export function createOpenAiJudge(
     { ...settings, temperature },
     log,
   );
+}
+
+/**
+ * The judge the settings give: the speech settings' OpenAI-compatible connection and LLM model, at
+ * temperature 0 whatever the bots use (a judge should answer the same question the same way).
+ * Undefined when no LLM is configured: judge criteria then have no verdict.
+ */
+export function judgeFromSpeechConfig(
+  input: SpeechConfigInput,
+  apiKey: string | undefined,
+  log?: Logger,
+): LlmJudge | undefined {
+  const config = speechConfigSchema.parse(input);
+  if (config.llm.kind !== 'openai-compatible' || !config.openai) return undefined;
+  return createOpenAiJudge({ ...config.openai, apiKey }, { model: config.llm.model, temperature: 0 }, log);
 }
