@@ -170,8 +170,10 @@ describe('the scheduler over random policies and clocks', () => {
               if (s.duplicates === 'once') expect(elsewhere.has(item.number)).toBe(false);
               // Rate and concurrency.
               expect(pacer.tryAcquire()).toBe(true);
-              expect(now - lastDial).toBeGreaterThanOrEqual(60_000 / s.cpm - 1e-6);
+              // Burst one: no two dials closer than half an interval, no 60 s window above the rate + 1.
+              expect(now - lastDial).toBeGreaterThanOrEqual(60_000 / s.cpm / 2 - 1e-6);
               lastDial = now;
+              expect(dials.filter((d) => d.at > now - 60_000).length + 1).toBeLessThanOrEqual(s.cpm + 1);
               expect(open.length + 1).toBeLessThanOrEqual(s.conc);
               expect(step.attemptNo).toBe(item.attempts + 1);
               expect(step.attemptNo).toBeLessThanOrEqual(s.retry.maxAttempts);

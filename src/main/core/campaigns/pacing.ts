@@ -17,17 +17,28 @@ export interface PacingLimits {
   maxConcurrent: number;
 }
 
-/** Calls per minute with a burst of one: two dials are never closer than 60 s / rate. */
+/**
+ * Calls per minute with a burst of one, on a schedule: dial k is due at anchor + k × interval. A
+ * dial a little late (under half an interval) keeps the schedule, so timer and event-loop lateness
+ * do not slow the campaign; a later one restarts it from now. So no two dials are closer than half
+ * an interval, and no 60 s window holds more than the rate + 1.
+ */
 export class TokenBucket {
+  /** When the last token was due (or taken, after a restart of the schedule). */
   private last = Number.NEGATIVE_INFINITY;
+  /** When the last token was actually taken. */
+  private taken = Number.NEGATIVE_INFINITY;
   private intervalMs: number;
 
   constructor(callsPerMinute: number) {
     this.intervalMs = intervalOf(callsPerMinute);
   }
 
+  /** A new rate counts from the last dial itself: credit earned at the old rate is not carried over. */
   setRate(callsPerMinute: number): void {
-    this.intervalMs = intervalOf(callsPerMinute);
+    const interval = intervalOf(callsPerMinute);
+    if (interval !== this.intervalMs) this.last = Math.max(this.last, this.taken);
+    this.intervalMs = interval;
   }
 
   /** 0 when a token is there now, else the whole ms until one is (a clock is whole ms). */
@@ -37,7 +48,9 @@ export class TokenBucket {
 
   take(now: number): boolean {
     if (this.waitMs(now) > 0) return false;
-    this.last = now;
+    const due = this.last + this.intervalMs;
+    this.last = now - due < this.intervalMs / 2 ? due : now;
+    this.taken = now;
     return true;
   }
 }
