@@ -14,7 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
-import { CampaignsService, ScheduledStarts, type CampaignRunner } from '../campaigns';
+import { CampaignsService, ScheduledStarts, StateFollower, type CampaignRunner } from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { JobEngine } from '../jobs';
@@ -351,7 +351,17 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     announce: (campaign) => events.emit('campaign.updated', { campaign, reason: 'state' }),
     log: log.child('campaigns'),
   });
-  if (campaignRunner) scheduledStarts.watch();
+  // A campaign paused or canceled by another process on this folder (the CLI) is followed here.
+  const stateFollower = new StateFollower({
+    campaigns: campaignsService,
+    runner: () => campaignRunner,
+    announce: (campaign) => events.emit('campaign.updated', { campaign, reason: 'state' }),
+    log: log.child('campaigns'),
+  });
+  if (campaignRunner) {
+    scheduledStarts.watch();
+    stateFollower.watch();
+  }
   const dispatcher = new Dispatcher(
     flattenHandlers(
       createHandlers({
@@ -435,6 +445,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       if (stopped) return;
       stopped = true;
       scheduledStarts.stop();
+      stateFollower.stop();
       await jobs.stop();
       await voicebot?.close();
       await phone.close();

@@ -15,6 +15,7 @@ export {
   type ForecastTrace,
 } from './forecast';
 export { ScheduledStarts, SCHEDULER_ACTOR, type Audited, type ScheduledStartsDeps } from './scheduled-starts';
+export { StateFollower, type StateFollowerDeps } from './state-follower';
 export { DialerUnavailableError, type CampaignRunner } from './runner';
 export type {
   AttemptOutcome,
