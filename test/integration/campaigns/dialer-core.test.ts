@@ -32,10 +32,13 @@ async function until<T>(fn: () => T | undefined, ms = 30_000): Promise<T> {
   throw new Error('timed out');
 }
 
-// Numbers ending 1 are busy; everyone else answers and hangs up at once, saying nothing.
+// Numbers ending 1 are busy, 2 a voicemail; everyone else answers and hangs up at once, saying nothing.
 const SCRIPT = {
   default: { outcome: 'answer', ringSec: 1, hangupAfterSec: 1 },
-  callees: [{ pattern: '1$', outcome: 'busy', ringSec: 1 }],
+  callees: [
+    { pattern: '1$', outcome: 'busy', ringSec: 1 },
+    { pattern: '2$', outcome: 'voicemail', ringSec: 1, hangupAfterSec: 1 },
+  ],
 };
 
 describe('campaigns in a full core', () => {
@@ -91,13 +94,18 @@ describe('campaigns in a full core', () => {
       byStatus: { done: 5 },
       attempts: 6,
       inFlight: 0,
-      byOutcome: { answered: 4, busy: 2 },
+      byOutcome: { answered: 3, busy: 2, machine: 1 },
     });
     const page = ok<CampaignContactsPage>(
       await core.invoke('campaigns.contacts', { campaignId: created.id }),
     );
     const busy = page.contacts.find((c) => c.number.endsWith('1'));
     expect(busy).toMatchObject({ attempts: 2, lastOutcome: 'busy', status: 'done' });
+    // The outcome check: the voicemail is counted as machine (not retried: the policy retries busy) and flagged.
+    const machine = page.contacts.find((c) => c.number.endsWith('2'));
+    expect(machine).toMatchObject({ attempts: 1, lastOutcome: 'machine', status: 'done' });
+    expect(machine?.last?.flags).toContain('machine_answered');
+    expect(busy?.last?.flags).toEqual([]);
     // The run was a job of its own, and it ended with the campaign.
     expect(jobs.some((j) => j.kind === 'campaign.run' && j.state === 'succeeded')).toBe(true);
     // Completion is the model's audited transition.

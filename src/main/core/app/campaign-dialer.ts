@@ -82,7 +82,9 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
       bot: (id) => {
         const s = o.voicebotRepo.listSessions({ attemptId: id, limit: 1 })[0];
         if (!s) return null;
-        const endedBy = s.endReason === 'caller_hangup' ? 'user' : s.endReason === null ? null : 'bot';
+        // The bot ended it by hanging up, handing over or leaving a machine; the caller by hanging up.
+        const byBot = s.endReason === 'bot_hangup' || s.endReason === 'transfer' || s.endReason === 'machine';
+        const endedBy = byBot ? 'bot' : s.endReason === 'caller_hangup' ? 'user' : null;
         return { disposition: s.disposition, endedBy };
       },
       isDnc: (n) => must().dnc.has(n),
