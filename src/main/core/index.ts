@@ -28,3 +28,14 @@ export {
   type MappingOverride,
 } from './contacts';
 export { DEFAULT_SCRIPT, loadCalleeScript, startSandbox, type CalleeScript, type Sandbox } from './telephony';
+// QA for `calldeck qa run`: the reports and the comparison with a baseline.
+export {
+  caseName,
+  compareSuite,
+  failureLines,
+  htmlReport,
+  junitXml,
+  summariseRuns,
+  toComparable,
+  type SuiteComparison,
+} from './qa';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCampaignCommands } from './campaigns';
 import { registerContactsCommands } from './contacts';
 import { registerTelephonyCommands } from './telephony';
+import { registerQaCommands } from './qa';
 import { registerVoicebotCommands } from './voicebot';
 
 /** Registers one domain's subcommands on the `calldeck` program. */
@@ -13,4 +14,5 @@ export const COMMANDS: readonly RegisterCommands[] = [
   registerContactsCommands,
   registerVoicebotCommands,
   registerCampaignCommands,
+  registerQaCommands,
 ];

@@ -17,7 +17,7 @@ import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
 import { pcmWav, SoundswallowerAsr } from '../../speech';
 import type { QaRepository } from '../../store';
-import { UnknownBotError, type BotRegistry, type SessionSpeech } from '../../voicebot';
+import { testCallVariables, UnknownBotError, type BotRegistry, type SessionSpeech } from '../../voicebot';
 import { SpeechCache } from '../callers/caller-audio';
 import type { Judge } from '../evaluator';
 import { loadSuite, type LoadedScenario } from '../scenario/suite-loader';
@@ -59,6 +59,13 @@ export interface QaRunnerDeps {
   judge?: () => Judge | undefined;
   emit: (payload: QaUpdatedEvent) => void;
 }
+
+const stringValues = (v: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(v).flatMap(([k, x]) =>
+      typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : [],
+    ),
+  );
 
 const isUrl = (bot: string | undefined): bot is string => !!bot && /^wss?:\/\//i.test(bot);
 
@@ -204,6 +211,8 @@ export class QaRunner {
           const seq = next++;
           const p = planned[seq];
           if (!p) return;
+          const target = this.target(registry, input.bot, p.scenario.bot);
+          const given = scenarioVariables(p.scenario, p.seed);
           const run: OneRun = {
             suiteDir: suite.detail.dir,
             file: p.file,
@@ -211,8 +220,10 @@ export class QaRunner {
             caller: p.caller,
             repeat: p.repeat,
             seed: p.seed,
-            variables: scenarioVariables(p.scenario, p.seed),
-            target: this.target(registry, input.bot, p.scenario.bot),
+            // The contact row the bot sees: an in-process bot fills what is missing as a test call does
+            // (its defaults, then examples), and the evaluator must hear the lines those values make.
+            variables: target.kind === 'local' ? stringValues(testCallVariables(target.bot, given)) : given,
+            target,
           };
           const result = await runOne(run, {
             speech,

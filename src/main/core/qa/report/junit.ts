@@ -1,0 +1,72 @@
+import type { QaRunDetail, QaScenarioRunInfo } from '../../../../shared/qa';
+
+const esc = (s: string) =>
+  s
+    // XML 1.0 cannot carry most control characters at all.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+/** What went wrong in one scenario run, one line per failure: the turn, the expectation, what happened. */
+export function failureLines(s: QaScenarioRunInfo): string[] {
+  if (s.verdict === 'pending') return ['not scored (no evaluator)'];
+  const lines = (s.evaluation?.failures ?? []).map((f) => {
+    const turn = f.turn === undefined ? 'call' : f.turn === 0 ? 'greeting (turn 0)' : `turn ${f.turn}`;
+    return `[${f.kind}] ${turn}: expected ${f.expectation}; ${f.actual}`;
+  });
+  if (s.error && lines.length === 0) lines.push(`[${s.endReason}] ${s.error}`);
+  if (s.verdict === 'no_verdict') {
+    for (const j of s.evaluation?.judged ?? []) {
+      if (j.verdict === 'no_verdict') lines.push(`[judge] no verdict on "${j.criterion}": ${j.reasoning}`);
+    }
+  }
+  return lines;
+}
+
+/** A test case's name: scenario, caller and repeat, so each is its own line in a CI report. */
+export const caseName = (s: QaScenarioRunInfo) => `${s.scenarioName} [${s.caller} #${s.repeat}]`;
+
+/**
+ * JUnit XML: one test suite for the run, one test case per scenario × caller × repeat. A failed
+ * scenario run is a <failure> whose message names the turn, the expectation and what the bot said;
+ * a run with no verdict (or not scored) is <skipped> with the reason, never a pass.
+ */
+export function junitXml(run: QaRunDetail): string {
+  const cases = run.scenarios.map((s) => {
+    const attrs = `name="${esc(caseName(s))}" classname="${esc(`${run.suiteName}.${s.scenarioFile.replace(/\.ya?ml$/i, '')}`)}" time="${(s.wallMs / 1000).toFixed(3)}"`;
+    const lines = failureLines(s);
+    const out = `      <system-out>${esc(
+      s.turns
+        .map(
+          (t) =>
+            `turn ${t.index}: caller ${t.callerText ?? '-'} | bot ${s.evaluation?.turns.find((e) => e.index === t.index)?.botText ?? t.botTextReported ?? '-'}`,
+        )
+        .join('\n'),
+    )}</system-out>\n`;
+    switch (s.verdict) {
+      case 'passed':
+        return `    <testcase ${attrs}>\n${out}    </testcase>`;
+      case 'failed':
+        return `    <testcase ${attrs}>\n      <failure message="${esc(lines[0] ?? 'failed')}" type="${esc(s.evaluation?.failures[0]?.kind ?? s.endReason)}">${esc(lines.join('\n'))}</failure>\n${out}    </testcase>`;
+      case 'no_verdict':
+      case 'pending':
+        return `    <testcase ${attrs}>\n      <skipped message="${esc(lines[0] ?? s.verdict)}"/>\n${out}    </testcase>`;
+    }
+  });
+  const failures = run.scenarios.filter((s) => s.verdict === 'failed').length;
+  const skipped = run.scenarios.filter((s) => s.verdict === 'no_verdict' || s.verdict === 'pending').length;
+  const time = run.scenarios.reduce((n, s) => n + s.wallMs, 0) / 1000;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="calldeck qa" tests="${run.scenarios.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">`,
+    `  <testsuite name="${esc(run.suiteName)}" tests="${run.scenarios.length}" failures="${failures}" skipped="${skipped}" errors="0" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt)}">`,
+    `    <properties><property name="run" value="${esc(run.id)}"/><property name="bot" value="${esc(run.bot)}"/><property name="seed" value="${run.seed}"/></properties>`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
