@@ -69,6 +69,8 @@ describe('calldeck campaign run', () => {
     const code = await runCampaignCommand(
       {
         list: 'March',
+        // A bot file (the demo bot's own), as `--bot FILE`: the run's registry holds just that bot.
+        bot: path.resolve('resources/bots/appointment-reminder.yaml'),
         data,
         sandbox: true,
         json: true,
@@ -86,7 +88,7 @@ describe('calldeck campaign run', () => {
     expect(out.length).toBe(1);
     expect(code).toBe(0);
     const summary = JSON.parse(out[0]!) as {
-      campaign: { id: string; state: string };
+      campaign: { id: string; state: string; bot: string };
       contacts: Record<string, number>;
       attempts: number;
       skipped: Record<string, number>;
@@ -99,6 +101,7 @@ describe('calldeck campaign run', () => {
     // 20 numbers …00..…19: endings 1, 2 and 3 twice each (busy, no answer, machine); the rest answer.
     expect(summary.skipped).toEqual({});
     expect(summary.campaign.state).toBe('completed');
+    expect(summary.campaign.bot).toBe('appointment-reminder');
     expect(summary.contacts).toMatchObject({ total: 20, done: 20, pending: 0, in_call: 0 });
     // Busy and no-answer are retried once (default policy: busy, no_answer, failed); a machine is not.
     expect(summary.byOutcome).toMatchObject({ answered: 14, busy: 4, no_answer: 4, machine: 2 });

@@ -124,7 +124,14 @@ export async function campaignSummary(core: Core, campaignId: string, forecast: 
   const answered = c.counters.byOutcome.answered;
   const finishedAttempts = c.counters.attempts - c.counters.inFlight;
   return {
-    campaign: { id: c.id, name: c.name, state: c.state, startedAt: c.startedAt, finishedAt: c.finishedAt },
+    campaign: {
+      id: c.id,
+      name: c.name,
+      state: c.state,
+      bot: c.settings.bot,
+      startedAt: c.startedAt,
+      finishedAt: c.finishedAt,
+    },
     contacts: { total: c.counters.contacts, ...c.counters.byStatus },
     attempts: c.counters.attempts,
     byOutcome: c.counters.byOutcome,
