@@ -186,3 +186,23 @@ describe('after a crash', () => {
     expect(rig.calls.attempt('never-sent')?.state).toBe('interrupted');
   });
 });
+
+describe('duplicates across running campaigns', () => {
+  it('calls a number in two running campaigns once when the campaigns say once, in each when per campaign', async () => {
+    r = await makeDialerRig(SCRIPT);
+    const shared = ['+919876500004', '+919876500005', '+919876500006'];
+    const a = r.campaign(shared, { duplicates: 'once' });
+    const b = r.campaign([...shared, '+919876500007'], { duplicates: 'once' });
+    expect(await Promise.all([r.run(a), r.run(b)])).toEqual(['completed', 'completed']);
+    const dials = r.rig.changes.filter((c) => c.event.type === 'dial_requested').map((c) => c.attempt.number);
+    for (const n of shared) expect(dials.filter((d) => d === n)).toHaveLength(1);
+    const skipped = [...r.repo.queue(a), ...r.repo.queue(b)].filter((c) => c.status === 'skipped');
+    expect(skipped.map((c) => c.skipReason)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+
+    const c = r.campaign(shared, { duplicates: 'per_campaign' });
+    const d = r.campaign(shared, { duplicates: 'per_campaign' });
+    await Promise.all([r.run(c), r.run(d)]);
+    const again = r.rig.changes.filter((x) => x.event.type === 'dial_requested').map((x) => x.attempt.number);
+    for (const n of shared) expect(again.filter((x) => x === n)).toHaveLength(3);
+  });
+});
