@@ -137,7 +137,11 @@ describe('the QA page in Chromium', () => {
     expect(await results.getByTestId('result-cancel.yaml-human').textContent()).toMatch(
       /0 of 2.*expectation/,
     );
-    expect(await results.getByTestId('result-confirm.yaml-synthetic').textContent()).toMatch(/2 of 2/);
+    // pass@k and pass^k from the core's statistics, the pass rate with its 95% interval.
+    expect(await results.getByTestId('result-confirm.yaml-synthetic').textContent()).toMatch(
+      /2 of 2 100% \(\d+%–100%\) pass@2 yes pass\^2 yes/,
+    );
+    expect(await failedRow.textContent()).toMatch(/0 of 2 0% \(0%–\d+%\) pass@2 no pass\^2 no/);
     await page.screenshot({ path: artifactPath('qa-results.png'), fullPage: true });
 
     // The failed scenario, human and synthetic side by side: four waveforms drawn under the CSP.

@@ -46,6 +46,7 @@ import {
   type QaSuiteDetail,
   type QaSuiteSummary,
 } from '../qa';
+import type { QaScenarioStats } from '../qa-stats';
 import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
   AttemptIdSchema,
@@ -250,6 +251,8 @@ export const contract = {
     runs: query<{ runs: QaRunSummary[] }>()(QaRunsSchema),
     /** A run with every scenario run: turns, verdicts, failures and both channels' artifact ids. */
     runDetail: query<QaRunDetail>()(QaRunIdSchema),
+    /** Per scenario × caller of a run: pass@k, pass^k, the pass rate's 95% interval, flaky. */
+    runStats: query<QaScenarioStats[]>()(QaRunIdSchema),
     /** Checks a scenario's text as typed (nothing written); saveScenario writes it only when valid. */
     checkScenario: query<QaSaveScenarioResult>()(QaCheckScenarioSchema),
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {

@@ -234,7 +234,13 @@ export function QaPage(): React.JSX.Element {
           <h2>
             Results: {s.run.suiteName} · {new Date(s.run.startedAt).toLocaleString()}
           </h2>
-          <ResultsTable run={s.run} compare={s.compare} onToggle={s.toggleCompare} onPair={s.setCompare} />
+          <ResultsTable
+            run={s.run}
+            stats={s.stats}
+            compare={s.compare}
+            onToggle={s.toggleCompare}
+            onPair={s.setCompare}
+          />
         </div>
       )}
 

@@ -9,6 +9,7 @@ import type {
   QaSuiteSummary,
   QaUpdatedEvent,
 } from '../../../shared/qa';
+import type { QaScenarioStats } from '../../../shared/qa-stats';
 import { api, errorMessage } from '../api';
 
 /** Two scenario runs at most are compared side by side. */
@@ -19,6 +20,8 @@ interface QaState {
   suite: QaSuiteDetail | null;
   runs: QaRunSummary[];
   run: QaRunDetail | null;
+  /** The open run's pass@k, pass^k, intervals and flaky marks, per scenario × caller. */
+  stats: QaScenarioStats[];
   /** Live progress of runs, from qa.updated. */
   progress: Record<string, QaUpdatedEvent>;
   /** The scenario runs picked for the side-by-side player (they may come from two suite runs). */
@@ -41,6 +44,7 @@ export const useQaStore = create<QaState>((set, get) => ({
   suite: null,
   runs: [],
   run: null,
+  stats: [],
   progress: {},
   compare: [],
   async loadSuites() {
@@ -83,7 +87,8 @@ export const useQaStore = create<QaState>((set, get) => ({
   },
   async openRun(runId) {
     try {
-      set({ run: await api().qa.runDetail({ runId }), error: undefined });
+      const [run, stats] = await Promise.all([api().qa.runDetail({ runId }), api().qa.runStats({ runId })]);
+      set({ run, stats, error: undefined });
     } catch (err) {
       set({ error: errorMessage(err) });
     }

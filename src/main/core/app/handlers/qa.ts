@@ -9,6 +9,7 @@ import {
   ScenarioFileError,
   sourceOf,
   SuiteError,
+  summariseRuns,
 } from '../../qa';
 import type { QaWiring } from '../qa';
 
@@ -44,6 +45,11 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
         }
         return saveScenarioFile(req);
       }),
+    runStats: (req) => {
+      const detail = qa.runner.detail(req.runId);
+      if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
+      return summariseRuns(detail.scenarios);
+    },
     runDetail: (req) => {
       const detail = qa.runner.detail(req.runId);
       if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });

@@ -1,6 +1,7 @@
 import type React from 'react';
 import { useMemo } from 'react';
 import type { QaRunDetail, QaScenarioRunInfo } from '../../../../shared/qa';
+import type { QaScenarioStats } from '../../../../shared/qa-stats';
 import { defaultPair, groupResults } from './results';
 import { Verdict } from './Verdict';
 
@@ -8,13 +9,42 @@ import { Verdict } from './Verdict';
  * A suite run's results: one row per scenario and caller, its repeats' verdicts (each can be picked
  * for the side-by-side player), the kinds of failure, and flaky when repeats disagree.
  */
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** pass@k, pass^k and the pass rate with its 95% interval, from the core's statistics. */
+function Rates({ stats, k }: { stats: QaScenarioStats | undefined; k: number }): React.JSX.Element | null {
+  if (!stats) return null;
+  const r = stats.rates;
+  return (
+    <span className="qa-rates">
+      {r.runs > 0 && (
+        <span title="Pass rate with its 95% Wilson interval">
+          {pct(r.passRate)} ({pct(r.interval.low)}–{pct(r.interval.high)})
+        </span>
+      )}{' '}
+      <span
+        className={r.passAtK ? 'badge badge--ok' : 'badge badge--invalid'}
+        title="At least one run passed"
+      >
+        pass@{k} {r.passAtK ? 'yes' : 'no'}
+      </span>{' '}
+      <span className={r.passHatK ? 'badge badge--ok' : 'badge badge--invalid'} title="Every run passed">
+        pass^{k} {r.passHatK ? 'yes' : 'no'}
+      </span>
+      {r.noVerdict > 0 && <span className="muted"> · {r.noVerdict} without a verdict</span>}
+    </span>
+  );
+}
+
 export function ResultsTable({
   run,
+  stats,
   compare,
   onToggle,
   onPair,
 }: {
   run: QaRunDetail;
+  stats: QaScenarioStats[];
   compare: QaScenarioRunInfo[];
   onToggle: (r: QaScenarioRunInfo) => void;
   onPair: (runs: QaScenarioRunInfo[]) => void;
@@ -59,7 +89,12 @@ export function ResultsTable({
               })}
             </td>
             <td>
-              {g.passed} of {g.runs.length} {g.flaky && <span className="badge badge--dnc">flaky</span>}
+              {g.passed} of {g.runs.length}{' '}
+              <Rates
+                stats={stats.find((x) => x.scenarioFile === g.scenarioFile && x.caller === g.caller)}
+                k={g.runs.length}
+              />{' '}
+              {g.flaky && <span className="badge badge--dnc">flaky</span>}
             </td>
             <td>
               {g.failureKinds.map((k) => (
