@@ -43,4 +43,6 @@ export {
   ScenarioFileError,
   type SaveScenarioInput,
 } from './suite-files';
+export { junitXml, failureLines, caseName } from './report/junit';
+export { htmlReport } from './report/html';
 export { compareSuite, summariseRuns, toComparable, type SuiteComparison } from './stats';
