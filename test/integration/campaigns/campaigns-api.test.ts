@@ -217,6 +217,40 @@ describe('campaigns Api', () => {
   });
 });
 
+describe('pacing', () => {
+  it('changes while not finished, never above the account limit, audited with the new figures', async () => {
+    const { core, listId, events } = await coreWithList();
+    const c = ok<CampaignDetail>(await core.invoke('campaigns.create', { name: 'P', listId, bot: 'demo' }));
+    const over = await core.invoke('campaigns.setPacing', {
+      campaignId: c.id,
+      pacing: { maxConcurrent: 3, callsPerMinute: 61 },
+    });
+    expect(over).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: "61 calls per minute is above the account's limit of 60 (Settings › Calling)",
+      },
+    });
+    const set = ok<CampaignDetail>(
+      await core.invoke('campaigns.setPacing', {
+        campaignId: c.id,
+        pacing: { maxConcurrent: 3, callsPerMinute: 30 },
+      }),
+    );
+    expect(set.settings.pacing).toEqual({ maxConcurrent: 3, callsPerMinute: 30 });
+    expect(events.at(-1)).toMatchObject({ reason: 'pacing', campaign: { id: c.id } });
+    const row = (await auditRows(core)).find((r) => r.action === 'campaigns.setPacing');
+    expect(JSON.parse(row!.payload)).toMatchObject({ outcome: 'ok', maxConcurrent: 3, callsPerMinute: 30 });
+    ok(await core.invoke('campaigns.cancel', { campaignId: c.id }));
+    const late = await core.invoke('campaigns.setPacing', {
+      campaignId: c.id,
+      pacing: { maxConcurrent: 1, callsPerMinute: 1 },
+    });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+});
+
 describe('campaigns Api in the whole app', () => {
   it('refuses a bot the registry does not know, naming it, and takes a known one', async () => {
     const { core, cleanup } = await makeTestCore({ telephony: 'sandbox' });
