@@ -171,6 +171,8 @@ describe('the QA page in Chromium', () => {
     );
     expect(offsets).toHaveLength(2);
     expect(offsets.every((o) => o > 1)).toBe(true);
+    // How the synthetic run's turn differs from the human's: the latency difference at least.
+    expect(await row.getByRole('cell').last().textContent()).toMatch(/latency [+-]?\d+ ms|same/);
     await row.getByRole('button', { name: 'Play both from Step 2' }).click();
     const labels = {
       left: 'Left run (human): caller audio',

@@ -3,6 +3,7 @@ import type { QaRecordedTurn, QaScenarioRunInfo } from '../../../src/shared/qa';
 import {
   alignTurns,
   conversationFailures,
+  rowDifference,
   turnStartMs,
 } from '../../../src/renderer/src/components/qa/align-turns';
 
@@ -121,5 +122,41 @@ describe('aligning two runs of a scenario turn by turn', () => {
     expect(turnStartMs(turn({ index: 3, callerStartMs: 7_000, botStartMs: 6_900, bargeIn: true }))).toBe(
       6_900,
     );
+  });
+
+  it('says how the right run differs from the left on each turn both have', () => {
+    const base = (id: string, bot: string, latency: number, outcome: 'pass' | 'fail') => {
+      const r = run(id, 'synthetic', [
+        turn({ index: 0 }),
+        turn({ index: 1, callerStartMs: 1000 }),
+        turn({ index: 2 }),
+      ]);
+      r.evaluation = {
+        outcome,
+        failures:
+          outcome === 'fail' ? [{ kind: 'expectation', turn: 1, expectation: 'says', actual: bot }] : [],
+        judged: [],
+        turns: [{ index: 1, botText: bot, callerText: 'cancel', latencyMs: latency, talkOverMs: 0, outcome }],
+        metrics: { latencyMs: [latency], longSilences: 0, longestSilenceMs: 0, talkOvers: 0 },
+      };
+      return r;
+    };
+    const a = base('a', 'Your appointment is cancelled.', 700, 'pass');
+    const same = alignTurns(a, base('b', 'your appointment is  cancelled', 950, 'pass'));
+    expect(rowDifference(same[1]!)).toEqual({
+      latencyDeltaMs: 250,
+      botTextDiffers: false,
+      verdictDiffers: false,
+    });
+    const other = alignTurns(a, base('c', 'See you on Monday', 600, 'fail'));
+    expect(rowDifference(other[1]!)).toEqual({
+      latencyDeltaMs: -100,
+      botTextDiffers: true,
+      verdictDiffers: true,
+    });
+    // Turns without a latency on both sides have no delta.
+    expect(rowDifference(other[0]!)?.latencyDeltaMs).toBeNull();
+    const shorter = alignTurns(a, run('d', 'human', [turn({ index: 0 })]));
+    expect(rowDifference(shorter[1]!)).toBeNull();
   });
 });

@@ -3,7 +3,13 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { QaScenarioRunInfo } from '../../../../shared/qa';
 import { errorMessage } from '../../api';
 import { artifactUrl } from '../../artifacts';
-import { alignTurns, conversationFailures, type TurnCell } from './align-turns';
+import {
+  alignTurns,
+  conversationFailures,
+  rowDifference,
+  type AlignedRow,
+  type TurnCell,
+} from './align-turns';
 import { pauseAll, playAllFrom, type PlayTarget } from './playback';
 import { Verdict } from './Verdict';
 import { Waveform } from './Waveform';
@@ -56,6 +62,21 @@ function TurnView({ cell, onPlay }: { cell: TurnCell | null; onPlay: () => void 
         ))}
       </ul>
     </div>
+  );
+}
+
+function Difference({ row }: { row: AlignedRow }): React.JSX.Element {
+  const d = rowDifference(row);
+  if (!d) return <span className="muted">only one run</span>;
+  const parts: string[] = [];
+  if (d.latencyDeltaMs !== null)
+    parts.push(`latency ${d.latencyDeltaMs > 0 ? '+' : ''}${d.latencyDeltaMs} ms`);
+  if (d.botTextDiffers) parts.push('bot said something else');
+  if (d.verdictDiffers) parts.push('verdict differs');
+  return (
+    <span className={d.botTextDiffers || d.verdictDiffers ? 'sbs__diff' : 'muted'}>
+      {parts.join(' · ') || 'same'}
+    </span>
   );
 }
 
@@ -178,6 +199,7 @@ export function SideBySidePlayer({
             <th scope="col">Turn</th>
             <th scope="col">{runTitle(left)}</th>
             <th scope="col">{runTitle(right)}</th>
+            <th scope="col">Right vs left</th>
           </tr>
         </thead>
         <tbody>
@@ -205,6 +227,9 @@ export function SideBySidePlayer({
                 </td>
                 <td>
                   <TurnView cell={row.right} onPlay={onPlay} />
+                </td>
+                <td>
+                  <Difference row={row} />
                 </td>
               </tr>
             );

@@ -89,3 +89,37 @@ export function alignTurns(left: QaScenarioRunInfo, right: QaScenarioRunInfo): A
 export function conversationFailures(run: QaScenarioRunInfo): QaFailure[] {
   return run.evaluation?.failures.filter((f) => f.turn === undefined) ?? [];
 }
+
+/** How the right run's turn differs from the left's: what a reader compares first. */
+export interface RowDifference {
+  /** Right minus left voice-to-voice latency, ms; null unless both were measured. */
+  latencyDeltaMs: number | null;
+  /** The bot's words differ (case, punctuation and spacing aside). */
+  botTextDiffers: boolean;
+  /** The turn passed in one run and not in the other. */
+  verdictDiffers: boolean;
+}
+
+const words = (s: string | null | undefined) =>
+  (s ?? '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
+
+const botText = (c: TurnCell) => c.score?.botText || c.turn.botTextReported;
+
+/** Null when only one run has the turn (the row already shows the gap). */
+export function rowDifference(row: AlignedRow): RowDifference | null {
+  const { left, right } = row;
+  if (!left || !right) return null;
+  const l = left.score?.latencyMs;
+  const r = right.score?.latencyMs;
+  const outcome = (c: TurnCell) => (c.failures.length > 0 ? 'fail' : (c.score?.outcome ?? null));
+  return {
+    latencyDeltaMs: l !== undefined && r !== undefined ? r - l : null,
+    botTextDiffers: words(botText(left)) !== words(botText(right)),
+    verdictDiffers: outcome(left) !== outcome(right),
+  };
+}
