@@ -60,11 +60,8 @@ afterAll(async () => {
 });
 
 describe('QaRunner on the sample suite against the demo bot, in process', () => {
-  it('runs every scenario with the synthetic caller, in parallel, as a job; all pass, recorded with both channels', async () => {
-    const { runId, jobId } = await runner.start(
-      { dir: suiteDir, callers: ['synthetic'], parallel: 3, repeat: 1, seed: 1 },
-      'test',
-    );
+  it('runs every scenario with each of its callers (synthetic, human recordings), in parallel, as a job; all pass, recorded with both channels', async () => {
+    const { runId, jobId } = await runner.start({ dir: suiteDir, parallel: 3, repeat: 1, seed: 1 }, 'test');
     const job = await jobs.whenDone(jobId);
     expect(job?.state).toBe('succeeded');
     const detail = runner.detail(runId);
@@ -78,9 +75,10 @@ describe('QaRunner on the sample suite against the demo bot, in process', () => 
         f: s.evaluation?.failures,
       })),
     ).toEqual([]);
-    expect(detail.scenarios).toHaveLength(8);
+    expect(detail.scenarios).toHaveLength(15);
+    expect(detail.scenarios.filter((s) => s.caller === 'human')).toHaveLength(7);
     expect(detail.state).toBe('finished');
-    expect(detail.counts.passed).toBe(8);
+    expect(detail.counts.passed).toBe(15);
     // Faster than real time (the figure itself is the CLI's and the benchmark's to print).
     expect(detail.speedRatio).toBeGreaterThan(1);
     for (const s of detail.scenarios) {
@@ -88,8 +86,8 @@ describe('QaRunner on the sample suite against the demo bot, in process', () => 
       expect(artifacts.get(s.botAudio ?? '')?.mime).toBe('audio/wav');
       expect(s.turns.length).toBeGreaterThan(1);
     }
-    expect(events.at(-1)).toMatchObject({ runId, state: 'finished', done: 8, total: 8 });
-    expect(job?.summary).toMatch(/^8 passed, 0 failed/);
+    expect(events.at(-1)).toMatchObject({ runId, state: 'finished', done: 15, total: 15 });
+    expect(job?.summary).toMatch(/^15 passed, 0 failed/);
   }, 120_000);
 });
 
