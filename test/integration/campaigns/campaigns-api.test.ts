@@ -251,6 +251,36 @@ describe('pacing', () => {
   });
 });
 
+describe('the list under a campaign', () => {
+  it('cannot be deleted while a campaign on it is still to run; once it is canceled, it can', async () => {
+    const { core, listId } = await coreWithList();
+    const c = ok<CampaignDetail>(
+      await core.invoke('campaigns.create', {
+        name: 'Later',
+        listId,
+        bot: 'demo',
+        schedule: { startAt: '2030-01-07T09:00:00+05:30' },
+      }),
+    );
+    ok(await core.invoke('campaigns.schedule', { campaignId: c.id }));
+    const refused = await core.invoke('contacts.deleteList', { listId });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: 'The list is used by campaign "Later" (scheduled): cancel it or let it finish first',
+      },
+    });
+    ok(await core.invoke('campaigns.cancel', { campaignId: c.id }));
+    expect(ok<{ deleted: boolean }>(await core.invoke('contacts.deleteList', { listId }))).toEqual({
+      deleted: true,
+    });
+    // The campaign stays for the record, its queue's numbers and names with it.
+    const after = ok<CampaignDetail>(await core.invoke('campaigns.get', { campaignId: c.id }));
+    expect(after).toMatchObject({ state: 'canceled', listName: null, counters: { contacts: 20 } });
+  });
+});
+
 describe('campaigns Api in the whole app', () => {
   it('refuses a bot the registry does not know, naming it, and takes a known one', async () => {
     const { core, cleanup } = await makeTestCore({ telephony: 'sandbox' });

@@ -113,6 +113,15 @@ export function createHandlers({
       rejectCsv: (req) => asApi(() => rejectFileArtifact(contacts, artifacts, req.listId)),
       deleteList: (req, { audit }) =>
         asApi(async () => {
+          // A campaign still to run reads its contacts' variables from the list: it goes first.
+          const using = campaigns.campaigns
+            .list(['scheduled', 'running', 'paused'])
+            .find((c) => c.listId === req.listId);
+          if (using)
+            throw new ApiError({
+              code: 'conflict',
+              message: `The list is used by campaign "${using.name}" (${using.state}): cancel it or let it finish first`,
+            });
           contacts.deleteList(req.listId, audit);
           // Its reject files hold the list's rows: they go with it.
           await removeListFiles(artifacts, req.listId);
