@@ -112,6 +112,26 @@ describe('campaign from the UI in Chromium', () => {
       .toEqual(['busy', 'completed', 'completed', 'failed']);
     // Calls were seen live before they ended.
     expect([...seen].some((s) => ['dialing', 'ringing', 'in progress'].includes(s))).toBe(true);
+    // The outcome check's flags, as the core has them and as the board shows them.
+    const coreFlags = () =>
+      page.evaluate(async () => {
+        type Row = { number: string; flags: string[]; durationSec: number | null };
+        const c = (window as unknown as { calldeck: { calls: { board: (r: object) => Promise<Row[]> } } })
+          .calldeck;
+        return (await c.calls.board({ limit: 10 }))
+          .map((r) => `${r.number}:${r.durationSec}:${r.flags.join('+')}`)
+          .sort();
+      });
+    const boardFlags = async () => {
+      const out: string[] = [];
+      for (const row of await board.locator('tbody tr').all()) {
+        const number = await row.getByRole('button').textContent();
+        const duration = (await row.getByTestId('call-duration').textContent())?.replace(/ s$/, '');
+        const flags = (await row.locator('.flag').allTextContents()).map((f) => f.replace(/ /g, '_'));
+        out.push(`${number}:${duration === '—' ? null : duration}:${flags.join('+')}`);
+      }
+      return out.sort();
+    };
     const meera = board.locator('tr', { has: page.getByRole('button', { name: '+919811112222' }) });
     expect(await meera.locator('td').nth(1).textContent()).toBe('Meera');
     expect(await meera.locator('td').nth(2).textContent()).toBe('1');
@@ -146,6 +166,12 @@ describe('campaign from the UI in Chromium', () => {
       .toBe('completed');
     expect(await panel.getByTestId('count-done').textContent()).toBe('4');
     expect(await panel.getByTestId('outcome-answered').textContent()).toBe('2');
+    // Once the campaign is settled, the board shows each call's flags as the core has them.
+    await page.getByRole('link', { name: 'Calls' }).click();
+    await expect
+      .poll(async () => (await boardFlags()).join(' '), { timeout: 10_000 })
+      .toBe((await coreFlags()).join(' '));
+    await page.getByRole('link', { name: 'Campaigns' }).click();
     const notes = await page.evaluate(() => (window as unknown as { __notes: { title: string }[] }).__notes);
     expect(notes.map((n) => n.title)).toEqual(['Campaign Rehearsal run completed']);
     // Its dashboard charts.
@@ -157,9 +183,9 @@ describe('campaign from the UI in Chromium', () => {
     expect(await panel.getByTestId('stat-total').textContent()).toBe('4');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await expect.poll(() => page.getByTestId('stat-total').textContent()).toBe('4');
-    expect(
-      await page.getByTestId('chart-per-hour').locator('.recharts-bar-rectangle').count(),
-    ).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('chart-per-hour').locator('.recharts-bar-rectangle').count())
+      .toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('campaign-dashboard.png'), fullPage: true });
   });
 });

@@ -61,6 +61,13 @@ export const useCallsStore = create<CallsState>((set) => ({
 /** Pushed attempts waiting for the next flush, and rows to read again (new, or the bot's facts moved). */
 const pending = new Map<string, CallAttemptInfo>();
 const stale = new Set<string>();
+/**
+ * Campaign calls that ended recently, by id: their campaign and when. The dialer settles a finished
+ * attempt (its outcome check's flags) and then announces the campaign, so each campaign.updated re-reads
+ * them, for a while (another attempt's announcement may come first).
+ */
+const unsettled = new Map<string, { campaignId: string; at: number }>();
+const SETTLE_MS = 30_000;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function schedule(): void {
@@ -144,6 +151,8 @@ export function startCallsFeed(): void {
     pending.set(attempt.id, attempt);
     // A new call's contact and attempt number, and a finished call's flags, come from the core.
     if (isNew || isTerminal(attempt.state)) stale.add(attempt.id);
+    const campaignId = useCallsStore.getState().calls.find((c) => c.id === attempt.id)?.campaignId;
+    if (campaignId && isTerminal(attempt.state)) unsettled.set(attempt.id, { campaignId, at: Date.now() });
     schedule();
     useCallsStore.setState((s) =>
       s.selectedId === attempt.id && !s.events.some((e) => e.seq === event.seq)
@@ -157,6 +166,14 @@ export function startCallsFeed(): void {
     schedule();
   };
   api().on('voicebot.sessionEnded', botMoved);
+  api().on('campaign.updated', ({ campaign }) => {
+    const now = Date.now();
+    for (const [id, u] of unsettled) {
+      if (now - u.at > SETTLE_MS) unsettled.delete(id);
+      else if (u.campaignId === campaign.id) stale.add(id);
+    }
+    if (stale.size > 0) schedule();
+  });
   api().on('voicebot.turn', (e) => {
     if (e.voiceToVoiceMs !== null) botMoved(e);
   });
