@@ -93,6 +93,14 @@ describe('the QA page in Chromium', () => {
     await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/qa');
     await page.getByRole('heading', { name: 'QA', level: 1 }).waitFor();
 
+    // The bundled sample suite is shown read-only.
+    await page.getByRole('button', { name: /^appointment · \d+ scenarios · bundled/ }).click();
+    await page.getByRole('button', { name: 'cancel.yaml', exact: true }).click();
+    const bundled = page.getByLabel(/^cancel\.yaml/);
+    await expect.poll(() => bundled.inputValue()).toMatch(/^name: /);
+    expect(await bundled.getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByRole('button', { name: 'Save cancel.yaml' }).count()).toBe(0);
+
     // The suite from the data folder is listed; opening it lists its scenarios, both valid.
     await page.getByRole('button', { name: /^e2e-suite · 2 scenarios/ }).click();
     const scenarios = page.getByRole('table', { name: 'Scenarios' });

@@ -174,6 +174,7 @@ export function QaPage(): React.JSX.Element {
                 key={`${suite.dir}\u0000${selected.file}`}
                 dir={suite.dir}
                 item={selected}
+                readOnly={suite.source === 'bundled'}
                 onSaved={s.replaceScenario}
               />
             )}

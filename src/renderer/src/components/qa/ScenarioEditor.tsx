@@ -14,10 +14,13 @@ const CHECK_DELAY_MS = 400;
 export function ScenarioEditor({
   dir,
   item,
+  readOnly,
   onSaved,
 }: {
   dir: string;
   item: QaScenarioInfo;
+  /** Bundled suites ship with the app: shown, not edited. */
+  readOnly: boolean;
   onSaved: (item: QaScenarioInfo) => void;
 }): React.JSX.Element {
   const id = useId();
@@ -76,31 +79,39 @@ export function ScenarioEditor({
         rows={Math.min(30, Math.max(8, text.split('\n').length + 1))}
         value={text}
         aria-invalid={problems.length > 0}
+        readOnly={readOnly}
         onChange={(e) => setText(e.target.value)}
       />
       <ProblemList problems={problems} />
-      <div className="form__actions">
-        <button
-          type="button"
-          disabled={!changed || checking || problems.length > 0}
-          onClick={() => void save()}
-        >
-          Save {item.file}
-        </button>
-        <button
-          type="button"
-          className="button--quiet"
-          disabled={!changed}
-          onClick={() => setText(item.text)}
-        >
-          Revert
-        </button>
-        {status && (
-          <span className={status.kind === 'ok' ? 'status--saved' : 'status--error'} role="status">
-            {status.text}
-          </span>
-        )}
-      </div>
+      {readOnly && (
+        <p className="muted">
+          A bundled suite: read-only. Copy its folder under the data folder's qa/suites to edit it.
+        </p>
+      )}
+      {!readOnly && (
+        <div className="form__actions">
+          <button
+            type="button"
+            disabled={!changed || checking || problems.length > 0}
+            onClick={() => void save()}
+          >
+            Save {item.file}
+          </button>
+          <button
+            type="button"
+            className="button--quiet"
+            disabled={!changed}
+            onClick={() => setText(item.text)}
+          >
+            Revert
+          </button>
+          {status && (
+            <span className={status.kind === 'ok' ? 'status--saved' : 'status--error'} role="status">
+              {status.text}
+            </span>
+          )}
+        </div>
+      )}
     </div>
   );
 }
