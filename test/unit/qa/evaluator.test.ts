@@ -352,5 +352,25 @@ describe('evaluate, when the bot cannot be heard', () => {
     );
     expect(noBudget.outcome).toBe('no_verdict');
     expect(noBudget.judge).toBeUndefined();
+    // A recogniser that hears no words in the bot's sound has not heard the bot say nothing.
+    const blank: Transcriber = { description: 'grammar', transcribe: () => Promise.resolve('') };
+    const e2 = await evaluate(
+      {
+        scenario: scenario({ steps: [{ say: 'cancel', expect: { says: 'cancelled' } }] }),
+        conversation: conversation(turns),
+        callerAudio,
+        botAudio,
+      },
+      { bot: blank },
+    );
+    expect(e2.failures).toEqual([]);
+    expect(e2.judged).toEqual([
+      {
+        criterion: 'says: contains "cancelled"',
+        turn: 1,
+        verdict: 'no_verdict',
+        reasoning: "the bot's audio could not be transcribed: the recogniser heard no words in it",
+      },
+    ]);
   });
 });

@@ -87,6 +87,9 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
       ? await tryHear(deps.bot, sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs))
       : '';
     if (heard instanceof Error) unheard.set(m.turn.index, heard.message);
+    // Sound but no words: the recogniser could not place it (a grammar recogniser whose search found
+    // none of the bot's lines), which says nothing about what the bot said.
+    else if (heard === '' && m.reply) unheard.set(m.turn.index, 'the recogniser heard no words in it');
     botTexts.push(heard instanceof Error ? '' : heard);
     const said =
       conversation.caller === 'human' &&
