@@ -9,6 +9,7 @@ import {
   type ForecastTrace,
 } from '../../../src/main/core/campaigns/forecast';
 import { isInsideWindow } from '../../../src/main/core/campaigns/window-calendar';
+import { capDay } from '../../../src/main/core/campaigns/retry-policy';
 
 /** The forecast: a deterministic run of the dialer over the queue, checked over random campaigns. */
 
@@ -70,6 +71,28 @@ describe('forecast examples', () => {
     expect(forecast(base(100, { observed, answerRate: 0.9 })).answerRate).toBe(0.9);
   });
 
+  it('a retry past the day’s frequency cap waits for the next day', () => {
+    const trace: ForecastTrace = { dials: [] };
+    forecast(
+      base(1, {
+        answerRate: 0,
+        retry: {
+          maxAttempts: 4,
+          on: ['busy', 'no_answer', 'failed', 'machine'],
+          intervalMinutes: 0,
+          backoff: 'linear',
+        },
+        capPerDay: 2,
+      }),
+      trace,
+    );
+    const days = trace.dials.map((d) =>
+      new Date(d.at).toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' }),
+    );
+    expect(days).toEqual(['2026-03-02', '2026-03-02', '2026-03-03', '2026-03-03']);
+    expect(new Date(trace.dials[2]!.at).toISOString()).toBe('2026-03-03T03:30:00.000Z'); // 09:00 IST
+  });
+
   it('concurrency limits the rate when calls are long', () => {
     const f = forecast(base(10, { pacing: { maxConcurrent: 1, callsPerMinute: 60 }, talkSec: 120 }));
     expect(f.effectiveCallsPerMinute).toBeLessThan(1);
@@ -112,6 +135,7 @@ const arbInput = fc
     intervalMinutes: fc.integer({ min: 0, max: 240 }),
     backoff: fc.constantFrom('linear' as const, 'exponential' as const),
     answerRate: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    capPerDay: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
   })
   .map((r) => {
     const retry: RetryPolicy = {
@@ -133,6 +157,7 @@ const arbInput = fc
       schedule: { start: r.start, end: r.endAfterH === null ? null : r.start + r.endAfterH * 3600_000 },
       from: r.start,
       answerRate: r.answerRate,
+      capPerDay: r.capPerDay,
     };
     return input;
   });
@@ -172,6 +197,23 @@ describe('forecast properties', () => {
         }
         expect(f.expectedRetries).toBeLessThanOrEqual(f.contacts * (input.retry.maxAttempts - 1));
         expect(f.expectedRetries).toBe(trace.dials.filter((d) => d.attemptNo > 1).length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never gives a contact more attempts in a local day than the frequency cap', () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const trace: ForecastTrace = { dials: [] };
+        forecast(input, trace);
+        if (input.capPerDay === undefined) return;
+        const perDay = new Map<string, number>();
+        for (const d of trace.dials) {
+          const key = `${d.position}@${capDay(input.window.timeZone, d.at).start}`;
+          perDay.set(key, (perDay.get(key) ?? 0) + 1);
+        }
+        for (const n of perDay.values()) expect(n).toBeLessThanOrEqual(input.capPerDay);
       }),
       { numRuns: 150 },
     );

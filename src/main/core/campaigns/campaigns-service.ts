@@ -223,6 +223,7 @@ export class CampaignsService {
       },
       answerRate,
       talkSec: this.repo.answeredTalkSec(campaignId) ?? undefined,
+      capPerDay: s.frequencyCapPerDay,
     });
   }
 

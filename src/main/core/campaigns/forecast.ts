@@ -1,6 +1,6 @@
 import type { AttemptOutcome, CampaignForecast, Pacing, RetryPolicy } from '../../../shared/campaigns';
 import { DEFAULT_ANSWER_RATE } from '../../../shared/campaigns';
-import { retryDelayMs } from './retry-policy';
+import { capDay, retryDelayMs } from './retry-policy';
 import { nextDialTime, windowCloses, type CalendarWindow, type DialSchedule } from './window-calendar';
 
 /**
@@ -53,6 +53,8 @@ export interface ForecastInput {
   answerRate?: number;
   /** Average talk seconds of an answered call (the campaign's own once it has some). */
   talkSec?: number;
+  /** Attempts one contact may get per local day (the window's zone); a capped retry waits for the next day. */
+  capPerDay?: number;
 }
 
 /** With `trace`, every simulated dial (for tests: the instants, contacts and attempt numbers). */
@@ -247,6 +249,17 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
   }
   fresh.sort((a, b) => a.position - b.position);
 
+  // The cap binds only when a contact may get more attempts than it allows in a day.
+  const cap = input.capPerDay;
+  const capBinds = cap !== undefined && cap < input.retry.maxAttempts;
+  const daily = new Map<number, { dayEnd: number; n: number }>();
+  const countDial = (position: number, t: number) => {
+    if (!capBinds) return;
+    const d = daily.get(position);
+    if (d && t < d.dayEnd) d.n++;
+    else daily.set(position, { dayEnd: capDay(input.window.timeZone, t).end, n: 1 });
+  };
+
   let slot = from;
   let closes: number | null = null;
   let next = 0;
@@ -271,6 +284,13 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
     const dueNow = retries.peek();
     let position: number;
     let attemptNo: number;
+    const capped = capBinds && dueNow && dueNow.at <= t ? daily.get(dueNow.position) : undefined;
+    if (dueNow && capped && t < capped.dayEnd && capped.n >= (cap ?? Infinity)) {
+      // The contact has had its attempts today: its retry waits for the next local day.
+      retries.pop();
+      retries.push({ ...dueNow, at: capped.dayEnd });
+      continue;
+    }
     if (dueNow && dueNow.at <= t) {
       retries.pop();
       ({ position, attemptNo } = dueNow);
@@ -285,6 +305,7 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
     const outcome = outcomeOf(position, attemptNo, firstDealt.get(position) ?? 1);
     const ends = t + holdSec(outcome, talkSec) * 1000;
     dials++;
+    countDial(position, t);
     if (outcome === 'answered') billedMinutes += Math.ceil(talkSec / 60);
     else if (outcome === 'machine') billedMinutes += 1;
     lastDialAt = t;
