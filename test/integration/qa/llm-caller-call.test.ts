@@ -2,16 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../src/main/core/qa';
 import { SpeechCache } from '../../../src/main/core/qa/callers/caller-audio';
-import { runConversation } from '../../../src/main/core/qa/callers/conversation';
-import { LlmCaller } from '../../../src/main/core/qa/callers/llm-caller';
-import { llmCallerScript } from '../../../src/main/core/qa/callers/llm-caller-script';
-import { startLocalBot } from '../../../src/main/core/qa/callers/local-bot';
-import {
-  createOpenAiJudge,
-  evaluate,
-  grammarTranscriber,
-  scriptBotLines,
-} from '../../../src/main/core/qa/evaluator';
+import { runOne } from '../../../src/main/core/qa/runner/one-run';
+import { createOpenAiJudge } from '../../../src/main/core/qa/evaluator';
 import { createLogger } from '../../../src/main/core/logging';
 import { createSpeechProviders, OpenAiLlm, type SpeechProviders } from '../../../src/main/core/speech';
 import { loadBotFile, type ScriptBot } from '../../../src/main/core/voicebot';
@@ -23,8 +15,9 @@ import {
 } from '../../helpers/openai-wire-server';
 import { makeTempDir } from '../../helpers/temp-dir';
 
-// An LLM caller (a scripted model on the OpenAI wire format) calls the demo bot in process: it hears
-// the bot's audio through the recogniser, speaks by flite, and the judge scores the goal.
+// An LLM caller (a scripted model on the OpenAI wire format) calls the demo bot in process through the
+// runner's one-run path: it hears the bot's audio through the recogniser, speaks by flite, and the
+// judge scores the goal.
 
 const scenarioYaml = `name: cancel by llm
 callers: llm
@@ -76,21 +69,28 @@ describe('the LLM caller on a call', () => {
     const parsed = parseScenario(scenarioYaml, 'llm.yaml');
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const scenario = parsed.scenario;
-    const goal = scenario.goal;
-    if (!goal) throw new Error('goal expected');
-    const hear = grammarTranscriber(speech.asr, scriptBotLines(bot, patient), "the bot's lines");
-    const mind = new LlmCaller({
-      llm: new OpenAiLlm({ baseURL: server.baseURL, model: 'caller-1', maxRetries: 0 }),
-      goal,
-      variables: patient,
-    });
-    const caller = llmCallerScript({
-      mind,
-      hear,
-      speech: new SpeechCache(speech.tts, path.join(tmp.dir, 'tts')),
-    });
-    const line = startLocalBot({ bot, speech, variables: patient, log: createLogger([], 'error', 't') });
-    const rec = await runConversation({ line, caller, maxDurationMs: 120_000 });
+    const result = await runOne(
+      {
+        suiteDir: tmp.dir,
+        file: 'llm.yaml',
+        scenario,
+        caller: 'llm',
+        repeat: 1,
+        seed: 1,
+        variables: patient,
+        target: { kind: 'local', bot },
+      },
+      {
+        speech: {
+          ...speech,
+          llm: new OpenAiLlm({ baseURL: server.baseURL, model: 'caller-1', maxRetries: 0 }),
+        },
+        cache: new SpeechCache(speech.tts, path.join(tmp.dir, 'tts')),
+        log: createLogger([], 'error', 't'),
+        judge: createOpenAiJudge({ baseURL: server.baseURL, maxRetries: 0 }, { model: 'judge-1' }),
+      },
+    );
+    const rec = result.record;
     expect(rec.turns.map((t) => [t.action, t.callerText])).toEqual([
       ['greeting', null],
       ['llm', 'yes'],
@@ -98,32 +98,8 @@ describe('the LLM caller on a call', () => {
       ['llm', 'yes'],
     ]);
     expect(rec.outcome.disposition).toBe('cancelled');
-    const e = await evaluate(
-      {
-        scenario,
-        conversation: {
-          scenarioFile: 'llm.yaml',
-          scenarioName: scenario.name,
-          caller: 'llm',
-          repeat: 0,
-          seed: 1,
-          variables: patient,
-          turns: rec.turns,
-          durationMs: rec.durationMs,
-          endReason: rec.endReason,
-          error: rec.error,
-          disposition: rec.outcome.disposition,
-          transfer: rec.outcome.transfer,
-          botSessionId: null,
-        },
-        callerAudio: { pcm: rec.callerPcm, sampleRate: 8000 },
-        botAudio: { pcm: rec.botPcm, sampleRate: 8000 },
-      },
-      {
-        bot: hear,
-        judge: createOpenAiJudge({ baseURL: server.baseURL, maxRetries: 0 }, { model: 'judge-1' }),
-      },
-    );
+    const e = result.evaluation;
+    if (!e) throw new Error(`not evaluated: ${result.evaluationError ?? ''}`);
     expect(e.failures).toEqual([]);
     expect(e.judged).toEqual([
       {
