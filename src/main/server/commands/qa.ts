@@ -85,6 +85,7 @@ export async function runQaSuite(
   const repeat = positive('repeat', opts.repeat, 100);
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a whole number, 0 or more');
+  const cpu0 = process.cpuUsage();
   const core = await startCliCore(
     opts.data,
     DATA_TOOL,
@@ -142,6 +143,13 @@ export async function runQaSuite(
           `${media.toFixed(1)} s of calls in ${(media / run.speedRatio).toFixed(1)} s: ${run.speedRatio.toFixed(1)}x real time`,
         );
       }
+      // The wall clock depends on what else the machine runs; this process's CPU time does not.
+      const cpu = process.cpuUsage(cpu0);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
+      if (cpuS > 0)
+        out(
+          `CPU: ${cpuS.toFixed(1)} s in this process (${(media / cpuS).toFixed(1)}x real time per CPU second)`,
+        );
     }
     return { run, comparison, exitCode };
   } finally {
