@@ -91,6 +91,13 @@ describe('campaign from the UI in Chromium', () => {
     expect(await panel.getByTestId('forecast').textContent()).toContain('4 contacts');
     expect(await panel.getByTestId('count-queued').textContent()).toBe('4');
 
+    // Pacing changes (also while running): the core applies it and the panel follows campaign.updated.
+    const pacing = panel.getByRole('form', { name: 'Pacing' });
+    await pacing.getByLabel('Per minute').fill('0');
+    await expect.poll(() => pacing.getByRole('alert').count()).toBe(1);
+    await pacing.getByLabel('Per minute').fill('40');
+    await pacing.getByRole('button', { name: 'Change pacing' }).click();
+    await expect.poll(() => panel.locator('p.muted').first().textContent()).toContain('40/min');
     await panel.getByRole('button', { name: 'Start' }).click();
     await expect.poll(() => panel.locator('.campaign-state').textContent()).toMatch(/running|completed/);
 

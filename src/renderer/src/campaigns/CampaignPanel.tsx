@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api';
 import { CallStatsPanel } from '../dashboard/CallStatsPanel';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
+import { PacingEditor } from './PacingEditor';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -113,6 +114,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
           </button>
         )}
       </div>
+      {!terminal && <PacingEditor c={c} />}
       <div
         className="progress"
         role="progressbar"
