@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQaSuite, type QaRunCliOptions } from '../../../src/main/server/commands/qa';
+import { runVoicebot } from '../../../src/main/server/commands/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // `calldeck qa run` as the CLI runs it (its own core on --data, the demo bot in process), reports
@@ -127,4 +128,37 @@ describe('calldeck qa run', () => {
       ),
     ).rejects.toThrow(/--parallel/);
   });
+});
+
+describe('calldeck qa run --bot URL', () => {
+  it('drives a bot over the Exotel stream WebSocket, paced in real time, and scores it', async () => {
+    const bot = await runVoicebot({ port: 0, data: path.join(tmp.dir, 'bot-data') }, () => {});
+    try {
+      const dir = path.join(tmp.dir, 'url-suite');
+      await fs.mkdir(dir);
+      await fs.writeFile(
+        path.join(dir, 'wrong-number.yaml'),
+        // `bot:` names the definition behind the URL: offline, its lines are how the bot is heard.
+        'name: Wrong number\nbot: appointment-reminder\nvariables: { name: Asha Rao }\nsteps:\n  - say: no\n    expect: { says: Sorry for the trouble, within_ms: 2000 }\nexpect: { hangup_by: bot }\n',
+      );
+      const t0 = performance.now();
+      const r = await runQaSuite(
+        dir,
+        base({ bot: bot.streamUrl }),
+        () => {},
+        () => {},
+      );
+      const wallMs = performance.now() - t0;
+      const [s] = r.run.scenarios;
+      expect(s?.verdict).toBe('passed');
+      expect(s?.endReason).toBe('bot_hangup');
+      expect(r.run.bot).toBe(bot.streamUrl);
+      // A bot at a URL says nothing of its disposition: only what was heard is scored.
+      expect(s?.disposition).toBeNull();
+      // Real time: the call took about as long on the wall clock as in media time.
+      expect(wallMs).toBeGreaterThan((s?.durationMs ?? 0) * 0.9);
+    } finally {
+      await bot.close();
+    }
+  }, 120_000);
 });

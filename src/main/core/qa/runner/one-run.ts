@@ -39,6 +39,11 @@ export interface OneRun {
   seed: number;
   variables: Record<string, string>;
   target: BotTarget;
+  /**
+   * For a bot at a URL: the definition the scenario names (`bot:`), whose lines are the offline
+   * recogniser's grammar. Without it an offline run can only hear the bot with a free-form recogniser.
+   */
+  hearAs?: BotDefinition;
 }
 
 export interface OneRunDeps {
@@ -90,8 +95,9 @@ function remembered(t: Transcriber, heard: Map<string, string> | undefined): Tra
 /** How the bot's replies are heard: its own lines as the grammar for an offline script bot. */
 function botTranscriber(run: OneRun, deps: OneRunDeps): Transcriber {
   const asr = deps.scoringAsr ?? deps.speech.asr;
-  if (run.target.kind === 'local' && run.target.bot.kind === 'script') {
-    const lines = scriptBotLines(run.target.bot, run.variables);
+  const known = run.target.kind === 'local' ? run.target.bot : run.hearAs;
+  if (known?.kind === 'script') {
+    const lines = scriptBotLines(known, run.variables);
     return remembered(grammarTranscriber(asr, lines, "the bot's lines"), deps.heard);
   }
   return remembered(freeFormTranscriber(asr), deps.heard);

@@ -17,7 +17,13 @@ import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
 import { pcmWav, SoundswallowerAsr } from '../../speech';
 import type { QaRepository } from '../../store';
-import { testCallVariables, UnknownBotError, type BotRegistry, type SessionSpeech } from '../../voicebot';
+import {
+  testCallVariables,
+  UnknownBotError,
+  type BotDefinition,
+  type BotRegistry,
+  type SessionSpeech,
+} from '../../voicebot';
 import { SpeechCache } from '../callers/caller-audio';
 import type { Judge } from '../evaluator';
 import { loadSuite, type LoadedScenario } from '../scenario/suite-loader';
@@ -66,6 +72,10 @@ const stringValues = (v: Record<string, unknown>): Record<string, string> =>
       typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : [],
     ),
   );
+
+/** A bot the registry has by this id, or undefined. */
+const registryBot = (registry: BotRegistry | undefined, id: string): BotDefinition | undefined =>
+  registry?.has(id) ? registry.resolve(id) : undefined;
 
 const isUrl = (bot: string | undefined): bot is string => !!bot && /^wss?:\/\//i.test(bot);
 
@@ -194,7 +204,12 @@ export class QaRunner {
       const suite = await loadSuite(input.dir);
       const planned = planRuns(suite.scenarios, input);
       const speech = await this.d.speech();
-      const registry = isUrl(input.bot) ? undefined : await this.d.bots();
+      // A bot URL still loads the registry: a scenario naming its bot is heard with that bot's lines.
+      const registry = await this.d.bots().catch((err: unknown) => {
+        if (!isUrl(input.bot)) throw err;
+        this.d.log.warn('qa: no bot registry for hearing a bot URL', { err });
+        return undefined;
+      });
       const cache = new SpeechCache(speech.tts, path.join(this.d.dataDir, 'qa', 'tts-cache'));
       const judge = this.d.judge?.();
       const heard = new Map<string, string>();
@@ -213,6 +228,12 @@ export class QaRunner {
           if (!p) return;
           const target = this.target(registry, input.bot, p.scenario.bot);
           const given = scenarioVariables(p.scenario, p.seed);
+          const heardBot =
+            target.kind === 'local'
+              ? target.bot
+              : p.scenario.bot
+                ? registryBot(registry, p.scenario.bot)
+                : undefined;
           const run: OneRun = {
             suiteDir: suite.detail.dir,
             file: p.file,
@@ -222,8 +243,9 @@ export class QaRunner {
             seed: p.seed,
             // The contact row the bot sees: an in-process bot fills what is missing as a test call does
             // (its defaults, then examples), and the evaluator must hear the lines those values make.
-            variables: target.kind === 'local' ? stringValues(testCallVariables(target.bot, given)) : given,
+            variables: heardBot ? stringValues(testCallVariables(heardBot, given)) : given,
             target,
+            ...(target.kind === 'url' && heardBot ? { hearAs: heardBot } : {}),
           };
           const result = await runOne(run, {
             speech,
