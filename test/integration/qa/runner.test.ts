@@ -4,18 +4,21 @@ import type { QaUpdatedEvent } from '../../../src/shared/qa';
 import { Artifacts } from '../../../src/main/core/artifacts';
 import { JobEngine } from '../../../src/main/core/jobs';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
-import { QaRunner } from '../../../src/main/core/qa';
+import { BotWork, QaRunner, runConversation, SpeechCache } from '../../../src/main/core/qa';
 import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
 import {
   ArtifactsRepository,
   JobsRepository,
   openDatabase,
   QaRepository,
+  VoicebotRepository,
   type Db,
 } from '../../../src/main/core/store';
-import { BotRegistry, DEFAULT_BOT_ID } from '../../../src/main/core/voicebot';
+import { BotRegistry, DEFAULT_BOT_ID, loadBotFile, Voicebot } from '../../../src/main/core/voicebot';
+import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
+import fs from 'node:fs/promises';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { repoRoot } from '../../fixtures/demo-bot';
+import { demoBotFile, patient, repoRoot } from '../../fixtures/demo-bot';
 
 const suiteDir = path.join(repoRoot, 'resources/qa/appointment');
 const logs: LogRecord[] = [];
@@ -49,6 +52,7 @@ beforeAll(async () => {
     speech: () => Promise.resolve(speech),
     bots: () => Promise.resolve(bots),
     emit: (e) => events.push(e),
+    sessionCallerWav: (id) => new VoicebotRepository(db).recordings(id)?.caller ?? null,
   });
 }, 60_000);
 
@@ -115,5 +119,65 @@ describe('cancelling a QA run', () => {
     expect(detail?.state).toBe('cancelled');
     expect(detail?.scenarios.length).toBeGreaterThanOrEqual(1);
     expect(detail?.scenarios.length).toBeLessThan(16);
+  }, 120_000);
+});
+
+describe('a call the voicebot recorded, replayed as a human caller', () => {
+  it('splits the recorded caller channel into turns by VAD and plays them for the spoken steps', async () => {
+    // A call to the demo bot through the voicebot service, which records both channels.
+    const work = new BotWork();
+    const repo = new VoicebotRepository(db);
+    const voicebot = new Voicebot({
+      bot: await loadBotFile(demoBotFile),
+      speech: work.track(speech),
+      repo,
+      recordingsDir: path.join(tmp.dir, 'recordings'),
+      log,
+      testVariables: patient,
+    });
+    const pair = createMediaPair({ sampleRate: 8000 });
+    await voicebot.attach(pair.bot);
+    const cache = new SpeechCache(speech.tts, path.join(tmp.dir, 'tts'));
+    const lines = ['yes', 'cancel', 'yes'];
+    const said = await runConversation({
+      line: {
+        client: ExotelStreamClient.overPort(pair.caller, { pacing: work.clock() }),
+        realtime: false,
+        settle: () => work.quiet(),
+        outcome: () =>
+          Promise.resolve({ disposition: null, transfer: null, botTexts: [], sessionId: null, error: null }),
+      },
+      caller: {
+        bargeInMs: () => undefined,
+        next: async ({ turn }) => {
+          const text = lines[turn - 1];
+          return text ? { action: 'say', step: turn - 1, text, pcm: await cache.speak(text) } : null;
+        },
+      },
+      maxDurationMs: 120_000,
+    });
+    expect(said.endReason).toBe('bot_hangup');
+    await voicebot.idle();
+    const [session] = repo.listSessions({ limit: 1 });
+    expect(session?.disposition).toBe('cancelled');
+
+    const dir = path.join(tmp.dir, 'from-call');
+    await fs.mkdir(dir);
+    await fs.writeFile(
+      path.join(dir, 'replay.yaml'),
+      `name: Replayed call\ncallers: [human]\nhuman: { session: ${session?.id} }\nvariables: { name: Asha Rao }\nsteps:\n  - say: yes\n  - say: cancel\n  - say: yes\nexpect: { disposition: cancelled }\n`,
+    );
+    const { runId, jobId } = await runner.start({ dir, parallel: 1, repeat: 1, seed: 1 }, 'test');
+    await jobs.whenDone(jobId);
+    const [replay] = runner.detail(runId)?.scenarios ?? [];
+    expect(replay?.error).toBeNull();
+    expect(replay?.turns.slice(1).map((t) => t.callerText)).toEqual([
+      `session ${session?.id} turn 1`,
+      `session ${session?.id} turn 2`,
+      `session ${session?.id} turn 3`,
+    ]);
+    expect(replay?.disposition).toBe('cancelled');
+    expect(replay?.verdict).toBe('passed');
+    await voicebot.close();
   }, 120_000);
 });

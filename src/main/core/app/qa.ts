@@ -4,7 +4,7 @@ import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
 import { QaRunner, type SuiteRoot } from '../qa';
-import { QaRepository, type Db } from '../store';
+import { QaRepository, VoicebotRepository, type Db } from '../store';
 import { BOTS_DIR, BotRegistry, DEFAULT_BOT_ID, type SessionSpeech } from '../voicebot';
 
 export interface QaWiring {
@@ -46,6 +46,7 @@ export function createQa(o: QaWiringOptions): QaWiring {
         });
     return own;
   };
+  const voicebotRecords = new VoicebotRepository(o.db);
   const runner = new QaRunner({
     repo: new QaRepository(o.db),
     jobs: o.jobs,
@@ -55,6 +56,7 @@ export function createQa(o: QaWiringOptions): QaWiring {
     speech: o.speech,
     bots,
     emit: o.emit,
+    sessionCallerWav: (id) => voicebotRecords.recordings(id)?.caller ?? null,
   });
   return {
     runner,

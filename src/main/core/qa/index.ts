@@ -46,3 +46,4 @@ export {
 export { junitXml, failureLines, caseName } from './report/junit';
 export { htmlReport } from './report/html';
 export { compareSuite, summariseRuns, toComparable, type SuiteComparison } from './stats';
+export { splitCallerTurns } from './callers/recorded-call';

@@ -30,6 +30,8 @@ export interface ScriptedCallerOptions {
   file: string;
   scenario: Scenario;
   speech: SpeechCache;
+  /** A human caller from a recorded call (`human.session`): that call's caller turns, in order. */
+  recordedTurns?: (sessionId: string) => Promise<Buffer[]>;
 }
 
 async function actionFor(o: ScriptedCallerOptions, step: ScenarioStep, i: number): Promise<CallerAction> {
@@ -39,6 +41,20 @@ async function actionFor(o: ScriptedCallerOptions, step: ScenarioStep, i: number
     case 'say': {
       const text = 'say' in step ? step.say : '';
       if (o.kind === 'synthetic') return { ...base, action: 'say', text, pcm: await o.speech.speak(text) };
+      const session = o.scenario.human?.session;
+      if (session) {
+        if (!o.recordedTurns) throw new CallerAudioError('recorded calls are not available to this runner');
+        // The n-th spoken step plays the recorded caller's n-th turn.
+        const nth = (o.scenario.steps ?? []).slice(0, i).filter((st) => 'say' in st).length;
+        const turns = await o.recordedTurns(session);
+        const pcm = turns[nth];
+        if (!pcm) {
+          throw new CallerAudioError(
+            `the recorded call ${session} has ${turns.length} caller turn(s); step ${i + 1} needs turn ${nth + 1}`,
+          );
+        }
+        return { ...base, action: 'clip', text: `session ${session} turn ${nth + 1}`, pcm };
+      }
       const file = humanStepFile(humanDir(o.suiteDir, o.file, o.scenario), i);
       return { ...base, action: 'clip', text: path.relative(o.suiteDir, file), pcm: await loadClip(file) };
     }

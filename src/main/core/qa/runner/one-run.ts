@@ -53,6 +53,8 @@ export interface OneRunDeps {
    * evaluator's grammar compiled while the bots under test switch theirs turn by turn.
    */
   scoringAsr?: Asr;
+  /** A recorded call's caller turns, for a human caller made from a call (`human.session`). */
+  recordedTurns?: (sessionId: string) => Promise<Buffer[]>;
   /** Transcripts already made in this run, by audio hash: the same prompt is recognised once. */
   heard?: Map<string, string>;
   cache: SpeechCache;
@@ -190,6 +192,7 @@ export async function runOne(run: OneRun, deps: OneRunDeps): Promise<OneRunResul
             file: run.file,
             scenario: run.scenario,
             speech: deps.cache,
+            ...(deps.recordedTurns ? { recordedTurns: deps.recordedTurns } : {}),
           });
     const line = await openLine(run, deps);
     const onAbort = () => void line.client.hangup('stopped');

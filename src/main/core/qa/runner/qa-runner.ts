@@ -24,7 +24,8 @@ import {
   type BotRegistry,
   type SessionSpeech,
 } from '../../voicebot';
-import { SpeechCache } from '../callers/caller-audio';
+import { CallerAudioError, loadClip, SpeechCache } from '../callers/caller-audio';
+import { splitCallerTurns } from '../callers/recorded-call';
 import type { Judge } from '../evaluator';
 import { loadSuite, type LoadedScenario } from '../scenario/suite-loader';
 import { runOne, type BotTarget, type OneRun } from './one-run';
@@ -64,6 +65,8 @@ export interface QaRunnerDeps {
   bots: () => Promise<BotRegistry | undefined>;
   judge?: () => Judge | undefined;
   emit: (payload: QaUpdatedEvent) => void;
+  /** The caller channel's WAV of a call the voicebot recorded (by session id), or null. */
+  sessionCallerWav?: (sessionId: string) => string | null;
 }
 
 const stringValues = (v: Record<string, unknown>): Record<string, string> =>
@@ -213,6 +216,20 @@ export class QaRunner {
       const cache = new SpeechCache(speech.tts, path.join(this.d.dataDir, 'qa', 'tts-cache'));
       const judge = this.d.judge?.();
       const heard = new Map<string, string>();
+      const recorded = new Map<string, Promise<Buffer[]>>();
+      const recordedTurns = (sessionId: string): Promise<Buffer[]> => {
+        let turns = recorded.get(sessionId);
+        if (!turns) {
+          const file = this.d.sessionCallerWav?.(sessionId) ?? null;
+          turns = file
+            ? loadClip(file).then((pcm) => splitCallerTurns(pcm, speech.vad))
+            : Promise.reject(
+                new CallerAudioError(`no recorded call ${sessionId} (or its recording is gone)`),
+              );
+          recorded.set(sessionId, turns);
+        }
+        return turns;
+      };
       // The offline recogniser switches grammar per call; scoring gets a decoder of its own.
       const scoringAsr =
         speech.asr.provider === 'soundswallower' ? await SoundswallowerAsr.load({}) : undefined;
@@ -251,6 +268,7 @@ export class QaRunner {
             speech,
             cache,
             heard,
+            recordedTurns,
             ...(scoringAsr ? { scoringAsr } : {}),
             log: this.d.log,
             signal,
