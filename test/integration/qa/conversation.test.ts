@@ -30,7 +30,7 @@ afterAll(() => {
   tmp?.cleanup();
 });
 
-async function converse(yaml: string, kind: 'synthetic' | 'human' = 'synthetic') {
+async function converse(yaml: string, kind: 'synthetic' | 'human' = 'synthetic', seed?: number) {
   const parsed = parseScenario(yaml, 's.yaml');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const cache = new SpeechCache(speech.tts, path.join(tmp.dir, 'tts'));
@@ -40,6 +40,7 @@ async function converse(yaml: string, kind: 'synthetic' | 'human' = 'synthetic')
     file: 's.yaml',
     scenario: parsed.scenario,
     speech: cache,
+    ...(seed === undefined ? {} : { seed }),
   });
   const line = startLocalBot({ bot, speech, variables: patient, log });
   const t0 = performance.now();
@@ -122,4 +123,13 @@ describe('a synthetic caller and the demo bot in process', () => {
       /human\/s\/step-01\.wav/,
     );
   });
+
+  it('seeded effects on the caller (telephone band, noise at 20 dB, 2% packet loss): the bot still understands', async () => {
+    const yaml =
+      'name: e\neffects: { band_pass: true, snr_db: 20, packet_loss: 0.02 }\nsteps:\n  - say: yes\n  - say: confirm\n';
+    const { rec } = await converse(yaml, 'synthetic', 11);
+    expect(rec.outcome.disposition).toBe('confirmed');
+    const again = await converse(yaml, 'synthetic', 11);
+    expect(again.rec.callerPcm.equals(rec.callerPcm)).toBe(true);
+  }, 60_000);
 });

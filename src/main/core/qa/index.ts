@@ -47,3 +47,4 @@ export { junitXml, failureLines, caseName } from './report/junit';
 export { htmlReport } from './report/html';
 export { compareSuite, summariseRuns, toComparable, type SuiteComparison } from './stats';
 export { splitCallerTurns } from './callers/recorded-call';
+export { callerEffects } from './callers/effects';

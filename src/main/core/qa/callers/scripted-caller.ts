@@ -2,6 +2,7 @@ import path from 'node:path';
 import { stepAction, type QaCallerKind, type Scenario, type ScenarioStep } from '../../../../shared/qa';
 import { CallerAudioError, loadClip, type SpeechCache } from './caller-audio';
 import type { CallerAction, CallerScript } from './conversation';
+import { callerEffects } from './effects';
 
 /** Where a scenario's human recordings are: `human.dir`, else `human/<file name without .yaml>`. */
 export function humanDir(suiteDir: string, file: string, scenario: Scenario): string {
@@ -30,6 +31,8 @@ export interface ScriptedCallerOptions {
   file: string;
   scenario: Scenario;
   speech: SpeechCache;
+  /** The run's seed: with it the scenario's `effects` are applied to every clip the caller plays. */
+  seed?: number;
   /** A human caller from a recorded call (`human.session`): that call's caller turns, in order. */
   recordedTurns?: (sessionId: string) => Promise<Buffer[]>;
 }
@@ -81,7 +84,11 @@ async function actionFor(o: ScriptedCallerOptions, step: ScenarioStep, i: number
 export async function scriptedCaller(o: ScriptedCallerOptions): Promise<CallerScript> {
   const steps = o.scenario.steps ?? [];
   const actions: CallerAction[] = [];
-  for (const [i, step] of steps.entries()) actions.push(await actionFor(o, step, i));
+  const effect = o.seed === undefined ? undefined : callerEffects(o.scenario.effects, o.seed);
+  for (const [i, step] of steps.entries()) {
+    const a = await actionFor(o, step, i);
+    actions.push(effect && a.pcm ? { ...a, pcm: effect(a.pcm) } : a);
+  }
   return {
     bargeInMs: (turn) => actions[turn - 1]?.bargeInMs,
     next: ({ turn }) => Promise.resolve(actions[turn - 1] ?? null),

@@ -192,6 +192,7 @@ export async function runOne(run: OneRun, deps: OneRunDeps): Promise<OneRunResul
             file: run.file,
             scenario: run.scenario,
             speech: deps.cache,
+            seed: run.seed,
             ...(deps.recordedTurns ? { recordedTurns: deps.recordedTurns } : {}),
           });
     const line = await openLine(run, deps);
