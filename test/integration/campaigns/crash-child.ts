@@ -85,6 +85,8 @@ async function main(): Promise<void> {
       clock: { now: () => Date.now() },
       log,
       reconcileRetryMs: 100,
+      // The sandbox is on this machine: a request it has not taken up within 2 s never reached it.
+      lostCallGraceMs: 2_000,
     },
     null,
   );

@@ -39,6 +39,7 @@ export async function makeDialerRig(
     /** Wraps the real lookup (the sandbox's bulk call details), e.g. to make it unsure first. */
     lookup?: (call: CallAttemptRow, real: () => Promise<LookupAnswer>) => Promise<LookupAnswer>;
     onChange?: (c: CallStateChange, r: DialerRig) => void;
+    lostCallGraceMs?: number;
   } = {},
 ): Promise<DialerRig> {
   const holder: { r?: DialerRig } = {};
@@ -91,6 +92,7 @@ export async function makeDialerRig(
       return options.lookup ? options.lookup(call, real) : real();
     },
     reconcileRetryMs: 200,
+    lostCallGraceMs: options.lostCallGraceMs ?? 0,
     adopt: (call, sid) => adoptFoundCall({ calls: rig.calls, provider: rig.provider }, call, sid),
     noCall: (call) => {
       rig.calls.record(call.id, 'recovery', { type: 'timed_out', reason: 'the provider has no such call' });

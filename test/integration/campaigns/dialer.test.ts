@@ -206,3 +206,44 @@ describe('duplicates across running campaigns', () => {
     for (const n of shared) expect(again.filter((x) => x === n)).toHaveLength(3);
   });
 });
+
+describe('a lost dial answer', () => {
+  it('is not taken for "no call" until the grace has passed, so a late request cannot make a second call', async () => {
+    r = await makeDialerRig(SCRIPT, { lostCallGraceMs: 1_500 });
+    const { rig, repo } = r;
+    const number = '+919876500008';
+    const id = r.campaign([number]);
+    const createdAt = Date.now();
+    repo.transaction(() =>
+      repo.reserveAttempt({
+        attemptId: 'timed-out',
+        campaignId: id,
+        contactId: 1,
+        attemptNo: 1,
+        at: new Date(createdAt).toISOString(),
+      }),
+    );
+    rig.calls.createAttempt({
+      id: 'timed-out',
+      number,
+      mode: 'flow',
+      provider: 'sandbox',
+      campaignId: id,
+      contactId: '1',
+    });
+    rig.calls.record('timed-out', 'dialer', { type: 'dial_requested' });
+    rig.calls.record('timed-out', 'api', {
+      type: 'provider_unreachable',
+      mayHaveReached: true,
+      message: 'timed out',
+    });
+    expect(await r.run(id)).toBe('completed');
+    // Asked more than once: the provider's first "none" came inside the grace.
+    expect(r.lookups.filter((c) => c.id === 'timed-out').length).toBeGreaterThan(1);
+    const redial = r.rig.changes.find(
+      (c) => c.event.type === 'dial_requested' && c.attempt.id !== 'timed-out',
+    );
+    expect(Date.parse(redial?.event.receivedAt ?? '')).toBeGreaterThanOrEqual(createdAt + 1_500);
+    expect(rig.sandbox.calls().filter((c) => c.from === number)).toHaveLength(1);
+  });
+});

@@ -102,7 +102,9 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
       adopt: async (call, sid) => {
         const port = must();
         const provider = port.choice().provider;
-        if (provider) await adoptFoundCall({ calls: port.calls, provider }, call, sid);
+        // Another provider than the one that placed it cannot tell: ask again later.
+        if (!provider || provider.name !== call.provider) return 'known';
+        return adoptFoundCall({ calls: port.calls, provider }, call, sid);
       },
       noCall: (call) => {
         must().calls.record(call.id, 'recovery', {

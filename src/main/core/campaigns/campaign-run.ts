@@ -39,8 +39,11 @@ export interface RunDeps {
   isDnc(number: string): boolean;
   /** Asks the provider whether a call left without an answer exists (by custom field, number and time). */
   lookup(call: CallAttemptRow): Promise<LookupAnswer>;
-  /** Records what the provider said about a found call on the state machine. */
-  adopt(call: CallAttemptRow, sid: string): Promise<void>;
+  /**
+   * Records what the provider says about a call by its id on the state machine; `unknown` when the
+   * provider has no record of it at all.
+   */
+  adopt(call: CallAttemptRow, sid: string): Promise<'known' | 'unknown'>;
   /** Ends a call row the provider has no call for (it never rang). */
   noCall(call: CallAttemptRow): void;
   /** Moves the campaign to completed (the model's audited transition). */
@@ -56,6 +59,12 @@ export interface RunDeps {
   log: Logger;
   /** How long an unsure reconciliation waits before it is asked again (default 5 s). */
   reconcileRetryMs?: number;
+  /**
+   * A provider's "no such call" is trusted only this long after the attempt was created (default
+   * 20 s, beyond the client's request timeout): a request that timed out here may still be taken
+   * up there, and dialling again before then could call the contact twice.
+   */
+  lostCallGraceMs?: number;
 }
 
 export type RunEnd = 'completed' | 'stopped';
@@ -63,6 +72,7 @@ export type RunEnd = 'completed' | 'stopped';
 const iso = (ms: number) => new Date(ms).toISOString();
 /** An unsure reconciliation is asked again this often. */
 const RECONCILE_RETRY_MS = 5_000;
+const LOST_CALL_GRACE_MS = 20_000;
 
 /**
  * One running campaign: a loop that settles finished attempts (outcome check, retry policy), then
@@ -361,6 +371,12 @@ export class CampaignRun {
         await this.reconcile(a, call);
         continue;
       }
+      if (state === 'interrupted' && call.providerSid !== null) {
+        // Start-up recovery could not learn how this call ended (the provider could not say, or said it
+        // was still going on): ask again until it says, never count it as failed meanwhile.
+        await this.recheck(a, call, call.providerSid);
+        continue;
+      }
       if (!isTerminal(state)) {
         // A live call from before a restart holds a slot like any other.
         if (!this.slots.has(a.attemptId)) {
@@ -381,7 +397,10 @@ export class CampaignRun {
   private async reconcile(a: CampaignAttemptRow, call: CallAttemptRow): Promise<void> {
     const now = this.deps.clock.now();
     if ((this.unsureUntil.get(a.attemptId) ?? 0) > now) return;
-    const answer = await this.deps.lookup(call);
+    let answer = await this.deps.lookup(call);
+    const age = this.deps.clock.now() - Date.parse(call.createdAt);
+    if (answer.kind === 'none' && age < (this.deps.lostCallGraceMs ?? LOST_CALL_GRACE_MS))
+      answer = { kind: 'unsure', reason: 'too soon to be sure: the request may still be taken up' };
     switch (answer.kind) {
       case 'none':
         this.unsureUntil.delete(a.attemptId);
@@ -417,6 +436,21 @@ export class CampaignRun {
         throw new Error(`unexpected lookup answer ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** Asks the provider for an interrupted call's real end; until it gives one, asks again later. */
+  private async recheck(a: CampaignAttemptRow, call: CallAttemptRow, sid: string): Promise<void> {
+    const now = this.deps.clock.now();
+    if ((this.unsureUntil.get(a.attemptId) ?? 0) > now) return;
+    if ((await this.deps.adopt(call, sid)) === 'unknown') {
+      // No record at the provider: no call there can still end, so the attempt counts as it stands.
+      this.unsureUntil.delete(a.attemptId);
+      this.finish(a, call);
+      return;
+    }
+    if (this.deps.call(a.attemptId)?.state === 'interrupted')
+      this.unsureUntil.set(a.attemptId, now + (this.deps.reconcileRetryMs ?? RECONCILE_RETRY_MS));
+    else this.unsureUntil.delete(a.attemptId);
   }
 
   private finish(a: CampaignAttemptRow, call: CallAttemptRow): void {

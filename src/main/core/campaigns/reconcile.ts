@@ -12,12 +12,15 @@ export async function adoptFoundCall(
   deps: { calls: CallStateService; provider: Pick<TelephonyProvider, 'callDetails'> },
   call: CallAttemptRow,
   sid: string,
-): Promise<void> {
+): Promise<'known' | 'unknown'> {
   deps.calls.record(call.id, 'api', { type: 'provider_accepted', providerSid: sid }, `sid:${sid}`);
   const details = await deps.provider.callDetails(sid);
-  if (details.kind !== 'found') return; // asked again when the run next looks at it
+  // The provider has no record of the call at all (e.g. a sandbox started afresh): nothing to wait for.
+  if (details.kind === 'rejected' && details.status === 404) return 'unknown';
+  if (details.kind !== 'found') return 'known'; // asked again when the run next looks at it
   const mapped = callDetailsInput(details.call);
   if (mapped.ok) deps.calls.record(call.id, 'api', mapped.input, mapped.dedupeKey);
+  return 'known';
 }
 
 /** Look-back before the attempt's own creation, for clocks that disagree a little. */
