@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQaSuite, type QaRunCliOptions } from '../../../src/main/server/commands/qa';
 import { runVoicebot } from '../../../src/main/server/commands/voicebot';
@@ -53,26 +53,23 @@ describe('calldeck qa run', () => {
     expect(out.join('\n')).toMatch(/FAILED +Confirm \[synthetic #1\]/);
     expect(out.some((l) => /^[\d.]+ s of calls in [\d.]+ s: [\d.]+x real time$/.test(l))).toBe(true);
 
-    const errors: string[] = [];
-    const doc = new DOMParser({
-      errorHandler: {
-        error: (msg: string) => errors.push(msg),
-        fatalError: (msg: string) => errors.push(msg),
-      },
-    }).parseFromString(await fs.readFile(junit, 'utf8'), 'text/xml');
-    expect(errors).toEqual([]);
-    const cases = Array.from(doc.getElementsByTagName('testcase'));
-    expect(cases.map((c) => c.getAttribute('name'))).toEqual([
-      'Wrong number [synthetic #1]',
-      'Confirm [synthetic #1]',
-    ]);
-    const failure = cases[1]?.getElementsByTagName('failure')[0];
-    expect(failure?.getAttribute('type')).toBe('expectation');
-    expect(failure?.getAttribute('message')).toMatch(
+    const xml = await fs.readFile(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    type Case = { '@_name': string; failure?: { '@_type': string; '@_message': string } };
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => name === 'testcase' || name === 'testsuite',
+    }).parse(xml) as { testsuites: { testsuite: { '@_failures': string; testcase: Case[] }[] } };
+    const junitSuite = doc.testsuites.testsuite[0];
+    const cases = junitSuite?.testcase ?? [];
+    expect(cases.map((c) => c['@_name'])).toEqual(['Wrong number [synthetic #1]', 'Confirm [synthetic #1]']);
+    const failure = cases[1]?.failure;
+    expect(failure?.['@_type']).toBe('expectation');
+    expect(failure?.['@_message']).toMatch(
       /^\[expectation\] turn 1: expected says: contains "see you next year"; the bot said "thank you you have an appointment/,
     );
-    expect(cases[0]?.getElementsByTagName('failure').length).toBe(0);
-    expect(doc.getElementsByTagName('testsuite')[0]?.getAttribute('failures')).toBe('1');
+    expect(cases[0]?.failure).toBeUndefined();
+    expect(junitSuite?.['@_failures']).toBe('1');
 
     const page = await fs.readFile(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
