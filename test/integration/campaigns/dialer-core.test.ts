@@ -8,7 +8,11 @@ import type {
 } from '../../../src/shared/campaigns';
 import type { ApiResult } from '../../../src/shared/api/errors';
 import type { JobInfo, JobsList } from '../../../src/shared/jobs';
+import path from 'node:path';
+import { FileSecretStore } from '../../../src/main/server';
+import { runCampaignResumeCommand } from '../../../src/main/server/commands/campaigns';
 import { makeTestCore } from '../../helpers/core';
+import { makeTempDir } from '../../helpers/temp-dir';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
 
@@ -199,4 +203,69 @@ describe('a restart', () => {
       if (!c.number.endsWith('1')) expect(c.lastOutcome === 'busy').toBe(false);
     }
   });
+});
+
+describe('calldeck campaign resume', () => {
+  it('follows a campaign a stop left running (its start already took it up) to the end, instead of failing', async () => {
+    const folder = makeTempDir('calldeck-resume-');
+    cleanups.push(() => Promise.resolve(folder.cleanup()));
+    // The CLI reads the data folder's key file: the app here keeps its secrets there too.
+    const app = await makeTestCore({
+      dataDir: folder.dir,
+      secrets: new FileSecretStore(path.join(folder.dir, 'secrets.json')),
+      telephony: 'sandbox',
+      sandboxScript: SCRIPT,
+      sandboxTimeScale: 0.01,
+    });
+    cleanups.push(app.cleanup);
+    let listId: number | undefined;
+    let attempts = 0;
+    app.core.subscribe((event, payload) => {
+      if (event === 'campaign.updated')
+        attempts = (payload as CampaignUpdatedEvent).campaign.counters.attempts;
+      if (event !== 'contacts.importFinished') return;
+      const { outcome } = payload as { outcome: ImportOutcome };
+      if (outcome.ok) listId = outcome.summary.listId;
+    });
+    const rows = [
+      'Name,Mobile,appointment_day,appointment_time',
+      ...Array.from({ length: 8 }, (_, i) => `Customer ${i},98000001${10 + i},Monday,10 am`),
+    ];
+    const staged = ok<{ id: string }>(
+      await app.core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'list.csv', 1_000_000),
+    );
+    ok(await app.core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
+    const created = ok<CampaignDetail>(
+      await app.core.invoke('campaigns.create', {
+        name: 'Left running',
+        listId: await until(() => listId),
+        bot: 'appointment-reminder',
+        mode: 'flow',
+        window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '23:59',
+          timeZone: 'Asia/Kolkata',
+          override: true,
+        },
+        pacing: { maxConcurrent: 1, callsPerMinute: 60 },
+        retry: { maxAttempts: 1, on: [], intervalMinutes: 0, backoff: 'linear' },
+      }),
+    );
+    ok(await app.core.invoke('campaigns.start', { campaignId: created.id }));
+    await until(() => (attempts >= 2 ? true : undefined));
+    await app.core.stop(); // the campaign stays running, its job left to resume
+
+    const out: string[] = [];
+    const code = await runCampaignResumeCommand(
+      created.id,
+      { data: folder.dir, json: true, sandbox: true },
+      (l) => out.push(l),
+      { sandboxScript: SCRIPT, sandboxTimeScale: 0.01 },
+    );
+    expect(code).toBe(0);
+    const end = JSON.parse(out[0]!) as { campaign: { state: string }; attempts: number };
+    expect(end.campaign.state).toBe('completed');
+    expect(end.attempts).toBe(8);
+  }, 120_000);
 });

@@ -319,7 +319,7 @@ export async function runCampaignMoveCommand(
   );
 }
 
-/** Resumes a paused campaign and runs it here to its end (the dialer needs the whole app). */
+/** Resumes a paused campaign (or follows one left running) and runs it here to its end (the dialer needs the whole app). */
 export async function runCampaignResumeCommand(
   id: string,
   opts: { data: string; json?: boolean; sandbox?: boolean },
@@ -333,7 +333,10 @@ export async function runCampaignResumeCommand(
   });
   try {
     const finished = followToEnd(core, id, opts.json ? undefined : print, signal);
-    await call(core, 'campaigns.resume', { campaignId: id });
+    const before = await call<CampaignDetail>(core, 'campaigns.get', { campaignId: id });
+    // A campaign a stop or a crash left running was taken up by this very start (its job resumes):
+    // there is nothing to resume, only a run to follow to its end.
+    if (before.state !== 'running') await call(core, 'campaigns.resume', { campaignId: id });
     await finished;
     print(JSON.stringify(await campaignSummary(core, id, null)));
     return 0;
