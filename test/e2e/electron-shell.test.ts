@@ -342,7 +342,7 @@ describe('Electron shell: the built main + preload bundles, end to end without t
     expect(r.privilegedSchemes).toEqual([
       {
         scheme: 'artifact',
-        privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+        privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true },
       },
     ]);
     expect(r.order).toEqual(['protocol.registerSchemesAsPrivileged', 'protocol.handle']);
@@ -361,6 +361,8 @@ describe('Electron shell: the built main + preload bundles, end to end without t
         'content-type': 'text/csv; charset=utf-8',
         'content-length': String(bytes.length),
         'cache-control': 'no-store',
+        // The page (file: origin) fetches audio to draw waveforms: a cross-origin read it must be allowed.
+        'access-control-allow-origin': '*',
       },
     });
     expect(r.download.headers?.['content-disposition']).toMatch(

@@ -5,16 +5,23 @@ import type { Core } from '../core';
 
 /**
  * `artifact:` must be privileged before the app is ready: standard (a real origin and path), secure,
- * fetchable, and `stream` so media elements can seek through Range requests.
+ * fetchable, `stream` so media elements can seek through Range requests, and `corsEnabled` so the
+ * page (a file: or dev-server origin, never artifact:'s own) may fetch audio to draw waveforms.
  */
 export function registerArtifactScheme(): void {
   protocol.registerSchemesAsPrivileged([
     {
       scheme: ARTIFACT_SCHEME,
-      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true },
     },
   ]);
 }
+
+/**
+ * Only our page can reach this scheme (the app's session shows nothing else, and foreign referrers
+ * are refused below), so its reads are allowed cross-origin; nothing else in the app is.
+ */
+const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Content-Range' };
 
 const text = (status: number, body: string): Response =>
   new Response(body, {
@@ -46,7 +53,7 @@ export function handleArtifactProtocol(core: Core, isOwnUrl: (url: string) => bo
     const body = reply.body
       ? (Readable.toWeb(reply.body) as ReadableStream<Uint8Array>)
       : (reply.text ?? null);
-    return new Response(body, { status: reply.status, headers: reply.headers });
+    return new Response(body, { status: reply.status, headers: { ...reply.headers, ...CORS_HEADERS } });
   });
   return () => protocol.unhandle(ARTIFACT_SCHEME);
 }

@@ -285,6 +285,7 @@ async function responseFacts(res) {
     'content-range',
     'content-disposition',
     'cache-control',
+    'access-control-allow-origin',
   ])
     headers[name] = res.headers.get(name);
   return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()).toString('base64') };
