@@ -23,6 +23,26 @@ interface Props {
 
 const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
 
+/** A number field whose empty text is NaN in the draft, so the schema names the field as missing. */
+function NumberInput(p: {
+  id: string;
+  describedBy: string | undefined;
+  min: number;
+  value: number;
+  onValue: (v: number) => void;
+}): React.JSX.Element {
+  return (
+    <input
+      id={p.id}
+      aria-describedby={p.describedBy}
+      type="number"
+      min={p.min}
+      value={Number.isNaN(p.value) ? '' : p.value}
+      onChange={(e) => p.onValue(num(e.target.value))}
+    />
+  );
+}
+
 /**
  * A new campaign from a list: every field checked as it is typed with the schema the core applies
  * (CampaignCreateSchema); the core checks again, and the account's calls-per-minute limit, on create.
@@ -251,13 +271,12 @@ export function CampaignForm({
       <div className="grid">
         <Field label="Max concurrent calls" error={err('maxConcurrent', 'pacing.maxConcurrent')}>
           {(id, d) => (
-            <input
+            <NumberInput
               id={id}
-              aria-describedby={d}
-              type="number"
+              describedBy={d}
               min={1}
-              value={Number.isNaN(draft.maxConcurrent) ? '' : draft.maxConcurrent}
-              onChange={(e) => update({ maxConcurrent: num(e.target.value) })}
+              value={draft.maxConcurrent}
+              onValue={(v) => update({ maxConcurrent: v })}
             />
           )}
         </Field>
@@ -267,13 +286,12 @@ export function CampaignForm({
           error={err('callsPerMinute', 'pacing.callsPerMinute')}
         >
           {(id, d) => (
-            <input
+            <NumberInput
               id={id}
-              aria-describedby={d}
-              type="number"
+              describedBy={d}
               min={1}
-              value={Number.isNaN(draft.callsPerMinute) ? '' : draft.callsPerMinute}
-              onChange={(e) => update({ callsPerMinute: num(e.target.value) })}
+              value={draft.callsPerMinute}
+              onValue={(v) => update({ callsPerMinute: v })}
             />
           )}
         </Field>
@@ -283,25 +301,23 @@ export function CampaignForm({
           error={err('maxAttempts', 'retry.maxAttempts')}
         >
           {(id, d) => (
-            <input
+            <NumberInput
               id={id}
-              aria-describedby={d}
-              type="number"
+              describedBy={d}
               min={1}
-              value={Number.isNaN(draft.maxAttempts) ? '' : draft.maxAttempts}
-              onChange={(e) => update({ maxAttempts: num(e.target.value) })}
+              value={draft.maxAttempts}
+              onValue={(v) => update({ maxAttempts: v })}
             />
           )}
         </Field>
         <Field label="Retry interval (minutes)" error={err('intervalMinutes', 'retry.intervalMinutes')}>
           {(id, d) => (
-            <input
+            <NumberInput
               id={id}
-              aria-describedby={d}
-              type="number"
+              describedBy={d}
               min={0}
-              value={Number.isNaN(draft.intervalMinutes) ? '' : draft.intervalMinutes}
-              onChange={(e) => update({ intervalMinutes: num(e.target.value) })}
+              value={draft.intervalMinutes}
+              onValue={(v) => update({ intervalMinutes: v })}
             />
           )}
         </Field>
@@ -323,13 +339,12 @@ export function CampaignForm({
           error={err('frequencyCapPerDay', 'frequencyCapPerDay')}
         >
           {(id, d) => (
-            <input
+            <NumberInput
               id={id}
-              aria-describedby={d}
-              type="number"
+              describedBy={d}
               min={1}
-              value={Number.isNaN(draft.frequencyCapPerDay) ? '' : draft.frequencyCapPerDay}
-              onChange={(e) => update({ frequencyCapPerDay: num(e.target.value) })}
+              value={draft.frequencyCapPerDay}
+              onValue={(v) => update({ frequencyCapPerDay: v })}
             />
           )}
         </Field>
