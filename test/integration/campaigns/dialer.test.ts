@@ -247,3 +247,26 @@ describe('a lost dial answer', () => {
     expect(rig.sandbox.calls().filter((c) => c.from === number)).toHaveLength(1);
   });
 });
+
+describe('the outcome check', () => {
+  it("is made again when a finished attempt's call changes later (the carrier's record settles after the outcome)", async () => {
+    r = await makeDialerRig(SCRIPT, { concurrencyCap: 3 });
+    const id = r.campaign(['+919876500000']); // answers and hangs up after 1 s; no bot stream here
+    expect(await r.run(id)).toBe('completed');
+    const [attempt] = r.repo.attempts(id);
+    if (!attempt) throw new Error('no attempt');
+    // The carrier's duration can land after the attempt finished (seen: the flag was then missing).
+    const deadline = Date.now() + 5000;
+    while (r.rig.calls.attempt(attempt.attemptId)?.durationSec == null) {
+      if (Date.now() > deadline) throw new Error('the call never got its duration');
+      await new Promise((ok) => setTimeout(ok, 10));
+    }
+    // As a finish before the duration left it: no flag. A later change to the call brings the
+    // check up to date, even though the campaign has completed and no run is live.
+    r.repo.updateAttemptCheck({ attemptId: attempt.attemptId, flags: [], disposition: null });
+    r.dialer.onAttemptChanged(attempt.attemptId);
+    const checked = r.repo.attempt(attempt.attemptId);
+    expect(checked?.outcome).toBe('answered');
+    expect([...(checked?.flags ?? [])].sort()).toEqual(['answered_without_stream', 'completed_under_5s']);
+  });
+});

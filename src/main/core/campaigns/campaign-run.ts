@@ -4,7 +4,7 @@ import { isTerminal, type DialOutcome } from '../calls';
 import type { Logger } from '../logging';
 import type { CallAttemptRow, CampaignAttemptRow, CampaignsRepository } from '../store';
 import type { CallMode } from '../telephony';
-import { outcomeFlags, type BotRecord } from './outcome-check';
+import { outcomeFlags, type BotRecord, type OutcomeFlag } from './outcome-check';
 import { Pacer, type Clock } from './pacing';
 import { outcomeOfCall, retryDecision } from './retry-policy';
 import { nextStep, type NumberLookups, type QueueItem, type SchedulerPolicy, type Step } from './scheduler';
@@ -26,6 +26,26 @@ export interface CampaignDialRequest {
 }
 
 /** What a campaign's run needs; the composition root supplies it. */
+/** The outcome check of one attempt from its call as it stands now and the bot's record of it. */
+export function attemptFlags(
+  deps: Pick<RunDeps, 'agentLeg' | 'bot'>,
+  attemptId: string,
+  call: CallAttemptRow,
+): OutcomeFlag[] {
+  return outcomeFlags({
+    view: {
+      state: call.state,
+      durationSec: call.durationSec,
+      answeredBy: call.answeredBy,
+      answeredAt: call.answeredAt,
+      stream: call.stream as 'none' | 'live' | 'ended',
+      transferDecision: call.transferDecision as 'agent' | 'none' | null,
+    },
+    agentLeg: deps.agentLeg(attemptId),
+    bot: deps.bot(attemptId),
+  });
+}
+
 export interface RunDeps {
   repo: CampaignsRepository;
   settings(campaignId: string): CampaignSettings;
@@ -457,18 +477,7 @@ export class CampaignRun {
     const { repo, clock } = this.deps;
     const state = call.state as Parameters<typeof outcomeOfCall>[0];
     const outcome = outcomeOfCall(state, call.answeredBy);
-    const flags = outcomeFlags({
-      view: {
-        state,
-        durationSec: call.durationSec,
-        answeredBy: call.answeredBy,
-        answeredAt: call.answeredAt,
-        stream: call.stream as 'none' | 'live' | 'ended',
-        transferDecision: call.transferDecision as 'agent' | 'none' | null,
-      },
-      agentLeg: this.deps.agentLeg(a.attemptId),
-      bot: this.deps.bot(a.attemptId),
-    });
+    const flags = attemptFlags(this.deps, a.attemptId, call);
     const now = clock.now();
     const endedAt = call.endedAt ? Date.parse(call.endedAt) : now;
     const decision = retryDecision(this.deps.settings(this.campaignId).retry, a.attemptNo, outcome, endedAt);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Pacing } from '../../../shared/campaigns';
 import type { JobContext, JobEngine, JobKind } from '../jobs';
-import { CampaignRun, type RunDeps, type RunEnd } from './campaign-run';
+import type { CampaignAttemptRow } from '../store';
+import { attemptFlags, CampaignRun, type RunDeps, type RunEnd } from './campaign-run';
 import type { CampaignRunner } from './runner';
 
 const RunInputSchema = z.object({ campaignId: z.string().min(1).max(64) }).strict();
@@ -67,11 +68,26 @@ export class Dialer implements CampaignRunner {
     if (campaignId !== null) this.runs.get(campaignId)?.wake();
   }
 
-  /** A call changed: if it is a campaign's attempt, its run looks at once. */
+  /**
+   * A call changed: if it is a campaign's attempt, its run looks at once. A finished attempt's
+   * outcome check is made again: the carrier's record (duration, answered by) and the bot's
+   * disposition often settle after the attempt's outcome, even after its campaign completed.
+   */
   onAttemptChanged(attemptId: string): void {
-    if (this.runs.size === 0) return;
     const a = this.deps.repo.attempt(attemptId);
-    if (a) this.runs.get(a.campaignId)?.wake();
+    if (!a) return;
+    if (a.outcome !== null) this.recheck(a);
+    this.runs.get(a.campaignId)?.wake();
+  }
+
+  private recheck(a: CampaignAttemptRow): void {
+    const call = this.deps.call(a.attemptId);
+    if (!call) return;
+    const flags = attemptFlags(this.deps, a.attemptId, call);
+    const disposition = this.deps.bot(a.attemptId)?.disposition ?? a.disposition;
+    if (disposition === a.disposition && flags.join() === a.flags.join()) return;
+    this.deps.repo.updateAttemptCheck({ attemptId: a.attemptId, flags, disposition });
+    this.deps.onProgress?.(a.campaignId);
   }
 
   isRunning(campaignId: string): boolean {

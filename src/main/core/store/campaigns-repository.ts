@@ -308,6 +308,13 @@ export class CampaignsRepository {
     ).run(f.outcome, f.disposition, JSON.stringify(f.flags), f.at, f.attemptId);
   }
 
+  /** A finished attempt's outcome check made again (its outcome stays as it was decided). */
+  updateAttemptCheck(f: { attemptId: string; flags: readonly string[]; disposition: string | null }): void {
+    this.prepare(
+      `UPDATE campaign_attempts SET flags = ?, disposition = ? WHERE attempt_id = ? AND outcome IS NOT NULL`,
+    ).run(JSON.stringify(f.flags), f.disposition, f.attemptId);
+  }
+
   attempt(attemptId: string): CampaignAttemptRow | undefined {
     const raw = this.prepare<[string], RawAttempt>(
       `SELECT ${ATTEMPT_COLUMNS} FROM campaign_attempts WHERE attempt_id = ?`,
