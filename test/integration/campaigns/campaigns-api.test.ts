@@ -9,8 +9,8 @@ import type {
   CampaignForecast,
   CampaignUpdatedEvent,
 } from '../../../src/shared/campaigns';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import { makeTestCore } from '../../helpers/core';
+import { ok, until as waitUntil } from '../../helpers/api-wait';
 
 /** The campaigns Api through a real core: as the pages and the CLI call it. */
 
@@ -19,20 +19,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const ok = <T>(r: ApiResult<unknown>): T => {
-  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
-
-async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
+/** This suite's own bound: 20 s. */
+const until = <T>(fn: () => T | undefined, ms = 20_000) => waitUntil(fn, ms);
 
 /** A data tool's core (no dialer, no bots) with a 20-contact list imported through the Api. */
 async function coreWithList(): Promise<{ core: Core; listId: number; events: CampaignUpdatedEvent[] }> {

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, DATA_TOOL, MemorySecretStore, type Core } from '../../../src/main/core';
 import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/campaigns';
 import type { ImportOutcome } from '../../../src/shared/contacts';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import { makeTestCore } from '../../helpers/core';
+import { ok, until as waitUntil } from '../../helpers/api-wait';
 
 /**
  * The app runs a campaign; a CLI command (a data tool's core on the same folder, another process's
@@ -16,20 +16,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const ok = <T>(r: ApiResult<unknown>): T => {
-  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
-
-async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
+/** This suite's own bound: 20 s. */
+const until = <T>(fn: () => T | undefined, ms = 20_000) => waitUntil(fn, ms);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

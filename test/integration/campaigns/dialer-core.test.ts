@@ -6,13 +6,13 @@ import type {
   CampaignDetail,
   CampaignUpdatedEvent,
 } from '../../../src/shared/campaigns';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import type { JobInfo, JobsList } from '../../../src/shared/jobs';
 import path from 'node:path';
 import { FileSecretStore } from '../../../src/main/server';
 import { runCampaignResumeCommand } from '../../../src/main/server/commands/campaigns';
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { ok, until } from '../../helpers/api-wait';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
 
@@ -20,21 +20,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-const ok = <T>(r: ApiResult<unknown>): T => {
-  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
-
-async function until<T>(fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
 
 // Numbers ending 1 are busy, 2 a voicemail; everyone else answers and hangs up at once, saying nothing.
 const SCRIPT = {

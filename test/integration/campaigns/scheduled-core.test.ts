@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditPage } from '../../../src/shared/audit';
 import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/campaigns';
 import type { ImportOutcome } from '../../../src/shared/contacts';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import { makeTestCore } from '../../helpers/core';
+import { ok, until } from '../../helpers/api-wait';
 
 /** A scheduled campaign in the whole app (sandbox, dialer): it starts by itself at its time and runs. */
 
@@ -12,21 +12,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-const ok = <T>(r: ApiResult<unknown>): T => {
-  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
-
-async function until<T>(fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
 
 describe('a scheduled campaign', () => {
   it('starts at its start time without anyone pressing start, audited as the scheduler, and completes', async () => {

@@ -3,12 +3,12 @@ import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src/main/core';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import type { AuditEntry, AuditPage } from '../../../src/shared/audit';
 import type { ImportOutcome } from '../../../src/shared/contacts';
 import { listChannels } from '../../../src/shared/api/contract';
 import { DEFAULT_SETTINGS, type SettingsView } from '../../../src/shared/settings';
 import { makeTestCore } from '../../helpers/core';
+import { ok } from '../../helpers/api-wait';
 
 /**
  * The one audit path (issue 9, item 4), through a real core on a real SQLite file: each mutation
@@ -23,11 +23,6 @@ beforeEach(async () => {
   ({ core, dir, cleanup } = await makeTestCore());
 });
 afterEach(() => cleanup());
-
-const ok = <T>(r: ApiResult<unknown>): T => {
-  if (!r.ok) throw new Error(`expected success: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
 
 async function rows(): Promise<AuditEntry[]> {
   const page = ok<AuditPage>(await core.invoke('audit.list', { limit: 500 }));
