@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
 import { AUDIT_HEAD_FILE } from '../../../src/main/core/config';
-import { hashEntry, macEntry, openAuditForVerify } from '../../../src/main/core/reports';
+import { AuditTrail, hashEntry, macEntry, openAuditForVerify } from '../../../src/main/core/reports';
 import { MIGRATIONS } from '../../../src/main/core/store';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -239,6 +239,33 @@ describe('hash-chained audit log, keyed and anchored', () => {
     db.transaction(() => log.append({ actor: 'a', action: 'x', subject: 'kept', payload: null }))();
     log.flush();
     expect(verify()).toMatchObject({ ok: true, rows: 3, anchoredRows: 3 });
+    db.close();
+  });
+
+  it("commits a long action's start row with what must exist beside it, or neither", async () => {
+    const { db, log, verify } = setup();
+    db.exec('CREATE TABLE work (start_seq INTEGER NOT NULL)');
+    const trail = new AuditTrail(log, () => {});
+    const action = { actor: 'op', action: 'contacts.startImport', subject: 'list:A' };
+    // The row beside the start row cannot be written: no start row is left for nobody to close.
+    const refused = trail.open(action);
+    expect(() =>
+      refused.begin({ file: 'a.csv' }, () => {
+        throw new Error('job row refused');
+      }),
+    ).toThrow('job row refused');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM audit_log').get()).toEqual({ n: 0 });
+    // The action is still open, so its failure is audited as one row.
+    trail.recordFailure(refused, { code: 'internal', message: 'job row refused' });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
+    const work = trail.open(action).begin({ file: 'a.csv' }, (startSeq) => {
+      db.prepare('INSERT INTO work (start_seq) VALUES (?)').run(startSeq);
+    });
+    expect(db.prepare('SELECT start_seq FROM work').all()).toEqual([{ start_seq: work.startSeq }]);
+    expect(work.startSeq).toBe(2);
+    await new Promise((r) => setImmediate(r));
+    log.flush();
+    expect(verify()).toMatchObject({ ok: true, rows: 2, anchoredRows: 2 });
     db.close();
   });
 

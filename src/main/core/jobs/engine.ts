@@ -36,6 +36,14 @@ interface Live {
   trailing?: NodeJS.Timeout;
 }
 
+/** A job whose row is written and which has not run yet (see `JobEngine.record`). */
+export interface RecordedJob<I, R, A> {
+  readonly kind: JobKind<I, R, A>;
+  readonly input: I;
+  readonly info: JobInfo;
+  readonly tracker: ProgressTracker;
+}
+
 type End =
   | { state: 'succeeded'; result: unknown; summary: string | null }
   | { state: 'failed' | 'cancelled' | 'interrupted'; error: JobErrorInfo }
@@ -77,6 +85,14 @@ export class JobEngine {
 
   /** Starts a job of a registered kind; it runs in the background. Returns its first state. */
   start<I, R, A>(kind: JobKind<I, R, A>, input: I, meta: JobMeta, attached?: A): JobInfo {
+    return this.run(this.record(kind, input, meta), attached);
+  }
+
+  /**
+   * Writes a job's row without running it, so a caller can commit the row in the same transaction
+   * as something that must not exist without it (an audit start row); `run` it once committed.
+   */
+  record<I, R, A>(kind: JobKind<I, R, A>, input: I, meta: JobMeta): RecordedJob<I, R, A> {
     if (this.stopped) throw new JobError('unavailable', 'CallDeck is shutting down');
     if (this.kinds.get(kind.name) !== (kind as AnyJobKind))
       throw new Error(`Job kind "${kind.name}" is not registered`);
@@ -110,8 +126,14 @@ export class JobEngine {
       progress: JSON.stringify(info.progress),
       started_at: at,
     });
-    this.launch(kind, input, info, tracker, false, attached);
-    return info;
+    return { kind, input, info, tracker };
+  }
+
+  /** Runs a recorded job in the background. Returns its first state. */
+  run<I, R, A>(job: RecordedJob<I, R, A>, attached?: A): JobInfo {
+    if (this.live.has(job.info.id)) throw new Error(`internal: job ${job.info.id} is already running`);
+    this.launch(job.kind as AnyJobKind, job.input, job.info, job.tracker, false, attached);
+    return job.info;
   }
 
   /** Asks a running job to stop; it ends `cancelled` once its work has unwound. */

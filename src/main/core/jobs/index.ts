@@ -1,5 +1,5 @@
 /** Long work with progress, cancel and restart rules. Used by every domain; uses only store, logging, input. */
-export { JobEngine, type JobEngineOptions } from './engine';
+export { JobEngine, type JobEngineOptions, type RecordedJob } from './engine';
 export {
   JobError,
   type AnyJobKind,

@@ -52,8 +52,13 @@ export class AuditLog {
     this.now = options.now ?? (() => new Date());
   }
 
-  append(record: AuditRecord): AuditEntry {
-    const entry = this.repo.transaction(() => this.appendRow(record));
+  /** Appends one row; `within` (if given) runs in the same transaction, after the row is written. */
+  append(record: AuditRecord, within?: (row: AuditEntry) => void): AuditEntry {
+    const entry = this.repo.transaction(() => {
+      const row = this.appendRow(record);
+      within?.(row);
+      return row;
+    });
     this.anchorSoon();
     return entry;
   }

@@ -92,9 +92,9 @@ export class AuditTrail {
     return new FollowUp(this, action, startSeq);
   }
 
-  /** @internal Appends one row in its own transaction. */
-  write(record: AuditRecord): AuditEntry {
-    const row = this.log.append(record);
+  /** @internal Appends one row in its own transaction (with `within`'s change, if given). */
+  write(record: AuditRecord, within?: (row: AuditEntry) => void): AuditEntry {
+    const row = this.log.append(record, within);
     this.appended(row);
     return row;
   }
@@ -148,14 +148,17 @@ export class ActionRecord implements AuditScope {
     return value;
   }
 
-  begin(detail?: AuditDetail): AuditFollowUp {
+  begin(detail?: AuditDetail, within?: (startSeq: number) => void): AuditFollowUp {
     this.claim('begin');
-    const row = this.trail.write({
-      actor: this.a.actor,
-      action: this.a.action,
-      subject: this.a.subject,
-      payload: payloadOf('started', this.head(), detail),
-    });
+    const row = this.trail.write(
+      {
+        actor: this.a.actor,
+        action: this.a.action,
+        subject: this.a.subject,
+        payload: payloadOf('started', this.head(), detail),
+      },
+      within && ((r) => within(r.seq)),
+    );
     this.state = 'begun';
     this.work = new FollowUp(this.trail, this.a, row.seq);
     return this.work;

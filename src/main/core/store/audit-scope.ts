@@ -29,9 +29,11 @@ export interface AuditScope {
   commit<T>(change: () => T, record?: AuditedChange<T>): T;
   /**
    * Long work (an import, a campaign run): records the start now as its own row (outcome
-   * `started`) and returns the handle that records the end, linked to it.
+   * `started`) and returns the handle that records the end, linked to it. `within` runs in the
+   * start row's transaction: what must exist exactly when the start row does (the job's own row,
+   * so a crash can never leave a start row no restart will close).
    */
-  begin(detail?: AuditDetail): AuditFollowUp;
+  begin(detail?: AuditDetail, within?: (startSeq: number) => void): AuditFollowUp;
 }
 
 /** The second half of a long action: exactly one end row, naming the start row's seq. */

@@ -9,7 +9,7 @@ import {
 import type { EventBus } from '../../api';
 import { isImportError, type ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
-import { JobError, type JobEngine, type JobKind } from '../../jobs';
+import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../../jobs';
 import type { Logger } from '../../logging';
 import type { AuditTrail } from '../../reports';
 import type { AuditFollowUp, AuditScope } from '../../store';
@@ -163,28 +163,33 @@ export class ImportJobs {
     const file = this.files.resolve(req.fileId);
     // Chosen here so the audit's start row can name it.
     const importId = randomUUID();
-    const work = audit.begin({ importId, file: file.name });
-    const job = this.jobs.start(
-      this.kind,
-      {
-        fileId: req.fileId,
-        filePath: file.path,
-        fileName: file.name,
-        listName: req.listName,
-        region: req.region,
-        sheet: req.sheet,
-        headerRow: req.headerRow,
-        mapping: req.mapping,
-        audit: { startSeq: work.startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
-      },
-      {
-        id: importId,
-        title: `Import “${req.listName}” from ${file.name}`,
-        subject: `list:${req.listName}`,
-        actor,
-      },
-      work,
-    );
+    let recorded: RecordedJob<ImportJobInput, ImportSummary, AuditFollowUp> | undefined;
+    // The start row and the job's row commit together: a crash between them would leave a start
+    // row that no restart could close (the restart closes it from the job's row).
+    const work = audit.begin({ importId, file: file.name }, (startSeq) => {
+      recorded = this.jobs.record(
+        this.kind,
+        {
+          fileId: req.fileId,
+          filePath: file.path,
+          fileName: file.name,
+          listName: req.listName,
+          region: req.region,
+          sheet: req.sheet,
+          headerRow: req.headerRow,
+          mapping: req.mapping,
+          audit: { startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
+        },
+        {
+          id: importId,
+          title: `Import “${req.listName}” from ${file.name}`,
+          subject: `list:${req.listName}`,
+          actor,
+        },
+      );
+    });
+    if (!recorded) throw new Error('internal: the import job was not recorded');
+    const job = this.jobs.run(recorded, work);
     return { importId: job.id };
   }
 
