@@ -35,6 +35,8 @@ export interface NewAttempt {
   listId?: string | null;
   campaignId?: string | null;
   id?: string;
+  /** The Do-Not-Call version the dial was checked against. */
+  dncVersion?: number | null;
 }
 
 /** What a passthru answers: 200 (branch A) or 302 (branch B: connect an agent). */
@@ -115,6 +117,7 @@ export class CallStateService {
       provider: a.provider,
       customField: id, // Exotel echoes CustomField back: it links callbacks to this row
       state: 'queued',
+      dncVersion: a.dncVersion ?? null,
     });
   }
 

@@ -4,7 +4,8 @@ import type { CallStateService } from './call-state-service';
 
 /** The Do-Not-Call register as a dial sees it (the store's DncRepository). */
 export interface DoNotCall {
-  has(e164: string): boolean;
+  /** Whether the number is listed, and the register's version that answer comes from (one snapshot). */
+  check(e164: string): { listed: boolean; version: number };
 }
 
 export interface DialDeps {
@@ -46,7 +47,7 @@ export interface DialOnceRequest {
 
 /**
  * One dial, the way every dial happens: a number on the Do-Not-Call register is refused; otherwise
- * the attempt row is committed before the request leaves (a crash in between leaves it `dialing` with
+ * the attempt row (with the register's version it was checked against) is committed before the request leaves (a crash in between leaves it `dialing` with
  * no provider id, for recovery to reconcile), then the provider's answer is recorded as an event.
  * Never retries: retries are new attempts, by policy.
  */
@@ -54,7 +55,8 @@ export async function dialOnce(
   { calls, provider, dnc }: DialDeps,
   req: DialOnceRequest,
 ): Promise<DialOutcome> {
-  if (dnc.has(req.number)) {
+  const register = dnc.check(req.number);
+  if (register.listed) {
     return {
       kind: 'refused',
       reason: 'dnc',
@@ -69,6 +71,8 @@ export async function dialOnce(
     listId: req.listId ?? null,
     campaignId: req.campaignId ?? null,
     ...(req.attemptId ? { id: req.attemptId } : {}),
+    // Evidence for the audit bundle: which register the number was checked against.
+    dncVersion: register.version,
   });
   calls.record(attempt.id, 'dialer', {
     type: 'dial_requested',

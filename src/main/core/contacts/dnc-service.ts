@@ -82,7 +82,11 @@ export class DncService {
     });
     return audit.commit(
       () => {
-        const removed = this.repo.remove(numbers);
+        const removed = this.repo.remove(numbers, {
+          at: this.now().toISOString(),
+          by: this.actor,
+          source: 'manual',
+        });
         this.contacts.markDnc(removed, false);
         return { removed };
       },

@@ -18,7 +18,10 @@ export interface CallAttemptRow extends CallAttemptInfo {
 export type NewCallAttempt = Pick<
   CallAttemptRow,
   'id' | 'contactId' | 'listId' | 'campaignId' | 'number' | 'mode' | 'provider' | 'customField' | 'state'
->;
+> & {
+  /** The Do-Not-Call register's version the dial was checked against (null: not checked here). */
+  dncVersion?: number | null;
+};
 
 /** The derived columns the state machine rewrites after each event. */
 export type CallAttemptView = Pick<
@@ -104,7 +107,7 @@ export class CallsRepository {
   insertAttempt(a: NewCallAttempt, now = new Date().toISOString()): CallAttemptRow {
     this.prepare(
       `INSERT INTO call_attempts (id, contact_id, list_id, campaign_id, number, mode, provider, custom_field,
-           state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           state, created_at, updated_at, dnc_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       a.id,
       a.contactId,
@@ -117,6 +120,7 @@ export class CallsRepository {
       a.state,
       now,
       now,
+      a.dncVersion ?? null,
     );
     const row = this.getAttempt(a.id);
     if (!row) throw new Error(`call attempt ${a.id} vanished after insert`);

@@ -2,7 +2,7 @@ import type { Db } from './database';
 import type { Transact } from './audit-scope';
 
 export { ContactsStaging, type StagedContact } from './contacts-staging-repository';
-export { DncRepository, type DncRow } from './dnc-repository';
+export { DncRepository, type DncRow, type DncRemoval, type DncVersionRow } from './dnc-repository';
 
 export type ContactStatus = 'valid' | 'invalid' | 'duplicate';
 

@@ -9,13 +9,15 @@ import { m007Jobs } from './migrations/007-jobs';
 import { m008Artifacts } from './migrations/008-artifacts';
 import { m009Campaigns } from './migrations/009-campaigns';
 import { m010Qa } from './migrations/010-qa';
+import { m011DncVersions } from './migrations/011-dnc-versions';
 
 export type { Migration } from './migration';
 
 /**
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
- * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa.
+ * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa,
+ * 11 do-not-call versions.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -28,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m008Artifacts,
   m009Campaigns,
   m010Qa,
+  m011DncVersions,
 ];
