@@ -18,6 +18,7 @@ import {
   type BotDefinition,
   type DialogVariables,
   type SessionOptionsInput,
+  type SessionSpeech,
   type VoicebotCallLink,
   type VoicebotLimitsInput,
 } from '../../../src/main/core/voicebot';
@@ -73,6 +74,8 @@ export async function makeWireRig(
     surfaceLimits?: PublicSurfaceLimitsInput;
     /** More log sinks (e.g. a real log file), besides `logs`. */
     logSinks?: LogSink[];
+    /** Real providers instead of the fakes (the rig's `asr` and `tts` then go unused). */
+    speech?: SessionSpeech;
   } = {},
 ): Promise<WireRig> {
   const { dir, cleanup } = makeTempDir();
@@ -86,7 +89,7 @@ export async function makeWireRig(
   const repo = new VoicebotRepository(db);
   const voicebot = new Voicebot({
     bot,
-    speech: { tts, asr, vad: options.vad ?? new FakeVadProvider(), llm: options.llm },
+    speech: options.speech ?? { tts, asr, vad: options.vad ?? new FakeVadProvider(), llm: options.llm },
     repo,
     recordingsDir: path.join(dir, 'recordings'),
     log,

@@ -10,6 +10,19 @@ export interface RecognizeOptions {
   /** BCP-47 language, e.g. "en" or "hi" (free-form recognisers). */
   language?: string;
   signal?: AbortSignal;
+  /** Wall ms the recognition should take (recognisers with a queue count a later one late). */
+  deadlineMs?: number;
+  /** Told when this recognition misses its deadline; it still completes, with `late` set. */
+  onLate?: (late: AsrLate) => void;
+}
+
+/** A recognition past its deadline: still done (never dropped), and reported. */
+export interface AsrLate {
+  deadlineMs: number;
+  /** It was still waiting for a free worker rather than being decoded. */
+  queued: boolean;
+  /** Recognitions waiting at that moment. */
+  waiting: number;
 }
 
 export interface RecognizedWord {
@@ -25,6 +38,10 @@ export interface AsrResult {
   text: string;
   words?: RecognizedWord[];
   confidence?: number;
+  /** Finished after its deadline (recognisers with a queue). */
+  late?: boolean;
+  /** Wall ms it waited for a worker before decoding started. */
+  queueMs?: number;
 }
 
 /** Longest utterance one call accepts (an endpointed caller turn is seconds, not minutes). */
@@ -57,6 +74,7 @@ export abstract class Asr {
       chars: text.length,
       ok: !r.error,
       errorKind: r.error?.kind,
+      ...(r.value?.late ? { late: true } : {}),
     });
     if (r.error || !r.value) throw r.error ?? new SpeechError('provider', 'asr', this.provider, 'no result');
     return { ...r.value, text };

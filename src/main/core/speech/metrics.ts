@@ -19,6 +19,8 @@ export interface SpeechMetric {
   completionTokens?: number;
   ok: boolean;
   errorKind?: string;
+  /** Finished after its deadline (ASR in the worker pool). */
+  late?: boolean;
 }
 
 export type MetricsSink = (metric: SpeechMetric) => void;

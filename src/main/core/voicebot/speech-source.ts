@@ -55,6 +55,8 @@ export class SpeechSource {
         // A flite worker crash is recovered by a retry; log it so it is not silent.
         local: {
           onTtsWorkerExit: (exit) => this.o.log.warn('flite worker exited', { exit }),
+          // A crashed ASR worker fails its one decode (a no-match turn) and is replaced: logged here.
+          onAsrWorkerExit: (exit) => this.o.log.warn('asr worker exited', { exit }),
           workerLauncher: this.o.workerLauncher,
         },
       });

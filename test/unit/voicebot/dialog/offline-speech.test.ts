@@ -29,7 +29,7 @@ afterAll(() => {
 async function hear(turn: BotTurn, words: string): Promise<string> {
   const grammar = turn.listen?.grammar;
   if (!grammar) throw new Error(`state ${turn.state} does not listen`);
-  expect(asr.unknownWords(grammar)).toEqual([]);
+  expect(await asr.unknownWords(grammar)).toEqual([]);
   const audio = await tts.synthesizeAll(words, { sampleRate: 8000 });
   return (await asr.recognize(audio, { grammar })).text;
 }

@@ -13,3 +13,5 @@ export {
 export * from './soundswallower-asr';
 export * from './fvad-vad';
 export * from './package-paths';
+export type { AsrPoolStats, AsrWorkerExit, AsrLateJob } from './asr-pool';
+export type { AsrWorkerFault } from './asr-worker-source';

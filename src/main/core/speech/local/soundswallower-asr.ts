@@ -1,49 +1,92 @@
-import type { Decoder } from 'soundswallower';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { z } from 'zod';
 import { Asr, type AsrResult, type RecognizedWord, type RecognizeOptions } from '../asr';
 import { resampleAudio, toFloat32, type Audio } from '../audio';
 import { SpeechError } from '../errors';
 import { grammarToJsgf, grammarWords, type Grammar } from '../grammar';
 import type { MetricsSink } from '../metrics';
-import { soundswallowerModelBase, type LocalSpeechOptions } from './package-paths';
+import { AsrPool, type AsrPoolStats } from './asr-pool';
+import type { AsrWorkerFault } from './asr-worker-source';
+import { soundswallowerModelBase, soundswallowerModuleUrl, type LocalSpeechOptions } from './package-paths';
+import type { AsrJobInput } from './asr-pool';
 
 /** The acoustic model's rate: CMU's en-us telephony model is 8 kHz. */
 export const ASR_SAMPLE_RATE = 8000;
 
-interface Segment {
-  t: string;
-  b: number;
-  d: number;
-  p: number;
-  w?: Segment[];
+export interface SoundswallowerAsrOptions extends LocalSpeechOptions {
+  /** Tests only: makes a worker crash, hang or slow down on a given job. */
+  injectFault?: (input: AsrJobInput) => AsrWorkerFault | undefined;
+}
+
+const poolSchema = z.object({
+  asrWorkers: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(() => Math.min(8, Math.max(1, os.availableParallelism()))),
+  asrDeadlineMs: z.number().int().min(10).max(60_000).default(400),
+  asrStuckMs: z.number().int().min(100).max(600_000).default(15_000),
+});
+
+/** A grammar ready for a worker: its JSGF, words and key, made once per Grammar object. */
+interface PreparedGrammar {
+  key: string;
+  jsgf: string;
+  words: string[];
 }
 
 /**
- * Offline ASR: soundswallower (PocketSphinx in WASM) in JSGF grammar mode, with the grammar of the
- * current dialog state set per call. It recognises only the grammar's phrases, which is what a
- * scripted dialog needs, and is fast (RTF ~0.04).
+ * Offline ASR: soundswallower (PocketSphinx in WASM) in JSGF grammar mode. It recognises only the
+ * grammar's phrases, which is what a scripted dialog needs, and is fast (RTF ~0.04). Decodes run in a
+ * pool of worker threads (AsrPool), never on the event loop that carries the calls' media.
  */
 export class SoundswallowerAsr extends Asr {
   readonly provider = 'soundswallower';
-  private currentJsgf?: string;
+  /** A dialog state's grammar object lives as long as its bot: its JSGF is built once, not per turn. */
+  private readonly prepared = new WeakMap<Grammar, PreparedGrammar>();
 
   private constructor(
-    private readonly decoder: Decoder,
+    private readonly pool: AsrPool,
     metrics?: MetricsSink,
   ) {
     super(metrics);
   }
 
-  static async load(options: LocalSpeechOptions = {}, metrics?: MetricsSink): Promise<SoundswallowerAsr> {
+  static async load(
+    options: SoundswallowerAsrOptions = {},
+    metrics?: MetricsSink,
+  ): Promise<SoundswallowerAsr> {
+    const parsed = poolSchema.safeParse(options);
+    if (!parsed.success) {
+      const why = z.prettifyError(parsed.error);
+      throw new SpeechError('bad_input', 'asr', 'soundswallower', `bad options: ${why}`);
+    }
+    let pool: AsrPool | undefined;
     try {
-      // ESM-only package: loaded with import(); modelBase is explicit (its default is cwd-relative).
-      const { default: createModule } = await import('soundswallower');
+      // modelBase is explicit (soundswallower's default is relative to the working directory).
       let modelBase = options.asrModelBase ?? soundswallowerModelBase();
       if (!/[\\/]$/.test(modelBase)) modelBase += '/';
-      const ss = await createModule({ modelBase, defaultModel: options.asrModel ?? 'en-us' } as never);
-      const decoder = new ss.Decoder({ samprate: ASR_SAMPLE_RATE, loglevel: 'FATAL' });
-      await decoder.initialize();
-      return new SoundswallowerAsr(decoder, metrics);
+      pool = new AsrPool({
+        data: {
+          moduleUrl: soundswallowerModuleUrl(),
+          modelBase,
+          model: options.asrModel ?? 'en-us',
+          sampleRate: ASR_SAMPLE_RATE,
+        },
+        size: parsed.data.asrWorkers,
+        deadlineMs: parsed.data.asrDeadlineMs,
+        stuckMs: parsed.data.asrStuckMs,
+        onLate: options.onAsrLate,
+        onWorkerExit: options.onAsrWorkerExit,
+        injectFault: options.injectFault,
+      });
+      await pool.warm();
+      return new SoundswallowerAsr(pool, metrics);
     } catch (err) {
+      pool?.dispose();
+      if (err instanceof SpeechError) throw err;
       throw new SpeechError(
         'unavailable',
         'asr',
@@ -57,13 +100,19 @@ export class SoundswallowerAsr extends Asr {
   }
 
   /** Grammar words missing from the pronunciation dictionary (they cannot be recognised). */
-  unknownWords(grammar: Grammar): string[] {
-    return grammarWords(grammar).filter((w) => this.decoder.lookup_word(w) === null);
+  unknownWords(grammar: Grammar): Promise<string[]> {
+    return this.pool.unknownWords(grammarWords(grammar));
   }
 
-  protected run(audio: Audio, options: RecognizeOptions): Promise<AsrResult> {
+  /** The pool's counters: jobs, late jobs, grammar switches, worker crashes and timeouts. */
+  stats(): AsrPoolStats {
+    return this.pool.stats();
+  }
+
+  protected async run(audio: Audio, options: RecognizeOptions): Promise<AsrResult> {
     const grammar = options.grammar;
-    if (!grammar || grammarWords(grammar).length === 0) {
+    const prepared = grammar && this.prepare(grammar);
+    if (!prepared) {
       throw new SpeechError(
         'bad_input',
         'asr',
@@ -71,27 +120,13 @@ export class SoundswallowerAsr extends Asr {
         'offline recognition needs a grammar (expected phrases)',
       );
     }
-    const jsgf = grammarToJsgf(grammar);
-    if (jsgf !== this.currentJsgf) {
-      const unknown = this.unknownWords(grammar);
-      if (unknown.length > 0) {
-        throw new SpeechError(
-          'bad_input',
-          'asr',
-          this.provider,
-          `words not in the dictionary: ${unknown.join(', ')}`,
-        );
-      }
-      this.decoder.set_grammar(jsgf);
-      this.currentJsgf = jsgf;
-    }
+    // The stream is 8 kHz (Exotel's default): then nothing is resampled.
     const pcm = toFloat32(resampleAudio(audio, ASR_SAMPLE_RATE).pcm);
-    this.decoder.start();
-    this.decoder.process_audio(pcm, false, true);
-    this.decoder.stop();
-    const text = this.decoder.get_text();
-    const alignment: Segment = this.decoder.get_alignment();
-    const words: RecognizedWord[] = (alignment.w ?? [])
+    const r = await this.pool.decode(
+      { pcm, ...prepared },
+      { signal: options.signal, deadlineMs: options.deadlineMs, onLate: options.onLate },
+    );
+    const words: RecognizedWord[] = r.words
       .filter((w) => /^[a-z']/i.test(w.t))
       .map((w) => ({
         text: w.t.replace(/\(\d+\)$/, ''),
@@ -101,10 +136,29 @@ export class SoundswallowerAsr extends Asr {
       }));
     const confidence =
       words.length > 0 ? words.reduce((s, w) => s + (w.confidence ?? 0), 0) / words.length : undefined;
-    return Promise.resolve({ text, words, confidence });
+    return { text: r.text, words, confidence, late: r.late, queueMs: r.queueMs };
+  }
+
+  private prepare(grammar: Grammar): PreparedGrammar | undefined {
+    const hit = this.prepared.get(grammar);
+    if (hit) return hit;
+    const words = grammarWords(grammar);
+    if (words.length === 0) return undefined;
+    const jsgf = grammarToJsgf(grammar);
+    // Equal JSGF text gets one key however many grammar objects carry it (workers cache by key).
+    const key = createHash('sha256').update(jsgf).digest('base64url');
+    const prepared = { key, jsgf, words };
+    this.prepared.set(grammar, prepared);
+    return prepared;
   }
 
   dispose(): void {
-    this.decoder.delete();
+    this.pool.dispose();
+  }
+
+  /** `dispose`, then wait until every worker thread has exited. */
+  async close(): Promise<void> {
+    this.dispose();
+    await this.pool.exited();
   }
 }
