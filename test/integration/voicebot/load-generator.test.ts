@@ -1,0 +1,94 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  callerAudio,
+  runLoad,
+  startFixedDelayBot,
+  summarise,
+  type FixedDelayBot,
+  type LoadMode,
+  type LoadPlan,
+} from '../../../bench/voicebot/loadgen';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+// The load generator's voice-to-voice is proved against a bot whose delay is known: it answers 300 ms
+// after the caller's last loud frame reached it. The generator runs as it does in the benchmark (its own
+// child process, real time, flite-made caller lines), and must read that delay back within ±20 ms
+// for every line of every call.
+
+const DELAY_MS = 300;
+const TOLERANCE_MS = 20;
+
+let lines: string[] = [];
+const audioDir = makeTempDir('calldeck-loadgen-');
+beforeAll(async () => {
+  lines = await callerAudio(['yes', 'change it', 'next friday'], audioDir.dir);
+});
+afterAll(() => audioDir.cleanup());
+
+let bot: FixedDelayBot | undefined;
+afterEach(async () => {
+  await bot?.close();
+  bot = undefined;
+});
+
+function plan(url: string, calls: number, mode: LoadMode): LoadPlan {
+  return {
+    url,
+    calls,
+    mode,
+    seed: 7,
+    rampMs: 1000,
+    thinkMs: { min: 200, max: 900 },
+    turns: lines,
+    maxWaitMs: 5000,
+    callSidPrefix: `proof-${calls}`,
+    hangupAfterLastReply: true,
+  };
+}
+
+describe('load generator voice-to-voice against a bot with a known 300 ms delay', () => {
+  for (const [calls, mode] of [
+    [1, 'staggered'],
+    [5, 'staggered'],
+    [5, 'worst_case'],
+  ] as const) {
+    it(`N=${calls} ${mode}: every line of every call reads ${DELAY_MS} ± ${TOLERANCE_MS} ms`, async () => {
+      bot = await startFixedDelayBot({ delayMs: DELAY_MS });
+      const report = await runLoad(plan(bot.url, calls, mode), 40_000);
+      const s = summarise(report);
+
+      expect(s.failedCalls, s.firstError).toBe(0);
+      expect(report.calls.map((c) => c.turns.length)).toEqual(Array(calls).fill(lines.length));
+      expect(s.unanswered).toBe(0);
+      expect(s.voiceToVoice).toHaveLength(calls * lines.length);
+      // The truth is the delay the bot really kept for that line (its timer may fire a little late on
+      // a busy machine), compared call by call, line by line.
+      const off = report.calls.flatMap((c) => {
+        const kept = bot?.kept.get(`call-${c.index}`) ?? [];
+        expect(kept).toHaveLength(lines.length);
+        return c.turns.map((t, i) => Math.abs((t.voiceToVoiceMs ?? NaN) - (kept[i] ?? NaN)));
+      });
+      expect(off).toHaveLength(calls * lines.length);
+      for (const d of off) expect(d).toBeLessThanOrEqual(TOLERANCE_MS);
+      const allKept = [...bot.kept.values()].flat();
+      // Node timers may fire up to a millisecond early (they round).
+      expect(Math.min(...allKept)).toBeGreaterThanOrEqual(DELAY_MS - 2);
+      console.log(
+        `N=${calls} ${mode}: measured − truth max ${Math.max(...off).toFixed(1)} ms; ` +
+          `bot kept ${Math.min(...allKept).toFixed(1)}–${Math.max(...allKept).toFixed(1)} ms; ` +
+          `end spread ${s.endSpreadMs.map((v) => v.toFixed(0)).join(', ')} ms`,
+      );
+      expect(s.talkedOver).toBe(0);
+      // Answers spread over the ramp, seeded: not all at one moment.
+      if (mode === 'staggered' && calls > 1) {
+        const answers = report.calls.map((c) => c.answerAtMs);
+        expect(Math.max(...answers) - Math.min(...answers)).toBeGreaterThan(200);
+      }
+      // Worst case: every caller ends each line within the same 100 ms.
+      if (mode === 'worst_case') {
+        expect(s.endSpreadMs).toHaveLength(lines.length);
+        for (const spread of s.endSpreadMs) expect(spread).toBeLessThanOrEqual(100);
+      }
+    });
+  }
+});
