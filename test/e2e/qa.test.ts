@@ -59,6 +59,36 @@ function audioState(page: Page, label: string) {
   });
 }
 
+/**
+ * Runs the open suite from the page's run form and waits for the run (the `runs`-th in the table) to
+ * finish; with `watchProgress`, checks the progress bar moves while it runs (six scenario runs).
+ */
+async function runFromPage(
+  page: Page,
+  o: { repeat: number; parallel: number; runs: number; watchProgress?: boolean; human?: boolean },
+): Promise<void> {
+  await page.getByLabel('Repeats').fill(String(o.repeat));
+  await page.getByLabel('At once').fill(String(o.parallel));
+  const human = page.getByRole('checkbox', { name: 'human' });
+  if ((await human.isChecked()) !== (o.human ?? true)) await human.click();
+  await page.getByRole('button', { name: 'Run suite' }).click();
+  const runs = page.getByRole('table', { name: 'Runs' });
+  await runs.waitFor();
+  await expect.poll(() => runs.locator('tbody tr').count(), { timeout: 15_000 }).toBe(o.runs);
+  if (o.watchProgress) {
+    const progress = runs.getByRole('progressbar', { name: 'Progress of the e2e-suite run' });
+    await progress.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => runs.getByTestId('qa-progress').textContent(), { timeout: 30_000 })
+      .toMatch(/^[1-5] of 6 scenario runs/);
+    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+  }
+  // Newest first: the run just started is the first row.
+  await expect
+    .poll(async () => (await runs.locator('tbody tr').first().textContent()) ?? '', { timeout: 120_000 })
+    .toMatch(/finished/);
+}
+
 describe('the QA page in Chromium', () => {
   let browser: Browser;
   let serve: ServeProcess;
@@ -127,18 +157,7 @@ describe('the QA page in Chromium', () => {
 
     // Run the suite (synthetic and human callers, twice each, one at a time): progress on the page
     // while it runs, then the results.
-    await page.getByLabel('Repeats').fill('2');
-    await page.getByLabel('At once').fill('1');
-    await page.getByRole('button', { name: 'Run suite' }).click();
-    const runs = page.getByRole('table', { name: 'Runs' });
-    await runs.waitFor();
-    const progress = runs.getByRole('progressbar', { name: 'Progress of the e2e-suite run' });
-    await progress.waitFor({ timeout: 15_000 });
-    await expect
-      .poll(() => runs.getByTestId('qa-progress').textContent(), { timeout: 30_000 })
-      .toMatch(/^[1-5] of 6 scenario runs/);
-    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
-    await expect.poll(async () => (await runs.textContent()) ?? '', { timeout: 120_000 }).toMatch(/finished/);
+    await runFromPage(page, { repeat: 2, parallel: 1, runs: 1, watchProgress: true });
     const results = page.getByRole('table', { name: 'Results' });
     const failedRow = results.getByTestId('result-cancel.yaml-synthetic');
     await expect.poll(() => failedRow.textContent(), { timeout: 30_000 }).toMatch(/expectation/);
@@ -199,9 +218,66 @@ describe('the QA page in Chromium', () => {
     await page.screenshot({ path: artifactPath('qa-side-by-side.png'), fullPage: true });
     await player.getByRole('button', { name: 'Pause' }).click();
 
+    // The core's turn-by-turn comparison of the pair: the caller's words (the human's clip names
+    // against the synthetic text), what the bot said, latency and verdict per turn.
+    const diff = page.getByRole('region', { name: 'Turn by turn comparison' });
+    await diff.waitFor({ timeout: 10_000 });
+    expect(await diff.textContent()).toMatch(
+      /Cancel expecting a confirmation · human #\d+ fail against .* synthetic #\d+ fail/,
+    );
+    expect(await diff.getByTestId('diff-turn-2').textContent()).toMatch(/cancel.*ms \([+-]?\d+ ms\)/);
+
     expect(errors).toEqual([]);
     // The only thing the CSP refuses is wavesurfer's inline <style> (its rules come in as a constructed
     // stylesheet instead): never a fetch or the playback of an artifact.
     expect(csp.filter((m) => !/Applying inline style/.test(m))).toEqual([]);
+  });
+  it('compares a later run of the suite with the first one: the regression, the scenario it did not run, and the two runs side by side', async () => {
+    // Follows the first test (its run is the baseline). The suite changes: confirm now expects the
+    // bot to mention Tuesday, which it never does; the second run has synthetic callers only.
+    fs.writeFileSync(
+      path.join(suiteDir, 'confirm.yaml'),
+      fs
+        .readFileSync(path.join(suiteDir, 'confirm.yaml'), 'utf8')
+        .replace('  - say: confirm', '  - say: confirm\n    expect: { says: see you on Tuesday }'),
+    );
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/qa');
+    await page.getByRole('button', { name: /^e2e-suite · 2 scenarios/ }).click();
+    await runFromPage(page, { repeat: 1, parallel: 2, runs: 2, human: false });
+
+    const results = page.getByRole('table', { name: 'Results' });
+    await expect
+      .poll(() => results.getByTestId('result-confirm.yaml-synthetic').textContent(), { timeout: 30_000 })
+      .toMatch(/expectation/);
+    const section = page.getByRole('region', { name: 'Baseline comparison' });
+    await section.getByRole('button', { name: 'Compare with baseline' }).click();
+    await expect
+      .poll(() => section.getByTestId('baseline-summary').textContent(), { timeout: 10_000 })
+      .toMatch(
+        /1 regressed, 0 fixed, 0 to or from no verdict, 1 unchanged, 1 only in the baseline, 0 only in this run/,
+      );
+    expect(await section.getByRole('list', { name: 'Regressions' }).textContent()).toMatch(
+      /confirm\.yaml \[synthetic\]: pass → fail expectation/,
+    );
+    expect(await section.getByRole('list', { name: 'Only in the baseline' }).textContent()).toBe(
+      'cancel.yaml [human]',
+    );
+    // The results table marks the regressed scenario.
+    expect(await results.getByTestId('result-confirm.yaml-synthetic').textContent()).toMatch(/regressed/);
+
+    // The regression opens side by side: the baseline's run against this run, turn by turn.
+    await section.getByRole('button', { name: 'Compare confirm.yaml [synthetic] with the baseline' }).click();
+    const diff = page.getByRole('region', { name: 'Turn by turn comparison' });
+    await diff.waitFor({ timeout: 10_000 });
+    expect(await diff.textContent()).toMatch(
+      /Confirm the visit · synthetic #1 pass against Confirm the visit · synthetic #1 fail/,
+    );
+    expect(await diff.getByTestId('diff-turn-2').textContent()).toMatch(/pass → fail changed/);
+    await page.getByRole('region', { name: 'Side-by-side player' }).waitFor();
+    await page.screenshot({ path: artifactPath('qa-baseline.png'), fullPage: true });
+    expect(errors).toEqual([]);
   });
 });

@@ -49,6 +49,12 @@ import {
 import type { QaScenarioStats } from '../qa-stats';
 import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
+  QaCompareRunsSchema,
+  QaCompareSuiteSchema,
+  type QaCompareRunsResult,
+  type QaCompareSuiteResult,
+} from '../qa-compare';
+import {
   AttemptIdSchema,
   RecentCallsSchema,
   TestCallSchema,
@@ -253,6 +259,10 @@ export const contract = {
     runDetail: query<QaRunDetail>()(QaRunIdSchema),
     /** Per scenario × caller of a run: pass@k, pass^k, the pass rate's 95% interval, flaky. */
     runStats: query<QaScenarioStats[]>()(QaRunIdSchema),
+    /** Two scenario runs turn by turn: what the bot said (word diff), latency and verdict differences. */
+    compareRuns: query<QaCompareRunsResult>()(QaCompareRunsSchema),
+    /** A suite run against a baseline run: regressions, fixes, scenarios missing from either. */
+    compareSuite: query<QaCompareSuiteResult>()(QaCompareSuiteSchema),
     /** Checks a scenario's text as typed (nothing written); saveScenario writes it only when valid. */
     checkScenario: query<QaSaveScenarioResult>()(QaCheckScenarioSchema),
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {

@@ -45,6 +45,13 @@ export {
 } from './suite-files';
 export { junitXml, failureLines, caseName } from './report/junit';
 export { htmlReport } from './report/html';
-export { compareSuite, summariseRuns, toComparable, type SuiteComparison } from './stats';
+export {
+  compareRuns,
+  compareSuite,
+  summariseRuns,
+  toComparable,
+  type RunComparison,
+  type SuiteComparison,
+} from './stats';
 export { splitCallerTurns } from './callers/recorded-call';
 export { callerEffects } from './callers/effects';

@@ -222,20 +222,32 @@ export class QaRepository {
 
   /** A run's scenario runs in the order they were planned, each with its turns. */
   scenarioRuns(runId: string): QaScenarioRunInfo[] {
-    const turns = this.db.prepare<[string], { data: string }>(
-      'SELECT data FROM qa_turns WHERE scenario_run_id = ? ORDER BY idx',
-    );
     return this.db
       .prepare<[string], ScenarioRow>(
         `SELECT ${SCENARIO_COLUMNS} FROM qa_scenario_runs WHERE run_id = ? ORDER BY seq`,
       )
       .all(runId)
-      .map((r) => ({
-        ...r,
-        transfer: r.transfer === null ? null : r.transfer === 1,
-        variables: JSON.parse(r.variables) as Record<string, string>,
-        evaluation: r.evaluation ? (JSON.parse(r.evaluation) as QaEvaluation) : null,
-        turns: turns.all(r.id).map((t) => JSON.parse(t.data) as QaRecordedTurn),
-      }));
+      .map((r) => this.scenarioInfo(r));
+  }
+
+  /** One scenario run by its id, with its turns. */
+  scenarioRun(id: string): QaScenarioRunInfo | undefined {
+    const row = this.db
+      .prepare<[string], ScenarioRow>(`SELECT ${SCENARIO_COLUMNS} FROM qa_scenario_runs WHERE id = ?`)
+      .get(id);
+    return row ? this.scenarioInfo(row) : undefined;
+  }
+
+  private scenarioInfo(r: ScenarioRow): QaScenarioRunInfo {
+    const turns = this.db
+      .prepare<[string], { data: string }>('SELECT data FROM qa_turns WHERE scenario_run_id = ? ORDER BY idx')
+      .all(r.id);
+    return {
+      ...r,
+      transfer: r.transfer === null ? null : r.transfer === 1,
+      variables: JSON.parse(r.variables) as Record<string, string>,
+      evaluation: r.evaluation ? (JSON.parse(r.evaluation) as QaEvaluation) : null,
+      turns: turns.map((t) => JSON.parse(t.data) as QaRecordedTurn),
+    };
   }
 }

@@ -1,9 +1,11 @@
 import type React from 'react';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { QA_CALLER_KINDS, type QaCallerKind, type QaRunSummary } from '../../../shared/qa';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { BaselineCompare } from '../components/qa/BaselineCompare';
 import { ProblemList } from '../components/qa/ProblemList';
 import { ResultsTable } from '../components/qa/ResultsTable';
+import { RunDiff } from '../components/qa/RunDiff';
 import { RunProgress } from '../components/qa/RunProgress';
 import { ScenarioEditor } from '../components/qa/ScenarioEditor';
 import { SideBySidePlayer } from '../components/qa/SideBySidePlayer';
@@ -95,6 +97,13 @@ export function QaPage(): React.JSX.Element {
   const suite = s.suite;
   const selected = suite?.items.find((i) => i.file === selectedFile) ?? null;
   const [left, right] = s.compare;
+  const comparison = s.baseline?.result.comparison;
+  const baselineChanges = useMemo(() => {
+    const out = new Map<string, 'regressed' | 'fixed'>();
+    for (const c of comparison?.regressions ?? []) out.set(`${c.scenario}\u0000${c.caller}`, 'regressed');
+    for (const c of comparison?.fixes ?? []) out.set(`${c.scenario}\u0000${c.caller}`, 'fixed');
+    return out;
+  }, [comparison]);
 
   return (
     <section className="page">
@@ -241,6 +250,15 @@ export function QaPage(): React.JSX.Element {
             compare={s.compare}
             onToggle={s.toggleCompare}
             onPair={s.setCompare}
+            changes={baselineChanges}
+          />
+          <BaselineCompare
+            run={s.run}
+            runs={s.runs}
+            baseline={s.baseline}
+            onCompare={(id) => void s.compareWithBaseline(id)}
+            onClear={s.clearBaseline}
+            onPair={s.setCompare}
           />
         </div>
       )}
@@ -248,6 +266,9 @@ export function QaPage(): React.JSX.Element {
       {left && right ? (
         <div className="card">
           <h2>Side by side</h2>
+          {s.runDiff && s.runDiff.a.id === left.id && s.runDiff.b.id === right.id && (
+            <RunDiff diff={s.runDiff} />
+          )}
           <SideBySidePlayer key={`${left.id}|${right.id}`} left={left} right={right} />
         </div>
       ) : (

@@ -9,6 +9,7 @@ import type {
   QaSuiteSummary,
   QaUpdatedEvent,
 } from '../../../shared/qa';
+import type { QaCompareRunsResult, QaCompareSuiteResult } from '../../../shared/qa-compare';
 import type { QaScenarioStats } from '../../../shared/qa-stats';
 import { api, errorMessage } from '../api';
 
@@ -26,6 +27,10 @@ interface QaState {
   progress: Record<string, QaUpdatedEvent>;
   /** The scenario runs picked for the side-by-side player (they may come from two suite runs). */
   compare: QaScenarioRunInfo[];
+  /** The core's turn-by-turn comparison of the two picked runs. */
+  runDiff: QaCompareRunsResult | null;
+  /** The open run against a baseline run, with the baseline's scenario runs (to open side by side). */
+  baseline: { result: QaCompareSuiteResult; run: QaRunDetail } | null;
   error?: string;
   loadSuites: () => Promise<void>;
   openSuite: (dir: string) => Promise<void>;
@@ -36,6 +41,8 @@ interface QaState {
   openRun: (runId: string) => Promise<void>;
   toggleCompare: (run: QaScenarioRunInfo) => void;
   setCompare: (runs: QaScenarioRunInfo[]) => void;
+  compareWithBaseline: (baselineRunId: string) => Promise<void>;
+  clearBaseline: () => void;
   dismissError: () => void;
 }
 
@@ -47,6 +54,8 @@ export const useQaStore = create<QaState>((set, get) => ({
   stats: [],
   progress: {},
   compare: [],
+  runDiff: null,
+  baseline: null,
   async loadSuites() {
     try {
       set({ suites: (await api().qa.suites({})).suites, error: undefined });
@@ -88,23 +97,57 @@ export const useQaStore = create<QaState>((set, get) => ({
   async openRun(runId) {
     try {
       const [run, stats] = await Promise.all([api().qa.runDetail({ runId }), api().qa.runStats({ runId })]);
-      set({ run, stats, error: undefined });
+      // Another run opened: its comparison with a baseline is not this one's.
+      const baseline = get().baseline;
+      const keep = baseline?.result.current.id === runId ? baseline : null;
+      set({ run, stats, baseline: keep, error: undefined });
     } catch (err) {
       set({ error: errorMessage(err) });
     }
   },
   toggleCompare(run) {
     const compare = get().compare;
-    if (compare.some((r) => r.id === run.id)) set({ compare: compare.filter((r) => r.id !== run.id) });
-    else set({ compare: [...compare, run].slice(-COMPARE_MAX) });
+    if (compare.some((r) => r.id === run.id)) pick(compare.filter((r) => r.id !== run.id));
+    else pick([...compare, run].slice(-COMPARE_MAX));
   },
   setCompare(runs) {
-    set({ compare: runs.slice(0, COMPARE_MAX) });
+    pick(runs.slice(0, COMPARE_MAX));
+  },
+  async compareWithBaseline(baselineRunId) {
+    const current = get().run;
+    if (!current) return;
+    try {
+      const [result, run] = await Promise.all([
+        api().qa.compareSuite({ runId: current.id, baselineRunId }),
+        api().qa.runDetail({ runId: baselineRunId }),
+      ]);
+      set({ baseline: { result, run }, error: undefined });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
+  },
+  clearBaseline() {
+    set({ baseline: null });
   },
   dismissError() {
     set({ error: undefined });
   },
 }));
+
+/** Picks the runs to compare; with two, asks the core for their turn-by-turn comparison. */
+function pick(compare: QaScenarioRunInfo[]): void {
+  useQaStore.setState({ compare, runDiff: null });
+  const [a, b] = compare;
+  if (!a || !b) return;
+  api()
+    .qa.compareRuns({ a: a.id, b: b.id })
+    .then((runDiff) => {
+      // Only if the pick has not changed meanwhile.
+      const [x, y] = useQaStore.getState().compare;
+      if (x?.id === a.id && y?.id === b.id) useQaStore.setState({ runDiff });
+    })
+    .catch((err: unknown) => useQaStore.setState({ error: errorMessage(err) }));
+}
 
 let subscribed = false;
 /** Keeps the page's runs (and the open run) current while a suite runs. */

@@ -3,6 +3,8 @@ import type { Handlers } from '../../api';
 import { JobError } from '../../jobs';
 import {
   checkScenarioFile,
+  compareRuns,
+  compareSuite,
   listSuites,
   loadSuite,
   saveScenarioFile,
@@ -10,6 +12,7 @@ import {
   sourceOf,
   SuiteError,
   summariseRuns,
+  toComparable,
 } from '../../qa';
 import type { QaWiring } from '../qa';
 
@@ -49,6 +52,26 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
       const detail = qa.runner.detail(req.runId);
       if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
       return summariseRuns(detail.scenarios);
+    },
+    compareRuns: (req) => {
+      const a = qa.runner.scenarioRun(req.a);
+      const b = qa.runner.scenarioRun(req.b);
+      const missing = !a ? req.a : !b ? req.b : null;
+      if (!a || !b) throw new ApiError({ code: 'not_found', message: `No QA scenario run ${missing}` });
+      return { a, b, comparison: compareRuns(toComparable(a), toComparable(b)) };
+    },
+    compareSuite: (req) => {
+      const current = qa.runner.detail(req.runId);
+      const baseline = qa.runner.detail(req.baselineRunId);
+      if (!current) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
+      if (!baseline) throw new ApiError({ code: 'not_found', message: `No QA run ${req.baselineRunId}` });
+      const { scenarios: cs, ...currentSummary } = current;
+      const { scenarios: bs, ...baselineSummary } = baseline;
+      return {
+        baseline: baselineSummary,
+        current: currentSummary,
+        comparison: compareSuite(bs.map(toComparable), cs.map(toComparable)),
+      };
     },
     runDetail: (req) => {
       const detail = qa.runner.detail(req.runId);

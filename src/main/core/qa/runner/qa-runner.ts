@@ -9,6 +9,7 @@ import {
   type QaCallerKind,
   type QaRunDetail,
   type QaRunSummary,
+  type QaScenarioRunInfo,
   type QaUpdatedEvent,
   type QaVerdict,
 } from '../../../../shared/qa';
@@ -177,6 +178,14 @@ export class QaRunner {
   detail(runId: string): QaRunDetail | undefined {
     const run = this.d.repo.run(runId);
     return run ? { ...run, scenarios: this.d.repo.scenarioRuns(runId) } : undefined;
+  }
+
+  summary(runId: string): QaRunSummary | undefined {
+    return this.d.repo.run(runId);
+  }
+
+  scenarioRun(id: string): QaScenarioRunInfo | undefined {
+    return this.d.repo.scenarioRun(id);
   }
 
   private target(

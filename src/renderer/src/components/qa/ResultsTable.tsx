@@ -42,12 +42,15 @@ export function ResultsTable({
   compare,
   onToggle,
   onPair,
+  changes,
 }: {
   run: QaRunDetail;
   stats: QaScenarioStats[];
   compare: QaScenarioRunInfo[];
   onToggle: (r: QaScenarioRunInfo) => void;
   onPair: (runs: QaScenarioRunInfo[]) => void;
+  /** Against a baseline run: `scenarioFile\u0000caller` → regressed or fixed. */
+  changes?: ReadonlyMap<string, 'regressed' | 'fixed'>;
 }): React.JSX.Element {
   const groups = useMemo(() => groupResults(run.scenarios), [run.scenarios]);
   if (groups.length === 0) return <p className="muted">No scenario has finished yet.</p>;
@@ -95,6 +98,8 @@ export function ResultsTable({
                 k={g.runs.length}
               />{' '}
               {g.flaky && <span className="badge badge--dnc">flaky</span>}
+              {changes?.get(g.key) === 'regressed' && <span className="badge badge--invalid">regressed</span>}
+              {changes?.get(g.key) === 'fixed' && <span className="badge badge--ok">fixed</span>}
             </td>
             <td>
               {g.failureKinds.map((k) => (

@@ -61,3 +61,13 @@ export function defaultPair(runs: QaScenarioRunInfo[], scenarioFile: string): Qa
   if (human && synthetic) return [human, synthetic];
   return mine.slice(0, 2);
 }
+
+/** A scenario × caller's run to show for a change: a failed repeat first, else the first. */
+export function runOf(
+  runs: QaScenarioRunInfo[],
+  scenarioFile: string,
+  caller: string,
+): QaScenarioRunInfo | undefined {
+  const mine = runs.filter((r) => r.scenarioFile === scenarioFile && r.caller === caller);
+  return mine.find((r) => r.verdict === 'failed') ?? mine[0];
+}
