@@ -5,7 +5,7 @@ export { dialOnce, type DialDeps, type DialOnceRequest, type DialOutcome, type D
 export { ProviderCheck, type CallDetailsSource, type CheckAnswer } from './provider-check';
 export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recovery';
 export { attemptInfo, eventInfo } from './views';
-export { CallStatsQuery, percentile } from './stats';
+export { CallStatsQuery, percentile, type CallScope } from './stats';
 export { CallBoardQuery, type BoardQuery } from './board';
 export {
   placeTestCall,

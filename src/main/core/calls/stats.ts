@@ -18,6 +18,13 @@ const TERMINAL_LIST = TERMINAL_CALL_STATES.map((s) => `'${s}'`).join(', ');
 // An hour bucket from an ISO timestamp: `2026-11-26T02:00Z`.
 const HOUR = (col: string) => `substr(${col}, 1, 13) || ':00Z'`;
 
+/** Which calls: one campaign's, those created in [from, to), or both; empty: every call. */
+export interface CallScope {
+  campaignId?: string;
+  from?: string;
+  to?: string;
+}
+
 /**
  * The dashboard's statistics, over every call or one campaign's. Counting and grouping run in SQLite;
  * percentiles are read off the ordered samples it returns (SQLite has no percentile function).
@@ -25,9 +32,25 @@ const HOUR = (col: string) => `substr(${col}, 1, 13) || ':00Z'`;
 export class CallStatsQuery {
   constructor(private readonly db: Db) {}
 
-  stats(campaignId?: string): CallStats {
-    const scope = campaignId === undefined ? '1 = 1' : 'a.campaign_id = @campaignId';
-    const params: Record<string, string> = campaignId === undefined ? {} : { campaignId };
+  /** A campaign id (the dashboard), or a scope: a campaign and/or created-at range (exports). */
+  stats(which?: string | CallScope): CallStats {
+    const { campaignId, from, to } = typeof which === 'string' ? { campaignId: which } : (which ?? {});
+    const params: Record<string, string> = {};
+    const where: string[] = [];
+    if (campaignId !== undefined) {
+      where.push('a.campaign_id = @campaignId');
+      params.campaignId = campaignId;
+    }
+    // ISO UTC strings compare in time order: `from` inclusive, `to` exclusive.
+    if (from !== undefined) {
+      where.push('a.created_at >= @from');
+      params.from = from;
+    }
+    if (to !== undefined) {
+      where.push('a.created_at < @to');
+      params.to = to;
+    }
+    const scope = where.length === 0 ? '1 = 1' : where.join(' AND ');
     const all = <T>(sql: string) => this.db.prepare<Record<string, string>, T>(sql).all(params);
     const one = <T>(sql: string) => this.db.prepare<Record<string, string>, T>(sql).get(params);
 

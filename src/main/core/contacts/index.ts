@@ -2,7 +2,7 @@
 export { ContactsService, type ContactsDeps } from './contacts-service';
 export { DncService, type DncChange } from './dnc-service';
 export { ImportError, isImportError, type ImportErrorCode } from './errors';
-export { neutraliseForExport } from './export-safety';
+export { neutraliseForExport } from '../../../shared/export-safety';
 export { normalisePhone, type PhoneResult, type PhoneRegion } from './phone';
 export { checkWritable, csvField, csvLine } from './reject-file';
 export { MAX_SPREADSHEET_BYTES } from './xlsx-source';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { ImportError } from './errors';
-import { neutraliseForExport } from './export-safety';
+import { neutraliseForExport } from '../../../shared/export-safety';
 
 /** One CSV field: neutralised against formulas, quoted when needed. */
 export function csvField(value: string): string {

@@ -1,0 +1,29 @@
+/** Exports: the row source, the writer registry and its formats, the export job. */
+export { SqliteExportSource, failuresOf, type ExportSource } from './row-source';
+export {
+  ExportWriters,
+  ExportCancelled,
+  checkAborted,
+  yieldToLoop,
+  YIELD_EVERY_ROWS,
+  type ExportProgress,
+  type ExportWriter,
+} from './writers';
+export { ExportFormatError, ExportScopeError } from './errors';
+export {
+  SHEETS,
+  CALL_COLUMNS,
+  TURN_COLUMNS,
+  VERDICT_COLUMNS,
+  summaryLines,
+  totalRows,
+  type AnySheet,
+  type Column,
+  type CellKind,
+  type CellValue,
+  type SummaryLine,
+} from './sheets';
+export { csvField, safeText, UTF8_BOM } from './cells';
+export { csvWriter } from './csv-writer';
+export { xlsxWriter } from './xlsx-writer';
+export { exportWriters } from './default-writers';

@@ -1,0 +1,341 @@
+import { QA_VERDICTS, type QaEvaluation, type QaRecordedTurn, type QaVerdict } from '../../../../shared/qa';
+import type {
+  ExportCallRow,
+  ExportRecording,
+  ExportScope,
+  ExportSummary,
+  ExportTurnRow,
+  ExportVerdictRow,
+} from '../../../../shared/reports';
+import { CallStatsQuery, percentile } from '../../calls';
+import type { Db } from '../../store';
+import { ExportScopeError } from './errors';
+import { callsScope, operatorLookup } from './scope-sql';
+
+/**
+ * The rows of an export, read from SQLite. Every sheet is a `.iterate()` over one statement, so
+ * 100,000 calls are never in memory at once; all reads run in one read transaction on a connection
+ * of their own, so the sheets and the summary describe the same moment of the database while the
+ * app keeps writing (WAL), and a long export never holds the app's connection busy.
+ */
+export interface ExportSource {
+  readonly summary: ExportSummary;
+  calls(): IterableIterator<ExportCallRow>;
+  turns(): IterableIterator<ExportTurnRow>;
+  verdicts(): IterableIterator<ExportVerdictRow>;
+}
+
+interface CallSqlRow {
+  id: string;
+  callSid: string | null;
+  number: string;
+  listId: string | null;
+  listName: string | null;
+  campaignId: string | null;
+  campaignName: string | null;
+  attemptNo: number | null;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  state: string;
+  endReason: string | null;
+  durationSec: number | null;
+  answeredBy: string | null;
+  transfer: string | null;
+  flags: string | null;
+  contactName: string | null;
+  botDisposition: string | null;
+  campaignDisposition: string | null;
+}
+
+interface SessionFiles {
+  id: string;
+  caller: string | null;
+  bot: string | null;
+  mix: string | null;
+}
+
+const CHANNELS = ['caller', 'bot', 'mix'] as const;
+
+function parseList(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseJson<T>(json: string | null): T | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** A QA scenario run's failures as kinds and one readable reason each (judges' reasoning included). */
+export function failuresOf(
+  evaluation: QaEvaluation | null,
+  error: string | null,
+): { kinds: string[]; reasons: string[] } {
+  const kinds: string[] = [];
+  const reasons: string[] = [];
+  for (const f of evaluation?.failures ?? []) {
+    if (!kinds.includes(f.kind)) kinds.push(f.kind);
+    const at = f.turn === undefined ? '' : `turn ${f.turn}: `;
+    reasons.push(`${at}${f.expectation} → ${f.actual}`);
+  }
+  for (const j of evaluation?.judged ?? [])
+    if (j.verdict !== 'pass') reasons.push(`judge "${j.criterion}" (${j.verdict}): ${j.reasoning}`);
+  if (error) reasons.push(error);
+  return { kinds, reasons };
+}
+
+/** Opens the source over a reader connection it owns; `close()` ends the read and the connection. */
+export class SqliteExportSource implements ExportSource {
+  readonly summary: ExportSummary;
+  private readonly where: { sql: string; params: Record<string, string> };
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    readonly scope: ExportScope,
+    now: Date = new Date(),
+  ) {
+    // One read transaction: every statement below sees the same snapshot.
+    db.exec('BEGIN');
+    try {
+      this.where = callsScope(scope);
+      this.summary = this.makeSummary(now);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.close();
+  }
+
+  private title(): string {
+    switch (this.scope.kind) {
+      case 'campaign': {
+        const c = this.db
+          .prepare<[string], { name: string }>('SELECT name FROM campaigns WHERE id = ?')
+          .get(this.scope.campaignId);
+        if (!c) throw new ExportScopeError(`No campaign ${this.scope.campaignId}`);
+        return `Campaign “${c.name}” (${this.scope.campaignId})`;
+      }
+      case 'qa_run': {
+        const r = this.db
+          .prepare<[string], { suite: string; startedAt: string }>(
+            'SELECT suite_name AS suite, started_at AS startedAt FROM qa_runs WHERE id = ?',
+          )
+          .get(this.scope.runId);
+        if (!r) throw new ExportScopeError(`No QA run ${this.scope.runId}`);
+        return `QA run of “${r.suite}” started ${r.startedAt} (${this.scope.runId})`;
+      }
+      case 'range':
+        return `Calls placed from ${this.scope.from} to ${this.scope.to} (UTC, end excluded)`;
+    }
+  }
+
+  private makeSummary(now: Date): ExportSummary {
+    const title = this.title();
+    const count = (sql: string) =>
+      this.db.prepare<Record<string, string>, { n: number }>(sql).get(this.where.params)?.n ?? 0;
+    const calls = count(`SELECT count(*) AS n FROM call_attempts a WHERE ${this.where.sql}`);
+    let turns = count(
+      `SELECT count(*) AS n FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
+       JOIN voicebot_lines l ON l.session_id = s.id WHERE ${this.where.sql}`,
+    );
+    let qa: ExportSummary['qa'] = null;
+    let verdicts = 0;
+    if (this.scope.kind === 'qa_run') {
+      const byVerdict = Object.fromEntries(QA_VERDICTS.map((v) => [v, 0])) as Record<QaVerdict, number>;
+      for (const r of this.db
+        .prepare<[string], { verdict: QaVerdict; n: number }>(
+          'SELECT verdict, count(*) AS n FROM qa_scenario_runs WHERE run_id = ? GROUP BY verdict',
+        )
+        .all(this.scope.runId))
+        byVerdict[r.verdict] = r.n;
+      verdicts = Object.values(byVerdict).reduce((a, b) => a + b, 0);
+      qa = { runs: 1, scenarioRuns: verdicts, byVerdict };
+      // Each recorded turn gives a caller line and a bot line at most: counted as the rows come.
+      turns = 0;
+      for (const _ of this.qaTurns()) turns += 1;
+    }
+    const stats =
+      this.scope.kind === 'qa_run'
+        ? null
+        : new CallStatsQuery(this.db).stats(
+            this.scope.kind === 'campaign'
+              ? { campaignId: this.scope.campaignId }
+              : { from: this.scope.from, to: this.scope.to },
+          );
+    return {
+      title,
+      scope: this.scope,
+      generatedAt: now.toISOString(),
+      calls: stats,
+      qa,
+      counts: { calls, turns, verdicts },
+    };
+  }
+
+  *calls(): IterableIterator<ExportCallRow> {
+    const operator = operatorLookup(this.db);
+    const latency = this.db
+      .prepare<[string], number>(
+        `SELECT m.voice_to_voice_ms FROM voicebot_turn_metrics m JOIN voicebot_sessions s ON s.id = m.session_id
+         WHERE s.attempt_id = ? AND m.voice_to_voice_ms IS NOT NULL ORDER BY m.voice_to_voice_ms`,
+      )
+      .pluck();
+    const sessions = this.db.prepare<[string], SessionFiles>(
+      `SELECT id, caller_wav AS caller, bot_wav AS bot, mix_wav AS mix FROM voicebot_sessions
+       WHERE attempt_id = ? ORDER BY started_at, id`,
+    );
+    const artifact = this.db
+      .prepare<[string, string], string>('SELECT id FROM artifacts WHERE owner = ? AND name = ? LIMIT 1')
+      .pluck();
+    const rows = this.db.prepare<Record<string, string>, CallSqlRow>(
+      `SELECT a.id, a.provider_sid AS callSid, a.number, coalesce(a.list_id, cp.list_id) AS listId,
+         l.name AS listName, a.campaign_id AS campaignId, cp.name AS campaignName, ca.attempt_no AS attemptNo,
+         a.created_at AS createdAt, a.answered_at AS answeredAt, a.ended_at AS endedAt, a.state,
+         a.end_reason AS endReason, a.duration_sec AS durationSec, a.answered_by AS answeredBy,
+         a.transfer_decision AS transfer, ca.flags, coalesce(cc.name, c.name) AS contactName,
+         (SELECT s.disposition FROM voicebot_sessions s WHERE s.attempt_id = a.id AND s.disposition IS NOT NULL
+          ORDER BY s.started_at DESC LIMIT 1) AS botDisposition, ca.disposition AS campaignDisposition
+       FROM call_attempts a
+       LEFT JOIN campaigns cp ON cp.id = a.campaign_id
+       LEFT JOIN contact_lists l ON l.id = CAST(coalesce(a.list_id, cp.list_id) AS INTEGER)
+       LEFT JOIN contacts c ON c.id = CAST(a.contact_id AS INTEGER)
+       LEFT JOIN campaign_attempts ca ON ca.attempt_id = a.id
+       LEFT JOIN campaign_contacts cc ON cc.campaign_id = ca.campaign_id AND cc.contact_id = ca.contact_id
+       WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid`,
+    );
+    for (const r of rows.iterate(this.where.params)) {
+      const v = latency.all(r.id);
+      const recordings: ExportRecording[] = [];
+      for (const s of sessions.all(r.id))
+        for (const channel of CHANNELS) {
+          const file = s[channel];
+          if (file)
+            recordings.push({
+              sessionId: s.id,
+              channel,
+              path: file,
+              artifactId: artifact.get(`voicebot_session:${s.id}`, `call-${s.id}-${channel}.wav`) ?? null,
+            });
+        }
+      yield {
+        attemptId: r.id,
+        callSid: r.callSid,
+        contactName: r.contactName,
+        number: r.number,
+        listId: r.listId === null ? null : String(r.listId),
+        listName: r.listName,
+        campaignId: r.campaignId,
+        campaignName: r.campaignName,
+        attemptNo: r.attemptNo,
+        operator: operator(r.campaignId, r.createdAt),
+        createdAt: r.createdAt,
+        answeredAt: r.answeredAt,
+        endedAt: r.endedAt,
+        state: r.state,
+        carrierStatus: r.endReason,
+        durationSec: r.durationSec,
+        answeredBy: r.answeredBy,
+        disposition: r.botDisposition ?? r.campaignDisposition,
+        transfer: r.transfer,
+        flags: parseList(r.flags),
+        latency: v.length === 0 ? null : { p50: percentile(v, 0.5), p95: percentile(v, 0.95) },
+        recordings,
+      };
+    }
+  }
+
+  *turns(): IterableIterator<ExportTurnRow> {
+    if (this.scope.kind === 'qa_run') {
+      yield* this.qaTurns();
+      return;
+    }
+    const rows = this.db.prepare<Record<string, string>, ExportTurnRow>(
+      `SELECT s.attempt_id AS attemptId, l.speaker, l.text, l.start_ms AS mediaMs
+       FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
+       JOIN voicebot_lines l ON l.session_id = s.id
+       WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid, s.started_at, s.id, l.seq`,
+    );
+    yield* rows.iterate(this.where.params);
+  }
+
+  /** A QA run's turns: the caller's line (what it said or played) and the bot's (as transcribed). */
+  private *qaTurns(): IterableIterator<ExportTurnRow> {
+    if (this.scope.kind !== 'qa_run') return;
+    const evaluation = this.db
+      .prepare<[string], string | null>('SELECT evaluation FROM qa_scenario_runs WHERE id = ?')
+      .pluck();
+    const rows = this.db.prepare<[string], { id: string; data: string }>(
+      `SELECT r.id, t.data FROM qa_scenario_runs r JOIN qa_turns t ON t.scenario_run_id = r.id
+       WHERE r.run_id = ? ORDER BY r.seq, t.idx`,
+    );
+    let current: { id: string; botText: Map<number, string> } | undefined;
+    for (const r of rows.iterate(this.scope.runId)) {
+      if (current?.id !== r.id) {
+        const e = parseJson<QaEvaluation>(evaluation.get(r.id) ?? null);
+        current = { id: r.id, botText: new Map((e?.turns ?? []).map((t) => [t.index, t.botText])) };
+      }
+      const turn = parseJson<QaRecordedTurn>(r.data);
+      if (!turn) continue;
+      if (turn.callerText !== null)
+        yield { attemptId: r.id, speaker: 'caller', text: turn.callerText, mediaMs: turn.callerStartMs };
+      const bot = current.botText.get(turn.index) ?? turn.botTextReported;
+      if (bot !== null && bot !== '')
+        yield { attemptId: r.id, speaker: 'bot', text: bot, mediaMs: turn.botStartMs };
+    }
+  }
+
+  *verdicts(): IterableIterator<ExportVerdictRow> {
+    if (this.scope.kind !== 'qa_run') return;
+    const rows = this.db.prepare<
+      [string],
+      {
+        id: string;
+        runId: string;
+        scenario: string;
+        scenarioFile: string;
+        caller: ExportVerdictRow['caller'];
+        repeat: number;
+        verdict: QaVerdict;
+        endReason: string;
+        error: string | null;
+        evaluation: string | null;
+      }
+    >(
+      `SELECT id, run_id AS runId, scenario_name AS scenario, scenario_file AS scenarioFile, caller, repeat,
+         verdict, end_reason AS endReason, error, evaluation
+       FROM qa_scenario_runs WHERE run_id = ? ORDER BY seq`,
+    );
+    for (const r of rows.iterate(this.scope.runId)) {
+      const { kinds, reasons } = failuresOf(parseJson<QaEvaluation>(r.evaluation), r.error);
+      yield {
+        runId: r.runId,
+        scenarioRunId: r.id,
+        scenario: r.scenario,
+        scenarioFile: r.scenarioFile,
+        caller: r.caller,
+        repeat: r.repeat,
+        verdict: r.verdict,
+        endReason: r.endReason,
+        failureKinds: kinds,
+        reasons,
+      };
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import type {
+  ExportCallRow,
+  ExportSummary,
+  ExportTurnRow,
+  ExportVerdictRow,
+} from '../../../../shared/reports';
+import type { ExportSource } from './row-source';
+
+/**
+ * The tabular exports' sheets (XLSX sheets, CSV files), column by column, so both formats carry the
+ * same columns in the same order. `number` cells are written as numbers and `time` cells (ISO UTC
+ * strings) as dates in XLSX; `text` cells are neutralised against formulas by each writer.
+ */
+export type CellKind = 'text' | 'number' | 'time';
+export type CellValue = string | number | null;
+
+export interface Column<R> {
+  header: string;
+  kind: CellKind;
+  get(row: R): CellValue;
+  /** Width in characters (XLSX). */
+  width?: number;
+}
+
+export interface Sheet<R> {
+  name: string;
+  /** File name inside the CSV zip. */
+  file: string;
+  columns: readonly Column<R>[];
+  rows(source: ExportSource): Iterable<R>;
+}
+
+const text = <R>(header: string, get: (r: R) => string | null, width = 16): Column<R> => ({
+  header,
+  kind: 'text',
+  get,
+  width,
+});
+const num = <R>(header: string, get: (r: R) => number | null, width = 10): Column<R> => ({
+  header,
+  kind: 'number',
+  get,
+  width,
+});
+const time = <R>(header: string, get: (r: R) => string | null): Column<R> => ({
+  header,
+  kind: 'time',
+  get,
+  width: 20,
+});
+
+const joined = (list: readonly string[]) => (list.length === 0 ? null : list.join('; '));
+
+export const CALL_COLUMNS: readonly Column<ExportCallRow>[] = [
+  text('Attempt id', (r) => r.attemptId, 38),
+  text('Call SID', (r) => r.callSid, 34),
+  text('Contact', (r) => r.contactName, 22),
+  text('Number', (r) => r.number),
+  text('List id', (r) => r.listId, 8),
+  text('List', (r) => r.listName, 22),
+  text('Campaign id', (r) => r.campaignId, 38),
+  text('Campaign', (r) => r.campaignName, 22),
+  num('Attempt no', (r) => r.attemptNo),
+  text('Operator', (r) => r.operator),
+  time('Created (UTC)', (r) => r.createdAt),
+  time('Answered (UTC)', (r) => r.answeredAt),
+  time('Ended (UTC)', (r) => r.endedAt),
+  text('State', (r) => r.state, 12),
+  text('Carrier status', (r) => r.carrierStatus),
+  num('Duration (s)', (r) => r.durationSec),
+  text('Answered by', (r) => r.answeredBy, 12),
+  text('Disposition', (r) => r.disposition),
+  text('Transfer', (r) => r.transfer, 10),
+  text('Flags', (r) => joined(r.flags), 24),
+  num('Latency P50 (ms)', (r) => r.latency?.p50 ?? null, 14),
+  num('Latency P95 (ms)', (r) => r.latency?.p95 ?? null, 14),
+  text('Recordings', (r) => joined(r.recordings.map((x) => `${x.channel}: ${x.path}`)), 40),
+  text('Recording artifact ids', (r) => joined(r.recordings.flatMap((x) => x.artifactId ?? [])), 38),
+];
+
+export const TURN_COLUMNS: readonly Column<ExportTurnRow>[] = [
+  text('Attempt id', (r) => r.attemptId, 38),
+  text('Speaker', (r) => r.speaker, 8),
+  text('Text', (r) => r.text, 60),
+  num('Media time (ms)', (r) => r.mediaMs, 14),
+];
+
+export const VERDICT_COLUMNS: readonly Column<ExportVerdictRow>[] = [
+  text('Run id', (r) => r.runId, 38),
+  text('Scenario run id', (r) => r.scenarioRunId, 38),
+  text('Scenario', (r) => r.scenario, 28),
+  text('Scenario file', (r) => r.scenarioFile, 24),
+  text('Caller', (r) => r.caller, 10),
+  num('Repeat', (r) => r.repeat, 8),
+  text('Verdict', (r) => r.verdict, 10),
+  text('End reason', (r) => r.endReason, 14),
+  text('Failure kinds', (r) => joined(r.failureKinds), 24),
+  text('Reasons', (r) => joined(r.reasons), 60),
+];
+
+/** One line of the summary sheet: what is measured, and its value (a number where it is one). */
+export interface SummaryLine {
+  metric: string;
+  value: CellValue;
+}
+
+export const SUMMARY_COLUMNS: readonly Column<SummaryLine>[] = [
+  text('Metric', (r) => r.metric, 36),
+  { header: 'Value', kind: 'number', get: (r) => r.value, width: 40 },
+];
+
+/** The summary as lines, in the dashboard's terms (rates as fractions, 0.5 = 50%). */
+export function summaryLines(s: ExportSummary): SummaryLine[] {
+  const out: SummaryLine[] = [
+    { metric: 'Report', value: s.title },
+    { metric: 'Generated (UTC)', value: s.generatedAt },
+    { metric: 'Call rows', value: s.counts.calls },
+    { metric: 'Transcript lines', value: s.counts.turns },
+    { metric: 'QA verdict rows', value: s.counts.verdicts },
+  ];
+  const c = s.calls;
+  if (c) {
+    out.push(
+      { metric: 'Calls (attempts)', value: c.total },
+      { metric: 'Still active', value: c.active },
+      { metric: 'Finished', value: c.finished },
+      { metric: 'Answered', value: c.answered },
+      { metric: 'Answer rate', value: c.answerRate },
+      { metric: 'Success rate (completed ÷ finished)', value: c.successRate },
+      { metric: 'Average talk time (s)', value: c.averageDurationSec },
+      { metric: 'Talk time P50 (s)', value: c.talkTimeSec?.p50 ?? null },
+      { metric: 'Talk time P95 (s)', value: c.talkTimeSec?.p95 ?? null },
+      { metric: 'Transfers to an agent', value: c.transfers },
+      { metric: 'Transfer rate', value: c.transferRate },
+      { metric: 'Answered by a machine', value: c.machineAnswered },
+      { metric: 'Voice-to-voice latency P50 (ms)', value: c.latency?.p50 ?? null },
+      { metric: 'Voice-to-voice latency P95 (ms)', value: c.latency?.p95 ?? null },
+    );
+    for (const o of c.byOutcome) out.push({ metric: `Outcome: ${o.outcome}`, value: o.count });
+    for (const d of c.dispositions) out.push({ metric: `Disposition: ${d.disposition}`, value: d.count });
+    for (const f of c.flags) out.push({ metric: `Flag: ${f.flag}`, value: f.count });
+  }
+  if (s.qa) {
+    out.push({ metric: 'QA scenario runs', value: s.qa.scenarioRuns });
+    for (const [verdict, n] of Object.entries(s.qa.byVerdict))
+      out.push({ metric: `QA verdict: ${verdict}`, value: n });
+  }
+  return out;
+}
+
+/** A sheet with its row type erased, for writers that walk every sheet the same way. */
+export type AnySheet = Sheet<unknown>;
+const erase = <R>(s: Sheet<R>): AnySheet => s;
+
+/** The sheets in order: Calls, Turns, QA verdicts, Summary. */
+export const SHEETS: readonly AnySheet[] = [
+  erase({ name: 'Calls', file: 'calls.csv', columns: CALL_COLUMNS, rows: (s) => s.calls() }),
+  erase({ name: 'Turns', file: 'turns.csv', columns: TURN_COLUMNS, rows: (s) => s.turns() }),
+  erase({
+    name: 'QA verdicts',
+    file: 'qa_verdicts.csv',
+    columns: VERDICT_COLUMNS,
+    rows: (s) => s.verdicts(),
+  }),
+  erase({
+    name: 'Summary',
+    file: 'summary.csv',
+    columns: SUMMARY_COLUMNS,
+    rows: (s) => summaryLines(s.summary),
+  }),
+];
+
+/** Rows a tabular export writes in all (the progress total). */
+export const totalRows = (s: ExportSource): number =>
+  s.summary.counts.calls +
+  s.summary.counts.turns +
+  s.summary.counts.verdicts +
+  summaryLines(s.summary).length;
