@@ -47,6 +47,36 @@ export type AuditVerifyResult =
 export interface AuditPage {
   entries: AuditEntry[];
   total: number;
+  /**
+   * What a page's subjects are called now (`campaign:<id>` → its name and contacts, `list:<id>` →
+   * its name), so rows read as sentences; a subject deleted since has none.
+   */
+  labels?: Record<string, AuditSubjectLabel>;
+  /** The payload of each start row that a row on the page ends (by startSeq), for its summary. */
+  starts?: Record<string, string>;
+}
+
+export interface AuditSubjectLabel {
+  name: string;
+  contacts?: number;
+}
+
+/** Which rows the Audit page (and its export) shows; every field narrows, none widens. */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  /** Rows whose subject starts with this (`campaign:` for every campaign, or one campaign's id). */
+  subject?: string;
+  /** ISO-8601: rows at or after. */
+  from?: string;
+  /** ISO-8601: rows before. */
+  to?: string;
+}
+
+/** The actors and actions the log holds, for the page's filter choices. */
+export interface AuditFacets {
+  actors: string[];
+  actions: string[];
 }
 
 /**

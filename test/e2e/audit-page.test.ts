@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /** The slice of the page's `window.calldeck` this test calls. */
@@ -11,6 +12,8 @@ interface PageApi {
   calldeck: {
     settings: { update(request: unknown): Promise<unknown> };
     dnc: { add(request: unknown): Promise<unknown> };
+    contacts: { lists(request: unknown): Promise<{ id: number; name: string }[]> };
+    campaigns: { create(request: unknown): Promise<unknown> };
   };
 }
 
@@ -19,12 +22,16 @@ describe('served app in Chromium: audit rows with their outcomes', () => {
   let browser: Browser;
   let serve: ServeProcess;
   let cleanup = () => {};
+  let dataDir = '';
+  let tmpDir = '';
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     const tmp = makeTempDir('calldeck-e2e-audit-page-');
     cleanup = tmp.cleanup;
-    serve = await startServe(['--data', path.join(tmp.dir, 'data'), '--port', '0']);
+    tmpDir = tmp.dir;
+    dataDir = path.join(tmp.dir, 'data');
+    serve = await startServe(['--data', dataDir, '--port', '0']);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -88,6 +95,76 @@ describe('served app in Chromium: audit rows with their outcomes', () => {
     const verified = page.locator('[role=status]:not([data-testid=provider-banner])');
     await expect.poll(() => verified.textContent()).toMatch(/^Chain intact: 2 rows/);
     await page.screenshot({ path: artifactPath('audit-outcomes.png'), fullPage: true });
+    await page.close();
+  });
+
+  // Issue 12, item 3: rows read as sentences, filters on the server, raw JSON on demand, CSV export.
+  it('reads rows as sentences, filters them, shows raw JSON on demand and exports the slice as CSV', async () => {
+    const csv = path.join(tmpDir, 'renewals.csv');
+    fs.writeFileSync(
+      csv,
+      'phone,name,appointment_day,appointment_time\n+919811112222,Meera,Monday,ten\n+919811113333,Arjun,Monday,eleven\n',
+    );
+    // Another CallDeck process on the same folder (the CLI) imports the list.
+    const imported = await runCli(['import', csv, '--list', 'Renewals', '--data', dataDir, '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const page = await openApp();
+    await page.evaluate(async () => {
+      const api = (window as unknown as PageApi).calldeck;
+      const list = (await api.contacts.lists({})).find((l) => l.name === 'Renewals');
+      await api.campaigns.create({ name: 'Renewals Nov', listId: list?.id, bot: 'appointment-reminder' });
+    });
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(5);
+    const summaries = page.locator('.audit__summary');
+    await expect
+      .poll(() => summaries.allTextContents())
+      .toEqual([
+        expect.stringMatching(/ created campaign 'Renewals Nov' \(2 contacts\)$/),
+        "import of renewals.csv into list 'Renewals' (2 valid rows) finished",
+        expect.stringMatching(/ started the import of renewals\.csv into list 'Renewals'$/),
+        expect.stringMatching(/ added 1 number to Do-Not-Call$/),
+        expect.stringMatching(/^refused: .* changed the calling settings: /),
+      ]);
+
+    // Filtered on the server: one action.
+    const filters = page.getByRole('form', { name: 'Audit filters' });
+    await filters.getByLabel('Action').selectOption('campaigns.create');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByTestId('audit-total').textContent()).toBe('1 rows');
+    // Raw JSON only on demand.
+    expect(await page.locator('.audit__raw').count()).toBe(0);
+    await rows.first().getByRole('button', { name: 'Raw JSON' }).click();
+    const raw = JSON.parse((await page.locator('.audit__raw').textContent()) ?? '') as Record<
+      string,
+      unknown
+    >;
+    expect(raw).toMatchObject({ outcome: 'ok', contacts: 2, request: { name: 'Renewals Nov' } });
+
+    // The filtered slice as a CSV download.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    // UTF-8 with a BOM (trim() would drop it).
+    expect(text.startsWith('\ufeff')).toBe(true);
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('seq,at,actor,action,subject,outcome,summary,payload,prev_hash,hash');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("created campaign 'Renewals Nov' (2 contacts)");
+    await page.screenshot({ path: artifactPath('audit-filtered.png'), fullPage: true });
+
+    // A time range with nothing in it.
+    await filters.getByLabel('Action').selectOption('');
+    await filters.getByLabel('From').fill('2099-01-01T00:00');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.locator('tbody').textContent()).toContain('No rows match these filters.');
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    // The export row itself is audited.
+    await expect.poll(() => rows.count()).toBe(6);
     await page.close();
   });
 

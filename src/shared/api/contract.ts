@@ -1,6 +1,7 @@
 import { TestCallSetupSchema, type BotsView } from '../bots';
 import { z } from 'zod';
-import type { AuditPage, AuditVerifyResult } from '../audit';
+import type { AuditFacets, AuditPage, AuditVerifyResult } from '../audit';
+import type { ArtifactRef } from '../artifacts';
 import {
   ContactsPageSchema,
   DncAddSchema,
@@ -135,13 +136,28 @@ export const SetSecretSchema = z
   })
   .strict();
 
-export const AuditListSchema = z
+/** The Audit page's filters (see AuditFilter); times are ISO-8601 instants, stored as UTC. */
+export const AuditFilterSchema = z
   .object({
-    /** Newest first; page backwards from this seq (exclusive). */
-    beforeSeq: z.number().int().positive().optional(),
-    limit: z.number().int().min(1).max(500).default(100),
+    actor: z.string().min(1).max(200).optional(),
+    action: z.string().min(1).max(200).optional(),
+    subject: z.string().max(300).optional(),
+    from: z.iso
+      .datetime({ offset: true })
+      .transform((t) => new Date(t).toISOString())
+      .optional(),
+    to: z.iso
+      .datetime({ offset: true })
+      .transform((t) => new Date(t).toISOString())
+      .optional(),
   })
   .strict();
+
+export const AuditListSchema = AuditFilterSchema.extend({
+  /** Newest first; page backwards from this seq (exclusive). */
+  beforeSeq: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+}).strict();
 
 export const contract = {
   app: {
@@ -158,6 +174,12 @@ export const contract = {
   audit: {
     list: query<AuditPage>()(AuditListSchema),
     verify: query<AuditVerifyResult>()(Empty),
+    /** The actors and actions the log holds (the filters' choices). */
+    facets: query<AuditFacets>()(Empty),
+    /** The filtered slice as CSV (summary and raw payload per row, formula cells neutralised). */
+    exportCsv: command<{ rows: number; artifact: ArtifactRef }>()(AuditFilterSchema, {
+      subject: () => 'audit',
+    }),
   },
   contacts: {
     /** Reads the head of a staged file: format, headers, first rows, guessed mapping. */

@@ -31,6 +31,7 @@ import { SettingsService, type SecretStore } from '../settings';
 import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
   ArtifactsRepository,
+  AuditQuery,
   CampaignsRepository,
   JobsRepository,
   openDatabase,
@@ -368,6 +369,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         info,
         settings,
         audit: auditLog,
+        auditQuery: new AuditQuery(db),
         events,
         contacts,
         imports,

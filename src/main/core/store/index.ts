@@ -2,6 +2,7 @@ export { openDatabase, migrate, MigrationError, type Db, type OpenDatabaseOption
 export { MIGRATIONS, type Migration } from './migrations';
 export { SettingsRepository } from './settings-repository';
 export { AuditRepository } from './audit-repository';
+export { AuditQuery } from './audit-query';
 export {
   CallsRepository,
   type CallAttemptRow,

@@ -10,6 +10,7 @@ import { m008Artifacts } from './migrations/008-artifacts';
 import { m009Campaigns } from './migrations/009-campaigns';
 import { m010Qa } from './migrations/010-qa';
 import { m011DncVersions } from './migrations/011-dnc-versions';
+import { m012AuditFilters } from './migrations/012-audit-filters';
 
 export type { Migration } from './migration';
 
@@ -17,7 +18,7 @@ export type { Migration } from './migration';
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
  * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa,
- * 11 do-not-call versions.
+ * 11 do-not-call versions, 12 audit filter indexes.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m009Campaigns,
   m010Qa,
   m011DncVersions,
+  m012AuditFilters,
 ];

@@ -1,7 +1,11 @@
 import type React from 'react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { auditRowView, type AuditEntry, type AuditOutcome } from '../../../shared/audit';
+import { auditSummary, type SummaryContext } from '../../../shared/audit-summary';
+import { downloadArtifact } from '../artifacts';
+import { AuditFilters } from '../components/audit/AuditFilters';
 import { useAuditStore } from '../state/audit-store';
+import '../components/audit/audit.css';
 
 const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
@@ -12,8 +16,18 @@ const OUTCOME_TEXT: Record<AuditOutcome, string> = {
   started: 'started',
 };
 
-/** One row: who did what to what and how it ended, with its payload as a short key/value list. */
-function AuditRow({ entry }: { entry: AuditEntry }): React.JSX.Element {
+/** The payload as indented JSON (it is JSON text; a row from outside may not be). */
+function rawJson(payload: string): string {
+  try {
+    return JSON.stringify(JSON.parse(payload), null, 2);
+  } catch {
+    return payload;
+  }
+}
+
+/** One row: a readable sentence, how it ended, its fields; the raw payload on demand. */
+function AuditRow({ entry, ctx }: { entry: AuditEntry; ctx: SummaryContext }): React.JSX.Element {
+  const [raw, setRaw] = useState(false);
   const view = auditRowView(entry.payload);
   return (
     <tr data-seq={entry.seq}>
@@ -22,13 +36,14 @@ function AuditRow({ entry }: { entry: AuditEntry }): React.JSX.Element {
       <td>{entry.actor}</td>
       <td>
         <code>{entry.action}</code>
+        <div className="muted">{entry.subject}</div>
       </td>
-      <td>{entry.subject}</td>
       <td>
         <span className={`outcome outcome--${view.outcome}`}>{OUTCOME_TEXT[view.outcome]}</span>
         {view.startSeq !== undefined && <div className="muted">ends #{view.startSeq}</div>}
       </td>
       <td className="table__payload">
+        <p className="audit__summary">{auditSummary(entry, ctx)}</p>
         {view.error && <p className="outcome__error">{view.error}</p>}
         {view.fields.length > 0 && (
           <dl className="kv">
@@ -40,6 +55,10 @@ function AuditRow({ entry }: { entry: AuditEntry }): React.JSX.Element {
             ))}
           </dl>
         )}
+        <button type="button" className="button--quiet" aria-expanded={raw} onClick={() => setRaw((r) => !r)}>
+          {raw ? 'Hide raw JSON' : 'Raw JSON'}
+        </button>
+        {raw && <pre className="audit__raw">{rawJson(entry.payload)}</pre>}
       </td>
       <td title={entry.hash}>
         <code>{short(entry.hash)}</code>
@@ -49,11 +68,32 @@ function AuditRow({ entry }: { entry: AuditEntry }): React.JSX.Element {
 }
 
 export function AuditPage(): React.JSX.Element {
-  const { entries, total, error, verifying, verification, loadLatest, loadOlder, verify } = useAuditStore();
+  const {
+    entries,
+    total,
+    labels,
+    starts,
+    filter,
+    error,
+    verifying,
+    verification,
+    exporting,
+    exported,
+    loadLatest,
+    loadOlder,
+    verify,
+    exportCsv,
+  } = useAuditStore();
 
   useEffect(() => {
     void loadLatest();
   }, [loadLatest]);
+
+  const ctx: SummaryContext = { labels, starts };
+  const download = async () => {
+    const done = await exportCsv();
+    if (done) downloadArtifact(done.artifact);
+  };
 
   return (
     <div className="page">
@@ -67,6 +107,7 @@ export function AuditPage(): React.JSX.Element {
           database, so deleting the newest rows is caught too.
         </p>
       </header>
+      <AuditFilters />
       <div className="toolbar">
         <button type="button" onClick={() => void verify()} disabled={verifying}>
           {verifying ? 'Verifying…' : 'Verify chain'}
@@ -81,7 +122,17 @@ export function AuditPage(): React.JSX.Element {
               Broken at row {verification.brokenAt}: {verification.reason}
             </span>
           ))}
-        <span className="muted toolbar__end">{total} rows</span>
+        <button type="button" onClick={() => void download()} disabled={exporting || total === 0}>
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </button>
+        {exported && (
+          <span className="muted" data-testid="audit-exported">
+            {exported.rows} rows exported to {exported.artifact.name}
+          </span>
+        )}
+        <span className="muted toolbar__end" data-testid="audit-total">
+          {total} rows
+        </span>
       </div>
       {verification && verification.warnings.length > 0 && (
         <ul className="banner" aria-label="Verification notes">
@@ -98,20 +149,19 @@ export function AuditPage(): React.JSX.Element {
             <th>Time</th>
             <th>Actor</th>
             <th>Action</th>
-            <th>Subject</th>
             <th>Outcome</th>
-            <th>Details</th>
+            <th>What happened</th>
             <th>Hash</th>
           </tr>
         </thead>
         <tbody>
           {entries.map((e) => (
-            <AuditRow key={e.seq} entry={e} />
+            <AuditRow key={e.seq} entry={e} ctx={ctx} />
           ))}
           {entries.length === 0 && (
             <tr>
-              <td colSpan={8} className="muted">
-                Nothing recorded yet.
+              <td colSpan={7} className="muted">
+                {Object.keys(filter).length === 0 ? 'Nothing recorded yet.' : 'No rows match these filters.'}
               </td>
             </tr>
           )}

@@ -15,6 +15,8 @@ import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact, removeListFiles } from './reject-file';
 import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
+import { auditHandlers } from './audit';
+import type { AuditQuery } from '../../store';
 
 export { ImportJobs } from './import-jobs';
 import { qaHandlers } from './qa';
@@ -24,6 +26,8 @@ export interface HandlerDeps {
   info: AppInfo;
   settings: SettingsService;
   audit: AuditLog;
+  /** The audit log's filtered reads (the Audit page, its export). */
+  auditQuery: AuditQuery;
   events: EventBus;
   contacts: ContactsService;
   imports: ImportJobs;
@@ -47,6 +51,7 @@ export function createHandlers({
   info,
   settings,
   audit,
+  auditQuery,
   events,
   contacts,
   imports,
@@ -89,10 +94,7 @@ export function createHandlers({
         return view;
       },
     },
-    audit: {
-      list: (req) => audit.list(req.beforeSeq, req.limit),
-      verify: () => audit.verify(),
-    },
+    audit: auditHandlers({ audit, query: auditQuery, campaigns: campaigns.campaigns, contacts, artifacts }),
     contacts: {
       preview: (req) =>
         asApi(() => {
