@@ -41,6 +41,8 @@ export const ALLOWED = {
   qa: ['voicebot', 'stream', 'speech', 'store', 'artifacts', 'jobs'],
   // The audit log today; exports next (of calls and QA runs).
   reports: ['store', 'settings', 'calls', 'qa', 'artifacts', 'jobs'],
+  // Backups, restore, retention and wipe of the data folder (verified with the audit log).
+  'data-care': ['store', 'reports', 'jobs', 'artifacts'],
 };
 
 const HOST_OR_UI = /^src\/(main\/(shell|server)|renderer|preload)(\/|$)/;

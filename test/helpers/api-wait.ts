@@ -16,3 +16,14 @@ export async function until<T>(fn: () => T | undefined, ms = 30_000): Promise<T>
   }
   throw new Error('timed out');
 }
+
+/** `until` for an async check: polls `fn` every 50 ms until it gives a value; bounded by `ms`. */
+export async function untilAsync<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}

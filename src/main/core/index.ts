@@ -39,3 +39,5 @@ export {
   toComparable,
   type SuiteComparison,
 } from './qa';
+// Care of the data folder for `calldeck restore` (a folder is restored before any core opens it).
+export { restoreBackup, RestoreError, type RestoreResult } from './data-care';

@@ -4,6 +4,7 @@ import { registerContactsCommands } from './contacts';
 import { registerTelephonyCommands } from './telephony';
 import { registerQaCommands } from './qa';
 import { registerVoicebotCommands } from './voicebot';
+import { registerDataCareCommands } from './data-care';
 
 /** Registers one domain's subcommands on the `calldeck` program. */
 export type RegisterCommands = (program: Command) => void;
@@ -15,4 +16,5 @@ export const COMMANDS: readonly RegisterCommands[] = [
   registerVoicebotCommands,
   registerCampaignCommands,
   registerQaCommands,
+  registerDataCareCommands,
 ];

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { BackupResultInfo } from '../../../shared/data-care';
+import type { Artifacts } from '../artifacts';
+import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
+import type { AuditTrail } from '../reports';
+import type { AuditFollowUp, AuditScope, Db } from '../store';
+import { BackupCancelled, writeBackup } from './backup';
+import { BACKUPS_DIR } from './data-files';
+
+const BackupJobInput = z
+  .object({
+    /** The archive's name in the data folder's backups/ (never a path: a restored copy of this row must not reach another folder). */
+    file: z.string().regex(/^[\w.-]+\.zip$/),
+    audit: z
+      .object({
+        startSeq: z.number().int().positive(),
+        actor: z.string(),
+        action: z.string(),
+        subject: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
+type BackupJobInput = z.infer<typeof BackupJobInput>;
+
+export interface BackupJobsDeps {
+  db: Db;
+  dataDir: string;
+  app: { version: string; host: string };
+  artifacts: () => Artifacts;
+  trail: AuditTrail;
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+
+/**
+ * Backups as jobs: progress is bytes archived; the archive lands in the data folder's backups/
+ * and is registered as an artifact (downloaded from the page, copied out by the CLI). One action
+ * in two audit rows: its start (before the snapshot, so the backup holds it) and its end.
+ */
+export class BackupJobs {
+  private readonly kind: JobKind<BackupJobInput, BackupResultInfo, AuditFollowUp>;
+
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly d: BackupJobsDeps,
+  ) {
+    this.kind = {
+      name: 'data.backup',
+      unit: 'bytes',
+      restart: {
+        action: 'interrupt',
+        reason: 'CallDeck stopped during this backup; no archive was kept. Back up again.',
+      },
+      input: BackupJobInput,
+      run: (input, ctx, audit) =>
+        this.run(input, ctx.signal, (done, total, note) => ctx.progress({ done, total, note }), audit),
+      summarize: (r) => `${r.files.toLocaleString('en-IN')} files, ${(r.bytes / 1048576).toFixed(1)} MB`,
+      failure: (err) =>
+        err instanceof BackupCancelled ? { code: 'cancelled', message: err.message } : undefined,
+      interrupted: (input, reason) => {
+        fs.rmSync(this.out(input.file), { force: true });
+        const { startSeq, actor, action, subject } = input.audit;
+        d.trail
+          .followUp({ actor, action, subject }, startSeq)
+          .end('failed', { code: 'interrupted', message: reason });
+      },
+    };
+    jobs.register(this.kind);
+  }
+
+  private async run(
+    input: BackupJobInput,
+    signal: AbortSignal,
+    progress: (done: number, total: number, note: string) => void,
+    audit: AuditFollowUp | undefined,
+  ): Promise<BackupResultInfo> {
+    if (!audit) throw new JobError('internal', 'A backup must be started through the Api');
+    const out = this.out(input.file);
+    try {
+      const { manifest, bytes } = await writeBackup({
+        db: this.d.db,
+        dataDir: this.d.dataDir,
+        out,
+        app: this.d.app,
+        signal,
+        onProgress: progress,
+      });
+      const artifact = audit.commit(
+        () =>
+          this.d.artifacts().register({
+            kind: 'export',
+            path: out,
+            name: input.file,
+            mime: 'application/zip',
+            owner: 'backup',
+          }),
+        {
+          detail: (a) => ({
+            artifactId: a.id,
+            file: input.file,
+            files: manifest.files.length,
+            bytes,
+            auditRows: manifest.database.auditRows,
+          }),
+        },
+      );
+      return { artifact, files: manifest.files.length, bytes, auditRows: manifest.database.auditRows };
+    } catch (err) {
+      const cancelled = signal.aborted || err instanceof BackupCancelled;
+      audit.end(cancelled ? 'cancelled' : 'failed', {
+        code: cancelled ? 'cancelled' : 'backup_failed',
+        message: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  }
+
+  private out(file: string): string {
+    return path.join(this.d.dataDir, BACKUPS_DIR, file);
+  }
+
+  /** `scope` is the data.backup action's: its start row now (with the job's row), its end row when done. */
+  start(scope: AuditScope, actor: string, now = new Date()): { jobId: string } {
+    const jobId = randomUUID();
+    const file = `calldeck-backup-${stamp(now)}-${jobId.slice(0, 8)}.zip`;
+    let recorded: RecordedJob<BackupJobInput, BackupResultInfo, AuditFollowUp> | undefined;
+    const work = scope.begin({ jobId, file }, (startSeq) => {
+      recorded = this.jobs.record(
+        this.kind,
+        { file, audit: { startSeq, actor: scope.actor, action: scope.action, subject: scope.subject } },
+        { id: jobId, title: 'Back up the data folder', subject: 'data', actor },
+      );
+    });
+    if (!recorded) throw new Error('internal: the backup job was not recorded');
+    return { jobId: this.jobs.run(recorded, work).id };
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { AUDIT_HEAD_FILE, DATABASE_FILE, mkdirPrivate, PRIVATE_FILE_MODE } from '../config';
+import { snapshotDatabase, schemaVersion, type Db } from '../store';
+import { BACKUPS_DIR, listDataFiles } from './data-files';
+import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest, type ManifestFile } from './manifest';
+
+/** The hosts' secret files (headless: a 0600 JSON file; desktop: encrypted with the OS keychain). */
+export const SECRET_FILES = ['secrets.json', 'secrets.keychain.json'] as const;
+
+export interface BackupOptions {
+  db: Db;
+  dataDir: string;
+  /** The archive to write (replaced only when complete). */
+  out: string;
+  app: { version: string; host: string };
+  signal?: AbortSignal;
+  /** Bytes read so far of the total. */
+  onProgress?: (done: number, total: number, note: string) => void;
+  now?: () => Date;
+}
+
+export interface BackupResult {
+  manifest: Manifest;
+  /** Size of the archive. */
+  bytes: number;
+}
+
+/** A backup stopped by its signal (the partial archive is removed). */
+export class BackupCancelled extends Error {
+  constructor() {
+    super('The backup was cancelled; no archive was kept');
+    this.name = 'BackupCancelled';
+  }
+}
+
+function hashing(onBytes: (n: number) => void): {
+  tap: Transform;
+  digest: () => { size: number; sha256: string };
+} {
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  return { tap, digest: () => ({ size, sha256: hash.digest('hex') }) };
+}
+
+/**
+ * One archive of a data folder while the app runs: the audit head file as it was before the
+ * snapshot (so the snapshot holds at least every anchored row), a `VACUUM INTO` snapshot of the
+ * database, then every other file (recordings, QA runs, bots, secrets), each hashed as it is
+ * streamed into the zip, and last a manifest with every file's size and SHA-256.
+ */
+export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
+  const now = o.now ?? (() => new Date());
+  const scratch = path.join(o.dataDir, BACKUPS_DIR);
+  mkdirPrivate(scratch);
+  mkdirPrivate(path.dirname(path.resolve(o.out)));
+  const snapshot = path.join(scratch, `.snapshot-${process.pid}-${Date.now()}.tmp`);
+  const partial = `${o.out}.${process.pid}.tmp`;
+  try {
+    // The head first: it is written only after a commit, so it never names a row the snapshot lacks.
+    const headBytes = fs.existsSync(path.join(o.dataDir, AUDIT_HEAD_FILE))
+      ? fs.readFileSync(path.join(o.dataDir, AUDIT_HEAD_FILE))
+      : undefined;
+    snapshotDatabase(o.db, snapshot);
+    const auditRows = Number(o.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get());
+    const files = listDataFiles(o.dataDir, [o.out, partial]).filter((f) => f.rel !== AUDIT_HEAD_FILE);
+    const total =
+      fs.statSync(snapshot).size + files.reduce((n, f) => n + f.size, 0) + (headBytes?.length ?? 0);
+    let done = 0;
+    let note = 'database';
+    const progress = (n: number) => {
+      done += n;
+      o.onProgress?.(done, total, note);
+    };
+    const entries: ManifestFile[] = [];
+    let result: Manifest | undefined;
+    const zip = new yazl.ZipFile();
+    // A read error (a file removed meanwhile) ends the archive's stream, so the pipeline fails with it.
+    zip.on('error', (err: Error) => (zip.outputStream as Readable).destroy(err));
+    const add = (rel: string, open: () => Readable) =>
+      zip.addReadStreamLazy(DATA_PREFIX + rel, { mode: 0o100600, mtime: now() }, (cb) => {
+        if (o.signal?.aborted) return cb(new BackupCancelled(), Readable.from([]));
+        note = rel;
+        const { tap, digest } = hashing(progress);
+        const source = open();
+        source.on('error', (err) => tap.destroy(err));
+        source.pipe(tap);
+        tap.on('end', () => entries.push({ path: rel, ...digest() }));
+        cb(null, tap);
+      });
+    add(DATABASE_FILE, () => fs.createReadStream(snapshot));
+    if (headBytes) add(AUDIT_HEAD_FILE, () => Readable.from([headBytes]));
+    for (const f of files) add(f.rel, () => fs.createReadStream(f.abs));
+    const secretsFile = SECRET_FILES.find((name) => files.some((f) => f.rel === name)) ?? null;
+    zip.addReadStreamLazy(MANIFEST_ENTRY, { mode: 0o100600, mtime: now() }, (cb) => {
+      const manifest: Manifest = {
+        format: BACKUP_FORMAT,
+        version: 1,
+        createdAt: now().toISOString(),
+        app: o.app,
+        database: { path: DATABASE_FILE, schemaVersion: schemaVersion(o.db), auditRows },
+        secretsFile,
+        files: entries,
+      };
+      result = manifest;
+      cb(null, Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]));
+    });
+    zip.end();
+    const out = fs.createWriteStream(partial, { mode: PRIVATE_FILE_MODE });
+    await pipeline(zip.outputStream as Readable, out, { signal: o.signal });
+    if (!result) throw new Error('internal: the backup manifest was not written');
+    fs.renameSync(partial, o.out);
+    return { manifest: result, bytes: fs.statSync(o.out).size };
+  } catch (err) {
+    fs.rmSync(partial, { force: true });
+    if (o.signal?.aborted) throw new BackupCancelled();
+    throw err;
+  } finally {
+    fs.rmSync(snapshot, { force: true });
+  }
+}

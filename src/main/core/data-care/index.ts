@@ -1,0 +1,12 @@
+/** Care of the data folder: backups (a live snapshot and files, verified on restore), retention, wipe. */
+export { writeBackup, BackupCancelled, SECRET_FILES, type BackupOptions, type BackupResult } from './backup';
+export { BACKUPS_DIR, listDataFiles } from './data-files';
+export { MANIFEST_ENTRY, DATA_PREFIX, type Manifest } from './manifest';
+export {
+  restoreBackup,
+  RestoreError,
+  type RestoreErrorCode,
+  type RestoreOptions,
+  type RestoreResult,
+} from './restore';
+export { BackupJobs, type BackupJobsDeps } from './backup-job';

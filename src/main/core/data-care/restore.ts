@@ -1,0 +1,207 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import type { AuditVerifyResult } from '../../../shared/audit';
+import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config';
+import { openAuditForVerify } from '../reports';
+import { integrityProblems, openDatabaseReadOnly } from '../store';
+import { DATA_PREFIX, MANIFEST_ENTRY, ManifestFileSchema, parseManifest, type Manifest } from './manifest';
+
+export type RestoreErrorCode =
+  'not_empty' | 'unreadable' | 'manifest' | 'files' | 'integrity' | 'no_key' | 'audit';
+
+/** Why a backup was not restored; the target folder was left as it was (empty or absent). */
+export class RestoreError extends Error {
+  constructor(
+    readonly code: RestoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RestoreError';
+  }
+}
+
+export interface RestoreOptions {
+  /** The archive written by `writeBackup`. */
+  file: string;
+  /** The data folder to create: absent or empty. */
+  target: string;
+  /**
+   * The audit key as the host's secret store holds it in the restored files (the headless host
+   * reads its `secrets.json`; undefined when it cannot be read here).
+   */
+  auditKey: (restoredDir: string, manifest: Manifest) => string | undefined;
+  nativeBinding?: string;
+}
+
+export interface RestoreResult {
+  manifest: Manifest;
+  files: number;
+  bytes: number;
+  audit: AuditVerifyResult;
+}
+
+const MANIFEST_MAX = 512 * 1024 * 1024;
+
+function refuseNonEmpty(target: string): void {
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!stat.isDirectory())
+    throw new RestoreError('not_empty', `${target} is a file, not a folder: restore into an empty folder`);
+  const entries = fs.readdirSync(target);
+  if (entries.length > 0)
+    throw new RestoreError(
+      'not_empty',
+      `${target} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): a backup is restored only into an empty or new folder, so nothing there is overwritten or mixed with it`,
+    );
+}
+
+/** Every entry written under `dir`, hashed while written. */
+async function extract(
+  file: string,
+  dir: string,
+): Promise<{ files: Map<string, { size: number; sha256: string }>; manifest: Buffer }> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, {
+      lazyEntries: true,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    });
+  } catch (err) {
+    throw new RestoreError('unreadable', `${file} is not a readable zip archive: ${(err as Error).message}`);
+  }
+  const files = new Map<string, { size: number; sha256: string }>();
+  let manifest: Buffer | undefined;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const name = entry.fileName;
+      if (name.endsWith('/')) continue;
+      if (name === MANIFEST_ENTRY) {
+        if (entry.uncompressedSize > MANIFEST_MAX)
+          throw new RestoreError('manifest', 'the manifest is too large');
+        const chunks: Buffer[] = [];
+        await pipeline(
+          await zip.openReadStreamPromise(entry),
+          new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
+        );
+        manifest = Buffer.concat(chunks);
+        continue;
+      }
+      const rel = name.startsWith(DATA_PREFIX) ? name.slice(DATA_PREFIX.length) : '';
+      if (!ManifestFileSchema.shape.path.safeParse(rel).success || files.has(rel))
+        throw new RestoreError(
+          'files',
+          `the archive holds an entry CallDeck does not write: ${name.slice(0, 200)}`,
+        );
+      const dest = path.join(dir, ...rel.split('/'));
+      mkdirPrivate(path.dirname(dest));
+      const hash = createHash('sha256');
+      let size = 0;
+      const source = await zip.openReadStreamPromise(entry);
+      source.on('data', (c: Buffer) => {
+        hash.update(c);
+        size += c.length;
+      });
+      await pipeline(source, fs.createWriteStream(dest, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
+      files.set(rel, { size, sha256: hash.digest('hex') });
+    }
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    throw new RestoreError('unreadable', `the archive is damaged: ${(err as Error).message}`);
+  } finally {
+    zip.close();
+  }
+  if (!manifest)
+    throw new RestoreError(
+      'manifest',
+      `the archive has no ${MANIFEST_ENTRY}: it is not a CallDeck backup, or it was cut short`,
+    );
+  return { files, manifest };
+}
+
+function checkFiles(manifest: Manifest, got: Map<string, { size: number; sha256: string }>): void {
+  const listed = new Set<string>();
+  for (const f of manifest.files) {
+    listed.add(f.path);
+    const there = got.get(f.path);
+    if (!there)
+      throw new RestoreError('files', `${f.path} is listed in the manifest but missing from the archive`);
+    if (there.sha256 !== f.sha256 || there.size !== f.size)
+      throw new RestoreError(
+        'files',
+        `${f.path} was changed: its SHA-256 is ${there.sha256}, the manifest says ${f.sha256}`,
+      );
+  }
+  for (const rel of got.keys())
+    if (!listed.has(rel)) throw new RestoreError('files', `${rel} is in the archive but not in its manifest`);
+  if (!listed.has(manifest.database.path))
+    throw new RestoreError('files', `the database ${manifest.database.path} is not in the archive`);
+}
+
+function checkDatabase(dir: string, manifest: Manifest, o: RestoreOptions): AuditVerifyResult {
+  const db = openDatabaseReadOnly(path.join(dir, manifest.database.path), o.nativeBinding);
+  try {
+    const problems = integrityProblems(db);
+    if (problems.length > 0)
+      throw new RestoreError(
+        'integrity',
+        `the database fails SQLite's integrity check: ${problems.slice(0, 3).join('; ')}`,
+      );
+    const key = o.auditKey(dir, manifest);
+    const result = openAuditForVerify(db, dir, key).verify();
+    if (!result.keyChecked && result.rows > 0)
+      throw new RestoreError(
+        'no_key',
+        manifest.secretsFile === null
+          ? 'the backup holds no secret file, so its audit key is missing and the audit chain cannot be verified'
+          : `the audit key in ${manifest.secretsFile} cannot be read here${manifest.secretsFile === 'secrets.keychain.json' ? ' (the desktop app encrypts it with the OS keychain of the computer and user that made the backup: restore it there)' : ''}, so the audit chain cannot be verified`,
+      );
+    if (!result.ok)
+      throw new RestoreError(
+        'audit',
+        `the audit chain does not verify: row ${result.brokenAt}: ${result.reason}`,
+      );
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restores a backup into a new (or empty) data folder, verified before it is used: every file
+ * against the manifest's SHA-256, the database with `PRAGMA integrity_check`, the audit chain and
+ * its anchored head with the install's key. Everything is unpacked into a hidden folder beside the
+ * target and moved into place only when it all checks out; on any failure that folder is removed
+ * and the target is left as it was.
+ */
+export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
+  const target = path.resolve(o.target);
+  refuseNonEmpty(target);
+  mkdirPrivate(path.dirname(target));
+  const staging = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.restore-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  fs.mkdirSync(staging, { mode: PRIVATE_DIR_MODE });
+  try {
+    const { files, manifest: raw } = await extract(o.file, staging);
+    const parsed = parseManifest(raw);
+    if (!parsed.ok) throw new RestoreError('manifest', parsed.reason);
+    const manifest = parsed.manifest;
+    checkFiles(manifest, files);
+    const audit = checkDatabase(staging, manifest, o);
+    refuseNonEmpty(target); // again: something may have been put there meanwhile
+    if (fs.existsSync(target)) fs.rmdirSync(target);
+    fs.renameSync(staging, target);
+    let bytes = 0;
+    for (const f of files.values()) bytes += f.size;
+    return { manifest, files: files.size, bytes, audit };
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}

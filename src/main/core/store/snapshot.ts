@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import type { Db } from './database';
+
+/**
+ * A consistent copy of a live database into a new file, with `VACUUM INTO`. Measured here against
+ * a second process writing all the while (WAL): `VACUUM INTO` reads in one read transaction, so it
+ * copies one committed state without blocking the writer (90 MB in ~0.25 s), while the online
+ * backup API (`db.backup()`) restarts whenever another connection writes and did not finish until
+ * the writer stopped. The copy is compact and carries no -wal file.
+ */
+export function snapshotDatabase(db: Db, destFile: string): void {
+  db.prepare('VACUUM INTO ?').run(destFile);
+}
+
+/**
+ * Opens a database file read-only without migrating it (a file being checked, e.g. a backup
+ * before it is restored, must not be changed by the check).
+ */
+export function openDatabaseReadOnly(file: string, nativeBinding?: string): Db {
+  return new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+}
+
+/** `PRAGMA integrity_check`: an empty list when the file is sound, else SQLite's findings (at most 20). */
+export function integrityProblems(db: Db): string[] {
+  const rows = db.pragma('integrity_check(20)', { simple: false }) as { integrity_check: string }[];
+  const found = rows.map((r) => r.integrity_check);
+  return found.length === 1 && found[0] === 'ok' ? [] : found;
+}
+
+/** The newest migration applied to a database (0 for a file with none). */
+export function schemaVersion(db: Db): number {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!exists) return 0;
+  return Number(db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get());
+}

@@ -1,0 +1,146 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { BackupResultInfo } from '../../../shared/data-care';
+import type { JobInfo } from '../../../shared/jobs';
+import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
+import { dataOption } from '../cli-options';
+import { call, CliApiError, withCliCore } from '../cli-core';
+import { FileSecretStore } from '../file-secret-store';
+import { SECRETS_FILE } from '../host-server';
+import type { RegisterCommands } from './index';
+
+/**
+ * `calldeck backup`, `calldeck restore`: care of a data folder from the command line. The backup
+ * runs as the app runs it (core.invoke, a job, audited) and may be taken while the app or a
+ * campaign runs on the folder; restore builds a new folder and verifies it before any core opens it.
+ */
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** Waits for a job's end, writing its progress to stderr. */
+function jobEnd(core: Core, jobId: () => string | undefined, progress: boolean): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    const off = core.subscribe((event, payload) => {
+      if (event !== 'job.updated') return;
+      const job = payload as JobInfo;
+      if (job.id !== jobId()) return;
+      if (progress && job.state === 'running' && job.progress.total)
+        process.stderr.write(
+          `\rbackup: ${mb(job.progress.done)} of ${mb(job.progress.total)} ${(job.progress.note ?? '').slice(0, 40).padEnd(40)}`,
+        );
+      if (job.state === 'running') return;
+      if (progress) process.stderr.write('\n');
+      off();
+      resolve(job);
+    });
+  });
+}
+
+export async function runBackupCommand(opts: {
+  out: string;
+  data: string;
+  json?: boolean;
+}): Promise<BackupResultInfo> {
+  const out = path.resolve(opts.out);
+  if (fs.existsSync(out))
+    throw new CliApiError('invalid_request', `${out} exists: choose a new file for the backup`);
+  return withCliCore(opts.data, async (core) => {
+    const started: { jobId?: string } = {};
+    const ended = jobEnd(core, () => started.jobId, !opts.json);
+    const { jobId } = await call<{ jobId: string }>(core, 'data.backup', {});
+    started.jobId = jobId;
+    // The job may already have ended: ask for it too.
+    const job = await Promise.race([
+      ended,
+      call<JobInfo>(core, 'jobs.get', { jobId }).then((j) => (j.state === 'running' ? ended : j)),
+    ]);
+    if (job.state !== 'succeeded')
+      throw new CliApiError(job.error?.code ?? job.state, `Backup ${job.state}: ${job.error?.message ?? ''}`);
+    const result = job.result as BackupResultInfo;
+    const res = await core.serveArtifact({ id: result.artifact.id });
+    if (res.status !== 200 || !res.body)
+      throw new CliApiError('internal', `The backup archive cannot be read: ${res.text ?? res.status}`);
+    const partial = `${out}.${process.pid}.tmp`;
+    await pipeline(res.body, fs.createWriteStream(partial, { mode: 0o600 }));
+    fs.renameSync(partial, out);
+    return result;
+  });
+}
+
+/** The headless host's secret file in the restored folder holds its audit key. */
+const fileAuditKey = (dir: string): string | undefined => {
+  try {
+    return new FileSecretStore(path.join(dir, SECRETS_FILE)).get('audit.key');
+  } catch {
+    return undefined;
+  }
+};
+
+export async function runRestoreCommand(file: string, opts: { data: string }): Promise<RestoreResult> {
+  const target = path.resolve(opts.data);
+  const result = await restoreBackup({ file: path.resolve(file), target, auditKey: fileAuditKey });
+  // The restored folder's own log says where it came from (its first start also migrates it).
+  await withCliCore(target, (core) =>
+    core.audited(
+      {
+        action: 'data.restore',
+        subject: 'data',
+        request: {
+          file: path.basename(file),
+          backupCreatedAt: result.manifest.createdAt,
+          files: result.files,
+          auditRowsVerified: result.audit.rows,
+        },
+      },
+      () => undefined,
+    ),
+  );
+  return result;
+}
+
+export const registerDataCareCommands: RegisterCommands = (program: Command) => {
+  dataOption(program.command('backup'))
+    .description(
+      'back up the data folder (database snapshot, recordings, audit head, secrets) into one zip; safe while CallDeck runs',
+    )
+    .requiredOption('--out <file>', 'the archive to write (a new file)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { out: string; data: string; json?: boolean }) => {
+      const r = await runBackupCommand(opts);
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else
+        process.stdout.write(
+          `Backup written to ${path.resolve(opts.out)}: ${r.files} files, ${mb(r.bytes)}, ${r.auditRows} audit rows\n` +
+            'It holds the secret file of the data folder (the audit key among them): keep it as private as the folder.\n',
+        );
+    });
+
+  program
+    .command('restore <file>')
+    .description(
+      'restore a backup into a NEW or EMPTY data folder, verified first (file hashes, SQLite integrity, audit chain)',
+    )
+    .requiredOption('--data <dir>', 'the data folder to create (absent or empty)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: { data: string; json?: boolean }) => {
+      try {
+        const r = await runRestoreCommand(file, opts);
+        if (opts.json)
+          process.stdout.write(
+            JSON.stringify({ ok: true, files: r.files, bytes: r.bytes, audit: r.audit }) + '\n',
+          );
+        else
+          process.stdout.write(
+            `Restored ${r.files} files (${mb(r.bytes)}) into ${path.resolve(opts.data)}: database intact, audit log verified (${r.audit.rows} rows)\n`,
+          );
+      } catch (err) {
+        if (!(err instanceof RestoreError)) throw err;
+        if (opts.json)
+          process.stdout.write(JSON.stringify({ ok: false, code: err.code, message: err.message }) + '\n');
+        else process.stderr.write(`Not restored: ${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+};

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DATA_TOOL, RestoreError, verifyAuditChain } from '../../../src/main/core';
+import { FileSecretStore } from '../../../src/main/server';
+import { runBackupCommand, runRestoreCommand } from '../../../src/main/server/commands/data-care';
+import type { BackupResultInfo } from '../../../src/shared/data-care';
+import type { JobInfo } from '../../../src/shared/jobs';
+import { ok, until, untilAsync } from '../../helpers/api-wait';
+import { makeTestCore } from '../../helpers/core';
+import { makeTempDir } from '../../helpers/temp-dir';
+import { startCoreCampaign } from '../campaigns/core-campaign';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+// Everyone answers and stays 2 s (scaled), so the bot talks and every call leaves a recording.
+const SCRIPT = { default: { outcome: 'answer', ringSec: 1, hangupAfterSec: 2 } };
+
+const filesUnder = (dir: string): string[] =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    : [];
+
+/** The archive offset of the middle of the first entry `pick` names (its compressed data). */
+async function dataOffset(archive: string, pick: (name: string) => boolean): Promise<number> {
+  const zip = await yauzl.openPromise(archive, { lazyEntries: true });
+  try {
+    for await (const e of zip.eachEntry()) {
+      if (!pick(e.fileName) || e.compressedSize < 64) continue;
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(e, { minimal: true });
+      return fileDataStart + Math.floor(e.compressedSize / 2);
+    }
+  } finally {
+    zip.close();
+  }
+  throw new Error('no such entry');
+}
+
+describe('backup and restore', () => {
+  it('backs up during a running campaign and restores a folder that passes integrity_check and audit verify, recordings byte-identical; a damaged copy is refused and leaves the target empty', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
+    cleanups.push(cleanup);
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir);
+    const { core, cleanup: stop } = await makeTestCore({
+      dataDir,
+      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
+      telephony: 'sandbox',
+      sandboxScript: SCRIPT,
+      sandboxTimeScale: 0.05,
+    });
+    cleanups.push(stop);
+    const campaign = await startCoreCampaign(core, { contacts: 40, maxConcurrent: 2, callsPerMinute: 60 });
+    // Some calls are done (recordings written), many are still to come.
+    await until(() => {
+      const c = campaign.latest();
+      return c && c.counters.attempts >= 6 && filesUnder(path.join(dataDir, 'recordings')).length > 0
+        ? c
+        : undefined;
+    }, 60_000);
+    expect(campaign.latest()?.state).toBe('running');
+    const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
+    const job = await untilAsync(async () => {
+      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
+      return j.state === 'running' ? undefined : j;
+    }, 60_000);
+    expect(job.state).toBe('succeeded');
+    // Taken while the campaign was dialling: it was still running when the backup ended.
+    expect(campaign.latest()?.state).toBe('running');
+    const result = job.result as BackupResultInfo;
+    expect(result.files).toBeGreaterThan(3);
+    const res = await core.serveArtifact({ id: result.artifact.id });
+    expect(res.status).toBe(200);
+    const archive = path.join(root, 'backup.zip');
+    await pipeline(res.body!, fs.createWriteStream(archive));
+    await until(() => (campaign.latest()?.state === 'completed' ? true : undefined), 120_000);
+    await stop();
+
+    // Restored through the CLI's restore: checked (hashes, integrity_check, audit chain) before it is moved in.
+    const target = path.join(root, 'restored');
+    const restored = await runRestoreCommand(archive, { data: target });
+    expect(restored.audit.ok).toBe(true);
+    const key = new FileSecretStore(path.join(target, 'secrets.json')).get('audit.key');
+    expect(key).toBeDefined();
+    const verified = verifyAuditChain(target, key);
+    expect(verified).toMatchObject({ ok: true, keyChecked: true });
+    // The restore itself is the newest row of the restored log; the backup's start row is in it too.
+    const db = new Database(path.join(target, 'calldeck.sqlite'), { readonly: true });
+    cleanups.push(() => {
+      db.close();
+    });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const actions = db.prepare('SELECT action, payload FROM audit_log ORDER BY seq').all() as {
+      action: string;
+      payload: string;
+    }[];
+    expect(actions.at(-1)?.action).toBe('data.restore');
+    expect(
+      actions.some(
+        (a) =>
+          a.action === 'data.backup' && (JSON.parse(a.payload) as { outcome: string }).outcome === 'started',
+      ),
+    ).toBe(true);
+    // Recordings byte-identical: every recording the backup carried equals the original file.
+    const carried = restored.manifest.files.filter((f) => f.path.startsWith('recordings/'));
+    expect(carried.length).toBeGreaterThan(0);
+    for (const f of carried)
+      expect(
+        fs.readFileSync(path.join(target, f.path)).equals(fs.readFileSync(path.join(dataDir, f.path))),
+      ).toBe(true);
+    // The snapshot held calls while they were being made: some attempts, not necessarily all.
+    const attempts = Number(db.prepare('SELECT COUNT(*) FROM call_attempts').pluck().get());
+    expect(attempts).toBeGreaterThanOrEqual(6);
+
+    // One byte changed inside the archive: refused, and the target stays empty (no half-written folder).
+    const bytes = fs.readFileSync(archive);
+    const damaged = path.join(root, 'damaged.zip');
+    const at = await dataOffset(archive, (name) => name.startsWith('data/recordings/'));
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(damaged, bytes);
+    const empty = path.join(root, 'empty');
+    fs.mkdirSync(empty);
+    await expect(runRestoreCommand(damaged, { data: empty })).rejects.toThrow(RestoreError);
+    expect(fs.readdirSync(empty)).toEqual([]);
+    expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
+
+    // A folder with anything in it is refused, named.
+    await expect(runRestoreCommand(archive, { data: dataDir })).rejects.toThrow(/not empty/);
+  }, 240_000);
+
+  it('calldeck backup copies the archive out; a re-made archive missing a file is refused', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
+    cleanups.push(cleanup);
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir);
+    const { core, cleanup: stop } = await makeTestCore({
+      dataDir,
+      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
+      profile: DATA_TOOL,
+    });
+    ok(await core.invoke('dnc.add', { phones: ['+919800000001'] }));
+    await stop();
+    const out = path.join(root, 'cli.zip');
+    const r = await runBackupCommand({ out, data: dataDir });
+    expect(fs.statSync(out).size).toBe(r.bytes);
+    await expect(runBackupCommand({ out, data: dataDir })).rejects.toThrow(/exists/);
+    const restored = await runRestoreCommand(out, { data: path.join(root, 'ok') });
+    expect(restored.audit.ok).toBe(true);
+    // The archive re-made without the audit head file (manifest kept): refused, naming the file.
+    const zip = await yauzl.openPromise(out, { lazyEntries: true });
+    const remade = new yazl.ZipFile();
+    for await (const e of zip.eachEntry()) {
+      if (e.fileName.endsWith('/')) continue;
+      const chunks: Buffer[] = [];
+      for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
+      if (e.fileName !== 'data/calldeck.audit-head.json') remade.addBuffer(Buffer.concat(chunks), e.fileName);
+    }
+    zip.close();
+    remade.end();
+    const missing = path.join(root, 'missing.zip');
+    await pipeline(remade.outputStream as Readable, fs.createWriteStream(missing));
+    await expect(runRestoreCommand(missing, { data: path.join(root, 'nope') })).rejects.toThrow(
+      /calldeck.audit-head.json is listed in the manifest but missing/,
+    );
+    expect(fs.existsSync(path.join(root, 'nope'))).toBe(false);
+  }, 60_000);
+});
