@@ -291,6 +291,10 @@ export const contract = {
       subject: (r) => `qa_scenario:${r.dir}/${r.file}`,
     }),
   },
+  data: {
+    /** Backs up the data folder while the app runs, as a job; its result names the archive (an artifact). */
+    backup: command<{ jobId: string }>()(Empty, { subject: () => 'data' }),
+  },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),
     add: command<DncChange>()(DncAddSchema, { subject: () => 'dnc' }),

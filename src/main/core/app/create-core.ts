@@ -14,6 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
+import { BackupJobs } from '../data-care';
 import { CampaignsService, ScheduledStarts, StateFollower, type CampaignRunner } from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
@@ -215,6 +216,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bots: () => (voicebot ? bots : undefined),
     emit: (e) => events.emit('qa.updated', e),
   });
+  const backups = new BackupJobs(jobs, {
+    db,
+    dataDir: config.dataDir,
+    app: { version: config.version, host: config.host },
+    artifacts: () => artifacts,
+    trail,
+  });
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
@@ -383,6 +391,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         callBoard: new CallBoardQuery(db),
         campaigns: { campaigns: campaignsService, repo: campaignsRepo, runner: () => campaignRunner },
         qa,
+        backups,
       }),
     ),
     trail,

@@ -33,3 +33,4 @@ export {
   type QueueContact,
 } from './campaigns-repository';
 export { QaRepository, type NewQaRun, type NewQaScenarioRun } from './qa-repository';
+export { snapshotDatabase, openDatabaseReadOnly, integrityProblems, schemaVersion } from './snapshot';

@@ -15,6 +15,8 @@ import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact, removeListFiles } from './reject-file';
 import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
+import { dataHandlers } from './data-care';
+import type { BackupJobs } from '../../data-care';
 import { auditHandlers } from './audit';
 import type { AuditQuery } from '../../store';
 
@@ -44,6 +46,8 @@ export interface HandlerDeps {
   campaigns: Omit<CampaignHandlerDeps, 'events' | 'botVariables'>;
   /** QA suites and runs. */
   qa: QaWiring;
+  /** Backups of the data folder. */
+  backups: BackupJobs;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -65,6 +69,7 @@ export function createHandlers({
   callBoard,
   campaigns,
   qa,
+  backups,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -203,6 +208,7 @@ export function createHandlers({
       },
       health: () => phone.tunnelHealth(),
     },
+    data: dataHandlers(backups),
     jobs: {
       list: (req) => jobs.list(req),
       get: (req) => {
