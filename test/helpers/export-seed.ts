@@ -1,4 +1,5 @@
 import type { Db } from '../../src/main/core/store';
+import { CampaignSettingsSchema } from '../../src/shared/campaigns';
 
 /**
  * Spreadsheet cells that would run as formulas (or hide one) if written as they are: OWASP's CSV
@@ -47,11 +48,13 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
   const at = (ms: number) => new Date(ms).toISOString();
   db.prepare(
     `INSERT INTO campaigns (id, name, state, list_id, contact_ids, settings, created_at, created_by, updated_at)
-     VALUES (?, ?, 'completed', ?, NULL, '{}', ?, ?, ?)`,
+     VALUES (?, ?, 'completed', ?, NULL, ?, ?, ?, ?)`,
   ).run(
     o.campaignId,
     o.campaignName ?? `Campaign ${o.campaignId}`,
     o.listId,
+    // Settings as the campaign service writes them (it validates them on every read).
+    JSON.stringify(CampaignSettingsSchema.parse({ bot: 'appointment-reminder' })),
     at(start),
     o.createdBy ?? 'creator',
     at(start),

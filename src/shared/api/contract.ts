@@ -48,6 +48,7 @@ import {
   type QaSuiteSummary,
 } from '../qa';
 import type { QaScenarioStats } from '../qa-stats';
+import { ExportRequestSchema, scopeSubject } from '../reports';
 import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
   QaCompareRunsSchema,
@@ -294,6 +295,10 @@ export const contract = {
   data: {
     /** Backs up the data folder while the app runs, as a job; its result names the archive (an artifact). */
     backup: command<{ jobId: string }>()(Empty, { subject: () => 'data' }),
+  },
+  reports: {
+    /** Starts an export (XLSX, CSV, …) of a campaign, a QA run or a date range as a job; its result names the file's artifact. */
+    export: command<{ jobId: string }>()(ExportRequestSchema, { subject: (r) => scopeSubject(r.scope) }),
   },
   dnc: {
     list: query<{ entries: DncEntry[]; total: number }>()(DncListSchema),

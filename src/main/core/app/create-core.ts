@@ -18,6 +18,7 @@ import { BackupJobs } from '../data-care';
 import { CampaignsService, ScheduledStarts, StateFollower, type CampaignRunner } from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
+import { createExports } from './exports';
 import { JobEngine } from '../jobs';
 import { FULL_APP, type CoreProfile } from './profile';
 import { claimLiveHost } from './live-hosts';
@@ -223,6 +224,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     artifacts: () => artifacts,
     trail,
   });
+  const exports = createExports({
+    jobs,
+    trail,
+    databasePath,
+    nativeBinding: config.nativeBinding,
+    dataDir: config.dataDir,
+    artifacts: () => artifacts,
+    log: log.child('exports'),
+  });
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.
   let sandboxTts: FliteTts | undefined;
@@ -391,6 +401,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         callBoard: new CallBoardQuery(db),
         campaigns: { campaigns: campaignsService, repo: campaignsRepo, runner: () => campaignRunner },
         qa,
+        exports,
         backups,
       }),
     ),

@@ -15,6 +15,8 @@ import type { JobEngine } from '../../jobs';
 import type { ImportJobs } from './import-jobs';
 import { rejectFileArtifact, removeListFiles } from './reject-file';
 import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
+import { reportsHandlers } from './reports';
+import type { ExportJobs } from '../../reports';
 import { dataHandlers } from './data-care';
 import type { BackupJobs } from '../../data-care';
 import { auditHandlers } from './audit';
@@ -46,6 +48,8 @@ export interface HandlerDeps {
   campaigns: Omit<CampaignHandlerDeps, 'events' | 'botVariables'>;
   /** QA suites and runs. */
   qa: QaWiring;
+  /** Exports as jobs. */
+  exports: ExportJobs;
   /** Backups of the data folder. */
   backups: BackupJobs;
 }
@@ -70,6 +74,7 @@ export function createHandlers({
   campaigns,
   qa,
   backups,
+  exports,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
   const botNamed = (id: string | undefined) => {
@@ -185,6 +190,7 @@ export function createHandlers({
       board: (req) => callBoard.rows(req),
     },
     qa: qaHandlers(qa),
+    reports: reportsHandlers(exports),
     campaigns: campaignHandlers({
       ...campaigns,
       events,

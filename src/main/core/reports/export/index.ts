@@ -26,4 +26,5 @@ export {
 export { csvField, safeText, UTF8_BOM } from './cells';
 export { csvWriter } from './csv-writer';
 export { xlsxWriter } from './xlsx-writer';
+export { ExportJobs, EXPORT_JOB_KIND, EXPORTS_DIR, exportFileName, type ExportJobsDeps } from './export-job';
 export { exportWriters } from './default-writers';

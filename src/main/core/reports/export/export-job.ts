@@ -1,0 +1,200 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import {
+  ExportFormatSchema,
+  ExportScopeSchema,
+  scopeSubject,
+  type ExportRequest,
+  type ExportResult,
+  type ExportScope,
+} from '../../../../shared/reports';
+import type { Artifacts } from '../../artifacts';
+import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../../jobs';
+import type { Logger } from '../../logging';
+import type { AuditFollowUp, AuditScope, Db } from '../../store';
+import type { AuditTrail } from '../audit-trail';
+import { ExportFormatError, ExportScopeError } from './errors';
+import { SqliteExportSource } from './row-source';
+import type { ExportWriters } from './writers';
+
+export const EXPORT_JOB_KIND = 'reports.export';
+/** Exports are written here, inside the data folder, and served as artifacts. */
+export const EXPORTS_DIR = 'exports';
+
+const ExportJobInput = z.strictObject({
+  jobId: z.string(),
+  scope: ExportScopeSchema,
+  format: ExportFormatSchema,
+  /** The reports.export action's start row: a restart after a crash closes it as interrupted. */
+  audit: z.strictObject({
+    startSeq: z.number().int().positive(),
+    actor: z.string(),
+    action: z.string(),
+    subject: z.string(),
+  }),
+});
+type ExportJobInput = z.infer<typeof ExportJobInput>;
+
+export interface ExportJobsDeps {
+  jobs: JobEngine;
+  dataDir: string;
+  /** Reached when a job ends (the composition root builds the register after jobs recover). */
+  artifacts: () => Artifacts;
+  trail: AuditTrail;
+  writers: ExportWriters;
+  /** A connection of the export's own, read-only (see SqliteExportSource). */
+  openReader: () => Db;
+  log: Logger;
+}
+
+const slug = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+
+/** A file name that says what it holds and when: `calldeck-campaign-<id>-20261126T0410Z.xlsx`. */
+export function exportFileName(scope: ExportScope, extension: string, at: Date): string {
+  const when = at.toISOString().replace(/[-:]/g, '').slice(0, 13) + 'Z';
+  const what =
+    scope.kind === 'campaign'
+      ? `campaign-${slug(scope.campaignId)}`
+      : scope.kind === 'qa_run'
+        ? `qa-run-${slug(scope.runId)}`
+        : `calls-${scope.from.slice(0, 10)}-to-${scope.to.slice(0, 10)}`;
+  return `calldeck-${what}-${when}.${extension}`;
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Exports as jobs (`reports.export`): progress is rows written of the total, cancel stops between
+ * rows, and the file lands under the data folder's exports/ as an artifact the page downloads by
+ * id. The Api action's audit rows bracket it: a start row when it is asked for, an end row with the
+ * file's SHA-256 (committed with the artifact's row) or its error. A restart does not resume an
+ * export (it is quick to ask again): it ends interrupted, its half-written file removed.
+ */
+export class ExportJobs {
+  private readonly kind: JobKind<ExportJobInput, ExportResult, AuditFollowUp>;
+
+  constructor(private readonly deps: ExportJobsDeps) {
+    this.kind = this.makeKind();
+    deps.jobs.register(this.kind);
+  }
+
+  /** Checks the format has a writer (a clear error naming it otherwise), then starts the job. */
+  start(req: ExportRequest, audit: AuditScope, actor: string): { jobId: string } {
+    this.deps.writers.get(req.format);
+    const jobId = randomUUID();
+    let recorded: RecordedJob<ExportJobInput, ExportResult, AuditFollowUp> | undefined;
+    const work = audit.begin({ jobId, format: req.format }, (startSeq) => {
+      recorded = this.deps.jobs.record(
+        this.kind,
+        {
+          jobId,
+          scope: req.scope,
+          format: req.format,
+          audit: { startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
+        },
+        {
+          id: jobId,
+          title: `Export ${req.format.toUpperCase()}: ${scopeSubject(req.scope)}`,
+          subject: scopeSubject(req.scope),
+          actor,
+        },
+      );
+    });
+    if (!recorded) throw new Error('internal: the export job was not recorded');
+    this.deps.jobs.run(recorded, work);
+    return { jobId };
+  }
+
+  private partFile(jobId: string): string {
+    return path.join(this.deps.dataDir, EXPORTS_DIR, `${jobId}.part`);
+  }
+
+  private makeKind(): JobKind<ExportJobInput, ExportResult, AuditFollowUp> {
+    const { artifacts, trail, writers, openReader, log } = this.deps;
+    return {
+      name: EXPORT_JOB_KIND,
+      unit: 'rows',
+      restart: {
+        action: 'interrupt',
+        reason: 'CallDeck stopped during this export; nothing was saved. Export again.',
+      },
+      input: ExportJobInput,
+      run: async (input, ctx, follow) => {
+        if (!follow) throw new JobError('internal', 'An export must be started through the Api');
+        const part = this.partFile(ctx.id);
+        try {
+          const writer = writers.get(input.format);
+          await fs.promises.mkdir(path.dirname(part), { recursive: true });
+          const source = new SqliteExportSource(openReader(), input.scope);
+          let rows = 0;
+          try {
+            await writer.write(
+              source,
+              part,
+              (p) => {
+                rows = p.done;
+                ctx.progress({ done: p.done, total: p.total, note: p.note ?? null });
+              },
+              ctx.signal,
+            );
+          } finally {
+            source.close();
+          }
+          if (ctx.signal.aborted) throw new JobError('cancelled', 'The export was cancelled');
+          const sha256 = await sha256Of(part);
+          const name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));
+          const file = path.join(path.dirname(part), `${ctx.id}-${name}`);
+          await fs.promises.rename(part, file);
+          const ref = follow.commit(
+            () =>
+              artifacts().register({
+                kind: 'export',
+                path: file,
+                name,
+                mime: writer.mime,
+                owner: `job:${ctx.id}`,
+                sha256,
+              }),
+            { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows }) },
+          );
+          return { format: input.format, artifactId: ref.id, name, size: ref.size, sha256, rows };
+        } catch (err) {
+          await fs.promises.rm(part, { force: true });
+          if (!follow.ended) {
+            const message = err instanceof Error ? err.message : String(err);
+            if (ctx.signal.aborted)
+              follow.end('cancelled', { code: 'cancelled', message: 'The export was cancelled' });
+            else follow.end('failed', { code: err instanceof JobError ? err.code : 'failed', message });
+          }
+          if (!ctx.signal.aborted) log.info('export did not complete', { id: ctx.id, err });
+          throw err;
+        }
+      },
+      summarize: (r) => `${r.rows.toLocaleString('en-IN')} rows → ${r.name}`,
+      failure: (err) =>
+        err instanceof ExportScopeError
+          ? { code: 'not_found', message: err.message }
+          : err instanceof ExportFormatError
+            ? { code: 'unsupported_format', message: err.message }
+            : undefined,
+      interrupted: (input, reason) => {
+        fs.rmSync(this.partFile(input.jobId), { force: true });
+        const { startSeq, actor, action, subject } = input.audit;
+        trail
+          .followUp({ actor, action, subject }, startSeq)
+          .end('failed', { code: 'interrupted', message: reason });
+      },
+    };
+  }
+}
