@@ -70,7 +70,11 @@ export default tseslint.config(
   },
   {
     files: ['src/main/core/**/*.ts', 'src/main/server/**/*.ts', 'src/shared/**/*.ts'],
-    ignores: ['src/main/core/speech/local/worker-launcher.ts'],
+    // The worker launcher, and the PDF printer that runs an installed Chromium (allow-listed env).
+    ignores: [
+      'src/main/core/speech/local/worker-launcher.ts',
+      'src/main/core/reports/pdf/chromium-printer.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronOnlyInShell, ...childProcessOnlyInLauncher] }],
     },

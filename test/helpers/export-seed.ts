@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { encodeWav } from '../../src/main/core/speech';
 import type { Db } from '../../src/main/core/store';
 import { CampaignSettingsSchema } from '../../src/shared/campaigns';
 
@@ -36,6 +39,20 @@ export interface SeedCalls {
   createdBy?: string;
   /** Rows per transaction (the bench seeds 100,000). */
   batch?: number;
+  /** Write each answered call's recordings here as real WAV files (half a second of tone each). */
+  recordingsDir?: string;
+  /** The i-th contact's name and what the caller says, instead of the defaults (e.g. HTML injection). */
+  name?: (i: number) => string;
+  callerText?: (i: number) => string;
+}
+
+/** Half a second of a 440 Hz tone at 8 kHz, 16-bit mono: a recording a browser plays. */
+function toneWav(): Buffer {
+  const n = 4000;
+  const pcm = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++)
+    pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
+  return encodeWav({ pcm, sampleRate: 8000 });
 }
 
 /**
@@ -90,6 +107,14 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
   const hostile = (i: number) => HOSTILE_CELLS[i % HOSTILE_CELLS.length]!;
   const ids: string[] = [];
   const batch = o.batch ?? 5000;
+  const wav = o.recordingsDir ? toneWav() : null;
+  if (o.recordingsDir) fs.mkdirSync(o.recordingsDir, { recursive: true });
+  const recording = (sid: string, channel: string) => {
+    if (!o.recordingsDir || !wav) return `/data/recordings/${sid}-${channel}.wav`;
+    const file = path.join(o.recordingsDir, `${sid}-${channel}.wav`);
+    fs.writeFileSync(file, wav);
+    return file;
+  };
   for (let from = 0; from < o.calls; from += batch) {
     db.transaction(() => {
       for (let i = from; i < Math.min(o.calls, from + batch); i++) {
@@ -100,7 +125,7 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
         const duration = answered ? 20 + (i % 41) : null;
         const contactId = i + 1;
         const number = `+9197${String(i).padStart(8, '0')}`;
-        const name = o.hostile ? hostile(i) : `Customer ${i} — ग्राहक`;
+        const name = o.name?.(i) ?? (o.hostile ? hostile(i) : `Customer ${i} — ग्राहक`);
         attempt.run({
           id,
           contactId: String(contactId),
@@ -151,12 +176,20 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
           disposition,
           i % 7 === 0 ? 'agent' : 'none',
           (duration ?? 0) * 1000,
-          `/data/recordings/${sid}-caller.wav`,
-          `/data/recordings/${sid}-bot.wav`,
-          `/data/recordings/${sid}-mix.wav`,
+          recording(sid, 'caller'),
+          recording(sid, 'bot'),
+          recording(sid, 'mix'),
         );
         line.run(sid, 0, 0, 'bot', `Hello ${name}, this is a reminder.`, 0, 2000);
-        line.run(sid, 1, 1, 'caller', o.hostile ? hostile(i + 3) : 'हाँ, yes', 2500, 3200);
+        line.run(
+          sid,
+          1,
+          1,
+          'caller',
+          o.callerText?.(i) ?? (o.hostile ? hostile(i + 3) : 'हाँ, yes'),
+          2500,
+          3200,
+        );
         metric.run(sid, 1, 400 + (i % 9) * 50);
         metric.run(sid, 2, 600 + (i % 4) * 100);
       }

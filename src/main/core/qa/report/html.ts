@@ -1,12 +1,6 @@
+import { escapeHtml as esc, REPORT_BASE_CSS as CSS } from '../../../../shared/html';
 import type { QaRunDetail, QaScenarioRunInfo } from '../../../../shared/qa';
 import { caseName, failureLines } from './junit';
-
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1f24}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-.passed{color:#116329}.failed{color:#a40e26}.no_verdict,.pending{color:#7d4e00}h2{margin-top:2rem}code{font-size:12px}`;
 
 function turnsTable(s: QaScenarioRunInfo): string {
   const rows = s.turns.map((t) => {

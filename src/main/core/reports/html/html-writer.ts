@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { ExportTurnRow } from '../../../../shared/reports';
+// Each from its file, not the export folder's index: that index registers these writers.
+import type { ExportSource } from '../export/row-source';
+import { totalRows } from '../export/sheets';
+import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '../export/writers';
+import { AudioPlacer, DEFAULT_EMBED_LIMIT_BYTES, recordingsToShow, type AudioMode } from './audio';
+import {
+  callSection,
+  callsTableEnd,
+  callsTableRow,
+  callsTableStart,
+  documentEnd,
+  documentStart,
+  summarySection,
+  verdictSection,
+  verdictsHeading,
+} from './sections';
+
+export interface HtmlReportOptions {
+  /** Default `embed` (one file), up to `embedLimitBytes` of audio; see AudioMode. */
+  audio?: AudioMode;
+  embedLimitBytes?: number;
+}
+
+/**
+ * The turns of one call (or scenario run) at a time, from the source's single ordered pass over all
+ * turns: the source yields turns in its calls' (and verdicts') order, so this is a merge, never a
+ * map of every transcript in memory.
+ */
+class TurnCursor {
+  private next: IteratorResult<ExportTurnRow>;
+  constructor(private readonly it: Iterator<ExportTurnRow>) {
+    this.next = it.next();
+  }
+  take(attemptId: string): ExportTurnRow[] {
+    const out: ExportTurnRow[] = [];
+    while (!this.next.done && this.next.value.attemptId === attemptId) {
+      out.push(this.next.value);
+      this.next = this.it.next();
+    }
+    return out;
+  }
+}
+
+function audioPolicy(mode: AudioMode, limit: number, filesDir: string): string {
+  switch (mode) {
+    case 'embed':
+      return `Recordings are embedded in this file up to ${Math.round(limit / 1048576)} MB of audio; beyond that they are copied into ${filesDir}/ beside it.`;
+    case 'folder':
+      return `Recordings are in the folder ${filesDir}/ beside this file.`;
+    case 'none':
+      return 'Recordings are listed by file; the HTML export and the audit bundle carry the audio.';
+  }
+}
+
+/**
+ * Writes the report as a stream: the summary and its charts, the calls table, then each call's
+ * section (timeline, transcript, latency, players) and each QA verdict with its reasons. One call's
+ * section (its turns and its audio) is in memory at a time; writes wait for the file to drain.
+ */
+export async function writeHtmlReport(
+  source: ExportSource,
+  outFile: string,
+  options: HtmlReportOptions,
+  progress: (done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const mode = options.audio ?? 'embed';
+  const limit = options.embedLimitBytes ?? DEFAULT_EMBED_LIMIT_BYTES;
+  const audio = new AudioPlacer(outFile, mode, limit);
+  const out = fs.createWriteStream(outFile);
+  const failed = new Promise<never>((_r, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  const write = async (s: string) => {
+    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  const total = totalRows(source);
+  let done = 0;
+  const step = async (n: number) => {
+    const before = done;
+    done += n;
+    if (Math.floor(done / YIELD_EVERY_ROWS) !== Math.floor(before / YIELD_EVERY_ROWS)) {
+      progress(done, total);
+      await yieldToLoop();
+    }
+  };
+  try {
+    checkAborted(signal);
+    const { summary } = source;
+    await write(documentStart(summary, audioPolicy(mode, limit, audio.filesDir.split(/[\\/]/).pop() ?? '')));
+    await write(summarySection(summary));
+    progress(done, total);
+    if (summary.counts.calls > 0) {
+      await write(callsTableStart(summary.counts.calls));
+      let n = 0;
+      for (const call of source.calls()) {
+        await write(callsTableRow(++n, call));
+        if (n % YIELD_EVERY_ROWS === 0) {
+          await yieldToLoop();
+          checkAborted(signal);
+        }
+      }
+      await write(callsTableEnd);
+      await write('<h2 id="call-details">Each call</h2>\n');
+      const turns = new TurnCursor(source.turns());
+      n = 0;
+      for (const call of source.calls()) {
+        checkAborted(signal);
+        const lines = turns.take(call.attemptId);
+        const placed = [];
+        for (const rec of recordingsToShow(call)) placed.push(await audio.place(call, rec));
+        await write(callSection(++n, call, lines, placed));
+        await step(1 + lines.length);
+      }
+    }
+    if (summary.counts.verdicts > 0) {
+      await write(verdictsHeading(summary.counts.verdicts));
+      const turns = new TurnCursor(source.turns());
+      let n = 0;
+      for (const v of source.verdicts()) {
+        checkAborted(signal);
+        const lines = turns.take(v.scenarioRunId);
+        await write(verdictSection(++n, v, lines));
+        await step(1 + lines.length);
+      }
+    }
+    await write(documentEnd(audio.note()));
+    out.end();
+    await Promise.race([finished(out), failed]);
+    progress(total, total);
+  } finally {
+    if (!out.closed) out.destroy();
+  }
+}
+
+export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
+  return {
+    extension: 'html',
+    mime: 'text/html; charset=utf-8',
+    write: (source, outFile, progress, signal) =>
+      writeHtmlReport(source, outFile, options, (done, total) => progress({ done, total }), signal),
+  };
+}

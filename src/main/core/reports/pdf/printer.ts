@@ -1,0 +1,42 @@
+/**
+ * Prints a local, self-contained HTML file to a PDF file. The headless host and the CLI use
+ * Chromium (chromium-printer.ts); the desktop app registers Electron's printToPDF in a hidden window
+ * (src/main/shell/pdf-printer.ts) through the core's config. Implementations load nothing from the
+ * network and give up after `timeoutMs`.
+ */
+export interface PdfPrinter {
+  /** Which engine prints (for logs and the export's summary). */
+  readonly name: string;
+  /** Throws PdfPrintError when this printer cannot print at all (no Chromium), before any work. */
+  check?(): void;
+  print(job: PdfPrintJob): Promise<void>;
+}
+
+export interface PdfPrintJob {
+  /** Absolute path of the HTML file (its relative links, e.g. `<name>_files/`, resolve beside it). */
+  htmlFile: string;
+  /** Absolute path of the PDF to write (replaced if it exists). */
+  pdfFile: string;
+  /** Bound on the whole print; default DEFAULT_PRINT_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** Cancels the print (an export job cancelled by the user). */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_PRINT_TIMEOUT_MS = 5 * 60_000;
+
+export type PdfErrorReason = 'no_chromium' | 'timeout' | 'aborted' | 'failed';
+
+/** Why a PDF was not written. `no_chromium` carries what to install in its message. */
+export class PdfPrintError extends Error {
+  constructor(
+    readonly reason: PdfErrorReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PdfPrintError';
+  }
+}
+
+/** The first bytes of every PDF file; anything else is not a PDF, whatever the printer said. */
+export const isPdf = (head: Buffer): boolean => head.subarray(0, 5).toString('latin1') === '%PDF-';
