@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './grammar';
 export * from './wer';
 export * from './tts';
+export * from './tts-cache';
 export * from './asr';
 export * from './vad';
 export * from './llm';

@@ -21,6 +21,8 @@ export interface SpeechMetric {
   errorKind?: string;
   /** Finished after its deadline (ASR in the worker pool). */
   late?: boolean;
+  /** TTS: served from the cache, nothing synthesised. */
+  cached?: boolean;
 }
 
 export type MetricsSink = (metric: SpeechMetric) => void;

@@ -5,6 +5,7 @@ import type { Llm } from './llm';
 import type { MetricsSink } from './metrics';
 import { OpenAiAsr, OpenAiLlm, OpenAiTts } from './openai';
 import type { Tts } from './tts';
+import { TtsCache } from './tts-cache';
 import type { VadProvider } from './vad';
 
 export interface SpeechProviders {
@@ -13,6 +14,8 @@ export interface SpeechProviders {
   vad: VadProvider;
   /** Absent when no LLM is configured (scripted bots need none). */
   llm?: Llm;
+  /** The TTS's line cache, if any (its counters show what was not synthesised again). */
+  ttsCache?: TtsCache;
   /** VAD hangover from the config, for the session's endpointing. */
   vadHangoverMs: number;
   dispose(): void;
@@ -21,7 +24,13 @@ export interface SpeechProviders {
 /** Builds every role's provider from (validated) config. Local models load from node_modules only. */
 export async function createSpeechProviders(
   input: SpeechConfigInput,
-  options: { openaiApiKey?: string; metrics?: MetricsSink; local?: LocalSpeechOptions } = {},
+  options: {
+    openaiApiKey?: string;
+    metrics?: MetricsSink;
+    local?: LocalSpeechOptions;
+    /** Whole lines kept for reuse (default: a new cache with the default budget; null: none). */
+    ttsCache?: TtsCache | null;
+  } = {},
 ): Promise<SpeechProviders> {
   const config = speechConfigSchema.parse(input);
   const connection = config.openai ? { ...config.openai, apiKey: options.openaiApiKey } : undefined;
@@ -41,6 +50,9 @@ export async function createSpeechProviders(
     tts = new OpenAiTts({ ...need(), ...config.tts }, m);
   }
 
+  const cache = options.ttsCache === undefined ? new TtsCache() : options.ttsCache;
+  if (cache) tts.useCache(cache);
+
   let asr: Asr;
   if (config.asr.kind === 'local') {
     const ss = await SoundswallowerAsr.load(options.local, m);
@@ -59,6 +71,7 @@ export async function createSpeechProviders(
     asr,
     vad,
     llm,
+    ...(cache ? { ttsCache: cache } : {}),
     vadHangoverMs: config.vad.hangoverMs,
     dispose: () => {
       for (const d of disposers) d();

@@ -53,9 +53,14 @@ export class FliteTts extends Tts {
 
   private constructor(
     private readonly pool: FlitePool,
+    private readonly voice: string,
     metrics?: MetricsSink,
   ) {
     super(metrics);
+  }
+
+  protected override get voiceKey(): string {
+    return this.voice;
   }
 
   static async load(options: FliteTtsOptions = {}, metrics?: MetricsSink): Promise<FliteTts> {
@@ -76,16 +81,17 @@ export class FliteTts extends Tts {
         },
       );
     }
+    const voice = options.voice ?? 'kal';
     const pool = new FlitePool({
       wasmPath,
-      voice: options.voice ?? 'kal',
+      voice,
       size: parsed.data.ttsWorkers,
       timeoutMs: parsed.data.ttsTimeoutMs,
       onWorkerExit: options.onTtsWorkerExit,
       launcher: options.workerLauncher,
       injectFault: options.injectFault && ((text, attempt) => options.injectFault?.(text.trim(), attempt)),
     });
-    return new FliteTts(pool, metrics);
+    return new FliteTts(pool, voice, metrics);
   }
 
   protected async *run(text: string, signal?: AbortSignal): AsyncIterable<Audio> {

@@ -28,6 +28,18 @@ export class OpenAiTts extends Tts {
     this.client = createOpenAiClient(options);
   }
 
+  protected override get voiceKey(): string {
+    const o = this.options;
+    return JSON.stringify([
+      o.baseURL,
+      o.model,
+      o.voice,
+      o.format ?? 'pcm',
+      o.pcmSampleRate ?? null,
+      o.speed ?? null,
+    ]);
+  }
+
   protected run(text: string, signal?: AbortSignal): AsyncIterable<Audio> {
     return mapStreamErrors(this.stream(text, signal), 'tts', this.provider, signal);
   }
