@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { htmlWriter, type HtmlReportOptions } from '../../src/main/core/reports/html/html-writer';
 import { launchChromium } from '../helpers/browser';
-import { seedCampaignCalls, seedList } from '../helpers/export-seed';
+import { seedCampaignCalls, seedList, seedQaRun } from '../helpers/export-seed';
 import { makeExportRig } from '../integration/reports/export-rig';
 
 // The HTML export as an auditor opens it: a file from disk in Chromium, nothing fetched, every
@@ -196,6 +196,43 @@ describe('HTML export (self-contained report)', () => {
       } finally {
         await close();
       }
+    }
+  });
+
+  it('reports a QA run: its verdicts chart, each scenario run with its verdict, reasons and transcript', async () => {
+    const runId = seedQaRun(rig.db, 'qa-html', 6);
+    const file = (await rig.write(htmlWriter(), { kind: 'qa_run', runId })).out;
+    const { page, requests, close } = await open(file);
+    try {
+      const runs = rows<{ id: string; verdict: string; evaluation: string }>(
+        'SELECT id, verdict, evaluation FROM qa_scenario_runs WHERE run_id = ? ORDER BY seq',
+        runId,
+      );
+      const sections = page.locator('section.scenario');
+      expect(await sections.count()).toBe(runs.length);
+      for (const verdict of ['passed', 'failed', 'no_verdict'])
+        expect(
+          await page.locator(`#chart-verdicts g[data-label="${verdict}"]`).getAttribute('data-value'),
+        ).toBe(String(runs.filter((r) => r.verdict === verdict).length));
+      for (const [k, r] of runs.entries()) {
+        const section = sections.nth(k);
+        expect(await section.getAttribute('data-scenario-run')).toBe(r.id);
+        expect(await section.locator('h3 span').textContent()).toBe(r.verdict);
+        const e = JSON.parse(r.evaluation) as {
+          failures: { expectation: string; actual: string }[];
+          judged: { verdict: string; reasoning: string }[];
+        };
+        const reasons = await section.locator('ul.reasons li').allTextContents();
+        expect(reasons).toHaveLength(e.failures.length + e.judged.filter((j) => j.verdict !== 'pass').length);
+        for (const f of e.failures)
+          expect(reasons.some((t) => t.includes(`${f.expectation} → ${f.actual}`))).toBe(true);
+        for (const j of e.judged) expect(reasons.some((t) => t.includes(j.reasoning))).toBe(true);
+        // The caller's line and the bot's heard reply of each turn the caller spoke in, the greeting's reply too.
+        expect(await section.locator('table.transcript tbody tr').count()).toBe(3);
+      }
+      expect(requests).toEqual([]);
+    } finally {
+      await close();
     }
   });
 
