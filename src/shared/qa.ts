@@ -389,6 +389,16 @@ export function verdictOf(e: QaEvaluation | null): QaVerdict {
 export const QA_RUN_STATES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export type QaRunState = (typeof QA_RUN_STATES)[number];
 
+/** A planned scenario run that was not run, and why: never a failure (e.g. no LLM for the llm caller). */
+export interface QaSkippedRun {
+  scenarioFile: string;
+  scenarioName: string;
+  caller: QaCallerKind;
+  repeat: number;
+  reason: 'not_configured';
+  message: string;
+}
+
 export interface QaRunSummary {
   id: string;
   jobId: string | null;
@@ -407,6 +417,8 @@ export interface QaRunSummary {
   counts: Record<QaVerdict, number>;
   /** Media seconds simulated ÷ wall seconds. */
   speedRatio: number | null;
+  /** Planned scenario runs that were not run (not counted above). */
+  skipped: QaSkippedRun[];
 }
 
 export interface QaScenarioRunInfo {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QaConversation, QaEvaluation } from '../../../src/shared/qa';
 import { createLogger } from '../../../src/main/core/logging';
 import { loadSuite, scenarioRunSeed, scenarioVariables, type LoadedSuite } from '../../../src/main/core/qa';
+import { scenarioCallers } from '../../../src/shared/qa';
 import { SpeechCache } from '../../../src/main/core/qa/callers/caller-audio';
 import { runConversation } from '../../../src/main/core/qa/callers/conversation';
 import { startLocalBot } from '../../../src/main/core/qa/callers/local-bot';
@@ -28,7 +29,12 @@ const log = createLogger([], 'error', 'test');
 beforeAll(async () => {
   tmp = makeTempDir();
   speech = await createSpeechProviders({});
-  suite = await loadSuite(SUITE);
+  const loaded = await loadSuite(SUITE);
+  // The scripted scenarios (the LLM caller's scenario has no steps to speak).
+  suite = {
+    ...loaded,
+    scenarios: loaded.scenarios.filter((s) => scenarioCallers(s.scenario).includes('synthetic')),
+  };
 }, 60_000);
 afterAll(() => {
   speech?.dispose();

@@ -45,7 +45,7 @@ describe('the QA Api through core.invoke (a core with no voicebot of its own)', 
     const { suites } = await call<{ suites: QaSuiteSummary[] }>('qa.suites', {});
     expect(suites.find((s) => s.name === 'appointment')).toMatchObject({
       source: 'bundled',
-      scenarios: 8,
+      scenarios: 9,
       invalid: 0,
     });
     expect(suites.find((s) => s.name === 'smoke')).toMatchObject({

@@ -80,6 +80,14 @@ describe('QaRunner on the sample suite against the demo bot, in process', () => 
       })),
     ).toEqual([]);
     expect(detail.scenarios).toHaveLength(15);
+    // The LLM caller's scenario needs an LLM, and this runner has none: skipped, not failed.
+    expect(detail.skipped).toEqual([
+      expect.objectContaining({
+        scenarioFile: 'llm-reschedule.yaml',
+        caller: 'llm',
+        reason: 'not_configured',
+      }),
+    ]);
     expect(detail.scenarios.filter((s) => s.caller === 'human')).toHaveLength(7);
     expect(detail.state).toBe('finished');
     expect(detail.counts.passed).toBe(15);
@@ -91,7 +99,7 @@ describe('QaRunner on the sample suite against the demo bot, in process', () => 
       expect(s.turns.length).toBeGreaterThan(1);
     }
     expect(events.at(-1)).toMatchObject({ runId, state: 'finished', done: 15, total: 15 });
-    expect(job?.summary).toMatch(/^15 passed, 0 failed/);
+    expect(job?.summary).toMatch(/^15 passed, 0 failed, 1 skipped/);
   }, 120_000);
 });
 

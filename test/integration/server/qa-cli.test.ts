@@ -4,6 +4,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQaSuite, type QaRunCliOptions } from '../../../src/main/server/commands/qa';
 import { runVoicebot } from '../../../src/main/server/commands/voicebot';
+import { call, withCliCore } from '../../../src/main/server/cli-core';
+import { repoRoot } from '../../fixtures/demo-bot';
+import { startOpenAiWireServer, type WireChatRequest } from '../../helpers/openai-wire-server';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // `calldeck qa run` as the CLI runs it (its own core on --data, the demo bot in process), reports
@@ -158,4 +161,116 @@ describe('calldeck qa run --bot URL', () => {
       await bot.close();
     }
   }, 120_000);
+});
+
+describe('calldeck qa run resources/qa/appointment --caller all', () => {
+  const sample = path.join(repoRoot, 'resources/qa/appointment');
+
+  it('passes offline: the LLM caller scenario is reported skipped (not configured), never failed', async () => {
+    const out: string[] = [];
+    const junit = path.join(tmp.dir, 'sample.xml');
+    const r = await runQaSuite(
+      sample,
+      base({ data: path.join(tmp.dir, 'offline-data'), parallel: '3', junit }),
+      (l) => out.push(l),
+      () => {},
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.run.scenarios.length).toBeGreaterThan(10);
+    expect(r.run.scenarios.every((s) => s.verdict === 'passed')).toBe(true);
+    expect(r.run.scenarios.some((s) => s.caller === 'llm')).toBe(false);
+    expect(r.run.skipped).toEqual([
+      expect.objectContaining({
+        scenarioFile: 'llm-reschedule.yaml',
+        caller: 'llm',
+        reason: 'not_configured',
+      }),
+    ]);
+    expect(out.join('\n')).toMatch(
+      /SKIPPED +An LLM caller moves the appointment \[llm #1\]: not configured: the llm caller needs an LLM/,
+    );
+    expect(out.join('\n')).toMatch(
+      /\d+ passed, 0 failed, 0 no verdict, 0 not scored, 1 skipped \(finished\)/,
+    );
+    const xml = await fs.readFile(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    type Case = { '@_name': string; skipped?: { '@_message': string }; failure?: unknown };
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testcase' }).parse(xml) as {
+      testsuites: {
+        testsuite: { '@_tests': string; '@_skipped': string; '@_failures': string; testcase: Case[] };
+      };
+    };
+    const suiteXml = doc.testsuites.testsuite;
+    expect(suiteXml['@_failures']).toBe('0');
+    expect(suiteXml['@_skipped']).toBe('1');
+    expect(Number(suiteXml['@_tests'])).toBe(r.run.scenarios.length + 1);
+    const llmCase = suiteXml.testcase.find(
+      (c) => c['@_name'] === 'An LLM caller moves the appointment [llm #1]',
+    );
+    expect(llmCase?.skipped?.['@_message']).toMatch(/^skipped: not configured/);
+    expect(llmCase?.failure).toBeUndefined();
+  }, 240_000);
+
+  it('runs the LLM caller scenario against an OpenAI-compatible endpoint (the local wire server) and passes', async () => {
+    // The patient as a scripted model: it answers the bot's last line (what the recogniser heard).
+    // The judge (the same endpoint, at temperature 0) reads the transcript for the goal's success.
+    const chat = (r: WireChatRequest) => {
+      const last = [...r.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      if ((r.messages[0]?.content ?? '').startsWith('You judge')) {
+        return /BOT: .*move your appointment to friday/.test(last)
+          ? { text: '{"verdict":"pass","reasoning":"The bot moved the appointment to Friday."}' }
+          : { text: '{"verdict":"fail","reasoning":"Not moved to Friday."}' };
+      }
+      if (/speaking with/.test(last)) return { text: '{"say": "yes"}' };
+      if (/appointment on/.test(last)) return { text: '{"say": "change it"}' };
+      if (/which day/.test(last)) return { text: '{"say": "make it friday"}' };
+      if (/come on friday/.test(last)) return { text: '{"say": "yes"}' };
+      return { text: '{"hangup": true, "reason": "done"}' };
+    };
+    const server = await startOpenAiWireServer({ chat });
+    const data = path.join(tmp.dir, 'llm-data');
+    try {
+      await withCliCore(data, async (core) => {
+        await call(core, 'settings.update', {
+          section: 'speech',
+          values: {
+            provider: 'openai',
+            baseUrl: server.baseURL,
+            llmModel: 'patient-model',
+            asrModel: '',
+            ttsModel: '',
+            ttsVoice: '',
+          },
+        });
+      });
+      const out: string[] = [];
+      const r = await runQaSuite(
+        sample,
+        base({ data, caller: 'llm' }),
+        (l) => out.push(l),
+        () => {},
+      );
+      expect(r.run.skipped).toEqual([]);
+      expect(
+        r.run.scenarios.map((s) => [s.scenarioFile, s.caller, s.verdict, s.disposition, s.error]),
+      ).toEqual([['llm-reschedule.yaml', 'llm', 'passed', 'rescheduled', null]]);
+      expect(r.exitCode).toBe(0);
+      // The caller's lines are the model's: it was asked, and what it said was spoken.
+      expect(r.run.scenarios[0]?.turns.map((t) => t.callerText)).toEqual(
+        expect.arrayContaining(['change it', 'make it friday']),
+      );
+      // The goal's success criterion was judged, and the judge used is stored for re-scoring.
+      const evaluation = r.run.scenarios[0]?.evaluation;
+      expect(evaluation?.judged.map((j) => j.verdict)).toEqual(['pass']);
+      expect(evaluation?.judged[0]?.criterion).toMatch(/moved to Friday/);
+      expect(evaluation?.judge).toEqual({
+        model: 'patient-model',
+        temperature: 0,
+        promptVersion: 'judge-v1',
+      });
+      expect(server.requests.some((q) => q.path === '/v1/chat/completions')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
 });

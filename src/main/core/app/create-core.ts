@@ -216,6 +216,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     speech: () => speech.get(),
     bots: () => (voicebot ? bots : undefined),
     emit: (e) => events.emit('qa.updated', e),
+    settings,
   });
   const backups = new BackupJobs(jobs, {
     db,

@@ -3,9 +3,16 @@ import type { QaUpdatedEvent } from '../../../shared/qa';
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
-import { QaRunner, type SuiteRoot } from '../qa';
+import { judgeFromSpeechConfig, QaRunner, type SuiteRoot } from '../qa';
+import type { SettingsService } from '../settings';
 import { QaRepository, VoicebotRepository, type Db } from '../store';
-import { BOTS_DIR, BotRegistry, DEFAULT_BOT_ID, type SessionSpeech } from '../voicebot';
+import {
+  BOTS_DIR,
+  BotRegistry,
+  DEFAULT_BOT_ID,
+  speechConfigFromSettings,
+  type SessionSpeech,
+} from '../voicebot';
 
 export interface QaWiring {
   runner: QaRunner;
@@ -24,6 +31,8 @@ export interface QaWiringOptions {
   /** The voicebot's registry when this host runs one. */
   bots: () => BotRegistry | undefined;
   emit: (e: QaUpdatedEvent) => void;
+  /** The speech settings' LLM is the judge (at temperature 0); without one, judge criteria have no verdict. */
+  settings?: SettingsService;
 }
 
 /**
@@ -56,6 +65,15 @@ export function createQa(o: QaWiringOptions): QaWiring {
     speech: o.speech,
     bots,
     emit: o.emit,
+    judge: () => {
+      const settings = o.settings;
+      if (!settings) return undefined;
+      return judgeFromSpeechConfig(
+        speechConfigFromSettings(settings.get().speech),
+        settings.secret('speech.apiKey'),
+        o.log.child('judge'),
+      );
+    },
     sessionCallerWav: (id) => voicebotRecords.recordings(id)?.caller ?? null,
   });
   return {

@@ -55,3 +55,4 @@ export {
 } from './stats';
 export { splitCallerTurns } from './callers/recorded-call';
 export { callerEffects } from './callers/effects';
+export { judgeFromSpeechConfig, JUDGE_PROMPT_VERSION, type Judge } from './evaluator';

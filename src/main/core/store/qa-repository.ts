@@ -6,6 +6,7 @@ import type {
   QaRunState,
   QaRunSummary,
   QaScenarioRunInfo,
+  QaSkippedRun,
   QaVerdict,
 } from '../../../shared/qa';
 import type { Db } from './database';
@@ -63,6 +64,7 @@ interface RunRow {
   wallMs: number;
   startedAt: string;
   finishedAt: string | null;
+  skipped: string;
 }
 
 interface ScenarioRow {
@@ -88,7 +90,7 @@ interface ScenarioRow {
 
 const RUN_COLUMNS = `id, job_id AS jobId, suite_dir AS suiteDir, suite_name AS suiteName, bot, callers, repeat,
   parallel, seed, state, total, media_ms AS mediaMs, wall_ms AS wallMs, started_at AS startedAt,
-  finished_at AS finishedAt`;
+  finished_at AS finishedAt, skipped`;
 const SCENARIO_COLUMNS = `id, run_id AS runId, scenario_file AS scenarioFile, scenario_name AS scenarioName, caller,
   repeat, seed, verdict, end_reason AS endReason, error, duration_ms AS durationMs, wall_ms AS wallMs,
   disposition, transfer, variables, evaluation, caller_audio AS callerAudio, bot_audio AS botAudio`;
@@ -136,6 +138,13 @@ export class QaRepository {
         `UPDATE qa_runs SET state = ?, media_ms = ?, wall_ms = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`,
       )
       .run(state, Math.round(mediaMs), Math.round(wallMs), error, new Date().toISOString(), runId);
+  }
+
+  /** The planned runs that will not run, and the total left to run. */
+  setSkipped(runId: string, skipped: QaSkippedRun[], total: number): void {
+    this.db
+      .prepare('UPDATE qa_runs SET skipped = ?, total = ? WHERE id = ?')
+      .run(JSON.stringify(skipped), total, runId);
   }
 
   /** Runs left `running` by a process that died: they end `failed` (a QA run does not resume). */
@@ -202,6 +211,7 @@ export class QaRepository {
       finishedAt: row.finishedAt,
       counts,
       speedRatio: row.wallMs > 0 && row.mediaMs > 0 ? row.mediaMs / row.wallMs : null,
+      skipped: JSON.parse(row.skipped) as QaSkippedRun[],
     };
   }
 

@@ -35,7 +35,10 @@ export interface QaRunCliOptions {
 export interface QaRunCliResult {
   run: QaRunDetail;
   comparison: SuiteComparison | null;
-  /** 0 only when every scenario run passed and nothing regressed against the baseline. */
+  /**
+   * 0 only when every scenario run passed and nothing regressed against the baseline. Skipped runs
+   * (e.g. the llm caller with no LLM configured) neither pass nor fail; a run where nothing ran is 1.
+   */
   exitCode: number;
 }
 
@@ -122,12 +125,16 @@ export async function runQaSuite(
         out(`${s.verdict.toUpperCase().padEnd(10)} ${caseName(s)}`);
         for (const line of s.verdict === 'passed' ? [] : failureLines(s)) out(`           ${line}`);
       }
+      for (const k of run.skipped) {
+        out(`SKIPPED    ${k.scenarioName} [${k.caller} #${k.repeat}]: ${k.message}`);
+      }
       for (const r of summariseRuns(run.scenarios).filter((x) => x.rates.flaky)) {
         out(`FLAKY      ${r.scenarioName} [${r.caller}]: passed ${r.rates.passes} of ${r.rates.runs}`);
       }
       const c = run.counts;
       out(
-        `${c.passed} passed, ${c.failed} failed, ${c.no_verdict} no verdict, ${c.pending} not scored (${run.state})`,
+        `${c.passed} passed, ${c.failed} failed, ${c.no_verdict} no verdict, ${c.pending} not scored` +
+          `${run.skipped.length ? `, ${run.skipped.length} skipped` : ''} (${run.state})`,
       );
       if (comparison) {
         out(

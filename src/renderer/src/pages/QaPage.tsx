@@ -23,6 +23,7 @@ function RunCounts({ run }: { run: QaRunSummary }): React.JSX.Element {
           </span>
         ) : null,
       )}
+      {run.skipped.length > 0 && <span className="badge badge--muted">{run.skipped.length} skipped</span>}
     </span>
   );
 }
@@ -252,6 +253,19 @@ export function QaPage(): React.JSX.Element {
             onPair={s.setCompare}
             changes={baselineChanges}
           />
+          {s.run.skipped.length > 0 && (
+            <div>
+              <h3>Skipped ({s.run.skipped.length})</h3>
+              <ul aria-label="Skipped scenario runs">
+                {s.run.skipped.map((k) => (
+                  <li key={`${k.scenarioFile}\u0000${k.caller}\u0000${k.repeat}`}>
+                    {k.scenarioName} <span className="muted">{k.scenarioFile}</span> [{k.caller} #{k.repeat}]:{' '}
+                    <span className="badge badge--muted">skipped</span> {k.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <BaselineCompare
             run={s.run}
             runs={s.runs}

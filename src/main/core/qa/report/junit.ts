@@ -56,13 +56,23 @@ export function junitXml(run: QaRunDetail): string {
         return `    <testcase ${attrs}>\n      <skipped message="${esc(lines[0] ?? s.verdict)}"/>\n${out}    </testcase>`;
     }
   });
+  // Planned runs that could not run here (e.g. the llm caller with no LLM): skipped with the reason.
+  for (const k of run.skipped) {
+    const name = `${k.scenarioName} [${k.caller} #${k.repeat}]`;
+    cases.push(
+      `    <testcase name="${esc(name)}" classname="${esc(`${run.suiteName}.${k.scenarioFile.replace(/\.ya?ml$/i, '')}`)}" time="0.000">\n      <skipped message="${esc(`skipped: ${k.message}`)}"/>\n    </testcase>`,
+    );
+  }
+  const tests = run.scenarios.length + run.skipped.length;
   const failures = run.scenarios.filter((s) => s.verdict === 'failed').length;
-  const skipped = run.scenarios.filter((s) => s.verdict === 'no_verdict' || s.verdict === 'pending').length;
+  const skipped =
+    run.scenarios.filter((s) => s.verdict === 'no_verdict' || s.verdict === 'pending').length +
+    run.skipped.length;
   const time = run.scenarios.reduce((n, s) => n + s.wallMs, 0) / 1000;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="calldeck qa" tests="${run.scenarios.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">`,
-    `  <testsuite name="${esc(run.suiteName)}" tests="${run.scenarios.length}" failures="${failures}" skipped="${skipped}" errors="0" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt)}">`,
+    `<testsuites name="calldeck qa" tests="${tests}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">`,
+    `  <testsuite name="${esc(run.suiteName)}" tests="${tests}" failures="${failures}" skipped="${skipped}" errors="0" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt)}">`,
     `    <properties><property name="run" value="${esc(run.id)}"/><property name="bot" value="${esc(run.bot)}"/><property name="seed" value="${run.seed}"/></properties>`,
     ...cases,
     '  </testsuite>',

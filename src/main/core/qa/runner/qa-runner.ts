@@ -10,6 +10,7 @@ import {
   type QaRunDetail,
   type QaRunSummary,
   type QaScenarioRunInfo,
+  type QaSkippedRun,
   type QaUpdatedEvent,
   type QaVerdict,
 } from '../../../../shared/qa';
@@ -51,6 +52,8 @@ export type QaRunInput = z.infer<typeof RunInput>;
 export interface QaRunResult {
   runId: string;
   counts: Record<QaVerdict, number>;
+  /** Planned runs not run (e.g. the llm caller with no LLM configured). */
+  skipped?: number;
   mediaMs: number;
   wallMs: number;
 }
@@ -108,6 +111,35 @@ export function planRuns(
   return out;
 }
 
+/** Why the llm caller cannot run here: it needs a model to play the customer. */
+export const LLM_NOT_CONFIGURED =
+  'not configured: the llm caller needs an LLM (an OpenAI-compatible endpoint and model in Settings > Speech)';
+
+/**
+ * The planned runs that can run with these speech providers; the rest are skipped, never failed: an
+ * llm caller without an LLM is a missing setting, not a bot failure.
+ */
+export function runnable<P extends ReturnType<typeof planRuns>[number]>(
+  planned: P[],
+  speech: Pick<SessionSpeech, 'llm'>,
+): { planned: P[]; skipped: QaSkippedRun[] } {
+  const skipped: QaSkippedRun[] = [];
+  const out: P[] = [];
+  for (const p of planned) {
+    if (p.caller === 'llm' && !speech.llm) {
+      skipped.push({
+        scenarioFile: p.file,
+        scenarioName: p.scenario.name,
+        caller: p.caller,
+        repeat: p.repeat,
+        reason: 'not_configured',
+        message: LLM_NOT_CONFIGURED,
+      });
+    } else out.push(p);
+  }
+  return { planned: out, skipped };
+}
+
 /**
  * Runs QA suites as jobs: each scenario × caller × repeat as one conversation, `parallel` at a time,
  * each recorded (both channels as artifacts, the turns and the verdict in SQLite) as it finishes.
@@ -127,6 +159,7 @@ export class QaRunner {
         `${r.counts.passed} passed, ${r.counts.failed} failed` +
         (r.counts.no_verdict ? `, ${r.counts.no_verdict} no verdict` : '') +
         (r.counts.pending ? `, ${r.counts.pending} not scored` : '') +
+        (r.skipped ? `, ${r.skipped} skipped` : '') +
         (r.wallMs > 0 ? ` (${(r.mediaMs / r.wallMs).toFixed(1)}x real time)` : ''),
       failure: (err) => (err instanceof JobError ? err.toInfo() : undefined),
       interrupted: (input, reason) => this.d.repo.finishRun(input.runId, 'failed', 0, 0, reason),
@@ -214,8 +247,16 @@ export class QaRunner {
     let result: QaRunResult;
     try {
       const suite = await loadSuite(input.dir);
-      const planned = planRuns(suite.scenarios, input);
       const speech = await this.d.speech();
+      const { planned, skipped } = runnable(planRuns(suite.scenarios, input), speech);
+      if (skipped.length > 0) {
+        this.d.repo.setSkipped(runId, skipped, planned.length);
+        this.d.log.warn('qa: scenario runs skipped', {
+          runId,
+          skipped: skipped.length,
+          why: skipped[0]?.message,
+        });
+      }
       // A bot URL still loads the registry: a scenario naming its bot is heard with that bot's lines.
       const registry = await this.d.bots().catch((err: unknown) => {
         if (!isUrl(input.bot)) throw err;
@@ -331,6 +372,7 @@ export class QaRunner {
       result = {
         runId,
         counts: summary?.counts ?? { pending: 0, passed: 0, failed: 0, no_verdict: 0 },
+        skipped: skipped.length,
         mediaMs,
         wallMs,
       };
