@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
 import { ExportJobs, exportWriters, type AuditTrail } from '../reports';
+import { openDatabaseReadOnly } from '../store';
 
 export interface ExportWiring {
   jobs: JobEngine;
@@ -26,11 +26,7 @@ export function createExports(w: ExportWiring): ExportJobs {
     trail: w.trail,
     writers: exportWriters(),
     openReader: () => {
-      const db = new Database(w.databasePath, {
-        readonly: true,
-        fileMustExist: true,
-        ...(w.nativeBinding ? { nativeBinding: w.nativeBinding } : {}),
-      });
+      const db = openDatabaseReadOnly(w.databasePath, w.nativeBinding);
       db.pragma('busy_timeout = 5000');
       return db;
     },

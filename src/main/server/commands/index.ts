@@ -3,6 +3,7 @@ import { registerCampaignCommands } from './campaigns';
 import { registerContactsCommands } from './contacts';
 import { registerTelephonyCommands } from './telephony';
 import { registerQaCommands } from './qa';
+import { registerExportCommands } from './export';
 import { registerVoicebotCommands } from './voicebot';
 import { registerDataCareCommands } from './data-care';
 
@@ -16,5 +17,6 @@ export const COMMANDS: readonly RegisterCommands[] = [
   registerVoicebotCommands,
   registerCampaignCommands,
   registerQaCommands,
+  registerExportCommands,
   registerDataCareCommands,
 ];

@@ -1,0 +1,140 @@
+import { Option, type Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { JobInfo } from '../../../shared/jobs';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportResult,
+  type ExportScopeInput,
+} from '../../../shared/reports';
+import type { Core } from '../../core';
+import { dataOption } from '../cli-options';
+import { call, CliApiError, withCliCore } from '../cli-core';
+import type { RegisterCommands } from './index';
+
+export interface ExportCliOptions {
+  campaign?: string;
+  qaRun?: string;
+  from?: string;
+  to?: string;
+  format: ExportFormat;
+  out: string;
+  data: string;
+  json?: boolean;
+}
+
+/** The one scope the options name; anything else is a usage error saying what to give. */
+export function scopeOf(o: Pick<ExportCliOptions, 'campaign' | 'qaRun' | 'from' | 'to'>): ExportScopeInput {
+  const range = o.from !== undefined || o.to !== undefined;
+  const given = [o.campaign !== undefined, o.qaRun !== undefined, range].filter(Boolean).length;
+  if (given !== 1)
+    throw new CliApiError(
+      'invalid_request',
+      'Give exactly one of --campaign ID, --qa-run ID, or --from DATE --to DATE',
+    );
+  if (o.campaign !== undefined) return { kind: 'campaign', campaignId: o.campaign };
+  if (o.qaRun !== undefined) return { kind: 'qa_run', runId: o.qaRun };
+  if (o.from === undefined || o.to === undefined)
+    throw new CliApiError('invalid_request', 'A date range needs both --from and --to');
+  return { kind: 'range', from: o.from, to: o.to };
+}
+
+/** Waits for the job's end; `progress` gets each update while it runs. */
+function jobEnd(
+  core: Core,
+  jobId: () => string | undefined,
+  progress: (job: JobInfo) => void,
+): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    const off = core.subscribe((event, payload) => {
+      if (event !== 'job.updated') return;
+      const job = payload as JobInfo;
+      if (job.id !== jobId()) return;
+      if (job.state === 'running') return progress(job);
+      off();
+      resolve(job);
+    });
+  });
+}
+
+const rows = (n: number) => n.toLocaleString('en-IN');
+
+/**
+ * `calldeck export`: the same job as the app's Export button (core.invoke on a headless core, so
+ * it is audited the same way), its progress on stderr, and the file copied from its artifact to
+ * --out (written beside it, then renamed: a failed export never leaves half a file there).
+ */
+export async function runExportCommand(
+  opts: ExportCliOptions,
+  progressLine: (line: string) => void,
+): Promise<ExportResult> {
+  const scope = scopeOf(opts);
+  const out = path.resolve(opts.out);
+  return withCliCore(opts.data, async (core) => {
+    const started: { jobId?: string } = {};
+    const ended = jobEnd(
+      core,
+      () => started.jobId,
+      (job) => {
+        const { done, total, note } = job.progress;
+        progressLine(
+          `export: ${rows(done)}${total ? ` of ${rows(total)}` : ''} rows${note ? ` (${note})` : ''}`,
+        );
+      },
+    );
+    const { jobId } = await call<{ jobId: string }>(core, 'reports.export', { scope, format: opts.format });
+    started.jobId = jobId;
+    // The job may already have ended: ask for it too.
+    const job = await Promise.race([
+      ended,
+      call<JobInfo>(core, 'jobs.get', { jobId }).then((j) => (j.state === 'running' ? ended : j)),
+    ]);
+    if (job.state !== 'succeeded')
+      throw new CliApiError(job.error?.code ?? job.state, `Export ${job.state}: ${job.error?.message ?? ''}`);
+    const result = job.result as ExportResult;
+    const res = await core.serveArtifact({ id: result.artifactId });
+    if (res.status !== 200 || !res.body)
+      throw new CliApiError('internal', `The exported file cannot be read: ${res.text ?? res.status}`);
+    const partial = `${out}.${process.pid}.tmp`;
+    try {
+      await pipeline(res.body, fs.createWriteStream(partial));
+      fs.renameSync(partial, out);
+    } catch (err) {
+      fs.rmSync(partial, { force: true });
+      throw err;
+    }
+    return result;
+  });
+}
+
+export const registerExportCommands: RegisterCommands = (program: Command) => {
+  dataOption(program.command('export'))
+    .description(
+      'export a campaign, a QA run or a date range of calls (xlsx, csv = a zip of one CSV per sheet, html, pdf, bundle)',
+    )
+    .option('--campaign <id>', "a campaign's calls")
+    .option('--qa-run <id>', "a QA run's verdicts and turns")
+    .option('--from <date>', 'calls placed from this date (YYYY-MM-DD, UTC) or ISO time')
+    .option('--to <date>', 'to this date (the whole day) or ISO time (excluded)')
+    .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .requiredOption('--out <file>', 'the file to write')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: ExportCliOptions) => {
+      let last = 0;
+      const r = await runExportCommand(opts, (line) => {
+        // One line, rewritten in place, at most 10 times a second.
+        const now = Date.now();
+        if (now - last < 100) return;
+        last = now;
+        process.stderr.write(`\r${line.padEnd(60)}`);
+      });
+      process.stderr.write('\n');
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else
+        process.stdout.write(
+          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256})\n`,
+        );
+    });
+};

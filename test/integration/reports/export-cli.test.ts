@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/main/core';
+import { call, withCliCore } from '../../../src/main/server/cli-core';
+import { runExportCommand, type ExportCliOptions } from '../../../src/main/server/commands/export';
+import { main } from '../../../src/main/server/program';
+import type { AuditPage } from '../../../src/shared/audit';
+import { seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
+import { makeTempDir } from '../../helpers/temp-dir';
+import { parseCsv, readXlsx, readZip } from './export-rig';
+
+/** `calldeck export` in-process on a real data folder, through the same core and job as the app. */
+
+let dir: string;
+let data: string;
+let cleanup: () => void;
+beforeEach(async () => {
+  ({ dir, cleanup } = makeTempDir('calldeck-export-cli-'));
+  data = path.join(dir, 'data');
+  // The folder as the app leaves it, then calls and a QA run seeded into its database.
+  const dbFile = await withCliCore(data, (core) => core.info.databasePath);
+  const db = openDatabase(dbFile);
+  seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 4500 });
+  seedQaRun(db, 'run-1', 4);
+  db.close();
+});
+afterEach(() => cleanup());
+
+const opts = (o: Partial<ExportCliOptions>): ExportCliOptions => ({
+  format: 'xlsx',
+  out: path.join(dir, 'out.xlsx'),
+  data,
+  ...o,
+});
+
+describe('calldeck export', () => {
+  it('writes the XLSX to --out with progress lines, audited like the app', async () => {
+    const lines: string[] = [];
+    const r = await runExportCommand(opts({ campaign: 'c1' }), (l) => lines.push(l));
+    const bytes = fs.readFileSync(path.join(dir, 'out.xlsx'));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(r.sha256);
+    expect(readXlsx(path.join(dir, 'out.xlsx')).Calls!.length - 1).toBe(4500);
+    expect(lines.some((l) => /^export: [\d,]+ of [\d,]+ rows/.test(l))).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const audit = await withCliCore(data, (core) => call<AuditPage>(core, 'audit.list', { limit: 20 }));
+    expect(audit.entries.filter((e) => e.action === 'reports.export').map((e) => e.subject)).toEqual([
+      'campaign:c1',
+      'campaign:c1',
+    ]);
+  });
+
+  it('a date range to CSV, and a QA run: one CSV per sheet in the zip', async () => {
+    const out = path.join(dir, 'range.zip');
+    await runExportCommand(
+      opts({ from: '2026-11-20T12:00:00Z', to: '2026-11-20T13:00:00+00:00', format: 'csv', out }),
+      () => {},
+    );
+    // Calls every 10 s from 09:00 UTC: one hour of them, the end excluded.
+    const calls = parseCsv((await readZip(out)).get('calls.csv')!);
+    expect(calls.length - 1).toBe(360);
+    expect(calls[1]![10]).toBe('2026-11-20T12:00:00.000Z');
+    expect(calls.at(-1)![10]).toBe('2026-11-20T12:59:50.000Z');
+    // As typed on the command line (commander maps --qa-run to qaRun).
+    const qa = path.join(dir, 'qa.zip');
+    await main([
+      'node',
+      'calldeck',
+      'export',
+      '--qa-run',
+      'run-1',
+      '--format',
+      'csv',
+      '--out',
+      qa,
+      '--data',
+      data,
+    ]);
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(parseCsv((await readZip(qa)).get('qa_verdicts.csv')!).length - 1).toBe(4);
+  });
+
+  it('refuses an unclear scope and names a missing campaign, leaving no file', async () => {
+    await expect(runExportCommand(opts({ campaign: 'c1', qaRun: 'run-1' }), () => {})).rejects.toThrow(
+      'Give exactly one of --campaign ID, --qa-run ID, or --from DATE --to DATE',
+    );
+    await expect(runExportCommand(opts({ from: '2026-11-20' }), () => {})).rejects.toThrow(
+      'A date range needs both --from and --to',
+    );
+    await expect(runExportCommand(opts({ campaign: 'nope' }), () => {})).rejects.toThrow(
+      'Export failed: No campaign nope',
+    );
+    expect(fs.existsSync(path.join(dir, 'out.xlsx'))).toBe(false);
+  });
+});
