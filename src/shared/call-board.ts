@@ -24,6 +24,9 @@ export interface BoardCall extends CallAttemptInfo {
   disposition: string | null;
   /** Median voice-to-voice latency of the bot's turns on this call. */
   latencyMs: number | null;
-  /** Mismatches between the carrier's record and the bot's (the outcome check). */
+  /**
+   * Mismatches between the carrier's record and the bot's (the outcome check), and `speech_late`
+   * when a turn's speech recognition missed its deadline (heard and answered later than planned).
+   */
   flags: string[];
 }

@@ -36,6 +36,11 @@ export interface TurnMetrics {
   /** Caller's end of speech → the pipeline decided the turn was over (media time). */
   endpointingMs: number | null;
   asrMs: number | null;
+  /**
+   * The recognition missed its deadline (the ASR workers were busy or it was slow): it was still
+   * done and answered, later than planned. Absent when on time.
+   */
+  asrLate?: boolean;
   /** The dialog's decision (includes the LLM, when one is used). */
   dialogMs: number | null;
   llmFirstTokenMs: number | null;

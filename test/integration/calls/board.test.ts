@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallBoardQuery, CallStateService, type CallInput } from '../../../src/main/core/calls';
+import { SPEECH_LATE_FLAG } from '../../../src/main/core/calls/board';
 import { createLogger, memorySink } from '../../../src/main/core/logging';
 import { CallsRepository, openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { makeTestCore } from '../../helpers/core';
@@ -110,6 +111,47 @@ describe('the call board query (calls.board)', () => {
     expect(board.rows({ limit: 10, attemptIds: [first] }).map((r) => r.id)).toEqual([first]);
     expect(board.rows({ limit: 10, campaignId: 'c1' }).map((r) => r.id)).toEqual([first]);
     expect(board.rows({ limit: 1 })).toHaveLength(1);
+  });
+
+  it("flags a call whose bot heard a turn late (speech recognition past its deadline), and the turn's metrics say so", () => {
+    const { db, call, bot } = setup();
+    const [late, onTime] = ['+919800000002', '+919800000003'].map((n) =>
+      call(n, {}, [{ type: 'dial_requested' }]),
+    );
+    const turn = (asrLate: boolean) => ({
+      turn: 1,
+      input: 'speech' as const,
+      endpointingMs: 300,
+      asrMs: asrLate ? 900 : 20,
+      dialogMs: 1,
+      llmFirstTokenMs: null,
+      llmTotalMs: null,
+      ttsFirstAudioMs: 5,
+      responseMs: 950,
+      voiceToVoiceMs: 1250,
+      botAudioMs: 800,
+      ...(asrLate ? { asrLate } : {}),
+    });
+    for (const [id, attemptId, asrLate] of [
+      ['s-late', late, true],
+      ['s-on-time', onTime, false],
+    ] as const) {
+      bot.insertSession({
+        id,
+        attemptId: attemptId ?? null,
+        streamSid: id,
+        callSid: id,
+        botId: 'demo',
+        sampleRate: 8000,
+        startedAt: new Date().toISOString(),
+      });
+      bot.addMetrics(id, turn(asrLate));
+    }
+    const rows = new CallBoardQuery(db).rows({ limit: 10 });
+    expect(rows.find((r) => r.id === late)?.flags).toEqual([SPEECH_LATE_FLAG]);
+    expect(rows.find((r) => r.id === onTime)?.flags).toEqual([]);
+    expect(bot.metrics('s-late')).toEqual([turn(true)]);
+    expect(bot.metrics('s-on-time')).toEqual([turn(false)]);
   });
 
   it('is an Api query that refuses an empty id list', async () => {

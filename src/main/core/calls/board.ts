@@ -28,6 +28,12 @@ function parseFlags(raw: string | null): string[] {
 }
 
 /**
+ * Added to a call's flags on the board when a bot turn's speech recognition missed its deadline (the
+ * ASR workers were saturated): the caller was still heard and answered, later than planned.
+ */
+export const SPEECH_LATE_FLAG = 'speech_late';
+
+/**
  * The live board's rows: each attempt with its contact's name, attempt number and flags (from the
  * campaign's records when it belongs to one), the bot's disposition and its median voice-to-voice.
  */
@@ -68,15 +74,19 @@ export class CallBoardQuery {
       attemptNo: r.attemptNo,
       disposition: bot.disposition.get(r.id) ?? null,
       latencyMs: bot.latency.get(r.id) ?? null,
-      flags: parseFlags(r.flags),
+      flags: bot.late.has(r.id) ? [...parseFlags(r.flags), SPEECH_LATE_FLAG] : parseFlags(r.flags),
     }));
   }
 
-  /** Disposition (of the last session) and median voice-to-voice per attempt, in two statements. */
+  /**
+   * Disposition (of the last session), median voice-to-voice and whether any turn's speech
+   * recognition was late, per attempt, in three statements.
+   */
   private botFacts(ids: readonly string[]) {
     const disposition = new Map<string, string>();
     const latency = new Map<string, number>();
-    if (ids.length === 0) return { disposition, latency };
+    const late = new Set<string>();
+    if (ids.length === 0) return { disposition, latency, late };
     // json_each keeps the statement the same for any number of ids.
     const list = JSON.stringify(ids);
     const sessions = this.db
@@ -102,6 +112,14 @@ export class CallBoardQuery {
       for (; i < turns.length && turns[i]?.attemptId === id; i++) values.push(turns[i]?.v ?? 0);
       latency.set(id, Math.round(percentile(values, 0.5)));
     }
-    return { disposition, latency };
+    const lateRows = this.db
+      .prepare<[string], { attemptId: string }>(
+        `SELECT DISTINCT s.attempt_id AS attemptId
+         FROM voicebot_turn_metrics m JOIN voicebot_sessions s ON s.id = m.session_id
+         WHERE s.attempt_id IN (SELECT value FROM json_each(?)) AND m.asr_late = 1`,
+      )
+      .all(list);
+    for (const r of lateRows) late.add(r.attemptId);
+    return { disposition, latency, late };
   }
 }

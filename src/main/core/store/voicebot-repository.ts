@@ -35,7 +35,10 @@ const LINE_COLUMNS = `seq, turn, speaker, kind, text, start_ms AS startMs, end_m
 
 const METRIC_COLUMNS = `turn, input, endpointing_ms AS endpointingMs, asr_ms AS asrMs, dialog_ms AS dialogMs,
   llm_first_token_ms AS llmFirstTokenMs, llm_total_ms AS llmTotalMs, tts_first_audio_ms AS ttsFirstAudioMs,
-  response_ms AS responseMs, voice_to_voice_ms AS voiceToVoiceMs, bot_audio_ms AS botAudioMs`;
+  response_ms AS responseMs, voice_to_voice_ms AS voiceToVoiceMs, bot_audio_ms AS botAudioMs,
+  asr_late AS asrLate`;
+
+type MetricRow = Omit<TurnMetrics, 'asrLate'> & { asrLate: number };
 
 type LineRow = Omit<TranscriptLine, 'interrupted'> & { interrupted: number };
 
@@ -77,8 +80,9 @@ export class VoicebotRepository {
     this.db
       .prepare(
         `INSERT INTO voicebot_turn_metrics (session_id, turn, input, endpointing_ms, asr_ms, dialog_ms,
-           llm_first_token_ms, llm_total_ms, tts_first_audio_ms, response_ms, voice_to_voice_ms, bot_audio_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           llm_first_token_ms, llm_total_ms, tts_first_audio_ms, response_ms, voice_to_voice_ms, bot_audio_ms,
+           asr_late)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         sessionId,
@@ -93,6 +97,7 @@ export class VoicebotRepository {
         m.responseMs,
         m.voiceToVoiceMs,
         m.botAudioMs,
+        m.asrLate ? 1 : 0,
       );
   }
 
@@ -164,10 +169,11 @@ export class VoicebotRepository {
 
   metrics(sessionId: string): TurnMetrics[] {
     return this.db
-      .prepare<[string], TurnMetrics>(
+      .prepare<[string], MetricRow>(
         `SELECT ${METRIC_COLUMNS} FROM voicebot_turn_metrics WHERE session_id = ? ORDER BY turn`,
       )
-      .all(sessionId);
+      .all(sessionId)
+      .map(({ asrLate, ...m }) => (asrLate ? { ...m, asrLate: true } : m));
   }
 
   /**

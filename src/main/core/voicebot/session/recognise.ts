@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging';
-import type { Asr } from '../../speech';
+import type { Asr, AsrLate } from '../../speech';
 import type { DialogInput, ListenSpec } from '../dialog';
 
 export interface Recognised {
@@ -7,6 +7,8 @@ export interface Recognised {
   text: string;
   confidence: number | null;
   asrMs: number;
+  /** The recogniser missed its deadline: still heard, the reply comes later than planned. */
+  late: boolean;
 }
 
 /**
@@ -23,9 +25,16 @@ export async function recognise(
   const t0 = performance.now();
   let text = '';
   let confidence: number | null = null;
+  let late = false;
+  // Told when the deadline passes (the decode goes on): the log says which call waited, and why.
+  const onLate = (l: AsrLate) => {
+    late = true;
+    log.warn('speech recognition missed its deadline: still decoding, this turn is late', { ...l });
+  };
   try {
     const grammar = listen?.grammar ?? undefined;
-    const result = await asr.recognize({ pcm, sampleRate }, grammar ? { grammar } : {});
+    const result = await asr.recognize({ pcm, sampleRate }, grammar ? { grammar, onLate } : { onLate });
+    late ||= result.late === true;
     text = result.text;
     const c = result.confidence;
     confidence = c !== undefined && c >= 0 && c <= 1 ? c : null;
@@ -39,5 +48,5 @@ export async function recognise(
       : confidence === null
         ? { kind: 'speech', text }
         : { kind: 'speech', text, confidence };
-  return { input, text, confidence, asrMs };
+  return { input, text, confidence, asrMs, late };
 }

@@ -20,6 +20,8 @@ export interface Heard {
   line: Omit<TranscriptLine, 'seq' | 'turn'> | null;
   kind: TurnMetrics['input'];
   asrMs: number | null;
+  /** Speech whose recognition missed its deadline. */
+  asrLate: boolean;
   endpointingMs: number | null;
 }
 
@@ -46,7 +48,7 @@ const callerLine = (kind: TranscriptLine['kind'], text: string, startMs: number,
 export async function hear(p: Pending, ctx: HearContext): Promise<Heard> {
   switch (p.kind) {
     case 'start':
-      return { input: null, line: null, kind: 'start', asrMs: null, endpointingMs: null };
+      return { input: null, line: null, kind: 'start', asrMs: null, asrLate: false, endpointingMs: null };
     case 'speech': {
       // The whole endpointing silence goes to the recogniser too: it expects trailing silence.
       const pcm = ctx.caller.slice(p.startMs - ctx.prerollMs, p.detectedAtMs);
@@ -57,6 +59,7 @@ export async function hear(p: Pending, ctx: HearContext): Promise<Heard> {
         line: { ...callerLine(kind, r.text, p.startMs, p.endMs), confidence: r.confidence },
         kind,
         asrMs: r.asrMs,
+        asrLate: r.late,
         endpointingMs: p.detectedAtMs - p.endMs,
       };
     }
@@ -66,6 +69,7 @@ export async function hear(p: Pending, ctx: HearContext): Promise<Heard> {
         line: callerLine('dtmf', p.digit, p.atMs, p.atMs),
         kind: 'dtmf',
         asrMs: null,
+        asrLate: false,
         endpointingMs: null,
       };
     case 'no_input':
@@ -74,6 +78,7 @@ export async function hear(p: Pending, ctx: HearContext): Promise<Heard> {
         line: callerLine('no_input', '', p.sinceMs, p.atMs),
         kind: 'no_input',
         asrMs: null,
+        asrLate: false,
         endpointingMs: null,
       };
   }
@@ -95,6 +100,7 @@ export function turnMetrics(
     input: heard.kind,
     endpointingMs,
     asrMs: heard.asrMs,
+    ...(heard.asrLate ? { asrLate: true } : {}),
     dialogMs,
     llmFirstTokenMs: llm?.firstTokenMs ?? null,
     llmTotalMs: llm?.totalMs ?? null,
