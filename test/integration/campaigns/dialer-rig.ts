@@ -1,6 +1,7 @@
 import { CampaignSettingsSchema, type CampaignSettings } from '../../../src/shared/campaigns';
 import { dialOnce, type CallStateChange } from '../../../src/main/core/calls';
 import {
+  AccountLimiter,
   adoptFoundCall,
   lookupLostCall,
   Dialer,
@@ -40,6 +41,8 @@ export async function makeDialerRig(
     lookup?: (call: CallAttemptRow, real: () => Promise<LookupAnswer>) => Promise<LookupAnswer>;
     onChange?: (c: CallStateChange, r: DialerRig) => void;
     lostCallGraceMs?: number;
+    /** The account's calls-per-minute limit, shared by every campaign of the rig (default: none). */
+    accountCallsPerMinute?: number;
   } = {},
 ): Promise<DialerRig> {
   const holder: { r?: DialerRig } = {};
@@ -100,7 +103,11 @@ export async function makeDialerRig(
     complete: (id) => {
       repo.setState(id, 'running', 'completed', new Date().toISOString());
     },
-    accountCallsPerMinute: () => 100_000,
+    accountCallsPerMinute: () => options.accountCallsPerMinute ?? 100_000,
+    account:
+      options.accountCallsPerMinute === undefined
+        ? undefined
+        : new AccountLimiter(() => options.accountCallsPerMinute ?? 100_000),
     clock: { now: () => Date.now() },
     log: logTo(rig),
   };

@@ -207,6 +207,43 @@ describe('duplicates across running campaigns', () => {
   });
 });
 
+describe("the account's calls-per-minute limit", () => {
+  it('holds across two campaigns running at once: their sum never exceeds it, and both progress', async () => {
+    const dials: { at: number; campaign: string }[] = [];
+    // Instant outcomes: only pacing holds the dials back. Each campaign alone may use the whole account.
+    r = await makeDialerRig(
+      { default: { outcome: 'answer', ringSec: 0, hangupAfterSec: 0 } },
+      {
+        concurrencyCap: 20,
+        accountCallsPerMinute: 600,
+        onChange: (c) => {
+          if (c.event.type === 'dial_requested')
+            dials.push({ at: performance.now(), campaign: c.attempt.campaignId ?? '' });
+        },
+      },
+    );
+    const pacing = { pacing: { maxConcurrent: 10, callsPerMinute: 600 } };
+    const a = r.campaign(numbers(25), pacing);
+    const b = r.campaign(
+      numbers(25).map((n) => n.replace('+9198765', '+9198764')),
+      pacing,
+    );
+    expect(await Promise.all([r.run(a), r.run(b)])).toEqual(['completed', 'completed']);
+    expect(dials).toHaveLength(50);
+    const times = dials.map((d) => d.at).sort((x, y) => x - y);
+    // 600 a minute is one every 100 ms for the account: 50 dials take about 4.9 s (each campaign's own
+    // bucket alone would let them through in half that).
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(49 * 100 * 0.9);
+    for (const t of times)
+      expect(times.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(11);
+    // Shared fairly: each campaign dials throughout, neither waits for the other to finish.
+    for (const id of [a, b]) {
+      const mine = dials.filter((d) => d.campaign === id).map((d) => d.at);
+      expect(mine.at(-1)! - mine[0]!).toBeGreaterThan(3_500);
+    }
+  });
+});
+
 describe('a lost dial answer', () => {
   it('is not taken for "no call" until the grace has passed, so a late request cannot make a second call', async () => {
     r = await makeDialerRig(SCRIPT, { lostCallGraceMs: 1_500 });

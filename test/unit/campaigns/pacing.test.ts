@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Pacer, RECOVERY_STEP_MS, Semaphore, TokenBucket } from '../../../src/main/core/campaigns/pacing';
+import {
+  AccountLimiter,
+  Pacer,
+  RECOVERY_STEP_MS,
+  Semaphore,
+  TokenBucket,
+} from '../../../src/main/core/campaigns/pacing';
 
 class FakeClock {
   t = 1_000_000;
@@ -98,6 +104,68 @@ describe('pacer', () => {
       } else throw new Error('full with 1000 slots');
     }
     expect(Math.abs(dials - 12_000) / 12_000).toBeLessThan(0.02);
+  });
+
+  it("holds the account limit across campaigns running at once, each campaign's own rate beneath it", () => {
+    const clock = new FakeClock();
+    let limit = 120;
+    const account = new AccountLimiter(() => limit, clock);
+    // Two campaigns each allowed the account's whole rate, and a slower third.
+    const pacers = [
+      new Pacer({ callsPerMinute: 120, maxConcurrent: 100 }, clock, 120, account),
+      new Pacer({ callsPerMinute: 120, maxConcurrent: 100 }, clock, 120, account),
+      new Pacer({ callsPerMinute: 12, maxConcurrent: 100 }, clock, 120, account),
+    ];
+    const dials: number[][] = [[], [], []];
+    const all: number[] = [];
+    const start = clock.t;
+    while (clock.t - start < 10 * 60_000) {
+      let wait = Number.POSITIVE_INFINITY;
+      for (const [i, p] of pacers.entries()) {
+        const r = p.readiness();
+        if (r.kind === 'ready') {
+          expect(p.tryAcquire()).toBe(true);
+          p.release();
+          dials[i]!.push(clock.t);
+          all.push(clock.t);
+        } else if (r.kind === 'wait') wait = Math.min(wait, r.ms);
+      }
+      if (wait !== Number.POSITIVE_INFINITY) clock.t += wait;
+    }
+    // Together: never more than the account's 120 in any 60 s, and all of it used.
+    for (const t of all) expect(all.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(121);
+    expect(Math.abs(all.length - 1200) / 1200).toBeLessThan(0.02);
+    // Each campaign's own rate still holds beneath it.
+    expect(dials[2]!.length).toBeLessThanOrEqual(121);
+    expect(dials[0]!.length).toBeGreaterThan(300);
+    expect(dials[1]!.length).toBeGreaterThan(300);
+    // A lower account limit in Settings applies at once.
+    limit = 30;
+    const before = all.length;
+    const t0 = clock.t;
+    while (clock.t - t0 < 60_000) {
+      let wait = Number.POSITIVE_INFINITY;
+      for (const p of pacers) {
+        const r = p.readiness();
+        if (r.kind === 'ready') {
+          p.tryAcquire();
+          p.release();
+          all.push(clock.t);
+        } else if (r.kind === 'wait') wait = Math.min(wait, r.ms);
+      }
+      if (wait !== Number.POSITIVE_INFINITY) clock.t += wait;
+    }
+    expect(all.length - before).toBeLessThanOrEqual(31);
+  });
+
+  it("makes a test call wait for the account's next token, or refuses it past its wait", async () => {
+    const account = new AccountLimiter(() => 600); // one every 100 ms
+    expect(account.take({})).toBe(true);
+    const t0 = Date.now();
+    expect(await account.acquire(1_000)).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    // The next token is 100 ms away: a 10 ms wait is not enough.
+    expect(await account.acquire(10)).toBe(false);
   });
 
   it('caps the configured rate at the account limit', () => {

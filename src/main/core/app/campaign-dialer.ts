@@ -2,7 +2,13 @@ import type { ApiEvents } from '../../../shared/api/events';
 import type { CampaignUpdatedEvent } from '../../../shared/campaigns';
 import type { EventBus } from '../api';
 import { dialOnce } from '../calls';
-import { adoptFoundCall, Dialer, lookupLostCall, type CampaignsService } from '../campaigns';
+import {
+  adoptFoundCall,
+  Dialer,
+  lookupLostCall,
+  type AccountLimiter,
+  type CampaignsService,
+} from '../campaigns';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
 import type { AuditTrail } from '../reports';
@@ -24,6 +30,8 @@ export interface CampaignDialerOptions {
   settings: SettingsService;
   events: EventBus;
   log: Logger;
+  /** The account's calls-per-minute limit, shared by every running campaign and test call. */
+  account: AccountLimiter;
 }
 
 /** Progress events at most this often per campaign (the board also gets every call.updated). */
@@ -123,6 +131,7 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
         );
       },
       accountCallsPerMinute: () => o.settings.get().calling.callsPerMinuteLimit,
+      account: o.account,
       onProgress: (id) => {
         const now = Date.now();
         if (now - (lastProgress.get(id) ?? 0) < PROGRESS_MS) return;

@@ -15,7 +15,13 @@ import {
 } from '../api';
 import { ContactsService } from '../contacts';
 import { BackupJobs } from '../data-care';
-import { CampaignsService, ScheduledStarts, StateFollower, type CampaignRunner } from '../campaigns';
+import {
+  AccountLimiter,
+  CampaignsService,
+  ScheduledStarts,
+  StateFollower,
+  type CampaignRunner,
+} from '../campaigns';
 import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { createExports } from './exports';
@@ -189,6 +195,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     repo: campaignsRepo,
     cpmLimit: () => settings.get().calling.callsPerMinuteLimit,
   });
+  // One calls-per-minute limit for the account: every running campaign and test call takes from it.
+  const accountRate = new AccountLimiter(() => settings.get().calling.callsPerMinuteLimit);
   // The dialer's job kind is registered before jobs recover; its runs wait until telephony is up.
   let dialingPort: DialingPort | null = null;
   let dialingUp: () => void = () => undefined;
@@ -203,6 +211,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     settings,
     events,
     log: log.child('dialer'),
+    account: accountRate,
   });
   // QA's job kind is registered before jobs recover; what a run needs later is reached through getters.
   const qa = createQa({
@@ -274,6 +283,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         sandboxTimeScale: config.sandboxTimeScale,
         sandboxSpeak,
         recover,
+        account: accountRate,
       });
   } catch (err) {
     liveHost?.release();

@@ -15,6 +15,7 @@ import {
   placeTestCall,
   recoverCalls,
   voicebotCallLink,
+  type AccountGate,
   type TestCallRequest,
 } from '../calls';
 import type { Logger } from '../logging';
@@ -62,6 +63,8 @@ export interface TelephonyOptions {
   sandboxSpeak?: Speak;
   /** Settle the calls a crash left open (default true; false when another CallDeck takes calls here). */
   recover?: boolean;
+  /** The account's calls-per-minute limit, shared by test calls and running campaigns. */
+  account?: AccountGate;
 }
 
 /** Telephony as the Api's handlers use it. */
@@ -206,6 +209,7 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
           choice: () => chooser.choice(),
           exotel: () => settings.get().exotel,
           urls: (provider) => (provider === 'sandbox' ? localUrls : info().publicUrls),
+          account: options.account,
         },
         req,
       ),

@@ -10,6 +10,7 @@ export { CallBoardQuery, type BoardQuery } from './board';
 export {
   placeTestCall,
   TestCallError,
+  type AccountGate,
   type CallbackUrls,
   type TestCallDeps,
   type TestCallRequest,

@@ -28,7 +28,17 @@ export interface TestCallDeps {
   exotel: () => Settings['exotel'];
   /** The sandbox is reached on this machine; Exotel only through the tunnel (null until it runs). */
   urls: (provider: 'exotel' | 'sandbox') => CallbackUrls | null;
+  /** The account's calls-per-minute limit, shared with running campaigns (none: not counted). */
+  account?: AccountGate;
 }
+
+/** Takes one of the account's calls-per-minute tokens, waiting at most `maxWaitMs`. */
+export interface AccountGate {
+  acquire(maxWaitMs: number): Promise<boolean>;
+}
+
+/** How long a test call waits for the account's next token before it is refused. */
+export const TEST_CALL_RATE_WAIT_MS = 10_000;
 
 export interface TestCallRequest {
   number: string;
@@ -62,6 +72,11 @@ export async function placeTestCall(d: TestCallDeps, req: TestCallRequest): Prom
   if (!isSandbox && !exotel.callerId) throw new TestCallError('Set your ExoPhone (caller ID) first');
   const urls = d.urls(choice.provider.name);
   if (!urls) throw new TestCallError('Start the tunnel first: Exotel must be able to reach CallDeck');
+  // A test call counts against the account's limit like any campaign call: Exotel counts them all.
+  if (d.account && !(await d.account.acquire(TEST_CALL_RATE_WAIT_MS)))
+    throw new TestCallError(
+      "Running campaigns are using the account's whole calls-per-minute limit (Settings › Calling): try again shortly",
+    );
   const dialled = await dialOnce(
     { calls: d.calls, provider: choice.provider, dnc: d.dnc },
     {

@@ -5,7 +5,7 @@ import type { Logger } from '../logging';
 import type { CallAttemptRow, CampaignAttemptRow, CampaignsRepository } from '../store';
 import type { CallMode } from '../telephony';
 import { outcomeFlags, type BotRecord, type OutcomeFlag } from './outcome-check';
-import { Pacer, type Clock } from './pacing';
+import { Pacer, type AccountLimiter, type Clock } from './pacing';
 import { outcomeOfCall, retryDecision } from './retry-policy';
 import { nextStep, type NumberLookups, type QueueItem, type SchedulerPolicy, type Step } from './scheduler';
 
@@ -74,6 +74,8 @@ export interface RunDeps {
    */
   ready?: Promise<void>;
   accountCallsPerMinute(): number;
+  /** The account-wide limiter every running campaign and test call shares (none: this campaign's own only). */
+  account?: AccountLimiter;
   onProgress?(campaignId: string): void;
   clock: Clock;
   log: Logger;
@@ -120,7 +122,7 @@ export class CampaignRun {
     private readonly deps: RunDeps,
   ) {
     const s = deps.settings(campaignId);
-    this.pacer = new Pacer(s.pacing, deps.clock, deps.accountCallsPerMinute());
+    this.pacer = new Pacer(s.pacing, deps.clock, deps.accountCallsPerMinute(), deps.account);
   }
 
   pause(): void {

@@ -39,7 +39,7 @@ export {
   type RunDeps,
   type RunEnd,
 } from './campaign-run';
-export { Pacer, type Clock, type PacingLimits, type PacingSnapshot } from './pacing';
+export { AccountLimiter, Pacer, type Clock, type PacingLimits, type PacingSnapshot } from './pacing';
 export { isInsideWindow, nextOpening, nextDialTime, type CalendarWindow } from './window-calendar';
 export { outcomeFlags, OUTCOME_FLAGS, type BotRecord, type OutcomeFlag } from './outcome-check';
 export { adoptFoundCall, lookupLostCall } from './reconcile';

@@ -43,10 +43,14 @@ export class TokenBucket {
     this.intervalMs = interval;
   }
 
+  /** When the next token is there. */
+  nextAt(): number {
+    return Math.max(this.last + this.intervalMs, this.taken + this.intervalMs / 2);
+  }
+
   /** 0 when a token is there now, else the whole ms until one is (a clock is whole ms). */
   waitMs(now: number): number {
-    const next = Math.max(this.last + this.intervalMs, this.taken + this.intervalMs / 2);
-    return Math.max(0, Math.ceil(next - now));
+    return Math.max(0, Math.ceil(this.nextAt() - now));
   }
 
   take(now: number): boolean {
@@ -57,6 +61,70 @@ export class TokenBucket {
     this.last = now - due < this.intervalMs ? due : now;
     this.taken = now;
     return true;
+  }
+}
+
+/**
+ * The account's calls per minute (Settings), one for every running campaign and test call: Exotel
+ * counts the account's calls, not a campaign's, so each campaign's own rate sits beneath this one.
+ * Follows the setting as it changes. Fair: a claimant refused because another took the token is
+ * served before anyone else asks again (otherwise the campaign whose timer fires first would take
+ * every token). A claimant that stops asking loses its turn after a short grace.
+ */
+export class AccountLimiter {
+  private readonly bucket: TokenBucket;
+  /** Claimants refused while they could have dialled, in order. */
+  private readonly queue: object[] = [];
+
+  constructor(
+    private readonly rate: () => number,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.bucket = new TokenBucket(rate());
+  }
+
+  /** How long a turn is kept for a waiting claimant once the token is there. */
+  private grace(): number {
+    return Math.min(60_000 / this.rate() / 2, 250);
+  }
+
+  /** 0 when `who` may place a call now, else the whole ms until it should ask again. */
+  waitMs(who: object): number {
+    this.bucket.setRate(this.rate());
+    const now = this.clock.now();
+    const wait = this.bucket.waitMs(now);
+    const since = this.bucket.nextAt();
+    // A claimant that has not taken its turn within the grace has stopped asking.
+    while (wait === 0 && this.queue.length > 0 && this.queue[0] !== who && now - since > this.grace())
+      this.queue.shift();
+    const head = this.queue[0];
+    if (wait === 0 && (head === undefined || head === who)) return 0;
+    if (!this.queue.includes(who)) this.queue.push(who);
+    return wait > 0 ? wait : Math.max(1, Math.ceil(since + this.grace() - now));
+  }
+
+  take(who: object): boolean {
+    if (this.waitMs(who) > 0) return false;
+    if (!this.bucket.take(this.clock.now())) return false;
+    const i = this.queue.indexOf(who);
+    if (i >= 0) this.queue.splice(i, 1);
+    return true;
+  }
+
+  /** For one call placed by hand: waits for the account's next token, at most `maxWaitMs`. */
+  async acquire(maxWaitMs: number): Promise<boolean> {
+    const who = {};
+    const deadline = this.clock.now() + maxWaitMs;
+    for (;;) {
+      if (this.take(who)) return true;
+      const wait = this.waitMs(who);
+      if (this.clock.now() + wait > deadline) {
+        const i = this.queue.indexOf(who);
+        if (i >= 0) this.queue.splice(i, 1);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait)));
+    }
   }
 }
 
@@ -142,11 +210,15 @@ export class Pacer {
   private maxSeen = 0;
   private rateLimited = 0;
 
-  /** `accountCallsPerMinute`: the account's limit (Settings); a configured rate above it is capped. */
+  /**
+   * `accountCallsPerMinute`: the account's limit (Settings); a configured rate above it is capped.
+   * `account`: the limiter every campaign and test call shares, so together they stay within it.
+   */
   constructor(
     limits: PacingLimits,
     private readonly clock: Clock = systemClock,
     private readonly accountCallsPerMinute = Number.POSITIVE_INFINITY,
+    private readonly account?: AccountLimiter,
   ) {
     this.limits = this.capped(limits);
     this.effectiveCpm = this.limits.callsPerMinute;
@@ -206,7 +278,8 @@ export class Pacer {
     this.recover(now);
     if (now < this.heldUntil) return { kind: 'wait', ms: this.heldUntil - now };
     if (!this.slots.available) return { kind: 'full' };
-    const ms = this.bucket.waitMs(now);
+    // The account is asked only when this campaign could dial now: asking holds a turn there.
+    const ms = this.bucket.waitMs(now) || (this.account?.waitMs(this) ?? 0);
     return ms > 0 ? { kind: 'wait', ms } : { kind: 'ready' };
   }
 
@@ -219,6 +292,8 @@ export class Pacer {
       this.slots.release();
       return false;
     }
+    // Ready above means the account's token is there now too (same instant, nothing in between).
+    if (this.account && !this.account.take(this)) throw new Error('internal: the account token vanished');
     this.maxSeen = Math.max(this.maxSeen, this.slots.inUse);
     return true;
   }
