@@ -152,4 +152,6 @@ export interface ExportResult {
   size: number;
   sha256: string;
   rows: number;
+  /** The fingerprint of the key that signed the file (audit bundles): compare it when verifying. */
+  signingKey?: string;
 }

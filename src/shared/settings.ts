@@ -13,9 +13,10 @@ export type SecretName = z.infer<typeof SecretNameSchema>;
 
 /**
  * Secrets the app makes for itself and keeps beside the user's (same store), never shown in
- * Settings nor settable through the Api: the audit chain's HMAC key and the public URL secret.
+ * Settings nor settable through the Api: the audit chain's HMAC key, the public URL secret and the
+ * Ed25519 key that signs audit bundles' manifests.
  */
-export const INTERNAL_SECRET_NAMES = ['audit.key', 'public.secret'] as const;
+export const INTERNAL_SECRET_NAMES = ['audit.key', 'public.secret', 'audit.signing-key'] as const;
 export const STORED_SECRET_NAMES = [...SECRET_NAMES, ...INTERNAL_SECRET_NAMES] as const;
 export const StoredSecretNameSchema = z.enum(STORED_SECRET_NAMES);
 export type StoredSecretName = z.infer<typeof StoredSecretNameSchema>;

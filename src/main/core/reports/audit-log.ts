@@ -2,7 +2,7 @@ import type { AuditEntry, AuditPage, AuditVerifyResult } from '../../../shared/a
 import type { Logger } from '../logging';
 import type { AuditRepository } from '../store';
 import { GENESIS_HASH, macEntry, sameHex } from './audit-hash';
-import type { AuditHeadFile } from './audit-head';
+import type { AuditHeadFile, HeadReading } from './audit-head';
 import { verifyAudit } from './audit-verify';
 
 export interface AuditRecord {
@@ -177,6 +177,12 @@ export class AuditLog {
       entries: this.repo.page(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit),
       total: this.repo.count(),
     };
+  }
+
+  /** The anchored head as the head file holds it now (an audit bundle carries it). */
+  readHead(): HeadReading {
+    this.flush();
+    return this.options.head.read();
   }
 
   /** Walks the whole chain, then compares it with the anchored head; names the first problem. */

@@ -100,9 +100,9 @@ export class AuditRepository {
     return this.selectCount.get()?.n ?? 0;
   }
 
-  /** Streams the whole log in order, in batches, without loading it at once. */
-  *scan(batch = 1000): Generator<AuditEntry> {
-    let after = 0;
+  /** Streams the log in order (after row `afterSeq`), in batches, without loading it at once. */
+  *scan(batch = 1000, afterSeq = 0): Generator<AuditEntry> {
+    let after = afterSeq;
     for (;;) {
       const rows = this.selectFrom.all(after, batch);
       if (rows.length === 0) return;

@@ -91,10 +91,11 @@ export class ExportJobs {
 
   /** Checks the format has a writer (a clear error naming it otherwise), then starts the job. */
   start(req: ExportRequest, audit: AuditScope, actor: string): { jobId: string } {
-    this.deps.writers.get(req.format);
+    const signingKey = this.deps.writers.get(req.format).signingKey?.();
     const jobId = randomUUID();
     let recorded: RecordedJob<ExportJobInput, ExportResult, AuditFollowUp> | undefined;
-    const work = audit.begin({ jobId, format: req.format }, (startSeq) => {
+    const start = { jobId, format: req.format, ...(signingKey ? { signingKey } : {}) };
+    const work = audit.begin(start, (startSeq) => {
       recorded = this.deps.jobs.record(
         this.kind,
         {
@@ -135,6 +136,8 @@ export class ExportJobs {
         const part = this.partFile(ctx.id);
         try {
           const writer = writers.get(input.format);
+          const signingKey = writer.signingKey?.();
+          const signed = signingKey ? { signingKey } : {};
           await fs.promises.mkdir(path.dirname(part), { recursive: true });
           const source = new SqliteExportSource(openReader(), input.scope);
           let rows = 0;
@@ -166,9 +169,9 @@ export class ExportJobs {
                 owner: `job:${ctx.id}`,
                 sha256,
               }),
-            { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows }) },
+            { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows, ...signed }) },
           );
-          return { format: input.format, artifactId: ref.id, name, size: ref.size, sha256, rows };
+          return { format: input.format, artifactId: ref.id, name, size: ref.size, sha256, rows, ...signed };
         } catch (err) {
           await fs.promises.rm(part, { force: true });
           if (!follow.ended) {

@@ -15,6 +15,11 @@ export interface ExportWriter {
   extension: string;
   mime: string;
   write(source: ExportSource, outFile: string, progress: ExportProgress, signal: AbortSignal): Promise<void>;
+  /**
+   * Writers that sign what they write (the audit bundle): the signing key's fingerprint, recorded
+   * in the export's audit rows and its result, so a re-signed file is told apart.
+   */
+  signingKey?: () => string;
 }
 
 /**

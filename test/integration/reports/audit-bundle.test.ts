@@ -1,0 +1,257 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/main/core';
+import { findBundleVerifier, verifyBundleFile } from '../../../src/main/core/reports/bundle';
+import { makeTempDir } from '../../helpers/temp-dir';
+import {
+  NUMBERS,
+  readZip,
+  runSandboxCampaign,
+  writeCampaignBundle,
+  writeZip,
+  type SandboxCampaign,
+  type ZipEntry,
+} from './bundle-rig';
+
+// An audit bundle of a real sandbox campaign, checked the two ways an auditor can: CallDeck's
+// `calldeck audit verify-bundle` and the bundle's own verify.mjs run by plain Node with no
+// dependencies, from a folder with nothing else in it.
+
+const exec = promisify(execFile);
+let campaign: SandboxCampaign;
+let tmp: { dir: string; cleanup: () => void };
+let bundle: string;
+let entries: ZipEntry[];
+let verifyMjs: string;
+
+beforeAll(async () => {
+  campaign = await runSandboxCampaign();
+  tmp = makeTempDir('calldeck-bundle-');
+  bundle = path.join(tmp.dir, 'bundle.zip');
+  await writeCampaignBundle(campaign, bundle);
+  entries = await readZip(bundle);
+  // The auditor's copy of verify.mjs, alone in a folder (no node_modules anywhere above it? the
+  // temp dir is outside the repository).
+  verifyMjs = path.join(tmp.dir, 'auditor', 'verify.mjs');
+  fs.mkdirSync(path.dirname(verifyMjs));
+  fs.writeFileSync(verifyMjs, entries.find((e) => e.name === 'verify.mjs')!.data);
+}, 120_000);
+
+afterAll(async () => {
+  await campaign?.cleanup();
+  tmp?.cleanup();
+});
+
+/** CallDeck's check (what `calldeck audit verify-bundle` runs). */
+async function cli(file: string) {
+  const out = await verifyBundleFile(file);
+  return { code: out.ok ? 0 : 1, out };
+}
+
+async function standalone(file: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await exec(process.execPath, [verifyMjs, file, ...args], {
+      cwd: path.dirname(verifyMjs),
+    });
+    return { code: 0, stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, stdout: e.stdout };
+  }
+}
+
+const tampered = async (name: string, change: (entries: ZipEntry[]) => ZipEntry[]): Promise<string> => {
+  const file = path.join(tmp.dir, `${name}.zip`);
+  await writeZip(file, change(entries.map((e) => ({ ...e, data: Buffer.from(e.data) }))));
+  return file;
+};
+
+const text = (name: string) => entries.find((e) => e.name === name)!.data.toString('utf8');
+
+describe('an audit bundle of a sandbox campaign', () => {
+  it('holds the report, recordings byte for byte, transcripts, the audit slice and provenance, and verifies', async () => {
+    const names = entries.map((e) => e.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'README.txt',
+        'verify.mjs',
+        'report/report.xlsx',
+        'report/report.csv.zip',
+        'calls.jsonl',
+        'audit/rows.jsonl',
+        'audit/head.json',
+        'provenance/lists.json',
+        'provenance/dnc.json',
+        'provenance/campaigns.json',
+        'manifest.json',
+        'manifest.sig',
+      ]),
+    );
+    // The recordings are copies of the files the voicebot wrote, byte for byte.
+    const calls = text('calls.jsonl')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            attemptId: string;
+            number: string;
+            dncVersion: number;
+            recordings: { channel: string; path: string }[];
+            transcript: string | null;
+          },
+      );
+    const db = openDatabase(path.join(campaign.dir, 'calldeck.sqlite'));
+    try {
+      const originals = db
+        .prepare<[], { attempt_id: string; caller: string | null; bot: string | null; mix: string | null }>(
+          'SELECT attempt_id, caller_wav AS caller, bot_wav AS bot, mix_wav AS mix FROM voicebot_sessions',
+        )
+        .all();
+      expect(originals.length).toBeGreaterThanOrEqual(2);
+      let compared = 0;
+      for (const o of originals) {
+        const call = calls.find((c) => c.attemptId === o.attempt_id)!;
+        for (const channel of ['caller', 'bot', 'mix'] as const) {
+          const original = o[channel];
+          if (original === null) continue;
+          const inBundle = call.recordings.find((r) => r.channel === channel);
+          expect(inBundle, `${original} in the bundle`).toBeDefined();
+          const copy = entries.find((e) => e.name === inBundle!.path)!.data;
+          expect(copy.equals(fs.readFileSync(original))).toBe(true);
+          compared += 1;
+        }
+      }
+      expect(compared).toBeGreaterThanOrEqual(4);
+      // Every call carries the Do-Not-Call version it was checked against (1: the number added first).
+      expect(calls.map((c) => c.dncVersion)).toEqual(calls.map(() => 1));
+      expect(calls.map((c) => c.number)).not.toContain(NUMBERS.dnc);
+    } finally {
+      db.close();
+    }
+    const talkers = calls.filter((c) => c.number === NUMBERS.talk1 || c.number === NUMBERS.talk2);
+    for (const c of talkers) expect(text(c.transcript!)).toMatch(/caller: yes/);
+    const lists = JSON.parse(text('provenance/lists.json')) as {
+      fileName: string;
+      fileSha256: string;
+      importedBy: string;
+    }[];
+    expect(lists).toEqual([expect.objectContaining({ fileName: 'march.csv', importedBy: 'tester' })]);
+    expect(lists[0]!.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    const [history] = JSON.parse(text('provenance/campaigns.json')) as { history: { action: string }[] }[];
+    expect(history!.history.map((h) => h.action)).toEqual(
+      expect.arrayContaining(['campaigns.create', 'campaigns.start', 'campaigns.complete']),
+    );
+
+    expect(await cli(bundle)).toMatchObject({ code: 0, out: { ok: true, problems: [] } });
+    const alone = await standalone(bundle);
+    expect(alone).toMatchObject({ code: 0 });
+    expect(alone.stdout).toMatch(/^Bundle OK: \d+ files match the signed manifest/);
+  });
+
+  it('fails both verifiers, naming the file, when any byte of any file changes', async () => {
+    const originalVerifier = findBundleVerifier();
+    expect(entries.length).toBeGreaterThan(12);
+    for (const [i, entry] of entries.entries()) {
+      const file = await tampered(`byte-${i}`, (all) => {
+        const e = all[i]!;
+        const at = Math.floor(e.data.length / 2);
+        e.data[at] = e.data[at]! ^ 0x20;
+        return all;
+      });
+      const { code, out } = await cli(file);
+      expect(code, entry.name).toBe(1);
+      const named = out.problems.find(
+        (p) => p.path === entry.name || (entry.name === 'manifest.sig' && p.code === 'signature'),
+      );
+      expect(named, `${entry.name}: ${JSON.stringify(out.problems)}`).toBeDefined();
+      // The standalone script (the auditor's trusted copy) fails too, naming the same file first or among its lines.
+      const alone = await standalone(file);
+      expect(alone.code, entry.name).toBe(1);
+      expect(alone.stdout).toMatch(
+        entry.name === 'manifest.sig' ? /signature/ : new RegExp(entry.name.replace(/[.*]/g, '\\$&')),
+      );
+    }
+    expect(originalVerifier).toMatch(/verify\.mjs$/);
+  }, 120_000);
+
+  it('names a deleted recording, deleted newest audit rows, a rewritten manifest and an added file', async () => {
+    const recording = entries.find((e) => e.name.startsWith('recordings/'))!.name;
+    const noRecording = await tampered('no-recording', (all) => all.filter((e) => e.name !== recording));
+    const r1 = await cli(noRecording);
+    expect(r1.code).toBe(1);
+    expect(r1.out.problems[0]).toMatchObject({ code: 'missing', path: recording });
+    expect((await standalone(noRecording)).stdout).toContain(`${recording} is missing from the bundle`);
+
+    const rows = text('audit/rows.jsonl').trim().split('\n');
+    const truncated = await tampered('truncated', (all) =>
+      all.map((e) =>
+        e.name === 'audit/rows.jsonl' ? { ...e, data: Buffer.from(rows.slice(0, -2).join('\n') + '\n') } : e,
+      ),
+    );
+    const r2 = await cli(truncated);
+    expect(r2.code).toBe(1);
+    expect(r2.out.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        'audit/rows.jsonl was changed (its SHA-256 or size differs from the manifest)',
+        expect.stringMatching(
+          /^audit\/rows\.jsonl ends at row \d+ but the bundle covers rows up to \d+: the newest 2 row\(s\) were deleted$/,
+        ),
+      ]),
+    );
+    expect((await standalone(truncated)).stdout).toMatch(/the newest 2 row\(s\) were deleted/);
+
+    // Rewriting the manifest to match the truncated slice does not help: its signature no longer holds.
+    const manifest = JSON.parse(text('manifest.json')) as {
+      files: { path: string; size: number; sha256: string }[];
+      audit: { toSeq: number };
+    };
+    const sliced = Buffer.from(rows.slice(0, -2).join('\n') + '\n');
+    const { createHash } = await import('node:crypto');
+    manifest.audit.toSeq -= 2;
+    for (const f of manifest.files)
+      if (f.path === 'audit/rows.jsonl')
+        Object.assign(f, { size: sliced.length, sha256: createHash('sha256').update(sliced).digest('hex') });
+    const rewritten = await tampered('rewritten', (all) =>
+      all.map((e) =>
+        e.name === 'audit/rows.jsonl'
+          ? { ...e, data: sliced }
+          : e.name === 'manifest.json'
+            ? { ...e, data: Buffer.from(JSON.stringify(manifest, null, 1) + '\n') }
+            : e,
+      ),
+    );
+    const r3 = await cli(rewritten);
+    expect(r3.code).toBe(1);
+    expect(r3.out.problems[0]).toMatchObject({ code: 'signature', path: 'manifest.json' });
+    expect((await standalone(rewritten)).stdout).toMatch(
+      /^Bundle FAILED: the manifest's signature is not valid/,
+    );
+
+    const extra = await tampered('extra', (all) => [
+      ...all,
+      { name: 'recordings/extra.wav', data: Buffer.from('RIFF') },
+    ]);
+    const r4 = await cli(extra);
+    expect(r4.out.problems).toEqual([
+      expect.objectContaining({ code: 'extra', path: 'recordings/extra.wav' }),
+    ]);
+    expect((await standalone(extra)).code).toBe(1);
+  }, 60_000);
+
+  it('pins the signing key: a bundle re-signed by another key fails with --key', async () => {
+    const manifest = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };
+    expect((await standalone(bundle, '--key', manifest.signing.fingerprint)).code).toBe(0);
+    const other = '0'.repeat(64);
+    const r = await verifyBundleFile(bundle, { expectKey: other });
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        code: 'key',
+        message: `signed with key ${manifest.signing.fingerprint}, not the expected ${other}: it was re-signed by someone else`,
+      }),
+    ]);
+  });
+});

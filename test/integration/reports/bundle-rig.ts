@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/campaigns';
+import type { ImportOutcome } from '../../../src/shared/contacts';
+import { MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
+import { exportWriters, SqliteExportSource } from '../../../src/main/core/reports';
+import { bundleWriter, findBundleVerifier } from '../../../src/main/core/reports/bundle';
+import { ok, until } from '../../helpers/api-wait';
+import { makeTestCore } from '../../helpers/core';
+
+/**
+ * A real sandbox campaign for audit bundles: the demo bot talks with two callees who confirm (so
+ * there are transcripts and recordings), one callee is busy, and one number is put on the
+ * Do-Not-Call register before the campaign starts (so it is never dialled).
+ */
+
+const PAUSE = 20;
+const talker = (number: string) => ({
+  number,
+  ringSec: 1,
+  says: [{ silenceSec: 8 }, ...['yes', 'confirm'].flatMap((say) => [{ say }, { silenceSec: PAUSE }])],
+});
+
+export const NUMBERS = {
+  talk1: '+919800000010',
+  talk2: '+919800000011',
+  busy: '+919800000012',
+  dnc: '+919800000013',
+};
+
+export interface SandboxCampaign {
+  dir: string;
+  secrets: MemorySecretStore;
+  campaignId: string;
+  cleanup: () => Promise<void>;
+}
+
+/** Runs the campaign to completion in a full core, then stops the core (the data folder stays). */
+export async function runSandboxCampaign(): Promise<SandboxCampaign> {
+  const secrets = new MemorySecretStore();
+  const { core, dir, cleanup } = await makeTestCore({
+    secrets,
+    telephony: 'sandbox',
+    sandboxTimeScale: 0.05,
+    sandboxScript: {
+      callees: [
+        talker(NUMBERS.talk1),
+        talker(NUMBERS.talk2),
+        { number: NUMBERS.busy, outcome: 'busy', ringSec: 1 },
+      ],
+    },
+    voicebot: { session: { noInputMs: 30_000 } },
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) await cleanup();
+    stopped = true;
+  };
+  try {
+    let listId: number | undefined;
+    let completed: string | undefined;
+    core.subscribe((event, payload) => {
+      if (event === 'campaign.updated') {
+        const c = (payload as CampaignUpdatedEvent).campaign;
+        if (c.state === 'completed') completed = c.id;
+      }
+      if (event !== 'contacts.importFinished') return;
+      const { outcome } = payload as { outcome: ImportOutcome };
+      if (outcome.ok) listId = outcome.summary.listId;
+    });
+    ok(await core.invoke('dnc.add', { phones: [NUMBERS.dnc], note: 'asked not to be called' }));
+    const rows = [
+      'Name,Mobile,appointment_day,appointment_time,clinic',
+      ...Object.values(NUMBERS).map((n, i) => `Customer ${i},${n.slice(3)},Monday,ten am,Green Park Clinic`),
+    ];
+    const staged = ok<{ id: string }>(
+      await core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'march.csv', 1_000_000),
+    );
+    ok(await core.invoke('contacts.startImport', { fileId: staged.id, listName: 'March' }));
+    const created = ok<CampaignDetail>(
+      await core.invoke('campaigns.create', {
+        name: 'March reminders',
+        listId: await until(() => listId),
+        bot: 'appointment-reminder',
+        mode: 'flow',
+        window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '23:59',
+          timeZone: 'Asia/Kolkata',
+          override: true,
+        },
+        pacing: { maxConcurrent: 3, callsPerMinute: 60 },
+        retry: { maxAttempts: 1, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+      }),
+    );
+    ok(await core.invoke('campaigns.start', { campaignId: created.id }));
+    await until(() => (completed === created.id ? true : undefined), 60_000);
+    // The calls' voicebot sessions end (recordings closed) a moment after the carrier's end.
+    await new Promise((r) => setTimeout(r, 1500));
+    await core.stop();
+    return { dir, secrets, campaignId: created.id, cleanup: stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Writes the campaign's audit bundle with the bundle writer over the stopped core's data folder. */
+export async function writeCampaignBundle(c: SandboxCampaign, out: string): Promise<void> {
+  const db = openDatabase(path.join(c.dir, 'calldeck.sqlite'));
+  const reader = openDatabase(path.join(c.dir, 'calldeck.sqlite'));
+  try {
+    const audit = openAuditLog(db, c.dir, c.secrets, { missingKey: 'refuse' });
+    const writers = exportWriters();
+    const writer = bundleWriter({
+      db,
+      audit,
+      secrets: c.secrets,
+      writers,
+      verifierFile: findBundleVerifier(),
+    });
+    const source = new SqliteExportSource(reader, { kind: 'campaign', campaignId: c.campaignId });
+    await writer.write(source, out, () => undefined, new AbortController().signal);
+    source.close();
+  } finally {
+    if (reader.open) reader.close();
+    db.close();
+  }
+}
+
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+/** Every entry of a zip, in order (yauzl: an independent reader from the verifier under test). */
+export function readZip(file: string): Promise<ZipEntry[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const entries: ZipEntry[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** Writes entries back as a zip (a tampered copy of a bundle). */
+export function writeZip(file: string, entries: readonly ZipEntry[]): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const e of entries) zip.addBuffer(e.data, e.name);
+  zip.end();
+  return new Promise((resolve, reject) => {
+    zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject);
+  });
+}
