@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ArtifactRef } from './artifacts';
 
 /** Care of the data folder: backups, retention, wipe (as the Api and the CLI expose them). */
@@ -10,4 +11,50 @@ export interface BackupResultInfo {
   bytes: number;
   /** Audit rows in the database snapshot. */
   auditRows: number;
+}
+
+/** Days to keep a class of data; null keeps it for ever (the default). */
+const Days = z
+  .number()
+  .int('Whole days')
+  .min(1, 'At least 1 day')
+  .max(36500, 'At most 36,500 days')
+  .nullable();
+
+/** Retention: what is older than N days is deleted, class by class (each off by default). */
+export const RetentionSettingsSchema = z
+  .object({
+    /** Call recordings (WAV files of voicebot sessions). */
+    recordingsDays: Days,
+    /** Transcript lines of voicebot sessions. */
+    transcriptsDays: Days,
+    /** Call records: attempts, their events and their campaign rows. */
+    callRecordsDays: Days,
+  })
+  .strict();
+export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  recordingsDays: null,
+  transcriptsDays: null,
+  callRecordsDays: null,
+};
+
+export const RETENTION_CLASSES = ['recordings', 'transcripts', 'callRecords'] as const;
+export type RetentionClass = (typeof RETENTION_CLASSES)[number];
+
+/** What one class's run deleted (its audit row carries the same). */
+export interface RetentionClassResult {
+  class: RetentionClass;
+  days: number;
+  /** Everything created before this instant (and not protected) was eligible. */
+  cutoff: string;
+  /** Recordings: sessions and files; transcripts: sessions and lines; call records: calls and events. */
+  counts: Record<string, number>;
+}
+
+export interface RetentionRunResult {
+  at: string;
+  /** Only the classes that are on. */
+  classes: RetentionClassResult[];
 }

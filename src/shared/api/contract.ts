@@ -48,6 +48,7 @@ import {
   type QaSuiteSummary,
 } from '../qa';
 import type { QaScenarioStats } from '../qa-stats';
+import { RetentionSettingsSchema, type RetentionRunResult, type RetentionSettings } from '../data-care';
 import { ExportRequestSchema, scopeSubject } from '../reports';
 import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
@@ -295,6 +296,11 @@ export const contract = {
   data: {
     /** Backs up the data folder while the app runs, as a job; its result names the archive (an artifact). */
     backup: command<{ jobId: string }>()(Empty, { subject: () => 'data' }),
+    /** Days kept per class (recordings, transcripts, call records); null keeps them. */
+    retention: query<RetentionSettings>()(Empty),
+    setRetention: command<RetentionSettings>()(RetentionSettingsSchema, { subject: () => 'data.retention' }),
+    /** Applies retention now (the app also applies it at start and daily): one audit row per class that is on. */
+    runRetention: command<RetentionRunResult>()(Empty, { subject: () => 'data.retention' }),
   },
   reports: {
     /** Starts an export (XLSX, CSV, …) of a campaign, a QA run or a date range as a job; its result names the file's artifact. */

@@ -14,7 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
-import { BackupJobs } from '../data-care';
+import { BackupJobs, Retention, scheduleRetention } from '../data-care';
 import {
   AccountLimiter,
   CampaignsService,
@@ -43,6 +43,7 @@ import {
   CampaignsRepository,
   JobsRepository,
   openDatabase,
+  RetentionRepository,
   SettingsRepository,
   VoicebotRepository,
   type AuditScope,
@@ -234,6 +235,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     artifacts: () => artifacts,
     trail,
   });
+  const retention = new Retention({
+    repo: new RetentionRepository(db),
+    settings: new SettingsRepository(db),
+    trail,
+    dataDir: config.dataDir,
+    log: log.child('retention'),
+  });
   const exports = createExports({
     jobs,
     trail,
@@ -414,6 +422,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         qa,
         exports,
         backups,
+        retention,
       }),
     ),
     trail,
@@ -430,6 +439,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     log.error('file staging failed', { err });
     return { ok: false, error: { code: 'internal', message: `Could not receive the file: ${String(err)}` } };
   };
+  // The app applies retention at start and daily; a CLI command only when asked (calldeck retention run).
+  const stopRetention = profile.publicSurface
+    ? scheduleRetention(retention, log.child('retention'))
+    : () => undefined;
   let stopped = false;
   log.info('core started', { host: config.host, dataDir: config.dataDir });
 
@@ -477,6 +490,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      stopRetention();
       scheduledStarts.stop();
       stateFollower.stop();
       await jobs.stop();

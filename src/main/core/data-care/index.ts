@@ -10,3 +10,4 @@ export {
   type RestoreResult,
 } from './restore';
 export { BackupJobs, type BackupJobsDeps } from './backup-job';
+export { Retention, scheduleRetention, RETENTION_ACTION, type RetentionDeps } from './retention';

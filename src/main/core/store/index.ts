@@ -34,3 +34,4 @@ export {
 } from './campaigns-repository';
 export { QaRepository, type NewQaRun, type NewQaScenarioRun } from './qa-repository';
 export { snapshotDatabase, openDatabaseReadOnly, integrityProblems, schemaVersion } from './snapshot';
+export { RetentionRepository, type SessionRecordings } from './retention-repository';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { BackupResultInfo } from '../../../shared/data-care';
+import type { BackupResultInfo, RetentionRunResult } from '../../../shared/data-care';
 import type { JobInfo } from '../../../shared/jobs';
 import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
 import { dataOption } from '../cli-options';
@@ -100,7 +100,32 @@ export async function runRestoreCommand(file: string, opts: { data: string }): P
   return result;
 }
 
+/** Applies the data folder's retention settings now, audited (one row per class that is on). */
+export function runRetentionCommand(opts: { data: string }): Promise<RetentionRunResult> {
+  return withCliCore(opts.data, (core) => call<RetentionRunResult>(core, 'data.runRetention', {}));
+}
+
 export const registerDataCareCommands: RegisterCommands = (program: Command) => {
+  const retention = program
+    .command('retention')
+    .description("delete what is older than each class's days (Settings › Data)");
+  dataOption(retention.command('run'))
+    .description('apply the retention settings now (the app applies them at start and daily)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { data: string; json?: boolean }) => {
+      const r = await runRetentionCommand(opts);
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else if (r.classes.length === 0)
+        process.stdout.write('Retention is off for every class: nothing deleted\n');
+      else
+        for (const c of r.classes)
+          process.stdout.write(
+            `${c.class}: older than ${c.days} days (before ${c.cutoff}): ${Object.entries(c.counts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')} deleted\n`,
+          );
+    });
+
   dataOption(program.command('backup'))
     .description(
       'back up the data folder (database snapshot, recordings, audit head, secrets) into one zip; safe while CallDeck runs',

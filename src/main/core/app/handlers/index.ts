@@ -18,7 +18,7 @@ import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
 import { reportsHandlers } from './reports';
 import type { ExportJobs } from '../../reports';
 import { dataHandlers } from './data-care';
-import type { BackupJobs } from '../../data-care';
+import type { BackupJobs, Retention } from '../../data-care';
 import { auditHandlers } from './audit';
 import type { AuditQuery } from '../../store';
 
@@ -52,6 +52,7 @@ export interface HandlerDeps {
   exports: ExportJobs;
   /** Backups of the data folder. */
   backups: BackupJobs;
+  retention: Retention;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -74,6 +75,7 @@ export function createHandlers({
   campaigns,
   qa,
   backups,
+  retention,
   exports,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
@@ -214,7 +216,7 @@ export function createHandlers({
       },
       health: () => phone.tunnelHealth(),
     },
-    data: dataHandlers(backups),
+    data: dataHandlers(backups, retention),
     jobs: {
       list: (req) => jobs.list(req),
       get: (req) => {

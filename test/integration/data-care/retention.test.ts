@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditTrail, DATA_TOOL, MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
+import { Retention } from '../../../src/main/core/data-care';
+import { createLogger } from '../../../src/main/core/logging';
+import { RetentionRepository, SettingsRepository, type Db } from '../../../src/main/core/store';
+import { FileSecretStore } from '../../../src/main/server';
+import { runRetentionCommand } from '../../../src/main/server/commands/data-care';
+import type { RetentionRunResult } from '../../../src/shared/data-care';
+import { ok } from '../../helpers/api-wait';
+import { makeTestCore } from '../../helpers/core';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const NOW = new Date('2026-06-30T12:00:00.000Z');
+const ago = (days: number, ms = 0) => new Date(NOW.getTime() - days * 86_400_000 + ms).toISOString();
+
+/** Calls as the dialer and the voicebot leave them: campaign, attempt, events, session, lines, WAVs. */
+function seed(db: Db, dir: string) {
+  const campaign = db.prepare(
+    `INSERT INTO campaigns (id, name, state, list_id, settings, created_at, created_by, updated_at)
+     VALUES (?, ?, ?, 1, '{}', ?, 'tester', ?)`,
+  );
+  campaign.run('done', 'Done', 'completed', ago(60), ago(60));
+  campaign.run('live', 'Live', 'running', ago(60), ago(60));
+  const attempt = db.prepare(
+    `INSERT INTO call_attempts (id, campaign_id, number, mode, provider, custom_field, state, created_at, updated_at, ended_at)
+     VALUES (?, ?, '+919800000001', 'flow', 'sandbox', 'x', ?, ?, ?, ?)`,
+  );
+  const event = db.prepare(
+    `INSERT INTO call_events (attempt_id, source, type, payload, received_at, dedupe_key) VALUES (?, 'api', 't', '{}', ?, ?)`,
+  );
+  const campaignAttempt = db.prepare(
+    `INSERT INTO campaign_attempts (attempt_id, campaign_id, contact_id, attempt_no, created_at) VALUES (?, ?, ?, 1, ?)`,
+  );
+  const session = db.prepare(
+    `INSERT INTO voicebot_sessions (id, attempt_id, stream_sid, call_sid, bot_id, sample_rate, started_at, ended_at, caller_wav, bot_wav, mix_wav)
+     VALUES (?, ?, 's', 'c', 'bot', 8000, ?, ?, ?, ?, ?)`,
+  );
+  const line = db.prepare(
+    `INSERT INTO voicebot_lines (session_id, seq, turn, speaker, kind, text, start_ms, end_ms) VALUES (?, ?, 1, 'bot', 'say', 'hello', 0, 10)`,
+  );
+  const calls: [
+    id: string,
+    campaignId: string | null,
+    createdDaysAgo: number,
+    ended: boolean,
+    extraMs?: number,
+  ][] = [
+    ['old', 'done', 40, true], // older than 30 days, campaign completed: deleted
+    ['edge', 'done', 30, true, 1], // 1 ms younger than the cutoff: kept
+    ['young', 'done', 10, true], // kept
+    ['needed', 'live', 40, true], // old, but its campaign still runs: kept
+    ['open', null, 40, false], // old test call still open: kept
+  ];
+  let contact = 0;
+  for (const [id, campaignId, days, ended, extra] of calls) {
+    const at = ago(days, extra);
+    attempt.run(id, campaignId, ended ? 'completed' : 'in_progress', at, at, ended ? at : null);
+    event.run(id, at, `${id}-1`);
+    event.run(id, at, `${id}-2`);
+    if (campaignId) campaignAttempt.run(id, campaignId, ++contact, at);
+    const wavDir = path.join(dir, 'recordings', `s-${id}`);
+    fs.mkdirSync(wavDir, { recursive: true });
+    const wavs = ['caller', 'bot', 'mix'].map((c) => path.join(wavDir, `${c}.wav`));
+    for (const w of wavs) fs.writeFileSync(w, `RIFF ${id}`);
+    session.run(`s-${id}`, id, at, ended ? at : null, ...wavs);
+    line.run(`s-${id}`, 1);
+    line.run(`s-${id}`, 2);
+  }
+}
+
+describe('retention', () => {
+  it('deletes exactly what is older than each class’s days (fixed clock), never what a running campaign or an open call needs, one audit row per class', () => {
+    const { dir, cleanup } = makeTempDir('calldeck-retention-');
+    cleanups.push(cleanup);
+    const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
+    cleanups.push(() => {
+      db.close();
+    });
+    const audit = openAuditLog(db, dir, new MemorySecretStore());
+    const trail = new AuditTrail(audit, () => undefined);
+    seed(db, dir);
+    const retention = new Retention({
+      repo: new RetentionRepository(db),
+      settings: new SettingsRepository(db),
+      trail,
+      dataDir: dir,
+      log: createLogger([], 'error'),
+      now: () => NOW,
+    });
+    // Off by default: nothing is deleted and nothing is written.
+    const before = Number(db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get());
+    expect(retention.run('tester').classes).toEqual([]);
+    expect(Number(db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get())).toBe(before);
+
+    retention.set(
+      { recordingsDays: 30, transcriptsDays: 30, callRecordsDays: 30 },
+      trail.open({ actor: 'tester', action: 'data.setRetention', subject: 'data.retention' }),
+    );
+    const result = retention.run('tester');
+    const cutoff = ago(30);
+    expect(result.classes).toEqual([
+      { class: 'recordings', days: 30, cutoff, counts: { sessions: 1, files: 3 } },
+      { class: 'transcripts', days: 30, cutoff, counts: { sessions: 1, lines: 2 } },
+      { class: 'callRecords', days: 30, cutoff, counts: { calls: 1, events: 2 } },
+    ]);
+    const ids = (sql: string) => (db.prepare(sql).pluck().all() as string[]).sort();
+    expect(ids('SELECT id FROM call_attempts')).toEqual(['edge', 'needed', 'open', 'young']);
+    expect(ids('SELECT DISTINCT attempt_id FROM call_events')).toEqual(['edge', 'needed', 'open', 'young']);
+    expect(ids('SELECT attempt_id FROM campaign_attempts')).toEqual(['edge', 'needed', 'young']);
+    expect(ids('SELECT DISTINCT session_id FROM voicebot_lines')).toEqual([
+      's-edge',
+      's-needed',
+      's-open',
+      's-young',
+    ]);
+    expect(ids('SELECT id FROM voicebot_sessions WHERE caller_wav IS NULL')).toEqual(['s-old']);
+    // The files went with their rows (and the session's folder); every other recording is still there.
+    expect(fs.readdirSync(path.join(dir, 'recordings')).sort()).toEqual([
+      's-edge',
+      's-needed',
+      's-open',
+      's-young',
+    ]);
+
+    const rows = db
+      .prepare("SELECT actor, subject, payload FROM audit_log WHERE action = 'data.retention' ORDER BY seq")
+      .all() as { actor: string; subject: string; payload: string }[];
+    expect(rows.map((r) => [r.subject, JSON.parse(r.payload) as unknown])).toEqual([
+      ['recordings', { outcome: 'ok', class: 'recordings', days: 30, cutoff, sessions: 1, files: 3 }],
+      ['transcripts', { outcome: 'ok', class: 'transcripts', days: 30, cutoff, sessions: 1, lines: 2 }],
+      ['callRecords', { outcome: 'ok', class: 'callRecords', days: 30, cutoff, calls: 1, events: 2 }],
+    ]);
+    expect(audit.verify().ok).toBe(true);
+    // A second run finds nothing more, and says so in its rows.
+    expect(retention.run('tester').classes.map((c) => c.counts)).toEqual([
+      { sessions: 0, files: 0 },
+      { sessions: 0, lines: 0 },
+      { calls: 0, events: 0 },
+    ]);
+  });
+
+  it('is set through the Api and run by calldeck retention run', async () => {
+    const { dir, cleanup } = makeTempDir('calldeck-retention-');
+    cleanups.push(cleanup);
+    const { core, cleanup: stop } = await makeTestCore({
+      dataDir: dir,
+      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
+      profile: DATA_TOOL,
+    });
+    expect(ok(await core.invoke('data.retention', {}))).toEqual({
+      recordingsDays: null,
+      transcriptsDays: null,
+      callRecordsDays: null,
+    });
+    const bad = await core.invoke('data.setRetention', {
+      recordingsDays: 0,
+      transcriptsDays: null,
+      callRecordsDays: null,
+    });
+    expect(bad.ok).toBe(false);
+    ok(
+      await core.invoke('data.setRetention', {
+        recordingsDays: null,
+        transcriptsDays: 7,
+        callRecordsDays: null,
+      }),
+    );
+    await stop();
+    const r: RetentionRunResult = await runRetentionCommand({ data: dir });
+    expect(r.classes).toMatchObject([{ class: 'transcripts', days: 7, counts: { sessions: 0, lines: 0 } }]);
+  });
+});
