@@ -1,3 +1,5 @@
+import { JobError } from '../../jobs';
+
 /**
  * Prints a local, self-contained HTML file to a PDF file. The headless host and the CLI use
  * Chromium (chromium-printer.ts); the desktop app registers Electron's printToPDF in a hidden window
@@ -27,13 +29,23 @@ export const DEFAULT_PRINT_TIMEOUT_MS = 5 * 60_000;
 
 export type PdfErrorReason = 'no_chromium' | 'timeout' | 'aborted' | 'failed';
 
-/** Why a PDF was not written. `no_chromium` carries what to install in its message. */
-export class PdfPrintError extends Error {
+const JOB_CODES: Record<PdfErrorReason, string> = {
+  no_chromium: 'pdf_unavailable',
+  timeout: 'pdf_timeout',
+  aborted: 'cancelled',
+  failed: 'pdf_failed',
+};
+
+/**
+ * Why a PDF was not written. `no_chromium` carries what to install in its message. A JobError, so
+ * an export job reports the message as it is, with a code per reason.
+ */
+export class PdfPrintError extends JobError {
   constructor(
     readonly reason: PdfErrorReason,
     message: string,
   ) {
-    super(message);
+    super(JOB_CODES[reason], message);
     this.name = 'PdfPrintError';
   }
 }

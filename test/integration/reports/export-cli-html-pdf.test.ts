@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/main/core';
+import { withCliCore } from '../../../src/main/server/cli-core';
+import { runExportCommand } from '../../../src/main/server/commands/export';
+import { main } from '../../../src/main/server/program';
+import { seedCampaignCalls, seedList } from '../../helpers/export-seed';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+/** `calldeck export --format html|pdf` on a real data folder: the registered writers, end to end. */
+
+const tmp = makeTempDir('calldeck-export-html-');
+const data = path.join(tmp.dir, 'data');
+const CALLS = 12;
+beforeAll(async () => {
+  const dbFile = await withCliCore(data, (core) => core.info.databasePath);
+  const db = openDatabase(dbFile);
+  seedCampaignCalls(db, {
+    campaignId: 'c1',
+    listId: seedList(db, 'March'),
+    calls: CALLS,
+    recordingsDir: path.join(data, 'recordings'),
+    name: (i) => (i === 0 ? '<script>alert(1)</script>Asha' : `Customer ${i}`),
+  });
+  db.close();
+});
+afterAll(() => tmp.cleanup());
+
+describe('calldeck export --format html | pdf', () => {
+  it('writes the self-contained HTML report to --out, recordings embedded', async () => {
+    const out = path.join(tmp.dir, 'report.html');
+    await main([
+      'node',
+      'calldeck',
+      'export',
+      '--campaign',
+      'c1',
+      '--format',
+      'html',
+      '--out',
+      out,
+      '--data',
+      data,
+    ]);
+    expect(process.exitCode ?? 0).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;Asha');
+    expect(html.match(/<section class="call"/g)).toHaveLength(CALLS);
+    // Every answered call's mix is embedded: the file stands alone.
+    const answered = (html.match(/<audio /g) ?? []).length;
+    expect(answered).toBeGreaterThan(0);
+    expect((html.match(/src="data:audio\/wav;base64,/g) ?? []).length).toBe(answered);
+  });
+
+  it('writes the PDF with Chromium', async () => {
+    const out = path.join(tmp.dir, 'report.pdf');
+    const r = await runExportCommand({ campaign: 'c1', format: 'pdf', out, data }, () => {});
+    expect(r.format).toBe('pdf');
+    const pdf = await PDFDocument.load(fs.readFileSync(out));
+    expect(pdf.getPageCount()).toBeGreaterThan(0);
+  });
+
+  it('names what to install when there is no Chromium (its own message, no internal-error prefix), and leaves no file', async () => {
+    const out = path.join(tmp.dir, 'none.pdf');
+    const saved = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = path.join(tmp.dir, 'missing-chromium');
+    try {
+      await expect(runExportCommand({ campaign: 'c1', format: 'pdf', out, data }, () => {})).rejects.toThrow(
+        /Export failed: CHROME_PATH names .*missing-chromium, which is not an executable file\. Install Chromium \(Debian\/Ubuntu: `sudo apt-get install chromium`/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.CHROME_PATH;
+      else process.env.CHROME_PATH = saved;
+    }
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(path.join(data, 'exports')).filter((f) => f.includes('.print.html'))).toEqual([]);
+  });
+});
