@@ -6,6 +6,7 @@ import { BoardFilters } from '../board/BoardFilters';
 import { CallBoard } from '../board/CallBoard';
 import { boardChoices, filterBoard, NO_FILTER, type BoardFilter } from '../board/board-filter';
 import { BotSession } from '../components/BotSession';
+import { RangeExport } from '../components/reports/RangeExport';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
 import { useVoicebotStore } from '../state/voicebot-store';
@@ -61,6 +62,7 @@ export function CallsPage(): React.JSX.Element {
         </p>
       </header>
       {error && <p className="banner banner--error">{error}</p>}
+      <RangeExport />
       <BoardFilters
         filter={filter}
         onChange={(f) => {

@@ -4,6 +4,7 @@ import type { BotsView } from '../../../shared/bots';
 import { api, errorMessage } from '../api';
 import { CampaignForm } from '../campaigns/CampaignForm';
 import { CampaignPanel } from '../campaigns/CampaignPanel';
+import { ExportControl } from '../components/reports/ExportControl';
 import '../campaigns/campaigns.css';
 import { useCampaignsStore } from '../state/campaigns-store';
 import { useListsStore } from '../state/lists-store';
@@ -97,6 +98,13 @@ export function CampaignsPage(): React.JSX.Element {
           )}
         </tbody>
       </table>
+      {selected && (
+        <ExportControl
+          key={`export-${selected.id}`}
+          scope={{ kind: 'campaign', campaignId: selected.id }}
+          label={`Export campaign ${selected.name}`}
+        />
+      )}
       {selected && <CampaignPanel key={selected.id} c={selected} />}
     </div>
   );

@@ -12,6 +12,7 @@ import { SideBySidePlayer } from '../components/qa/SideBySidePlayer';
 import { Verdict } from '../components/qa/Verdict';
 import { startQaFeed, useQaStore } from '../state/qa-store';
 import '../components/qa/qa.css';
+import { ExportControl } from '../components/reports/ExportControl';
 
 function RunCounts({ run }: { run: QaRunSummary }): React.JSX.Element {
   return (
@@ -245,6 +246,11 @@ export function QaPage(): React.JSX.Element {
           <h2>
             Results: {s.run.suiteName} · {new Date(s.run.startedAt).toLocaleString()}
           </h2>
+          <ExportControl
+            key={`export-${s.run.id}`}
+            scope={{ kind: 'qa_run', runId: s.run.id }}
+            label={`Export QA run ${s.run.id}`}
+          />
           <ResultsTable
             run={s.run}
             stats={s.stats}

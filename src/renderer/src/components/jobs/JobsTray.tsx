@@ -3,6 +3,8 @@ import { useState } from 'react';
 import type { JobInfo, JobProgress } from '../../../../shared/jobs';
 import { useJobsStore } from '../../state/jobs-store';
 import { ErrorBanner } from '../ErrorBanner';
+import { artifactUrl } from '../../artifacts';
+import { exportResultOf } from '../reports/export-result';
 import './jobs.css';
 
 const fmt = new Intl.NumberFormat('en-IN');
@@ -71,6 +73,7 @@ function RunningJob({ job }: { job: JobInfo }): React.JSX.Element {
 
 function FinishedJob({ job }: { job: JobInfo }): React.JSX.Element {
   const state = job.state === 'running' ? 'succeeded' : job.state;
+  const file = exportResultOf(job);
   return (
     <li className="job" data-testid="job-finished">
       <div className="job__title">{job.title}</div>
@@ -79,6 +82,11 @@ function FinishedJob({ job }: { job: JobInfo }): React.JSX.Element {
         {job.summary ? ` · ${job.summary}` : ''}
         {job.error ? ` · ${job.error.message}` : ''}
       </div>
+      {file && (
+        <a href={artifactUrl({ id: file.artifactId }, { download: true })} download={file.name}>
+          Download {file.name}
+        </a>
+      )}
       {job.finishedAt && (
         <div className="job__detail muted">{new Date(job.finishedAt).toLocaleString('en-IN')}</div>
       )}

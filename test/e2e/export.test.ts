@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/main/core/store';
+import { withCliCore } from '../../src/main/server/cli-core';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { seedCampaignCalls, seedList } from '../helpers/export-seed';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+import { readXlsx } from '../integration/reports/export-rig';
+
+// A campaign exported from the Campaigns page as an operator does it: pick the format, Export, the
+// job in the Jobs tray, the download; the downloaded workbook read back against the database.
+
+describe('Export from the Campaigns page in Chromium', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let dir: string;
+  let cleanup = () => {};
+  let durations: (number | null)[] = [];
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-export-');
+    ({ dir, cleanup } = tmp);
+    // The folder as the app leaves it, with a finished campaign's calls seeded in.
+    const dbFile = await withCliCore(dir, (core) => core.info.databasePath);
+    const db = openDatabase(dbFile);
+    seedCampaignCalls(db, {
+      campaignId: 'camp-e2e',
+      campaignName: 'March renewals',
+      listId: seedList(db, 'March'),
+      calls: 120,
+    });
+    durations = db
+      .prepare<[], { d: number | null }>(
+        "SELECT duration_sec AS d FROM call_attempts WHERE campaign_id = 'camp-e2e' ORDER BY created_at, rowid",
+      )
+      .all()
+      .map((r) => r.d);
+    db.close();
+    serve = await startServe(['--data', dir, '--port', '0']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('exports the selected campaign as XLSX: the job in the tray, a download with every call', async () => {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'March renewals' }).click();
+
+    const control = page.getByRole('group', { name: 'Export campaign March renewals' });
+    await control.getByRole('combobox').selectOption('xlsx');
+    await control.getByRole('button', { name: 'Export' }).click();
+    const link = control.getByRole('link', { name: /^Download calldeck-campaign-camp-e2e-.*\.xlsx$/ });
+    await link.waitFor({ timeout: 30_000 });
+
+    // The Jobs tray lists it as done, with the same download.
+    await page.getByRole('button', { name: /^Jobs/ }).click();
+    const panel = page.getByRole('region', { name: 'Jobs' });
+    const finished = panel.getByTestId('job-finished').first();
+    await expect.poll(() => finished.textContent()).toContain('Export XLSX: campaign:camp-e2e');
+    expect(await finished.textContent()).toMatch(/Done · [\d,]+ rows → calldeck-campaign-camp-e2e-/);
+    expect(await panel.getByRole('link', { name: /^Download calldeck-campaign-camp-e2e/ }).count()).toBe(1);
+    await page.screenshot({ path: artifactPath('export-campaign.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = path.join(dir, 'downloaded.xlsx');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^calldeck-campaign-camp-e2e-\d{8}T\d{4}Z\.xlsx$/);
+    const sheets = readXlsx(file);
+    expect(Object.keys(sheets)).toEqual(['Calls', 'Turns', 'QA verdicts', 'Summary']);
+    const calls = sheets.Calls!;
+    const durationCol = calls[0]!.indexOf('Duration (s)');
+    expect(calls.slice(1).map((r) => r[durationCol])).toEqual(durations);
+    expect(fs.statSync(file).size).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
