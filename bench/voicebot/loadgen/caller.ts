@@ -4,16 +4,20 @@ import type { CallSchedule, LoadPlan } from './plan';
 import type { TurnGate } from './turn-gate';
 
 // One Exotel-side caller: answers, waits for each bot turn to play (its mark echoed, as Exotel does
-// when the audio has played), says its line, and measures voice-to-voice on its own side: from the
-// moment it sent its line's last loud 100 ms frame to the moment the bot's first audio frame reached
-// it. Lines are trimmed after their last loud frame (callerAudio), so `say` resolves right after that
-// frame is sent.
+// when the audio has played), says its line, and measures voice-to-voice on its own side: from the end
+// of its line's last loud 100 ms frame to the moment the bot's first audio frame reached it. The end is
+// read on the caller's media clock (real time: when the caller stopped talking, when the frame was due
+// to leave), so a generator that sends late makes the bot look slower, never faster; its lateness is
+// reported apart. Lines are trimmed after their last loud frame (callerAudio), so `say` resolves right
+// after that frame is sent.
 
 export interface TurnResult {
   turn: number;
   /** Wall time (ms since the epoch) the caller sent its last loud frame. */
-  lastLoudSentAbs: number | null;
-  /** Caller-side voice-to-voice; null when no bot audio came before the wait ran out. */
+  lastLoudSentAbs: number;
+  /** When that frame ended on the caller's media clock (its sent time minus the generator's slip). */
+  lastLoudDueAbs: number;
+  /** Caller-side voice-to-voice (from lastLoudDueAbs); null when no bot audio came in the wait. */
   voiceToVoiceMs: number | null;
   /** Bot audio arrived while the caller was still saying this line (the bot talked over it). */
   botTalkedOver: boolean;
@@ -26,6 +30,8 @@ export interface CallResult {
   answerAtMs: number;
   answerLateMs: number;
   turns: TurnResult[];
+  /** Media time the call lasted (caller audio sent). */
+  durationMs: number;
   endedBy: 'caller' | 'bot' | 'error';
   error?: string;
   /** How late this caller's frames left compared with its media clock (its own timer slip), ms. */
@@ -51,6 +57,7 @@ export async function runCaller(ctx: CallerContext, s: CallSchedule): Promise<Ca
     answerAtMs: s.answerAtMs,
     answerLateMs: 0,
     turns: [],
+    durationMs: 0,
     endedBy: 'caller',
     sendLateMs: [],
   };
@@ -91,13 +98,15 @@ export async function runCaller(ctx: CallerContext, s: CallSchedule): Promise<Ca
       const sent = await client.say(pcm);
       if (!sent) break;
       const lastLoudSentAbs = lastTickAbs;
+      const lastLoudDueAbs = clock.t0Abs + client.mediaMs;
       const botTalkedOver = firstBotAbs !== null;
       firstBotAbs = null;
       await client.runUntil(() => firstBotAbs !== null, plan.maxWaitMs);
       result.turns.push({
         turn: i,
         lastLoudSentAbs,
-        voiceToVoiceMs: firstBotAbs === null ? null : firstBotAbs - lastLoudSentAbs,
+        lastLoudDueAbs,
+        voiceToVoiceMs: firstBotAbs === null ? null : firstBotAbs - lastLoudDueAbs,
         botTalkedOver,
       });
     }
@@ -109,11 +118,13 @@ export async function runCaller(ctx: CallerContext, s: CallSchedule): Promise<Ca
     }
     if (client.isOpen) await client.hangup();
     else result.endedBy = 'bot';
+    result.durationMs = client.mediaMs;
   } catch (err) {
     gate?.leave(s.index);
     result.endedBy = 'error';
     result.error = String(err);
     if (client.isOpen) await client.hangup();
+    result.durationMs = client.mediaMs;
   }
   return result;
 }

@@ -51,6 +51,7 @@ export async function runGenerator(plan: LoadPlan): Promise<LoadReport> {
         answerAtMs: s.answerAtMs,
         answerLateMs: 0,
         turns: [],
+        durationMs: 0,
         endedBy: 'error',
         error: String(err),
         sendLateMs: [],

@@ -4,7 +4,7 @@
 // test/integration/voicebot/load-generator.test.ts.
 export { callerAudio, isLoud, LOUD_PEAK, trimAfterLastLoud } from './audio';
 export type { CallResult, TurnResult } from './caller';
-export { startFixedDelayBot, type FixedDelayBot } from './fixed-delay-bot';
+export { startFixedDelayBot, type BotReply, type FixedDelayBot } from './fixed-delay-bot';
 export { runGenerator, type GeneratorSlip, type LoadReport } from './generator';
 export { schedule, type CallSchedule, type LoadMode, type LoadPlan } from './plan';
 export { LoadRunError, runLoad } from './run-load';

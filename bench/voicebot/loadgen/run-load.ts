@@ -15,9 +15,15 @@ export class LoadRunError extends Error {
   override readonly name = 'LoadRunError';
 }
 
-export function runLoad(plan: LoadPlan, timeoutMs: number): Promise<LoadReport> {
+/** `onChild` gets the generator's pid (a meter of the bot's machine use leaves it out). */
+export function runLoad(
+  plan: LoadPlan,
+  timeoutMs: number,
+  onChild?: (pid: number | undefined) => void,
+): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
     const child = fork(JITI_CLI, [CHILD], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    onChild?.(child.pid);
     let answer: ChildMessage | undefined;
     let timedOut = false;
     const timer = setTimeout(() => {

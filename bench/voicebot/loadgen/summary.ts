@@ -16,7 +16,10 @@ export interface LoadSummary {
   unanswered: number;
   /** Lines the bot talked over (its audio arrived while the caller was still saying them). */
   talkedOver: number;
-  /** Per turn: last line end − first line end across the callers, ms. */
+  /**
+   * Per turn: last line end − first line end across the callers, ms, on the callers' media clocks
+   * (the schedule; the generator's timer slip is reported apart).
+   */
   endSpreadMs: number[];
 }
 
@@ -25,8 +28,7 @@ export function summarise(report: LoadReport): LoadSummary {
   const voiceToVoice = turns.map((t) => t.voiceToVoiceMs).filter((v): v is number => v !== null);
   const ends = new Map<number, number[]>();
   for (const t of turns) {
-    if (t.lastLoudSentAbs === null) continue;
-    ends.set(t.turn, [...(ends.get(t.turn) ?? []), t.lastLoudSentAbs]);
+    ends.set(t.turn, [...(ends.get(t.turn) ?? []), t.lastLoudDueAbs]);
   }
   const failed = report.calls.filter((c) => c.endedBy === 'error');
   return {
@@ -36,7 +38,7 @@ export function summarise(report: LoadReport): LoadSummary {
     voiceToVoice,
     p50: percentile(voiceToVoice, 50),
     p95: percentile(voiceToVoice, 95),
-    max: voiceToVoice.reduce((a, b) => Math.max(a, b), NaN),
+    max: voiceToVoice.length ? Math.max(...voiceToVoice) : NaN,
     unanswered: turns.length - voiceToVoice.length,
     talkedOver: turns.filter((t) => t.botTalkedOver).length,
     endSpreadMs: [...ends.entries()]
