@@ -58,3 +58,18 @@ export interface RetentionRunResult {
   /** Only the classes that are on. */
   classes: RetentionClassResult[];
 }
+
+/** The word typed to confirm a wipe (in the page, after a first confirmation; the CLI's flag sends it). */
+export const WIPE_WORD = 'WIPE';
+export const WipeRequestSchema = z
+  .object({ confirm: z.literal(WIPE_WORD, { error: `Type ${WIPE_WORD} to confirm` }) })
+  .strict();
+
+export interface WipeResult {
+  /** Rows deleted per table. */
+  rows: Record<string, number>;
+  /** Files and folders removed (relative to the data folder). */
+  removed: string[];
+  /** What a wipe keeps, in words. */
+  kept: string[];
+}

@@ -48,7 +48,13 @@ import {
   type QaSuiteSummary,
 } from '../qa';
 import type { QaScenarioStats } from '../qa-stats';
-import { RetentionSettingsSchema, type RetentionRunResult, type RetentionSettings } from '../data-care';
+import {
+  RetentionSettingsSchema,
+  WipeRequestSchema,
+  type RetentionRunResult,
+  type RetentionSettings,
+  type WipeResult,
+} from '../data-care';
 import { ExportRequestSchema, scopeSubject } from '../reports';
 import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
 import {
@@ -301,6 +307,8 @@ export const contract = {
     setRetention: command<RetentionSettings>()(RetentionSettingsSchema, { subject: () => 'data.retention' }),
     /** Applies retention now (the app also applies it at start and daily): one audit row per class that is on. */
     runRetention: command<RetentionRunResult>()(Empty, { subject: () => 'data.retention' }),
+    /** Removes the data (contacts, calls, campaigns, recordings, QA runs, backups); audited first. Asks for the typed word. */
+    wipe: command<WipeResult>()(WipeRequestSchema, { subject: () => 'data' }),
   },
   reports: {
     /** Starts an export (XLSX, CSV, …) of a campaign, a QA run or a date range as a job; its result names the file's artifact. */

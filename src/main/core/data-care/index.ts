@@ -11,3 +11,4 @@ export {
 } from './restore';
 export { BackupJobs, type BackupJobsDeps } from './backup-job';
 export { Retention, scheduleRetention, RETENTION_ACTION, type RetentionDeps } from './retention';
+export { wipeData, WipeRefused, WIPED_DIRS, WIPE_KEEPS } from './wipe';

@@ -35,3 +35,4 @@ export {
 export { QaRepository, type NewQaRun, type NewQaScenarioRun } from './qa-repository';
 export { snapshotDatabase, openDatabaseReadOnly, integrityProblems, schemaVersion } from './snapshot';
 export { RetentionRepository, type SessionRecordings } from './retention-repository';
+export { WipeRepository, WIPED_TABLES, KEPT_TABLES } from './wipe-repository';

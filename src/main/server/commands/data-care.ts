@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { BackupResultInfo, RetentionRunResult } from '../../../shared/data-care';
+import {
+  WIPE_WORD,
+  type BackupResultInfo,
+  type RetentionRunResult,
+  type WipeResult,
+} from '../../../shared/data-care';
 import type { JobInfo } from '../../../shared/jobs';
 import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
 import { dataOption } from '../cli-options';
@@ -105,7 +110,36 @@ export function runRetentionCommand(opts: { data: string }): Promise<RetentionRu
   return withCliCore(opts.data, (core) => call<RetentionRunResult>(core, 'data.runRetention', {}));
 }
 
+/** Wipes a data folder's data (audited first); refused unless `yesIMeanIt` (the command's explicit flag). */
+export function runWipeCommand(opts: { data: string; yesIMeanIt?: boolean }): Promise<WipeResult> {
+  if (!opts.yesIMeanIt)
+    return Promise.reject(
+      new CliApiError(
+        'invalid_request',
+        `This deletes every contact, call, campaign, recording, QA run and backup in ${path.resolve(opts.data)}. Run it again with --yes-i-mean-it to confirm.`,
+      ),
+    );
+  return withCliCore(opts.data, (core) => call<WipeResult>(core, 'data.wipe', { confirm: WIPE_WORD }));
+}
+
 export const registerDataCareCommands: RegisterCommands = (program: Command) => {
+  dataOption(program.command('wipe'))
+    .description(
+      'delete the data (contacts, calls, campaigns, recordings, QA runs, backups); the audit log, settings, secrets and the DNC register stay',
+    )
+    .option('--yes-i-mean-it', 'confirm: without it nothing is deleted')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { data: string; yesIMeanIt?: boolean; json?: boolean }) => {
+      const r = await runWipeCommand(opts);
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else {
+        const rows = Object.values(r.rows).reduce((a, b) => a + b, 0);
+        process.stdout.write(
+          `Wiped: ${rows} rows, folders ${r.removed.join(', ') || 'none'}. Kept: ${r.kept.join('; ')}\n`,
+        );
+      }
+    });
+
   const retention = program
     .command('retention')
     .description("delete what is older than each class's days (Settings › Data)");

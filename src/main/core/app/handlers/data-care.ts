@@ -1,12 +1,30 @@
+import { ApiError } from '../../../../shared/api/errors';
 import type { Handlers } from '../../api';
-import type { BackupJobs, Retention } from '../../data-care';
+import { wipeData, WipeRefused, type BackupJobs, type Retention } from '../../data-care';
+import type { WipeRepository } from '../../store';
 
-/** Care of the data folder: backups as jobs, retention (restore is a CLI step on a new folder). */
-export function dataHandlers(backups: BackupJobs, retention: Retention): Handlers['data'] {
+export interface DataCareDeps {
+  backups: BackupJobs;
+  retention: Retention;
+  wipe: { repo: WipeRepository; dataDir: string; announce: () => void };
+}
+
+/** Care of the data folder: backups as jobs, retention, wipe (restore is a CLI step on a new folder). */
+export function dataHandlers({ backups, retention, wipe }: DataCareDeps): Handlers['data'] {
   return {
     backup: (_req, { actor, audit }) => backups.start(audit, actor),
     retention: () => retention.get(),
     setRetention: (req, { audit }) => retention.set(req, audit),
     runRetention: (_req, { actor }) => retention.run(actor),
+    wipe: (_req, { audit }) => {
+      try {
+        const result = wipeData(wipe.repo, wipe.dataDir, audit);
+        wipe.announce();
+        return result;
+      } catch (err) {
+        if (err instanceof WipeRefused) throw new ApiError({ code: 'conflict', message: err.message });
+        throw err;
+      }
+    },
   };
 }

@@ -17,8 +17,7 @@ import { rejectFileArtifact, removeListFiles } from './reject-file';
 import { campaignHandlers, type CampaignHandlerDeps } from './campaigns';
 import { reportsHandlers } from './reports';
 import type { ExportJobs } from '../../reports';
-import { dataHandlers } from './data-care';
-import type { BackupJobs, Retention } from '../../data-care';
+import { dataHandlers, type DataCareDeps } from './data-care';
 import { auditHandlers } from './audit';
 import type { AuditQuery } from '../../store';
 
@@ -50,9 +49,8 @@ export interface HandlerDeps {
   qa: QaWiring;
   /** Exports as jobs. */
   exports: ExportJobs;
-  /** Backups of the data folder. */
-  backups: BackupJobs;
-  retention: Retention;
+  /** Backups, retention and wipe of the data folder. */
+  dataCare: DataCareDeps;
 }
 
 /** The core's Api implementation: each method delegates to its domain's service. */
@@ -74,8 +72,7 @@ export function createHandlers({
   callBoard,
   campaigns,
   qa,
-  backups,
-  retention,
+  dataCare,
   exports,
 }: HandlerDeps): Handlers {
   /** The bot named (or the default one); an unknown id is the caller's mistake, named in the error. */
@@ -216,7 +213,7 @@ export function createHandlers({
       },
       health: () => phone.tunnelHealth(),
     },
-    data: dataHandlers(backups, retention),
+    data: dataHandlers(dataCare),
     jobs: {
       list: (req) => jobs.list(req),
       get: (req) => {
