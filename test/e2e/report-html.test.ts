@@ -236,6 +236,25 @@ describe('HTML export (self-contained report)', () => {
     }
   });
 
+  it('can show each call in detail for the first N calls only, still listing every call (the PDF prints 1,000)', async () => {
+    const file = (await rig.write(htmlWriter({ detailLimit: 5 }), { kind: 'campaign', campaignId: CAMPAIGN }))
+      .out;
+    const { page, close } = await open(file);
+    try {
+      const total = rows<{ n: number }>(
+        'SELECT count(*) AS n FROM call_attempts WHERE campaign_id = ?',
+        CAMPAIGN,
+      )[0]!.n;
+      expect(await page.locator('table.calls tbody tr').count()).toBe(total);
+      expect(await page.locator('section.call').count()).toBe(5);
+      expect(await page.locator('#details-limit').textContent()).toContain(
+        `for the first 5 of ${total} calls`,
+      );
+    } finally {
+      await close();
+    }
+  });
+
   it('stops when the export is cancelled', async () => {
     const abort = new AbortController();
     abort.abort();

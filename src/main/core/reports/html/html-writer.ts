@@ -12,6 +12,7 @@ import {
   callsTableEnd,
   callsTableRow,
   callsTableStart,
+  detailsLimitNote,
   documentEnd,
   documentStart,
   summarySection,
@@ -23,6 +24,8 @@ export interface HtmlReportOptions {
   /** Default `embed` (one file), up to `embedLimitBytes` of audio; see AudioMode. */
   audio?: AudioMode;
   embedLimitBytes?: number;
+  /** Each call's own section for at most this many calls (the table still lists every call); default all. */
+  detailLimit?: number;
 }
 
 /**
@@ -34,6 +37,10 @@ class TurnCursor {
   private next: IteratorResult<ExportTurnRow>;
   constructor(private readonly it: Iterator<ExportTurnRow>) {
     this.next = it.next();
+  }
+  /** Ends the pass early (the statement under it is released). */
+  close(): void {
+    this.it.return?.();
   }
   take(attemptId: string): ExportTurnRow[] {
     const out: ExportTurnRow[] = [];
@@ -105,26 +112,37 @@ export async function writeHtmlReport(
       }
       await write(callsTableEnd);
       await write('<h2 id="call-details">Each call</h2>\n');
+      const limit = options.detailLimit ?? Infinity;
       const turns = new TurnCursor(source.turns());
       n = 0;
-      for (const call of source.calls()) {
-        checkAborted(signal);
-        const lines = turns.take(call.attemptId);
-        const placed = [];
-        for (const rec of recordingsToShow(call)) placed.push(await audio.place(call, rec));
-        await write(callSection(++n, call, lines, placed));
-        await step(1 + lines.length);
+      try {
+        for (const call of source.calls()) {
+          if (n >= limit) break;
+          checkAborted(signal);
+          const lines = turns.take(call.attemptId);
+          const placed = [];
+          for (const rec of recordingsToShow(call)) placed.push(await audio.place(call, rec));
+          await write(callSection(++n, call, lines, placed));
+          await step(1 + lines.length);
+        }
+      } finally {
+        turns.close();
       }
+      if (summary.counts.calls > n) await write(detailsLimitNote(n, summary.counts.calls));
     }
     if (summary.counts.verdicts > 0) {
       await write(verdictsHeading(summary.counts.verdicts));
       const turns = new TurnCursor(source.turns());
       let n = 0;
-      for (const v of source.verdicts()) {
-        checkAborted(signal);
-        const lines = turns.take(v.scenarioRunId);
-        await write(verdictSection(++n, v, lines));
-        await step(1 + lines.length);
+      try {
+        for (const v of source.verdicts()) {
+          checkAborted(signal);
+          const lines = turns.take(v.scenarioRunId);
+          await write(verdictSection(++n, v, lines));
+          await step(1 + lines.length);
+        }
+      } finally {
+        turns.close();
       }
     }
     await write(documentEnd(audio.note()));

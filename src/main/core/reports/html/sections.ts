@@ -213,6 +213,9 @@ export function callSection(
 <dl class="facts">${dl}</dl><h4>Timeline</h4>${timeline(call)}<h4>Transcript</h4>${transcript(turns)}<h4>Recordings</h4>${players(audio)}</section>\n`;
 }
 
+export const detailsLimitNote = (shown: number, total: number): string =>
+  `<p class="note" id="details-limit">Each call's details are shown for the first ${shown} of ${total} calls; the table above lists every call, and the HTML export and the audit bundle hold every call's details.</p>\n`;
+
 export const verdictsHeading = (count: number): string => `<h2 id="verdicts">QA verdicts (${count})</h2>\n`;
 
 export function verdictSection(n: number, v: ExportVerdictRow, turns: readonly ExportTurnRow[]): string {
