@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialOnce } from '../../../src/main/core/calls';
+import type { PlacingCall } from '../../../src/main/core/calls/dial-once';
 import { DncRepository, MIGRATIONS, openDatabase } from '../../../src/main/core/store';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { makeRig, type Rig } from '../telephony/rig';
@@ -54,6 +55,53 @@ describe('dialOnce and the Do-Not-Call register', () => {
     expect(placed.result.kind).toBe('accepted');
     // The variables travel with the dial, recorded on its first event.
     expect(rig.calls.dialVariables(placed.attempt.id)).toEqual({ name: 'Meera' });
+  });
+
+  it('tells `placing` about the call once its attempt is recorded, before the request leaves', async () => {
+    rig = await makeRig();
+    const r = rig;
+    const dnc = new DncRepository(r.db);
+    const seen: { call: PlacingCall; attempts: number; atProvider: number }[] = [];
+    const placing = (call: PlacingCall) =>
+      seen.push({
+        call,
+        attempts: r.db
+          .prepare('SELECT COUNT(*) FROM call_attempts WHERE id = ?')
+          .pluck()
+          .get(call.attemptId) as number,
+        atProvider: r.sandbox.calls().length,
+      });
+    const placed = await dialOnce(
+      { calls: r.calls, provider: r.provider, dnc, placing },
+      {
+        mode: 'stream',
+        callerId: '+918047000000',
+        flowUrl: 'http://my.exotel.com/ACsandbox/exoml/start_voice/1',
+        streamUrl: r.urls.voicebot,
+        statusCallbackUrl: r.urls.statusCallback,
+        number: '+919876543230',
+        contactId: '7',
+        bot: 'appointment-reminder',
+        variables: { name: 'Meera' },
+      },
+    );
+    if (placed.kind !== 'placed') throw new Error('not placed');
+    const streamUrl = new URL(r.urls.voicebot);
+    streamUrl.searchParams.set('attempt', placed.attempt.id);
+    expect(seen).toEqual([
+      {
+        call: {
+          attemptId: placed.attempt.id,
+          contactId: '7',
+          bot: 'appointment-reminder',
+          variables: { name: 'Meera' },
+          streamUrl: streamUrl.toString(),
+        },
+        attempts: 1,
+        atProvider: 0,
+      },
+    ]);
+    expect(r.sandbox.calls().length).toBe(1);
   });
 
   it('records on each attempt the Do-Not-Call version its number was checked against', async () => {

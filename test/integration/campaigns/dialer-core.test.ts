@@ -32,7 +32,7 @@ const SCRIPT = {
 
 describe('campaigns in a full core', () => {
   it('starts a campaign from the Api, dials every contact in the sandbox, retries busy, and completes audited', async () => {
-    const { core, cleanup } = await makeTestCore({
+    const { core, cleanup, logs } = await makeTestCore({
       telephony: 'sandbox',
       sandboxScript: SCRIPT,
       sandboxTimeScale: 0.01,
@@ -95,6 +95,10 @@ describe('campaigns in a full core', () => {
     expect(machine).toMatchObject({ attempts: 1, lastOutcome: 'machine', status: 'done' });
     expect(machine?.last?.flags).toContain('machine_answered');
     expect(busy?.last?.flags).toEqual([]);
+    // Each dial had its greeting synthesised while the phone rang (dialOnce → Voicebot.prepareCall).
+    const prepared = () => logs.filter((l) => l.message === 'greeting prepared while the phone rings');
+    await until(() => prepared().length === 6 || undefined);
+    expect(new Set(prepared().map((l) => l.fields?.attemptId)).size).toBe(6);
     // The run was a job of its own, and it ended with the campaign.
     expect(jobs.some((j) => j.kind === 'campaign.run' && j.state === 'succeeded')).toBe(true);
     // Completion is the model's audited transition.

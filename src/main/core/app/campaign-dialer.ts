@@ -1,7 +1,7 @@
 import type { ApiEvents } from '../../../shared/api/events';
 import type { CampaignUpdatedEvent } from '../../../shared/campaigns';
 import type { EventBus } from '../api';
-import { dialOnce } from '../calls';
+import { dialOnce, type DialDeps } from '../calls';
 import {
   adoptFoundCall,
   Dialer,
@@ -32,6 +32,8 @@ export interface CampaignDialerOptions {
   log: Logger;
   /** The account's calls-per-minute limit, shared by every running campaign and test call. */
   account: AccountLimiter;
+  /** Told as each call is placed (the voicebot prepares its greeting while the phone rings). */
+  placing?: DialDeps['placing'];
 }
 
 /** Progress events at most this often per campaign (the board also gets every call.updated). */
@@ -63,7 +65,7 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
         const urls = port.urls(choice.provider.name);
         if (!urls) throw new Error('Start the tunnel first: Exotel must be able to reach CallDeck');
         return dialOnce(
-          { calls: port.calls, provider: choice.provider, dnc: port.dnc },
+          { calls: port.calls, provider: choice.provider, dnc: port.dnc, placing: o.placing },
           {
             number: req.number,
             mode: req.mode,

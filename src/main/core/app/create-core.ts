@@ -214,6 +214,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     log: log.child('dialer'),
     account: accountRate,
+    // The voicebot (built below) synthesises each call's greeting while its phone rings.
+    placing: (call) => void voicebot?.prepareCall(call),
   });
   // QA's job kind is registered before jobs recover; what a run needs later is reached through getters.
   const qa = createQa({

@@ -13,6 +13,21 @@ export interface DialDeps {
   provider: TelephonyProvider;
   /** Checked before anything else: a number on the register is never dialled, by any path. */
   dnc: DoNotCall;
+  /**
+   * Told once the attempt is recorded, just before the request leaves (the composition root lets the
+   * voicebot synthesise the call's greeting while the phone rings). Must not throw.
+   */
+  placing?: (call: PlacingCall) => void;
+}
+
+/** A call about to be placed, for `DialDeps.placing`. */
+export interface PlacingCall {
+  attemptId: string;
+  contactId: string | null;
+  bot?: string;
+  variables?: Record<string, string>;
+  /** The stream URL the call will open (direct stream: with the attempt's id). */
+  streamUrl: string;
 }
 
 /** What a dial did: refused before any attempt existed, or placed (the provider's answer recorded). */
@@ -52,7 +67,7 @@ export interface DialOnceRequest {
  * Never retries: retries are new attempts, by policy.
  */
 export async function dialOnce(
-  { calls, provider, dnc }: DialDeps,
+  { calls, provider, dnc, placing }: DialDeps,
   req: DialOnceRequest,
 ): Promise<DialOutcome> {
   const register = dnc.check(req.number);
@@ -81,6 +96,13 @@ export async function dialOnce(
   });
   const streamUrl = new URL(req.streamUrl);
   streamUrl.searchParams.set('attempt', attempt.id);
+  placing?.({
+    attemptId: attempt.id,
+    contactId: req.contactId ?? null,
+    ...(req.bot ? { bot: req.bot } : {}),
+    ...(req.variables ? { variables: req.variables } : {}),
+    streamUrl: streamUrl.toString(),
+  });
   const result = await provider.placeCall({
     to: req.number,
     callerId: req.callerId,

@@ -1,6 +1,7 @@
 // Voicebot domain: one session per call (VAD → ASR → dialog → TTS). The dialog is its decision layer.
 export * from './dialog';
 export { Voicebot, type VoicebotOptions } from './service';
+export type { PlacingCall, PreparedGreeting } from './prepare-call';
 export { VoicebotSession } from './session/session';
 export { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
 export { VoicebotLimitsSchema, type VoicebotLimits, type VoicebotLimitsInput } from './limits';

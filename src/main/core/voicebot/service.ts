@@ -20,6 +20,7 @@ import {
   type VoicebotLimits,
   type VoicebotLimitsInput,
 } from './limits';
+import { prepareGreeting, type PlacingCall, type PreparedGreeting } from './prepare-call';
 import { recoverSessions, type RecoveredSession } from './records/recovery';
 import { SessionRecorder, type VoicebotCallLink, type VoicebotEventSink } from './records/session-recorder';
 import { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
@@ -218,6 +219,24 @@ export class Voicebot {
     this.live.set(id, { conn, session, observer });
     void session.done.then(() => this.live.delete(id));
     return session;
+  }
+
+  /**
+   * A call is being placed (the dialer says so before its request leaves): a scripted bot's greeting
+   * is synthesised now, into the TTS cache, so it plays as soon as the callee answers. Never rejects.
+   */
+  prepareCall(call: PlacingCall): Promise<PreparedGreeting> {
+    const speech = this.o.speech;
+    return prepareGreeting(
+      {
+        bots: (id) => this.botFor(id),
+        speech: typeof speech === 'function' ? speech : () => Promise.resolve(speech),
+        repo: this.o.repo,
+        testVariables: this.o.testVariables,
+        log: this.o.log.child('prepare'),
+      },
+      call,
+    );
   }
 
   /**
