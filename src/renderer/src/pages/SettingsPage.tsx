@@ -1,6 +1,8 @@
 import type React from 'react';
 import { useEffect } from 'react';
 import { CallingSection } from '../components/settings/CallingSection';
+import { DataCareSection } from '../components/settings/DataCareSection';
+import { RetentionSection } from '../components/settings/RetentionSection';
 import { ExotelSection } from '../components/settings/ExotelSection';
 import { SpeechSection } from '../components/settings/SpeechSection';
 import { TunnelSection } from '../components/settings/TunnelSection';
@@ -36,6 +38,11 @@ export function SettingsPage(): React.JSX.Element {
       <SpeechSection saved={settings.speech} save={(v) => save('speech', v)} />
       <TunnelSection saved={settings.tunnel} save={(v) => save('tunnel', v)} />
       <TelephonyPanel />
+      <section aria-labelledby="settings-data">
+        <h2 id="settings-data">Data</h2>
+        <RetentionSection />
+        <DataCareSection />
+      </section>
     </div>
   );
 }

@@ -1,0 +1,176 @@
+import type React from 'react';
+import { useEffect, useState } from 'react';
+import { WIPE_WORD, type BackupResultInfo, type WipeResult } from '../../../../shared/data-care';
+import type { JobInfo } from '../../../../shared/jobs';
+import { api, errorMessage } from '../../api';
+import { downloadArtifact } from '../../artifacts';
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** Backs up the data folder as a job and offers the archive for download. */
+function BackupCard(): React.JSX.Element {
+  const [job, setJob] = useState<JobInfo>();
+  const [error, setError] = useState<string>();
+
+  useEffect(
+    () =>
+      api().on('job.updated', (j) => {
+        setJob((current) => (current && j.id === current.id ? j : current));
+      }),
+    [],
+  );
+
+  const start = async () => {
+    setError(undefined);
+    try {
+      const { jobId } = await api().data.backup();
+      setJob(await api().jobs.get({ jobId }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const result = job?.state === 'succeeded' ? (job.result as BackupResultInfo) : undefined;
+  const running = job?.state === 'running';
+
+  return (
+    <section className="card" aria-labelledby="section-backup">
+      <h2 id="section-backup">Backup</h2>
+      <p className="card__description">
+        One zip of the data folder, taken while CallDeck runs (campaigns may keep dialling): a consistent
+        snapshot of the database, recordings, QA runs, the audit head and this install&apos;s secret file (the
+        audit key is in it), with a SHA-256 for every file. Keep it as private as the folder.
+      </p>
+      <div className="form__actions">
+        <button type="button" disabled={running} onClick={() => void start()}>
+          Back up now
+        </button>
+        {running && job && (
+          <span className="status" role="status">
+            Backing up… {mb(job.progress.done)}
+            {job.progress.total ? ` of ${mb(job.progress.total)}` : ''}
+          </span>
+        )}
+        {result && (
+          <>
+            <span className="status status--saved" role="status">
+              Backup ready: {result.files} files, {mb(result.bytes)}.
+            </span>
+            <button type="button" className="button--quiet" onClick={() => downloadArtifact(result.artifact)}>
+              Download {result.artifact.name}
+            </button>
+          </>
+        )}
+        {(error ?? (job && job.error)) && (
+          <span className="status status--error" role="status">
+            {error ?? job?.error?.message}
+          </span>
+        )}
+      </div>
+      <h3>Restore</h3>
+      <p className="card__description">
+        A backup is restored into a new, empty data folder, checked before CallDeck opens it (every file
+        against its SHA-256, the database&apos;s integrity, the audit chain with its key):
+      </p>
+      <pre>calldeck restore calldeck-backup-….zip --data /path/to/new-folder</pre>
+      <p className="card__description">
+        Then start CallDeck on that folder (<code>calldeck serve --data /path/to/new-folder</code>). A backup
+        made by the desktop app holds its secrets encrypted with this computer&apos;s keychain: restore it on
+        this computer and user account; elsewhere the audit key and the Exotel token cannot be read.
+      </p>
+    </section>
+  );
+}
+
+/** Wipes the data after two confirmations: the button, then the typed word. */
+function WipeCard(): React.JSX.Element {
+  const [step, setStep] = useState<'idle' | 'confirm'>('idle');
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<WipeResult>();
+  const [error, setError] = useState<string>();
+
+  const wipe = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setResult(await api().data.wipe({ confirm: WIPE_WORD }));
+      setStep('idle');
+      setTyped('');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="section-wipe">
+      <h2 id="section-wipe">Wipe data</h2>
+      <p className="card__description">
+        Deletes every contact list, call, campaign, recording, transcript, QA run and backup in this data
+        folder. Kept: the audit log (the wipe is recorded in it first), settings and secrets, the Do-Not-Call
+        register, your bots and QA suites, and the logs.
+      </p>
+      {step === 'idle' ? (
+        <div className="form__actions">
+          <button type="button" className="button--danger" onClick={() => setStep('confirm')}>
+            Wipe data…
+          </button>
+        </div>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (typed === WIPE_WORD) void wipe();
+          }}
+        >
+          <p className="banner banner--error" role="alert">
+            This cannot be undone. Type {WIPE_WORD} to delete the data.
+          </p>
+          <label htmlFor="wipe-word">Type {WIPE_WORD} to confirm</label>
+          <input id="wipe-word" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+          <div className="form__actions">
+            <button type="submit" className="button--danger" disabled={busy || typed !== WIPE_WORD}>
+              Delete the data
+            </button>
+            <button
+              type="button"
+              className="button--quiet"
+              onClick={() => {
+                setStep('idle');
+                setTyped('');
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {result && (
+        <p className="status status--saved" role="status">
+          Wiped:{' '}
+          {Object.values(result.rows)
+            .reduce((a, b) => a + b, 0)
+            .toLocaleString('en-IN')}{' '}
+          rows
+          {result.removed.length > 0 ? `, folders ${result.removed.join(', ')}` : ''}.
+        </p>
+      )}
+      {error && (
+        <p className="status status--error" role="status">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Settings › Data: backup and restore, wipe (retention has its own form). */
+export function DataCareSection(): React.JSX.Element {
+  return (
+    <>
+      <BackupCard />
+      <WipeCard />
+    </>
+  );
+}
