@@ -9,6 +9,7 @@ import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { createMainWindow, isOwnUrl, isTrustedSender } from './window';
 import { handleArtifactProtocol, registerArtifactScheme } from './artifact-protocol';
 import { utilityProcessLauncher } from './utility-workers';
+import { electronPdfPrinter } from './pdf-printer';
 
 // The desktop host: windows, IPC, keychain and menus around the same core the headless host runs.
 const dataDir = process.env.CALLDECK_DATA ?? defaultDataDir();
@@ -67,6 +68,8 @@ if (!app.requestSingleInstanceLock()) {
           (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
           path.join(dataDir, 'workers'),
         ),
+        // PDF exports print in a hidden window of this app: no Chromium needs installing.
+        pdfPrinter: electronPdfPrinter((options) => new BrowserWindow(options)),
       });
     } catch (err) {
       dialog.showErrorBox('CallDeck cannot start', err instanceof Error ? err.message : String(err));

@@ -34,7 +34,7 @@ import { startTelephony, telephonyOff, type DialingPort, type Telephony } from '
 import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
 import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
 import { StagedFiles, StagingError } from '../files';
-import { AuditTrail, openAuditLog, type AuditLog } from '../reports';
+import { AuditTrail, openAuditLog, type AuditLog, type PdfPrinter } from '../reports';
 import { SettingsService, type SecretStore } from '../settings';
 import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
@@ -98,6 +98,8 @@ export interface CoreConfig {
   publicSurface?: PublicSurfaceLimitsInput;
   /** How speech workers start: Electron passes utility processes (so its RunAsNode fuse can be off). */
   workerLauncher?: WorkerLauncher;
+  /** What prints PDF exports: the desktop app registers Electron's printToPDF; default an installed Chromium. */
+  pdfPrinter?: PdfPrinter;
   /** Which parts start (default: the whole app); a CLI command starts only what it needs. */
   profile?: CoreProfile;
 }
@@ -253,6 +255,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     dataDir: config.dataDir,
     artifacts: () => artifacts,
     log: log.child('exports'),
+    pdfPrinter: config.pdfPrinter,
   });
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.

@@ -1,7 +1,7 @@
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
-import { ExportJobs, exportWriters, type AuditTrail } from '../reports';
+import { ExportJobs, exportWriters, type AuditTrail, type PdfPrinter } from '../reports';
 import { openDatabaseReadOnly } from '../store';
 
 export interface ExportWiring {
@@ -12,6 +12,8 @@ export interface ExportWiring {
   dataDir: string;
   artifacts: () => Artifacts;
   log: Logger;
+  /** The host's PDF printer (Electron's printToPDF); default an installed Chromium. */
+  pdfPrinter?: PdfPrinter;
 }
 
 /**
@@ -24,7 +26,7 @@ export function createExports(w: ExportWiring): ExportJobs {
     dataDir: w.dataDir,
     artifacts: w.artifacts,
     trail: w.trail,
-    writers: exportWriters(),
+    writers: exportWriters({ pdfPrinter: w.pdfPrinter }),
     openReader: () => {
       const db = openDatabaseReadOnly(w.databasePath, w.nativeBinding);
       db.pragma('busy_timeout = 5000');

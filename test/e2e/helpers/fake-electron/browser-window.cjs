@@ -1,6 +1,9 @@
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS: runs in a child Node before the bundles */
+const { execFile } = require('node:child_process');
 const { EventEmitter } = require('node:events');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -21,6 +24,21 @@ class FakeSession {
   constructor() {
     this.permissionRequestHandler = undefined;
     this.permissionCheckHandler = undefined;
+    /** Electron keeps one listener per webRequest event: setting it again replaces it. */
+    this.webRequest = {
+      beforeRequest: undefined,
+      onBeforeRequest: (filterOrListener, maybeListener) => {
+        this.webRequest.beforeRequest = maybeListener ?? filterOrListener;
+      },
+    };
+  }
+  /** What the page's request for `url` would meet: true when the session's listener cancels it. */
+  wouldCancel(url) {
+    const listener = this.webRequest.beforeRequest;
+    if (!listener) return false;
+    let cancel = false;
+    listener({ url, method: 'GET', resourceType: 'image' }, (response) => (cancel = !!response?.cancel));
+    return cancel;
   }
   setPermissionRequestHandler(fn) {
     this.permissionRequestHandler = fn;
@@ -53,6 +71,40 @@ class FakeWebContents extends EventEmitter {
   }
   setWindowOpenHandler(fn) {
     this.windowOpenHandler = fn;
+  }
+  /**
+   * Electron's printToPDF of the loaded page: here real Chromium prints the same URL (headless,
+   * network off, as the session's blocking listener would have it) and the PDF's bytes come back.
+   */
+  printToPDF(options = {}) {
+    this.printed = [...(this.printed ?? []), options];
+    if (this.destroyed) return Promise.reject(new Error('Object has been destroyed'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-electron-pdf-'));
+    const out = path.join(dir, 'page.pdf');
+    const args = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-pdf-header-footer',
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      '--proxy-server=socks5://127.0.0.1:9',
+      '--proxy-bypass-list=<-loopback>',
+      `--user-data-dir=${dir}`,
+      `--print-to-pdf=${out}`,
+      this.url,
+    ];
+    return new Promise((resolve, reject) => {
+      execFile(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args, { timeout: 60_000 }, (err) => {
+        try {
+          if (err) reject(new Error(`Printing failed: ${err.message}`));
+          else resolve(fs.readFileSync(out));
+        } catch (readErr) {
+          reject(readErr);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
   }
   send(channel, ...args) {
     if (this.destroyed) throw new Error('Object has been destroyed');

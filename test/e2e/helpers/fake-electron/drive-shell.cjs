@@ -13,6 +13,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { __fake: fake, app } = require('electron');
 const { runFull, runDev, runArtifacts } = require('./scenarios.cjs');
+const { runPdf } = require('./scenario-pdf.cjs');
 
 const MARK = '@@fake-electron@@ ';
 const report = (kind, data) => process.stdout.write(`${MARK}${JSON.stringify({ kind, data })}\n`);
@@ -117,7 +118,7 @@ async function main() {
   const modules = loadPreload(win);
   const page = loadPage(modules);
   const ctx = { fake, app, win, modules, page, waitFor, report };
-  const scenarios = { dev: runDev, artifacts: runArtifacts, full: runFull };
+  const scenarios = { dev: runDev, artifacts: runArtifacts, full: runFull, pdf: runPdf };
   const result = await (scenarios[scenario] ?? runFull)(ctx);
   report('result', result);
 }

@@ -112,3 +112,21 @@ export interface ArtifactsResult {
   post: ProtocolFacts;
   quit: QuitFacts;
 }
+
+/** What the PDF scenario saw: the export job, the downloaded file, and each print window. */
+export interface PdfResult {
+  started: Settled<{ jobId: string }>;
+  finished: boolean;
+  job: { state: string; result: { artifactId?: string; name?: string } | null; error: unknown } | null;
+  download?: { status: number; type: string | null; body: string };
+  printWindows: {
+    options: { show?: boolean; webPreferences?: Record<string, unknown> };
+    visible: boolean;
+    destroyed: boolean;
+    loads: { kind: string; target: string }[];
+    printed: Record<string, unknown>[];
+    blocksHttps: boolean;
+    allowsFile: boolean;
+  }[];
+  quit: QuitFacts;
+}

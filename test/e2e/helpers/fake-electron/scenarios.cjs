@@ -331,4 +331,4 @@ async function runArtifacts({ fake, app, win, modules, page }) {
   return out;
 }
 
-module.exports = { runFull, runDev, runArtifacts };
+module.exports = { runFull, runDev, runArtifacts, settle, until, quitSequence };
