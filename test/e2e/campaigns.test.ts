@@ -195,4 +195,67 @@ describe('campaign from the UI in Chromium', () => {
       .toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('campaign-dashboard.png'), fullPage: true });
   });
+
+  // Issue 10, item 3: the queue view, each contact's status, attempts, next eligible time and last
+  // outcome, with Skip and Retry now, following pushed events.
+  it("shows a campaign's queue and skips or retries a contact from it", async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    const done = page.getByRole('region', { name: 'Campaign Rehearsal run' });
+    const doneQueue = done.getByTestId('campaign-queue');
+    await expect.poll(() => doneQueue.locator('tbody tr').count()).toBe(4);
+    const meera = doneQueue.getByRole('row', { name: 'Contact Meera' });
+    expect(await meera.getByTestId('queue-status').textContent()).toBe('done');
+    expect(await meera.getByTestId('queue-attempts').textContent()).toBe('1');
+    expect(await meera.textContent()).toContain('answered');
+    expect(await doneQueue.getByRole('row', { name: 'Contact Arjun' }).textContent()).toContain('busy');
+    // A finished campaign's contacts cannot be skipped or retried.
+    expect(await meera.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+
+    // A second campaign at one call a minute: the first contact is dialled, the rest wait their turn.
+    await page.evaluate(async () => {
+      type Api = {
+        contacts: { lists(r: object): Promise<{ id: number; name: string }[]> };
+        campaigns: { create(r: object): Promise<{ id: string }>; start(r: object): Promise<unknown> };
+      };
+      const api = (window as unknown as { calldeck: Api }).calldeck;
+      const list = (await api.contacts.lists({})).find((l) => l.name === 'Rehearsal');
+      const c = await api.campaigns.create({
+        name: 'Queue test',
+        listId: list?.id,
+        bot: 'appointment-reminder',
+        mode: 'flow',
+        window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '23:59',
+          timeZone: 'Asia/Kolkata',
+          override: true,
+        },
+        pacing: { maxConcurrent: 1, callsPerMinute: 1 },
+        retry: { maxAttempts: 1, on: ['busy'], intervalMinutes: 1, backoff: 'linear' },
+        duplicates: 'per_campaign',
+      });
+      await api.campaigns.start({ campaignId: c.id });
+    });
+    await page.getByTestId('campaigns-table').getByRole('button', { name: 'Queue test' }).click();
+    const panel = page.getByRole('region', { name: 'Campaign Queue test' });
+    const queue = panel.getByTestId('campaign-queue');
+    await expect.poll(() => queue.locator('tbody tr').count()).toBe(4);
+    const status = (name: string) =>
+      queue.getByRole('row', { name: `Contact ${name}` }).getByTestId('queue-status');
+    // The first contact's call moves by push; the others stay pending.
+    await expect.poll(() => status('Meera').textContent(), { timeout: 30_000 }).toMatch(/in call|done/);
+    expect(await status('Rohan').textContent()).toBe('pending');
+
+    const rohan = queue.getByRole('row', { name: 'Contact Rohan' });
+    await rohan.getByRole('button', { name: 'Skip' }).click();
+    await expect.poll(() => status('Rohan').textContent()).toBe('skipped (operator)');
+    expect(await rohan.getByRole('button', { name: 'Skip' }).isDisabled()).toBe(true);
+    await rohan.getByRole('button', { name: 'Retry now' }).click();
+    await expect.poll(() => status('Rohan').textContent()).toBe('pending');
+    expect(await rohan.textContent()).toContain('now');
+    await page.screenshot({ path: artifactPath('campaign-queue.png'), fullPage: true });
+    await panel.getByRole('button', { name: 'Cancel campaign' }).click();
+    await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
+  });
 });

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api';
 import { CallStatsPanel } from '../dashboard/CallStatsPanel';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
+import { CampaignQueue } from './CampaignQueue';
 import { PacingEditor } from './PacingEditor';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -162,6 +163,11 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
           Watch its calls on the board
         </button>
       </p>
+      <h3>Queue</h3>
+      <CampaignQueue
+        c={c}
+        version={`${c.state}|${c.updatedAt}|${JSON.stringify(c.counters)}|${live.ringing}|${live.talking}`}
+      />
       <h3>Forecast</h3>
       <ForecastView c={c} />
       <h3>Statistics</h3>

@@ -1,0 +1,180 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type React from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { CampaignContactInfo, CampaignDetail } from '../../../shared/campaigns';
+import { api, errorMessage } from '../api';
+import '../board/board.css';
+
+const ROW_HEIGHT = 33; // 32 px cells + the 1 px border
+const PAGE = 5000;
+/** Pushed changes come in bursts (every call's step, progress every 250 ms): one re-read per this. */
+const REREAD_MS = 500;
+
+const COLUMNS: { label: string; width: string }[] = [
+  { label: '#', width: '5%' },
+  { label: 'Contact', width: '13%' },
+  { label: 'Number', width: '14%' },
+  { label: 'Status', width: '13%' },
+  { label: 'Attempts', width: '7%' },
+  { label: 'Next eligible', width: '15%' },
+  { label: 'Last outcome', width: '13%' },
+  { label: '', width: '20%' },
+];
+
+function Cols(): React.JSX.Element {
+  return (
+    <colgroup>
+      {COLUMNS.map((c, i) => (
+        <col key={i} style={{ width: c.width }} />
+      ))}
+    </colgroup>
+  );
+}
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** Every contact of a campaign, in queue order (paged from the core). */
+async function readQueue(campaignId: string): Promise<CampaignContactInfo[]> {
+  const all: CampaignContactInfo[] = [];
+  let after = -1;
+  for (;;) {
+    const page = await api().campaigns.contacts({ campaignId, afterPosition: after, limit: PAGE });
+    all.push(...page.contacts);
+    const last = page.contacts.at(-1);
+    if (!last || page.contacts.length < PAGE) return all;
+    after = last.position;
+  }
+}
+
+/**
+ * A campaign's queue: each contact's status, attempts made, when it may be dialled next and its last
+ * outcome, with Skip and Retry now; virtualised, re-read when the campaign or one of its calls moves
+ * (pushed events: `version` changes with them), never polled.
+ */
+export function CampaignQueue({ c, version }: { c: CampaignDetail; version: string }): React.JSX.Element {
+  const [rows, setRows] = useState<CampaignContactInfo[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<number>();
+  const [nudge, setNudge] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const terminal = c.state === 'completed' || c.state === 'canceled';
+
+  const lastRead = useRef(0);
+
+  useEffect(() => {
+    let alive = true;
+    // Throttled, not debounced: a busy campaign's steady events must not hold the re-read off forever.
+    const timer = setTimeout(
+      () => {
+        lastRead.current = Date.now();
+        void readQueue(c.id)
+          .then((r) => {
+            if (!alive) return;
+            setRows(r);
+            setError(undefined);
+          })
+          .catch((err: unknown) => alive && setError(errorMessage(err)));
+      },
+      Math.max(0, lastRead.current + REREAD_MS - Date.now()),
+    );
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+    // Re-read on each pushed change (version) or after an action here (nudge).
+  }, [c.id, version, nudge]);
+
+  const act = async (action: 'skipContact' | 'retryContact', contactId: number) => {
+    setBusy(contactId);
+    try {
+      await api().campaigns[action]({ campaignId: c.id, contactId });
+      setNudge((n) => n + 1);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  // The compiler leaves this component unmemoised, which is right: the virtualizer changes on every scroll.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtual.getVirtualItems();
+  const offset = items[0]?.start ?? 0;
+  return (
+    <div className="board" data-testid="campaign-queue" aria-rowcount={rows.length}>
+      {error && <p className="banner banner--error">{error}</p>}
+      <div className="board__head">
+        <table>
+          <Cols />
+          <thead>
+            <tr>
+              {COLUMNS.map((col, i) => (
+                <th key={i}>{col.label}</th>
+              ))}
+            </tr>
+          </thead>
+        </table>
+      </div>
+      <div ref={scroller} className="board__scroll campaign-queue__scroll">
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          <table style={{ transform: `translateY(${offset}px)` }}>
+            <Cols />
+            <tbody>
+              {items.map((item) => {
+                const r = rows[item.index];
+                if (!r) return null;
+                return (
+                  <tr
+                    key={r.contactId}
+                    data-contact={r.contactId}
+                    aria-label={`Contact ${r.name || r.number}`}
+                  >
+                    <td>{r.position + 1}</td>
+                    <td title={r.name}>{r.name || '—'}</td>
+                    <td>{r.number}</td>
+                    <td data-testid="queue-status">
+                      {r.status.replace('_', ' ')}
+                      {r.skipReason ? ` (${r.skipReason.replace('_', ' ')})` : ''}
+                    </td>
+                    <td data-testid="queue-attempts">{r.attempts}</td>
+                    <td>
+                      {r.status === 'pending' ? (r.nextEligibleAt ? when(r.nextEligibleAt) : 'now') : '—'}
+                    </td>
+                    <td>
+                      {r.lastOutcome?.replace('_', ' ') ?? '—'}
+                      {r.last?.disposition ? ` · ${r.last.disposition}` : ''}
+                    </td>
+                    <td className="campaign-queue__actions">
+                      <button
+                        type="button"
+                        className="button--quiet"
+                        disabled={terminal || r.status !== 'pending' || busy === r.contactId}
+                        onClick={() => void act('skipContact', r.contactId)}
+                      >
+                        Skip
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="button--quiet"
+                        disabled={terminal || r.status === 'in_call' || busy === r.contactId}
+                        onClick={() => void act('retryContact', r.contactId)}
+                      >
+                        Retry now
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </div>
+  );
+}
