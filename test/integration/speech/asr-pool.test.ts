@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FliteTts,
@@ -15,6 +17,7 @@ import {
 // A decode past its deadline is still decoded and counted late; a worker that crashes or hangs fails
 // only the job it was serving (a typed SpeechError) and is replaced; a decode never holds the event loop.
 
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const GRAMMAR = { phrases: ['yes', 'no', 'confirm', 'cancel it', 'talk to someone'] };
 let tts: FliteTts;
 let yes: Audio;
@@ -163,6 +166,22 @@ describe('the ASR worker pool', () => {
     expect((await failure(busy)).kind).toBe('unavailable');
     expect((await failure(waiting)).kind).toBe('unavailable');
     expect((await failure(asr.recognize(yes, { grammar: GRAMMAR }))).kind).toBe('unavailable');
+  }, 60_000);
+
+  it('a script awaiting the recogniser is kept alive while the model loads and while it decodes', async () => {
+    // Before: workers were unref'd while loading, so a CLI process exited mid-load, printing nothing.
+    const child = spawn(
+      path.join(ROOT, 'node_modules', '.bin', 'jiti'),
+      [path.join(import.meta.dirname, 'asr-cli-child.ts')],
+      {
+        cwd: ROOT,
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(out).toBe('heard: cancel it\n');
+    expect(code).toBe(0);
   }, 60_000);
 
   it('a model that cannot load is unavailable at load, and leaves no worker behind', async () => {

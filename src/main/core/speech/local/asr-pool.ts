@@ -107,7 +107,12 @@ interface PoolWorker {
   busy?: { id: number; job: Job; stuck: NodeJS.Timeout };
   reason?: string;
   exited: Promise<void>;
+  /** Called once the model has loaded. */
+  loaded?: () => void;
 }
+
+/** Loading the model takes ~250 ms; a loaded machine may take far longer, but not this long. */
+const LOAD_TIMEOUT_MS = 60_000;
 
 /** The worker could not be reached (start-up failed, disposed): the caller's job cannot run. */
 const unavailable = (message: string) => new SpeechError('unavailable', 'asr', 'soundswallower', message);
@@ -285,10 +290,20 @@ export class AsrPool {
     thread.on('message', (raw) => this.onReply(worker, raw));
     thread.on('error', (err) => (worker.reason ??= `crashed: ${err.message}`));
     thread.on('exit', (code) => {
+      clearTimeout(loading);
       this.onExit(worker, code);
       onExit();
     });
-    thread.unref(); // idle (or loading) workers never keep the host alive
+    // Loading keeps the host alive (a CLI awaiting the model must not exit under it), within a bound.
+    const loading = setTimeout(
+      () => this.end(worker, `did not load within ${LOAD_TIMEOUT_MS} ms`),
+      LOAD_TIMEOUT_MS,
+    );
+    loading.unref();
+    worker.loaded = () => {
+      clearTimeout(loading);
+      if (!worker.busy) thread.unref(); // an idle worker never keeps the host alive
+    };
     return worker;
   }
 
@@ -324,6 +339,7 @@ export class AsrPool {
     switch (reply.type) {
       case 'ready':
         worker.ready = true;
+        worker.loaded?.();
         return this.dispatch();
       case 'fatal':
         return this.end(worker, reply.message);
