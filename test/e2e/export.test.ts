@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/main/core/store';
 import { withCliCore } from '../../src/main/server/cli-core';
 import { artifactPath, launchChromium } from '../helpers/browser';
 import { seedCampaignCalls, seedList } from '../helpers/export-seed';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 import { readXlsx } from '../integration/reports/export-rig';
 
@@ -86,6 +86,35 @@ describe('Export from the Campaigns page in Chromium', () => {
     expect(calls.slice(1).map((r) => r[durationCol])).toEqual(durations);
     expect(fs.statSync(file).size).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('exports an audit bundle: the signing key shown beside the download, the download verifies with it', async () => {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await context.newPage();
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'March renewals' }).click();
+    const control = page.getByRole('group', { name: 'Export campaign March renewals' });
+    await control.getByRole('combobox').selectOption('bundle');
+    await control.getByRole('button', { name: 'Export' }).click();
+    const link = control.getByRole('link', { name: /^Download calldeck-campaign-camp-e2e-.*\.zip$/ });
+    await link.waitFor({ timeout: 60_000 });
+    const key = (await control.getByTestId('signing-key').textContent()) ?? '';
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    await page.screenshot({ path: artifactPath('export-bundle.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = path.join(dir, 'downloaded-bundle.zip');
+    await download.saveAs(file);
+    // The built CLI, as an auditor's machine runs it: no data folder, the key pinned.
+    const checked = await runCli(['audit', 'verify-bundle', file, '--key', key]);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^Bundle OK: \d+ files match the signed manifest\n/);
+    expect((await runCli(['audit', 'verify-bundle', file, '--key', '0'.repeat(64)])).code).toBe(1);
     await context.close();
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { NoDatabaseError, verifyAuditChain } from '../core';
 import { dataOption, parsePort, readVersion } from './cli-options';
 import { COMMANDS } from './commands';
+import { registerVerifyBundle } from './commands/audit-bundle';
 import { FileSecretStore } from './file-secret-store';
 import { serveSandboxScript } from './sandbox-script';
 import { SECRETS_FILE, startServer } from './host-server';
@@ -89,6 +90,7 @@ export function buildProgram(): Command {
       }
       process.exitCode = result.ok ? 0 : 1;
     });
+  registerVerifyBundle(audit);
 
   // Each domain's commands live in commands/<domain>.ts and register themselves here.
   for (const register of COMMANDS) register(program);

@@ -4,21 +4,25 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/core';
-import { findBundleVerifier, verifyBundleFile } from '../../../src/main/core/reports/bundle';
+import { findBundleVerifier } from '../../../src/main/core/reports';
+import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
+import type { AuditPage } from '../../../src/shared/audit';
+import type { ExportResult } from '../../../src/shared/reports';
+import { ok } from '../../helpers/api-wait';
 import { makeTempDir } from '../../helpers/temp-dir';
 import {
   NUMBERS,
   readZip,
+  exportCampaignBundle,
   runSandboxCampaign,
-  writeCampaignBundle,
   writeZip,
   type SandboxCampaign,
   type ZipEntry,
 } from './bundle-rig';
 
-// An audit bundle of a real sandbox campaign, checked the two ways an auditor can: CallDeck's
-// `calldeck audit verify-bundle` and the bundle's own verify.mjs run by plain Node with no
-// dependencies, from a folder with nothing else in it.
+// An audit bundle of a real sandbox campaign, exported as the app exports it (reports.export, a
+// job), checked the two ways an auditor can: `calldeck audit verify-bundle` (no data folder) and
+// the bundle's own verify.mjs run by plain Node with no dependencies, alone in a folder.
 
 const exec = promisify(execFile);
 let campaign: SandboxCampaign;
@@ -26,15 +30,15 @@ let tmp: { dir: string; cleanup: () => void };
 let bundle: string;
 let entries: ZipEntry[];
 let verifyMjs: string;
+let result: ExportResult;
 
 beforeAll(async () => {
   campaign = await runSandboxCampaign();
   tmp = makeTempDir('calldeck-bundle-');
   bundle = path.join(tmp.dir, 'bundle.zip');
-  await writeCampaignBundle(campaign, bundle);
+  result = await exportCampaignBundle(campaign, bundle);
   entries = await readZip(bundle);
-  // The auditor's copy of verify.mjs, alone in a folder (no node_modules anywhere above it? the
-  // temp dir is outside the repository).
+  // The auditor's copy of verify.mjs, alone in a folder outside the repository (no node_modules).
   verifyMjs = path.join(tmp.dir, 'auditor', 'verify.mjs');
   fs.mkdirSync(path.dirname(verifyMjs));
   fs.writeFileSync(verifyMjs, entries.find((e) => e.name === 'verify.mjs')!.data);
@@ -45,10 +49,16 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-/** CallDeck's check (what `calldeck audit verify-bundle` runs). */
-async function cli(file: string) {
-  const out = await verifyBundleFile(file);
-  return { code: out.ok ? 0 : 1, out };
+interface CliOut {
+  ok: boolean;
+  problems: { code: string; path?: string; message: string }[];
+}
+
+/** `calldeck audit verify-bundle FILE --json`, in-process. */
+async function cli(file: string): Promise<{ code: number; out: CliOut }> {
+  const lines: string[] = [];
+  const code = await runVerifyBundleCommand(file, { json: true }, (l) => lines.push(l));
+  return { code, out: JSON.parse(lines[0]!) as CliOut };
 }
 
 async function standalone(file: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
@@ -145,6 +155,25 @@ describe('an audit bundle of a sandbox campaign', () => {
     expect(history!.history.map((h) => h.action)).toEqual(
       expect.arrayContaining(['campaigns.create', 'campaigns.start', 'campaigns.complete']),
     );
+
+    // The signing key's fingerprint: in the manifest, the job's result and both audit rows of the
+    // export; the start row is also in the bundle's own slice.
+    const { signing } = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };
+    expect(result.signingKey).toBe(signing.fingerprint);
+    const exportRows = ok<AuditPage>(await campaign.core.invoke('audit.list', { limit: 50 })).entries.filter(
+      (e) => e.action === 'reports.export',
+    );
+    expect(exportRows.map((e) => (JSON.parse(e.payload) as { signingKey?: string }).signingKey)).toEqual([
+      signing.fingerprint,
+      signing.fingerprint,
+    ]);
+    const sliceRows = text('audit/rows.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action?: string; payload?: string });
+    expect(
+      sliceRows.filter((r) => r.action === 'reports.export').map((r) => JSON.parse(r.payload!) as unknown),
+    ).toEqual([expect.objectContaining({ outcome: 'started', signingKey: signing.fingerprint })]);
 
     expect(await cli(bundle)).toMatchObject({ code: 0, out: { ok: true, problems: [] } });
     const alone = await standalone(bundle);
@@ -246,12 +275,10 @@ describe('an audit bundle of a sandbox campaign', () => {
     const manifest = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };
     expect((await standalone(bundle, '--key', manifest.signing.fingerprint)).code).toBe(0);
     const other = '0'.repeat(64);
-    const r = await verifyBundleFile(bundle, { expectKey: other });
-    expect(r.problems).toEqual([
-      expect.objectContaining({
-        code: 'key',
-        message: `signed with key ${manifest.signing.fingerprint}, not the expected ${other}: it was re-signed by someone else`,
-      }),
-    ]);
+    const lines: string[] = [];
+    expect(await runVerifyBundleCommand(bundle, { key: other }, (l) => lines.push(l))).toBe(1);
+    expect(lines[0]).toBe(
+      `Bundle FAILED: signed with key ${manifest.signing.fingerprint}, not the expected ${other}: it was re-signed by someone else`,
+    );
   });
 });

@@ -5,10 +5,10 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/campaigns';
 import type { ImportOutcome } from '../../../src/shared/contacts';
-import { MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
-import { exportWriters, SqliteExportSource } from '../../../src/main/core/reports';
-import { bundleWriter, findBundleVerifier } from '../../../src/main/core/reports/bundle';
-import { ok, until } from '../../helpers/api-wait';
+import type { JobInfo } from '../../../src/shared/jobs';
+import type { ExportResult } from '../../../src/shared/reports';
+import type { Core } from '../../../src/main/core';
+import { ok, until, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
 
 /**
@@ -32,17 +32,15 @@ export const NUMBERS = {
 };
 
 export interface SandboxCampaign {
+  core: Core;
   dir: string;
-  secrets: MemorySecretStore;
   campaignId: string;
   cleanup: () => Promise<void>;
 }
 
-/** Runs the campaign to completion in a full core, then stops the core (the data folder stays). */
+/** Runs the campaign to completion in a full core (left running: export through its Api). */
 export async function runSandboxCampaign(): Promise<SandboxCampaign> {
-  const secrets = new MemorySecretStore();
   const { core, dir, cleanup } = await makeTestCore({
-    secrets,
     telephony: 'sandbox',
     sandboxTimeScale: 0.05,
     sandboxScript: {
@@ -101,35 +99,29 @@ export async function runSandboxCampaign(): Promise<SandboxCampaign> {
     await until(() => (completed === created.id ? true : undefined), 60_000);
     // The calls' voicebot sessions end (recordings closed) a moment after the carrier's end.
     await new Promise((r) => setTimeout(r, 1500));
-    await core.stop();
-    return { dir, secrets, campaignId: created.id, cleanup: stop };
+    return { core, dir, campaignId: created.id, cleanup: stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-/** Writes the campaign's audit bundle with the bundle writer over the stopped core's data folder. */
-export async function writeCampaignBundle(c: SandboxCampaign, out: string): Promise<void> {
-  const db = openDatabase(path.join(c.dir, 'calldeck.sqlite'));
-  const reader = openDatabase(path.join(c.dir, 'calldeck.sqlite'));
-  try {
-    const audit = openAuditLog(db, c.dir, c.secrets, { missingKey: 'refuse' });
-    const writers = exportWriters();
-    const writer = bundleWriter({
-      db,
-      audit,
-      secrets: c.secrets,
-      writers,
-      verifierFile: findBundleVerifier(),
-    });
-    const source = new SqliteExportSource(reader, { kind: 'campaign', campaignId: c.campaignId });
-    await writer.write(source, out, () => undefined, new AbortController().signal);
-    source.close();
-  } finally {
-    if (reader.open) reader.close();
-    db.close();
-  }
+/** Exports the campaign's audit bundle as the app does (reports.export, a job) and copies it to `out`. */
+export async function exportCampaignBundle(c: SandboxCampaign, out: string): Promise<ExportResult> {
+  const { jobId } = ok<{ jobId: string }>(
+    await c.core.invoke('reports.export', {
+      scope: { kind: 'campaign', campaignId: c.campaignId },
+      format: 'bundle',
+    }),
+  );
+  const job = await untilAsync(async () => {
+    const j = ok<JobInfo>(await c.core.invoke('jobs.get', { jobId }));
+    return j.state === 'running' ? undefined : j;
+  }, 60_000);
+  if (job.state !== 'succeeded') throw new Error(`the bundle export ${job.state}: ${JSON.stringify(job)}`);
+  const result = job.result as ExportResult;
+  fs.copyFileSync(path.join(c.dir, 'exports', `${jobId}-${result.name}`), out);
+  return result;
 }
 
 export interface ZipEntry {

@@ -256,6 +256,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     artifacts: () => artifacts,
     log: log.child('exports'),
     pdfPrinter: config.pdfPrinter,
+    db,
+    audit: auditLog,
+    secrets: config.secrets,
+    resourcesDir: () => resourcesDir,
   });
   jobs.recover();
   // The sandbox's callees speak their lines with the offline TTS, so test calls really talk.

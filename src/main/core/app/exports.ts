@@ -1,7 +1,17 @@
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
-import { ExportJobs, exportWriters, type AuditTrail, type PdfPrinter } from '../reports';
+import {
+  bundleWriter,
+  ExportJobs,
+  exportWriters,
+  findBundleVerifier,
+  type AuditLog,
+  type AuditTrail,
+  type PdfPrinter,
+} from '../reports';
+import type { SecretStore } from '../settings';
+import type { Db } from '../store';
 import { openDatabaseReadOnly } from '../store';
 
 export interface ExportWiring {
@@ -14,6 +24,11 @@ export interface ExportWiring {
   log: Logger;
   /** The host's PDF printer (Electron's printToPDF); default an installed Chromium. */
   pdfPrinter?: PdfPrinter;
+  /** The audit bundle reads the audit log, lists, campaigns and the DNC register here, and signs with a key in `secrets`. */
+  db: Db;
+  audit: AuditLog;
+  secrets: SecretStore;
+  resourcesDir: () => string;
 }
 
 /**
@@ -21,12 +36,24 @@ export interface ExportWiring {
  * connection of its own (WAL: a snapshot while the app keeps writing), closed when it ends.
  */
 export function createExports(w: ExportWiring): ExportJobs {
+  const writers = exportWriters({ pdfPrinter: w.pdfPrinter });
+  // The bundle carries the other formats' reports, written by their writers from this registry.
+  writers.register(
+    'bundle',
+    bundleWriter({
+      db: w.db,
+      audit: w.audit,
+      secrets: w.secrets,
+      writers,
+      verifierFile: () => findBundleVerifier(w.resourcesDir()),
+    }),
+  );
   return new ExportJobs({
     jobs: w.jobs,
     dataDir: w.dataDir,
     artifacts: w.artifacts,
     trail: w.trail,
-    writers: exportWriters({ pdfPrinter: w.pdfPrinter }),
+    writers,
     openReader: () => {
       const db = openDatabaseReadOnly(w.databasePath, w.nativeBinding);
       db.pragma('busy_timeout = 5000');

@@ -29,8 +29,8 @@ export interface BundleWriterDeps {
   secrets: SecretStore;
   /** The registry the bundle is registered in: its report writers write the bundle's report. */
   writers: ExportWriters;
-  /** resources/audit/verify.mjs, copied into every bundle. */
-  verifierFile: string;
+  /** resources/audit/verify.mjs, copied into every bundle (asked when a bundle is written). */
+  verifierFile: () => string;
 }
 
 const mediaTime = (ms: number | null) => {
@@ -80,7 +80,7 @@ async function writeBundle(
   const zip = new BundleZip(outFile);
   try {
     zip.addBuffer('README.txt', bundleReadme({ ...summary, fingerprint: signer.fingerprint }));
-    zip.addFile('verify.mjs', deps.verifierFile);
+    zip.addFile('verify.mjs', deps.verifierFile());
     for (const format of reports) {
       const writer = deps.writers.get(format);
       // report.xlsx, report.html; a format written as another kind of file says so (report.csv.zip).

@@ -78,6 +78,13 @@ export function ExportControl({
             Download {result.name}
           </a>
         )}
+        {result?.signingKey && (
+          // What an auditor pins: calldeck audit verify-bundle FILE --key <this> (or node verify.mjs).
+          <span className="export-control__key">
+            Signed by key <code data-testid="signing-key">{result.signingKey}</code>: give it to the auditor
+            to check the bundle with <code>--key</code>
+          </span>
+        )}
         {job && job.state !== 'running' && !result && (
           <span className="export-control__error">
             Export {job.state}
