@@ -43,12 +43,18 @@ export async function makeDialerRig(
     lostCallGraceMs?: number;
     /** The account's calls-per-minute limit, shared by every campaign of the rig (default: none). */
     accountCallsPerMinute?: number;
+    /** Wall seconds per sandbox second (default the rig's 0.005). */
+    timeScale?: number;
   } = {},
 ): Promise<DialerRig> {
   const holder: { r?: DialerRig } = {};
   const rig = await makeRig(
     script,
-    { concurrencyCap: options.concurrencyCap ?? 10, requestsPerMinute: 100_000 },
+    {
+      concurrencyCap: options.concurrencyCap ?? 10,
+      requestsPerMinute: 100_000,
+      ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+    },
     {
       onChange: (c) => {
         const r = holder.r;

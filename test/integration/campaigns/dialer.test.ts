@@ -287,7 +287,9 @@ describe('a lost dial answer', () => {
 
 describe('the outcome check', () => {
   it("is made again when a finished attempt's call changes later (the carrier's record settles after the outcome)", async () => {
-    r = await makeDialerRig(SCRIPT, { concurrencyCap: 3 });
+    // Sandbox seconds of 200 ms: at the rig's 5 ms, a loaded machine's few hundred ms of callbacks
+    // made the 2 s call last over 5 sandbox seconds, and the short-call flag rightly never came.
+    r = await makeDialerRig(SCRIPT, { concurrencyCap: 3, timeScale: 0.2 });
     const id = r.campaign(['+919876500000']); // answers and hangs up after 1 s; no bot stream here
     expect(await r.run(id)).toBe('completed');
     const [attempt] = r.repo.attempts(id);
