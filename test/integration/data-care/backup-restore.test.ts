@@ -11,6 +11,7 @@ import { FileSecretStore } from '../../../src/main/server';
 import { runBackupCommand, runRestoreCommand } from '../../../src/main/server/commands/data-care';
 import type { BackupResultInfo } from '../../../src/shared/data-care';
 import type { JobInfo } from '../../../src/shared/jobs';
+import type { VoicebotRecordingAudio } from '../../../src/shared/voicebot';
 import { ok, until, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -119,6 +120,23 @@ describe('backup and restore', () => {
       expect(
         fs.readFileSync(path.join(target, f.path)).equals(fs.readFileSync(path.join(dataDir, f.path))),
       ).toBe(true);
+    // A restored folder plays its recordings from itself (the database keeps them by absolute path).
+    const mix = carried.find((f) => f.path.endsWith('/mix.wav'))!;
+    const sessionId = mix.path.split('/')[1]!;
+    const reopened = await makeTestCore({
+      dataDir: target,
+      secrets: new FileSecretStore(path.join(target, 'secrets.json')),
+      profile: DATA_TOOL,
+    });
+    cleanups.push(reopened.cleanup);
+    const audio = ok<VoicebotRecordingAudio>(
+      await reopened.core.invoke('voicebot.recording', { sessionId, channel: 'mix' }),
+    );
+    const served = await reopened.core.serveArtifact({ id: audio.artifact.id });
+    const chunks: Buffer[] = [];
+    for await (const c of served.body!) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(dataDir, mix.path)))).toBe(true);
+    expect(restored.relocated).toBeGreaterThan(0);
     // The snapshot held calls while they were being made: some attempts, not necessarily all.
     const attempts = Number(db.prepare('SELECT COUNT(*) FROM call_attempts').pluck().get());
     expect(attempts).toBeGreaterThanOrEqual(6);

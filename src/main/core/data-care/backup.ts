@@ -110,6 +110,7 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
         version: 1,
         createdAt: now().toISOString(),
         app: o.app,
+        dataDir: path.resolve(o.dataDir),
         database: { path: DATABASE_FILE, schemaVersion: schemaVersion(o.db), auditRows },
         secretsFile,
         files: entries,

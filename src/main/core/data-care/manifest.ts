@@ -32,6 +32,8 @@ export const ManifestSchema = z
     version: z.literal(1),
     createdAt: z.string().max(40),
     app: z.object({ version: z.string().max(60), host: z.string().max(20) }).strict(),
+    /** The folder it was taken from: paths the database keeps under it are moved to the restored one. */
+    dataDir: z.string().max(4096).optional(),
     /** The database file (a `VACUUM INTO` snapshot) and what it held when taken. */
     database: z
       .object({ path: RelPath, schemaVersion: z.number().int().min(0), auditRows: z.number().int().min(0) })

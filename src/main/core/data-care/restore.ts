@@ -7,7 +7,7 @@ import yauzl from 'yauzl';
 import type { AuditVerifyResult } from '../../../shared/audit';
 import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config';
 import { openAuditForVerify } from '../reports';
-import { integrityProblems, openDatabaseReadOnly } from '../store';
+import { integrityProblems, openDatabaseReadOnly, relocateDataPaths } from '../store';
 import { DATA_PREFIX, MANIFEST_ENTRY, ManifestFileSchema, parseManifest, type Manifest } from './manifest';
 
 export type RestoreErrorCode =
@@ -42,6 +42,8 @@ export interface RestoreResult {
   files: number;
   bytes: number;
   audit: AuditVerifyResult;
+  /** Rows whose file paths were moved from the backed-up folder to this one (recordings, QA suites). */
+  relocated: number;
 }
 
 const MANIFEST_MAX = 512 * 1024 * 1024;
@@ -194,12 +196,22 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
     const manifest = parsed.manifest;
     checkFiles(manifest, files);
     const audit = checkDatabase(staging, manifest, o);
+    // The database keeps recordings by absolute path: point them at the restored folder.
+    const relocated =
+      manifest.dataDir && path.resolve(manifest.dataDir) !== target
+        ? relocateDataPaths(
+            path.join(staging, manifest.database.path),
+            path.resolve(manifest.dataDir) + path.sep,
+            target + path.sep,
+            o.nativeBinding,
+          )
+        : 0;
     refuseNonEmpty(target); // again: something may have been put there meanwhile
     if (fs.existsSync(target)) fs.rmdirSync(target);
     fs.renameSync(staging, target);
     let bytes = 0;
     for (const f of files.values()) bytes += f.size;
-    return { manifest, files: files.size, bytes, audit };
+    return { manifest, files: files.size, bytes, audit, relocated };
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;

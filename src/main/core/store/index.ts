@@ -33,6 +33,12 @@ export {
   type QueueContact,
 } from './campaigns-repository';
 export { QaRepository, type NewQaRun, type NewQaScenarioRun } from './qa-repository';
-export { snapshotDatabase, openDatabaseReadOnly, integrityProblems, schemaVersion } from './snapshot';
+export {
+  snapshotDatabase,
+  openDatabaseReadOnly,
+  integrityProblems,
+  relocateDataPaths,
+  schemaVersion,
+} from './snapshot';
 export { RetentionRepository, type SessionRecordings } from './retention-repository';
 export { WipeRepository, WIPED_TABLES, KEPT_TABLES } from './wipe-repository';

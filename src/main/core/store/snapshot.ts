@@ -39,3 +39,34 @@ export function schemaVersion(db: Db): number {
   if (!exists) return 0;
   return Number(db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get());
 }
+
+/**
+ * Rewrites the absolute file paths a database keeps (voicebot recordings, QA suite folders) from
+ * one data folder to another, e.g. after a backup is restored elsewhere. `from` and `to` end with
+ * the path separator. Returns the rows changed.
+ */
+export function relocateDataPaths(file: string, from: string, to: string, nativeBinding?: string): number {
+  const db = new Database(file, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    let changed = 0;
+    const columns: [table: string, column: string][] = [
+      ['voicebot_sessions', 'caller_wav'],
+      ['voicebot_sessions', 'bot_wav'],
+      ['voicebot_sessions', 'mix_wav'],
+      ['qa_runs', 'suite_dir'],
+    ];
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
+    db.transaction(() => {
+      for (const [table, column] of columns.filter(([t]) => tables.has(t)))
+        changed += db
+          .prepare(
+            `UPDATE "${table}" SET "${column}" = @to || substr("${column}", length(@from) + 1)
+             WHERE substr("${column}", 1, length(@from)) = @from`,
+          )
+          .run({ from, to }).changes;
+    })();
+    return changed;
+  } finally {
+    db.close();
+  }
+}

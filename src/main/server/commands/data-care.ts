@@ -97,6 +97,7 @@ export async function runRestoreCommand(file: string, opts: { data: string }): P
           backupCreatedAt: result.manifest.createdAt,
           files: result.files,
           auditRowsVerified: result.audit.rows,
+          pathsRelocated: result.relocated,
         },
       },
       () => undefined,
