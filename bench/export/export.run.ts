@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { build } from 'rolldown';
+import { it } from 'vitest';
+import { openDatabase } from '../../src/main/core';
+import { makeTempDir } from '../../test/helpers/temp-dir';
+import { seedCampaignCalls, seedList } from '../../test/helpers/export-seed';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+interface Measured {
+  mode: string;
+  rows: number;
+  ms: number;
+  totalMs: number;
+  bytes: number;
+  maxRssKb: number;
+}
+
+const mb = (kb: number) => (kb / 1024).toFixed(0);
+const s = (ms: number) => (ms / 1000).toFixed(2);
+
+/**
+ * Export of a campaign of CALLS calls (answered ones with two transcript lines and two latency
+ * samples, so ~3×CALLS rows over the sheets) to XLSX and CSV, against SheetJS writing the same
+ * cells from arrays already in memory (its aoa_to_sheet + write: the bare floor; reading the
+ * rows into those arrays is not counted for it). Each measurement runs in its own child process
+ * (peak RSS is its own), interleaved over ROUNDS rounds; best of each. Goal: ≤ 1.5× the bare
+ * time, memory bounded (CSV: streamed; XLSX: SheetJS holds the workbook's cells, never a second
+ * copy of the rows).
+ */
+it(`export: ${CALLS.toLocaleString('en-IN')} calls to XLSX and CSV vs bare SheetJS writes`, async () => {
+  const tmp = makeTempDir('calldeck-bench-export-');
+  try {
+    const dbFile = path.join(tmp.dir, 'calldeck.sqlite');
+    const db = openDatabase(dbFile);
+    const seeded = performance.now();
+    seedCampaignCalls(db, {
+      campaignId: 'bench',
+      listId: seedList(db, 'bench'),
+      calls: CALLS,
+      batch: 10_000,
+    });
+    db.close();
+    const seedMs = performance.now() - seeded;
+
+    const outDir = path.resolve('node_modules/.cache/calldeck-bench');
+    await build({
+      input: path.resolve('bench/export/export-child.ts'),
+      platform: 'node',
+      external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+      output: { file: path.join(outDir, 'export-child.mjs'), format: 'esm' },
+      logLevel: 'silent',
+    });
+    const run = (mode: string): Measured =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [path.join(outDir, 'export-child.mjs'), mode, dbFile, 'bench', path.join(tmp.dir, `out-${mode}`)],
+          { encoding: 'utf8', timeout: 15 * 60_000 },
+        ).trim(),
+      ) as Measured;
+
+    const best = new Map<string, Measured>();
+    for (let r = 0; r < ROUNDS; r++)
+      for (const mode of ['bare-xlsx', 'ours-xlsx', 'bare-csv', 'ours-csv']) {
+        const m = run(mode);
+        const known = best.get(mode);
+        if (!known || m.ms < known.ms) best.set(mode, m);
+      }
+    const lines = [
+      `(seeded ${CALLS} calls in ${s(seedMs)} s; best of ${ROUNDS} interleaved rounds, each in a child)`,
+    ];
+    for (const kind of ['xlsx', 'csv'] as const) {
+      const ours = best.get(`ours-${kind}`)!;
+      const bare = best.get(`bare-${kind}`)!;
+      lines.push(
+        `${kind.toUpperCase()} ${ours.rows} rows: export ${s(ours.ms)} s, peak RSS ${mb(ours.maxRssKb)} MB, ` +
+          `${(ours.bytes / 1048576).toFixed(1)} MB | bare SheetJS write ${s(bare.ms)} s ` +
+          `(+ ${s(bare.totalMs - bare.ms)} s to hold the rows), peak RSS ${mb(bare.maxRssKb)} MB → ` +
+          `time ${(ours.ms / bare.ms).toFixed(2)}× the write (goal ≤ 1.5×), ${(ours.ms / bare.totalMs).toFixed(2)}× ` +
+          `reading + writing, memory ${(ours.maxRssKb / bare.maxRssKb).toFixed(2)}×`,
+      );
+    }
+    console.log(['', '== export ==', ...lines, ''].join('\n'));
+  } finally {
+    tmp.cleanup();
+  }
+});
