@@ -193,4 +193,33 @@ describe('backup and restore', () => {
     );
     expect(fs.existsSync(path.join(root, 'nope'))).toBe(false);
   }, 60_000);
+
+  it('a backup whose secrets are in the desktop keychain file is refused by the CLI, saying where to restore it', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
+    cleanups.push(cleanup);
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir);
+    // The desktop app's secret file name (its content is encrypted by the OS keychain; the CLI cannot read it).
+    const { core, cleanup: stop } = await makeTestCore({
+      dataDir,
+      secrets: new FileSecretStore(path.join(dataDir, 'secrets.keychain.json')),
+      profile: DATA_TOOL,
+    });
+    cleanups.push(stop);
+    const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
+    const job = await untilAsync(async () => {
+      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
+      return j.state === 'running' ? undefined : j;
+    });
+    const res = await core.serveArtifact({ id: (job.result as BackupResultInfo).artifact.id });
+    const archive = path.join(root, 'desktop.zip');
+    await pipeline(res.body!, fs.createWriteStream(archive));
+    const target = path.join(root, 'elsewhere');
+    const refused = runRestoreCommand(archive, { data: target });
+    await expect(refused).rejects.toMatchObject({ code: 'no_key' });
+    await expect(refused).rejects.toThrow(
+      /secrets\.keychain\.json cannot be read here .*OS keychain .*restore it there/,
+    );
+    expect(fs.existsSync(target)).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditTrail, DATA_TOOL, MemorySecretStore, openAuditLog, openDatabase } from '../../../src/main/core';
 import { Retention } from '../../../src/main/core/data-care';
 import { createLogger } from '../../../src/main/core/logging';
@@ -8,7 +8,7 @@ import { RetentionRepository, SettingsRepository, type Db } from '../../../src/m
 import { FileSecretStore } from '../../../src/main/server';
 import { runRetentionCommand } from '../../../src/main/server/commands/data-care';
 import type { RetentionRunResult } from '../../../src/shared/data-care';
-import { ok } from '../../helpers/api-wait';
+import { ok, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -175,5 +175,47 @@ describe('retention', () => {
     await stop();
     const r: RetentionRunResult = await runRetentionCommand({ data: dir });
     expect(r.classes).toMatchObject([{ class: 'transcripts', days: 7, counts: { sessions: 0, lines: 0 } }]);
+  });
+
+  it('the app applies it when it starts (audited as calldeck) and again every day while it runs', async () => {
+    const { dir, cleanup } = makeTempDir('calldeck-retention-');
+    cleanups.push(cleanup);
+    const secrets = new FileSecretStore(path.join(dir, 'secrets.json'));
+    const tool = await makeTestCore({ dataDir: dir, secrets, profile: DATA_TOOL });
+    ok(
+      await tool.core.invoke('data.setRetention', {
+        recordingsDays: null,
+        transcriptsDays: 1,
+        callRecordsDays: null,
+      }),
+    );
+    await tool.cleanup();
+    const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
+    db.prepare(
+      `INSERT INTO voicebot_sessions (id, stream_sid, call_sid, bot_id, sample_rate, started_at, ended_at)
+       VALUES ('s1', 's', 'c', 'bot', 8000, '2020-01-01T00:00:00.000Z', '2020-01-01T00:01:00.000Z')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO voicebot_lines (session_id, seq, turn, speaker, kind, text, start_ms, end_ms) VALUES ('s1', 1, 1, 'bot', 'say', 'hi', 0, 1)`,
+    ).run();
+    db.close();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    cleanups.push(() => {
+      vi.useRealTimers();
+    });
+    const app = await makeTestCore({ dataDir: dir, secrets, telephony: 'sandbox' });
+    cleanups.push(app.cleanup);
+    const rows = async () =>
+      ok<{ entries: { action: string; actor: string; payload: string }[] }>(
+        await app.core.invoke('audit.list', { limit: 50 }),
+      ).entries.filter((e) => e.action === 'data.retention');
+    const first = await untilAsync(async () => ((await rows()).length > 0 ? await rows() : undefined));
+    expect(first.map((r) => [r.actor, JSON.parse(r.payload) as unknown])).toEqual([
+      ['calldeck', expect.objectContaining({ class: 'transcripts', days: 1, sessions: 1, lines: 1 })],
+    ]);
+    vi.advanceTimersByTime(86_400_000);
+    expect((await rows()).length).toBe(2);
+    vi.advanceTimersByTime(86_400_000);
+    expect((await rows()).length).toBe(3);
   });
 });
