@@ -278,6 +278,27 @@ describe('the QA page in Chromium', () => {
     expect(await diff.getByTestId('diff-turn-2').textContent()).toMatch(/pass → fail changed/);
     await page.getByRole('region', { name: 'Side-by-side player' }).waitFor();
     await page.screenshot({ path: artifactPath('qa-baseline.png'), fullPage: true });
+
+    // The first run scored again with the suite as it is now: confirm's runs now fail (the new
+    // expectation), the rest as they were; the run's own verdicts stay.
+    const runsTable = page.getByRole('table', { name: 'Runs' });
+    await runsTable.locator('tbody tr').nth(1).getByRole('button').click();
+    await expect
+      .poll(() => runsTable.locator('tbody tr').nth(1).getAttribute('class'), { timeout: 10_000 })
+      .toBe('row--selected');
+    const rescore = page.getByRole('region', { name: 'Re-scores' });
+    await rescore.getByRole('button', { name: 'Score again' }).click();
+    await expect
+      .poll(() => rescore.getByTestId('rescore-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/: 2 of 6 verdicts changed \(the run's own verdicts are kept\)/);
+    expect(await rescore.getByTestId('rescored-confirm.yaml-synthetic-1').textContent()).toMatch(
+      /passed → failed changed.*new: expectation says: contains "see you on Tuesday"/,
+    );
+    expect(await rescore.getByTestId('rescored-cancel.yaml-human-1').textContent()).toMatch(
+      /failed → failed/,
+    );
+    expect(await runsTable.locator('tbody tr').nth(1).textContent()).toMatch(/2 passed.*4 failed/);
+    await page.screenshot({ path: artifactPath('qa-rescore.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

@@ -63,6 +63,7 @@ import {
   type QaCompareRunsResult,
   type QaCompareSuiteResult,
 } from '../qa-compare';
+import { QaRescoreSchema, type QaRescoreInfo } from '../qa-rescore';
 import {
   AttemptIdSchema,
   RecentCallsSchema,
@@ -293,6 +294,13 @@ export const contract = {
     compareRuns: query<QaCompareRunsResult>()(QaCompareRunsSchema),
     /** A suite run against a baseline run: regressions, fixes, scenarios missing from either. */
     compareSuite: query<QaCompareSuiteResult>()(QaCompareSuiteSchema),
+    /**
+     * Scores a finished run again (its recorded audio and turns) with the current evaluator, judge
+     * and scenario files; the new verdicts are kept beside the old, never over them.
+     */
+    rescore: command<QaRescoreInfo>()(QaRescoreSchema, { subject: (r) => `qa_run:${r.runId}` }),
+    /** A run's re-scores, newest first, each with what changed against the run's own verdicts. */
+    rescores: query<{ rescores: QaRescoreInfo[] }>()(QaRescoreSchema),
     /** Checks a scenario's text as typed (nothing written); saveScenario writes it only when valid. */
     checkScenario: query<QaSaveScenarioResult>()(QaCheckScenarioSchema),
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {

@@ -35,6 +35,7 @@ export {
   type QaRunnerDeps,
 } from './runner/qa-runner';
 export { runOne, type BotTarget, type OneRun, type OneRunResult } from './runner/one-run';
+export { RescoreError } from './runner/rescore';
 export { scenarioVariables, scenarioRunSeed } from './runner/seeded';
 export { listSuites, sourceOf, type SuiteRoot } from './scenario/suites-index';
 export {

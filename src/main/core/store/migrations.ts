@@ -13,6 +13,7 @@ import { m011DncVersions } from './migrations/011-dnc-versions';
 import { m012AuditFilters } from './migrations/012-audit-filters';
 import { m013QaSkipped } from './migrations/013-qa-skipped';
 import { m014TurnAsrLate } from './migrations/014-turn-asr-late';
+import { m015QaRescores } from './migrations/015-qa-rescores';
 
 export type { Migration } from './migration';
 
@@ -20,7 +21,8 @@ export type { Migration } from './migration';
  * Every schema change, in order. One file per migration under migrations/; numbers are reserved:
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
  * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa,
- * 11 do-not-call versions, 12 audit filter indexes, 13 qa skipped runs, 14 voicebot turns' late ASR.
+ * 11 do-not-call versions, 12 audit filter indexes, 13 qa skipped runs, 14 voicebot turns' late ASR,
+ * 15 qa rescores.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -37,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012AuditFilters,
   m013QaSkipped,
   m014TurnAsrLate,
+  m015QaRescores,
 ];

@@ -95,6 +95,20 @@ const SCENARIO_COLUMNS = `id, run_id AS runId, scenario_file AS scenarioFile, sc
   repeat, seed, verdict, end_reason AS endReason, error, duration_ms AS durationMs, wall_ms AS wallMs,
   disposition, transfer, variables, evaluation, caller_audio AS callerAudio, bot_audio AS botAudio`;
 
+/** One re-score of a run as stored: the new verdict and evaluation of each scenario run it scored. */
+export interface StoredRescore {
+  id: string;
+  runId: string;
+  actor: string;
+  createdAt: string;
+  results: {
+    scenarioRunId: string;
+    verdict: QaVerdict;
+    evaluation: QaEvaluation | null;
+    error: string | null;
+  }[];
+}
+
 const emptyCounts = (): Record<QaVerdict, number> => ({ pending: 0, passed: 0, failed: 0, no_verdict: 0 });
 
 /** QA runs, their scenario runs and recorded turns. JSON columns are written and read only here. */
@@ -259,5 +273,51 @@ export class QaRepository {
       evaluation: r.evaluation ? (JSON.parse(r.evaluation) as QaEvaluation) : null,
       turns: turns.map((t) => JSON.parse(t.data) as QaRecordedTurn),
     };
+  }
+
+  /** A re-score and its results in one transaction (the run's own verdicts are not touched). */
+  insertRescore(r: StoredRescore): void {
+    const head = this.db.prepare(
+      'INSERT INTO qa_rescores (id, run_id, actor, created_at) VALUES (?, ?, ?, ?)',
+    );
+    const row = this.db.prepare(
+      `INSERT INTO qa_rescore_results (rescore_id, scenario_run_id, verdict, evaluation, error)
+         VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      head.run(r.id, r.runId, r.actor, r.createdAt);
+      for (const x of r.results)
+        row.run(
+          r.id,
+          x.scenarioRunId,
+          x.verdict,
+          x.evaluation ? JSON.stringify(x.evaluation) : null,
+          x.error,
+        );
+    })();
+  }
+
+  /** A run's re-scores, newest first. */
+  rescores(runId: string): StoredRescore[] {
+    const results = this.db.prepare<
+      [string],
+      { scenarioRunId: string; verdict: QaVerdict; evaluation: string | null; error: string | null }
+    >(
+      `SELECT r.scenario_run_id AS scenarioRunId, r.verdict, r.evaluation, r.error FROM qa_rescore_results r
+         JOIN qa_scenario_runs s ON s.id = r.scenario_run_id WHERE r.rescore_id = ? ORDER BY s.seq`,
+    );
+    return this.db
+      .prepare<[string], { id: string; runId: string; actor: string; createdAt: string }>(
+        `SELECT id, run_id AS runId, actor, created_at AS createdAt FROM qa_rescores WHERE run_id = ?
+           ORDER BY created_at DESC, rowid DESC`,
+      )
+      .all(runId)
+      .map((h) => ({
+        ...h,
+        results: results.all(h.id).map((x) => ({
+          ...x,
+          evaluation: x.evaluation ? (JSON.parse(x.evaluation) as QaEvaluation) : null,
+        })),
+      }));
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { QaCallerKind, QaRunDetail, QaUpdatedEvent } from '../../../shared/qa';
+import type { QaRescoreInfo } from '../../../shared/qa-rescore';
 import {
   compareSuite,
   DATA_TOOL,
@@ -164,7 +165,47 @@ export async function runQaSuite(
   }
 }
 
-/** `calldeck qa run SUITE_DIR`. */
+/**
+ * `calldeck qa rescore RUN_ID`: a stored run scored again with the current evaluator, judge and
+ * scenario files (kept beside its verdicts), printing what changed. Exit 0 only when every scenario
+ * run passes as scored now.
+ */
+export async function runQaRescore(
+  runId: string,
+  opts: { data: string; json?: boolean },
+  out: (line: string) => void,
+): Promise<{ rescore: QaRescoreInfo; exitCode: number }> {
+  const core = await startCliCore(opts.data, DATA_TOOL);
+  try {
+    const rescore = await call<QaRescoreInfo>(core, 'qa.rescore', { runId });
+    const exitCode = rescore.results.length > 0 && rescore.results.every((r) => r.after === 'passed') ? 0 : 1;
+    if (opts.json) {
+      out(JSON.stringify({ rescore, exitCode }, null, 2));
+      return { rescore, exitCode };
+    }
+    for (const r of rescore.results) {
+      const verdicts = r.changed ? `${r.before} -> ${r.after}` : r.after;
+      out(
+        `${(r.changed ? 'CHANGED' : 'SAME').padEnd(8)} ${verdicts.padEnd(22)} ${r.scenarioName} [${r.caller} #${r.repeat}]`,
+      );
+      for (const f of r.newFailures) out(`         + [${f.kind}] ${f.expectation}; ${f.actual}`);
+      for (const f of r.goneFailures) out(`         - [${f.kind}] ${f.expectation}; ${f.actual}`);
+      if (r.error) out(`         ${r.error}`);
+      const judge = (j: QaRescoreInfo['results'][number]['judgeAfter']) =>
+        j ? `${j.model} (${j.promptVersion}, temperature ${j.temperature})` : 'none';
+      if (JSON.stringify(r.judgeBefore) !== JSON.stringify(r.judgeAfter))
+        out(`         judge: ${judge(r.judgeBefore)} -> ${judge(r.judgeAfter)}`);
+    }
+    out(
+      `re-score ${rescore.id} of run ${runId}: ${rescore.changed} of ${rescore.results.length} verdicts changed`,
+    );
+    return { rescore, exitCode };
+  } finally {
+    await core.stop();
+  }
+}
+
+/** `calldeck qa run SUITE_DIR`, `calldeck qa rescore RUN_ID`. */
 export const registerQaCommands: RegisterCommands = (program: Command) => {
   const qa = program.command('qa').description('QA: run scenario suites against a voicebot');
   dataOption(
@@ -192,6 +233,18 @@ export const registerQaCommands: RegisterCommands = (program: Command) => {
       (line) => process.stdout.write(line + '\n'),
       (line) => process.stderr.write(line + '\n'),
     );
+    process.exitCode = result.exitCode;
+  });
+  dataOption(
+    qa
+      .command('rescore')
+      .argument('<run-id>', 'a finished run in the data folder')
+      .description(
+        'score a run again with the current evaluator, judge and scenario files; the old verdicts are kept',
+      )
+      .option('--json', 'print the re-score as JSON'),
+  ).action(async (runId: string, opts: { data: string; json?: boolean }) => {
+    const result = await runQaRescore(runId, opts, (line) => process.stdout.write(line + '\n'));
     process.exitCode = result.exitCode;
   });
 };

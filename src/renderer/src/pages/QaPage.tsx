@@ -5,6 +5,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { BaselineCompare } from '../components/qa/BaselineCompare';
 import { ProblemList } from '../components/qa/ProblemList';
 import { ResultsTable } from '../components/qa/ResultsTable';
+import { RescorePanel } from '../components/qa/RescorePanel';
 import { RunDiff } from '../components/qa/RunDiff';
 import { RunProgress } from '../components/qa/RunProgress';
 import { ScenarioEditor } from '../components/qa/ScenarioEditor';
@@ -280,6 +281,7 @@ export function QaPage(): React.JSX.Element {
             onClear={s.clearBaseline}
             onPair={s.setCompare}
           />
+          <RescorePanel rescores={s.rescores} running={s.run.state === 'running'} onRescore={s.rescoreRun} />
         </div>
       )}
 

@@ -10,6 +10,7 @@ import type {
   QaUpdatedEvent,
 } from '../../../shared/qa';
 import type { QaCompareRunsResult, QaCompareSuiteResult } from '../../../shared/qa-compare';
+import type { QaRescoreInfo } from '../../../shared/qa-rescore';
 import type { QaScenarioStats } from '../../../shared/qa-stats';
 import { api, errorMessage } from '../api';
 
@@ -31,6 +32,8 @@ interface QaState {
   runDiff: QaCompareRunsResult | null;
   /** The open run against a baseline run, with the baseline's scenario runs (to open side by side). */
   baseline: { result: QaCompareSuiteResult; run: QaRunDetail } | null;
+  /** The open run's re-scores, newest first. */
+  rescores: QaRescoreInfo[];
   error?: string;
   loadSuites: () => Promise<void>;
   openSuite: (dir: string) => Promise<void>;
@@ -43,6 +46,7 @@ interface QaState {
   setCompare: (runs: QaScenarioRunInfo[]) => void;
   compareWithBaseline: (baselineRunId: string) => Promise<void>;
   clearBaseline: () => void;
+  rescoreRun: () => Promise<void>;
   dismissError: () => void;
 }
 
@@ -56,6 +60,7 @@ export const useQaStore = create<QaState>((set, get) => ({
   compare: [],
   runDiff: null,
   baseline: null,
+  rescores: [],
   async loadSuites() {
     try {
       set({ suites: (await api().qa.suites({})).suites, error: undefined });
@@ -96,11 +101,15 @@ export const useQaStore = create<QaState>((set, get) => ({
   },
   async openRun(runId) {
     try {
-      const [run, stats] = await Promise.all([api().qa.runDetail({ runId }), api().qa.runStats({ runId })]);
+      const [run, stats, { rescores }] = await Promise.all([
+        api().qa.runDetail({ runId }),
+        api().qa.runStats({ runId }),
+        api().qa.rescores({ runId }),
+      ]);
       // Another run opened: its comparison with a baseline is not this one's.
       const baseline = get().baseline;
       const keep = baseline?.result.current.id === runId ? baseline : null;
-      set({ run, stats, baseline: keep, error: undefined });
+      set({ run, stats, rescores, baseline: keep, error: undefined });
     } catch (err) {
       set({ error: errorMessage(err) });
     }
@@ -128,6 +137,16 @@ export const useQaStore = create<QaState>((set, get) => ({
   },
   clearBaseline() {
     set({ baseline: null });
+  },
+  async rescoreRun() {
+    const run = get().run;
+    if (!run) return;
+    try {
+      const done = await api().qa.rescore({ runId: run.id });
+      if (get().run?.id === run.id) set({ rescores: [done, ...get().rescores], error: undefined });
+    } catch (err) {
+      set({ error: errorMessage(err) });
+    }
   },
   dismissError() {
     set({ error: undefined });

@@ -8,6 +8,7 @@ import {
   listSuites,
   loadSuite,
   saveScenarioFile,
+  RescoreError,
   ScenarioFileError,
   sourceOf,
   SuiteError,
@@ -25,6 +26,10 @@ async function asQaApi<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof ScenarioFileError)
       throw new ApiError({ code: 'invalid_request', message: err.message });
     if (err instanceof JobError) throw new ApiError({ code: 'invalid_request', message: err.message });
+    if (err instanceof RescoreError) {
+      const code = err.kind === 'not_found' ? 'not_found' : 'invalid_request';
+      throw new ApiError({ code, message: err.message });
+    }
     throw err;
   }
 }
@@ -52,6 +57,12 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
       const detail = qa.runner.detail(req.runId);
       if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
       return summariseRuns(detail.scenarios);
+    },
+    rescore: (req, { actor }) => asQaApi(() => qa.runner.rescore(req.runId, actor)),
+    rescores: (req) => {
+      if (!qa.runner.summary(req.runId))
+        throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
+      return { rescores: qa.runner.rescores(req.runId) };
     },
     compareRuns: (req) => {
       const a = qa.runner.scenarioRun(req.a);

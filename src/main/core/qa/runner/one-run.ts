@@ -95,7 +95,7 @@ function remembered(t: Transcriber, heard: Map<string, string> | undefined): Tra
 }
 
 /** How the bot's replies are heard: its own lines as the grammar for an offline script bot. */
-function botTranscriber(run: OneRun, deps: OneRunDeps): Transcriber {
+function botTranscriber(run: OneRun, deps: ScoringDeps): Transcriber {
   const asr = deps.scoringAsr ?? deps.speech.asr;
   const known = run.target.kind === 'local' ? run.target.bot : run.hearAs;
   if (known?.kind === 'script') {
@@ -106,7 +106,7 @@ function botTranscriber(run: OneRun, deps: OneRunDeps): Transcriber {
 }
 
 /** A human caller's recordings are heard with the scenario's own lines as the grammar. */
-function callerTranscriber(run: OneRun, deps: OneRunDeps): Transcriber | undefined {
+function callerTranscriber(run: OneRun, deps: ScoringDeps): Transcriber | undefined {
   if (run.caller !== 'human') return undefined;
   const speech = { asr: deps.scoringAsr ?? deps.speech.asr };
   const lines = (run.scenario.steps ?? []).flatMap((s) => ('say' in s ? [s.say] : []));
@@ -174,6 +174,42 @@ async function openLine(run: OneRun, deps: OneRunDeps): Promise<BotLine> {
   }
 }
 
+/** What scoring needs of a run's dependencies (a re-score has no call to make). */
+export type ScoringDeps = Pick<OneRunDeps, 'speech' | 'scoringAsr' | 'heard' | 'log' | 'judge'>;
+
+/**
+ * The evaluator's verdict on a recorded conversation, hearing the bot as the run's target is heard.
+ * An evaluator that throws gives no evaluation and its error (the run then has no verdict).
+ */
+export async function scoreConversation(
+  run: OneRun,
+  conversation: QaConversation,
+  channels: { callerPcm: Buffer; botPcm: Buffer },
+  deps: ScoringDeps,
+): Promise<{ evaluation: QaEvaluation | null; evaluationError: string | null }> {
+  try {
+    const callerHear = callerTranscriber(run, deps);
+    const evaluation = await evaluate(
+      {
+        scenario: run.scenario,
+        conversation,
+        callerAudio: audio(channels.callerPcm),
+        botAudio: audio(channels.botPcm),
+      },
+      {
+        bot: botTranscriber(run, deps),
+        ...(callerHear ? { caller: callerHear } : {}),
+        ...(deps.judge ? { judge: deps.judge } : {}),
+        log: deps.log,
+      },
+    );
+    return { evaluation, evaluationError: null };
+  } catch (err) {
+    deps.log.error('qa evaluation failed', { err, scenario: run.file, caller: run.caller });
+    return { evaluation: null, evaluationError: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /**
  * One scenario run: the caller ready (a missing recording fails here, before the call), the call,
  * then the evaluator's verdict. A caller that cannot start is recorded as a caller_error conversation.
@@ -235,28 +271,12 @@ export async function runOne(run: OneRun, deps: OneRunDeps): Promise<OneRunResul
     botSessionId: record.outcome.sessionId,
   };
   const conversationWallMs = performance.now() - t0;
-  let evaluation: QaEvaluation | null = null;
-  let evaluationError: string | null = null;
-  try {
-    const callerHear = callerTranscriber(run, deps);
-    evaluation = await evaluate(
-      {
-        scenario: run.scenario,
-        conversation,
-        callerAudio: audio(record.callerPcm),
-        botAudio: audio(record.botPcm),
-      },
-      {
-        bot: hear,
-        ...(callerHear ? { caller: callerHear } : {}),
-        ...(deps.judge ? { judge: deps.judge } : {}),
-        log: deps.log,
-      },
-    );
-  } catch (err) {
-    evaluationError = err instanceof Error ? err.message : String(err);
-    deps.log.error('qa evaluation failed', { err, scenario: run.file, caller: run.caller });
-  }
+  const { evaluation, evaluationError } = await scoreConversation(
+    run,
+    conversation,
+    { callerPcm: record.callerPcm, botPcm: record.botPcm },
+    deps,
+  );
   return {
     conversation,
     record,

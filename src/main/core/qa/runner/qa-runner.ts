@@ -14,6 +14,7 @@ import {
   type QaUpdatedEvent,
   type QaVerdict,
 } from '../../../../shared/qa';
+import type { QaRescoreInfo } from '../../../../shared/qa-rescore';
 import type { Artifacts } from '../../artifacts';
 import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
@@ -31,6 +32,7 @@ import { splitCallerTurns } from '../callers/recorded-call';
 import type { Judge } from '../evaluator';
 import { loadSuite, type LoadedScenario } from '../scenario/suite-loader';
 import { runOne, type BotTarget, type OneRun } from './one-run';
+import { rescoreInfo, rescoreRun } from './rescore';
 import { scenarioRunSeed, scenarioVariables } from './seeded';
 
 export const QA_JOB_KIND = 'qa.run';
@@ -219,6 +221,17 @@ export class QaRunner {
 
   scenarioRun(id: string): QaScenarioRunInfo | undefined {
     return this.d.repo.scenarioRun(id);
+  }
+
+  /** Scores a finished run again with the current evaluator and judge; kept beside its verdicts. */
+  rescore(runId: string, actor: string): Promise<QaRescoreInfo> {
+    return rescoreRun(this.d, runId, actor);
+  }
+
+  /** A run's re-scores, newest first, each against the run's recorded verdicts. */
+  rescores(runId: string): QaRescoreInfo[] {
+    const scenarios = this.d.repo.scenarioRuns(runId);
+    return this.d.repo.rescores(runId).map((r) => rescoreInfo(r, scenarios));
   }
 
   private target(
