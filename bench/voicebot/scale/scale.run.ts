@@ -33,8 +33,10 @@ const row = (stack: string, mode: LoadMode, s: StepResult) =>
   `  ${stack.padEnd(7)} ${mode.padEnd(10)} N=${String(s.calls).padStart(3)}: ${s.held ? 'held  ' : 'FAILED'} ` +
   `caller v2v P50 ${fmt(s.caller.p50, 0)}  P95 ${fmt(s.caller.p95, 0)}  max ${fmt(s.caller.max, 0)} ms ` +
   `(${s.caller.voiceToVoice.length} lines); bot's own P50 ${fmt(s.bot.p50, 0)}  P95 ${fmt(s.bot.p95, 0)} ms; ` +
-  `generator slip P99 ${fmt(s.slip.sendLateP99)} ms, loop delay P99 ${fmt(s.slip.loopDelayP99)} ms; ` +
-  `CPU ${fmt(s.cpuSPerCallMinute, 2)} s/call-min, ${fmt(s.mbPerCall)} MB/call; ` +
+  `generator slip P99 ${fmt(s.slip.sendLateP99)} ms, loop delay P99 ${fmt(s.slip.loopDelayP99)} ms, ` +
+  `CPU ${fmt(s.generatorCpuPct, 0)} % of a core; ` +
+  (s.warnings.count ? `bot warnings ${s.warnings.count} (first: ${s.warnings.first}); ` : '') +
+  `bot CPU ${fmt(s.cpuSPerCallMinute, 2)} s/call-min, ${fmt(s.mbPerCall)} MB/call; ` +
   (mode === 'worst_case' ? `line ends within ${fmt(Math.max(...s.caller.endSpreadMs), 0)} ms; ` : '') +
   `${fmt(s.wallS, 0)} s` +
   (s.why ? ` — ${s.why}` : '');

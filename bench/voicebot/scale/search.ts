@@ -16,6 +16,10 @@ export interface StepResult {
   why?: string;
   caller: LoadSummary;
   slip: GeneratorSlip;
+  /** The generator's own CPU, % of one core over the step (it must not be the bottleneck). */
+  generatorCpuPct: number;
+  /** Warnings and errors the voicebot logged during the step (e.g. late speech jobs), with the first. */
+  warnings: { count: number; first?: string };
   /** The bot's own voice-to-voice (its records): endpointing in media time plus compute. */
   bot: { p50: number; p95: number; n: number };
   /** CPU seconds the bot's processes used per minute of call. */
@@ -47,6 +51,7 @@ export async function search(o: SearchOptions): Promise<{ steps: StepResult[]; s
   for (const calls of o.steps) {
     if (absNow() + lastWallMs > o.deadlineAbs) return { steps, stoppedBy: `time budget (before N=${calls})` };
     const prefix = `${o.label}-${o.mode}-${calls}-${Date.now()}`;
+    const problemsBefore = o.rig.problems.length;
     const meter = new StepMeter();
     const wall0 = absNow();
     const report = await runLoad(
@@ -87,6 +92,11 @@ export async function search(o: SearchOptions): Promise<{ steps: StepResult[]; s
       why,
       caller,
       slip: report.slip,
+      generatorCpuPct: (100 * report.cpuMs) / report.wallMs,
+      warnings: {
+        count: o.rig.problems.length - problemsBefore,
+        first: o.rig.problems[problemsBefore]?.message,
+      },
       bot: { p50: percentile(bot, 50), p95: percentile(bot, 95), n: bot.length },
       cpuSPerCallMinute: callMinutes > 0 ? use.cpuMs / 1000 / callMinutes : NaN,
       mbPerCall: (use.rssPeak - use.rssBefore) / 1e6 / calls,
