@@ -50,7 +50,16 @@ export const ExportScopeSchema = z.discriminatedUnion('kind', [
 export type ExportScopeInput = z.input<typeof ExportScopeSchema>;
 export type ExportScope = z.output<typeof ExportScopeSchema>;
 
-export const ExportRequestSchema = z.strictObject({ scope: ExportScopeSchema, format: ExportFormatSchema });
+/** HTML recordings: embedded in the file (up to a size limit, the rest in the folder), or all in a folder beside it. */
+export const REPORT_AUDIO = ['embed', 'folder'] as const;
+export type ReportAudio = (typeof REPORT_AUDIO)[number];
+
+export const ExportRequestSchema = z.strictObject({
+  scope: ExportScopeSchema,
+  format: ExportFormatSchema,
+  /** HTML only; default embed. */
+  audio: z.enum(REPORT_AUDIO).optional(),
+});
 export type ExportRequest = z.output<typeof ExportRequestSchema>;
 
 export function scopeSubject(scope: ExportScope): string {
@@ -154,4 +163,9 @@ export interface ExportResult {
   rows: number;
   /** The fingerprint of the key that signed the file (audit bundles): compare it when verifying. */
   signingKey?: string;
+  /**
+   * A folder the file links to (an HTML report's recordings), by name, beside the file in the data
+   * folder's exports/: whoever hands the file over hands this folder over with it, under this name.
+   */
+  filesDir?: string;
 }

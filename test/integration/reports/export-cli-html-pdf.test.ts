@@ -56,6 +56,30 @@ describe('calldeck export --format html | pdf', () => {
     expect((html.match(/src="data:audio\/wav;base64,/g) ?? []).length).toBe(answered);
   });
 
+  it('--audio folder: the recordings go into a folder beside --out that the report links to', async () => {
+    const out = path.join(tmp.dir, 'folder', 'report.html');
+    fs.mkdirSync(path.dirname(out));
+    const r = await runExportCommand(
+      { campaign: 'c1', format: 'html', audio: 'folder', out, data },
+      () => {},
+    );
+    expect(r.filesDir).toMatch(/_files$/);
+    const html = fs.readFileSync(out, 'utf8');
+    const srcs = [...html.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(srcs.length).toBeGreaterThan(0);
+    for (const src of srcs) {
+      expect(src.startsWith(`${r.filesDir}/`)).toBe(true);
+      // Each link resolves beside the copied report to a WAV file.
+      expect(
+        fs
+          .readFileSync(path.join(path.dirname(out), src))
+          .subarray(0, 4)
+          .toString(),
+      ).toBe('RIFF');
+    }
+    expect(fs.readdirSync(path.join(path.dirname(out), r.filesDir!))).toHaveLength(srcs.length);
+  });
+
   it('writes the PDF with Chromium', async () => {
     const out = path.join(tmp.dir, 'report.pdf');
     const r = await runExportCommand({ campaign: 'c1', format: 'pdf', out, data }, () => {});

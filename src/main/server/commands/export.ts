@@ -5,7 +5,9 @@ import { pipeline } from 'node:stream/promises';
 import type { JobInfo } from '../../../shared/jobs';
 import {
   EXPORT_FORMATS,
+  REPORT_AUDIO,
   type ExportFormat,
+  type ReportAudio,
   type ExportResult,
   type ExportScopeInput,
 } from '../../../shared/reports';
@@ -20,6 +22,7 @@ export interface ExportCliOptions {
   from?: string;
   to?: string;
   format: ExportFormat;
+  audio?: ReportAudio;
   out: string;
   data: string;
   json?: boolean;
@@ -84,7 +87,11 @@ export async function runExportCommand(
         );
       },
     );
-    const { jobId } = await call<{ jobId: string }>(core, 'reports.export', { scope, format: opts.format });
+    const { jobId } = await call<{ jobId: string }>(core, 'reports.export', {
+      scope,
+      format: opts.format,
+      ...(opts.audio ? { audio: opts.audio } : {}),
+    });
     started.jobId = jobId;
     // The job may already have ended: ask for it too.
     const job = await Promise.race([
@@ -105,6 +112,14 @@ export async function runExportCommand(
       fs.rmSync(partial, { force: true });
       throw err;
     }
+    // The report links to its recordings' folder by name: it goes beside --out under that name
+    // (the job writes exports under the data folder's exports/).
+    if (result.filesDir)
+      fs.cpSync(
+        path.join(core.info.dataDir, 'exports', result.filesDir),
+        path.join(path.dirname(out), result.filesDir),
+        { recursive: true },
+      );
     return result;
   });
 }
@@ -119,6 +134,12 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
     .option('--from <date>', 'calls placed from this date (YYYY-MM-DD, UTC) or ISO time')
     .option('--to <date>', 'to this date (the whole day) or ISO time (excluded)')
     .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--audio <mode>',
+        'html: recordings embedded (up to 64 MB, the rest in a folder) or all in a folder beside --out',
+      ).choices(REPORT_AUDIO),
+    )
     .requiredOption('--out <file>', 'the file to write')
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExportCliOptions) => {
@@ -134,7 +155,11 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
-          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256})\n`,
+          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256})` +
+            (r.filesDir
+              ? `; recordings in ${path.join(path.dirname(path.resolve(opts.out)), r.filesDir)}`
+              : '') +
+            '\n',
         );
     });
 };

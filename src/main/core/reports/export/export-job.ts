@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import {
+  REPORT_AUDIO,
   ExportFormatSchema,
   ExportScopeSchema,
   scopeSubject,
@@ -16,6 +17,7 @@ import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../../
 import type { Logger } from '../../logging';
 import type { AuditFollowUp, AuditScope, Db } from '../../store';
 import type { AuditTrail } from '../audit-trail';
+import { filesDirFor } from '../html/audio';
 import { ExportFormatError, ExportScopeError } from './errors';
 import { SqliteExportSource } from './row-source';
 import type { ExportWriters } from './writers';
@@ -28,6 +30,7 @@ const ExportJobInput = z.strictObject({
   jobId: z.string(),
   scope: ExportScopeSchema,
   format: ExportFormatSchema,
+  audio: z.enum(REPORT_AUDIO).optional(),
   /** The reports.export action's start row: a restart after a crash closes it as interrupted. */
   audit: z.strictObject({
     startSeq: z.number().int().positive(),
@@ -102,6 +105,7 @@ export class ExportJobs {
           jobId,
           scope: req.scope,
           format: req.format,
+          ...(req.audio ? { audio: req.audio } : {}),
           audit: { startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
         },
         {
@@ -119,6 +123,11 @@ export class ExportJobs {
 
   private partFile(jobId: string): string {
     return path.join(this.deps.dataDir, EXPORTS_DIR, `${jobId}.part`);
+  }
+
+  /** Files a writer puts beside its output (an HTML report's recordings). */
+  private filesDir(jobId: string): string {
+    return filesDirFor(this.partFile(jobId));
   }
 
   private makeKind(): JobKind<ExportJobInput, ExportResult, AuditFollowUp> {
@@ -150,6 +159,7 @@ export class ExportJobs {
                 ctx.progress({ done: p.done, total: p.total, note: p.note ?? null });
               },
               ctx.signal,
+              { audio: input.audio },
             );
           } finally {
             source.close();
@@ -159,6 +169,9 @@ export class ExportJobs {
           const name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));
           const file = path.join(path.dirname(part), `${ctx.id}-${name}`);
           await fs.promises.rename(part, file);
+          const companion = fs.existsSync(this.filesDir(ctx.id))
+            ? { filesDir: path.basename(this.filesDir(ctx.id)) }
+            : {};
           const ref = follow.commit(
             () =>
               artifacts().register({
@@ -171,9 +184,19 @@ export class ExportJobs {
               }),
             { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows, ...signed }) },
           );
-          return { format: input.format, artifactId: ref.id, name, size: ref.size, sha256, rows, ...signed };
+          return {
+            format: input.format,
+            artifactId: ref.id,
+            name,
+            size: ref.size,
+            sha256,
+            rows,
+            ...signed,
+            ...companion,
+          };
         } catch (err) {
           await fs.promises.rm(part, { force: true });
+          await fs.promises.rm(this.filesDir(ctx.id), { recursive: true, force: true });
           if (!follow.ended) {
             const message = err instanceof Error ? err.message : String(err);
             if (ctx.signal.aborted)
@@ -193,6 +216,7 @@ export class ExportJobs {
             : undefined,
       interrupted: (input, reason) => {
         fs.rmSync(this.partFile(input.jobId), { force: true });
+        fs.rmSync(this.filesDir(input.jobId), { recursive: true, force: true });
         const { startSeq, actor, action, subject } = input.audit;
         trail
           .followUp({ actor, action, subject }, startSeq)

@@ -1,6 +1,11 @@
-import type { ExportFormat } from '../../../../shared/reports';
+import type { ExportFormat, ReportAudio } from '../../../../shared/reports';
 import { ExportFormatError } from './errors';
 import type { ExportSource } from './row-source';
+
+/** What the export request asks of a writer beyond its rows (formats ignore what they do not use). */
+export interface ExportWriteOptions {
+  audio?: ReportAudio;
+}
 
 /** What a writer reports as it goes: rows (or items) written so far, of `total`. */
 export type ExportProgress = (report: { done: number; total: number; note?: string }) => void;
@@ -14,7 +19,13 @@ export interface ExportWriter {
   /** File name extension of what it writes, without the dot (`xlsx`, `zip`). */
   extension: string;
   mime: string;
-  write(source: ExportSource, outFile: string, progress: ExportProgress, signal: AbortSignal): Promise<void>;
+  write(
+    source: ExportSource,
+    outFile: string,
+    progress: ExportProgress,
+    signal: AbortSignal,
+    options?: ExportWriteOptions,
+  ): Promise<void>;
   /**
    * Writers that sign what they write (the audit bundle): the signing key's fingerprint, recorded
    * in the export's audit rows and its result, so a re-signed file is told apart.

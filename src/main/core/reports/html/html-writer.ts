@@ -158,7 +158,13 @@ export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
   return {
     extension: 'html',
     mime: 'text/html; charset=utf-8',
-    write: (source, outFile, progress, signal) =>
-      writeHtmlReport(source, outFile, options, (done, total) => progress({ done, total }), signal),
+    write: (source, outFile, progress, signal, asked) =>
+      writeHtmlReport(
+        source,
+        outFile,
+        { ...options, ...(asked?.audio ? { audio: asked.audio } : {}) },
+        (done, total) => progress({ done, total }),
+        signal,
+      ),
   };
 }
