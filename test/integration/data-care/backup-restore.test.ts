@@ -107,6 +107,9 @@ describe('backup and restore', () => {
       payload: string;
     }[];
     expect(actions.at(-1)?.action).toBe('data.restore');
+    // The backup's own start row is in its snapshot; the restored copy closes it saying why it has no end there.
+    const backupEnd = actions.filter((a) => a.action === 'data.backup').at(-1);
+    expect(backupEnd?.payload).toMatch(/"outcome":"failed".*restored from it/);
     expect(
       actions.some(
         (a) =>

@@ -53,7 +53,8 @@ export class BackupJobs {
       unit: 'bytes',
       restart: {
         action: 'interrupt',
-        reason: 'CallDeck stopped during this backup; no archive was kept. Back up again.',
+        reason:
+          'This backup did not finish here: CallDeck stopped during it (no archive was kept: back up again), or this folder was restored from it (its snapshot was taken while it ran).',
       },
       input: BackupJobInput,
       run: (input, ctx, audit) =>
