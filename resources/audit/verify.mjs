@@ -369,6 +369,19 @@ export function verifyBundle(file, { expectKey } = {}) {
   return result();
 }
 
+/** The audit-log slice a bundle holds (rows in order), e.g. to compare it with the install's own log. */
+export function bundleAuditRows(file) {
+  const zip = openZip(file);
+  const entry = zip.entries.find((e) => e.name === 'audit/rows.jsonl');
+  if (!entry) return [];
+  return zip
+    .read(entry)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
+
 function main(argv) {
   const args = argv.slice(2);
   const json = args.includes('--json');

@@ -5,6 +5,7 @@ export {
   FULL_APP,
   VOICEBOT_TOOL,
   verifyAuditChain,
+  compareBundleWithChain,
   NoDatabaseError,
   type Core,
   type CoreConfig,
@@ -14,7 +15,7 @@ export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
 export { MemorySecretStore, type SecretStore } from './settings';
 export { AuditLog, AuditTrail, GENESIS_HASH, openAuditLog } from './reports';
 // `calldeck audit verify-bundle`: checks a bundle offline with the verify.mjs every bundle carries.
-export { verifyBundleFile, type BundleVerifyResult } from './reports';
+export { readBundleAuditRows, verifyBundleFile, type BundleVerifyResult } from './reports';
 // The PDF printer a host may register (the desktop app: Electron's printToPDF).
 export { DEFAULT_PRINT_TIMEOUT_MS, isPdf, PdfPrintError, type PdfPrinter, type PdfPrintJob } from './reports';
 export { AuditRepository, openDatabase } from './store';

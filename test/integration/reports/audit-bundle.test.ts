@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/main/core';
+import { openDatabase, verifyAuditChain } from '../../../src/main/core';
 import { findBundleVerifier } from '../../../src/main/core/reports';
 import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import type { AuditPage } from '../../../src/shared/audit';
@@ -270,6 +270,52 @@ describe('an audit bundle of a sandbox campaign', () => {
     ]);
     expect((await standalone(extra)).code).toBe(1);
   }, 60_000);
+
+  it('with --data, catches rows deleted from the install after the bundle, even under a forged head file', async () => {
+    const withData = async () => {
+      const lines: string[] = [];
+      const code = await runVerifyBundleCommand(bundle, { json: true, data: campaign.dir }, (l) =>
+        lines.push(l),
+      );
+      return { code, out: JSON.parse(lines[0]!) as CliOut };
+    };
+    expect(await withData()).toMatchObject({ code: 0, out: { ok: true } });
+
+    // Someone with the database deletes the newest rows the bundle holds and writes a head file for
+    // the shorter chain. Without the audit key (this host's secrets file has none) the log alone
+    // reads as intact; the signed bundle still remembers the rows.
+    const toSeq = (JSON.parse(text('manifest.json')) as { audit: { toSeq: number } }).audit.toSeq;
+    const db = openDatabase(path.join(campaign.dir, 'calldeck.sqlite'));
+    try {
+      db.prepare('DELETE FROM audit_log WHERE seq >= ?').run(toSeq - 1);
+      const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as {
+        seq: number;
+        hash: string;
+      };
+      const forged = {
+        version: 1,
+        rows: head.seq,
+        headHash: head.hash,
+        legacyRows: 0,
+        at: new Date().toISOString(),
+      };
+      fs.writeFileSync(
+        path.join(campaign.dir, 'calldeck.audit-head.json'),
+        JSON.stringify({ ...forged, mac: '0'.repeat(64) }),
+      );
+    } finally {
+      db.close();
+    }
+    expect(verifyAuditChain(campaign.dir, undefined).ok).toBe(true);
+    const { code, out } = await withData();
+    expect(code).toBe(1);
+    expect(out.problems).toEqual([
+      {
+        code: 'install',
+        message: `this install's audit log ends at row ${toSeq - 2} but the bundle holds rows up to ${toSeq}: rows were deleted after the bundle was made`,
+      },
+    ]);
+  });
 
   it('pins the signing key: a bundle re-signed by another key fails with --key', async () => {
     const manifest = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };

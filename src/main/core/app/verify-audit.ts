@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditVerifyResult } from '../../../shared/audit';
 import { DATABASE_FILE } from '../config';
-import { openAuditForVerify } from '../reports';
-import { openDatabase } from '../store';
+import { openAuditForVerify, type BundleAuditRow } from '../reports';
+import { AuditRepository, openDatabase } from '../store';
 
 export class NoDatabaseError extends Error {
   constructor(file: string) {
@@ -25,6 +25,50 @@ export function verifyAuditChain(dataDir: string, auditKey: string | undefined):
   const db = openDatabase(file);
   try {
     return openAuditForVerify(db, dataDir, auditKey).verify();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Compares an audit bundle's slice with this data folder's log, read-only: every row the bundle
+ * holds must still be here with the same hash (and, in full, the same content). The bundle was
+ * signed when it was made, so this catches what the head file alone cannot: rows deleted or
+ * rewritten afterwards together with an older, valid head file put back.
+ */
+export function compareBundleWithChain(dataDir: string, rows: readonly BundleAuditRow[]): string[] {
+  const file = path.join(dataDir, DATABASE_FILE);
+  if (!fs.existsSync(file)) throw new NoDatabaseError(file);
+  const db = openDatabase(file);
+  try {
+    const repo = new AuditRepository(db);
+    const problems: string[] = [];
+    for (const r of rows) {
+      const here = repo.at(r.seq);
+      if (!here) {
+        const last = repo.last()?.seq ?? 0;
+        problems.push(
+          `this install's audit log ends at row ${last} but the bundle holds rows up to ${rows.at(-1)?.seq ?? r.seq}: rows were deleted after the bundle was made`,
+        );
+        break;
+      }
+      const same =
+        here.hash === r.hash &&
+        here.prevHash === r.prevHash &&
+        (r.withheld ||
+          (here.at === r.at &&
+            here.actor === r.actor &&
+            here.action === r.action &&
+            here.subject === r.subject &&
+            here.payload === r.payload));
+      if (!same) {
+        problems.push(
+          `row ${r.seq} of this install's audit log differs from the bundle's copy: it was rewritten`,
+        );
+        break;
+      }
+    }
+    return problems;
   } finally {
     db.close();
   }

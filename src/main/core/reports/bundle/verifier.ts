@@ -34,14 +34,53 @@ export function findBundleVerifier(resourcesDir?: string): string {
   return found;
 }
 
+/** One row of a bundle's audit slice: in full, or only its links (`withheld`). */
+export interface BundleAuditRow {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  withheld?: boolean;
+  at?: string;
+  actor?: string;
+  action?: string;
+  subject?: string;
+  payload?: string;
+}
+
+const RowsSchema = z.array(
+  z.object({
+    seq: z.number().int(),
+    prevHash: z.string(),
+    hash: z.string(),
+    withheld: z.boolean().optional(),
+    at: z.string().optional(),
+    actor: z.string().optional(),
+    action: z.string().optional(),
+    subject: z.string().optional(),
+    payload: z.string().optional(),
+  }),
+);
+
+async function loadVerifier(verifierFile?: string): Promise<Record<string, unknown>> {
+  const verifier = verifierFile ?? findBundleVerifier();
+  return (await import(pathToFileURL(verifier).href)) as Record<string, unknown>;
+}
+
+/** The audit-log slice a bundle holds, read by verify.mjs (rows in order). */
+export async function readBundleAuditRows(file: string, verifierFile?: string): Promise<BundleAuditRow[]> {
+  const mod = await loadVerifier(verifierFile);
+  if (typeof mod.bundleAuditRows !== 'function')
+    throw new Error('verify.mjs does not export bundleAuditRows');
+  return RowsSchema.parse((mod.bundleAuditRows as (f: string) => unknown)(path.resolve(file)));
+}
+
 /** Verifies a bundle offline (no data folder needed); `expectKey` pins the signing key's fingerprint. */
 export async function verifyBundleFile(
   file: string,
   options: { expectKey?: string; verifierFile?: string } = {},
 ): Promise<BundleVerifyResult> {
-  const verifier = options.verifierFile ?? findBundleVerifier();
-  const mod = (await import(pathToFileURL(verifier).href)) as { verifyBundle?: unknown };
-  if (typeof mod.verifyBundle !== 'function') throw new Error(`${verifier} does not export verifyBundle`);
+  const mod = await loadVerifier(options.verifierFile);
+  if (typeof mod.verifyBundle !== 'function') throw new Error('verify.mjs does not export verifyBundle');
   const verify = mod.verifyBundle as (f: string, o: { expectKey?: string }) => unknown;
   return ResultSchema.parse(verify(path.resolve(file), { expectKey: options.expectKey }));
 }
