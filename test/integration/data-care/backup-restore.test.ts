@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -225,4 +226,39 @@ describe('backup and restore', () => {
     );
     expect(fs.existsSync(target)).toBe(false);
   });
+
+  it('a backup cancelled from the jobs tray keeps no archive and ends its audited action cancelled', async () => {
+    const { dir, cleanup } = makeTempDir('calldeck-backup-');
+    cleanups.push(cleanup);
+    // Enough bytes that the archive is still being written when the cancel arrives.
+    fs.mkdirSync(path.join(dir, 'recordings', 's1'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'recordings', 's1', 'mix.wav'), crypto.randomBytes(64 * 1024 * 1024));
+    const { core, cleanup: stop } = await makeTestCore({
+      dataDir: dir,
+      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
+      profile: DATA_TOOL,
+    });
+    cleanups.push(stop);
+    let cancelled = false;
+    core.subscribe((event, payload) => {
+      const j = payload as JobInfo;
+      if (event !== 'job.updated' || j.kind !== 'data.backup' || cancelled || j.progress.done === 0) return;
+      cancelled = true;
+      void core.invoke('jobs.cancel', { jobId: j.id });
+    });
+    const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
+    const job = await untilAsync(async () => {
+      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
+      return j.state === 'running' ? undefined : j;
+    });
+    expect(job.state).toBe('cancelled');
+    expect(fs.readdirSync(path.join(dir, 'backups'))).toEqual([]);
+    const audit = ok<{ entries: { action: string; payload: string }[] }>(
+      await core.invoke('audit.list', { limit: 20 }),
+    );
+    const ends = audit.entries
+      .filter((e) => e.action === 'data.backup')
+      .map((e) => (JSON.parse(e.payload) as { outcome: string }).outcome);
+    expect(ends).toEqual(['cancelled', 'started']);
+  }, 60_000);
 });
