@@ -111,7 +111,8 @@ function readEntry(file, entry) {
     const start = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
     const raw = readAt(fd, start, entry.compressedSize);
     if (entry.method === 0) return raw;
-    if (entry.method === 8) return inflateRawSync(raw);
+    // Never inflate past the size the directory declares (a crafted bundle must not exhaust memory).
+    if (entry.method === 8) return inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
     throw new Error(`${entry.name}: unsupported compression method ${entry.method}`);
   } finally {
     closeSync(fd);

@@ -139,6 +139,22 @@ describe('verify.mjs on signed bundles', () => {
     ]);
   });
 
+  it('does not inflate an entry past the size its central directory declares', async () => {
+    const file = await bundle(good());
+    const zip = fs.readFileSync(file);
+    // The central directory record of calls.jsonl: its uncompressed size (offset 24) set to 1 byte.
+    const name = Buffer.from('calls.jsonl');
+    let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    while (at >= 0 && !zip.subarray(at + 46, at + 46 + name.length).equals(name))
+      at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4);
+    zip.writeUInt32LE(1, at + 24);
+    fs.writeFileSync(file, zip);
+    const r = await verifyBundleFile(file);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ code: 'changed', path: 'calls.jsonl' });
+    expect(r.problems[0]!.message).toMatch(/^calls\.jsonl cannot be read: /);
+  });
+
   it('reads zip64 archives (stored and deflated entries)', async () => {
     tmp ??= makeTempDir('calldeck-verifier-');
     const file = path.join(tmp.dir, 'zip64.zip');
