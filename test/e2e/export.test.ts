@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { PDFDocument } from 'pdf-lib';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/store';
 import { withCliCore } from '../../src/main/server/cli-core';
@@ -31,6 +33,8 @@ describe('Export from the Campaigns page in Chromium', () => {
       campaignName: 'March renewals',
       listId: seedList(db, 'March'),
       calls: 120,
+      // Real WAV files, so the HTML report's players have something to play.
+      recordingsDir: path.join(dir, 'recordings'),
     });
     durations = db
       .prepare<[], { d: number | null }>(
@@ -86,6 +90,66 @@ describe('Export from the Campaigns page in Chromium', () => {
     expect(calls.slice(1).map((r) => r[durationCol])).toEqual(durations);
     expect(fs.statSync(file).size).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  /** Exports the campaign in `format` from its panel and saves the download into the data folder's parent. */
+  async function exportFromPage(page: Page, format: string, extension: string): Promise<string> {
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'March renewals' }).click();
+    const control = page.getByRole('group', { name: 'Export campaign March renewals' });
+    await control.getByRole('combobox').selectOption(format);
+    await control.getByRole('button', { name: 'Export' }).click();
+    const link = control.getByRole('link', {
+      name: new RegExp(`^Download calldeck-campaign-camp-e2e-.*\\.${extension}$`),
+    });
+    await link.waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = path.join(dir, `downloaded.${extension}`);
+    await download.saveAs(file);
+    return file;
+  }
+
+  it('exports the HTML report: downloaded, it opens from disk with nothing fetched and its players play', async () => {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const file = await exportFromPage(await context.newPage(), 'html', 'html');
+    const requests: string[] = [];
+    context.on('request', (r) => {
+      if (!r.url().startsWith('data:') && !r.url().startsWith('file:')) requests.push(r.url());
+    });
+    const report = await context.newPage();
+    await report.goto(pathToFileURL(file).href);
+    expect(await report.locator('table.calls tbody tr [data-col="Duration (s)"]').allTextContents()).toEqual(
+      durations.map((d) => (d === null ? '' : String(d))),
+    );
+    const players = report.locator('audio');
+    expect(await players.count()).toBe(durations.filter((d) => d !== null).length);
+    const duration = await players.first().evaluate(
+      (a: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          if (a.readyState >= 1) return resolve(a.duration);
+          a.addEventListener('loadedmetadata', () => resolve(a.duration));
+          a.addEventListener('error', () => reject(new Error(`audio error ${a.error?.code}`)));
+          a.load();
+        }),
+    );
+    expect(duration).toBeGreaterThan(0.4);
+    await report.screenshot({ path: artifactPath('export-html-report.png') });
+    expect(requests).toEqual([]);
+    await context.close();
+  });
+
+  it('exports the PDF report (printed by Chromium on this machine)', async () => {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const file = await exportFromPage(await context.newPage(), 'pdf', 'pdf');
+    expect((await PDFDocument.load(fs.readFileSync(file))).getPageCount()).toBeGreaterThan(1);
     await context.close();
   });
 
