@@ -175,6 +175,25 @@ describe('XLSX export', () => {
     expect(cut.summary.calls?.total).toBe(2);
     expect(cut.summary.calls).toEqual(stats);
   });
+  it('names who placed a test call: the placeTestCall row written after its attempt', async () => {
+    const created = new Date(Date.now() - 1000).toISOString();
+    rig.db
+      .prepare(
+        `INSERT INTO call_attempts (id, number, mode, provider, custom_field, state, duration_sec, created_at, updated_at)
+         VALUES ('test-1', '+919812345678', 'stream', 'sandbox', '{}', 'completed', 12, ?, ?)`,
+      )
+      .run(created, created);
+    // The Api writes its row when the call returns, after the attempt's.
+    await rig.audited('ravi', 'telephony.placeTestCall', 'test-call:9812345678');
+    const day = created.slice(0, 10);
+    const { out } = await rig.write(xlsxWriter, { kind: 'range', from: day, to: day });
+    const calls = readXlsx(out).Calls!;
+    const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
+    expect(calls.length).toBe(2);
+    expect(calls[1]![col('Operator')]).toBe('ravi');
+    expect(calls[1]![col('Campaign')]).toBeNull();
+    expect(calls[1]![col('Number')]).toBe("'+919812345678");
+  });
 });
 
 describe('CSV export', () => {
