@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   callerAudio,
@@ -10,6 +12,7 @@ import {
   type LoadMode,
   type LoadPlan,
 } from '../../../bench/voicebot/loadgen';
+import { repoRoot } from '../../fixtures/demo-bot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // The load generator's voice-to-voice is proved against a bot whose delay is known: it answers 300 ms
@@ -102,4 +105,36 @@ describe('load generator voice-to-voice against a bot with a known 300 ms delay'
       }
     });
   }
+});
+
+describe('npm run loadgen', () => {
+  const loadgen = (url: string, ...args: string[]) =>
+    promisify(execFile)(
+      'npm',
+      ['run', '--silent', 'loadgen', '--', '--url', url, '--audio-cache', audioDir.dir, ...args],
+      { cwd: repoRoot, timeout: 40_000 },
+    );
+
+  it('plays callers against a bot URL from the command line: a summary line, or every call as JSON', async () => {
+    bot = await startFixedDelayBot({ delayMs: DELAY_MS });
+    const line = await loadgen(bot.url, '--calls', '2', '--lines', 'yes,no');
+    expect(line.stdout).toMatch(/^2 calls, staggered, [\d.]+ s: caller-side voice-to-voice P50 \d+/);
+
+    await bot.close();
+    bot = await startFixedDelayBot({ delayMs: DELAY_MS });
+    const json = await loadgen(bot.url, '--calls', '2', '--mode', 'worst_case', '--lines', 'yes', '--json');
+    const out = JSON.parse(json.stdout) as {
+      summary: { calls: number; failedCalls: number; unanswered: number };
+      calls: { index: number; turns: { voiceToVoiceMs: number | null }[] }[];
+    };
+    expect(out.summary).toMatchObject({ calls: 2, failedCalls: 0, unanswered: 0 });
+    const off = out.calls.flatMap((c) =>
+      c.turns.map((t, i) => {
+        const truth = bot?.replies.get(`call-${c.index}`)?.[i]?.keptMs ?? NaN;
+        return Math.abs((t.voiceToVoiceMs ?? NaN) - truth);
+      }),
+    );
+    expect(off).toHaveLength(2);
+    for (const d of off) expect(d).toBeLessThanOrEqual(TOLERANCE_MS);
+  });
 });
