@@ -9,7 +9,7 @@
 // against. Exits 0 when all hold, 1 naming every problem (the first one first), 2 on bad usage.
 // CallDeck's `calldeck audit verify-bundle` runs this same file.
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
@@ -410,5 +410,19 @@ function main(argv) {
   return r.ok ? 0 : 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
-  process.exitCode = main(process.argv);
+/**
+ * Run as a script (not imported)? Compared as real paths: Node resolves symlinks for the module URL
+ * but not in argv (macOS's /tmp is one), and a check that silently skipped would exit 0 unchecked.
+ */
+function isMain() {
+  try {
+    return (
+      Boolean(process.argv[1]) &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) process.exitCode = main(process.argv);

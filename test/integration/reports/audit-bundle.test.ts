@@ -38,9 +38,11 @@ beforeAll(async () => {
   bundle = path.join(tmp.dir, 'bundle.zip');
   result = await exportCampaignBundle(campaign, bundle);
   entries = await readZip(bundle);
-  // The auditor's copy of verify.mjs, alone in a folder outside the repository (no node_modules).
+  // The auditor's copy of verify.mjs, alone in a folder outside the repository (no node_modules),
+  // run through a symlinked path as on macOS (/tmp -> /private/tmp): it must still run its checks.
+  fs.mkdirSync(path.join(tmp.dir, 'auditor-real'));
+  fs.symlinkSync(path.join(tmp.dir, 'auditor-real'), path.join(tmp.dir, 'auditor'));
   verifyMjs = path.join(tmp.dir, 'auditor', 'verify.mjs');
-  fs.mkdirSync(path.dirname(verifyMjs));
   fs.writeFileSync(verifyMjs, entries.find((e) => e.name === 'verify.mjs')!.data);
 }, 120_000);
 
