@@ -237,6 +237,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     db,
     dataDir: config.dataDir,
     app: { version: config.version, host: config.host },
+    nativeBinding: config.nativeBinding,
     artifacts: () => artifacts,
     trail,
   });

@@ -30,6 +30,7 @@ export interface BackupJobsDeps {
   db: Db;
   dataDir: string;
   app: { version: string; host: string };
+  nativeBinding?: string;
   artifacts: () => Artifacts;
   trail: AuditTrail;
 }
@@ -87,6 +88,7 @@ export class BackupJobs {
         dataDir: this.d.dataDir,
         out,
         app: this.d.app,
+        nativeBinding: this.d.nativeBinding,
         signal,
         onProgress: progress,
       });

@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { AUDIT_HEAD_FILE, DATABASE_FILE, mkdirPrivate, PRIVATE_FILE_MODE } from '../config';
-import { snapshotDatabase, schemaVersion, type Db } from '../store';
+import { openDatabaseReadOnly, schemaVersion, snapshotDatabase, type Db } from '../store';
 import { BACKUPS_DIR, listDataFiles } from './data-files';
 import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest, type ManifestFile } from './manifest';
 
@@ -18,6 +18,8 @@ export interface BackupOptions {
   /** The archive to write (replaced only when complete). */
   out: string;
   app: { version: string; host: string };
+  /** better-sqlite3 addon path for a runtime other than this Node (Electron); the snapshot thread loads it. */
+  nativeBinding?: string;
   signal?: AbortSignal;
   /** Bytes read so far of the total. */
   onProgress?: (done: number, total: number, note: string) => void;
@@ -73,8 +75,17 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     const headBytes = fs.existsSync(path.join(o.dataDir, AUDIT_HEAD_FILE))
       ? fs.readFileSync(path.join(o.dataDir, AUDIT_HEAD_FILE))
       : undefined;
-    snapshotDatabase(o.db, snapshot);
-    const auditRows = Number(o.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get());
+    await snapshotDatabase(o.db, snapshot, o.nativeBinding);
+    // What the snapshot holds (not the live database, which has moved on since).
+    const copy = openDatabaseReadOnly(snapshot, o.nativeBinding);
+    let auditRows: number;
+    let version: number;
+    try {
+      auditRows = Number(copy.prepare('SELECT COUNT(*) FROM audit_log').pluck().get());
+      version = schemaVersion(copy);
+    } finally {
+      copy.close();
+    }
     const files = listDataFiles(o.dataDir, [o.out, partial]).filter((f) => f.rel !== AUDIT_HEAD_FILE);
     const total =
       fs.statSync(snapshot).size + files.reduce((n, f) => n + f.size, 0) + (headBytes?.length ?? 0);
@@ -111,7 +122,7 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
         createdAt: now().toISOString(),
         app: o.app,
         dataDir: path.resolve(o.dataDir),
-        database: { path: DATABASE_FILE, schemaVersion: schemaVersion(o.db), auditRows },
+        database: { path: DATABASE_FILE, schemaVersion: version, auditRows },
         secretsFile,
         files: entries,
       };
@@ -129,6 +140,6 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     if (o.signal?.aborted) throw new BackupCancelled();
     throw err;
   } finally {
-    fs.rmSync(snapshot, { force: true });
+    for (const f of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`]) fs.rmSync(f, { force: true });
   }
 }
