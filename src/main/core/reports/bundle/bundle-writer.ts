@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportFormat, ExportTurnRow } from '../../../../shared/reports';
+import { scopeSubject, type ExportFormat, type ExportTurnRow } from '../../../../shared/reports';
 import type { SecretStore } from '../../settings';
 import type { Db } from '../../store';
 import type { AuditLog } from '../audit-log';
@@ -122,6 +122,7 @@ async function writeBundle(
     const lists = new Set<number>();
     const campaigns = new Set<string>();
     const numbers = new Set<string>();
+    const testCalls = new Set<string>();
     if (summary.scope.kind === 'campaign') campaigns.add(summary.scope.campaignId);
     const callsFile = path.join(tmp, 'calls.jsonl');
     const out = fs.openSync(callsFile, 'w', 0o600);
@@ -131,6 +132,7 @@ async function writeBundle(
       for (const c of source.calls()) {
         if (c.listId !== null && /^\d+$/.test(c.listId)) lists.add(Number(c.listId));
         if (c.campaignId !== null) campaigns.add(c.campaignId);
+        else testCalls.add(`test-call:${c.number}`);
         numbers.add(c.number);
         const recordings = c.recordings.map((r) => {
           // Said, not skipped: a recording the data folder lost is part of the record.
@@ -172,9 +174,13 @@ async function writeBundle(
 
     // Provenance and the audit-log slice covering the calls' campaigns and lists.
     const listRows = listProvenance(deps.db, lists);
+    // What the slice holds in full: rows about the export itself (its start row), its campaigns,
+    // their lists, and test calls to its numbers.
     const subjects = new Set<string>([
+      scopeSubject(summary.scope),
       ...[...campaigns].map((id) => `campaign:${id}`),
       ...listRows.flatMap((l) => [`list:${l.id}`, `list:${l.name}`]),
+      ...testCalls,
     ]);
     const sliceFile = path.join(tmp, 'rows.jsonl');
     const slice = writeAuditSlice(deps.db, deps.audit, subjects, sliceFile);

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DATA_TOOL, openDatabase } from '../../../src/main/core';
+import { verifyBundleFile } from '../../../src/main/core/reports';
+import type { Db } from '../../../src/main/core/store';
+import type { JobInfo } from '../../../src/shared/jobs';
+import type { ExportResult, ExportScopeInput } from '../../../src/shared/reports';
+import { ok, untilAsync } from '../../helpers/api-wait';
+import { makeTestCore } from '../../helpers/core';
+import { seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
+import { readZip } from './bundle-rig';
+
+// Audit bundles of the other scopes (a QA run, a date range of calls) on seeded data: each one is
+// complete, verifies, and its audit slice holds the export's own start row.
+
+let t: Awaited<ReturnType<typeof makeTestCore>>;
+let db: Db;
+beforeEach(async () => {
+  t = await makeTestCore({ profile: DATA_TOOL });
+  db = openDatabase(t.core.info.databasePath);
+});
+afterEach(async () => {
+  db.close();
+  await t.cleanup();
+});
+
+async function exportBundle(scope: ExportScopeInput): Promise<string> {
+  const { jobId } = ok<{ jobId: string }>(await t.core.invoke('reports.export', { scope, format: 'bundle' }));
+  const job = await untilAsync(async () => {
+    const j = ok<JobInfo>(await t.core.invoke('jobs.get', { jobId }));
+    return j.state === 'running' ? undefined : j;
+  }, 60_000);
+  expect(job.error).toBeNull();
+  const file = path.join(t.dir, 'exports', `${jobId}-${(job.result as ExportResult).name}`);
+  expect(fs.existsSync(file)).toBe(true);
+  return file;
+}
+
+describe('audit bundles of a QA run and of a date range', () => {
+  it('a QA run: the verdicts in the report, one transcript per scenario run, verified', async () => {
+    seedQaRun(db, 'run-1', 3);
+    const file = await exportBundle({ kind: 'qa_run', runId: 'run-1' });
+    expect(await verifyBundleFile(file)).toMatchObject({ ok: true, problems: [] });
+    const names = (await readZip(file)).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['report/report.xlsx', 'calls.jsonl', 'audit/rows.jsonl']));
+    expect(names.filter((n) => n.startsWith('transcripts/'))).toHaveLength(3);
+    const rows = (await readZip(file)).find((e) => e.name === 'audit/rows.jsonl')!.data.toString();
+    expect(rows).toContain('"subject":"qa_run:run-1"');
+  });
+
+  it('a date range: every call in it, with its list and campaign provenance, verified', async () => {
+    seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 30 });
+    const file = await exportBundle({ kind: 'range', from: '2026-11-20', to: '2026-11-20' });
+    expect(await verifyBundleFile(file)).toMatchObject({ ok: true, problems: [] });
+    const entries = await readZip(file);
+    const text = (n: string) => entries.find((e) => e.name === n)!.data.toString();
+    expect(text('calls.jsonl').trim().split('\n')).toHaveLength(30);
+    expect((JSON.parse(text('provenance/lists.json')) as { name: string }[]).map((l) => l.name)).toEqual([
+      'March',
+    ]);
+    expect((JSON.parse(text('provenance/campaigns.json')) as { id: string }[]).map((c) => c.id)).toEqual([
+      'c1',
+    ]);
+    expect(text('audit/rows.jsonl')).toContain(
+      '"subject":"calls:2026-11-20T00:00:00.000Z..2026-11-21T00:00:00.000Z"',
+    );
+  });
+});
