@@ -93,6 +93,35 @@ describe('reports.export', () => {
     ).toEqual(['cancelled', 'started']);
   });
 
+  it('CallDeck stopping mid-export ends it interrupted, audited as such (not as a cancel), no file left', async () => {
+    seedCampaignCalls(db, { campaignId: 'big', listId: seedList(db, 'L'), calls: 20_000 });
+    const { jobId } = ok<{ jobId: string }>(
+      await t.core.invoke('reports.export', {
+        scope: { kind: 'campaign', campaignId: 'big' },
+        format: 'xlsx',
+      }),
+    );
+    await t.core.stop();
+    const reader = openDatabase(t.core.info.databasePath);
+    try {
+      const job = reader
+        .prepare<[string], { state: string }>('SELECT state FROM jobs WHERE id = ?')
+        .get(jobId);
+      expect(job?.state).toBe('interrupted');
+      const ends = reader
+        .prepare<[], { payload: string }>(
+          "SELECT payload FROM audit_log WHERE action = 'reports.export' ORDER BY seq",
+        )
+        .all()
+        .map((r) => JSON.parse(r.payload) as { outcome: string; error?: { code: string } });
+      expect(ends.map((e) => e.outcome)).toEqual(['started', 'failed']);
+      expect(ends[1]!.error?.code).toBe('interrupted');
+    } finally {
+      reader.close();
+    }
+    expect(fs.readdirSync(path.join(t.dir, 'exports'))).toEqual([]);
+  });
+
   it('names what is missing: an unknown campaign fails the job, a bad range is refused', async () => {
     const { jobId } = ok<{ jobId: string }>(
       await t.core.invoke('reports.export', {

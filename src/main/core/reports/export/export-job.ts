@@ -199,8 +199,12 @@ export class ExportJobs {
           await fs.promises.rm(this.filesDir(ctx.id), { recursive: true, force: true });
           if (!follow.ended) {
             const message = err instanceof Error ? err.message : String(err);
-            if (ctx.signal.aborted)
+            // The engine aborts with a cancel (someone asked) or a shutdown (CallDeck stops).
+            const cancelled = (ctx.signal.reason as { kind?: string } | undefined)?.kind === 'cancel';
+            if (ctx.signal.aborted && cancelled)
               follow.end('cancelled', { code: 'cancelled', message: 'The export was cancelled' });
+            else if (ctx.signal.aborted)
+              follow.end('failed', { code: 'interrupted', message: 'CallDeck stopped during this export' });
             else follow.end('failed', { code: err instanceof JobError ? err.code : 'failed', message });
           }
           if (!ctx.signal.aborted) log.info('export did not complete', { id: ctx.id, err });
