@@ -157,6 +157,11 @@ describe('HTML export (self-contained report)', () => {
             `P50 ${nearestRank(mine, 0.5)} ms · P95 ${nearestRank(mine, 0.95)} ms`,
           );
         expect(await section.locator('audio').count()).toBe(lines.length > 0 ? 1 : 0);
+        // The timeline bar: ringing, the conversation when answered, a tick per transcript line.
+        const chart = section.locator('svg.timeline-chart');
+        expect(await chart.count()).toBe(1);
+        expect(await chart.locator('rect.talk').count()).toBe(lines.length > 0 ? 1 : 0);
+        expect(await chart.locator('line.mark').count()).toBe(lines.length);
       }
       expect(await page.locator('section.call').first().textContent()).toContain(HOSTILE_SPEECH);
 

@@ -69,3 +69,45 @@ export function rateChart(title: string, rate: number | null, detail: string, ch
     `<text x="308" y="21">${esc(text)}</text></svg><small>${esc(detail)}</small></figure>`
   );
 }
+
+export interface TimelineMark {
+  /** ms after the call was placed. */
+  atMs: number;
+  kind: 'bot' | 'caller';
+  label: string;
+}
+
+/**
+ * One call on a time axis: ringing (placed → answered) in grey, the conversation (answered → ended)
+ * in green, a tick per transcript line (bot above, caller below) where it started.
+ */
+export function callTimelineSvg(
+  ringMs: number | null,
+  totalMs: number,
+  marks: readonly TimelineMark[],
+): string {
+  const width = 600;
+  const x0 = 4;
+  const span = Math.max(1, totalMs, ...marks.map((m) => m.atMs));
+  const x = (ms: number) => x0 + Math.round((Math.max(0, ms) / span) * (width - 2 * x0));
+  const ringEnd = ringMs ?? totalMs;
+  const parts = [
+    `<rect class="ringing" x="${x(0)}" y="14" width="${Math.max(1, x(ringEnd) - x(0))}" height="10" fill="#d0d7de"><title>ringing ${(ringEnd / 1000).toFixed(1)} s</title></rect>`,
+  ];
+  if (ringMs !== null)
+    parts.push(
+      `<rect class="talk" x="${x(ringMs)}" y="14" width="${Math.max(1, x(totalMs) - x(ringMs))}" height="10" fill="#1a7f37"><title>in call ${((totalMs - ringMs) / 1000).toFixed(1)} s</title></rect>`,
+    );
+  for (const m of marks) {
+    const mx = x(m.atMs);
+    const [y1, y2, color] = m.kind === 'bot' ? [2, 14, '#0969da'] : [24, 36, '#8250df'];
+    parts.push(
+      `<line class="mark ${m.kind}" x1="${mx}" x2="${mx}" y1="${y1}" y2="${y2}" stroke="${color}" stroke-width="2"><title>${esc(m.label)}</title></line>`,
+    );
+  }
+  const end = `${(totalMs / 1000).toFixed(1)} s`;
+  return (
+    `<svg class="timeline-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(`call timeline, ${end}`)}" width="${width}" height="52" viewBox="0 0 ${width} 52" font-size="11" font-family="system-ui,sans-serif">` +
+    `${parts.join('')}<text x="${x0}" y="50">0 s</text><text x="${width - x0}" y="50" text-anchor="end">${esc(end)}</text></svg>`
+  );
+}

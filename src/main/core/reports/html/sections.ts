@@ -7,7 +7,7 @@ import type {
 } from '../../../../shared/reports';
 import { CALL_COLUMNS, summaryLines, type CellValue } from '../export/sheets';
 import type { PlacedAudio } from './audio';
-import { barChart, rateChart } from './charts';
+import { barChart, callTimelineSvg, rateChart } from './charts';
 
 /** The HTML report's parts, each a string of one piece: the writer streams them one after another. */
 
@@ -142,6 +142,26 @@ export function callsTableRow(n: number, call: ExportCallRow): string {
   return `<tr data-attempt="${esc(call.attemptId)}"><td><a href="#${anchor(call.attemptId)}">${n}</a></td>${cells}</tr>\n`;
 }
 
+/** The call's bar on a time axis, from its own times and its transcript's media times. */
+function timelineChart(call: ExportCallRow, turns: readonly ExportTurnRow[]): string {
+  const placed = Date.parse(call.createdAt);
+  const answered = call.answeredAt ? Date.parse(call.answeredAt) - placed : null;
+  const ended = call.endedAt ? Date.parse(call.endedAt) - placed : null;
+  if (!Number.isFinite(placed) || ended === null || !Number.isFinite(ended)) return '';
+  // Media time counts from the stream's start, which is when the call was answered.
+  const marks =
+    answered === null
+      ? []
+      : turns
+          .filter((t) => t.mediaMs !== null)
+          .map((t) => ({
+            atMs: answered + (t.mediaMs ?? 0),
+            kind: t.speaker,
+            label: `${t.speaker} at ${((t.mediaMs ?? 0) / 1000).toFixed(1)} s: ${t.text.slice(0, 80)}`,
+          }));
+  return callTimelineSvg(answered, ended, marks);
+}
+
 function timeline(call: ExportCallRow): string {
   const items = [`<li><time>${esc(call.createdAt)}</time> dialled ${esc(call.number)}</li>`];
   if (call.answeredAt)
@@ -210,7 +230,7 @@ export function callSection(
     .join('');
   return `<section class="call" id="${anchor(call.attemptId)}" data-attempt="${esc(call.attemptId)}">
 <h3>${n}. ${esc(call.contactName ?? 'Unnamed contact')} · ${esc(call.number)} · <span class="state">${esc(call.state)}</span></h3>
-<dl class="facts">${dl}</dl><h4>Timeline</h4>${timeline(call)}<h4>Transcript</h4>${transcript(turns)}<h4>Recordings</h4>${players(audio)}</section>\n`;
+<dl class="facts">${dl}</dl><h4>Timeline</h4>${timelineChart(call, turns)}${timeline(call)}<h4>Transcript</h4>${transcript(turns)}<h4>Recordings</h4>${players(audio)}</section>\n`;
 }
 
 export const detailsLimitNote = (shown: number, total: number): string =>
