@@ -35,3 +35,17 @@ export interface QaSaveScenarioResult {
   /** The scenario as the suite lists it after a save (or would, after a check). */
   item: QaScenarioInfo | null;
 }
+
+/** A recorded call (its voicebot session) drafted as a scenario in a suite folder. */
+export const QaScenarioFromCallSchema = z.strictObject({
+  sessionId: z.string().min(1).max(100),
+  /** A suite folder (as qa.suites names it); default: the data folder's qa/suites/recorded-calls. */
+  dir: z.string().min(1).max(4096).optional(),
+});
+export type QaScenarioFromCallRequest = z.input<typeof QaScenarioFromCallSchema>;
+
+export interface QaScenarioFromCallResult {
+  dir: string;
+  file: string;
+  item: QaScenarioInfo;
+}

@@ -56,7 +56,13 @@ import {
   type WipeResult,
 } from '../data-care';
 import { ExportRequestSchema, scopeSubject } from '../reports';
-import { QaCheckScenarioSchema, QaSaveScenarioSchema, type QaSaveScenarioResult } from '../qa-edit';
+import {
+  QaCheckScenarioSchema,
+  QaSaveScenarioSchema,
+  QaScenarioFromCallSchema,
+  type QaSaveScenarioResult,
+  type QaScenarioFromCallResult,
+} from '../qa-edit';
 import {
   QaCompareRunsSchema,
   QaCompareSuiteSchema,
@@ -303,6 +309,13 @@ export const contract = {
     rescores: query<{ rescores: QaRescoreInfo[] }>()(QaRescoreSchema),
     /** Checks a scenario's text as typed (nothing written); saveScenario writes it only when valid. */
     checkScenario: query<QaSaveScenarioResult>()(QaCheckScenarioSchema),
+    /**
+     * Drafts a recorded call as a scenario in a suite folder: its caller recording as the human caller
+     * (human.session), one step per caller turn, expecting what the bot said on the call.
+     */
+    scenarioFromCall: command<QaScenarioFromCallResult>()(QaScenarioFromCallSchema, {
+      subject: (r) => `voicebot_session:${r.sessionId}`,
+    }),
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {
       subject: (r) => `qa_scenario:${r.dir}/${r.file}`,
     }),

@@ -4,7 +4,7 @@ import type { QaUpdatedEvent } from '../../../src/shared/qa';
 import { Artifacts } from '../../../src/main/core/artifacts';
 import { JobEngine } from '../../../src/main/core/jobs';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
-import { BotWork, QaRunner, runConversation, SpeechCache } from '../../../src/main/core/qa';
+import { QaRunner } from '../../../src/main/core/qa';
 import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
 import {
   ArtifactsRepository,
@@ -14,11 +14,11 @@ import {
   VoicebotRepository,
   type Db,
 } from '../../../src/main/core/store';
-import { BotRegistry, DEFAULT_BOT_ID, loadBotFile, Voicebot } from '../../../src/main/core/voicebot';
-import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
+import { BotRegistry, DEFAULT_BOT_ID } from '../../../src/main/core/voicebot';
 import fs from 'node:fs/promises';
+import { recordDemoCall } from './recorded-call-rig';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { demoBotFile, patient, repoRoot } from '../../fixtures/demo-bot';
+import { patient, repoRoot } from '../../fixtures/demo-bot';
 
 const suiteDir = path.join(repoRoot, 'resources/qa/appointment');
 const logs: LogRecord[] = [];
@@ -133,40 +133,14 @@ describe('cancelling a QA run', () => {
 describe('a call the voicebot recorded, replayed as a human caller', () => {
   it('splits the recorded caller channel into turns by VAD and plays them for the spoken steps', async () => {
     // A call to the demo bot through the voicebot service, which records both channels.
-    const work = new BotWork();
-    const repo = new VoicebotRepository(db);
-    const voicebot = new Voicebot({
-      bot: await loadBotFile(demoBotFile),
-      speech: work.track(speech),
-      repo,
-      recordingsDir: path.join(tmp.dir, 'recordings'),
+    const session = await recordDemoCall({
+      db,
+      speech,
+      dir: tmp.dir,
+      lines: ['yes', 'cancel', 'yes'],
       log,
       testVariables: patient,
     });
-    const pair = createMediaPair({ sampleRate: 8000 });
-    await voicebot.attach(pair.bot);
-    const cache = new SpeechCache(speech.tts, path.join(tmp.dir, 'tts'));
-    const lines = ['yes', 'cancel', 'yes'];
-    const said = await runConversation({
-      line: {
-        client: ExotelStreamClient.overPort(pair.caller, { pacing: work.clock() }),
-        realtime: false,
-        settle: () => work.quiet(),
-        outcome: () =>
-          Promise.resolve({ disposition: null, transfer: null, botTexts: [], sessionId: null, error: null }),
-      },
-      caller: {
-        bargeInMs: () => undefined,
-        next: async ({ turn }) => {
-          const text = lines[turn - 1];
-          return text ? { action: 'say', step: turn - 1, text, pcm: await cache.speak(text) } : null;
-        },
-      },
-      maxDurationMs: 120_000,
-    });
-    expect(said.endReason).toBe('bot_hangup');
-    await voicebot.idle();
-    const [session] = repo.listSessions({ limit: 1 });
     expect(session?.disposition).toBe('cancelled');
 
     const dir = path.join(tmp.dir, 'from-call');
@@ -186,6 +160,5 @@ describe('a call the voicebot recorded, replayed as a human caller', () => {
     ]);
     expect(replay?.disposition).toBe('cancelled');
     expect(replay?.verdict).toBe('passed');
-    await voicebot.close();
   }, 120_000);
 });

@@ -1,11 +1,22 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { ApiError } from '../../../shared/api/errors';
+import type { QaScenarioFromCallRequest, QaScenarioFromCallResult } from '../../../shared/qa-edit';
 import type { QaUpdatedEvent } from '../../../shared/qa';
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
-import { judgeFromSpeechConfig, QaRunner, type SuiteRoot } from '../qa';
+import {
+  judgeFromSpeechConfig,
+  QaRunner,
+  saveScenarioFile,
+  scenarioFileForCall,
+  scenarioFromCall,
+  sourceOf,
+  type SuiteRoot,
+} from '../qa';
 import type { SettingsService } from '../settings';
-import { QaRepository, VoicebotRepository, type Db } from '../store';
+import { CallsRepository, QaRepository, VoicebotRepository, type Db } from '../store';
 import {
   BOTS_DIR,
   BotRegistry,
@@ -17,7 +28,12 @@ import {
 export interface QaWiring {
   runner: QaRunner;
   roots: SuiteRoot[];
+  /** Drafts a recorded call as a scenario (human caller from its recording) in a suite folder. */
+  scenarioFromCall(req: QaScenarioFromCallRequest): Promise<QaScenarioFromCallResult>;
 }
+
+/** Where scenarios made from calls go when no suite is chosen. */
+export const RECORDED_CALLS_SUITE = path.join('qa', 'suites', 'recorded-calls');
 
 export interface QaWiringOptions {
   db: Db;
@@ -76,13 +92,57 @@ export function createQa(o: QaWiringOptions): QaWiring {
     },
     sessionCallerWav: (id) => voicebotRecords.recordings(id)?.caller ?? null,
   });
+  const calls = new CallsRepository(o.db);
+  const roots = () => [
+    { dir: path.join(o.resourcesDir(), 'qa'), source: 'bundled' as const },
+    { dir: path.join(o.dataDir, 'qa', 'suites'), source: 'user' as const },
+  ];
+  const scenarioFromCallFile = async (req: QaScenarioFromCallRequest): Promise<QaScenarioFromCallResult> => {
+    const session = voicebotRecords.getSession(req.sessionId);
+    if (!session) throw new ApiError({ code: 'not_found', message: `No voicebot session ${req.sessionId}` });
+    const wav = voicebotRecords.recordings(session.id)?.caller;
+    if (!wav || !fs.existsSync(wav))
+      throw new ApiError({
+        code: 'invalid_request',
+        message: `The call ${session.id} has no caller recording`,
+      });
+    const fallback = path.join(o.dataDir, RECORDED_CALLS_SUITE);
+    const dir = req.dir ?? fallback;
+    if (sourceOf(dir, roots()) === 'bundled')
+      throw new ApiError({
+        code: 'invalid_request',
+        message: `${dir} is a bundled suite: it cannot be edited`,
+      });
+    const contactId = session.attemptId ? calls.getAttempt(session.attemptId)?.contactId : null;
+    const text = scenarioFromCall({
+      sessionId: session.id,
+      botId: session.botId,
+      startedAt: session.startedAt,
+      endReason: session.endReason,
+      disposition: session.disposition,
+      transfer: session.transfer,
+      lines: voicebotRecords.lines(session.id),
+      variables: contactId ? (voicebotRecords.contactVariables(contactId) ?? null) : null,
+    });
+    // A second draft of the same call gets the next free name.
+    const base = scenarioFileForCall({ sessionId: session.id, startedAt: session.startedAt }).replace(
+      /\.yaml$/,
+      '',
+    );
+    let file = `${base}.yaml`;
+    for (let n = 2; fs.existsSync(path.join(dir, file)); n++) file = `${base}-${n}.yaml`;
+    const saved = await saveScenarioFile({ dir, file, text, create: true, startSuite: dir === fallback });
+    if (!saved.saved || !saved.item)
+      throw new Error(
+        `the draft of ${session.id} is not a valid scenario: ${JSON.stringify(saved.problems)}`,
+      );
+    return { dir, file, item: saved.item };
+  };
   return {
     runner,
+    scenarioFromCall: scenarioFromCallFile,
     get roots() {
-      return [
-        { dir: path.join(o.resourcesDir(), 'qa'), source: 'bundled' as const },
-        { dir: path.join(o.dataDir, 'qa', 'suites'), source: 'user' as const },
-      ];
+      return roots();
     },
   };
 }

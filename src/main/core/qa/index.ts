@@ -57,3 +57,4 @@ export {
 export { splitCallerTurns } from './callers/recorded-call';
 export { callerEffects } from './callers/effects';
 export { judgeFromSpeechConfig, JUDGE_PROMPT_VERSION, type Judge } from './evaluator';
+export { scenarioFromCall, scenarioFileForCall, type RecordedCall } from './scenario/from-call';

@@ -19,6 +19,8 @@ export interface SaveScenarioInput {
   text: string;
   /** A new file: refused when one of that name exists. */
   create: boolean;
+  /** The core's own writes only (never the page's): the folder may be created as a new suite. */
+  startSuite?: boolean;
 }
 
 const isNotFound = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
@@ -28,7 +30,7 @@ const isNotFound = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EN
  * (checked again here, not only at the Api edge), the folder is a real folder, and an existing file
  * must be a regular file (a symlink could point anywhere).
  */
-async function targetPath(dir: string, file: string, create: boolean): Promise<string> {
+async function targetPath(dir: string, file: string, create: boolean, startSuite = false): Promise<string> {
   const name = ScenarioFileNameSchema.safeParse(file);
   if (!name.success || path.basename(file) !== file) {
     throw new ScenarioFileError(
@@ -36,13 +38,14 @@ async function targetPath(dir: string, file: string, create: boolean): Promise<s
     );
   }
   if (!path.isAbsolute(dir)) throw new ScenarioFileError(`the suite folder must be an absolute path: ${dir}`);
+  if (startSuite) await fs.mkdir(dir, { recursive: true });
   const folder = await fs.stat(dir).catch((err: unknown) => {
     if (isNotFound(err)) throw new ScenarioFileError(`no suite folder at ${dir}`);
     throw err;
   });
   if (!folder.isDirectory()) throw new ScenarioFileError(`${dir} is not a folder`);
   // Only a folder that already is a suite takes scenario files: the page cannot start one anywhere.
-  if ((await scenarioFiles(dir)).length === 0)
+  if (!startSuite && (await scenarioFiles(dir)).length === 0)
     throw new ScenarioFileError(`${dir} holds no scenarios: not a suite folder`);
   const full = path.join(dir, file);
   if (path.dirname(full) !== path.resolve(dir)) throw new ScenarioFileError(`${file} is not inside ${dir}`);
@@ -97,9 +100,12 @@ export async function checkScenarioFile(
  * scenario is never written.
  */
 export async function saveScenarioFile(input: SaveScenarioInput): Promise<QaSaveScenarioResult> {
-  const full = await targetPath(input.dir, input.file, input.create);
   const item = describe(input.file, input.text);
-  if (item.problems.length > 0) return { saved: false, problems: item.problems, item };
+  if (item.problems.length > 0) {
+    await targetPath(input.dir, input.file, input.create);
+    return { saved: false, problems: item.problems, item };
+  }
+  const full = await targetPath(input.dir, input.file, input.create, input.startSuite);
   const temp = path.join(path.dirname(full), `.${input.file}.${process.pid}.${Date.now()}.tmp`);
   try {
     await fs.writeFile(temp, input.text, { encoding: 'utf8', flag: 'wx' });

@@ -58,6 +58,7 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
       if (!detail) throw new ApiError({ code: 'not_found', message: `No QA run ${req.runId}` });
       return summariseRuns(detail.scenarios);
     },
+    scenarioFromCall: (req) => asQaApi(() => qa.scenarioFromCall(req)),
     rescore: (req, { actor }) => asQaApi(() => qa.runner.rescore(req.runId, actor)),
     rescores: (req) => {
       if (!qa.runner.summary(req.runId))
