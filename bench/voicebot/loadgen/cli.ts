@@ -39,7 +39,11 @@ async function main(argv: string[]): Promise<void> {
     )
     .option('--seed <n>', 'seed of answer times and pauses', positive('--seed'), 1)
     .option('--ramp-ms <n>', 'answer times spread over this long', positive('--ramp-ms'), 5000)
-    .option('--lines <a,b,…>', 'what each caller says, in order (flite-made, cached)', 'yes,change,friday,no')
+    .option(
+      '--lines <a,b,…>',
+      'what each caller says, in order: text (said by flite, cached) or .wav recordings',
+      'yes,change,friday,no',
+    )
     .option('--max-wait-ms <n>', 'longest wait for a bot turn to play', positive('--max-wait-ms'), 30_000)
     .option('--audio-cache <dir>', 'where the flite-made lines are kept (default node_modules/.cache)')
     .option('--json', 'print the summary and every call as JSON')
