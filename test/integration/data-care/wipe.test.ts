@@ -121,6 +121,16 @@ describe('wipe', () => {
     expect(count(writer, 'contacts')).toBe(2);
     expect(fs.existsSync(path.join(dir, 'recordings/s1/mix.wav'))).toBe(true);
     writer.prepare("UPDATE campaigns SET state = 'completed'").run();
+    // A call still going (a test call) holds it too.
+    writer
+      .prepare(
+        `INSERT INTO call_attempts (id, number, mode, provider, custom_field, state, created_at, updated_at)
+         VALUES ('a1', '+919800000001', 'flow', 'sandbox', 'x', 'in_progress', 'now', 'now')`,
+      )
+      .run();
+    const open = await core.invoke('data.wipe', { confirm: 'WIPE' });
+    expect(!open.ok && open.error.message).toMatch(/1 call still open/);
+    writer.prepare("UPDATE call_attempts SET state = 'completed', ended_at = 'now'").run();
     writer.close();
     await stop();
 
@@ -135,7 +145,7 @@ describe('wipe', () => {
       .pluck()
       .all();
     db.close();
-    expect(actions).toEqual(['failed', 'started', 'ok']);
+    expect(actions).toEqual(['failed', 'failed', 'started', 'ok']);
   });
 
   it('every table is either wiped or kept (a new table must be placed in one list)', () => {

@@ -49,7 +49,7 @@ export class WipeRepository {
     return WIPED_TABLES.filter((t) => present.has(t));
   }
 
-  /** Why a wipe cannot run now: campaigns that may still dial, jobs still running. */
+  /** Why a wipe cannot run now: campaigns that may still dial, jobs still running, calls still open. */
   blockers(): string[] {
     const campaigns = this.db
       .prepare(
@@ -58,7 +58,17 @@ export class WipeRepository {
       .pluck()
       .all() as string[];
     const jobs = this.db.prepare("SELECT title FROM jobs WHERE state = 'running'").pluck().all() as string[];
-    return [...campaigns.map((c) => `campaign ${c}`), ...jobs.map((j) => `job “${j}”`)];
+    // A call still going (a test call, say): the call state machine and the voicebot still write its rows.
+    const open = Number(
+      this.db.prepare('SELECT COUNT(*) FROM call_attempts WHERE ended_at IS NULL').pluck().get(),
+    );
+    return [
+      ...campaigns.map((c) => `campaign ${c}`),
+      ...jobs.map((j) => `job “${j}”`),
+      ...(open > 0
+        ? [`${open} call${open === 1 ? '' : 's'} still open (let ${open === 1 ? 'it' : 'them'} end)`]
+        : []),
+    ];
   }
 
   /** Rows per wiped table. */
