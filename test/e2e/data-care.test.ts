@@ -79,6 +79,20 @@ describe('served app in Chromium: Settings › Data', () => {
     const restored = await runCli(['restore', saved, '--data', path.join(root, 'restored')]);
     expect(restored.stdout).toMatch(/audit log verified/);
 
+    // calldeck backup from the command line while the app runs on the same folder.
+    const cliOut = path.join(root, 'cli-backup.zip');
+    const cli = await runCli(['backup', '--out', cliOut, '--data', dataDir, '--json']);
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ files: expect.any(Number) as number });
+    const cliRestored = await runCli([
+      'restore',
+      cliOut,
+      '--data',
+      path.join(root, 'restored-cli'),
+      '--json',
+    ]);
+    expect(JSON.parse(cliRestored.stdout)).toMatchObject({ ok: true, audit: { ok: true } });
+
     const wipe = card(page, 'Wipe data');
     await wipe.getByRole('button', { name: 'Wipe data…' }).click();
     const confirm = wipe.getByRole('button', { name: 'Delete the data' });
