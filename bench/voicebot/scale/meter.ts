@@ -54,6 +54,7 @@ export class StepMeter {
     this.timer = setInterval(() => {
       this.peak = Math.max(this.peak, sum(botProcesses(this.exclude), 'rssBytes'));
     }, sampleMs);
+    this.timer.unref(); // a step that throws must not keep the process alive
   }
 
   excludePid(pid: number | undefined): void {

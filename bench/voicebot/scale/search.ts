@@ -54,6 +54,7 @@ export async function search(o: SearchOptions): Promise<{ steps: StepResult[]; s
     const problemsBefore = o.rig.problems.length;
     const meter = new StepMeter();
     const wall0 = absNow();
+    // A generator that fails or overruns ends the search with its error (the steps so far are printed).
     const report = await runLoad(
       {
         url: o.rig.streamUrl,
@@ -69,8 +70,7 @@ export async function search(o: SearchOptions): Promise<{ steps: StepResult[]; s
       },
       o.rampMs + (o.turns.length + 2) * MAX_WAIT_MS,
       (pid) => meter.excludePid(pid),
-    );
-    await o.rig.voicebot.idle();
+    ).finally(() => o.rig.voicebot.idle());
     const use = meter.stop();
     lastWallMs = absNow() - wall0;
     const caller = summarise(report);
