@@ -155,6 +155,22 @@ describe('verify.mjs on signed bundles', () => {
     expect(r.problems[0]!.message).toMatch(/^calls\.jsonl cannot be read: /);
   });
 
+  it('keeps memory flat while thousands of small files are queued (no deflate started per file)', async () => {
+    tmp ??= makeTempDir('calldeck-verifier-');
+    const zip = new BundleZip(path.join(tmp.dir, 'many.zip'));
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 5000; i++)
+      zip.addBuffer(`transcripts/${i}.txt`, `[00:01.000] caller: yes ${i}\n`.repeat(10));
+    const grown = process.memoryUsage().rss - before;
+    const { files } = await zip.finish(
+      { audit: { fromSeq: 1, toSeq: 0, fullRows: 0, withheldRows: 0 } },
+      signer,
+    );
+    expect(files).toHaveLength(5000);
+    // Measured: ~0.9 GB when each file started its own deflate at once; a few MB queued lazily.
+    expect(grown).toBeLessThan(200_000_000);
+  }, 60_000);
+
   it('reads zip64 archives (stored and deflated entries)', async () => {
     tmp ??= makeTempDir('calldeck-verifier-');
     const file = path.join(tmp.dir, 'zip64.zip');
