@@ -32,6 +32,7 @@ async function exportBundle(scope: ExportScopeInput): Promise<string> {
     return j.state === 'running' ? undefined : j;
   }, 60_000);
   expect(job.error).toBeNull();
+  expect(job.progress.done).toBe(job.progress.total);
   const file = path.join(t.dir, 'exports', `${jobId}-${(job.result as ExportResult).name}`);
   expect(fs.existsSync(file)).toBe(true);
   return file;

@@ -209,7 +209,8 @@ async function writeBundle(
       },
       signer,
     );
-    step('signed');
+    // The steps above counted in batches: the job ends at its total.
+    progress({ done: total, total, note: 'signed' });
   } catch (err) {
     zip.abort();
     throw err;
