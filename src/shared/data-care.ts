@@ -73,3 +73,8 @@ export interface WipeResult {
   /** What a wipe keeps, in words. */
   kept: string[];
 }
+
+/** A backup archive kept in the data folder's backups/, by its artifact id. */
+export const RemoveBackupSchema = z
+  .object({ artifactId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) })
+  .strict();

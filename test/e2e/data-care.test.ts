@@ -75,6 +75,10 @@ describe('served app in Chromium: Settings › Data', () => {
     const saved = path.join(root, 'downloaded.zip');
     await file.saveAs(saved);
     expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
+    // Downloaded, it need not stay in the data folder too.
+    await backup.getByRole('button', { name: 'Remove from the data folder' }).click();
+    await backup.getByText('Removed from the data folder.').waitFor();
+    expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
     // The downloaded archive restores into a new folder, verified.
     const restored = await runCli(['restore', saved, '--data', path.join(root, 'restored')]);
     expect(restored.stdout).toMatch(/audit log verified/);

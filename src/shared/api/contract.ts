@@ -49,6 +49,7 @@ import {
 } from '../qa';
 import type { QaScenarioStats } from '../qa-stats';
 import {
+  RemoveBackupSchema,
   RetentionSettingsSchema,
   WipeRequestSchema,
   type RetentionRunResult,
@@ -330,6 +331,10 @@ export const contract = {
     runRetention: command<RetentionRunResult>()(Empty, { subject: () => 'data.retention' }),
     /** Removes the data (contacts, calls, campaigns, recordings, QA runs, backups); audited first. Asks for the typed word. */
     wipe: command<WipeResult>()(WipeRequestSchema, { subject: () => 'data' }),
+    /** Removes a backup archive from the data folder (after it was downloaded or copied out). */
+    removeBackup: command<{ removed: boolean }>()(RemoveBackupSchema, {
+      subject: (r) => `artifact:${r.artifactId}`,
+    }),
   },
   reports: {
     /** Starts an export (XLSX, CSV, …) of a campaign, a QA run or a date range as a job; its result names the file's artifact. */

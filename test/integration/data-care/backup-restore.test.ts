@@ -177,6 +177,8 @@ describe('backup and restore', () => {
     const r = await runBackupCommand({ out, data: dataDir });
     expect(fs.statSync(out).size).toBe(r.bytes);
     await expect(runBackupCommand({ out, data: dataDir })).rejects.toThrow(/exists/);
+    // Copied out, the archive is not kept twice: the data folder's copy is removed.
+    expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
     const restored = await runRestoreCommand(out, { data: path.join(root, 'ok') });
     expect(restored.audit.ok).toBe(true);
     // The archive re-made without the audit head file (manifest kept): refused, naming the file.
@@ -225,6 +227,12 @@ describe('backup and restore', () => {
       /secrets\.keychain\.json cannot be read here .*OS keychain .*restore it there/,
     );
     expect(fs.existsSync(target)).toBe(false);
+    // The kept archive is removed on request (only a backup: any other id is not one).
+    const artifactId = (job.result as BackupResultInfo).artifact.id;
+    const other = await core.invoke('data.removeBackup', { artifactId: crypto.randomUUID() });
+    expect(other).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(ok(await core.invoke('data.removeBackup', { artifactId }))).toEqual({ removed: true });
+    expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
   });
 
   it('a backup cancelled from the jobs tray keeps no archive and ends its audited action cancelled', async () => {

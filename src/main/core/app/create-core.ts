@@ -435,6 +435,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         dataCare: {
           backups,
           retention,
+          artifacts,
           wipe: {
             repo: new WipeRepository(db),
             dataDir: config.dataDir,

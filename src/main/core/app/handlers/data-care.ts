@@ -1,21 +1,31 @@
 import { ApiError } from '../../../../shared/api/errors';
 import type { Handlers } from '../../api';
+import type { Artifacts } from '../../artifacts';
 import { wipeData, WipeRefused, type BackupJobs, type Retention } from '../../data-care';
 import type { WipeRepository } from '../../store';
 
 export interface DataCareDeps {
   backups: BackupJobs;
   retention: Retention;
+  artifacts: Artifacts;
   wipe: { repo: WipeRepository; dataDir: string; announce: () => void };
 }
 
 /** Care of the data folder: backups as jobs, retention, wipe (restore is a CLI step on a new folder). */
-export function dataHandlers({ backups, retention, wipe }: DataCareDeps): Handlers['data'] {
+export function dataHandlers({ backups, retention, artifacts, wipe }: DataCareDeps): Handlers['data'] {
   return {
     backup: (_req, { actor, audit }) => backups.start(audit, actor),
     retention: () => retention.get(),
     setRetention: (req, { audit }) => retention.set(req, audit),
     runRetention: (_req, { actor }) => retention.run(actor),
+    removeBackup: async (req) => {
+      const row = artifacts.get(req.artifactId);
+      // Only backups: other files (recordings, exports) have their own owners and rules.
+      if (!row || row.owner !== 'backup')
+        throw new ApiError({ code: 'not_found', message: `No backup ${req.artifactId}` });
+      await artifacts.remove(req.artifactId);
+      return { removed: true };
+    },
     wipe: (_req, { audit }) => {
       try {
         const result = wipeData(wipe.repo, wipe.dataDir, audit);

@@ -29,7 +29,17 @@ function BackupCard(): React.JSX.Element {
       setError(errorMessage(err));
     }
   };
+  const [removed, setRemoved] = useState<string>();
   const result = job?.state === 'succeeded' ? (job.result as BackupResultInfo) : undefined;
+  const remove = async (artifactId: string) => {
+    setError(undefined);
+    try {
+      await api().data.removeBackup({ artifactId });
+      setRemoved(artifactId);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
   const running = job?.state === 'running';
 
   return (
@@ -55,9 +65,28 @@ function BackupCard(): React.JSX.Element {
             <span className="status status--saved" role="status">
               Backup ready: {result.files} files, {mb(result.bytes)}.
             </span>
-            <button type="button" className="button--quiet" onClick={() => downloadArtifact(result.artifact)}>
-              Download {result.artifact.name}
-            </button>
+            {removed === result.artifact.id ? (
+              <span className="status" role="status">
+                Removed from the data folder.
+              </span>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  className="button--quiet"
+                  onClick={() => downloadArtifact(result.artifact)}
+                >
+                  Download {result.artifact.name}
+                </button>
+                <button
+                  type="button"
+                  className="button--quiet"
+                  onClick={() => void remove(result.artifact.id)}
+                >
+                  Remove from the data folder
+                </button>
+              </>
+            )}
           </>
         )}
         {(error ?? (job && job.error)) && (
