@@ -220,7 +220,8 @@ function checkCalls(calls, dnc, present, problem, warn) {
   const numbers = dnc.numbers ?? {};
   for (const c of calls) {
     for (const r of c.recordings ?? [])
-      if (r.missingAtExport)
+      if (r.refused) warn(`call ${c.attemptId}: its ${r.channel} recording was not copied (${r.refused})`);
+      else if (r.missingAtExport)
         warn(`call ${c.attemptId}: its ${r.channel} recording was already missing when the bundle was made`);
     for (const p of [
       ...(c.recordings ?? []).filter((r) => r.path).map((r) => r.path),

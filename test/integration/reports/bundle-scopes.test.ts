@@ -50,6 +50,48 @@ describe('audit bundles of a QA run and of a date range', () => {
     expect(rows).toContain('"subject":"qa_run:run-1"');
   });
 
+  it('copies recordings only from the data folder: a path pointing elsewhere is refused and said', async () => {
+    const listId = seedList(db, 'March');
+    seedCampaignCalls(db, {
+      campaignId: 'c1',
+      listId,
+      calls: 2,
+      recordingsDir: path.join(t.dir, 'recordings'),
+    });
+    // A database edited to point a call's recordings at another file on the machine.
+    const elsewhere = path.join(t.dir, '..', `${path.basename(t.dir)}-elsewhere`);
+    seedCampaignCalls(db, {
+      campaignId: 'c2',
+      listId,
+      calls: 1,
+      recordingsDir: elsewhere,
+      startMs: Date.parse('2026-11-21T09:00:00Z'),
+    });
+    try {
+      const own = await readZip(await exportBundle({ kind: 'campaign', campaignId: 'c1' }));
+      expect(own.filter((e) => e.name.startsWith('recordings/')).length).toBeGreaterThanOrEqual(2);
+      const file = await exportBundle({ kind: 'campaign', campaignId: 'c2' });
+      const entries = await readZip(file);
+      expect(entries.filter((e) => e.name.startsWith('recordings/'))).toEqual([]);
+      const [call] = entries
+        .find((e) => e.name === 'calls.jsonl')!
+        .data.toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { recordings: { path: string | null; refused?: string }[] });
+      expect(call!.recordings.length).toBeGreaterThan(0);
+      for (const r of call!.recordings)
+        expect(r).toMatchObject({ path: null, refused: 'outside the recordings folder' });
+      const r = await verifyBundleFile(file);
+      expect(r.ok).toBe(true);
+      expect(
+        r.warnings.some((w) => /recording was not copied \(outside the recordings folder\)/.test(w)),
+      ).toBe(true);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('a date range: every call in it, with its list and campaign provenance, verified', async () => {
     seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 30 });
     const file = await exportBundle({ kind: 'range', from: '2026-11-20', to: '2026-11-20' });

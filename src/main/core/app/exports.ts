@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Artifacts } from '../artifacts';
 import type { JobEngine } from '../jobs';
 import type { Logger } from '../logging';
@@ -45,6 +46,7 @@ export function createExports(w: ExportWiring): ExportJobs {
       audit: w.audit,
       secrets: w.secrets,
       writers,
+      recordingsDir: path.join(w.dataDir, 'recordings'),
       verifierFile: () => findBundleVerifier(w.resourcesDir()),
     }),
   );

@@ -29,6 +29,8 @@ export interface BundleWriterDeps {
   secrets: SecretStore;
   /** The registry the bundle is registered in: its report writers write the bundle's report. */
   writers: ExportWriters;
+  /** The data folder's recordings: only files under it are copied into a bundle. */
+  recordingsDir: string;
   /** resources/audit/verify.mjs, copied into every bundle (asked when a bundle is written). */
   verifierFile: () => string;
 }
@@ -38,6 +40,17 @@ const mediaTime = (ms: number | null) => {
   const s = ms / 1000;
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${(s % 60).toFixed(3).padStart(6, '0')}`;
 };
+
+const realOrResolved = (p: string) => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+};
+
+/** `file` (symlinks resolved) lies under `dir` (already resolved). */
+const inside = (dir: string, file: string) => realOrResolved(file).startsWith(dir + path.sep);
 
 const transcriptText = (turns: ExportTurnRow[]) =>
   turns.map((t) => `[${mediaTime(t.mediaMs)}] ${t.speaker}: ${t.text}\n`).join('');
@@ -123,6 +136,7 @@ async function writeBundle(
     const campaigns = new Set<string>();
     const numbers = new Set<string>();
     const testCalls = new Set<string>();
+    const recordingsDir = realOrResolved(deps.recordingsDir);
     if (summary.scope.kind === 'campaign') campaigns.add(summary.scope.campaignId);
     const callsFile = path.join(tmp, 'calls.jsonl');
     const out = fs.openSync(callsFile, 'w', 0o600);
@@ -137,6 +151,10 @@ async function writeBundle(
         const recordings = c.recordings.map((r) => {
           // Said, not skipped: a recording the data folder lost is part of the record.
           if (!fs.existsSync(r.path)) return { channel: r.channel, path: null, missingAtExport: true };
+          // Only the app's own recordings: a path edited in the database must not pull another
+          // file (a key, a document) into a bundle that leaves the machine.
+          if (!inside(recordingsDir, r.path))
+            return { channel: r.channel, path: null, refused: 'outside the recordings folder' };
           const file = `recordings/${fileSafe(c.attemptId)}/${fileSafe(r.sessionId)}-${r.channel}${path.extname(r.path) || '.wav'}`;
           zip.addFile(file, r.path);
           return { channel: r.channel, path: file };
