@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/main/core';
 import { call, withCliCore } from '../../../src/main/server/cli-core';
+import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import { runExportCommand, type ExportCliOptions } from '../../../src/main/server/commands/export';
 import { main } from '../../../src/main/server/program';
 import type { AuditPage } from '../../../src/shared/audit';
@@ -79,6 +80,41 @@ describe('calldeck export', () => {
     ]);
     expect(process.exitCode ?? 0).toBe(0);
     expect(parseCsv((await readZip(qa)).get('qa_verdicts.csv')!).length - 1).toBe(4);
+  });
+
+  it('--format bundle prints the signing key and the command that checks the bundle with it', async () => {
+    const out = path.join(dir, 'bundle.zip');
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await main([
+        'node',
+        'calldeck',
+        'export',
+        '--campaign',
+        'c1',
+        '--format',
+        'bundle',
+        '--out',
+        out,
+        '--data',
+        data,
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+    const key =
+      /Signed by key ([0-9a-f]{64}); check it with: calldeck audit verify-bundle (.+) --key \1\n/.exec(
+        written.join(''),
+      );
+    expect(key?.[2]).toBe(out);
+    const lines: string[] = [];
+    expect(await runVerifyBundleCommand(out, { key: key![1] }, (l) => lines.push(l))).toBe(0);
+    expect(lines[0]).toMatch(/^Bundle OK/);
   });
 
   it('refuses an unclear scope and names a missing campaign, leaving no file', async () => {

@@ -159,6 +159,10 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
             (r.filesDir
               ? `; recordings in ${path.join(path.dirname(path.resolve(opts.out)), r.filesDir)}`
               : '') +
+            // An audit bundle: the key to give the auditor, with the command that checks it.
+            (r.signingKey
+              ? `\nSigned by key ${r.signingKey}; check it with: calldeck audit verify-bundle ${path.resolve(opts.out)} --key ${r.signingKey}`
+              : '') +
             '\n',
         );
     });
