@@ -34,6 +34,15 @@ ${VARIABLES}steps:
       says: see you on Monday
 `;
 
+/** A test call's callee (the sandbox speaks its lines): the wrong person, who says no. */
+const CALLEES = `callees:
+  - number: '+919800000044'
+    outcome: answer
+    ringSec: 1
+    hangupAfterSec: 25
+    says: [{ silenceSec: 6 }, { say: 'no' }]
+`;
+
 /** The human caller's recordings: a different rate and channel count from what the bot hears. */
 async function writeHumanClips(dir: string, lines: string[]): Promise<void> {
   const speech = await createSpeechProviders({});
@@ -103,7 +112,17 @@ describe('the QA page in Chromium', () => {
     fs.writeFileSync(path.join(suiteDir, 'confirm.yaml'), CONFIRM);
     fs.writeFileSync(path.join(suiteDir, 'cancel.yaml'), CANCEL);
     await writeHumanClips(path.join(suiteDir, 'human', 'cancel'), ['yes', 'cancel']);
-    serve = await startServe(['--data', path.join(tmp.dir, 'data'), '--port', '0']);
+    // The sandbox callee of the recorded test call: waits out the greeting, then says it is not them.
+    const script = path.join(tmp.dir, 'callees.yaml');
+    fs.writeFileSync(script, CALLEES);
+    serve = await startServe([
+      '--data',
+      path.join(tmp.dir, 'data'),
+      '--port',
+      '0',
+      '--sandbox-script',
+      script,
+    ]);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -299,6 +318,48 @@ describe('the QA page in Chromium', () => {
     );
     expect(await runsTable.locator('tbody tr').nth(1).textContent()).toMatch(/2 passed.*4 failed/);
     await page.screenshot({ path: artifactPath('qa-rescore.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+  it('makes a QA scenario of a recorded call from the Calls page and opens it in the QA editor', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/settings');
+    await page.getByLabel('Number', { exact: true }).fill('+91 98000 00044');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-call-state').textContent(), { timeout: 60_000 })
+      .toBe('completed');
+    await page.getByRole('link', { name: 'Calls' }).click();
+    await page.getByTestId('calls-table').getByRole('button', { name: '+919800000044' }).click();
+    const session = page.getByTestId('bot-session').first();
+    await expect
+      .poll(() => session.getByTestId('transcript').textContent(), { timeout: 20_000 })
+      .toMatch(/Sorry for the trouble/i);
+
+    await session.getByRole('button', { name: 'Make QA scenario' }).click();
+    const make = session.getByRole('group', { name: 'Make a QA scenario from this call' });
+    expect(await make.getByLabel('Into suite').locator('option').first().textContent()).toMatch(
+      /^recorded-calls \(new\)/,
+    );
+    await make.getByRole('button', { name: 'Create scenario' }).click();
+
+    // The QA page, the new suite open, the draft in the editor: the call's recording as the human
+    // caller, its step and what the bot said then.
+    await page.getByRole('heading', { name: 'QA', level: 1 }).waitFor();
+    const editor = page.getByLabel(/^call-\d{4}-\d{2}-\d{2}-\w+\.yaml/);
+    await expect.poll(() => editor.inputValue(), { timeout: 15_000 }).toMatch(/human:\n {2}session: \w+/);
+    const text = await editor.inputValue();
+    // What the bot recognised (the sandbox speaks "no"; the grammar may hear "nope").
+    expect(text).toMatch(/- say: no\w*\n {4}expect:\n {6}says: .*[Ss]orry for the trouble/);
+    expect(text).toMatch(/disposition: wrong_person/);
+    await expect
+      .poll(() => page.getByRole('button', { name: /^recorded-calls · 1 scenarios · user/ }).count())
+      .toBe(1);
+    // A user suite: the draft is editable (saved once edited).
+    expect(await editor.getAttribute('readonly')).toBeNull();
+    expect(await page.getByRole('button', { name: /^Save call-/ }).count()).toBe(1);
+    await page.screenshot({ path: artifactPath('qa-from-call.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

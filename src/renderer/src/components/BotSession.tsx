@@ -1,6 +1,7 @@
 import type React from 'react';
 import type { TurnMetrics, VoicebotSessionDetail } from '../../../shared/voicebot';
 import { LatencyChart } from './LatencyChart';
+import { MakeScenario } from './qa/MakeScenario';
 import { RecordingPlayer } from './RecordingPlayer';
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
@@ -67,6 +68,7 @@ export function BotSession({ detail }: { detail: VoicebotSessionDetail }): React
         ))}
       </ol>
       {detail.recordings && <RecordingPlayer sessionId={s.id} />}
+      {detail.recordings && s.endedAt && <MakeScenario sessionId={s.id} />}
       <LatencyChart metrics={detail.metrics} />
       {detail.metrics.length > 0 && <MetricsTable metrics={detail.metrics} />}
     </div>

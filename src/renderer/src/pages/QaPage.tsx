@@ -89,13 +89,20 @@ function RunForm({ dir }: { dir: string }): React.JSX.Element {
 export function QaPage(): React.JSX.Element {
   const s = useQaStore();
   const { loadSuites, loadRuns } = s;
-  const [selectedFile, setSelectedFile] = useState<string | null>(null);
+  // A draft made elsewhere opens selected (the effect below opens its suite).
+  const [selectedFile, setSelectedFile] = useState<string | null>(
+    () => useQaStore.getState().draft?.file ?? null,
+  );
 
+  const { takeDraft, openSuite } = s;
   useEffect(() => {
     startQaFeed();
     void loadSuites();
     void loadRuns();
-  }, [loadSuites, loadRuns]);
+    // A scenario just made from a recorded call: its suite open, the scenario in the editor.
+    const draft = takeDraft();
+    if (draft) void openSuite(draft.dir);
+  }, [loadSuites, loadRuns, takeDraft, openSuite]);
 
   const suite = s.suite;
   const selected = suite?.items.find((i) => i.file === selectedFile) ?? null;

@@ -32,6 +32,8 @@ interface QaState {
   runDiff: QaCompareRunsResult | null;
   /** The open run against a baseline run, with the baseline's scenario runs (to open side by side). */
   baseline: { result: QaCompareSuiteResult; run: QaRunDetail } | null;
+  /** A scenario made elsewhere (a recorded call) to open in the editor when the page shows. */
+  draft: { dir: string; file: string } | null;
   /** The open run's re-scores, newest first. */
   rescores: QaRescoreInfo[];
   error?: string;
@@ -47,6 +49,8 @@ interface QaState {
   compareWithBaseline: (baselineRunId: string) => Promise<void>;
   clearBaseline: () => void;
   rescoreRun: () => Promise<void>;
+  openDraft: (dir: string, file: string) => void;
+  takeDraft: () => { dir: string; file: string } | null;
   dismissError: () => void;
 }
 
@@ -61,6 +65,7 @@ export const useQaStore = create<QaState>((set, get) => ({
   runDiff: null,
   baseline: null,
   rescores: [],
+  draft: null,
   async loadSuites() {
     try {
       set({ suites: (await api().qa.suites({})).suites, error: undefined });
@@ -137,6 +142,14 @@ export const useQaStore = create<QaState>((set, get) => ({
   },
   clearBaseline() {
     set({ baseline: null });
+  },
+  openDraft(dir, file) {
+    set({ draft: { dir, file } });
+  },
+  takeDraft() {
+    const draft = get().draft;
+    if (draft) set({ draft: null });
+    return draft;
   },
   async rescoreRun() {
     const run = get().run;
