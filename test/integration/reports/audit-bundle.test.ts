@@ -311,10 +311,16 @@ describe('an audit bundle of a sandbox campaign', () => {
     expect(verifyAuditChain(campaign.dir, undefined).ok).toBe(true);
     const { code, out } = await withData();
     expect(code).toBe(1);
+    const { signing } = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };
     expect(out.problems).toEqual([
       {
         code: 'install',
         message: `this install's audit log ends at row ${toSeq - 2} but the bundle holds rows up to ${toSeq}: rows were deleted after the bundle was made`,
+      },
+      {
+        // The export's own rows were among those deleted.
+        code: 'install',
+        message: `no export in this install's audit log was signed with key ${signing.fingerprint}: the bundle was signed elsewhere, or that row was deleted`,
       },
     ]);
   });

@@ -2,7 +2,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_TOOL, openDatabase } from '../../../src/main/core';
-import { verifyBundleFile } from '../../../src/main/core/reports';
+import { verifyBundleFile, type BundleVerifyResult } from '../../../src/main/core/reports';
+import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import type { Db } from '../../../src/main/core/store';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { ExportResult, ExportScopeInput } from '../../../src/shared/reports';
@@ -89,6 +90,29 @@ describe('audit bundles of a QA run and of a date range', () => {
       ).toBe(true);
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("verify-bundle --data tells this install's bundle from one signed by another install", async () => {
+    seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 3 });
+    const file = await exportBundle({ kind: 'campaign', campaignId: 'c1' });
+    const check = async (data: string) => {
+      const lines: string[] = [];
+      const code = await runVerifyBundleCommand(file, { json: true, data }, (l) => lines.push(l));
+      return { code, problems: (JSON.parse(lines[0]!) as BundleVerifyResult).problems.map((p) => p.message) };
+    };
+    expect(await check(t.dir)).toEqual({ code: 0, problems: [] });
+    const other = await makeTestCore({ profile: DATA_TOOL });
+    try {
+      const { code, problems } = await check(other.dir);
+      expect(code).toBe(1);
+      expect(problems).toContainEqual(
+        expect.stringMatching(
+          /^no export in this install's audit log was signed with key [0-9a-f]{64}: the bundle was signed elsewhere/,
+        ),
+      );
+    } finally {
+      await other.cleanup();
     }
   });
 

@@ -36,7 +36,11 @@ export function verifyAuditChain(dataDir: string, auditKey: string | undefined):
  * signed when it was made, so this catches what the head file alone cannot: rows deleted or
  * rewritten afterwards together with an older, valid head file put back.
  */
-export function compareBundleWithChain(dataDir: string, rows: readonly BundleAuditRow[]): string[] {
+export function compareBundleWithChain(
+  dataDir: string,
+  rows: readonly BundleAuditRow[],
+  fingerprint: string | null,
+): string[] {
   const file = path.join(dataDir, DATABASE_FILE);
   if (!fs.existsSync(file)) throw new NoDatabaseError(file);
   const db = openDatabase(file);
@@ -68,6 +72,18 @@ export function compareBundleWithChain(dataDir: string, rows: readonly BundleAud
         break;
       }
     }
+    // The install's own rows name the keys its exports were signed with (HMAC-protected there).
+    const signedHere =
+      fingerprint !== null &&
+      db
+        .prepare(
+          "SELECT 1 FROM audit_log WHERE action = 'reports.export' AND json_extract(payload, '$.signingKey') = ? LIMIT 1",
+        )
+        .get(fingerprint) !== undefined;
+    if (!signedHere)
+      problems.push(
+        `no export in this install's audit log was signed with key ${fingerprint ?? '(none)'}: the bundle was signed elsewhere, or that row was deleted`,
+      );
     return problems;
   } finally {
     db.close();

@@ -18,8 +18,13 @@ export interface VerifyBundleOptions {
 }
 
 /** The install's side: its log still holds the bundle's rows, and its own chain verifies. */
-async function againstInstall(file: string, dataDir: string): Promise<BundleVerifyResult['problems']> {
-  const problems = compareBundleWithChain(dataDir, await readBundleAuditRows(file)).map((message) => ({
+async function againstInstall(
+  file: string,
+  dataDir: string,
+  fingerprint: string | null,
+): Promise<BundleVerifyResult['problems']> {
+  const rows = await readBundleAuditRows(file);
+  const problems = compareBundleWithChain(dataDir, rows, fingerprint).map((message) => ({
     code: 'install',
     message,
   }));
@@ -48,7 +53,7 @@ export async function runVerifyBundleCommand(
   const offline = await verifyBundleFile(file, { expectKey: opts.key });
   const install =
     opts.data && offline.problems.every((p) => p.code !== 'zip')
-      ? await againstInstall(file, path.resolve(opts.data))
+      ? await againstInstall(file, path.resolve(opts.data), offline.fingerprint)
       : [];
   const r = {
     ...offline,
