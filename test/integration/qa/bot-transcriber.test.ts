@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grammarTranscriber, saysMatches, scriptBotLines } from '../../../src/main/core/qa/evaluator';
-import { FliteTts, SoundswallowerAsr, wordErrorRate } from '../../../src/main/core/speech';
+import { FliteTts, normalizeText, SoundswallowerAsr, wordErrorRate } from '../../../src/main/core/speech';
+import { linePrefixes } from '../../../src/main/core/qa/evaluator/transcribe';
 import { loadBotFile, type ScriptBot } from '../../../src/main/core/voicebot';
 import { demoBotFile, patient } from '../../fixtures/demo-bot';
 
@@ -54,5 +55,26 @@ describe("the bot's lines as the recogniser's grammar", () => {
       expect(saysMatches(day, heard), heard).toBe(true);
       expect(saysMatches(wrong, heard), heard).toBe(false);
     }
+  });
+
+  it('hears a line cut short (a barge-in) as the start of the line, where the whole-line grammar hears nothing', async () => {
+    const line = 'Thank you. You have an appointment on Monday the fifth at ten thirty in the morning.';
+    const whole = await tts.synthesizeAll(line, { sampleRate: 8000 });
+    const transcriber = grammarTranscriber(asr, scriptBotLines(bot, patient), "the bot's lines");
+    // The bot stopped 1.9 s into the line, mid-word.
+    const cut = { pcm: whole.pcm.subarray(0, Math.round(1.9 * 8000) * 2), sampleRate: 8000 };
+    expect(await transcriber.transcribe(cut)).toBe('');
+    const heard = await transcriber.transcribeCut?.(cut);
+    expect(heard?.split(' ').length ?? 0, heard).toBeGreaterThanOrEqual(3);
+    expect(normalizeText(line).startsWith(heard ?? '-'), heard).toBe(true);
+  });
+
+  it('lists each line from its third word on as the starts a cut line may be heard as', () => {
+    expect(linePrefixes(['Hello, this is the clinic.', 'Goodbye.'])).toEqual([
+      'hello this is',
+      'hello this is the',
+      'hello this is the clinic',
+      'goodbye',
+    ]);
   });
 });

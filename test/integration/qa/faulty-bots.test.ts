@@ -127,6 +127,13 @@ describe('faulty bots against the appointment scenarios', () => {
     expect(await failing(faultyBots.neverReplies)).toEqual(expected);
   }, 240_000);
 
+  it("hears the demo bot's line cut short by the barge-in as its first words (it was unheard before)", async () => {
+    const e = await play(demoBotFile, 'barge-in.yaml');
+    expect(e.turns[1]?.botText).toMatch(/^thank you you have an appointment/);
+    expect(e.notes?.join('\n')).toMatch(/1 reply\(s\) heard as the start of a line/);
+    expect(e.notes?.join('\n')).not.toMatch(/could not be transcribed/);
+  }, 60_000);
+
   it('the same run again gives the same verdicts', async () => {
     const a = await play(faultyBots.wrongDay.file, 'reschedule.yaml');
     const b = await play(faultyBots.wrongDay.file, 'reschedule.yaml');

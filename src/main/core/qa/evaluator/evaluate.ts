@@ -82,10 +82,16 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
       return err instanceof Error ? err : new Error(String(err));
     }
   };
+  let heardCut = 0;
   for (const m of measures) {
-    const heard = m.reply
-      ? await tryHear(deps.bot, sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs))
-      : '';
+    const replyAudio = m.reply ? sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs) : undefined;
+    let heard = replyAudio ? await tryHear(deps.bot, replyAudio) : '';
+    // Placed nowhere: often a line cut short (barge-in, hang-up), heard again as a line's start.
+    const cut = deps.bot.transcribeCut?.bind(deps.bot);
+    if (heard === '' && replyAudio && cut) {
+      heard = await tryHear({ description: deps.bot.description, transcribe: cut }, replyAudio);
+      if (typeof heard === 'string' && heard !== '') heardCut++;
+    }
     if (heard instanceof Error) unheard.set(m.turn.index, heard.message);
     // Sound but no words: the recogniser could not place it (a grammar recogniser whose search found
     // none of the bot's lines), which says nothing about what the bot said.
@@ -101,6 +107,8 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     if (typeof said === 'string') callerTexts.push(said);
     else callerTexts.push(m.turn.action === 'dtmf' ? `(keys ${m.turn.callerText ?? ''})` : m.turn.callerText);
   }
+  if (heardCut > 0)
+    notes.push(`${heardCut} reply(s) heard as the start of a line (the bot was cut short or trailed off)`);
   if (unheard.size > 0)
     notes.push(
       `the bot's audio could not be transcribed in ${unheard.size} turn(s): ${[...unheard.values()][0] ?? ''}`,

@@ -1,4 +1,4 @@
-import type { Asr, Audio } from '../../speech';
+import { normalizeText, type Asr, type Audio } from '../../speech';
 import { renderTemplate, type ScriptBot } from '../../voicebot';
 
 // How the bot's audio becomes text. A free-form recogniser (the configured cloud ASR) hears anything.
@@ -13,6 +13,31 @@ export interface Transcriber {
   /** Shown in the evaluation's notes, e.g. "soundswallower, grammar of the bot's 48 lines". */
   readonly description: string;
   transcribe(audio: Audio): Promise<string>;
+  /**
+   * For a reply the recogniser placed nowhere: hears it as the start of one of the lines (a bot cut
+   * short by a barge-in or a hang-up says only the first words of its line). Grammar transcribers only.
+   */
+  transcribeCut?(audio: Audio): Promise<string>;
+}
+
+/** Shortest start of a line a cut reply is heard as (fewer words match too much by chance). */
+const MIN_CUT_WORDS = 3;
+/** Silence added around a cut reply before it is heard again. */
+const CUT_PAD_MS = 300;
+/** The cut grammar is bounded: a bot with very many long lines keeps only the first prefixes. */
+const MAX_CUT_PHRASES = 5000;
+
+/** Every start of each phrase of at least MIN_CUT_WORDS words (the whole phrases included). */
+export function linePrefixes(phrases: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of phrases) {
+    const words = normalizeText(p).split(' ').filter(Boolean);
+    for (let n = Math.min(MIN_CUT_WORDS, words.length); n <= words.length; n++) {
+      out.add(words.slice(0, n).join(' '));
+      if (out.size >= MAX_CUT_PHRASES) return [...out];
+    }
+  }
+  return [...out];
 }
 
 /** Recognition is bounded per utterance (the Asr's limit is 120 s); a longer reply is cut. */
@@ -32,9 +57,18 @@ export function freeFormTranscriber(asr: Asr, language?: string): Transcriber {
 
 export function grammarTranscriber(asr: Asr, phrases: readonly string[], what: string): Transcriber {
   const unique = [...new Set(phrases)];
+  let cut: string[] | undefined;
   return {
     description: `${asr.provider}, grammar of ${what} (${unique.length} phrases)`,
     transcribe: async (audio) => (await asr.recognize(capped(audio), { grammar: { phrases: unique } })).text,
+    transcribeCut: async (audio) => {
+      cut ??= linePrefixes(unique);
+      // Silence either side: a reply cut mid-word ends in a part of a word, which the search cannot
+      // end on; with silence after it, it can (measured: a barge-in's cut line was heard only so).
+      const pad = Buffer.alloc(Math.round((audio.sampleRate * CUT_PAD_MS) / 1000) * 2);
+      const padded = { pcm: Buffer.concat([pad, capped(audio).pcm, pad]), sampleRate: audio.sampleRate };
+      return (await asr.recognize(padded, { grammar: { phrases: cut } })).text;
+    },
   };
 }
 

@@ -81,16 +81,21 @@ const audio = (pcm: Buffer): Audio => ({ pcm, sampleRate: 8000 });
  */
 function remembered(t: Transcriber, heard: Map<string, string> | undefined): Transcriber {
   if (!heard) return t;
-  return {
-    description: t.description,
-    transcribe: async (a) => {
-      const key = createHash('sha256').update(t.description).update(a.pcm).digest('hex');
+  const once =
+    (kind: string, fn: (a: Audio) => Promise<string>) =>
+    async (a: Audio): Promise<string> => {
+      const key = createHash('sha256').update(kind).update(t.description).update(a.pcm).digest('hex');
       const known = heard.get(key);
       if (known !== undefined) return known;
-      const text = await t.transcribe(a);
+      const text = await fn(a);
       heard.set(key, text);
       return text;
-    },
+    };
+  const cut = t.transcribeCut?.bind(t);
+  return {
+    description: t.description,
+    transcribe: once('line', (a) => t.transcribe(a)),
+    ...(cut ? { transcribeCut: once('cut', cut) } : {}),
   };
 }
 
