@@ -169,9 +169,10 @@ describe('calldeck qa run resources/qa/appointment --caller all', () => {
   it('passes offline: the LLM caller scenario is reported skipped (not configured), never failed', async () => {
     const out: string[] = [];
     const junit = path.join(tmp.dir, 'sample.xml');
+    const html = path.join(tmp.dir, 'sample.html');
     const r = await runQaSuite(
       sample,
-      base({ data: path.join(tmp.dir, 'offline-data'), parallel: '3', junit }),
+      base({ data: path.join(tmp.dir, 'offline-data'), parallel: '3', junit, html }),
       (l) => out.push(l),
       () => {},
     );
@@ -209,6 +210,12 @@ describe('calldeck qa run resources/qa/appointment --caller all', () => {
     );
     expect(llmCase?.skipped?.['@_message']).toMatch(/^skipped: not configured/);
     expect(llmCase?.failure).toBeUndefined();
+    // The HTML report lists it skipped, with the reason, and counts it apart.
+    const page = await fs.readFile(html, 'utf8');
+    expect(page).toMatch(
+      /An LLM caller moves the appointment \[llm #1\]<\/td><td class="pending">skipped<\/td>/,
+    );
+    expect(page).toMatch(/0 not scored · 1 skipped<\/p>/);
   }, 240_000);
 
   it('runs the LLM caller scenario against an OpenAI-compatible endpoint (the local wire server) and passes', async () => {

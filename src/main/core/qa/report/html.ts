@@ -27,6 +27,11 @@ export function htmlReport(run: QaRunDetail): string {
       )}</p>
 ${turnsTable(s)}${(s.evaluation?.notes ?? []).map((n) => `<p><small>${esc(n)}</small></p>`).join('')}`,
   );
+  // Planned runs that could not run here (e.g. the llm caller with no LLM): listed, never a failure.
+  const skipped = run.skipped.map(
+    (k) =>
+      `<tr><td>${esc(`${k.scenarioName} [${k.caller} #${k.repeat}]`)}</td><td class="pending">skipped</td><td colspan="3"></td><td>${esc(k.message)}</td></tr>`,
+  );
   const c = run.counts;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>QA run ${esc(run.suiteName)}</title>
@@ -34,8 +39,8 @@ ${turnsTable(s)}${(s.evaluation?.notes ?? []).map((n) => `<p><small>${esc(n)}</s
 <style>${CSS}</style></head><body>
 <h1>QA run: ${esc(run.suiteName)}</h1>
 <p>Bot <code>${esc(run.bot)}</code> · started ${esc(run.startedAt)} · seed ${run.seed} · ${run.repeat} repeat(s) · state ${esc(run.state)}${run.speedRatio ? ` · ${run.speedRatio.toFixed(1)}× real time` : ''}</p>
-<p><strong class="passed">${c.passed} passed</strong> · <strong class="failed">${c.failed} failed</strong> · ${c.no_verdict} no verdict · ${c.pending} not scored</p>
-<table><tr><th>scenario</th><th>verdict</th><th>end</th><th>disposition</th><th>media</th><th>why</th></tr>${rows.join('')}</table>
+<p><strong class="passed">${c.passed} passed</strong> · <strong class="failed">${c.failed} failed</strong> · ${c.no_verdict} no verdict · ${c.pending} not scored${run.skipped.length ? ` · ${run.skipped.length} skipped` : ''}</p>
+<table><tr><th>scenario</th><th>verdict</th><th>end</th><th>disposition</th><th>media</th><th>why</th></tr>${rows.join('')}${skipped.join('')}</table>
 ${sections.join('\n')}
 </body></html>
 `;
