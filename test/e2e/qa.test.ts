@@ -34,6 +34,12 @@ ${VARIABLES}steps:
       says: see you on Monday
 `;
 
+/** Needs an LLM, which this install does not have: skipped. */
+const LLM = `name: Goal by LLM
+callers: [llm]
+goal: { persona: A patient, goal: Confirm the visit, success: The bot confirms }
+`;
+
 /** A test call's callee (the sandbox speaks its lines): the wrong person, who says no. */
 const CALLEES = `callees:
   - number: '+919800000044'
@@ -74,12 +80,21 @@ function audioState(page: Page, label: string) {
  */
 async function runFromPage(
   page: Page,
-  o: { repeat: number; parallel: number; runs: number; watchProgress?: boolean; human?: boolean },
+  o: {
+    repeat: number;
+    parallel: number;
+    runs: number;
+    watchProgress?: boolean;
+    human?: boolean;
+    llm?: boolean;
+  },
 ): Promise<void> {
   await page.getByLabel('Repeats').fill(String(o.repeat));
   await page.getByLabel('At once').fill(String(o.parallel));
   const human = page.getByRole('checkbox', { name: 'human' });
   if ((await human.isChecked()) !== (o.human ?? true)) await human.click();
+  const llm = page.getByRole('checkbox', { name: 'llm' });
+  if ((await llm.isChecked()) !== (o.llm ?? false)) await llm.click();
   await page.getByRole('button', { name: 'Run suite' }).click();
   const runs = page.getByRole('table', { name: 'Runs' });
   await runs.waitFor();
@@ -111,6 +126,7 @@ describe('the QA page in Chromium', () => {
     fs.mkdirSync(suiteDir, { recursive: true });
     fs.writeFileSync(path.join(suiteDir, 'confirm.yaml'), CONFIRM);
     fs.writeFileSync(path.join(suiteDir, 'cancel.yaml'), CANCEL);
+    fs.writeFileSync(path.join(suiteDir, 'llm.yaml'), LLM);
     await writeHumanClips(path.join(suiteDir, 'human', 'cancel'), ['yes', 'cancel']);
     // The sandbox callee of the recorded test call: waits out the greeting, then says it is not them.
     const script = path.join(tmp.dir, 'callees.yaml');
@@ -151,9 +167,9 @@ describe('the QA page in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Save cancel.yaml' }).count()).toBe(0);
 
     // The suite from the data folder is listed; opening it lists its scenarios, both valid.
-    await page.getByRole('button', { name: /^e2e-suite · 2 scenarios/ }).click();
+    await page.getByRole('button', { name: /^e2e-suite · 3 scenarios/ }).click();
     const scenarios = page.getByRole('table', { name: 'Scenarios' });
-    await expect.poll(() => scenarios.getByRole('row').count()).toBe(3);
+    await expect.poll(() => scenarios.getByRole('row').count()).toBe(4);
 
     // Editing: a bad value is named by line and field as it is typed, and cannot be saved.
     await page.getByRole('button', { name: 'confirm.yaml', exact: true }).click();
@@ -176,7 +192,8 @@ describe('the QA page in Chromium', () => {
 
     // Run the suite (synthetic and human callers, twice each, one at a time): progress on the page
     // while it runs, then the results.
-    await runFromPage(page, { repeat: 2, parallel: 1, runs: 1, watchProgress: true });
+    // The llm caller too: this install has no LLM, so its scenario is listed skipped, not failed.
+    await runFromPage(page, { repeat: 2, parallel: 1, runs: 1, watchProgress: true, llm: true });
     const results = page.getByRole('table', { name: 'Results' });
     const failedRow = results.getByTestId('result-cancel.yaml-synthetic');
     await expect.poll(() => failedRow.textContent(), { timeout: 30_000 }).toMatch(/expectation/);
@@ -188,6 +205,13 @@ describe('the QA page in Chromium', () => {
       /2 of 2 100% \(\d+%–100%\) pass@2 yes pass\^2 yes/,
     );
     expect(await failedRow.textContent()).toMatch(/0 of 2 0% \(0%–\d+%\) pass@2 no pass\^2 no/);
+    const skipped = page.getByRole('list', { name: 'Skipped scenario runs' });
+    expect(await skipped.textContent()).toMatch(
+      /^Goal by LLM llm\.yaml \[llm #1\]: skipped not configured: the llm caller needs an LLM.*Goal by LLM llm\.yaml \[llm #2\]/,
+    );
+    expect(await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().textContent()).toMatch(
+      /2 skipped/,
+    );
     await page.screenshot({ path: artifactPath('qa-results.png'), fullPage: true });
 
     // The failed scenario, human and synthetic side by side: four waveforms drawn under the CSP.
@@ -264,7 +288,7 @@ describe('the QA page in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/qa');
-    await page.getByRole('button', { name: /^e2e-suite · 2 scenarios/ }).click();
+    await page.getByRole('button', { name: /^e2e-suite · 3 scenarios/ }).click();
     await runFromPage(page, { repeat: 1, parallel: 2, runs: 2, human: false });
 
     const results = page.getByRole('table', { name: 'Results' });
