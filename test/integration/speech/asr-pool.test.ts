@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  defaultAsrWorkers,
   FliteTts,
   MetricsRecorder,
   SoundswallowerAsr,
@@ -182,6 +184,14 @@ describe('the ASR worker pool', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(out).toBe('heard: cancel it\n');
     expect(code).toBe(0);
+  }, 60_000);
+
+  it('starts one decoder per core but one by default (the event loop keeps a core)', async () => {
+    const asr = await SoundswallowerAsr.load();
+    opened.push(asr);
+    const size = Math.min(8, Math.max(1, os.availableParallelism() - 1));
+    expect(defaultAsrWorkers()).toBe(size);
+    expect(asr.stats()).toMatchObject({ size, workers: size });
   }, 60_000);
 
   it('a model that cannot load is unavailable at load, and leaves no worker behind', async () => {

@@ -57,7 +57,7 @@ export interface LocalSpeechOptions {
   asrModelBase?: string;
   /** soundswallower model name under asrModelBase; en-us is CMU's 8 kHz telephony model. */
   asrModel?: string;
-  /** Worker threads decoding at once (default: the machine's cores, at most 8). */
+  /** Worker threads decoding at once (default: the machine's cores but one, at least 1, at most 8). */
   asrWorkers?: number;
   /** Wall ms a decode may take from its request; later it is counted and reported late (default 400). */
   asrDeadlineMs?: number;

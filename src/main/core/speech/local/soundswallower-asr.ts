@@ -19,13 +19,17 @@ export interface SoundswallowerAsrOptions extends LocalSpeechOptions {
   injectFault?: (input: AsrJobInput) => AsrWorkerFault | undefined;
 }
 
+/**
+ * One decoder per core but one: the event loop carrying every call's media keeps a core. Measured on
+ * 2 cores (bench/voicebot/scale, 20-40 staggered calls): two workers starved the loop and the
+ * callers' side (P95 811-960 ms at N=20), one held N=100 at P95 489 ms.
+ */
+export function defaultAsrWorkers(): number {
+  return Math.min(8, Math.max(1, os.availableParallelism() - 1));
+}
+
 const poolSchema = z.object({
-  asrWorkers: z
-    .number()
-    .int()
-    .min(1)
-    .max(16)
-    .default(() => Math.min(8, Math.max(1, os.availableParallelism()))),
+  asrWorkers: z.number().int().min(1).max(16).default(defaultAsrWorkers),
   asrDeadlineMs: z.number().int().min(10).max(60_000).default(400),
   asrStuckMs: z.number().int().min(100).max(600_000).default(15_000),
 });
