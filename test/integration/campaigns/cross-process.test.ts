@@ -5,6 +5,7 @@ import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/c
 import type { ImportOutcome } from '../../../src/shared/contacts';
 import { makeTestCore } from '../../helpers/core';
 import { ok, until as waitUntil } from '../../helpers/api-wait';
+import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
 
 /**
  * The app runs a campaign; a CLI command (a data tool's core on the same folder, another process's
@@ -58,13 +59,7 @@ describe('a campaign moved from another process', () => {
         listId: id,
         bot: 'appointment-reminder',
         pacing: { maxConcurrent: 2, callsPerMinute: 60 },
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
       }),
     );
     ok(await app.core.invoke('campaigns.start', { campaignId: c.id }));

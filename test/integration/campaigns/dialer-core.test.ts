@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImportOutcome } from '../../../src/shared/contacts';
 import type {
   CampaignContactsPage,
   CampaignDetail,
@@ -13,6 +11,8 @@ import { runCampaignResumeCommand } from '../../../src/main/server/commands/camp
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { ok, until } from '../../helpers/api-wait';
+import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
+import { importCsvList } from './core-campaign';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
 
@@ -40,36 +40,22 @@ describe('campaigns in a full core', () => {
     cleanups.push(cleanup);
     const events: CampaignUpdatedEvent[] = [];
     const jobs: JobInfo[] = [];
-    let listId: number | undefined;
     core.subscribe((event, payload) => {
       if (event === 'campaign.updated') events.push(payload as CampaignUpdatedEvent);
       if (event === 'job.updated') jobs.push(payload as JobInfo);
-      if (event !== 'contacts.importFinished') return;
-      const { outcome } = payload as { outcome: ImportOutcome };
-      if (outcome.ok) listId = outcome.summary.listId;
     });
     const rows = [
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 5 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
     ];
-    const staged = ok<{ id: string }>(
-      await core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'list.csv', 1_000_000),
-    );
-    ok(await core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
-    const list = await until(() => listId);
+    const listId = await importCsvList(core, rows);
     const created = ok<CampaignDetail>(
       await core.invoke('campaigns.create', {
         name: 'Run',
-        listId: list,
+        listId,
         bot: 'appointment-reminder',
         mode: 'flow',
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
         pacing: { maxConcurrent: 2, callsPerMinute: 60 },
         retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
       }),
@@ -115,40 +101,23 @@ describe('a restart', () => {
   it('takes a running campaign up again within seconds and finishes it inside its policy', async () => {
     const first = await makeTestCore({ telephony: 'sandbox', sandboxScript: SCRIPT, sandboxTimeScale: 0.01 });
     cleanups.push(first.cleanup); // its stop is idempotent
-    let listId: number | undefined;
     let attempts = 0;
     first.core.subscribe((event, payload) => {
       if (event === 'campaign.updated')
         attempts = (payload as CampaignUpdatedEvent).campaign.counters.attempts;
-      if (event !== 'contacts.importFinished') return;
-      const { outcome } = payload as { outcome: ImportOutcome };
-      if (outcome.ok) listId = outcome.summary.listId;
     });
     const rows = [
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 12 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
     ];
-    const staged = ok<{ id: string }>(
-      await first.core.stageUpload(
-        Readable.from([Buffer.from(rows.join('\n') + '\n')]),
-        'list.csv',
-        1_000_000,
-      ),
-    );
-    ok(await first.core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
+    const listId = await importCsvList(first.core, rows);
     const created = ok<CampaignDetail>(
       await first.core.invoke('campaigns.create', {
         name: 'Run',
-        listId: await until(() => listId),
+        listId,
         bot: 'appointment-reminder',
         mode: 'flow',
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
         pacing: { maxConcurrent: 2, callsPerMinute: 60 },
         retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
       }),
@@ -207,36 +176,23 @@ describe('calldeck campaign resume', () => {
       sandboxTimeScale: 0.01,
     });
     cleanups.push(app.cleanup);
-    let listId: number | undefined;
     let attempts = 0;
     app.core.subscribe((event, payload) => {
       if (event === 'campaign.updated')
         attempts = (payload as CampaignUpdatedEvent).campaign.counters.attempts;
-      if (event !== 'contacts.importFinished') return;
-      const { outcome } = payload as { outcome: ImportOutcome };
-      if (outcome.ok) listId = outcome.summary.listId;
     });
     const rows = [
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 8 }, (_, i) => `Customer ${i},98000001${10 + i},Monday,10 am`),
     ];
-    const staged = ok<{ id: string }>(
-      await app.core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'list.csv', 1_000_000),
-    );
-    ok(await app.core.invoke('contacts.startImport', { fileId: staged.id, listName: 'List' }));
+    const listId = await importCsvList(app.core, rows);
     const created = ok<CampaignDetail>(
       await app.core.invoke('campaigns.create', {
         name: 'Left running',
-        listId: await until(() => listId),
+        listId,
         bot: 'appointment-reminder',
         mode: 'flow',
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
         pacing: { maxConcurrent: 1, callsPerMinute: 60 },
         retry: { maxAttempts: 1, on: [], intervalMinutes: 0, backoff: 'linear' },
       }),

@@ -6,6 +6,7 @@ import { silentLogger } from '../../../src/main/core/logging';
 import { CampaignsRepository, openDatabase } from '../../../src/main/core/store';
 import { CalleeScriptSchema, startSandbox, type Sandbox } from '../../../src/main/core/telephony';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
 
 /**
  * Never twice by accident, through real kills: a child process runs a campaign against a sandbox
@@ -66,13 +67,7 @@ describe('the dialer killed with SIGKILL', () => {
     const settings = CampaignSettingsSchema.parse({
       bot: 'demo',
       mode: 'stream',
-      window: {
-        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-        start: '00:00',
-        end: '23:59',
-        timeZone: 'Asia/Kolkata',
-        override: true,
-      },
+      window: ANY_TIME_WINDOW,
       pacing: { maxConcurrent: 10, callsPerMinute: 1500 },
       retry: { maxAttempts: 2, on: ['busy', 'failed'], intervalMinutes: 0, backoff: 'linear' },
       frequencyCapPerDay: 10,

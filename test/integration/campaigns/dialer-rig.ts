@@ -15,6 +15,7 @@ import {
   type CallAttemptRow,
 } from '../../../src/main/core/store';
 import { ACCOUNT, makeRig, type Rig } from '../telephony/rig';
+import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
 
 /**
  * The dialer over the real calls domain: the sandbox plays Exotel (callbacks through the public
@@ -131,13 +132,7 @@ export async function makeDialerRig(
       const parsed = CampaignSettingsSchema.parse({
         bot: 'demo',
         mode: 'flow',
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
         pacing: { maxConcurrent: 3, callsPerMinute: 6000 },
         retry: { maxAttempts: 2, on: ['busy', 'no_answer'], intervalMinutes: 0, backoff: 'linear' },
         frequencyCapPerDay: 10,

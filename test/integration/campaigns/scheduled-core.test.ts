@@ -5,6 +5,7 @@ import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/c
 import type { ImportOutcome } from '../../../src/shared/contacts';
 import { makeTestCore } from '../../helpers/core';
 import { ok, until } from '../../helpers/api-wait';
+import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
 
 /** A scheduled campaign in the whole app (sandbox, dialer): it starts by itself at its time and runs. */
 
@@ -47,13 +48,7 @@ describe('a scheduled campaign', () => {
         bot: 'appointment-reminder',
         schedule: { startAt },
         pacing: { maxConcurrent: 3, callsPerMinute: 60 },
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
+        window: ANY_TIME_WINDOW,
       }),
     );
     expect(ok<CampaignDetail>(await core.invoke('campaigns.schedule', { campaignId: c.id })).state).toBe(

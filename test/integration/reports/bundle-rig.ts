@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import type { CampaignDetail, CampaignUpdatedEvent } from '../../../src/shared/campaigns';
-import type { ImportOutcome } from '../../../src/shared/contacts';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { ExportResult } from '../../../src/shared/reports';
 import type { Core } from '../../../src/main/core';
 import { ok, until, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
+import { startCoreCampaign } from '../campaigns/core-campaign';
 
 /**
  * A real sandbox campaign for audit bundles: the demo bot talks with two callees who confirm (so
@@ -58,48 +56,24 @@ export async function runSandboxCampaign(): Promise<SandboxCampaign> {
     stopped = true;
   };
   try {
-    let listId: number | undefined;
-    let completed: string | undefined;
-    core.subscribe((event, payload) => {
-      if (event === 'campaign.updated') {
-        const c = (payload as CampaignUpdatedEvent).campaign;
-        if (c.state === 'completed') completed = c.id;
-      }
-      if (event !== 'contacts.importFinished') return;
-      const { outcome } = payload as { outcome: ImportOutcome };
-      if (outcome.ok) listId = outcome.summary.listId;
-    });
     ok(await core.invoke('dnc.add', { phones: [NUMBERS.dnc], note: 'asked not to be called' }));
-    const rows = [
-      'Name,Mobile,appointment_day,appointment_time,clinic',
-      ...Object.values(NUMBERS).map((n, i) => `Customer ${i},${n.slice(3)},Monday,ten am,Green Park Clinic`),
-    ];
-    const staged = ok<{ id: string }>(
-      await core.stageUpload(Readable.from([Buffer.from(rows.join('\n') + '\n')]), 'march.csv', 1_000_000),
-    );
-    ok(await core.invoke('contacts.startImport', { fileId: staged.id, listName: 'March' }));
-    const created = ok<CampaignDetail>(
-      await core.invoke('campaigns.create', {
-        name: 'March reminders',
-        listId: await until(() => listId),
-        bot: 'appointment-reminder',
-        mode: 'flow',
-        window: {
-          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-          start: '00:00',
-          end: '23:59',
-          timeZone: 'Asia/Kolkata',
-          override: true,
-        },
-        pacing: { maxConcurrent: 3, callsPerMinute: 60 },
-        retry: { maxAttempts: 1, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
-      }),
-    );
-    ok(await core.invoke('campaigns.start', { campaignId: created.id }));
-    await until(() => (completed === created.id ? true : undefined), 60_000);
+    const campaign = await startCoreCampaign(core, {
+      rows: [
+        'Name,Mobile,appointment_day,appointment_time,clinic',
+        ...Object.values(NUMBERS).map(
+          (n, i) => `Customer ${i},${n.slice(3)},Monday,ten am,Green Park Clinic`,
+        ),
+      ],
+      fileName: 'march.csv',
+      listName: 'March',
+      name: 'March reminders',
+      maxConcurrent: 3,
+      retry: { maxAttempts: 1, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+    });
+    await until(() => (campaign.latest()?.state === 'completed' ? true : undefined), 60_000);
     // The calls' voicebot sessions end (recordings closed) a moment after the carrier's end.
     await new Promise((r) => setTimeout(r, 1500));
-    return { core, dir, campaignId: created.id, cleanup: stop };
+    return { core, dir, campaignId: campaign.id, cleanup: stop };
   } catch (err) {
     await stop();
     throw err;

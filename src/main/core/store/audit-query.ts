@@ -1,29 +1,6 @@
-import type { AuditEntry, AuditFacets, AuditFilter, AuditScheme } from '../../../shared/audit';
+import type { AuditEntry, AuditFacets, AuditFilter } from '../../../shared/audit';
+import { toEntry, type AuditRow } from './audit-repository';
 import type { Db } from './database';
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-  scheme: AuditScheme;
-}
-
-const toEntry = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  payload: r.payload,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-  scheme: r.scheme,
-});
 
 /** GLOB is case-sensitive and, for a prefix, served by the subject index; its wildcards are escaped. */
 const globPrefix = (prefix: string) => `${prefix.replace(/[*?[]/g, (c) => `[${c}]`)}*`;

@@ -1,7 +1,8 @@
 import type { AuditEntry, AuditScheme } from '../../../shared/audit';
 import type { Db } from './database';
 
-interface AuditRow {
+/** An audit_log row as SQLite returns it. */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;
@@ -13,7 +14,7 @@ interface AuditRow {
   scheme: AuditScheme;
 }
 
-const toEntry = (r: AuditRow): AuditEntry => ({
+export const toEntry = (r: AuditRow): AuditEntry => ({
   seq: r.seq,
   at: r.at,
   actor: r.actor,
