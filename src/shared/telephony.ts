@@ -100,6 +100,8 @@ export interface CallAttemptInfo {
   answeredBy: string | null;
   endReason: string | null;
   durationSec: number | null;
+  /** What the carrier charged (account currency), once its call details say; null until then. */
+  price: number | null;
   createdAt: string;
   updatedAt: string;
   answeredAt: string | null;

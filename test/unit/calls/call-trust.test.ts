@@ -196,7 +196,13 @@ describe('mapping to inputs', () => {
     });
     expect(callDetailsInput(call('in-progress', { AnsweredBy: 'Human' }))).toEqual({
       ok: true,
-      input: { type: 'provider_reported', status: 'in_progress', durationSec: null, answeredBy: 'human' },
+      input: {
+        type: 'provider_reported',
+        status: 'in_progress',
+        durationSec: null,
+        answeredBy: 'human',
+        price: null,
+      },
       dedupeKey: 'api:details:in_progress',
     });
     expect(callDetailsInput(call('no-answer', { Details: { ConversationDuration: 0 } }))).toMatchObject({
@@ -210,5 +216,38 @@ describe('mapping to inputs', () => {
       ok: false,
       error: '"toString" is not a call status',
     });
+  });
+
+  it("reads Exotel's Price once it settles, under a key of its own", () => {
+    const call = (Price: ExotelCall['Price']): ExotelCall => ({ Sid: 'CA1', Status: 'completed', Price });
+    const unpriced = callDetailsInput(call(null));
+    const priced = callDetailsInput(call('0.50'));
+    expect(unpriced).toMatchObject({ input: { price: null }, dedupeKey: 'api:details:completed' });
+    expect(priced).toMatchObject({ input: { price: 0.5 }, dedupeKey: 'api:details:completed:priced' });
+    expect(callDetailsInput(call('0.00'))).toMatchObject({ input: { price: 0 } });
+    expect(callDetailsInput(call(1.2))).toMatchObject({ input: { price: 1.2 } });
+    for (const odd of ['', 'n/a', '-1', -1])
+      expect(callDetailsInput(call(odd))).toMatchObject({ input: { price: null } });
+  });
+
+  it('the price fills after the end, once, without moving the state', () => {
+    const ended: CallInput[] = [...live, { type: 'stream_ended', disconnectedBy: 'user' }];
+    const before = run(...ended, { type: 'provider_reported', status: 'completed', durationSec: 40 });
+    expect(before.view).toMatchObject({ state: 'completed', price: null });
+    const later = run(
+      ...ended,
+      { type: 'provider_reported', status: 'completed', durationSec: 40 },
+      { type: 'provider_reported', status: 'completed', durationSec: 40, price: 0.5 },
+      { type: 'provider_reported', status: 'completed', durationSec: 40, price: 0.7 },
+    );
+    expect(later.view).toMatchObject({ state: 'completed', durationSec: 40, price: 0.5 });
+    expect(later.outcomes.slice(-2).map((o) => o.applied)).toEqual([true, false]);
+    // A price on a report whose status the state machine ignores (the call ended otherwise) still lands.
+    const canceled = run(
+      { type: 'dial_requested' },
+      { type: 'cancel_requested', reason: 'operator' },
+      { type: 'provider_reported', status: 'no_answer', price: 0 },
+    );
+    expect(canceled.view).toMatchObject({ state: 'canceled', price: 0 });
   });
 });

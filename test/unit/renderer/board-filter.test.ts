@@ -18,6 +18,7 @@ const call = (id: string, over: Partial<BoardCall> = {}): BoardCall => ({
   answeredBy: null,
   endReason: null,
   durationSec: null,
+  price: null,
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   answeredAt: null,

@@ -73,6 +73,12 @@ const seconds = (v: unknown): number | null => {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
 };
 
+/** Exotel's `Price` ("0.50", 0.5; null or empty until it settles): a charge, never negative. */
+const price = (v: unknown): number | null => {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+};
+
 /** The call-details API's Call object as an input the state machine trusts. */
 export function callDetailsInput(
   call: ExotelCall,
@@ -81,6 +87,7 @@ export function callDetailsInput(
   const status = own(REPORTED, spelled);
   if (status === undefined) return { ok: false, error: `"${call.Status}" is not a call status` };
   const answeredBy = own(ANSWERED_BY, call.AnsweredBy?.toLowerCase().replace(/[\s_-]/g, '') ?? '') ?? null;
+  const charged = price(call.Price);
   return {
     ok: true,
     input: {
@@ -88,7 +95,9 @@ export function callDetailsInput(
       status,
       durationSec: seconds(call.Details?.ConversationDuration ?? null),
       answeredBy,
+      price: charged,
     },
-    dedupeKey: `api:details:${status}`,
+    // The price comes in a later report of the same status: a new key, or it would count as a repeat.
+    dedupeKey: `api:details:${status}${charged === null ? '' : ':priced'}`,
   };
 }

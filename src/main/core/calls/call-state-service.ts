@@ -69,6 +69,7 @@ export function viewOf(a: CallAttemptRow): CallView {
     durationSec: a.durationSec,
     endReason: a.endReason,
     stream: oneOf(STREAM_STATES, a.stream, 'stream state'),
+    price: a.price,
   };
 }
 

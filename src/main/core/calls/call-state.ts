@@ -72,6 +72,8 @@ export const CallInputSchema = z.discriminatedUnion('type', [
     status: z.enum(['queued', 'ringing', 'in_progress', ...PROVIDER_END_STATES]),
     durationSec: z.number().nullable().optional(),
     answeredBy: z.string().nullable().optional(),
+    /** What the carrier charged (account currency); Exotel fills it in minutes after the end. */
+    price: z.number().nonnegative().nullable().optional(),
   }),
   z.object({ type: z.literal('cancel_requested'), reason: z.string() }),
   z.object({ type: z.literal('timed_out'), reason: z.string() }),
@@ -94,6 +96,8 @@ export interface CallView {
   /** Why the call ended or failed, when known. */
   endReason: string | null;
   stream: StreamState;
+  /** What the carrier charged for the call, once its call details say (null: not yet). */
+  price: number | null;
 }
 
 /** `disputed`: the input contradicts what we saw; the provider must confirm the call's state. */
@@ -109,6 +113,7 @@ export const INITIAL_VIEW: CallView = {
   durationSec: null,
   endReason: null,
   stream: 'none',
+  price: null,
 };
 
 const ignored = (view: CallView, reason: string) => ({
@@ -238,7 +243,7 @@ export function applyInput(
       return end(view, input.status, at, reason, input.durationSec);
     }
     case 'provider_reported':
-      return providerReported(view, input, at);
+      return withPrice(providerReported(view, input, at), input.price);
     case 'cancel_requested':
       if (!isTerminal(view.state) && RANK[view.state] >= RANK.in_progress)
         return ignored(view, 'call already answered: it ends when either side hangs up');
@@ -264,6 +269,15 @@ function settled(
   durationSec?: number | null,
 ) {
   return applied({ ...view, state, endReason: reason, durationSec: durationSec ?? view.durationSec });
+}
+
+/**
+ * The carrier's price settles minutes after the end, whatever else the report says: it fills once,
+ * even on a call long ended (the state machine's state is not touched by it).
+ */
+function withPrice(step: { view: CallView; outcome: Outcome }, price: number | null | undefined) {
+  if (typeof price !== 'number' || step.view.price !== null) return step;
+  return applied({ ...step.view, price });
 }
 
 /** The provider's own answer: trusted, it may end a call whatever we saw on the stream. */

@@ -15,6 +15,7 @@ export const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
   answeredBy: a.answeredBy,
   endReason: a.endReason,
   durationSec: a.durationSec,
+  price: a.price,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
   answeredAt: a.answeredAt,

@@ -40,6 +40,7 @@ export function attemptFlags(
       answeredAt: call.answeredAt,
       stream: call.stream as 'none' | 'live' | 'ended',
       transferDecision: call.transferDecision as 'agent' | 'none' | null,
+      price: call.price,
     },
     agentLeg: deps.agentLeg(attemptId),
     bot: deps.bot(attemptId),

@@ -1,7 +1,7 @@
 import type { CallView } from '../calls';
 
 /**
- * The outcome check: a finished attempt's carrier record (status, duration, answered by) set
+ * The outcome check: a finished attempt's carrier record (status, duration, answered by, price) set
  * against the bot's (disposition, transfer decided, who hung up). A mismatch is a flag stored on the
  * attempt and shown on the board; it never changes the outcome itself.
  */
@@ -17,6 +17,8 @@ export const OUTCOME_FLAGS = [
   'machine_answered',
   /** The call was answered but no voicebot stream ever started. */
   'answered_without_stream',
+  /** The carrier charged for a call it reports as not answered (busy, no-answer, failed, canceled, 0 s). */
+  'charged_without_answer',
 ] as const;
 export type OutcomeFlag = (typeof OUTCOME_FLAGS)[number];
 
@@ -28,13 +30,19 @@ export interface BotRecord {
 }
 
 export interface AttemptRecord {
-  view: Pick<CallView, 'state' | 'durationSec' | 'answeredBy' | 'answeredAt' | 'stream' | 'transferDecision'>;
+  view: Pick<
+    CallView,
+    'state' | 'durationSec' | 'answeredBy' | 'answeredAt' | 'stream' | 'transferDecision' | 'price'
+  >;
   /** The call reached an agent (the state machine passed through agent_transfer). */
   agentLeg: boolean;
   bot: BotRecord | null;
 }
 
 export const SHORT_CALL_SEC = 5;
+
+/** The carrier's own words that the callee never picked up (`interrupted` is ours, not the carrier's). */
+const UNANSWERED: readonly CallView['state'][] = ['busy', 'no_answer', 'failed', 'canceled'];
 
 export function outcomeFlags(r: AttemptRecord): OutcomeFlag[] {
   const { view } = r;
@@ -47,5 +55,7 @@ export function outcomeFlags(r: AttemptRecord): OutcomeFlag[] {
   const answered = view.answeredAt !== null || (view.state === 'completed' && (view.durationSec ?? 0) > 0);
   if (answered && view.stream === 'none' && r.bot === null && view.answeredBy !== 'machine')
     flags.push('answered_without_stream');
+  if ((view.price ?? 0) > 0 && (UNANSWERED.includes(view.state) || view.durationSec === 0))
+    flags.push('charged_without_answer');
   return flags;
 }

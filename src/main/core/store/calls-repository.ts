@@ -35,6 +35,7 @@ export type CallAttemptView = Pick<
   | 'answeredAt'
   | 'endedAt'
   | 'stream'
+  | 'price'
 >;
 
 /** One event of a call as stored: what the Api shows, plus the key that spots a repeated input. */
@@ -59,7 +60,7 @@ const ATTEMPT_COLUMNS = `id, contact_id AS contactId, list_id AS listId, campaig
   provider, provider_sid AS providerSid, custom_field AS customField, state,
   transfer_decision AS transferDecision, answered_by AS answeredBy, end_reason AS endReason,
   duration_sec AS durationSec, created_at AS createdAt, updated_at AS updatedAt,
-  answered_at AS answeredAt, ended_at AS endedAt, stream_state AS stream`;
+  answered_at AS answeredAt, ended_at AS endedAt, stream_state AS stream, price`;
 
 const EVENT_COLUMNS = `seq, attempt_id AS attemptId, source, type, payload, received_at AS receivedAt,
   dedupe_key AS dedupeKey, duplicate, applied, note, repeats, last_seen_at AS lastSeenAt, disputed`;
@@ -151,8 +152,8 @@ export class CallsRepository {
   updateView(id: string, v: CallAttemptView, now = new Date().toISOString()): void {
     this.prepare(
       `UPDATE call_attempts SET state = ?, provider_sid = ?, transfer_decision = ?, answered_by = ?,
-           end_reason = ?, duration_sec = ?, answered_at = ?, ended_at = ?, stream_state = ?, updated_at = ?
-         WHERE id = ?`,
+           end_reason = ?, duration_sec = ?, answered_at = ?, ended_at = ?, stream_state = ?, price = ?,
+           updated_at = ? WHERE id = ?`,
     ).run(
       v.state,
       v.providerSid,
@@ -163,6 +164,7 @@ export class CallsRepository {
       v.answeredAt,
       v.endedAt,
       v.stream,
+      v.price,
       now,
       id,
     );

@@ -14,6 +14,7 @@ import { m012AuditFilters } from './migrations/012-audit-filters';
 import { m013QaSkipped } from './migrations/013-qa-skipped';
 import { m014TurnAsrLate } from './migrations/014-turn-asr-late';
 import { m015QaRescores } from './migrations/015-qa-rescores';
+import { m016CallPrice } from './migrations/016-call-price';
 
 export type { Migration } from './migration';
 
@@ -22,7 +23,7 @@ export type { Migration } from './migration';
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
  * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa,
  * 11 do-not-call versions, 12 audit filter indexes, 13 qa skipped runs, 14 voicebot turns' late ASR,
- * 15 qa rescores.
+ * 15 qa rescores, 16 call price.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m013QaSkipped,
   m014TurnAsrLate,
   m015QaRescores,
+  m016CallPrice,
 ];
