@@ -98,3 +98,36 @@ export function parseCsv(text: string): string[][] {
   const rows: string[][] = parse(text, { bom: true, relax_column_count: false });
   return rows;
 }
+
+/** A text cell of an XLSX as a reader sees it: its type and number format ('@' is Text). */
+export interface XlsxTextCell {
+  value: string;
+  type: string;
+  format: string | undefined;
+}
+
+/**
+ * What of an XLSX could run as a formula: the `<f>` elements in its worksheets' XML and the cells
+ * SheetJS reads back with a formula; and every text cell, with its type and number format.
+ */
+export async function xlsxFormulaScan(file: string): Promise<{
+  fElements: number;
+  formulaCells: number;
+  textCells: XlsxTextCell[];
+}> {
+  let fElements = 0;
+  for (const [name, xml] of await readZip(file))
+    if (/^xl\/worksheets\/.*\.xml$/.test(name)) fElements += (xml.match(/<f[\s>/]/g) ?? []).length;
+  const wb = XLSX.read(fs.readFileSync(file), { cellFormula: true, cellNF: true, dense: true });
+  let formulaCells = 0;
+  const textCells: XlsxTextCell[] = [];
+  for (const name of wb.SheetNames)
+    for (const row of wb.Sheets[name]!['!data'] ?? [])
+      for (const cell of row ?? []) {
+        if (!cell) continue;
+        if (cell.f !== undefined) formulaCells += 1;
+        if (typeof cell.v === 'string')
+          textCells.push({ value: cell.v, type: cell.t, format: cell.z as string });
+      }
+  return { fElements, formulaCells, textCells };
+}

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallStatsQuery } from '../../../src/main/core/calls';
 import { CALL_COLUMNS, csvWriter, xlsxWriter } from '../../../src/main/core/reports';
 import { HOSTILE_CELLS, seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
-import { makeExportRig, parseCsv, readXlsx, readZip } from './export-rig';
+import { makeExportRig, parseCsv, readXlsx, readZip, xlsxFormulaScan } from './export-rig';
 
 /** Starts a spreadsheet would run as a formula (ASCII and full-width). */
 const FORMULA_START = /^[=+\-@\t\r\0＝＋－＠]/;
@@ -55,17 +55,20 @@ async function seedHostileCampaign() {
   return listId;
 }
 
-/** Every text cell of every sheet: none may start like a formula. */
-function expectNoFormulaCells(sheets: Record<string, unknown[][]>) {
-  let texts = 0;
-  for (const rows of Object.values(sheets))
-    for (const row of rows)
-      for (const cell of row)
-        if (typeof cell === 'string') {
-          texts += 1;
-          expect(cell, JSON.stringify(cell)).not.toMatch(FORMULA_START);
-        }
-  expect(texts).toBeGreaterThan(100);
+/**
+ * An XLSX runs nothing: no <f> in any sheet's XML, no cell read back as a formula, and the
+ * formula-like text (the hostile corpus among it) arrives as typed text exactly as stored, without
+ * CSV's apostrophe, in the Text format (so editing the cell keeps it text).
+ */
+async function expectNoXlsxFormulas(file: string, corpus: readonly string[]) {
+  const scan = await xlsxFormulaScan(file);
+  expect(scan.fElements).toBe(0);
+  expect(scan.formulaCells).toBe(0);
+  expect(scan.textCells.length).toBeGreaterThan(100);
+  const formulaLike = scan.textCells.filter((c) => FORMULA_START.test(c.value));
+  for (const c of formulaLike) expect(c, JSON.stringify(c.value)).toMatchObject({ type: 's', format: '@' });
+  for (const h of corpus) expect(formulaLike.map((c) => c.value)).toContain(h);
+  expect(scan.textCells.some((c) => c.value.startsWith("'"))).toBe(false);
 }
 
 describe('XLSX export', () => {
@@ -97,9 +100,9 @@ describe('XLSX export', () => {
       const v = dbLatency(d.id);
       expect(row[col('Latency P50 (ms)')]).toBe(v.length ? nearest(v, 0.5) : null);
       expect(row[col('Latency P95 (ms)')]).toBe(v.length ? nearest(v, 0.95) : null);
-      // Hostile names arrive as text with the apostrophe in front.
-      const name = HOSTILE_CELLS[i % HOSTILE_CELLS.length]!;
-      expect(row[col('Contact')]).toBe(`'${name}`);
+      // Hostile names arrive as text exactly as stored: a typed string cell is never a formula.
+      expect(row[col('Contact')]).toBe(HOSTILE_CELLS[i % HOSTILE_CELLS.length]);
+      expect(row[col('Number')]).toMatch(/^\+9197\d{8}$/);
     });
 
     const turns = rig.db
@@ -124,7 +127,7 @@ describe('XLSX export', () => {
     for (const o of stats.byOutcome) expect(value(`Outcome: ${o.outcome}`)).toBe(o.count);
     expect(summary.counts.calls).toBe(db.length);
 
-    expectNoFormulaCells(sheets);
+    await expectNoXlsxFormulas(out, HOSTILE_CELLS);
     expect(progress.at(-1)).toBe(summary.counts.calls + summary.counts.turns + sheets.Summary!.length - 1);
   });
 
@@ -137,17 +140,17 @@ describe('XLSX export', () => {
     const failed = verdicts.find((r) => r[6] === 'failed')!;
     expect(failed[8]).toBe('wrong_reply; slow_reply');
     expect(failed[9]).toBe('turn 1: says.contains "cancelled" → =1+1; turn 1: within_ms 1500 → 2100 ms');
-    // A hostile scenario name is neutralised like every text cell.
-    expect(verdicts[1]![2]).toBe("'-scenario 0");
+    // A hostile scenario name is text as stored, like every text cell.
+    expect(verdicts[1]![2]).toBe('-scenario 0');
     // Greeting: the bot's line; turn 1: the caller's and the bot's (as transcribed).
     expect(sheets.Turns!.length - 1).toBe(6 * 3);
-    expect(sheets.Turns![3]).toEqual([`run-1-s0`, 'bot', "'@SUM(1)", 3700]);
+    expect(sheets.Turns![3]).toEqual([`run-1-s0`, 'bot', '@SUM(1)', 3700]);
     const value = (metric: string) => sheets.Summary!.find((r) => r[0] === metric)?.[1];
     expect(value('QA verdict: passed')).toBe(2);
     expect(value('QA verdict: failed')).toBe(2);
     expect(value('QA verdict: no_verdict')).toBe(2);
     expect(sheets.Calls!.length).toBe(1);
-    expectNoFormulaCells(sheets);
+    await expectNoXlsxFormulas(out, ['-scenario 0', '@SUM(1)']);
   });
 
   it('a date range takes every campaign’s calls created in it, the end excluded', async () => {
@@ -175,6 +178,50 @@ describe('XLSX export', () => {
     expect(cut.summary.calls?.total).toBe(2);
     expect(cut.summary.calls).toEqual(stats);
   });
+  it('lists each call’s recordings by session and channel, with their artifacts’ ids', async () => {
+    const listId = seedList(rig.db, 'L');
+    const [first, , busy] = seedCampaignCalls(rig.db, { campaignId: 'c', listId, calls: 3 });
+    // A second session of the first call (a re-connected stream), later, with only a mix.
+    rig.db
+      .prepare(
+        `INSERT INTO voicebot_sessions (id, attempt_id, stream_sid, call_sid, bot_id, sample_rate, started_at,
+           turns, mix_wav) VALUES (?, ?, 'stream-2', 'sid-2', 'demo', 8000, '2026-11-20T09:00:30.000Z', 0, ?)`,
+      )
+      .run(`${first}-s2`, first, '/rec/second-mix.wav');
+    const artifact = rig.db.prepare(
+      `INSERT INTO artifacts (id, kind, name, mime, size, rel_path, owner, created_at)
+       VALUES (?, 'recording', ?, 'audio/wav', 1, ?, ?, '2026-11-20T09:01:00.000Z')`,
+    );
+    for (const [id, session, channel] of [
+      ['art-1', `${first}-s`, 'bot'],
+      ['art-2', `${first}-s2`, 'mix'],
+      ['art-3', `${first}-s`, 'caller'],
+    ] as const)
+      artifact.run(
+        id,
+        `call-${session}-${channel}.wav`,
+        `recordings/${id}.wav`,
+        `voicebot_session:${session}`,
+      );
+    const calls = readXlsx((await rig.write(xlsxWriter, { kind: 'campaign', campaignId: 'c' })).out).Calls!;
+    const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
+    expect(calls[1]![col('Attempt id')]).toBe(first);
+    expect(calls[1]![col('Recordings')]).toBe(
+      [
+        `caller: /data/recordings/${first}-s-caller.wav`,
+        `bot: /data/recordings/${first}-s-bot.wav`,
+        `mix: /data/recordings/${first}-s-mix.wav`,
+        'mix: /rec/second-mix.wav',
+      ].join('; '),
+    );
+    // In the recordings' order: session by start, then caller, bot, mix.
+    expect(calls[1]![col('Recording artifact ids')]).toBe('art-3; art-1; art-2');
+    // A busy call has no session: no recordings, no latency.
+    expect(calls[3]![col('Attempt id')]).toBe(busy);
+    expect(calls[3]![col('Recordings')]).toBeNull();
+    expect(calls[3]![col('Latency P50 (ms)')]).toBeNull();
+  });
+
   it('names who placed a test call: the placeTestCall row written after its attempt', async () => {
     const created = new Date(Date.now() - 1000).toISOString();
     rig.db
@@ -192,7 +239,8 @@ describe('XLSX export', () => {
     expect(calls.length).toBe(2);
     expect(calls[1]![col('Operator')]).toBe('ravi');
     expect(calls[1]![col('Campaign')]).toBeNull();
-    expect(calls[1]![col('Number')]).toBe("'+919812345678");
+    // A phone number reads as dialled, without CSV's apostrophe.
+    expect(calls[1]![col('Number')]).toBe('+919812345678');
   });
 });
 

@@ -1,7 +1,7 @@
 import { neutraliseForExport } from '../../../../shared/export-safety';
 import type { CellKind, CellValue } from './sheets';
 
-/** A text cell as written: formula-like text neutralised (OWASP), numbers left as numbers. */
+/** A CSV text cell as written: formula-like text neutralised (OWASP), numbers left as numbers. */
 export function safeText(value: string): string {
   return neutraliseForExport(value);
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import * as XLSX from 'xlsx';
-import { safeText } from './cells';
+import { looksLikeFormula } from '../../../../shared/export-safety';
 import type { ExportSource } from './row-source';
 import { SHEETS, totalRows, type AnySheet, type CellKind, type CellValue } from './sheets';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from './writers';
@@ -8,17 +8,25 @@ import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '
 const DAY_MS = 86_400_000;
 /** Days from Excel's 1900 epoch to the Unix epoch. */
 const EXCEL_UNIX_EPOCH_DAYS = 25_569;
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** Excel's built-in Text format (numFmtId 49). */
+const TEXT_FORMAT = '@';
 
-/** A cell as SheetJS writes it: numbers as numbers, times as dates (UTC), text neutralised. */
-function cell(kind: CellKind, value: CellValue): XLSX.CellObject | undefined {
+/**
+ * A cell as SheetJS writes it: numbers as numbers, times as dates (UTC), text exactly as stored.
+ * A text cell is a typed string (`t="str"` with its value in `<v>`, never an `<f>`): Excel and
+ * LibreOffice show it and never evaluate it, so it needs no apostrophe (that is CSV's defence,
+ * where every field is read as typed input, and in an XLSX it would show: '+91…). Formula-like text
+ * also gets the Text format, so someone editing the cell (F2, Enter) keeps it text, not a formula.
+ */
+export function xlsxCell(kind: CellKind, value: CellValue): XLSX.CellObject | undefined {
   if (value === null) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? { t: 'n', v: value } : undefined;
   if (kind === 'time') {
     const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return { t: 'n', v: ms / DAY_MS + EXCEL_UNIX_EPOCH_DAYS, z: DATE_FORMAT };
+    if (!Number.isNaN(ms)) return { t: 'n', v: ms / DAY_MS + EXCEL_UNIX_EPOCH_DAYS, z: XLSX_DATE_FORMAT };
   }
-  return { t: 's', v: safeText(value) };
+  return looksLikeFormula(value) ? { t: 's', v: value, z: TEXT_FORMAT } : { t: 's', v: value };
 }
 
 /**
@@ -57,7 +65,7 @@ async function buildSheet(
   const data: (XLSX.CellObject | undefined)[][] = [sheet.columns.map((c) => ({ t: 's', v: c.header }))];
   let n = 0;
   for (const row of sheet.rows(source)) {
-    data.push(sheet.columns.map((c) => cell(c.kind, c.get(row))));
+    data.push(sheet.columns.map((c) => xlsxCell(c.kind, c.get(row))));
     n += 1;
     if (n % YIELD_EVERY_ROWS === 0) {
       count(YIELD_EVERY_ROWS);
