@@ -43,6 +43,33 @@ describe('test calls', () => {
     expect(other.ok && (other.value as TestCallResult).outcome.ok).toBe(true);
   });
 
+  it("a call's carrier price lands after its end: the core asks the call details until it settles", async () => {
+    t = await makeTestCore({
+      telephony: 'sandbox',
+      sandboxTimeScale: 0.01, // the first price check, a minute after the end, comes 0.6 s after it
+      sandboxScript: { default: { outcome: 'busy', ringSec: 1 } },
+    });
+    const core = t.core;
+    const placed = await core.invoke('telephony.placeTestCall', { number: '+919876543210' });
+    const id = placed.ok ? (placed.value as TestCallResult).attempt.id : '';
+    const recent = async () => {
+      const r = await core.invoke('telephony.recentCalls', {});
+      return (r.ok ? (r.value as CallAttemptInfo[]) : []).find((c) => c.id === id);
+    };
+    let seen: CallAttemptInfo | undefined;
+    const end = Date.now() + 20_000;
+    const pricesSeen: (number | null)[] = [];
+    while (Date.now() < end) {
+      seen = await recent();
+      if (seen?.endedAt) pricesSeen.push(seen.price);
+      if (seen?.price !== null && seen?.price !== undefined) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(seen).toMatchObject({ state: 'busy', price: 0 });
+    // Ended first without a price (the callback carries none), priced later.
+    expect(pricesSeen[0]).toBeNull();
+  });
+
   it('Test connection with the sandbox says no account is needed, not that credentials were accepted', async () => {
     t = await makeTestCore({ sandboxTimeScale: 0.01 });
     const r = await t.core.invoke('telephony.testConnection', {});

@@ -13,6 +13,8 @@ import {
   CallStateService,
   eventInfo,
   placeTestCall,
+  PRICE_CHECKS_MS,
+  PriceFollowUp,
   recoverCalls,
   voicebotCallLink,
   type AccountGate,
@@ -119,11 +121,14 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     }),
     sandboxUrl: () => built.sandbox?.url,
   });
+  const later: { prices?: PriceFollowUp } = {};
   const calls = new CallStateService(
     repo,
     log.child('calls'),
-    (change) =>
-      events.emit('call.updated', { attempt: attemptInfo(change.attempt), event: eventInfo(change.event) }),
+    (change) => {
+      events.emit('call.updated', { attempt: attemptInfo(change.attempt), event: eventInfo(change.event) });
+      later.prices?.onCallChanged(change.attempt);
+    },
     // A disputed callback is checked with the provider that placed the call.
     { providerFor: (attempt) => chooser.providerNamed(attempt.provider) },
   );
@@ -165,6 +170,18 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     }
   }
   const sandbox = built.sandbox;
+  // The carrier's price settles after the call: asked for at growing intervals (sandbox time scaled).
+  const sandboxScale = options.sandboxTimeScale ?? 1;
+  const prices = new PriceFollowUp({
+    unpriced: (since) => repo.listUnpriced(since),
+    attempt: (id) => repo.getAttempt(id),
+    record: (id, input, key) => void calls.record(id, 'api', input, key),
+    providerFor: (attempt) => chooser.providerNamed(attempt.provider),
+    checksFor: (attempt) =>
+      attempt.provider === 'sandbox' ? PRICE_CHECKS_MS.map((ms) => ms * sandboxScale) : PRICE_CHECKS_MS,
+    log: log.child('prices'),
+  });
+  later.prices = prices;
   // Calls a crash left open are settled now (in the background: a provider may be slow to answer).
   const recovery =
     options.recover === false
@@ -174,7 +191,16 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
           repo,
           providerFor: (attempt) => chooser.providerNamed(attempt.provider),
           log: log.child('recovery'),
-        }).catch((err: unknown) => log.error('call recovery failed', { err }));
+        })
+          .catch((err: unknown) => log.error('call recovery failed', { err }))
+          // Calls ended before this start whose price had not settled are asked again.
+          .then(() => {
+            try {
+              prices.resume();
+            } catch (err) {
+              log.error('could not resume the price follow-up', { err });
+            }
+          });
   const tunnels = new TunnelManager({
     settings: () => settings.get().tunnel,
     authtoken: () => settings.secret('tunnel.ngrokAuthtoken'),
@@ -238,6 +264,8 @@ export async function startTelephony(options: TelephonyOptions): Promise<Telepho
     },
     close: async () => {
       await recovery;
+      prices.close();
+      await prices.idle();
       calls.close();
       await tunnels.stop().catch((err: unknown) => log.warn('tunnel stop failed', { err }));
       await sandbox?.close();

@@ -17,3 +17,4 @@ export {
 } from './test-call';
 export { voicebotCallLink, type CallForStream } from './voicebot-link';
 export { callDetailsInput } from './call-state-inputs';
+export { PriceFollowUp, PRICE_CHECKS_MS, type PriceFollowUpDeps } from './price-follow-up';

@@ -149,6 +149,14 @@ export class CallsRepository {
     ).all(...states, options.limit ?? 1000);
   }
 
+  /** Ended calls with a provider id whose price has not settled, ended at or after `endedSince` (ISO). */
+  listUnpriced(endedSince: string, limit = 100_000): CallAttemptRow[] {
+    return this.prepare<[string, number], CallAttemptRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM call_attempts
+         WHERE price IS NULL AND provider_sid IS NOT NULL AND ended_at >= ? ORDER BY ended_at LIMIT ?`,
+    ).all(endedSince, limit);
+  }
+
   updateView(id: string, v: CallAttemptView, now = new Date().toISOString()): void {
     this.prepare(
       `UPDATE call_attempts SET state = ?, provider_sid = ?, transfer_decision = ?, answered_by = ?,
