@@ -107,6 +107,8 @@ export interface ExportCallRow {
   /** What the carrier reported as the end (its status / reason), when it did. */
   carrierStatus: string | null;
   durationSec: number | null;
+  /** What the carrier charged (account currency), once Exotel's call details settled it. */
+  price: number | null;
   answeredBy: string | null;
   disposition: string | null;
   /** 'agent' when the bot handed the call to a person. */

@@ -79,9 +79,9 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
   const attempt = db.prepare(
     `INSERT INTO call_attempts (id, contact_id, list_id, campaign_id, number, mode, provider, provider_sid,
        custom_field, state, transfer_decision, answered_by, end_reason, duration_sec, created_at, updated_at,
-       answered_at, ended_at)
+       answered_at, ended_at, price)
      VALUES (@id, @contactId, @listId, @campaignId, @number, 'stream', 'sandbox', @sid, '{}', @state, @transfer,
-       @answeredBy, @endReason, @duration, @created, @created, @answered, @ended)`,
+       @answeredBy, @endReason, @duration, @created, @created, @answered, @ended, @price)`,
   );
   const contact = db.prepare(
     `INSERT OR IGNORE INTO campaign_contacts (campaign_id, contact_id, position, number, name, status, attempts, updated_at)
@@ -141,6 +141,8 @@ export function seedCampaignCalls(db: Db, o: SeedCalls): string[] {
           created: at(created),
           answered: answered ? at(created + 3000) : null,
           ended: at(created + 3000 + (duration ?? 0) * 1000),
+          // The carrier's price: answered calls charged, others free or not settled yet.
+          price: answered ? 0.5 + (i % 3) * 0.25 : i % 2 === 0 ? 0 : null,
         });
         contact.run(o.campaignId, contactId, i + 1, number, name, at(created));
         const disposition = answered

@@ -50,6 +50,10 @@ describe('calldeck export --format html | pdf', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;Asha');
     expect(html.match(/<section class="call"/g)).toHaveLength(CALLS);
+    // The carrier's price where it settled (the seed leaves 2 of the 12 unsettled: no Price there).
+    expect(html).toContain('<dt>Price</dt><dd>0.50</dd>');
+    expect(html).toContain('<dt>Price</dt><dd>0.00</dd>');
+    expect(html.match(/<dt>Price<\/dt>/g)).toHaveLength(CALLS - 2);
     // Every answered call's mix is embedded: the file stands alone.
     const answered = (html.match(/<audio /g) ?? []).length;
     expect(answered).toBeGreaterThan(0);

@@ -20,6 +20,7 @@ afterEach(() => rig.cleanup());
 interface DbCall {
   id: string;
   duration_sec: number | null;
+  price: number | null;
   created_at: string;
   state: string;
 }
@@ -27,7 +28,7 @@ interface DbCall {
 function dbCalls(campaignId: string): DbCall[] {
   return rig.db
     .prepare<[string], DbCall>(
-      'SELECT id, duration_sec, created_at, state FROM call_attempts WHERE campaign_id = ? ORDER BY created_at, rowid',
+      'SELECT id, duration_sec, price, created_at, state FROM call_attempts WHERE campaign_id = ? ORDER BY created_at, rowid',
     )
     .all(campaignId);
 }
@@ -86,10 +87,15 @@ describe('XLSX export', () => {
     const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
     const db = dbCalls('c-hostile');
     expect(calls.length - 1).toBe(db.length);
+    // Charged, free and not yet settled prices are all among them.
+    expect(
+      new Set(db.map((d) => (d.price === null ? 'unsettled' : d.price > 0 ? 'charged' : 'free'))).size,
+    ).toBe(3);
     db.forEach((d, i) => {
       const row = calls[i + 1]!;
       expect(row[col('Attempt id')]).toBe(d.id);
       expect(row[col('Duration (s)')]).toBe(d.duration_sec);
+      expect(row[col('Price')]).toBe(d.price);
       expect(row[col('State')]).toBe(d.state);
       expect(row[col('Operator')]).toBe('asha');
       // A time is a date cell, at the database's second.
@@ -262,6 +268,7 @@ describe('CSV export', () => {
       const row = calls[i + 1]!;
       expect(row[col('Attempt id')]).toBe(d.id);
       expect(row[col('Duration (s)')]).toBe(d.duration_sec === null ? '' : String(d.duration_sec));
+      expect(row[col('Price')]).toBe(d.price === null ? '' : String(d.price));
       expect(row[col('Created (UTC)')]).toBe(d.created_at);
       const v = dbLatency(d.id);
       expect(row[col('Latency P95 (ms)')]).toBe(v.length ? String(nearest(v, 0.95)) : '');

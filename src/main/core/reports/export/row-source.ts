@@ -40,6 +40,7 @@ interface CallSqlRow {
   state: string;
   endReason: string | null;
   durationSec: number | null;
+  price: number | null;
   answeredBy: string | null;
   transfer: string | null;
   flags: string | null;
@@ -212,7 +213,7 @@ export class SqliteExportSource implements ExportSource {
       `SELECT a.id, a.provider_sid AS callSid, a.number, coalesce(a.list_id, cp.list_id) AS listId,
          l.name AS listName, a.campaign_id AS campaignId, cp.name AS campaignName, ca.attempt_no AS attemptNo,
          a.created_at AS createdAt, a.answered_at AS answeredAt, a.ended_at AS endedAt, a.state,
-         a.end_reason AS endReason, a.duration_sec AS durationSec, a.answered_by AS answeredBy,
+         a.end_reason AS endReason, a.duration_sec AS durationSec, a.price, a.answered_by AS answeredBy,
          a.transfer_decision AS transfer, ca.flags, coalesce(cc.name, c.name) AS contactName,
          (SELECT s.disposition FROM voicebot_sessions s WHERE s.attempt_id = a.id AND s.disposition IS NOT NULL
           ORDER BY s.started_at DESC LIMIT 1) AS botDisposition, ca.disposition AS campaignDisposition,
@@ -250,6 +251,7 @@ export class SqliteExportSource implements ExportSource {
         state: r.state,
         carrierStatus: r.endReason,
         durationSec: r.durationSec,
+        price: r.price,
         answeredBy: r.answeredBy,
         disposition: r.botDisposition ?? r.campaignDisposition,
         transfer: r.transfer,

@@ -68,6 +68,7 @@ export const CALL_COLUMNS: readonly Column<ExportCallRow>[] = [
   text('State', (r) => r.state, 12),
   text('Carrier status', (r) => r.carrierStatus),
   num('Duration (s)', (r) => r.durationSec),
+  num('Price', (r) => r.price, 8),
   text('Answered by', (r) => r.answeredBy, 12),
   text('Disposition', (r) => r.disposition),
   text('Transfer', (r) => r.transfer, 10),

@@ -217,6 +217,7 @@ export function callSection(
     ['Operator', call.operator],
     ['Call SID', call.callSid],
     ['Duration', call.durationSec === null ? null : `${call.durationSec} s`],
+    ['Price', call.price === null ? null : call.price.toFixed(2)],
     ['Disposition', call.disposition],
     ['Flags', call.flags.length ? call.flags.join(', ') : null],
     [
