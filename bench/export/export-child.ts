@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import * as XLSX from 'xlsx';
-import { csvWriter, SHEETS, SqliteExportSource, xlsxCell, xlsxWriter } from '../../src/main/core/reports';
+import {
+  csvWriter,
+  SHEETS,
+  SqliteExportSource,
+  XlsxSheetCells,
+  xlsxWriter,
+} from '../../src/main/core/reports';
 
 const MODES = ['ours-xlsx', 'ours-csv', 'bare-xlsx', 'bare-csv'] as const;
 type Mode = (typeof MODES)[number];
@@ -35,7 +41,8 @@ async function ours(mode: Mode, dbFile: string, campaignId: string, out: string)
 
 /**
  * The bare floor, fair: every row read first (not timed) into the very cells ours writes (numbers,
- * times as date-formatted serials, text as is), then only SheetJS is timed: for XLSX its write of
+ * times as date-formatted serials, text as is, repeated values sharing a cell), then only SheetJS
+ * is timed: for XLSX its write of
  * those cells; for CSV its sheet_to_csv (times as ISO text, as ours) deflated like our zip's entries.
  */
 function bare(
@@ -48,13 +55,15 @@ function bare(
   let rows = 0;
   const sheets = SHEETS.map((sheet) => {
     const data: (XLSX.CellObject | undefined)[][] = [sheet.columns.map((c) => ({ t: 's', v: c.header }))];
+    const cells = new XlsxSheetCells(sheet);
     for (const row of sheet.rows(source))
       data.push(
-        sheet.columns.map((c) => {
-          const v = c.get(row);
-          if (mode === 'bare-xlsx') return xlsxCell(c.kind, v);
-          return v === null ? undefined : typeof v === 'number' ? { t: 'n', v } : { t: 's', v };
-        }),
+        mode === 'bare-xlsx'
+          ? cells.row(row)
+          : sheet.columns.map((c) => {
+              const v = c.get(row);
+              return v === null ? undefined : typeof v === 'number' ? { t: 'n', v } : { t: 's', v };
+            }),
       );
     rows += data.length - 1;
     const ws: XLSX.WorkSheet = {

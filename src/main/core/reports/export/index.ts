@@ -25,6 +25,7 @@ export {
 } from './sheets';
 export { csvField, safeText, UTF8_BOM } from './cells';
 export { csvWriter } from './csv-writer';
-export { xlsxWriter, xlsxCell, XLSX_DATE_FORMAT } from './xlsx-writer';
+export { xlsxWriter } from './xlsx-writer';
+export { xlsxCell, XlsxSheetCells, XLSX_DATE_FORMAT } from './xlsx-cells';
 export { ExportJobs, EXPORT_JOB_KIND, EXPORTS_DIR, exportFileName, type ExportJobsDeps } from './export-job';
 export { exportWriters } from './default-writers';
