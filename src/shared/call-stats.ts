@@ -31,6 +31,9 @@ export interface CallStats {
   transfers: number;
   transferRate: number | null;
   machineAnswered: number;
+  /** The carrier's settled prices summed (account currency), and finished calls still unpriced. */
+  spend: number;
+  unpriced: number;
   /** The bot's dispositions (sessions that ended with one). */
   dispositions: { disposition: string; count: number }[];
   /** Voice-to-voice latency per hour of the turn's session start (UTC hour, ISO `YYYY-MM-DDTHH:00Z`). */

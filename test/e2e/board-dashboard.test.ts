@@ -71,6 +71,8 @@ describe('call board and dashboard in Chromium', () => {
       .toBe(true);
     const busyRow = board.locator('tr', { has: page.getByRole('button', { name: '+919800000001' }) });
     await expect.poll(() => busyRow.locator('.state').textContent(), { timeout: 10_000 }).toBe('busy');
+    // The carrier's price settles a minute after the end (sandbox at real speed): pending until then.
+    expect(await busyRow.getByTestId('call-price').textContent()).toMatch(/^(pending|0\.00)$/);
 
     // Time in state ticks each second, with no event.
     const since = busyRow.getByTestId('time-in-state');
@@ -111,6 +113,7 @@ describe('call board and dashboard in Chromium', () => {
     // Clicking a call opens its view: timeline and the bot's transcript.
     await talkedRow.getByRole('button', { name: '+919800000005' }).click();
     await expect.poll(() => page.getByTestId('call-timeline').textContent()).toContain('ended');
+    expect(await page.getByLabel('Call to +919800000005').textContent()).toMatch(/price (pending|0\.50)/);
     await expect
       .poll(() => page.getByTestId('transcript').first().textContent(), { timeout: 10_000 })
       .toMatch(/busy/i);
@@ -127,6 +130,8 @@ describe('call board and dashboard in Chromium', () => {
     expect(await page.getByTestId('stat-success').textContent()).toBe('33%');
     expect(await page.getByTestId('stat-answer').textContent()).toBe('33%');
     expect(await page.getByTestId('stat-latency').textContent()).toMatch(/^\d+ \/ \d+ ms$/);
+    // Spend: the settled prices (none or some yet), and how many finished calls wait for theirs.
+    expect(await page.getByTestId('stat-spend').textContent()).toMatch(/^\d+\.\d\d( \([1-3] pending\))?$/);
     for (const chart of ['chart-outcomes', 'chart-dispositions', 'chart-per-hour']) {
       await expect
         .poll(() => page.getByTestId(chart).locator('.recharts-bar-rectangle').count(), { timeout: 5000 })

@@ -24,3 +24,9 @@ export function callDuration(c: CallAttemptInfo, nowMs: number): string {
     return `${Math.max(0, Math.round((nowMs - Date.parse(c.answeredAt)) / 1000))} s…`;
   return '—';
 }
+
+/** The carrier's price (account currency, as Exotel reports it); it settles minutes after the end. */
+export function priceLabel(c: Pick<CallAttemptInfo, 'price' | 'endedAt'>): string {
+  if (c.price !== null) return c.price.toFixed(2);
+  return c.endedAt ? 'pending' : '—';
+}

@@ -83,17 +83,29 @@ function setup() {
 describe('call statistics (calls.stats)', () => {
   it('counts outcomes, rates, talk time and latency percentiles for one campaign and overall', () => {
     const { db, call, session } = setup();
-    const ok1 = call('camp-a', [...answered('CA1'), { type: 'ended', status: 'completed', durationSec: 30 }]);
+    // The carrier's price, as its call details report it after the end.
+    const priced = (status: 'completed' | 'busy', price: number): CallInput => ({
+      type: 'provider_reported',
+      status,
+      price,
+    });
+    const ok1 = call('camp-a', [
+      ...answered('CA1'),
+      { type: 'ended', status: 'completed', durationSec: 30 },
+      priced('completed', 0.5),
+    ]);
     const ok2 = call('camp-a', [
       ...answered('CA2'),
       { type: 'transfer_decided', decision: 'agent' },
       { type: 'ended', status: 'completed', durationSec: 90 },
+      priced('completed', 1.25),
     ]);
     call('camp-a', [...answered('CA3', 'machine'), { type: 'ended', status: 'completed', durationSec: 10 }]);
     call('camp-a', [
       { type: 'dial_requested' },
       { type: 'provider_accepted', providerSid: 'CA4' },
       { type: 'ended', status: 'busy' },
+      priced('busy', 0),
     ]);
     call('camp-a', [{ type: 'dial_requested' }]); // still dialing: active
     call(null, [...answered('CA9'), { type: 'ended', status: 'completed', durationSec: 200 }]); // a test call
@@ -129,6 +141,9 @@ describe('call statistics (calls.stats)', () => {
     expect(a.transfers).toBe(1);
     expect(a.transferRate).toBeCloseTo(1 / 3);
     expect(a.machineAnswered).toBe(1);
+    // Settled prices summed; the machine-answered call's price has not settled.
+    expect(a.spend).toBeCloseTo(1.75);
+    expect(a.unpriced).toBe(1);
     expect(a.dispositions).toEqual([
       { disposition: 'confirmed', count: 1 },
       { disposition: 'transfer', count: 1 },

@@ -130,6 +130,9 @@ describe('XLSX export', () => {
     expect(value('Talk time P95 (s)')).toBe(stats.talkTimeSec!.p95);
     expect(value('Transfers to an agent')).toBe(stats.transfers);
     expect(value('Voice-to-voice latency P95 (ms)')).toBe(stats.latency!.p95);
+    const spend = db.reduce((sum, d) => sum + (d.price ?? 0), 0);
+    expect(value('Spend (carrier prices settled)')).toBeCloseTo(spend, 9);
+    expect(value('Finished calls not yet priced')).toBe(db.filter((d) => d.price === null).length);
     for (const o of stats.byOutcome) expect(value(`Outcome: ${o.outcome}`)).toBe(o.count);
     expect(summary.counts.calls).toBe(db.length);
 

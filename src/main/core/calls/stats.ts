@@ -63,6 +63,8 @@ export class CallStatsQuery {
       transfers: number;
       machine: number;
       avgDuration: number | null;
+      spend: number;
+      unpriced: number;
     }>(
       `SELECT count(*) AS total,
          coalesce(sum(a.state NOT IN (${TERMINAL_LIST})), 0) AS active,
@@ -71,7 +73,9 @@ export class CallStatsQuery {
          coalesce(sum(a.state = 'completed'), 0) AS completed,
          coalesce(sum(a.transfer_decision = 'agent'), 0) AS transfers,
          coalesce(sum(lower(coalesce(a.answered_by, '')) LIKE 'machine%'), 0) AS machine,
-         avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END) AS avgDuration
+         avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END) AS avgDuration,
+         coalesce(sum(a.price), 0) AS spend,
+         coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.price IS NULL), 0) AS unpriced
        FROM call_attempts a WHERE ${scope}`,
     ) ?? {
       total: 0,
@@ -82,6 +86,8 @@ export class CallStatsQuery {
       transfers: 0,
       machine: 0,
       avgDuration: null,
+      spend: 0,
+      unpriced: 0,
     };
 
     const byOutcome = all<{ outcome: string; count: number }>(
@@ -140,6 +146,8 @@ export class CallStatsQuery {
       transfers: totals.transfers,
       transferRate: ratio(totals.transfers, totals.answered),
       machineAnswered: totals.machine,
+      spend: totals.spend,
+      unpriced: totals.unpriced,
       dispositions,
       latencyByHour,
       latency: spread(turns.map((t) => t.v).sort((x, y) => x - y)),

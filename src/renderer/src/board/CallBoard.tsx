@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type React from 'react';
 import { useRef } from 'react';
 import type { BoardCall } from '../../../shared/call-board';
-import { callDuration, decisionLabel } from '../call-labels';
+import { callDuration, decisionLabel, priceLabel } from '../call-labels';
 import { sinceLabel } from './board-filter';
 import './board.css';
 
@@ -10,7 +10,7 @@ const ROW_HEIGHT = 33; // 32 px cells + the 1 px border
 
 /** Column widths, shared by the header table and the body table (fixed layout keeps them aligned). */
 const COLUMNS: { label: string; width: string }[] = [
-  { label: 'Number', width: '14%' },
+  { label: 'Number', width: '13%' },
   { label: 'Contact', width: '12%' },
   { label: 'Attempt', width: '6%' },
   { label: 'State', width: '10%' },
@@ -20,7 +20,8 @@ const COLUMNS: { label: string; width: string }[] = [
   { label: 'Answered by', width: '8%' },
   { label: 'Disposition', width: '9%' },
   { label: 'Latency', width: '6%' },
-  { label: 'Flags', width: '12%' },
+  { label: 'Price', width: '5%' },
+  { label: 'Flags', width: '11%' },
   // Last, as before: the bot's decision.
   { label: 'Bot decision', width: '10%' },
 ];
@@ -107,6 +108,7 @@ export function CallBoard({ rows, selectedId, onSelect, now, empty }: Props): Re
                       <td>{c.answeredBy ?? '—'}</td>
                       <td>{c.disposition ?? '—'}</td>
                       <td>{c.latencyMs === null ? '—' : `${c.latencyMs} ms`}</td>
+                      <td data-testid="call-price">{priceLabel(c)}</td>
                       <td title={c.flags.join(', ')}>
                         {c.flags.map((f) => (
                           <span key={f} className="flag">

@@ -64,6 +64,11 @@ export function StatsView({ stats }: { stats: CallStats }): React.JSX.Element {
         />
         <Tile label="Machine answered" value={String(stats.machineAnswered)} testId="stat-machine" />
         <Tile
+          label="Spend (carrier price)"
+          value={`${stats.spend.toFixed(2)}${stats.unpriced > 0 ? ` (${stats.unpriced} pending)` : ''}`}
+          testId="stat-spend"
+        />
+        <Tile
           label="Voice-to-voice P50 / P95"
           value={
             stats.latency ? `${Math.round(stats.latency.p50)} / ${Math.round(stats.latency.p95)} ms` : '—'

@@ -1,7 +1,7 @@
 import type React from 'react';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { isTerminal, type CallAttemptInfo } from '../../../shared/telephony';
-import { eventLabel } from '../call-labels';
+import { eventLabel, priceLabel } from '../call-labels';
 import { BoardFilters } from '../board/BoardFilters';
 import { CallBoard } from '../board/CallBoard';
 import { boardChoices, filterBoard, NO_FILTER, type BoardFilter } from '../board/board-filter';
@@ -95,6 +95,7 @@ export function CallsPage(): React.JSX.Element {
           </h2>
           <p className="muted">
             Exotel call {selected.providerSid ?? '(not yet known)'} · {ending(selected)}
+            {selected.endedAt && ` · price ${priceLabel(selected)}`}
             {selected.flags.length > 0 && ` · flags: ${selected.flags.join(', ')}`}
           </p>
           <ol className="events" data-testid="call-timeline">

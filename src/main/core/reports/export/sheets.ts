@@ -134,6 +134,8 @@ export function summaryLines(s: ExportSummary): SummaryLine[] {
       { metric: 'Transfers to an agent', value: c.transfers },
       { metric: 'Transfer rate', value: c.transferRate },
       { metric: 'Answered by a machine', value: c.machineAnswered },
+      { metric: 'Spend (carrier prices settled)', value: c.spend },
+      { metric: 'Finished calls not yet priced', value: c.unpriced },
       { metric: 'Voice-to-voice latency P50 (ms)', value: c.latency?.p50 ?? null },
       { metric: 'Voice-to-voice latency P95 (ms)', value: c.latency?.p95 ?? null },
     );
