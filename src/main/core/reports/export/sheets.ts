@@ -9,7 +9,8 @@ import type { ExportSource } from './row-source';
 /**
  * The tabular exports' sheets (XLSX sheets, CSV files), column by column, so both formats carry the
  * same columns in the same order. `number` cells are written as numbers and `time` cells (ISO UTC
- * strings) as dates in XLSX; `text` cells are neutralised against formulas by each writer.
+ * strings) as dates in XLSX; formula-like `text` is kept from running as a formula by each writer
+ * (CSV: an apostrophe; XLSX: a typed string cell in the Text format).
  */
 export type CellKind = 'text' | 'number' | 'time';
 export type CellValue = string | number | null;
