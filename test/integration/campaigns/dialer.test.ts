@@ -308,4 +308,26 @@ describe('the outcome check', () => {
     expect(checked?.outcome).toBe('answered');
     expect([...(checked?.flags ?? [])].sort()).toEqual(['answered_without_stream', 'completed_under_5s']);
   });
+
+  it('flags a price the carrier charged, after the end, for a call it reports busy', async () => {
+    r = await makeDialerRig(SCRIPT);
+    const id = r.campaign(['+919876500001'], {
+      retry: { maxAttempts: 1, on: [], intervalMinutes: 0, backoff: 'linear' },
+    });
+    expect(await r.run(id)).toBe('completed');
+    const [attempt] = r.repo.attempts(id);
+    if (!attempt) throw new Error('no attempt');
+    expect(attempt.outcome).toBe('busy');
+    expect(attempt.flags).toEqual([]);
+    // Minutes later the call details settle with a price (as the price follow-up records it).
+    r.rig.calls.record(
+      attempt.attemptId,
+      'api',
+      { type: 'provider_reported', status: 'busy', price: 0.5 },
+      'api:details:busy:priced',
+    );
+    r.dialer.onAttemptChanged(attempt.attemptId);
+    expect(r.rig.calls.attempt(attempt.attemptId)).toMatchObject({ state: 'busy', price: 0.5 });
+    expect(r.repo.attempt(attempt.attemptId)?.flags).toEqual(['charged_without_answer']);
+  });
 });
