@@ -60,6 +60,19 @@ function turnExpect(scenario: Scenario, m: TurnMeasure): TurnExpect | undefined 
   return scenario.steps?.[m.turn.step]?.expect;
 }
 
+/** How close to the end of the call a reply must end to count as cut off by the hang-up. */
+const CUT_AT_END_MS = 300;
+
+/**
+ * The bot's reply was cut short: the next turn's caller talked over it, or the call ended on it
+ * other than by the bot (a bot that hangs up after its last line ends the call on a whole line).
+ */
+function wasCut(m: TurnMeasure, next: TurnMeasure | undefined, conversation: QaConversation): boolean {
+  if (!m.reply) return false;
+  if (next) return next.talkOverMs > 0;
+  return conversation.endReason !== 'bot_hangup' && conversation.durationMs - m.reply.endMs <= CUT_AT_END_MS;
+}
+
 export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promise<QaEvaluation> {
   const { scenario, conversation } = input;
   const notes: string[] = [`bot audio transcribed by ${deps.bot.description}`];
@@ -83,12 +96,14 @@ export async function evaluate(input: EvaluateInput, deps: EvaluatorDeps): Promi
     }
   };
   let heardCut = 0;
-  for (const m of measures) {
+  for (const [i, m] of measures.entries()) {
     const replyAudio = m.reply ? sliceAudio(input.botAudio, m.reply.startMs, m.reply.endMs) : undefined;
     let heard = replyAudio ? await tryHear(deps.bot, replyAudio) : '';
-    // Placed nowhere: often a line cut short (barge-in, hang-up), heard again as a line's start.
+    // Placed nowhere, and cut short (the caller's next turn talked over it, or the call ended on it):
+    // heard again as a line's start. Only a cut reply: a whole line heard as another line's start
+    // would be a false failure (seen: a barge-in's confirmation heard as the start of the prompt).
     const cut = deps.bot.transcribeCut?.bind(deps.bot);
-    if (heard === '' && replyAudio && cut) {
+    if (heard === '' && replyAudio && cut && wasCut(m, measures[i + 1], conversation)) {
       heard = await tryHear({ description: deps.bot.description, transcribe: cut }, replyAudio);
       if (typeof heard === 'string' && heard !== '') heardCut++;
     }
