@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit (pure logic, real SQLite files), integration (real servers on loopback),
-// fuzz (hostile input at every edge, bounded in time), e2e (Debian Chromium against `calldeck serve`, needs `npm run build` first).
+// Five projects: unit (pure logic, real SQLite files), integration (real servers on loopback),
+// fuzz (hostile input at every edge, bounded in time), timing (measurements held to a few ms, alone), e2e (Debian Chromium against `calldeck serve`, needs `npm run build` first).
 export default defineConfig({
   test: {
     projects: [
@@ -30,6 +30,17 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 60_000,
           // Each file starts a whole app; one at a time keeps memory and timing bounds meaningful.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'timing',
+          include: ['test/timing/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Held to ±20 ms: another test file's CPU beside it would be measured as its error.
           fileParallelism: false,
         },
       },

@@ -11,9 +11,9 @@ import {
   type FixedDelayBot,
   type LoadMode,
   type LoadPlan,
-} from '../../../bench/voicebot/loadgen';
-import { repoRoot } from '../../fixtures/demo-bot';
-import { makeTempDir } from '../../helpers/temp-dir';
+} from '../../bench/voicebot/loadgen';
+import { repoRoot } from '../fixtures/demo-bot';
+import { makeTempDir } from '../helpers/temp-dir';
 
 // The load generator's voice-to-voice is proved against a bot whose delay is known: it answers 300 ms
 // after the caller's last loud frame reached it. The generator runs as it does in the benchmark (its own
