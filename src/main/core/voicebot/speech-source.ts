@@ -54,9 +54,9 @@ export class SpeechSource {
         openaiApiKey: apiKey,
         // A flite worker crash is recovered by a retry; log it so it is not silent.
         local: {
-          onTtsWorkerExit: (exit) => this.o.log.warn('flite worker exited', { exit }),
+          onTtsWorkerExit: (exit) => this.workerExited('flite', exit),
           // A crashed ASR worker fails its one decode (a no-match turn) and is replaced: logged here.
-          onAsrWorkerExit: (exit) => this.o.log.warn('asr worker exited', { exit }),
+          onAsrWorkerExit: (exit) => this.workerExited('asr', exit),
           workerLauncher: this.o.workerLauncher,
         },
       });
@@ -73,6 +73,12 @@ export class SpeechSource {
       vad: p.vad,
       llm: p.llm,
     }));
+  }
+
+  /** A crash is recovered (retried or replaced) but never silent; a worker we stopped is not news. */
+  private workerExited(kind: 'flite' | 'asr', exit: { reason?: string }): void {
+    if (exit.reason === 'disposed') this.o.log.debug(`${kind} worker stopped`, { exit });
+    else this.o.log.warn(`${kind} worker exited`, { exit });
   }
 
   /** Frees every provider built (call after the last session ended). */
