@@ -268,7 +268,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const sandboxOn = profile.publicSurface && profile.sandbox && config.telephony !== 'exotel';
   if (sandboxOn) {
     sandboxTts = await FliteTts.load({
-      onTtsWorkerExit: (exit) => log.warn('sandbox flite worker exited', { exit }),
+      onTtsWorkerExit: (exit) =>
+        exit.reason === 'disposed'
+          ? log.debug('sandbox flite worker stopped', { exit })
+          : log.warn('sandbox flite worker exited', { exit }),
       workerLauncher: config.workerLauncher,
     }).catch((err: unknown) => {
       log.warn('sandbox callees will be silent: flite did not load', { err });
