@@ -144,6 +144,11 @@ describe('call board and dashboard in Chromium', () => {
     // A new call moves the dashboard by push.
     await place('+919800000001');
     await expect.poll(() => page.getByTestId('stat-total').textContent(), { timeout: 10_000 }).toBe('4');
+    // The tiles sit in rows across the page, not one per line (a page class once shrank the grid).
+    const [total, active] = await Promise.all(
+      ['stat-total', 'stat-active'].map((id) => page.getByTestId(id).boundingBox()),
+    );
+    expect(active?.y).toBe(total?.y);
     await page.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });
   });
 });

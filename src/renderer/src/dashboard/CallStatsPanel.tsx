@@ -45,7 +45,7 @@ export function StatsView({ stats }: { stats: CallStats }): React.JSX.Element {
   const hours = stats.callsPerHour.map((h) => ({ ...h, label: hourLabel(h.hour) }));
   const latency = stats.latencyByHour.map((h) => ({ ...h, label: hourLabel(h.hour) }));
   return (
-    <div className="stats">
+    <div className="call-stats">
       <div className="stat-tiles">
         <Tile label="Total calls" value={String(stats.total)} testId="stat-total" />
         <Tile label="Active" value={String(stats.active)} testId="stat-active" />
