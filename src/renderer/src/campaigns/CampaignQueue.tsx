@@ -1,16 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import type { CampaignContactInfo, CampaignDetail } from '../../../shared/campaigns';
 import { api, errorMessage } from '../api';
+import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import '../board/board.css';
 
-const ROW_HEIGHT = 33; // 32 px cells + the 1 px border
 const PAGE = 5000;
 /** Pushed changes come in bursts (every call's step, progress every 250 ms): one re-read per this. */
 const REREAD_MS = 500;
 
-const COLUMNS: { label: string; width: string }[] = [
+const COLUMNS: VirtualColumn[] = [
   { label: '#', width: '5%' },
   { label: 'Contact', width: '13%' },
   { label: 'Number', width: '14%' },
@@ -20,16 +19,6 @@ const COLUMNS: { label: string; width: string }[] = [
   { label: 'Last outcome', width: '13%' },
   { label: '', width: '20%' },
 ];
-
-function Cols(): React.JSX.Element {
-  return (
-    <colgroup>
-      {COLUMNS.map((c, i) => (
-        <col key={i} style={{ width: c.width }} />
-      ))}
-    </colgroup>
-  );
-}
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -56,7 +45,6 @@ export function CampaignQueue({ c, version }: { c: CampaignDetail; version: stri
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<number>();
   const [nudge, setNudge] = useState(0);
-  const scroller = useRef<HTMLDivElement>(null);
   const terminal = c.state === 'completed' || c.state === 'canceled';
 
   const lastRead = useRef(0);
@@ -96,85 +84,48 @@ export function CampaignQueue({ c, version }: { c: CampaignDetail; version: stri
     }
   };
 
-  // The compiler leaves this component unmemoised, which is right: the virtualizer changes on every scroll.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtual.getVirtualItems();
-  const offset = items[0]?.start ?? 0;
   return (
-    <div className="board" data-testid="campaign-queue" aria-rowcount={rows.length}>
-      {error && <p className="banner banner--error">{error}</p>}
-      <div className="board__head">
-        <table>
-          <Cols />
-          <thead>
-            <tr>
-              {COLUMNS.map((col, i) => (
-                <th key={i}>{col.label}</th>
-              ))}
-            </tr>
-          </thead>
-        </table>
-      </div>
-      <div ref={scroller} className="board__scroll campaign-queue__scroll">
-        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          <table style={{ transform: `translateY(${offset}px)` }}>
-            <Cols />
-            <tbody>
-              {items.map((item) => {
-                const r = rows[item.index];
-                if (!r) return null;
-                return (
-                  <tr
-                    key={r.contactId}
-                    data-contact={r.contactId}
-                    aria-label={`Contact ${r.name || r.number}`}
-                  >
-                    <td>{r.position + 1}</td>
-                    <td title={r.name}>{r.name || '—'}</td>
-                    <td>{r.number}</td>
-                    <td data-testid="queue-status">
-                      {r.status.replace('_', ' ')}
-                      {r.skipReason ? ` (${r.skipReason.replace('_', ' ')})` : ''}
-                    </td>
-                    <td data-testid="queue-attempts">{r.attempts}</td>
-                    <td>
-                      {r.status === 'pending' ? (r.nextEligibleAt ? when(r.nextEligibleAt) : 'now') : '—'}
-                    </td>
-                    <td>
-                      {r.lastOutcome?.replace('_', ' ') ?? '—'}
-                      {r.last?.disposition ? ` · ${r.last.disposition}` : ''}
-                    </td>
-                    <td className="campaign-queue__actions">
-                      <button
-                        type="button"
-                        className="button--quiet"
-                        disabled={terminal || r.status !== 'pending' || busy === r.contactId}
-                        onClick={() => void act('skipContact', r.contactId)}
-                      >
-                        Skip
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className="button--quiet"
-                        disabled={terminal || r.status === 'in_call' || busy === r.contactId}
-                        onClick={() => void act('retryContact', r.contactId)}
-                      >
-                        Retry now
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </div>
-    </div>
+    <VirtualTable
+      columns={COLUMNS}
+      rows={rows}
+      testId="campaign-queue"
+      scrollerClassName="campaign-queue__scroll"
+      before={error && <p className="banner banner--error">{error}</p>}
+      row={(r) => (
+        <tr key={r.contactId} data-contact={r.contactId} aria-label={`Contact ${r.name || r.number}`}>
+          <td>{r.position + 1}</td>
+          <td title={r.name}>{r.name || '—'}</td>
+          <td>{r.number}</td>
+          <td data-testid="queue-status">
+            {r.status.replace('_', ' ')}
+            {r.skipReason ? ` (${r.skipReason.replace('_', ' ')})` : ''}
+          </td>
+          <td data-testid="queue-attempts">{r.attempts}</td>
+          <td>{r.status === 'pending' ? (r.nextEligibleAt ? when(r.nextEligibleAt) : 'now') : '—'}</td>
+          <td>
+            {r.lastOutcome?.replace('_', ' ') ?? '—'}
+            {r.last?.disposition ? ` · ${r.last.disposition}` : ''}
+          </td>
+          <td className="campaign-queue__actions">
+            <button
+              type="button"
+              className="button--quiet"
+              disabled={terminal || r.status !== 'pending' || busy === r.contactId}
+              onClick={() => void act('skipContact', r.contactId)}
+            >
+              Skip
+            </button>{' '}
+            <button
+              type="button"
+              className="button--quiet"
+              disabled={terminal || r.status === 'in_call' || busy === r.contactId}
+              onClick={() => void act('retryContact', r.contactId)}
+            >
+              Retry now
+            </button>
+          </td>
+        </tr>
+      )}
+    />
   );
 }
