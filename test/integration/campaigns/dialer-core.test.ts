@@ -11,8 +11,7 @@ import { runCampaignResumeCommand } from '../../../src/main/server/commands/camp
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { ok, until } from '../../helpers/api-wait';
-import { ANY_TIME_WINDOW } from '../../helpers/campaign-window';
-import { importCsvList } from './core-campaign';
+import { startCoreCampaign } from './core-campaign';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
 
@@ -48,19 +47,12 @@ describe('campaigns in a full core', () => {
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 5 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
     ];
-    const listId = await importCsvList(core, rows);
-    const created = ok<CampaignDetail>(
-      await core.invoke('campaigns.create', {
-        name: 'Run',
-        listId,
-        bot: 'appointment-reminder',
-        mode: 'flow',
-        window: ANY_TIME_WINDOW,
-        pacing: { maxConcurrent: 2, callsPerMinute: 60 },
-        retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
-      }),
-    );
-    ok(await core.invoke('campaigns.start', { campaignId: created.id }));
+    const created = await startCoreCampaign(core, {
+      rows,
+      name: 'Run',
+      maxConcurrent: 2,
+      retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+    });
     const done = await until(() =>
       events.find((e) => e.campaign.id === created.id && e.campaign.state === 'completed'),
     );
@@ -110,19 +102,12 @@ describe('a restart', () => {
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 12 }, (_, i) => `Customer ${i},98000000${10 + i},Monday,10 am`),
     ];
-    const listId = await importCsvList(first.core, rows);
-    const created = ok<CampaignDetail>(
-      await first.core.invoke('campaigns.create', {
-        name: 'Run',
-        listId,
-        bot: 'appointment-reminder',
-        mode: 'flow',
-        window: ANY_TIME_WINDOW,
-        pacing: { maxConcurrent: 2, callsPerMinute: 60 },
-        retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
-      }),
-    );
-    ok(await first.core.invoke('campaigns.start', { campaignId: created.id }));
+    const created = await startCoreCampaign(first.core, {
+      rows,
+      name: 'Run',
+      maxConcurrent: 2,
+      retry: { maxAttempts: 2, on: ['busy'], intervalMinutes: 0, backoff: 'linear' },
+    });
     // The app stops part-way (a few calls placed); it starts again on the same data folder.
     await until(() => (attempts >= 3 ? true : undefined));
     await first.core.stop();
@@ -185,19 +170,12 @@ describe('calldeck campaign resume', () => {
       'Name,Mobile,appointment_day,appointment_time',
       ...Array.from({ length: 8 }, (_, i) => `Customer ${i},98000001${10 + i},Monday,10 am`),
     ];
-    const listId = await importCsvList(app.core, rows);
-    const created = ok<CampaignDetail>(
-      await app.core.invoke('campaigns.create', {
-        name: 'Left running',
-        listId,
-        bot: 'appointment-reminder',
-        mode: 'flow',
-        window: ANY_TIME_WINDOW,
-        pacing: { maxConcurrent: 1, callsPerMinute: 60 },
-        retry: { maxAttempts: 1, on: [], intervalMinutes: 0, backoff: 'linear' },
-      }),
-    );
-    ok(await app.core.invoke('campaigns.start', { campaignId: created.id }));
+    const created = await startCoreCampaign(app.core, {
+      rows,
+      name: 'Left running',
+      maxConcurrent: 1,
+      retry: { maxAttempts: 1, on: [], intervalMinutes: 0, backoff: 'linear' },
+    });
     await until(() => (attempts >= 2 ? true : undefined));
     await app.core.stop(); // the campaign stays running, its job left to resume
 
