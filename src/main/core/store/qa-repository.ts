@@ -25,28 +25,8 @@ export interface NewQaRun {
   startedAt: string;
 }
 
-export interface NewQaScenarioRun {
-  id: string;
-  runId: string;
-  seq: number;
-  scenarioFile: string;
-  scenarioName: string;
-  caller: QaCallerKind;
-  repeat: number;
-  seed: number;
-  verdict: QaVerdict;
-  endReason: QaEndReason;
-  error: string | null;
-  durationMs: number;
-  wallMs: number;
-  disposition: string | null;
-  transfer: boolean | null;
-  variables: Record<string, string>;
-  evaluation: QaEvaluation | null;
-  callerAudio: string | null;
-  botAudio: string | null;
-  turns: QaRecordedTurn[];
-}
+/** A scenario run as the runner stores it: what the Api shows, plus its place in the run. */
+export type NewQaScenarioRun = QaScenarioRunInfo & { seq: number };
 
 interface RunRow {
   id: string;
