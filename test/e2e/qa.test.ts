@@ -5,7 +5,7 @@ import { WaveFile } from 'wavefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpeechProviders, int16 } from '../../src/main/core/speech';
 import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { startSandboxServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const VARIABLES = `variables:
@@ -129,16 +129,7 @@ describe('the QA page in Chromium', () => {
     fs.writeFileSync(path.join(suiteDir, 'llm.yaml'), LLM);
     await writeHumanClips(path.join(suiteDir, 'human', 'cancel'), ['yes', 'cancel']);
     // The sandbox callee of the recorded test call: waits out the greeting, then says it is not them.
-    const script = path.join(tmp.dir, 'callees.yaml');
-    fs.writeFileSync(script, CALLEES);
-    serve = await startServe([
-      '--data',
-      path.join(tmp.dir, 'data'),
-      '--port',
-      '0',
-      '--sandbox-script',
-      script,
-    ]);
+    serve = await startSandboxServe(tmp.dir, CALLEES);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { startSandboxServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 // The callee answers after a ring, says "yes" 7 s in, and hangs up 13 s after answering.
@@ -81,16 +79,7 @@ describe('the live call board survives a dropped bridge socket (Chromium)', () =
   beforeAll(async () => {
     const tmp = makeTempDir('calldeck-e2e-reconnect-');
     cleanup = tmp.cleanup;
-    const script = path.join(tmp.dir, 'callees.yaml');
-    fs.writeFileSync(script, SCRIPT);
-    serve = await startServe([
-      '--data',
-      path.join(tmp.dir, 'data'),
-      '--port',
-      '0',
-      '--sandbox-script',
-      script,
-    ]);
+    serve = await startSandboxServe(tmp.dir, SCRIPT);
     browser = await launchChromium();
   });
   afterAll(async () => {

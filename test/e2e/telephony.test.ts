@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { startSandboxServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const SCRIPT = `
@@ -26,16 +24,7 @@ describe('telephony in Chromium: public URLs and a test call through the sandbox
   beforeAll(async () => {
     const tmp = makeTempDir('calldeck-e2e-tel-');
     cleanup = tmp.cleanup;
-    const script = path.join(tmp.dir, 'callees.yaml');
-    fs.writeFileSync(script, SCRIPT);
-    serve = await startServe([
-      '--data',
-      path.join(tmp.dir, 'data'),
-      '--port',
-      '0',
-      '--sandbox-script',
-      script,
-    ]);
+    serve = await startSandboxServe(tmp.dir, SCRIPT);
     browser = await launchChromium();
   });
   afterAll(async () => {

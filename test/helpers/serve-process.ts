@@ -75,6 +75,13 @@ export async function startServe(args: string[], timeoutMs = 30_000): Promise<Se
   };
 }
 
+/** `calldeck serve` on `dir`/data with the sandbox's callees from `calleesYaml` (written to `dir`). */
+export function startSandboxServe(dir: string, calleesYaml: string): Promise<ServeProcess> {
+  const script = path.join(dir, 'callees.yaml');
+  fs.writeFileSync(script, calleesYaml);
+  return startServe(['--data', path.join(dir, 'data'), '--port', '0', '--sandbox-script', script]);
+}
+
 /** Runs the real `calldeck` CLI to completion. */
 export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   assertBuilt();
