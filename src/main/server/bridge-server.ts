@@ -12,6 +12,7 @@ import {
   type BridgeMessage,
 } from '../../shared/api/bridge-protocol';
 import { parseJson, type Core } from '../core';
+import { isPeerGone } from './peer-gone';
 
 const MAX_FRAME_BYTES = 1024 * 1024;
 /** Api requests are small forms: bounded before parsing (issue 8), prototype-less after. */
@@ -81,7 +82,11 @@ export function createBridgeServer(
       send(ws, { type: 'event', event, payload, seq }),
     );
     ws.on('close', unsubscribe);
-    ws.on('error', (err) => log.warn('bridge socket error', { err }));
+    ws.on('error', (err) =>
+      isPeerGone(err)
+        ? log.debug('bridge socket closed by the peer', { code: (err as NodeJS.ErrnoException).code })
+        : log.warn('bridge socket error', { err }),
+    );
     ws.on('message', (data, isBinary) => {
       const json = isBinary ? undefined : parseJson(rawToText(data), FRAME_LIMITS);
       if (json && !json.ok && json.error.kind !== 'invalid_json') {

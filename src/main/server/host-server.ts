@@ -11,6 +11,7 @@ import { FileSecretStore } from './file-secret-store';
 import { securityHeaders, serveStatic } from './static-files';
 import { handleUpload } from './upload-route';
 import { handleArtifact, isArtifactPath } from './artifact-route';
+import { isPeerGone } from './peer-gone';
 
 export interface ServeOptions {
   dataDir: string;
@@ -119,7 +120,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   });
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', (err) => core.log.warn('upgrade socket error', { err }));
+    socket.on('error', (err) =>
+      isPeerGone(err)
+        ? core.log.debug('upgrade socket closed by the peer', { code: (err as NodeJS.ErrnoException).code })
+        : core.log.warn('upgrade socket error', { err }),
+    );
     if (!allowedHost(req.headers.host)) {
       socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\n\r\n');
       return;

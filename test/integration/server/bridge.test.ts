@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { memorySink, type LogRecord } from '../../../src/main/core/logging';
 import { startServer, type RunningServer } from '../../../src/main/server';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -73,6 +75,7 @@ describe('headless host: web bridge and static UI', () => {
   let cleanup = () => {};
   let wsUrl: string;
   let dataDir: string;
+  const logs: LogRecord[] = [];
 
   beforeAll(async () => {
     const tmp = makeTempDir();
@@ -89,6 +92,7 @@ describe('headless host: web bridge and static UI', () => {
       rendererDir: ui,
       version: 'test',
       maxUploadBytes: 64 * 1024,
+      logSinks: [memorySink(logs)],
     });
     dataDir = path.join(tmp.dir, 'data');
     wsUrl = `ws://127.0.0.1:${server.port}/bridge?token=${server.token}`;
@@ -134,6 +138,31 @@ describe('headless host: web bridge and static UI', () => {
     const bad = await c.call('settings.update', { section: 'calling', values: { timeZone: 'Nowhere/Land' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     c.ws.close();
+  });
+
+  it('a tab that closes abruptly (connection reset) is not logged as a warning', async () => {
+    const warned = () =>
+      logs.filter((l) => l.level !== 'debug' && /ECONNRESET|EPIPE/.test(JSON.stringify(l)));
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const s = net.connect(server.port, '127.0.0.1', () => {
+          s.write(
+            `GET /bridge?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+              'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          );
+        });
+        s.once('data', (d: Buffer) => {
+          if (!d.toString().startsWith('HTTP/1.1 101')) reject(new Error(d.toString()));
+          // What a closing browser tab often does to its socket: a reset, not a close frame.
+          s.resetAndDestroy();
+          resolve();
+        });
+        s.on('error', () => undefined);
+      });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(warned()).toEqual([]);
   });
 
   it('pushes changes made by one tab to another', async () => {
