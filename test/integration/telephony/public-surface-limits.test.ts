@@ -188,6 +188,18 @@ describe('public surface HTTP limits', () => {
     expect(res.status).toBe(200);
   });
 
+  it('answers a request target no URL parser accepts with 400, not 500, and logs no error', async () => {
+    const { port, logs } = await start();
+    // Node's HTTP parser passes absolute-form targets through; `new URL` throws on this one.
+    for (const target of ['http://[/exotel/x/health', `http://[/exotel/${SECRET}/health`, 'http://a:b:c/']) {
+      const got = await exchange(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(got.response, target).toMatch(/^HTTP\/1\.1 400/);
+    }
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+    const res = await fetch(`${surface!.localUrl}/exotel/${SECRET}/health`);
+    expect(res.status).toBe(200);
+  });
+
   it('connection resets are not logged as warnings', async () => {
     const { port, logs } = await start();
     for (let i = 0; i < 20; i++) {

@@ -132,7 +132,9 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://public.invalid');
+    // Node passes absolute-form targets (`GET http://[/… HTTP/1.1`) through; some no URL parser takes.
+    const url = URL.parse(req.url ?? '/', 'http://public.invalid');
+    if (!url) return reply(res, 400, 'Bad request target', { Connection: 'close' });
     const [, area, given, action, ...extra] = url.pathname.split('/');
     if (area !== 'exotel' || !sameSecret(given, secret) || extra.length > 0) return notFound(req, res);
     if (action !== 'health' && options.allowSource?.(req) === false) return reply(res, 403, 'Forbidden');
