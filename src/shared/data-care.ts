@@ -11,7 +11,27 @@ export interface BackupResultInfo {
   bytes: number;
   /** Audit rows in the database snapshot. */
   auditRows: number;
+  /** The secrets travel sealed under the backup's passphrase (restorable on any host). */
+  secretsSealed: boolean;
 }
+
+/** Shortest passphrase a backup's secrets are sealed under. */
+export const BACKUP_PASSPHRASE_MIN = 10;
+
+/**
+ * A backup request. With a passphrase the archive carries the host's secrets sealed under it, so
+ * any host restores it (the desktop app's keychain-bound secrets otherwise restore only there).
+ */
+export const BackupRequestSchema = z
+  .object({
+    passphrase: z
+      .string()
+      .refine((p) => [...p].length >= BACKUP_PASSPHRASE_MIN, `At least ${BACKUP_PASSPHRASE_MIN} characters`)
+      .refine((p) => [...p].length <= 1024, 'At most 1,024 characters')
+      .optional(),
+  })
+  .strict();
+export type BackupRequest = z.infer<typeof BackupRequestSchema>;
 
 /** Days to keep a class of data; null keeps it for ever (the default). */
 const Days = z

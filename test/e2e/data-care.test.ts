@@ -7,6 +7,8 @@ import { artifactPath, launchChromium } from '../helpers/browser';
 import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
+const PASSPHRASE = 'ten or more characters';
+
 describe('served app in Chromium: Settings › Data', () => {
   let browser: Browser;
   let serve: ServeProcess;
@@ -68,7 +70,15 @@ describe('served app in Chromium: Settings › Data', () => {
   it('backs up and downloads the archive, then wipes only after the button and the typed word', async () => {
     const page = await openSettings();
     const backup = card(page, 'Backup');
-    await backup.getByRole('button', { name: 'Back up now' }).click();
+    // A passphrase seals the secrets (the backup then restores on any host): typed twice, the same.
+    const backUp = backup.getByRole('button', { name: 'Back up now' });
+    await backup.getByLabel('Passphrase (optional)').fill(PASSPHRASE);
+    await backup.getByLabel('Passphrase again').fill(`${PASSPHRASE}x`);
+    await expect.poll(() => backup.getByRole('alert').textContent()).toBe('The two passphrases differ');
+    expect(await backUp.isDisabled()).toBe(true);
+    await backup.getByLabel('Passphrase again').fill(PASSPHRASE);
+    await backUp.click();
+    await backup.getByText(/secrets sealed under the passphrase/).waitFor({ timeout: 30_000 });
     const download = backup.getByRole('button', { name: /^Download calldeck-backup-.*\.zip$/ });
     await download.waitFor({ timeout: 30_000 });
     const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
@@ -79,8 +89,19 @@ describe('served app in Chromium: Settings › Data', () => {
     await backup.getByRole('button', { name: 'Remove from the data folder' }).click();
     await backup.getByText('Removed from the data folder.').waitFor();
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
-    // The downloaded archive restores into a new folder, verified.
-    const restored = await runCli(['restore', saved, '--data', path.join(root, 'restored')]);
+    // The downloaded archive restores into a new folder, verified, with the passphrase.
+    const passFile = path.join(root, 'passphrase.txt');
+    fs.writeFileSync(passFile, PASSPHRASE);
+    const noPass = await runCli(['restore', saved, '--data', path.join(root, 'restored')]);
+    expect(noPass.stderr).toMatch(/Not restored: .*sealed under the passphrase/);
+    const restored = await runCli([
+      'restore',
+      saved,
+      '--data',
+      path.join(root, 'restored'),
+      '--passphrase-file',
+      passFile,
+    ]);
     expect(restored.stdout).toMatch(/audit log verified/);
 
     // calldeck backup from the command line while the app runs on the same folder.

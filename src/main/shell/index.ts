@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createCore, defaultDataDir, type Core } from '../core';
 import { forwardEvents, registerIpc } from './ipc';
 import { installMenu } from './menu';
-import { SafeStorageSecretStore } from './safe-storage-secrets';
+import { adoptRestoredSecrets, SafeStorageSecretStore } from './safe-storage-secrets';
 import { createMainWindow, isOwnUrl, isTrustedSender } from './window';
 import { handleArtifactProtocol, registerArtifactScheme } from './artifact-protocol';
 import { utilityProcessLauncher } from './utility-workers';
@@ -54,10 +54,12 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     try {
+      const keychainFile = path.join(dataDir, 'secrets.keychain.json');
+      adoptRestoredSecrets(keychainFile, path.join(dataDir, 'secrets.json'));
       core = await createCore({
         dataDir,
         host: 'electron',
-        secrets: new SafeStorageSecretStore(path.join(dataDir, 'secrets.keychain.json')),
+        secrets: new SafeStorageSecretStore(keychainFile),
         actor: os.userInfo().username,
         version: app.getVersion(),
         nativeBinding: electronNativeBinding(),

@@ -69,3 +69,24 @@ export class SafeStorageSecretStore implements SecretStore {
     this.save();
   }
 }
+
+/**
+ * A folder restored by `calldeck restore` keeps its secrets in the headless host's 0600
+ * secrets.json (the backup carried them sealed under a passphrase). On the desktop app's first
+ * start there they move into the OS keychain and that clear-text file is removed. Returns how many
+ * moved; a folder that already has a keychain file is left as it is.
+ */
+export function adoptRestoredSecrets(keychainFile: string, headlessFile: string): number {
+  if (fs.existsSync(keychainFile) || !fs.existsSync(headlessFile)) return 0;
+  const plain = readCipherFile(headlessFile);
+  const store = new SafeStorageSecretStore(keychainFile);
+  let moved = 0;
+  for (const name of StoredSecretNameSchema.options) {
+    const value = plain[name];
+    if (value === undefined) continue;
+    store.set(name, value);
+    moved += 1;
+  }
+  fs.rmSync(headlessFile);
+  return moved;
+}

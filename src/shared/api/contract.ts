@@ -50,6 +50,7 @@ import {
 import type { QaScenarioStats } from '../qa-stats';
 import {
   RemoveBackupSchema,
+  BackupRequestSchema,
   RetentionSettingsSchema,
   WipeRequestSchema,
   type RetentionRunResult,
@@ -323,7 +324,10 @@ export const contract = {
   },
   data: {
     /** Backs up the data folder while the app runs, as a job; its result names the archive (an artifact). */
-    backup: command<{ jobId: string }>()(Empty, { subject: () => 'data' }),
+    backup: command<{ jobId: string }>()(BackupRequestSchema, {
+      subject: () => 'data',
+      redact: ['passphrase'],
+    }),
     /** Days kept per class (recordings, transcripts, call records); null keeps them. */
     retention: query<RetentionSettings>()(Empty),
     setRetention: command<RetentionSettings>()(RetentionSettingsSchema, { subject: () => 'data.retention' }),

@@ -10,12 +10,11 @@ import { pipeline } from 'node:stream/promises';
 import { DATA_TOOL, RestoreError, verifyAuditChain } from '../../../src/main/core';
 import { FileSecretStore } from '../../../src/main/server';
 import { runBackupCommand, runRestoreCommand } from '../../../src/main/server/commands/data-care';
-import type { BackupResultInfo } from '../../../src/shared/data-care';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { VoicebotRecordingAudio } from '../../../src/shared/voicebot';
-import { ok, until, untilAsync } from '../../helpers/api-wait';
+import { ok, until } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { backupTo, jobEnd, openDataFolder } from './backup-rig';
 import { startCoreCampaign } from '../campaigns/core-campaign';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,20 +48,41 @@ async function dataOffset(archive: string, pick: (name: string) => boolean): Pro
   throw new Error('no such entry');
 }
 
+const TOKEN = 'exo-token-7d1e4f0a93';
+const PASSPHRASE = 'correct horse battery staple';
+
+async function entryNames(archive: string): Promise<string[]> {
+  const zip = await yauzl.openPromise(archive, { lazyEntries: true });
+  const names: string[] = [];
+  try {
+    for await (const e of zip.eachEntry()) names.push(e.fileName);
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+async function entryText(archive: string, name: string): Promise<string> {
+  const zip = await yauzl.openPromise(archive, { lazyEntries: true });
+  try {
+    for await (const e of zip.eachEntry()) {
+      if (e.fileName !== name) continue;
+      const chunks: Buffer[] = [];
+      for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+  } finally {
+    zip.close();
+  }
+  throw new Error(`no ${name} in ${archive}`);
+}
+
 describe('backup and restore', () => {
   it('backs up during a running campaign and restores a folder that passes integrity_check and audit verify, recordings byte-identical; a damaged copy is refused and leaves the target empty', async () => {
-    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
-    cleanups.push(cleanup);
-    const dataDir = path.join(root, 'data');
-    fs.mkdirSync(dataDir);
-    const { core, cleanup: stop } = await makeTestCore({
-      dataDir,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-      telephony: 'sandbox',
-      sandboxScript: SCRIPT,
-      sandboxTimeScale: 0.05,
+    const { root, dataDir, core, stop, cleanup } = await openDataFolder({
+      core: { telephony: 'sandbox', sandboxScript: SCRIPT, sandboxTimeScale: 0.05 },
     });
-    cleanups.push(stop);
+    cleanups.push(cleanup);
     const campaign = await startCoreCampaign(core, { contacts: 40, maxConcurrent: 2, callsPerMinute: 60 });
     // Some calls are done (recordings written), many are still to come.
     await until(() => {
@@ -72,20 +92,12 @@ describe('backup and restore', () => {
         : undefined;
     }, 60_000);
     expect(campaign.latest()?.state).toBe('running');
-    const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
-    const job = await untilAsync(async () => {
-      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
-      return j.state === 'running' ? undefined : j;
-    }, 60_000);
-    expect(job.state).toBe('succeeded');
+    const archive = path.join(root, 'backup.zip');
+    const { result } = await backupTo(core, archive);
     // Taken while the campaign was dialling: it was still running when the backup ended.
     expect(campaign.latest()?.state).toBe('running');
-    const result = job.result as BackupResultInfo;
     expect(result.files).toBeGreaterThan(3);
-    const res = await core.serveArtifact({ id: result.artifact.id });
-    expect(res.status).toBe(200);
-    const archive = path.join(root, 'backup.zip');
-    await pipeline(res.body!, fs.createWriteStream(archive));
+    expect(result.secretsSealed).toBe(false);
     await until(() => (campaign.latest()?.state === 'completed' ? true : undefined), 120_000);
     await stop();
 
@@ -162,15 +174,8 @@ describe('backup and restore', () => {
   }, 240_000);
 
   it('calldeck backup copies the archive out; a re-made archive missing a file is refused', async () => {
-    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
+    const { root, dataDir, core, stop, cleanup } = await openDataFolder({ core: { profile: DATA_TOOL } });
     cleanups.push(cleanup);
-    const dataDir = path.join(root, 'data');
-    fs.mkdirSync(dataDir);
-    const { core, cleanup: stop } = await makeTestCore({
-      dataDir,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-      profile: DATA_TOOL,
-    });
     ok(await core.invoke('dnc.add', { phones: ['+919800000001'] }));
     await stop();
     const out = path.join(root, 'cli.zip');
@@ -201,52 +206,99 @@ describe('backup and restore', () => {
   }, 60_000);
 
   it('a backup whose secrets are in the desktop keychain file is refused by the CLI, saying where to restore it', async () => {
-    const { dir: root, cleanup } = makeTempDir('calldeck-backup-');
-    cleanups.push(cleanup);
-    const dataDir = path.join(root, 'data');
-    fs.mkdirSync(dataDir);
     // The desktop app's secret file name (its content is encrypted by the OS keychain; the CLI cannot read it).
-    const { core, cleanup: stop } = await makeTestCore({
-      dataDir,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.keychain.json')),
-      profile: DATA_TOOL,
+    const { root, dataDir, core, cleanup } = await openDataFolder({
+      secretsFile: 'secrets.keychain.json',
+      core: { profile: DATA_TOOL },
     });
-    cleanups.push(stop);
-    const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
-    const job = await untilAsync(async () => {
-      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
-      return j.state === 'running' ? undefined : j;
-    });
-    const res = await core.serveArtifact({ id: (job.result as BackupResultInfo).artifact.id });
+    cleanups.push(cleanup);
     const archive = path.join(root, 'desktop.zip');
-    await pipeline(res.body!, fs.createWriteStream(archive));
+    const { result } = await backupTo(core, archive);
     const target = path.join(root, 'elsewhere');
     const refused = runRestoreCommand(archive, { data: target });
     await expect(refused).rejects.toMatchObject({ code: 'no_key' });
     await expect(refused).rejects.toThrow(
-      /secrets\.keychain\.json cannot be read here .*OS keychain .*restore it there/,
+      /secrets\.keychain\.json cannot be read here .*OS keychain .*restore it there, or make a new backup with a passphrase/,
     );
     expect(fs.existsSync(target)).toBe(false);
     // The kept archive is removed on request (only a backup: any other id is not one).
-    const artifactId = (job.result as BackupResultInfo).artifact.id;
+    const artifactId = result.artifact.id;
     const other = await core.invoke('data.removeBackup', { artifactId: crypto.randomUUID() });
     expect(other).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(ok(await core.invoke('data.removeBackup', { artifactId }))).toEqual({ removed: true });
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
   });
 
-  it('a backup cancelled from the jobs tray keeps no archive and ends its audited action cancelled', async () => {
-    const { dir, cleanup } = makeTempDir('calldeck-backup-');
-    cleanups.push(cleanup);
-    // Enough bytes that the archive is still being written when the cancel arrives.
-    fs.mkdirSync(path.join(dir, 'recordings', 's1'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'recordings', 's1', 'mix.wav'), crypto.randomBytes(64 * 1024 * 1024));
-    const { core, cleanup: stop } = await makeTestCore({
-      dataDir: dir,
-      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
-      profile: DATA_TOOL,
+  it('a desktop backup made with a passphrase carries its secrets sealed, not in clear, and the CLI restores it anywhere with that passphrase', async () => {
+    const { root, core, cleanup } = await openDataFolder({
+      secretsFile: 'secrets.keychain.json',
+      core: { profile: DATA_TOOL },
     });
-    cleanups.push(stop);
+    cleanups.push(cleanup);
+    ok(await core.invoke('settings.setSecret', { name: 'exotel.apiToken', value: TOKEN }));
+    ok(await core.invoke('dnc.add', { phones: ['+919800000002'] }));
+    const archive = path.join(root, 'sealed.zip');
+    const { result } = await backupTo(core, archive, { passphrase: PASSPHRASE });
+    expect(result.secretsSealed).toBe(true);
+    // Neither the host's secret file nor any secret in clear is in the archive (compressed or not).
+    const names = await entryNames(archive);
+    expect(names).toContain('data/secrets.sealed.json');
+    expect(names).not.toContain('data/secrets.keychain.json');
+    const sealedText = await entryText(archive, 'data/secrets.sealed.json');
+    expect(sealedText).not.toContain(TOKEN);
+    expect(sealedText).toMatch(/"kdf"/);
+    // The request's passphrase is redacted in the audit row, and never in the job's stored input.
+    const audit = ok<{ entries: { action: string; payload: string }[] }>(
+      await core.invoke('audit.list', { limit: 50 }),
+    );
+    const rows = audit.entries.filter((e) => e.action === 'data.backup');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(PASSPHRASE);
+    expect(JSON.stringify(rows)).toContain('[redacted]');
+    const jobs = JSON.stringify(ok(await core.invoke('jobs.list', {})));
+    expect(jobs).not.toContain(PASSPHRASE);
+
+    // Without the passphrase, or with another: refused, naming why, nothing left behind.
+    const target = path.join(root, 'elsewhere');
+    await expect(runRestoreCommand(archive, { data: target })).rejects.toMatchObject({
+      code: 'passphrase',
+      message: expect.stringMatching(/sealed under the passphrase/) as string,
+    });
+    await expect(
+      runRestoreCommand(archive, { data: target, passphrase: 'not the passphrase' }),
+    ).rejects.toThrow(/wrong passphrase/);
+    expect(fs.existsSync(target)).toBe(false);
+
+    // With it: verified with the audit key it carried; the secrets become this host's secrets.json.
+    const restored = await runRestoreCommand(archive, { data: target, passphrase: PASSPHRASE });
+    expect(restored.audit).toMatchObject({ ok: true, keyChecked: true });
+    expect(fs.existsSync(path.join(target, 'secrets.sealed.json'))).toBe(false);
+    const store = new FileSecretStore(path.join(target, 'secrets.json'));
+    expect(store.get('exotel.apiToken')).toBe(TOKEN);
+    expect(verifyAuditChain(target, store.get('audit.key'))).toMatchObject({ ok: true, keyChecked: true });
+    if (process.platform !== 'win32')
+      expect(fs.statSync(path.join(target, 'secrets.json')).mode & 0o777).toBe(0o600);
+    // A passphrase shorter than the minimum is refused at the Api's edge.
+    expect(await core.invoke('data.backup', { passphrase: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+  }, 60_000);
+
+  it('a backup cancelled from the jobs tray keeps no archive and ends its audited action cancelled', async () => {
+    const {
+      dataDir: dir,
+      core,
+      cleanup,
+    } = await openDataFolder({
+      core: { profile: DATA_TOOL },
+      // Enough bytes that the archive is still being written when the cancel arrives.
+      prepare: (d) => {
+        fs.mkdirSync(path.join(d, 'recordings', 's1'), { recursive: true });
+        fs.writeFileSync(path.join(d, 'recordings', 's1', 'mix.wav'), crypto.randomBytes(64 * 1024 * 1024));
+      },
+    });
+    cleanups.push(cleanup);
     let cancelled = false;
     core.subscribe((event, payload) => {
       const j = payload as JobInfo;
@@ -255,10 +307,7 @@ describe('backup and restore', () => {
       void core.invoke('jobs.cancel', { jobId: j.id });
     });
     const { jobId } = ok<{ jobId: string }>(await core.invoke('data.backup', {}));
-    const job = await untilAsync(async () => {
-      const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
-      return j.state === 'running' ? undefined : j;
-    });
+    const job = await jobEnd(core, jobId);
     expect(job.state).toBe('cancelled');
     expect(fs.readdirSync(path.join(dir, 'backups'))).toEqual([]);
     const audit = ok<{ entries: { action: string; payload: string }[] }>(

@@ -240,6 +240,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     nativeBinding: config.nativeBinding,
     artifacts: () => artifacts,
     trail,
+    secrets: config.secrets,
   });
   const retention = new Retention({
     repo: new RetentionRepository(db),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BackupResultInfo } from '../../../shared/data-care';
+import { STORED_SECRET_NAMES, type StoredSecretName } from '../../../shared/settings';
 import type { Artifacts } from '../artifacts';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
 import type { AuditTrail } from '../reports';
@@ -33,6 +34,8 @@ export interface BackupJobsDeps {
   nativeBinding?: string;
   artifacts: () => Artifacts;
   trail: AuditTrail;
+  /** The host's secret store (read at backup time only, to seal the secrets under a passphrase). */
+  secrets: { get(name: StoredSecretName): string | undefined };
 }
 
 const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -44,6 +47,8 @@ const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_
  */
 export class BackupJobs {
   private readonly kind: JobKind<BackupJobInput, BackupResultInfo, AuditFollowUp>;
+  /** Passphrases by job id, held in memory until the job takes them: never in the job's stored input. */
+  private readonly passphrases = new Map<string, string>();
 
   constructor(
     private readonly jobs: JobEngine,
@@ -58,8 +63,17 @@ export class BackupJobs {
           'This backup did not finish here: CallDeck stopped during it (no archive was kept: back up again), or this folder was restored from it (its snapshot was taken while it ran).',
       },
       input: BackupJobInput,
-      run: (input, ctx, audit) =>
-        this.run(input, ctx.signal, (done, total, note) => ctx.progress({ done, total, note }), audit),
+      run: (input, ctx, audit) => {
+        const passphrase = this.passphrases.get(ctx.id);
+        this.passphrases.delete(ctx.id);
+        return this.run(
+          input,
+          passphrase,
+          ctx.signal,
+          (done, total, note) => ctx.progress({ done, total, note }),
+          audit,
+        );
+      },
       summarize: (r) => `${r.files.toLocaleString('en-IN')} files, ${(r.bytes / 1048576).toFixed(1)} MB`,
       failure: (err) =>
         err instanceof BackupCancelled ? { code: 'cancelled', message: err.message } : undefined,
@@ -76,6 +90,7 @@ export class BackupJobs {
 
   private async run(
     input: BackupJobInput,
+    passphrase: string | undefined,
     signal: AbortSignal,
     progress: (done: number, total: number, note: string) => void,
     audit: AuditFollowUp | undefined,
@@ -89,6 +104,7 @@ export class BackupJobs {
         out,
         app: this.d.app,
         nativeBinding: this.d.nativeBinding,
+        sealed: passphrase === undefined ? undefined : { secrets: this.readSecrets(), passphrase },
         signal,
         onProgress: progress,
       });
@@ -108,10 +124,17 @@ export class BackupJobs {
             files: manifest.files.length,
             bytes,
             auditRows: manifest.database.auditRows,
+            secretsSealed: passphrase !== undefined,
           }),
         },
       );
-      return { artifact, files: manifest.files.length, bytes, auditRows: manifest.database.auditRows };
+      return {
+        artifact,
+        files: manifest.files.length,
+        bytes,
+        auditRows: manifest.database.auditRows,
+        secretsSealed: passphrase !== undefined,
+      };
     } catch (err) {
       const cancelled = signal.aborted || err instanceof BackupCancelled;
       audit.end(cancelled ? 'cancelled' : 'failed', {
@@ -122,23 +145,46 @@ export class BackupJobs {
     }
   }
 
+  private readSecrets(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of STORED_SECRET_NAMES) {
+      const value = this.d.secrets.get(name);
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+
   private out(file: string): string {
     return path.join(this.d.dataDir, BACKUPS_DIR, file);
   }
 
-  /** `scope` is the data.backup action's: its start row now (with the job's row), its end row when done. */
-  start(scope: AuditScope, actor: string, now = new Date()): { jobId: string } {
+  /**
+   * `scope` is the data.backup action's: its start row now (with the job's row), its end row when
+   * done. With a passphrase the archive carries the secrets sealed under it (restorable anywhere).
+   */
+  start(
+    scope: AuditScope,
+    actor: string,
+    opts: { passphrase?: string } = {},
+    now = new Date(),
+  ): { jobId: string } {
     const jobId = randomUUID();
+    if (opts.passphrase !== undefined) this.passphrases.set(jobId, opts.passphrase);
     const file = `calldeck-backup-${stamp(now)}-${jobId.slice(0, 8)}.zip`;
     let recorded: RecordedJob<BackupJobInput, BackupResultInfo, AuditFollowUp> | undefined;
-    const work = scope.begin({ jobId, file }, (startSeq) => {
-      recorded = this.jobs.record(
-        this.kind,
-        { file, audit: { startSeq, actor: scope.actor, action: scope.action, subject: scope.subject } },
-        { id: jobId, title: 'Back up the data folder', subject: 'data', actor },
-      );
-    });
-    if (!recorded) throw new Error('internal: the backup job was not recorded');
-    return { jobId: this.jobs.run(recorded, work).id };
+    try {
+      const work = scope.begin({ jobId, file, secretsSealed: opts.passphrase !== undefined }, (startSeq) => {
+        recorded = this.jobs.record(
+          this.kind,
+          { file, audit: { startSeq, actor: scope.actor, action: scope.action, subject: scope.subject } },
+          { id: jobId, title: 'Back up the data folder', subject: 'data', actor },
+        );
+      });
+      if (!recorded) throw new Error('internal: the backup job was not recorded');
+      return { jobId: this.jobs.run(recorded, work).id };
+    } catch (err) {
+      this.passphrases.delete(jobId);
+      throw err;
+    }
   }
 }

@@ -8,6 +8,7 @@ import { AUDIT_HEAD_FILE, DATABASE_FILE, mkdirPrivate, PRIVATE_FILE_MODE } from 
 import { openDatabaseReadOnly, schemaVersion, snapshotDatabase, type Db } from '../store';
 import { BACKUPS_DIR, listDataFiles } from './data-files';
 import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest, type ManifestFile } from './manifest';
+import { SEALED_SECRETS_FILE, sealSecrets } from './sealed-secrets';
 
 /** The hosts' secret files (headless: a 0600 JSON file; desktop: encrypted with the OS keychain). */
 export const SECRET_FILES = ['secrets.json', 'secrets.keychain.json'] as const;
@@ -20,6 +21,11 @@ export interface BackupOptions {
   app: { version: string; host: string };
   /** better-sqlite3 addon path for a runtime other than this Node (Electron); the snapshot thread loads it. */
   nativeBinding?: string;
+  /**
+   * The host's secrets sealed under the user's passphrase: the archive then carries them in
+   * secrets.sealed.json instead of the host's own secret file, and restores on any host.
+   */
+  sealed?: { secrets: Record<string, string>; passphrase: string };
   signal?: AbortSignal;
   /** Bytes read so far of the total. */
   onProgress?: (done: number, total: number, note: string) => void;
@@ -86,9 +92,19 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     } finally {
       copy.close();
     }
-    const files = listDataFiles(o.dataDir, [o.out, partial]).filter((f) => f.rel !== AUDIT_HEAD_FILE);
+    const sealedBytes = o.sealed ? sealSecrets(o.sealed.secrets, o.sealed.passphrase) : undefined;
+    // Sealed, the host's own secret file stays out (in clear or keychain-bound, it is not needed).
+    const files = listDataFiles(o.dataDir, [o.out, partial]).filter(
+      (f) =>
+        f.rel !== AUDIT_HEAD_FILE &&
+        f.rel !== SEALED_SECRETS_FILE &&
+        !(sealedBytes && (SECRET_FILES as readonly string[]).includes(f.rel)),
+    );
     const total =
-      fs.statSync(snapshot).size + files.reduce((n, f) => n + f.size, 0) + (headBytes?.length ?? 0);
+      fs.statSync(snapshot).size +
+      files.reduce((n, f) => n + f.size, 0) +
+      (headBytes?.length ?? 0) +
+      (sealedBytes?.length ?? 0);
     let done = 0;
     let note = 'database';
     const progress = (n: number) => {
@@ -114,7 +130,10 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     add(DATABASE_FILE, () => fs.createReadStream(snapshot));
     if (headBytes) add(AUDIT_HEAD_FILE, () => Readable.from([headBytes]));
     for (const f of files) add(f.rel, () => fs.createReadStream(f.abs));
-    const secretsFile = SECRET_FILES.find((name) => files.some((f) => f.rel === name)) ?? null;
+    if (sealedBytes) add(SEALED_SECRETS_FILE, () => Readable.from([sealedBytes]));
+    const secretsFile = sealedBytes
+      ? SEALED_SECRETS_FILE
+      : (SECRET_FILES.find((name) => files.some((f) => f.rel === name)) ?? null);
     zip.addReadStreamLazy(MANIFEST_ENTRY, { mode: 0o100600, mtime: now() }, (cb) => {
       const manifest: Manifest = {
         format: BACKUP_FORMAT,

@@ -9,9 +9,10 @@ import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config';
 import { openAuditForVerify } from '../reports';
 import { integrityProblems, openDatabaseReadOnly, relocateDataPaths } from '../store';
 import { DATA_PREFIX, MANIFEST_ENTRY, ManifestFileSchema, parseManifest, type Manifest } from './manifest';
+import { openSealedSecrets, SEALED_SECRETS_FILE, SealedSecretsError } from './sealed-secrets';
 
 export type RestoreErrorCode =
-  'not_empty' | 'unreadable' | 'manifest' | 'files' | 'integrity' | 'no_key' | 'audit';
+  'not_empty' | 'unreadable' | 'manifest' | 'files' | 'integrity' | 'no_key' | 'passphrase' | 'audit';
 
 /** Why a backup was not restored; the target folder was left as it was (empty or absent). */
 export class RestoreError extends Error {
@@ -34,6 +35,13 @@ export interface RestoreOptions {
    * reads its `secrets.json`; undefined when it cannot be read here).
    */
   auditKey: (restoredDir: string, manifest: Manifest) => string | undefined;
+  /** Opens a backup whose secrets are sealed (secrets.sealed.json): the passphrase given at backup. */
+  passphrase?: string;
+  /**
+   * Writes opened sealed secrets into the restored folder as the restoring host keeps them (the
+   * headless host: its 0600 secrets.json); the sealed file is removed afterwards.
+   */
+  installSecrets: (restoredDir: string, secrets: Record<string, string>) => void;
   nativeBinding?: string;
 }
 
@@ -144,7 +152,28 @@ function checkFiles(manifest: Manifest, got: Map<string, { size: number; sha256:
     throw new RestoreError('files', `the database ${manifest.database.path} is not in the archive`);
 }
 
-function checkDatabase(dir: string, manifest: Manifest, o: RestoreOptions): AuditVerifyResult {
+/** The sealed secrets of a backup made with a passphrase (undefined for other backups). */
+function openSecrets(dir: string, manifest: Manifest, o: RestoreOptions): Record<string, string> | undefined {
+  if (manifest.secretsFile !== SEALED_SECRETS_FILE) return undefined;
+  if (o.passphrase === undefined)
+    throw new RestoreError(
+      'passphrase',
+      'the backup’s secrets (the audit key among them) are sealed under the passphrase typed when it was made: give that passphrase to restore it',
+    );
+  try {
+    return openSealedSecrets(fs.readFileSync(path.join(dir, SEALED_SECRETS_FILE)), o.passphrase);
+  } catch (err) {
+    if (err instanceof SealedSecretsError) throw new RestoreError('passphrase', err.message);
+    throw err;
+  }
+}
+
+function checkDatabase(
+  dir: string,
+  manifest: Manifest,
+  o: RestoreOptions,
+  sealed: Record<string, string> | undefined,
+): AuditVerifyResult {
   const db = openDatabaseReadOnly(path.join(dir, manifest.database.path), o.nativeBinding);
   try {
     const problems = integrityProblems(db);
@@ -153,14 +182,14 @@ function checkDatabase(dir: string, manifest: Manifest, o: RestoreOptions): Audi
         'integrity',
         `the database fails SQLite's integrity check: ${problems.slice(0, 3).join('; ')}`,
       );
-    const key = o.auditKey(dir, manifest);
+    const key = sealed ? sealed['audit.key'] : o.auditKey(dir, manifest);
     const result = openAuditForVerify(db, dir, key).verify();
     if (!result.keyChecked && result.rows > 0)
       throw new RestoreError(
         'no_key',
         manifest.secretsFile === null
           ? 'the backup holds no secret file, so its audit key is missing and the audit chain cannot be verified'
-          : `the audit key in ${manifest.secretsFile} cannot be read here${manifest.secretsFile === 'secrets.keychain.json' ? ' (the desktop app encrypts it with the OS keychain of the computer and user that made the backup: restore it there)' : ''}, so the audit chain cannot be verified`,
+          : `the audit key in ${manifest.secretsFile} cannot be read here${manifest.secretsFile === 'secrets.keychain.json' ? ' (the desktop app encrypts it with the OS keychain of the computer and user that made the backup: restore it there, or make a new backup with a passphrase, which restores anywhere)' : ''}, so the audit chain cannot be verified`,
       );
     if (!result.ok)
       throw new RestoreError(
@@ -195,7 +224,12 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
     if (!parsed.ok) throw new RestoreError('manifest', parsed.reason);
     const manifest = parsed.manifest;
     checkFiles(manifest, files);
-    const audit = checkDatabase(staging, manifest, o);
+    const sealed = openSecrets(staging, manifest, o);
+    const audit = checkDatabase(staging, manifest, o, sealed);
+    if (sealed) {
+      o.installSecrets(staging, sealed);
+      fs.rmSync(path.join(staging, SEALED_SECRETS_FILE));
+    }
     // The database keeps recordings by absolute path: point them at the restored folder.
     const relocated =
       manifest.dataDir && path.resolve(manifest.dataDir) !== target

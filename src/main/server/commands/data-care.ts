@@ -9,6 +9,7 @@ import {
   type WipeResult,
 } from '../../../shared/data-care';
 import type { JobInfo } from '../../../shared/jobs';
+import { StoredSecretNameSchema } from '../../../shared/settings';
 import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
 import { dataOption } from '../cli-options';
 import { call, CliApiError, withCliCore } from '../cli-core';
@@ -43,10 +44,18 @@ function jobEnd(core: Core, jobId: () => string | undefined, progress: boolean):
   });
 }
 
+/** A passphrase from a file (`-`: standard input), without its final line break. */
+export function readPassphraseFile(file: string): string {
+  const text = fs.readFileSync(file === '-' ? 0 : path.resolve(file), 'utf8');
+  return text.replace(/\r?\n$/, '');
+}
+
 export async function runBackupCommand(opts: {
   out: string;
   data: string;
   json?: boolean;
+  /** Seals the secrets under it: the archive then restores on any host. */
+  passphrase?: string;
 }): Promise<BackupResultInfo> {
   const out = path.resolve(opts.out);
   if (fs.existsSync(out))
@@ -54,7 +63,11 @@ export async function runBackupCommand(opts: {
   return withCliCore(opts.data, async (core) => {
     const started: { jobId?: string } = {};
     const ended = jobEnd(core, () => started.jobId, !opts.json);
-    const { jobId } = await call<{ jobId: string }>(core, 'data.backup', {});
+    const { jobId } = await call<{ jobId: string }>(
+      core,
+      'data.backup',
+      opts.passphrase === undefined ? {} : { passphrase: opts.passphrase },
+    );
     started.jobId = jobId;
     // The job may already have ended: ask for it too.
     const job = await Promise.race([
@@ -85,9 +98,29 @@ const fileAuditKey = (dir: string): string | undefined => {
   }
 };
 
-export async function runRestoreCommand(file: string, opts: { data: string }): Promise<RestoreResult> {
+/** Opened sealed secrets become this host's secret file in the restored folder. */
+const installFileSecrets = (dir: string, secrets: Record<string, string>): void => {
+  const store = new FileSecretStore(path.join(dir, SECRETS_FILE));
+  for (const [name, value] of Object.entries(secrets)) {
+    const known = StoredSecretNameSchema.safeParse(name);
+    if (!known.success)
+      throw new Error(`The backup holds a secret this version does not know (${name.slice(0, 60)})`);
+    store.set(known.data, value);
+  }
+};
+
+export async function runRestoreCommand(
+  file: string,
+  opts: { data: string; passphrase?: string },
+): Promise<RestoreResult> {
   const target = path.resolve(opts.data);
-  const result = await restoreBackup({ file: path.resolve(file), target, auditKey: fileAuditKey });
+  const result = await restoreBackup({
+    file: path.resolve(file),
+    target,
+    auditKey: fileAuditKey,
+    passphrase: opts.passphrase,
+    installSecrets: installFileSecrets,
+  });
   // The restored folder's own log says where it came from (its first start also migrates it).
   await withCliCore(target, (core) =>
     core.audited(
@@ -168,14 +201,21 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
       'back up the data folder (database snapshot, recordings, audit head, secrets) into one zip; safe while CallDeck runs',
     )
     .requiredOption('--out <file>', 'the archive to write (a new file)')
+    .option(
+      '--passphrase-file <file>',
+      'seal the secrets under the passphrase in this file (- reads standard input): the backup then restores on any host, with the same passphrase',
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { out: string; data: string; json?: boolean }) => {
-      const r = await runBackupCommand(opts);
+    .action(async (opts: { out: string; data: string; json?: boolean; passphraseFile?: string }) => {
+      const passphrase = opts.passphraseFile ? readPassphraseFile(opts.passphraseFile) : undefined;
+      const r = await runBackupCommand({ ...opts, passphrase });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
           `Backup written to ${path.resolve(opts.out)}: ${r.files} files, ${mb(r.bytes)}, ${r.auditRows} audit rows\n` +
-            'It holds the secret file of the data folder (the audit key among them): keep it as private as the folder.\n',
+            (r.secretsSealed
+              ? 'Its secrets (the audit key among them) are sealed under your passphrase: without it the backup cannot be restored.\n'
+              : 'It holds the secret file of the data folder (the audit key among them): keep it as private as the folder.\n'),
         );
     });
 
@@ -185,10 +225,15 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
       'restore a backup into a NEW or EMPTY data folder, verified first (file hashes, SQLite integrity, audit chain)',
     )
     .requiredOption('--data <dir>', 'the data folder to create (absent or empty)')
+    .option(
+      '--passphrase-file <file>',
+      'the passphrase the backup was made with, in a file (- reads standard input)',
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { data: string; json?: boolean }) => {
+    .action(async (file: string, opts: { data: string; json?: boolean; passphraseFile?: string }) => {
       try {
-        const r = await runRestoreCommand(file, opts);
+        const passphrase = opts.passphraseFile ? readPassphraseFile(opts.passphraseFile) : undefined;
+        const r = await runRestoreCommand(file, { data: opts.data, passphrase });
         if (opts.json)
           process.stdout.write(
             JSON.stringify({ ok: true, files: r.files, bytes: r.bytes, audit: r.audit }) + '\n',

@@ -14,6 +14,7 @@ const vm = require('node:vm');
 const { __fake: fake, app } = require('electron');
 const { runFull, runDev, runArtifacts } = require('./scenarios.cjs');
 const { runPdf } = require('./scenario-pdf.cjs');
+const { runBackup } = require('./scenario-backup.cjs');
 
 const MARK = '@@fake-electron@@ ';
 const report = (kind, data) => process.stdout.write(`${MARK}${JSON.stringify({ kind, data })}\n`);
@@ -118,7 +119,7 @@ async function main() {
   const modules = loadPreload(win);
   const page = loadPage(modules);
   const ctx = { fake, app, win, modules, page, waitFor, report };
-  const scenarios = { dev: runDev, artifacts: runArtifacts, full: runFull, pdf: runPdf };
+  const scenarios = { dev: runDev, artifacts: runArtifacts, full: runFull, pdf: runPdf, backup: runBackup };
   const result = await (scenarios[scenario] ?? runFull)(ctx);
   report('result', result);
 }

@@ -130,3 +130,13 @@ export interface PdfResult {
   }[];
   quit: QuitFacts;
 }
+
+export interface BackupResult {
+  secret: Settled<unknown>;
+  started: Settled<{ jobId: string }>;
+  finished: boolean;
+  job: { state: string; result: { secretsSealed?: boolean; files?: number } | null; error: unknown } | null;
+  download?: { status: number; type: string | null };
+  settings: Settled<SettingsView>;
+  quit: QuitFacts;
+}

@@ -14,7 +14,7 @@ export interface DataCareDeps {
 /** Care of the data folder: backups as jobs, retention, wipe (restore is a CLI step on a new folder). */
 export function dataHandlers({ backups, retention, artifacts, wipe }: DataCareDeps): Handlers['data'] {
   return {
-    backup: (_req, { actor, audit }) => backups.start(audit, actor),
+    backup: (req, { actor, audit }) => backups.start(audit, actor, { passphrase: req.passphrase }),
     retention: () => retention.get(),
     setRetention: (req, { audit }) => retention.set(req, audit),
     runRetention: (_req, { actor }) => retention.run(actor),

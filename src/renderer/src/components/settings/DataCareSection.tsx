@@ -1,9 +1,15 @@
 import type React from 'react';
 import { useEffect, useState } from 'react';
-import { WIPE_WORD, type BackupResultInfo, type WipeResult } from '../../../../shared/data-care';
+import {
+  BACKUP_PASSPHRASE_MIN,
+  WIPE_WORD,
+  type BackupResultInfo,
+  type WipeResult,
+} from '../../../../shared/data-care';
 import type { JobInfo } from '../../../../shared/jobs';
 import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
+import { Field } from '../Field';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -11,6 +17,8 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 function BackupCard(): React.JSX.Element {
   const [job, setJob] = useState<JobInfo>();
   const [error, setError] = useState<string>();
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
 
   useEffect(
     () =>
@@ -23,8 +31,10 @@ function BackupCard(): React.JSX.Element {
   const start = async () => {
     setError(undefined);
     try {
-      const { jobId } = await api().data.backup();
+      const { jobId } = await api().data.backup(passphrase === '' ? {} : { passphrase });
       setJob(await api().jobs.get({ jobId }));
+      setPassphrase('');
+      setRepeat('');
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -41,6 +51,14 @@ function BackupCard(): React.JSX.Element {
     }
   };
   const running = job?.state === 'running';
+  const passphraseProblem =
+    passphrase === ''
+      ? undefined
+      : [...passphrase].length < BACKUP_PASSPHRASE_MIN
+        ? `At least ${BACKUP_PASSPHRASE_MIN} characters`
+        : repeat !== passphrase
+          ? 'The two passphrases differ'
+          : undefined;
 
   return (
     <section className="card" aria-labelledby="section-backup">
@@ -50,8 +68,41 @@ function BackupCard(): React.JSX.Element {
         snapshot of the database, recordings, QA runs, the audit head and this install&apos;s secret file (the
         audit key is in it), with a SHA-256 for every file. Keep it as private as the folder.
       </p>
+      <p className="card__description">
+        With a passphrase, the secrets (audit key, Exotel token, API keys) travel sealed under it instead of
+        in this install&apos;s own secret file, and the backup restores on any computer, with the same
+        passphrase. Without it the backup cannot be restored: keep it somewhere safe.
+      </p>
+      <Field label="Passphrase (optional)" hint={`At least ${BACKUP_PASSPHRASE_MIN} characters`}>
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="password"
+            autoComplete="new-password"
+            aria-describedby={describedBy}
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Passphrase again" error={passphraseProblem}>
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="password"
+            autoComplete="new-password"
+            aria-describedby={describedBy}
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        )}
+      </Field>
       <div className="form__actions">
-        <button type="button" disabled={running} onClick={() => void start()}>
+        <button
+          type="button"
+          disabled={running || passphraseProblem !== undefined}
+          onClick={() => void start()}
+        >
           Back up now
         </button>
         {running && job && (
@@ -63,7 +114,8 @@ function BackupCard(): React.JSX.Element {
         {result && (
           <>
             <span className="status status--saved" role="status">
-              Backup ready: {result.files} files, {mb(result.bytes)}.
+              Backup ready: {result.files} files, {mb(result.bytes)}
+              {result.secretsSealed ? ', secrets sealed under the passphrase' : ''}.
             </span>
             {removed === result.artifact.id ? (
               <span className="status" role="status">
@@ -100,11 +152,12 @@ function BackupCard(): React.JSX.Element {
         A backup is restored into a new, empty data folder, checked before CallDeck opens it (every file
         against its SHA-256, the database&apos;s integrity, the audit chain with its key):
       </p>
-      <pre>calldeck restore calldeck-backup-….zip --data /path/to/new-folder</pre>
+      <pre>calldeck restore calldeck-backup-….zip --data /path/to/new-folder [--passphrase-file FILE]</pre>
       <p className="card__description">
-        Then start CallDeck on that folder (<code>calldeck serve --data /path/to/new-folder</code>). A backup
-        made by the desktop app holds its secrets encrypted with this computer&apos;s keychain: restore it on
-        this computer and user account; elsewhere the audit key and the Exotel token cannot be read.
+        Then start CallDeck on that folder (<code>calldeck serve --data /path/to/new-folder</code>, or the
+        desktop app with <code>CALLDECK_DATA</code> set to it: it moves the restored secrets into the
+        keychain). A backup made by the desktop app without a passphrase holds its secrets encrypted with this
+        computer&apos;s keychain: restore it on this computer and user account only.
       </p>
     </section>
   );
