@@ -73,8 +73,16 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
 
   it('says on every page that calls go to the sandbox', async () => {
     const page = await open();
-    for (const link of ['Contact lists', 'Calls', 'Do not call', 'Settings', 'Audit log']) {
-      await page.getByRole('link', { name: link }).click();
+    // Every page the nav offers, so a page added later is checked too.
+    const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+    expect(links).toEqual(
+      expect.arrayContaining(['Campaigns', 'Dashboard', 'QA', 'Contact lists', 'Settings']),
+    );
+    for (const link of links) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await expect
+        .poll(() => page.getByRole('link', { name: link, exact: true }).getAttribute('aria-current'))
+        .toBe('page');
       const banner = page.getByTestId('provider-banner');
       await expect.poll(() => banner.getAttribute('data-provider')).toBe('sandbox');
       expect(await banner.textContent()).toMatch(
