@@ -160,6 +160,40 @@ describe('audit log truncation and recomputation are detected (real core, real C
     expect(r.stdout).toMatch(/head file .* is missing but the log has 5 rows/);
   });
 
+  it('deleting every row and the head file (the install still holds its audit key)', async () => {
+    const { dir, file } = await auditedFolder();
+    sql(file, 'DELETE FROM audit_log');
+    fs.rmSync(path.join(dir, 'calldeck.audit-head.json'));
+    const r = await cli(['audit', 'verify', '--data', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /BROKEN at row 1: the head file .* is missing but this install has an audit key, so a head was anchored before: the log and its head were deleted/,
+    );
+    // The next start anchors again, and says so in the chain instead of starting a clean, empty log.
+    const core = await createCore({
+      dataDir: dir,
+      host: 'server',
+      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
+      actor: 'tester',
+      version: '0.0.0-test',
+      telephony: 'exotel',
+    });
+    await core.stop();
+    const after = await cli(['audit', 'verify', '--data', dir, '--json']);
+    expect(after.code).toBe(0);
+    const result = JSON.parse(after.stdout) as { rows: number; warnings: string[] };
+    expect(result.rows).toBe(1);
+    expect(result.warnings.join('\n')).toMatch(/row 1: the head file was missing when CallDeck started/);
+    const db = new Database(file);
+    const row = db.prepare('SELECT action, payload FROM audit_log WHERE seq = 1').get() as {
+      action: string;
+      payload: string;
+    };
+    db.close();
+    expect(row.action).toBe('audit.reanchored');
+    expect(JSON.parse(row.payload)).toMatchObject({ rows: 0 });
+  });
+
   it('keeps a brand-new install quiet', async () => {
     const { dir, cleanup } = makeTempDir();
     cleanups.push(cleanup);

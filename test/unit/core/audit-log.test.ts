@@ -196,11 +196,16 @@ describe('hash-chained audit log, keyed and anchored', () => {
     expect(!forged.ok && forged.reason).toMatch(/head file does not carry a valid MAC/);
   });
 
-  it('reports a missing head file when rows exist; a new install with neither is fine', () => {
+  it('reports a missing head file when rows exist, or when the install has a key; a folder with neither is fine', () => {
     const { dir, db, verify } = setup();
     expect(verify()).toMatchObject({ ok: true, rows: 0 });
     fs.rmSync(path.join(dir, AUDIT_HEAD_FILE));
-    expect(verify()).toMatchObject({ ok: true, rows: 0, anchoredRows: null });
+    // Opening the log made the key and anchored the empty chain: the head was deleted since.
+    const emptied = verify();
+    expect(emptied).toMatchObject({ ok: false, rows: 0, brokenAt: 1, anchoredRows: null });
+    expect(!emptied.ok && emptied.reason).toMatch(/missing but this install has an audit key/);
+    // Without the key (the desktop app's keychain), an empty folder cannot be told from a new one.
+    expect(verify(false)).toMatchObject({ ok: true, rows: 0, anchoredRows: null });
     db.close();
 
     const other = setup();

@@ -78,6 +78,13 @@ export function verifyAudit(
   if (w.broken) return broken(w.broken.at, w.broken.reason);
 
   if (reading.state === 'missing') {
+    // Opening the log makes its key and anchors the empty chain together: a key without a head file
+    // means the head was deleted, and with an empty log, every row with it.
+    if (w.rows === 0 && key)
+      return broken(
+        1,
+        `the head file ${head.file} is missing but this install has an audit key, so a head was anchored before: the log and its head were deleted`,
+      );
     if (w.rows === 0) return { ok: true, headHash: w.headHash, ...base };
     return broken(
       w.rows,

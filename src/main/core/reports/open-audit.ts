@@ -43,6 +43,7 @@ export function openAuditLog(
   const repo = new AuditRepository(db);
   const firstKeyed = repo.firstKeyed();
   let keyText = secrets.get('audit.key');
+  const keyExisted = keyText !== undefined;
   if (keyText === undefined) {
     if (firstKeyed && o.missingKey === 'refuse')
       throw new AuditKeyError(
@@ -67,8 +68,11 @@ export function openAuditLog(
       reason: reading.state === 'damaged' ? reading.reason : 'its MAC is not valid',
     });
   if (!last) {
+    if (reading.state !== 'missing') return audit;
     // A new install: anchor the empty chain, so a head file exists from the first row on.
-    if (reading.state === 'missing') audit.writeHead(0, GENESIS_HASH, 0);
+    audit.writeHead(0, GENESIS_HASH, 0);
+    // An install with a key anchored before: the log and its head were deleted. Say so in the chain.
+    if (keyExisted) reanchor(audit, 0, o.log);
     return audit;
   }
   if (!firstKeyed) {
@@ -89,18 +93,20 @@ export function openAuditLog(
   }
   if (reading.state === 'missing') {
     // Deleted, or lost with a copy of the database: anchor again, and say so in the chain itself.
-    o.log?.error('the audit head file is missing; anchoring the log again (recorded in the log)', {
-      rows: last.seq,
-    });
     audit.writeHead(last.seq, last.hash, firstKeyed.seq - 1);
-    audit.append({
-      actor: AUDIT_SYSTEM_ACTOR,
-      action: AUDIT_REANCHORED_ACTION,
-      subject: 'audit',
-      payload: { reason: 'head file missing at start', rows: last.seq },
-    });
+    reanchor(audit, last.seq, o.log);
   }
   return audit;
+}
+
+function reanchor(audit: AuditLog, rows: number, log: Logger | undefined): void {
+  log?.error('the audit head file is missing; anchoring the log again (recorded in the log)', { rows });
+  audit.append({
+    actor: AUDIT_SYSTEM_ACTOR,
+    action: AUDIT_REANCHORED_ACTION,
+    subject: 'audit',
+    payload: { reason: 'head file missing at start', rows },
+  });
 }
 
 /** The log of a data folder for checking only (`calldeck audit verify`): no key means order-only checks. */
