@@ -5,9 +5,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src/shared/api/events';
+import type { JobInfo } from '../../../src/shared/jobs';
 import type { TestCallResult } from '../../../src/shared/telephony';
 import { createCore, openDatabase, type Core } from '../../../src/main/core';
 import { FileSecretStore } from '../../../src/main/server';
+import { untilAsync } from '../../helpers/api-wait';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const posix = process.platform !== 'win32';
@@ -94,6 +96,23 @@ describe('data at rest', () => {
           setTimeout(() => reject(new Error('no voicebot session ended in 40 s')), 40_000),
         ),
       ]);
+      // Exports are written into the data folder too: an HTML report with its recordings beside it.
+      const today = new Date().toISOString().slice(0, 10);
+      for (const format of ['html', 'csv'] as const) {
+        const started = await core.invoke('reports.export', {
+          scope: { kind: 'range', from: today, to: today },
+          format,
+          ...(format === 'html' ? { audio: 'folder' } : {}),
+        });
+        if (!started.ok) throw new Error(started.error.message);
+        const { jobId } = started.value as { jobId: string };
+        const job = await untilAsync(async () => {
+          const j = await core.invoke('jobs.get', { jobId });
+          const info = j.ok ? (j.value as JobInfo) : undefined;
+          return info?.state === 'running' ? undefined : info;
+        }, 60_000);
+        expect(job.error).toBeNull();
+      }
       // Everything the running app wrote, the upload in flight and the live -wal/-shm included.
       const running = modes(dir);
       await core.stop();
@@ -118,8 +137,11 @@ describe('data at rest', () => {
         'secrets.json',
         path.join('logs', 'calldeck.log'),
         'uploads',
+        'exports',
       ])
         expect(names).toContain(expected);
+      expect(names.filter((n) => n.startsWith(`exports${path.sep}`) && n.endsWith('.zip'))).toHaveLength(1);
+      expect(names.some((n) => n.startsWith(`exports${path.sep}`) && n.endsWith('.wav'))).toBe(true);
       expect(
         names.filter((n) => n.startsWith(`recordings${path.sep}`) && n.endsWith('.wav')).length,
       ).toBeGreaterThan(3);

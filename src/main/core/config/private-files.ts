@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 /** Modes of everything CallDeck keeps: only the user running it may read its data (Linux, macOS). */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -13,12 +14,24 @@ export function mkdirPrivate(dir: string): void {
 }
 
 /**
- * Creates the data folder 0700 and tightens what an older version (or a umask) left readable:
- * folders to 0700, files to 0600, walking the whole folder. Symbolic links are not followed, and
- * only entries owned by this user are changed (chmod of anything else would fail anyway).
- * Returns how many entries were changed.
+ * Adds 077 to the process umask, so every file and folder made from now on is private whatever
+ * mode its writer asks for: exports, report folders, logs, temp files of any library. One rule
+ * instead of a mode at each of dozens of write calls, and one a new writer cannot forget.
+ */
+export function privateUmask(): void {
+  // A worker thread may not change the process umask (and inherits the main thread's).
+  if (!posix() || !isMainThread) return;
+  process.umask(process.umask() | 0o077);
+}
+
+/**
+ * Creates the data folder 0700, makes everything created from now on private (privateUmask), and
+ * tightens what an older version (or a umask) left readable: folders to 0700, files to 0600,
+ * walking the whole folder. Symbolic links are not followed, and only entries owned by this user are
+ * changed (chmod of anything else would fail anyway). Returns how many entries were changed.
  */
 export function tightenDataDir(dataDir: string): number {
+  privateUmask();
   mkdirPrivate(dataDir);
   if (!posix()) return 0;
   const uid = process.getuid?.();
