@@ -10,7 +10,8 @@ import { makeTempDir } from '../helpers/temp-dir';
 // - a banner on every page says calls go to the sandbox;
 // - the sandbox follows the bundled resources/sandbox/callees.yaml (+919800000001 is busy there);
 // - a settings field is checked as it is entered, with the core's schema (region ZZ is refused);
-// - the Calls page's live duration ticks, and a bot decision of `none` reads "no transfer".
+// - the Calls page's live duration ticks, and a bot decision of `none` reads "no transfer";
+// - a test call to a number on the Do-Not-Call list is refused on screen, and nothing is dialled.
 
 interface CallView {
   id: string;
@@ -149,6 +150,23 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
       )
       .toBe('dental');
     await page.screenshot({ path: artifactPath('test-call-bot-picker.png') });
+    await page.close();
+  });
+
+  it('refuses a test call to a Do-Not-Call number with a clear message, and dials nothing', async () => {
+    const page = await open();
+    await page.getByRole('link', { name: 'Do not call' }).click();
+    await page.getByLabel('Numbers (one per line)').fill('+91 98111 19999');
+    await page.getByRole('button', { name: 'Add to Do-Not-Call' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('+919811119999');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Number', { exact: true }).fill('98111 19999');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents())
+      .toContain('+919811119999 is on the Do-Not-Call list: it is never dialled (remove it there first)');
+    const calls = await page.evaluate(() => window.calldeck.telephony.recentCalls({ limit: 50 }));
+    expect(calls.filter((c) => (c as unknown as { number: string }).number === '+919811119999')).toEqual([]);
     await page.close();
   });
 
