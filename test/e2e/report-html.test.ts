@@ -3,7 +3,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { htmlWriter, type HtmlReportOptions } from '../../src/main/core/reports/html/html-writer';
+import {
+  htmlWriter,
+  writeHtmlReport,
+  type HtmlReportOptions,
+} from '../../src/main/core/reports/html/html-writer';
 import { launchChromium } from '../helpers/browser';
 import { seedCampaignCalls, seedList, seedQaRun } from '../helpers/export-seed';
 import { makeExportRig } from '../integration/reports/export-rig';
@@ -241,23 +245,46 @@ describe('HTML export (self-contained report)', () => {
     }
   });
 
-  it('can show each call in detail for the first N calls only, still listing every call (the PDF prints 1,000)', async () => {
-    const file = (await rig.write(htmlWriter({ detailLimit: 5 }), { kind: 'campaign', campaignId: CAMPAIGN }))
-      .out;
-    const { page, close } = await open(file);
-    try {
-      const total = rows<{ n: number }>(
-        'SELECT count(*) AS n FROM call_attempts WHERE campaign_id = ?',
-        CAMPAIGN,
-      )[0]!.n;
-      expect(await page.locator('table.calls tbody tr').count()).toBe(total);
-      expect(await page.locator('section.call').count()).toBe(5);
-      expect(await page.locator('#details-limit').textContent()).toContain(
-        `for the first 5 of ${total} calls`,
-      );
-    } finally {
-      await close();
+  it('cut into parts for printing, each part is a whole document and together they hold every row and section once', async () => {
+    const partFile = (n: number) => path.join(rig.dir, `parts-${n}.html`);
+    let files: string[] = [];
+    const parted = {
+      extension: 'html',
+      mime: 'text/html',
+      write: async (
+        ...[source, out, progress, signal]: Parameters<ReturnType<typeof htmlWriter>['write']>
+      ) => {
+        files = await writeHtmlReport(
+          source,
+          out,
+          { audio: 'none', parts: { file: partFile, budget: 40 } },
+          (done, total) => progress({ done, total }),
+          signal,
+        );
+      },
+    };
+    await rig.write(parted, { kind: 'campaign', campaignId: CAMPAIGN });
+    const total = rows<{ n: number }>(
+      'SELECT count(*) AS n FROM call_attempts WHERE campaign_id = ?',
+      CAMPAIGN,
+    )[0]!.n;
+    expect(files.length).toBeGreaterThan(2);
+    let tableRows = 0;
+    const sections: string[] = [];
+    for (const file of files) {
+      const { page, requests, close } = await open(file);
+      try {
+        expect(await page.locator('h1').count()).toBe(1);
+        tableRows += await page.locator('table.calls tbody tr').count();
+        sections.push(...(await page.locator('section.call').evaluateAll((s) => s.map((e) => e.id))));
+        expect(requests).toEqual([]);
+      } finally {
+        await close();
+      }
     }
+    expect(tableRows).toBe(total);
+    expect(sections).toHaveLength(total);
+    expect(new Set(sections).size).toBe(total);
   });
 
   it('stops when the export is cancelled', async () => {

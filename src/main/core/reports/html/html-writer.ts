@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { ExportTurnRow } from '../../../../shared/reports';
 // Each from its file, not the export folder's index: that index registers these writers.
 import type { ExportSource } from '../export/row-source';
@@ -12,20 +9,21 @@ import {
   callsTableEnd,
   callsTableRow,
   callsTableStart,
-  detailsLimitNote,
   documentEnd,
+  partEnd,
   documentStart,
   summarySection,
   verdictSection,
   verdictsHeading,
 } from './sections';
+import { ReportOut, type PartsOptions } from './report-out';
 
 export interface HtmlReportOptions {
   /** Default `embed` (one file), up to `embedLimitBytes` of audio; see AudioMode. */
   audio?: AudioMode;
   embedLimitBytes?: number;
-  /** Each call's own section for at most this many calls (the table still lists every call); default all. */
-  detailLimit?: number;
+  /** Cut into documents of bounded size (for printing); default one file. */
+  parts?: PartsOptions;
 }
 
 /**
@@ -67,6 +65,7 @@ function audioPolicy(mode: AudioMode, limit: number, filesDir: string): string {
  * Writes the report as a stream: the summary and its charts, the calls table, then each call's
  * section (timeline, transcript, latency, players) and each QA verdict with its reasons. One call's
  * section (its turns and its audio) is in memory at a time; writes wait for the file to drain.
+ * Returns the documents written: `outFile`, then the continuations when `parts` cuts it.
  */
 export async function writeHtmlReport(
   source: ExportSource,
@@ -74,16 +73,10 @@ export async function writeHtmlReport(
   options: HtmlReportOptions,
   progress: (done: number, total: number) => void,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<string[]> {
   const mode = options.audio ?? 'embed';
   const limit = options.embedLimitBytes ?? DEFAULT_EMBED_LIMIT_BYTES;
   const audio = new AudioPlacer(outFile, mode, limit);
-  const out = fs.createWriteStream(outFile);
-  const failed = new Promise<never>((_r, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
-  const write = async (s: string) => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
-  };
   const total = totalRows(source);
   let done = 0;
   const step = async (n: number) => {
@@ -94,63 +87,68 @@ export async function writeHtmlReport(
       await yieldToLoop();
     }
   };
+  checkAborted(signal);
+  const { summary } = source;
+  const out = new ReportOut(
+    outFile,
+    documentStart(summary, audioPolicy(mode, limit, audio.filesDir.split(/[\\/]/).pop() ?? '')),
+    options.parts,
+  );
+  // A document the next one continues just ends; the last one ends with the recordings note.
+  const tail = partEnd;
   try {
-    checkAborted(signal);
-    const { summary } = source;
-    await write(documentStart(summary, audioPolicy(mode, limit, audio.filesDir.split(/[\\/]/).pop() ?? '')));
-    await write(summarySection(summary));
+    await out.write(summarySection(summary));
     progress(done, total);
     if (summary.counts.calls > 0) {
-      await write(callsTableStart(summary.counts.calls));
+      await out.write(callsTableStart(summary.counts.calls));
       let n = 0;
       for (const call of source.calls()) {
-        await write(callsTableRow(++n, call));
+        await out.write(callsTableRow(++n, call));
+        await out.mark(1, callsTableEnd, tail, callsTableStart(summary.counts.calls, true));
         if (n % YIELD_EVERY_ROWS === 0) {
           await yieldToLoop();
           checkAborted(signal);
         }
       }
-      await write(callsTableEnd);
-      await write('<h2 id="call-details">Each call</h2>\n');
-      const limit = options.detailLimit ?? Infinity;
+      await out.write(callsTableEnd);
+      await out.write('<h2 id="call-details">Each call</h2>\n');
       const turns = new TurnCursor(source.turns());
       n = 0;
       try {
         for (const call of source.calls()) {
-          if (n >= limit) break;
           checkAborted(signal);
           const lines = turns.take(call.attemptId);
           const placed = [];
           for (const rec of recordingsToShow(call)) placed.push(await audio.place(call, rec));
-          await write(callSection(++n, call, lines, placed));
+          await out.write(callSection(++n, call, lines, placed));
+          await out.mark(10 + lines.length, '', tail, '');
           await step(1 + lines.length);
         }
       } finally {
         turns.close();
       }
-      if (summary.counts.calls > n) await write(detailsLimitNote(n, summary.counts.calls));
     }
     if (summary.counts.verdicts > 0) {
-      await write(verdictsHeading(summary.counts.verdicts));
+      await out.write(verdictsHeading(summary.counts.verdicts));
       const turns = new TurnCursor(source.turns());
       let n = 0;
       try {
         for (const v of source.verdicts()) {
           checkAborted(signal);
           const lines = turns.take(v.scenarioRunId);
-          await write(verdictSection(++n, v, lines));
+          await out.write(verdictSection(++n, v, lines));
+          await out.mark(10 + lines.length, '', tail, '');
           await step(1 + lines.length);
         }
       } finally {
         turns.close();
       }
     }
-    await write(documentEnd(audio.note()));
-    out.end();
-    await Promise.race([finished(out), failed]);
+    await out.end(documentEnd(audio.note()));
     progress(total, total);
+    return out.files;
   } finally {
-    if (!out.closed) out.destroy();
+    out.destroy();
   }
 }
 
@@ -158,13 +156,13 @@ export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
   return {
     extension: 'html',
     mime: 'text/html; charset=utf-8',
-    write: (source, outFile, progress, signal, asked) =>
-      writeHtmlReport(
+    write: async (source, outFile, progress, signal, asked) =>
+      void (await writeHtmlReport(
         source,
         outFile,
         { ...options, ...(asked?.audio ? { audio: asked.audio } : {}) },
         (done, total) => progress({ done, total }),
         signal,
-      ),
+      )),
   };
 }

@@ -128,8 +128,8 @@ const TABLE_COLUMNS = TABLE_HEADERS.map((h) => {
   return col;
 });
 
-export const callsTableStart = (count: number): string =>
-  `<h2 id="calls">Calls (${count})</h2><div class="wide"><table class="calls"><thead><tr><th>#</th>${TABLE_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n`;
+export const callsTableStart = (count: number, continued = false): string =>
+  `${continued ? `<h2>Calls (${count}, continued)</h2>` : `<h2 id="calls">Calls (${count})</h2>`}<div class="wide"><table class="calls"><thead><tr><th>#</th>${TABLE_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n`;
 
 export const callsTableEnd = '</tbody></table></div>\n';
 
@@ -234,8 +234,8 @@ export function callSection(
 <dl class="facts">${dl}</dl><h4>Timeline</h4>${timelineChart(call, turns)}${timeline(call)}<h4>Transcript</h4>${transcript(turns)}<h4>Recordings</h4>${players(audio)}</section>\n`;
 }
 
-export const detailsLimitNote = (shown: number, total: number): string =>
-  `<p class="note" id="details-limit">Each call's details are shown for the first ${shown} of ${total} calls; the table above lists every call, and the HTML export and the audit bundle hold every call's details.</p>\n`;
+/** The end of a document the next one continues (the PDF prints the report in parts). */
+export const partEnd = '</body></html>\n';
 
 export const verdictsHeading = (count: number): string => `<h2 id="verdicts">QA verdicts (${count})</h2>\n`;
 
