@@ -188,6 +188,18 @@ describe('Exotel REST client against the sandbox', () => {
     });
   });
 
+  it('lists a full page of calls to one number (the reconcile lookup), not only a few', async () => {
+    const s = await sandbox({ concurrencyCap: 200, requestsPerMinute: 1000 });
+    const c = client(s);
+    const before = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 100; i++) {
+      const placed = await c.placeCall(request({ customField: `attempt-${i}` }));
+      expect(placed.kind).toBe('accepted');
+    }
+    const listed = await c.findCalls({ number: '+919876543210', createdFrom: before.getTime() });
+    expect(listed.kind === 'listed' ? listed.calls.length : listed).toBe(100);
+  });
+
   it('sends Basic auth to the account path', async () => {
     const seen: { url?: string; auth?: string; type?: string; body: string }[] = [];
     const url = await rawServer((req, res) => {

@@ -9,7 +9,7 @@ import type {
   TelephonyProvider,
 } from '../types';
 import { parsePassthru, parseStatusCallback } from './callbacks';
-import { failureFromResponse, failureFromThrow, parseSuccess } from './responses';
+import { CALL_LIST_LIMITS, failureFromResponse, failureFromThrow, parseSuccess } from './responses';
 import { CallEnvelopeSchema, CallListSchema } from './schemas';
 import { exotelTimestamp } from './wire';
 
@@ -108,7 +108,7 @@ export class ExotelClient implements TelephonyProvider {
     });
     const res = await this.request('GET', `/Calls.json?${query.toString()}`);
     if (res.kind !== 'response') return res.failure;
-    const ok = parseSuccess(CallListSchema, res.body);
+    const ok = parseSuccess(CallListSchema, res.body, CALL_LIST_LIMITS);
     return ok.ok ? { kind: 'listed', calls: ok.value.Calls ?? [] } : ok.failure;
   }
 

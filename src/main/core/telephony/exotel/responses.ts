@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ProviderFailure } from '../types';
 import { DEFAULT_RETRY_AFTER_MS } from './wire';
 import { RestExceptionSchema } from './schemas';
-import { parseJson } from '../../input';
+import { parseJson, type JsonLimits } from '../../input';
 
 /** Retry-After is seconds or an HTTP date; absent or unreadable → our default. */
 export function retryAfterMs(header: string | null, now = Date.now()): number {
@@ -14,9 +14,18 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
   return DEFAULT_RETRY_AFTER_MS;
 }
 
-/** Exotel's error bodies are small; anything else is read as "not JSON" (bounded, no prototypes). */
-function tryJson(text: string): unknown {
-  const parsed = parseJson(text, { maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 });
+/** One call or an error: a few KB and a few dozen keys. */
+const ONE_CALL_LIMITS: Partial<JsonLimits> = { maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 };
+/**
+ * A page of the bulk call list (the reconcile lookup): up to 100 calls of ~20 keys and under 1 KB
+ * each (docs/exotel.md; the sandbox's: 17 keys, ~460 bytes), so a full page is ~2,000 keys and under
+ * 100 KB. One call's limits refused any page of more than ~10 calls; these leave ten times a page.
+ */
+export const CALL_LIST_LIMITS: Partial<JsonLimits> = { maxBytes: 1024 * 1024, maxDepth: 8, maxKeys: 20_000 };
+
+/** Read as "not JSON" beyond its limits (bounded, no prototypes). */
+function tryJson(text: string, limits: Partial<JsonLimits> = ONE_CALL_LIMITS): unknown {
+  const parsed = parseJson(text, limits);
   return parsed.ok ? parsed.value : undefined;
 }
 
@@ -45,8 +54,9 @@ export function failureFromResponse(status: number, headers: Headers, body: stri
 export function parseSuccess<T>(
   schema: z.ZodType<T>,
   body: string,
+  limits: Partial<JsonLimits> = ONE_CALL_LIMITS,
 ): { ok: true; value: T } | { ok: false; failure: ProviderFailure } {
-  const parsed = schema.safeParse(tryJson(body));
+  const parsed = schema.safeParse(tryJson(body, limits));
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
