@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { noProcessEnvToChildren } from './eslint/child-env-rules.mjs';
 import { layering } from './eslint/layering-rule.mjs';
 
 const electronOnlyInShell = {
@@ -9,24 +10,6 @@ const electronOnlyInShell = {
   message: 'Only src/main/shell and src/preload may import electron (the core must run in plain Node).',
 };
 
-// Child processes and threads get an explicit, allow-listed environment (issue 8): a spread of
-// process.env hands them NODE_OPTIONS and, through Node's for-in over `env`, keys added to
-// Object.prototype. Workers are started only by the launcher in src/main/core/speech/local.
-const processEnv = "[object.name='process'][property.name='env']";
-const noProcessEnvToChildren = [
-  {
-    selector: `SpreadElement > MemberExpression.argument${processEnv}`,
-    message: 'Do not spread process.env: give child processes an allow-listed env (workerEnv).',
-  },
-  {
-    selector: `Property[key.name='env'] > MemberExpression.value${processEnv}`,
-    message: 'Do not pass process.env to a child: give it an allow-listed env (workerEnv).',
-  },
-  {
-    selector: `CallExpression[callee.object.name='Object'][callee.property.name='assign'] > MemberExpression.arguments${processEnv}`,
-    message: 'Do not copy process.env: give child processes an allow-listed env (workerEnv).',
-  },
-];
 const childProcessOnlyInLauncher = ['child_process', 'node:child_process'].map((name) => ({
   name,
   message: 'Start workers through the WorkerLauncher (src/main/core/speech/local/worker-launcher.ts).',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fliteWasmPath, SpeechError } from '../../../src/main/core/speech';
+import { fliteWasmPath, SoundswallowerAsr, SpeechError } from '../../../src/main/core/speech';
 import { FlitePool } from '../../../src/main/core/speech/local/flite-pool';
 import { nodeWorkerLauncher, type WorkerLaunch } from '../../../src/main/core/speech/local/worker-launcher';
 
@@ -55,6 +55,19 @@ describe('worker environment', () => {
     pools.push(pool);
     const keys = await reportedEnv(hostile(() => pool.synthesize(' hello ')));
     expect(keys).toEqual(['CALLDECK_FLITE_WORKER', ...ALLOWED].sort());
+  });
+
+  it('an ASR worker thread sees no variables, even with NODE_OPTIONS and others set', async () => {
+    const asr = hostile(() => SoundswallowerAsr.load({ asrWorkers: 1, injectFault: () => 'env' }));
+    try {
+      const silence = { pcm: Buffer.alloc(8000), sampleRate: 8000 };
+      const keys = await reportedEnv(
+        asr.then((a) => a.recognize(silence, { grammar: { phrases: ['yes'] } })),
+      );
+      expect(keys).toEqual([]);
+    } finally {
+      (await asr).dispose();
+    }
   });
 
   it('the default launcher passes exactly the environment it is given', async () => {

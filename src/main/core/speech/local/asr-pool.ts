@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { AsrLate } from '../asr';
 import { SpeechError } from '../errors';
 import {
@@ -278,7 +278,14 @@ export class AsrPool {
 
   private spawn(): PoolWorker {
     let onExit: () => void = () => undefined;
-    const thread = new Worker(ASR_WORKER_SOURCE, { eval: true, workerData: this.o.data });
+    // No environment (a thread gets a copy of process.env by default), and options without a
+    // prototype, so that no key added to Object.prototype (execArgv, env, …) becomes an option.
+    const options = Object.assign(Object.create(null) as WorkerOptions, {
+      eval: true,
+      workerData: this.o.data,
+      env: Object.create(null) as Record<string, string>,
+    });
+    const thread = new Worker(ASR_WORKER_SOURCE, options);
     const worker: PoolWorker = {
       thread,
       ready: false,

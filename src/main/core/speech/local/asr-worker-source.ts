@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Test-only faults a decode can carry: the worker dies, hangs, or takes `slowMs` longer. */
-export type AsrWorkerFault = 'crash' | 'hang' | { slowMs: number };
+/**
+ * Test-only faults a decode can carry: the worker dies, hangs, takes `slowMs` longer, or ('env')
+ * fails the job with the JSON list of the variables it sees.
+ */
+export type AsrWorkerFault = 'crash' | 'hang' | 'env' | { slowMs: number };
 
 /** What a worker needs to load soundswallower: file URLs resolved by the host (see package-paths). */
 export interface AsrWorkerData {
@@ -107,6 +110,10 @@ load().then(
       if (!msg) return;
       if (msg.fault === 'crash') throw new Error('injected crash');
       if (msg.fault === 'hang') for (;;);
+      if (msg.fault === 'env') {
+        parentPort.postMessage({ type: 'failed', id: msg.id, message: JSON.stringify(Object.keys(process.env).sort()) });
+        return;
+      }
       let reply;
       try {
         reply = msg.type === 'lookup'
