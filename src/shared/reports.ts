@@ -166,8 +166,10 @@ export interface ExportResult {
   /** The fingerprint of the key that signed the file (audit bundles): compare it when verifying. */
   signingKey?: string;
   /**
-   * A folder the file links to (an HTML report's recordings), by name, beside the file in the data
-   * folder's exports/: whoever hands the file over hands this folder over with it, under this name.
+   * A report that links to a folder of recordings (an HTML report past its embedding limit, or
+   * with audio in a folder): the file is then a zip holding the report, named `report`, and that
+   * folder, named `filesDir`, side by side as the report's links expect them.
    */
   filesDir?: string;
+  report?: string;
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import yauzl from 'yauzl';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,25 @@ import { runExportCommand } from '../../../src/main/server/commands/export';
 import { main } from '../../../src/main/server/program';
 import { seedCampaignCalls, seedList } from '../../helpers/export-seed';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { ok, untilAsync } from '../../helpers/api-wait';
+import type { JobInfo } from '../../../src/shared/jobs';
+import type { ExportResult } from '../../../src/shared/reports';
+
+/** Every file entry of a zip held in memory, by name. */
+async function zipEntries(zip: Buffer): Promise<Map<string, Buffer>> {
+  const z = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
+  const out = new Map<string, Buffer>();
+  try {
+    for await (const e of z.eachEntry()) {
+      const chunks: Buffer[] = [];
+      for await (const c of await z.openReadStreamPromise(e)) chunks.push(c as Buffer);
+      out.set(e.fileName, Buffer.concat(chunks));
+    }
+  } finally {
+    z.close();
+  }
+  return out;
+}
 
 /** `calldeck export --format html|pdf` on a real data folder: the registered writers, end to end. */
 
@@ -82,6 +103,54 @@ describe('calldeck export --format html | pdf', () => {
       ).toBe('RIFF');
     }
     expect(fs.readdirSync(path.join(path.dirname(out), r.filesDir!))).toHaveLength(srcs.length);
+    // Nothing is left loose in the data folder's exports/: the recordings travelled inside the zip.
+    expect(fs.readdirSync(path.join(data, 'exports')).filter((n) => n.endsWith('_files'))).toEqual([]);
+  });
+
+  it('the page downloads an HTML report with a recordings folder as one zip: the report and the folder it links to', async () => {
+    const { result, zip, mime, leftovers } = await withCliCore(data, async (core) => {
+      const { jobId } = ok<{ jobId: string }>(
+        await core.invoke('reports.export', {
+          scope: { kind: 'campaign', campaignId: 'c1' },
+          format: 'html',
+          audio: 'folder',
+        }),
+      );
+      const job = await untilAsync(async () => {
+        const j = ok<JobInfo>(await core.invoke('jobs.get', { jobId }));
+        return j.state === 'running' ? undefined : j;
+      });
+      expect(job.state).toBe('succeeded');
+      const result = job.result as ExportResult;
+      const res = await core.serveArtifact({ id: result.artifactId });
+      const chunks: Buffer[] = [];
+      for await (const c of res.body!) chunks.push(c as Buffer);
+      const exportsDir = path.join(data, 'exports');
+      const leftovers = fs
+        .readdirSync(exportsDir)
+        .filter((n) => n.includes('.part') || fs.statSync(path.join(exportsDir, n)).isDirectory());
+      return {
+        result,
+        zip: Buffer.concat(chunks),
+        mime: res.headers['content-type'] ?? res.headers['Content-Type'],
+        leftovers,
+      };
+    });
+    expect(result.name).toMatch(/\.zip$/);
+    expect(result.report).toMatch(/\.html$/);
+    expect(mime).toBe('application/zip');
+    // Nothing half-made or loose in exports/: no part file, no recordings folder.
+    expect(leftovers).toEqual([]);
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(result.sha256);
+    const entries = await zipEntries(zip);
+    const html = entries.get(result.report!)!.toString('utf8');
+    expect(html.match(/<section class="call"/g)).toHaveLength(CALLS);
+    const srcs = [...html.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(srcs.length).toBeGreaterThan(0);
+    // Every link names an entry of the zip, a WAV; the zip holds nothing else.
+    for (const src of srcs) expect(entries.get(src)?.subarray(0, 4).toString()).toBe('RIFF');
+    expect([...entries.keys()].sort()).toEqual([result.report!, ...srcs].sort());
+    expect(srcs.every((s) => s.startsWith(`${result.filesDir}/`))).toBe(true);
   });
 
   it('writes the PDF with Chromium', async () => {

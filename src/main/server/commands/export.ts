@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
 import type { JobInfo } from '../../../shared/jobs';
 import {
   EXPORT_FORMATS,
@@ -15,6 +16,29 @@ import type { Core } from '../../core';
 import { dataOption } from '../cli-options';
 import { call, CliApiError, withCliCore } from '../cli-core';
 import type { RegisterCommands } from './index';
+
+/** Writes the zip's `report` entry to `out` and its `filesDir/…` entries beside `out`. */
+async function unpackReport(zipFile: string, out: string, report: string, filesDir: string): Promise<void> {
+  const zip = await yauzl.openPromise(zipFile, { lazyEntries: true, strictFileNames: true });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const name = entry.fileName;
+      if (name.endsWith('/')) continue;
+      const inFolder =
+        name.startsWith(`${filesDir}/`) && name.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+      if (name !== report && !inFolder)
+        throw new CliApiError(
+          'internal',
+          `The exported zip holds an unexpected entry: ${name.slice(0, 200)}`,
+        );
+      const dest = name === report ? out : path.join(path.dirname(out), ...name.split('/'));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      await pipeline(await zip.openReadStreamPromise(entry), fs.createWriteStream(dest));
+    }
+  } finally {
+    zip.close();
+  }
+}
 
 export interface ExportCliOptions {
   campaign?: string;
@@ -107,19 +131,13 @@ export async function runExportCommand(
     const partial = `${out}.${process.pid}.tmp`;
     try {
       await pipeline(res.body, fs.createWriteStream(partial));
-      fs.renameSync(partial, out);
-    } catch (err) {
+      // A report with its recordings' folder comes as one zip: unpacked, the report goes to --out
+      // and the folder beside it under the name the report links to.
+      if (result.filesDir && result.report) await unpackReport(partial, out, result.report, result.filesDir);
+      else fs.renameSync(partial, out);
+    } finally {
       fs.rmSync(partial, { force: true });
-      throw err;
     }
-    // The report links to its recordings' folder by name: it goes beside --out under that name
-    // (the job writes exports under the data folder's exports/).
-    if (result.filesDir)
-      fs.cpSync(
-        path.join(core.info.dataDir, 'exports', result.filesDir),
-        path.join(path.dirname(out), result.filesDir),
-        { recursive: true },
-      );
     return result;
   });
 }
@@ -155,7 +173,7 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
-          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256})` +
+          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256}${r.filesDir ? ' of the exported zip of the report and its recordings' : ''})` +
             (r.filesDir
               ? `; recordings in ${path.join(path.dirname(path.resolve(opts.out)), r.filesDir)}`
               : '') +

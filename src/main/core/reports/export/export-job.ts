@@ -18,6 +18,7 @@ import type { Logger } from '../../logging';
 import type { AuditFollowUp, AuditScope, Db } from '../../store';
 import type { AuditTrail } from '../audit-trail';
 import { filesDirFor } from '../html/audio';
+import { zipReportWithFiles } from '../html/report-zip';
 import { ExportFormatError, ExportScopeError } from './errors';
 import { SqliteExportSource } from './row-source';
 import type { ExportWriters } from './writers';
@@ -165,20 +166,31 @@ export class ExportJobs {
             source.close();
           }
           if (ctx.signal.aborted) throw new JobError('cancelled', 'The export was cancelled');
+          let name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));
+          let mime = writer.mime;
+          let companion = {};
+          const filesDir = this.filesDir(ctx.id);
+          if (fs.existsSync(filesDir)) {
+            // The report links to recordings in a folder beside it: one download holds both.
+            const report = name;
+            name = `${path.basename(name, path.extname(name))}.zip`;
+            mime = 'application/zip';
+            ctx.progress({ done: rows, total: rows, note: 'zipping the report with its recordings' });
+            await zipReportWithFiles({ file: part, name: report }, filesDir, `${part}.zip`);
+            await fs.promises.rm(filesDir, { recursive: true, force: true });
+            await fs.promises.rename(`${part}.zip`, part);
+            companion = { filesDir: path.basename(filesDir), report };
+          }
           const sha256 = await sha256Of(part);
-          const name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));
           const file = path.join(path.dirname(part), `${ctx.id}-${name}`);
           await fs.promises.rename(part, file);
-          const companion = fs.existsSync(this.filesDir(ctx.id))
-            ? { filesDir: path.basename(this.filesDir(ctx.id)) }
-            : {};
           const ref = follow.commit(
             () =>
               artifacts().register({
                 kind: 'export',
                 path: file,
                 name,
-                mime: writer.mime,
+                mime,
                 owner: `job:${ctx.id}`,
                 sha256,
               }),
@@ -196,6 +208,7 @@ export class ExportJobs {
           };
         } catch (err) {
           await fs.promises.rm(part, { force: true });
+          await fs.promises.rm(`${part}.zip`, { force: true });
           await fs.promises.rm(this.filesDir(ctx.id), { recursive: true, force: true });
           if (!follow.ended) {
             const message = err instanceof Error ? err.message : String(err);

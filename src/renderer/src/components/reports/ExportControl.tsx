@@ -76,6 +76,7 @@ export function ExportControl({
         {result && (
           <a href={artifactUrl({ id: result.artifactId }, { download: true })} download={result.name}>
             Download {result.name}
+            {result.filesDir ? ' (the report with its recordings: unzip and open the .html)' : ''}
           </a>
         )}
         {result?.signingKey && (
