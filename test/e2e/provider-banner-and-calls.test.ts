@@ -153,7 +153,7 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
     await page.close();
   });
 
-  it('refuses a test call to a Do-Not-Call number with a clear message, and dials nothing', async () => {
+  it('refuses a test call to a Do-Not-Call number with a clear message that clears or can be dismissed, and dials nothing', async () => {
     const page = await open();
     await page.getByRole('link', { name: 'Do not call' }).click();
     await page.getByLabel('Numbers (one per line)').fill('+91 98111 19999');
@@ -162,11 +162,20 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Number', { exact: true }).fill('98111 19999');
     await page.getByRole('button', { name: 'Place test call' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Do-Not-Call' });
     await expect
-      .poll(() => page.getByRole('alert').allTextContents())
+      .poll(() => refusal.textContent())
       .toContain('+919811119999 is on the Do-Not-Call list: it is never dialled (remove it there first)');
     const calls = await page.evaluate(() => window.calldeck.telephony.recentCalls({ limit: 50 }));
     expect(calls.filter((c) => (c as unknown as { number: string }).number === '+919811119999')).toEqual([]);
+    // The refusal is about the number: typing another one clears it; it can also be dismissed.
+    await page.getByLabel('Number', { exact: true }).fill('98111 19998');
+    await expect.poll(() => refusal.count()).toBe(0);
+    await page.getByLabel('Number', { exact: true }).fill('98111 19999');
+    await page.getByRole('button', { name: 'Place test call' }).click();
+    await refusal.waitFor();
+    await refusal.getByRole('button', { name: 'Dismiss this message' }).click();
+    await expect.poll(() => refusal.count()).toBe(0);
     await page.close();
   });
 

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useEffect, useId, useState } from 'react';
 import { isTerminal, type PublicUrlsView } from '../../../shared/telephony';
 import { eventLabel } from '../call-labels';
+import { ErrorBanner } from './ErrorBanner';
 import { useTelephonyStore } from '../state/telephony-store';
 
 function UrlList({ urls, label }: { urls: PublicUrlsView; label: string }): React.JSX.Element {
@@ -133,7 +134,10 @@ export function TelephonyPanel(): React.JSX.Element {
               inputMode="tel"
               value={number}
               placeholder="98765 43210"
-              onChange={(e) => setNumber(e.target.value)}
+              onChange={(e) => {
+                setNumber(e.target.value);
+                s.dismissTestCallError(); // a refusal was about what is typed here: an edit clears it
+              }}
             />
             <label htmlFor={`${id}-mode`}>Mode</label>
             <select
@@ -179,7 +183,10 @@ export function TelephonyPanel(): React.JSX.Element {
                       id={`${id}-var-${v.name}`}
                       value={variables[v.name] ?? ''}
                       maxLength={500}
-                      onChange={(e) => setTyped((t) => ({ ...t, [v.name]: e.target.value }))}
+                      onChange={(e) => {
+                        setTyped((t) => ({ ...t, [v.name]: e.target.value }));
+                        s.dismissTestCallError();
+                      }}
                     />
                   </span>
                 ))}
@@ -199,12 +206,8 @@ export function TelephonyPanel(): React.JSX.Element {
               </ul>
             </div>
           )}
-          {s.testCallError && (
-            <p className="banner banner--error" role="alert">
-              {s.testCallError}
-            </p>
-          )}
-          {s.error && <p className="banner banner--error">{s.error}</p>}
+          {s.testCallError && <ErrorBanner message={s.testCallError} onDismiss={s.dismissTestCallError} />}
+          {s.error && <ErrorBanner message={s.error} onDismiss={s.dismissError} />}
           {s.testCall && (
             <div className="testcall" data-testid="test-call">
               <p>

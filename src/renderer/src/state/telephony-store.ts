@@ -42,6 +42,9 @@ interface TelephonyState {
     variables?: Record<string, string>,
     bot?: string,
   ) => Promise<void>;
+  /** Drops the test call's error: the user dismissed it, or changed what caused it. */
+  dismissTestCallError: () => void;
+  dismissError: () => void;
 }
 
 export const useTelephonyStore = create<TelephonyState>((set, get) => {
@@ -95,6 +98,10 @@ export const useTelephonyStore = create<TelephonyState>((set, get) => {
         set({ busy: false });
       }
     },
+    dismissTestCallError: () => {
+      if (get().testCallError !== undefined) set({ testCallError: undefined });
+    },
+    dismissError: () => set({ error: undefined }),
   };
 });
 
