@@ -144,6 +144,22 @@ describe('an audit bundle of a sandbox campaign', () => {
     } finally {
       db.close();
     }
+    // The HTML report plays the bundle's own copies (relative links from report/), embedding none.
+    const html = text('report/report.html');
+    expect(html).not.toContain('data:audio');
+    const srcs = [...html.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(srcs.length).toBeGreaterThanOrEqual(2);
+    const copied = new Set(calls.flatMap((c) => c.recordings.map((r) => r.path)));
+    for (const src of srcs) {
+      expect(src.startsWith('../recordings/')).toBe(true);
+      const entry = path.posix.normalize(path.posix.join('report', src));
+      expect(copied.has(entry)).toBe(true);
+      expect(names).toContain(entry);
+    }
+    const wavBytes = entries
+      .filter((e) => e.name.startsWith('recordings/'))
+      .reduce((n, e) => n + e.data.length, 0);
+    expect(Buffer.byteLength(html)).toBeLessThan(wavBytes);
     const talkers = calls.filter((c) => c.number === NUMBERS.talk1 || c.number === NUMBERS.talk2);
     for (const c of talkers) expect(text(c.transcript!)).toMatch(/caller: yes/);
     const lists = JSON.parse(text('provenance/lists.json')) as {

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { scopeSubject, type ExportFormat, type ExportTurnRow } from '../../../../shared/reports';
+import {
+  scopeSubject,
+  type ExportCallRow,
+  type ExportFormat,
+  type ExportRecording,
+  type ExportTurnRow,
+} from '../../../../shared/reports';
 import type { SecretStore } from '../../settings';
 import type { Db } from '../../store';
 import type { AuditLog } from '../audit-log';
@@ -58,6 +64,22 @@ const transcriptText = (turns: ExportTurnRow[]) =>
 /** Safe as a file name inside the zip (attempt ids are hex, QA ids uuids; never trust that blindly). */
 const fileSafe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
 
+/** Where a call's recording is copied in the bundle, when it is (the same path the HTML report links to). */
+function recordingEntry(
+  recordingsDir: string,
+  c: ExportCallRow,
+  r: ExportRecording,
+): { path: string } | { path: null; missingAtExport: true } | { path: null; refused: string } {
+  // Said, not skipped: a recording the data folder lost is part of the record.
+  if (!fs.existsSync(r.path)) return { path: null, missingAtExport: true };
+  // Only the app's own recordings: a path edited in the database must not pull another
+  // file (a key, a document) into a bundle that leaves the machine.
+  if (!inside(recordingsDir, r.path)) return { path: null, refused: 'outside the recordings folder' };
+  return {
+    path: `recordings/${fileSafe(c.attemptId)}/${fileSafe(r.sessionId)}-${r.channel}${path.extname(r.path) || '.wav'}`,
+  };
+}
+
 /**
  * The audit bundle (`bundle` format): the report through the registry's writers, the recordings
  * copied in, a transcript per call, the audit-log slice with its anchored head, list provenance,
@@ -90,6 +112,12 @@ async function writeBundle(
     progress({ done, total, note });
   };
   const tmp = fs.mkdtempSync(path.join(path.dirname(outFile), '.bundle-'));
+  const recordingsDir = realOrResolved(deps.recordingsDir);
+  // The reports sit in report/: the HTML plays the bundle's copies, never a second copy of its own.
+  const recordingLink = (c: ExportCallRow, r: ExportRecording) => {
+    const entry = recordingEntry(recordingsDir, c, r);
+    return entry.path === null ? null : `../${entry.path}`;
+  };
   const zip = new BundleZip(outFile);
   try {
     zip.addBuffer('README.txt', bundleReadme({ ...summary, fingerprint: signer.fingerprint }));
@@ -99,7 +127,7 @@ async function writeBundle(
       // report.xlsx, report.html; a format written as another kind of file says so (report.csv.zip).
       const name = `report.${format}${writer.extension === format ? '' : `.${writer.extension}`}`;
       const file = path.join(tmp, name);
-      await writer.write(source, file, () => undefined, signal);
+      await writer.write(source, file, () => undefined, signal, { recordingLink });
       zip.addFile(`report/${name}`, file);
       step(`report ${format}`);
     }
@@ -136,7 +164,6 @@ async function writeBundle(
     const campaigns = new Set<string>();
     const numbers = new Set<string>();
     const testCalls = new Set<string>();
-    const recordingsDir = realOrResolved(deps.recordingsDir);
     if (summary.scope.kind === 'campaign') campaigns.add(summary.scope.campaignId);
     const callsFile = path.join(tmp, 'calls.jsonl');
     const out = fs.openSync(callsFile, 'w', 0o600);
@@ -149,15 +176,9 @@ async function writeBundle(
         else testCalls.add(`test-call:${c.number}`);
         numbers.add(c.number);
         const recordings = c.recordings.map((r) => {
-          // Said, not skipped: a recording the data folder lost is part of the record.
-          if (!fs.existsSync(r.path)) return { channel: r.channel, path: null, missingAtExport: true };
-          // Only the app's own recordings: a path edited in the database must not pull another
-          // file (a key, a document) into a bundle that leaves the machine.
-          if (!inside(recordingsDir, r.path))
-            return { channel: r.channel, path: null, refused: 'outside the recordings folder' };
-          const file = `recordings/${fileSafe(c.attemptId)}/${fileSafe(r.sessionId)}-${r.channel}${path.extname(r.path) || '.wav'}`;
-          zip.addFile(file, r.path);
-          return { channel: r.channel, path: file };
+          const entry = recordingEntry(recordingsDir, c, r);
+          if (entry.path !== null) zip.addFile(entry.path, r.path);
+          return { channel: r.channel, ...entry };
         });
         const transcript = `transcripts/${fileSafe(c.attemptId)}.txt`;
         lines.push(

@@ -1,10 +1,15 @@
-import type { ExportFormat, ReportAudio } from '../../../../shared/reports';
+import type { ExportCallRow, ExportFormat, ExportRecording, ReportAudio } from '../../../../shared/reports';
 import { ExportFormatError } from './errors';
 import type { ExportSource } from './row-source';
 
 /** What the export request asks of a writer beyond its rows (formats ignore what they do not use). */
 export interface ExportWriteOptions {
   audio?: ReportAudio;
+  /**
+   * Recordings already copied beside the report (the audit bundle's): where each one's copy is,
+   * relative to the report, or null. A report then links to the copies instead of embedding them.
+   */
+  recordingLink?: (call: ExportCallRow, rec: ExportRecording) => string | null;
 }
 
 /** What a writer reports as it goes: rows (or items) written so far, of `total`. */

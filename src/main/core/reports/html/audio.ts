@@ -5,17 +5,21 @@ import type { ExportCallRow, ExportRecording } from '../../../../shared/reports'
 /**
  * How a report carries its recordings: `embed` puts them inside the HTML as data: URIs (one file to
  * hand over) until `embedLimitBytes` of audio is embedded, then copies the rest into the folder
- * beside it; `folder` copies every one into `<report>_files/`; `none` lists them without audio
- * (the PDF: a printed page plays nothing).
+ * beside it; `folder` copies every one into `<report>_files/`; `linked` plays copies someone else
+ * put beside the report (the audit bundle's recordings/, by `RecordingLink`); `none` lists them
+ * without audio (the PDF: a printed page plays nothing).
  */
-export type AudioMode = 'embed' | 'folder' | 'none';
+export type AudioMode = 'embed' | 'folder' | 'linked' | 'none';
+
+/** Where a recording's copy is, relative to the report (null: no copy, e.g. the file was lost). */
+export type RecordingLink = (call: ExportCallRow, rec: ExportRecording) => string | null;
 export const DEFAULT_EMBED_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PlacedAudio {
   recording: ExportRecording;
   /** Where the player loads it from; null when the file is not there any more (or mode none). */
   src: string | null;
-  how: 'embedded' | 'folder' | 'missing' | 'listed';
+  how: 'embedded' | 'folder' | 'linked' | 'missing' | 'listed';
   bytes: number;
 }
 
@@ -32,14 +36,16 @@ export const filesDirFor = (outFile: string): string =>
 /** Decides, call by call, where each recording goes; keeps the counts the summary states. */
 export class AudioPlacer {
   private embeddedBytes = 0;
-  readonly counts = { embedded: 0, folder: 0, missing: 0, listed: 0 };
+  readonly counts = { embedded: 0, folder: 0, linked: 0, missing: 0, listed: 0 };
   readonly filesDir: string;
 
   constructor(
     outFile: string,
     readonly mode: AudioMode,
     readonly embedLimitBytes = DEFAULT_EMBED_LIMIT_BYTES,
+    private readonly link?: RecordingLink,
   ) {
+    if (mode === 'linked' && !link) throw new Error('internal: linked recordings need a RecordingLink');
     this.filesDir = filesDirFor(outFile);
   }
 
@@ -47,6 +53,16 @@ export class AudioPlacer {
     if (this.mode === 'none') {
       this.counts.listed += 1;
       return { recording: rec, src: null, how: 'listed', bytes: 0 };
+    }
+    if (this.mode === 'linked') {
+      const href = this.link?.(call, rec) ?? null;
+      if (href === null) {
+        this.counts.missing += 1;
+        return { recording: rec, src: null, how: 'missing', bytes: 0 };
+      }
+      this.counts.linked += 1;
+      const src = href.split('/').map(encodeURIComponent).join('/');
+      return { recording: rec, src, how: 'linked', bytes: 0 };
     }
     let size: number;
     try {
@@ -89,6 +105,7 @@ export class AudioPlacer {
         `${c.folder} copied into the folder ${path.basename(this.filesDir)}/ beside this file` +
           (this.mode === 'embed' ? ' (over the embedding limit); keep the folder with the report' : ''),
       );
+    if (c.linked > 0) parts.push(`${c.linked} played from the copies beside this report (not embedded)`);
     if (c.missing > 0) parts.push(`${c.missing} no longer on disk when the report was written`);
     if (c.listed > 0) parts.push(`${c.listed} listed by file (no audio in this format)`);
     return parts.length === 0 ? 'No recordings.' : `Recordings: ${parts.join('; ')}.`;

@@ -3,7 +3,13 @@ import type { ExportTurnRow } from '../../../../shared/reports';
 import type { ExportSource } from '../export/row-source';
 import { totalRows } from '../export/sheets';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '../export/writers';
-import { AudioPlacer, DEFAULT_EMBED_LIMIT_BYTES, recordingsToShow, type AudioMode } from './audio';
+import {
+  AudioPlacer,
+  DEFAULT_EMBED_LIMIT_BYTES,
+  recordingsToShow,
+  type AudioMode,
+  type RecordingLink,
+} from './audio';
 import {
   callSection,
   callsTableEnd,
@@ -22,6 +28,8 @@ export interface HtmlReportOptions {
   /** Default `embed` (one file), up to `embedLimitBytes` of audio; see AudioMode. */
   audio?: AudioMode;
   embedLimitBytes?: number;
+  /** With audio `linked`: where each recording's copy is, relative to the report. */
+  recordingLink?: RecordingLink;
   /** Cut into documents of bounded size (for printing); default one file. */
   parts?: PartsOptions;
 }
@@ -56,6 +64,8 @@ function audioPolicy(mode: AudioMode, limit: number, filesDir: string): string {
       return `Recordings are embedded in this file up to ${Math.round(limit / 1048576)} MB of audio; beyond that they are copied into ${filesDir}/ beside it.`;
     case 'folder':
       return `Recordings are in the folder ${filesDir}/ beside this file.`;
+    case 'linked':
+      return "Recordings play from the bundle's own copies in its recordings/ folder (unzip the bundle to play them).";
     case 'none':
       return 'Recordings are listed by file; the HTML export and the audit bundle carry the audio.';
   }
@@ -76,7 +86,7 @@ export async function writeHtmlReport(
 ): Promise<string[]> {
   const mode = options.audio ?? 'embed';
   const limit = options.embedLimitBytes ?? DEFAULT_EMBED_LIMIT_BYTES;
-  const audio = new AudioPlacer(outFile, mode, limit);
+  const audio = new AudioPlacer(outFile, mode, limit, options.recordingLink);
   const total = totalRows(source);
   let done = 0;
   const step = async (n: number) => {
@@ -160,7 +170,11 @@ export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
       void (await writeHtmlReport(
         source,
         outFile,
-        { ...options, ...(asked?.audio ? { audio: asked.audio } : {}) },
+        {
+          ...options,
+          ...(asked?.audio ? { audio: asked.audio } : {}),
+          ...(asked?.recordingLink ? { audio: 'linked', recordingLink: asked.recordingLink } : {}),
+        },
         (done, total) => progress({ done, total }),
         signal,
       )),
