@@ -156,7 +156,7 @@ export const TunnelSettingsSchema = z
   .object({
     provider: z.enum(['ngrok', 'manual']),
     publicUrl: optionalUrl(['https:'], 'Public URL must start with https://'),
-    /** Serve status callbacks and passthru only to these sources (Exotel's ranges, from its support). */
+    /** Serve status callbacks, passthru and the voicebot stream only to these sources (Exotel's ranges, from its support). */
     restrictSources: z.boolean().default(false),
     allowedSources: z
       .array(

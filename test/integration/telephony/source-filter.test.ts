@@ -1,11 +1,13 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { checkSource, compileRanges, requestSource } from '../../../src/main/core/public-surface';
 import { TunnelSettingsSchema } from '../../../src/shared/settings';
 import type { TelephonyInfo } from '../../../src/shared/telephony';
 import { makeTestCore } from '../../helpers/core';
 
-// Optional (off by default): the callback routes answer only the source ranges the operator lists.
+// Optional (off by default): the callback routes and the voicebot stream answer only the source
+// ranges the operator lists.
 // Exotel behind a tunnel reaches us from loopback with X-Forwarded-For; only then is the header
 // trusted, and only its last entry (the one the tunnel wrote).
 
@@ -62,8 +64,21 @@ describe('source ranges on the public surface', () => {
     expect(
       await fetch(localUrls.health, { headers: { 'X-Forwarded-For': '198.51.100.7' } }).then((r) => r.status),
     ).toBe(200);
+    // The voicebot stream is part of the same surface: its upgrade is refused likewise.
+    const stream = (forwardedFor: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(localUrls.voicebot, { headers: { 'X-Forwarded-For': forwardedFor } });
+        ws.on('error', () => undefined);
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => {
+          ws.terminate();
+          resolve(101);
+        });
+      });
+    expect(await stream('198.51.100.7')).toBe(403);
+    expect(await stream('203.0.113.9')).toBe(101);
     const refused = core.logs.filter((l) => l.message === 'public request refused by source');
-    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(refused.length).toBeGreaterThanOrEqual(4);
     expect(refused[0]?.fields).toMatchObject({ source: '198.51.100.7' });
   });
 });

@@ -26,7 +26,7 @@ export interface PublicSurfaceOptions {
   voicebot?: VoicebotHandler;
   /** Connections, frame size and timeouts (defaults: PublicSurfaceLimitsSchema). */
   limits?: PublicSurfaceLimitsInput;
-  /** False refuses a callback (403): the operator's source ranges (see source-filter.ts). */
+  /** False refuses a callback or a voicebot stream (403): the operator's source ranges (source-filter.ts). */
   allowSource?: (req: http.IncomingMessage) => boolean;
 }
 
@@ -216,6 +216,10 @@ export async function startPublicSurface(options: PublicSurfaceOptions): Promise
         remote: req.socket.remoteAddress,
       });
       refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (options.allowSource?.(req) === false) {
+      refuseUpgrade(socket, 403, 'Forbidden');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import type { Logger } from '../logging';
 
 /**
- * Which callers the callback routes accept, when the operator restricts them to Exotel's source
+ * Which callers the callback routes and the voicebot stream accept, when the operator restricts them to Exotel's source
  * ranges (Exotel publishes none: its docs say to ask support for the current list, so the operator
  * enters them). Exotel behind a tunnel arrives from the tunnel's local agent (loopback) with
  * X-Forwarded-For; that header is trusted only then, and only its last entry (the one the tunnel

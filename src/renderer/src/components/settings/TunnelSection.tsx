@@ -60,7 +60,7 @@ export function TunnelSection({ saved, save }: Props): React.JSX.Element {
               checked={d.restrictSources}
               onChange={(e) => update({ restrictSources: e.target.checked })}
             />
-            Answer callbacks only from these source ranges
+            Answer callbacks and voicebot streams only from these source ranges
           </label>
           <RangesField
             value={d.allowedSources}
