@@ -50,6 +50,10 @@ export const RetentionSettingsSchema = z
     transcriptsDays: Days,
     /** Call records: attempts, their events and their campaign rows. */
     callRecordsDays: Days,
+    /** QA runs' recordings (each scenario run's caller and bot WAV); verdicts and turns stay. */
+    qaRecordingsDays: Days,
+    /** Backup archives kept in the data folder's backups/: the newest N (null: all). */
+    backupsKept: z.number().int('A whole number').min(1, 'At least 1').max(1000, 'At most 1,000').nullable(),
   })
   .strict();
 export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
@@ -58,18 +62,32 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   recordingsDays: null,
   transcriptsDays: null,
   callRecordsDays: null,
+  qaRecordingsDays: null,
+  backupsKept: null,
 };
 
-export const RETENTION_CLASSES = ['recordings', 'transcripts', 'callRecords'] as const;
+export const RETENTION_CLASSES = [
+  'recordings',
+  'transcripts',
+  'callRecords',
+  'qaRecordings',
+  'backups',
+] as const;
 export type RetentionClass = (typeof RETENTION_CLASSES)[number];
 
 /** What one class's run deleted (its audit row carries the same). */
 export interface RetentionClassResult {
   class: RetentionClass;
-  days: number;
-  /** Everything created before this instant (and not protected) was eligible. */
-  cutoff: string;
-  /** Recordings: sessions and files; transcripts: sessions and lines; call records: calls and events. */
+  /** Days kept (null for backups, which keep a count). */
+  days: number | null;
+  /** Backups: how many of the newest are kept. */
+  kept?: number;
+  /** Everything created before this instant (and not protected) was eligible; null for backups. */
+  cutoff: string | null;
+  /**
+   * Recordings: sessions and files; transcripts: sessions and lines; call records: calls and
+   * events; QA recordings: runs and files; backups: archives.
+   */
   counts: Record<string, number>;
 }
 

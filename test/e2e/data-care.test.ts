@@ -52,6 +52,7 @@ describe('served app in Chromium: Settings › Data', () => {
     await expect.poll(() => retention.getByRole('alert').first().textContent()).toBe('At least 1 day');
     await recordings.fill('30');
     await retention.getByLabel('Call records: days kept').fill('365');
+    await retention.getByLabel('Backups kept').fill('5');
     await retention.getByRole('button', { name: 'Save retention' }).click();
     await expect.poll(() => retention.getByRole('status').first().textContent()).toBe('Saved.');
     await page.reload();
@@ -60,10 +61,14 @@ describe('served app in Chromium: Settings › Data', () => {
     await expect.poll(() => again.getByLabel('Recordings: days kept').inputValue()).toBe('30');
     expect(await again.getByLabel('Transcripts: days kept').inputValue()).toBe('');
     expect(await again.getByLabel('Call records: days kept').inputValue()).toBe('365');
+    expect(await again.getByLabel('QA audio: days kept').inputValue()).toBe('');
+    expect(await again.getByLabel('Backups kept').inputValue()).toBe('5');
     await again.getByRole('button', { name: 'Apply retention now' }).click();
     await expect
       .poll(() => again.getByRole('status', { name: 'Retention result' }).textContent())
-      .toBe('recordings: 0 sessions, 0 files deleted; callRecords: 0 calls, 0 events deleted');
+      .toBe(
+        'recordings: 0 sessions, 0 files deleted; callRecords: 0 calls, 0 events deleted; backups: 0 archives deleted',
+      );
     await page.close();
   });
 

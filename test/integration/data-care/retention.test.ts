@@ -6,7 +6,8 @@ import { Retention } from '../../../src/main/core/data-care';
 import { createLogger } from '../../../src/main/core/logging';
 import { RetentionRepository, SettingsRepository, type Db } from '../../../src/main/core/store';
 import { FileSecretStore } from '../../../src/main/server';
-import { runRetentionCommand } from '../../../src/main/server/commands/data-care';
+import { runRetentionCommand, runRetentionSetCommand } from '../../../src/main/server/commands/data-care';
+import { backupTo, openDataFolder } from './backup-rig';
 import type { RetentionRunResult } from '../../../src/shared/data-care';
 import { ok, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
@@ -18,6 +19,13 @@ afterEach(async () => {
 });
 
 const NOW = new Date('2026-06-30T12:00:00.000Z');
+const OFF = {
+  recordingsDays: null,
+  transcriptsDays: null,
+  callRecordsDays: null,
+  qaRecordingsDays: null,
+  backupsKept: null,
+};
 const ago = (days: number, ms = 0) => new Date(NOW.getTime() - days * 86_400_000 + ms).toISOString();
 
 /** Calls as the dialer and the voicebot leave them: campaign, attempt, events, session, lines, WAVs. */
@@ -100,7 +108,13 @@ describe('retention', () => {
     expect(Number(db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get())).toBe(before);
 
     retention.set(
-      { recordingsDays: 30, transcriptsDays: 30, callRecordsDays: 30 },
+      {
+        recordingsDays: 30,
+        transcriptsDays: 30,
+        callRecordsDays: 30,
+        qaRecordingsDays: null,
+        backupsKept: null,
+      },
       trail.open({ actor: 'tester', action: 'data.setRetention', subject: 'data.retention' }),
     );
     const result = retention.run('tester');
@@ -154,24 +168,10 @@ describe('retention', () => {
       secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
       profile: DATA_TOOL,
     });
-    expect(ok(await core.invoke('data.retention', {}))).toEqual({
-      recordingsDays: null,
-      transcriptsDays: null,
-      callRecordsDays: null,
-    });
-    const bad = await core.invoke('data.setRetention', {
-      recordingsDays: 0,
-      transcriptsDays: null,
-      callRecordsDays: null,
-    });
+    expect(ok(await core.invoke('data.retention', {}))).toEqual(OFF);
+    const bad = await core.invoke('data.setRetention', { ...OFF, recordingsDays: 0 });
     expect(bad.ok).toBe(false);
-    ok(
-      await core.invoke('data.setRetention', {
-        recordingsDays: null,
-        transcriptsDays: 7,
-        callRecordsDays: null,
-      }),
-    );
+    ok(await core.invoke('data.setRetention', { ...OFF, transcriptsDays: 7 }));
     await stop();
     const r: RetentionRunResult = await runRetentionCommand({ data: dir });
     expect(r.classes).toMatchObject([{ class: 'transcripts', days: 7, counts: { sessions: 0, lines: 0 } }]);
@@ -182,13 +182,7 @@ describe('retention', () => {
     cleanups.push(cleanup);
     const secrets = new FileSecretStore(path.join(dir, 'secrets.json'));
     const tool = await makeTestCore({ dataDir: dir, secrets, profile: DATA_TOOL });
-    ok(
-      await tool.core.invoke('data.setRetention', {
-        recordingsDays: null,
-        transcriptsDays: 1,
-        callRecordsDays: null,
-      }),
-    );
+    ok(await tool.core.invoke('data.setRetention', { ...OFF, transcriptsDays: 1 }));
     await tool.cleanup();
     const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
     db.prepare(
@@ -217,5 +211,120 @@ describe('retention', () => {
     expect((await rows()).length).toBe(2);
     vi.advanceTimersByTime(86_400_000);
     expect((await rows()).length).toBe(3);
+  });
+
+  it('deletes the recordings of finished QA runs older than its days (files and artifact rows, audited), keeping verdicts, younger runs and running ones; settings saved before the class existed still read', () => {
+    const { dir, cleanup } = makeTempDir('calldeck-retention-');
+    cleanups.push(cleanup);
+    const db = openDatabase(path.join(dir, 'calldeck.sqlite'));
+    cleanups.push(() => {
+      db.close();
+    });
+    const trail = new AuditTrail(openAuditLog(db, dir, new MemorySecretStore()), () => undefined);
+    const run = db.prepare(
+      `INSERT INTO qa_runs (id, suite_dir, suite_name, bot, callers, repeat, parallel, seed, state, started_at)
+       VALUES (?, 'suite', 'Suite', 'demo', 'synthetic', 1, 1, 1, ?, ?)`,
+    );
+    const scenario = db.prepare(
+      `INSERT INTO qa_scenario_runs (id, run_id, seq, scenario_file, scenario_name, caller, repeat, seed, verdict,
+         end_reason, duration_ms, wall_ms, variables, caller_audio, bot_audio, created_at)
+       VALUES (?, ?, 0, 'a.yaml', 'A', 'synthetic', 1, 1, 'passed', 'hangup', 1, 1, '{}', ?, ?, ?)`,
+    );
+    const artifact = db.prepare(
+      `INSERT INTO artifacts (id, kind, name, mime, size, rel_path, owner, created_at)
+       VALUES (?, 'recording', ?, 'audio/wav', 4, ?, ?, ?)`,
+    );
+    const runs: [id: string, state: string, days: number][] = [
+      ['old', 'finished', 40],
+      ['old-running', 'running', 40],
+      ['young', 'finished', 10],
+    ];
+    for (const [id, state, days] of runs) {
+      run.run(id, state, ago(days));
+      const ids = ['caller', 'bot'].map((ch) => {
+        const rel = `qa/runs/${id}/001-a-${ch}.wav`;
+        fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), 'RIFF');
+        artifact.run(`${id}-${ch}`, path.basename(rel), rel, `qa_run:${id}`, ago(days));
+        return `${id}-${ch}`;
+      });
+      scenario.run(`${id}-s`, id, ids[0], ids[1], ago(days));
+    }
+    // Settings as saved before QA recordings and backups had a class: still read, those classes off.
+    new SettingsRepository(db).set(
+      'data.retention',
+      JSON.stringify({ recordingsDays: null, transcriptsDays: null, callRecordsDays: null }),
+    );
+    const retention = new Retention({
+      repo: new RetentionRepository(db),
+      settings: new SettingsRepository(db),
+      trail,
+      dataDir: dir,
+      log: createLogger([], 'error'),
+      now: () => NOW,
+    });
+    expect(retention.get()).toEqual(OFF);
+    retention.set(
+      { ...OFF, qaRecordingsDays: 30 },
+      trail.open({ actor: 'tester', action: 'data.setRetention', subject: 'data.retention' }),
+    );
+    const result = retention.run('tester');
+    expect(result.classes).toEqual([
+      { class: 'qaRecordings', days: 30, cutoff: ago(30), counts: { runs: 1, files: 2 } },
+    ]);
+    const ids = (sql: string) => (db.prepare(sql).pluck().all() as string[]).sort();
+    expect(ids("SELECT id FROM artifacts WHERE kind = 'recording'")).toEqual([
+      'old-running-bot',
+      'old-running-caller',
+      'young-bot',
+      'young-caller',
+    ]);
+    expect(fs.existsSync(path.join(dir, 'qa/runs/old'))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, 'qa/runs')).sort()).toEqual(['old-running', 'young']);
+    // The verdicts stay.
+    expect(ids('SELECT id FROM qa_scenario_runs')).toEqual(['old-running-s', 'old-s', 'young-s']);
+    const row = db
+      .prepare("SELECT subject, payload FROM audit_log WHERE action = 'data.retention'")
+      .get() as { subject: string; payload: string };
+    expect([row.subject, JSON.parse(row.payload)]).toEqual([
+      'qaRecordings',
+      { outcome: 'ok', class: 'qaRecordings', days: 30, cutoff: ago(30), runs: 1, files: 2 },
+    ]);
+  });
+
+  it('keeps only the newest N backups (set by calldeck retention set): applied after each backup and by a run, each deletion audited', async () => {
+    const { root, dataDir, stop, cleanup } = await openDataFolder({ core: { profile: DATA_TOOL } });
+    cleanups.push(cleanup);
+    await stop();
+    expect(
+      await runRetentionSetCommand({ data: dataDir, backupsKept: '2', qaRecordingsDays: 'off' }),
+    ).toEqual({
+      ...OFF,
+      backupsKept: 2,
+    });
+    await expect(runRetentionSetCommand({ data: dataDir, backupsKept: '0' })).rejects.toThrow(/At least 1/);
+    const app = await makeTestCore({
+      dataDir,
+      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
+      profile: DATA_TOOL,
+    });
+    cleanups.push(app.cleanup);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { result } = await backupTo(app.core, path.join(root, `b${i}.zip`));
+      made.push(result.artifact.name);
+    }
+    // The oldest went when the third was made: the two newest stay, on disk and as artifacts.
+    const kept = fs.readdirSync(path.join(dataDir, 'backups')).sort();
+    expect(kept).toEqual(made.slice(1).sort());
+    const entries = ok<{ entries: { action: string; subject: string; payload: string }[] }>(
+      await app.core.invoke('audit.list', { limit: 100 }),
+    ).entries.filter((e) => e.action === 'data.retention' && e.subject === 'backups');
+    expect(entries.map((e) => (JSON.parse(e.payload) as { archives: number }).archives)).toEqual([1, 0, 0]);
+    // A run applies the cap too (nothing more to delete now).
+    const r = ok<RetentionRunResult>(await app.core.invoke('data.runRetention', {}));
+    expect(r.classes).toEqual([
+      { class: 'backups', days: null, kept: 2, cutoff: null, counts: { archives: 0 } },
+    ]);
   });
 });

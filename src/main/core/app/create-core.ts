@@ -241,6 +241,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     artifacts: () => artifacts,
     trail,
     secrets: config.secrets,
+    afterBackup: () => {
+      try {
+        retention.capBackups('calldeck');
+      } catch (err) {
+        log.error('the backups cap could not be applied', { err });
+      }
+    },
   });
   const retention = new Retention({
     repo: new RetentionRepository(db),

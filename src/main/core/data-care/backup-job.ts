@@ -34,6 +34,8 @@ export interface BackupJobsDeps {
   nativeBinding?: string;
   artifacts: () => Artifacts;
   trail: AuditTrail;
+  /** After each backup: keeps backups/ to its cap (retention's backupsKept). */
+  afterBackup?: () => void;
   /** The host's secret store (read at backup time only, to seal the secrets under a passphrase). */
   secrets: { get(name: StoredSecretName): string | undefined };
 }
@@ -128,6 +130,7 @@ export class BackupJobs {
           }),
         },
       );
+      this.d.afterBackup?.();
       return {
         artifact,
         files: manifest.files.length,

@@ -12,6 +12,7 @@ import { parseJson } from '../input';
 import type { Logger } from '../logging';
 import type { AuditTrail } from '../reports';
 import type { AuditScope, RetentionRepository, SettingsRepository } from '../store';
+import { BACKUPS_DIR } from './data-files';
 
 const SETTINGS_KEY = 'data.retention';
 const DAY_MS = 86_400_000;
@@ -28,7 +29,8 @@ export interface RetentionDeps {
 }
 
 /**
- * Retention of recordings, transcripts and call records: each class, when on, deletes what is
+ * Retention of recordings, transcripts, call records and QA recordings, and a cap on kept
+ * backups: each class, when on, deletes what is
  * older than its number of days, never a call still open or one a campaign that may still dial
  * needs. Each class's deletion is one transaction with its own audit row (with counts); recording
  * files are removed after their rows are committed, so a crash in between leaves unreferenced
@@ -45,7 +47,10 @@ export class Retention {
     const text = this.d.settings.get(SETTINGS_KEY);
     if (text === undefined) return DEFAULT_RETENTION;
     const json = parseJson(text);
-    const parsed = json.ok ? RetentionSettingsSchema.safeParse(json.value) : undefined;
+    // Settings saved before a class existed lack its key: that class is off.
+    const stored =
+      json.ok && typeof json.value === 'object' ? { ...DEFAULT_RETENTION, ...json.value } : undefined;
+    const parsed = stored ? RetentionSettingsSchema.safeParse(stored) : undefined;
     if (parsed?.success) return parsed.data;
     this.d.log.error('stored retention settings are unreadable: retention is off until they are saved again');
     return DEFAULT_RETENTION;
@@ -64,20 +69,48 @@ export class Retention {
     const at = this.now();
     const settings = this.get();
     const classes: RetentionClassResult[] = [];
-    const days: [RetentionClass, number | null][] = [
+    const days: [Exclude<RetentionClass, 'backups'>, number | null][] = [
       ['recordings', settings.recordingsDays],
       ['transcripts', settings.transcriptsDays],
       ['callRecords', settings.callRecordsDays],
+      ['qaRecordings', settings.qaRecordingsDays],
     ];
     for (const [cls, n] of days) {
       if (n === null) continue;
       const cutoff = new Date(at.getTime() - n * DAY_MS).toISOString();
       classes.push({ class: cls, days: n, cutoff, counts: this.apply(cls, cutoff, n, actor) });
     }
+    const kept = this.capBackups(actor, settings);
+    if (kept) classes.push(kept);
     return { at: at.toISOString(), classes };
   }
 
-  private apply(cls: RetentionClass, cutoff: string, days: number, actor: string): Record<string, number> {
+  /**
+   * Keeps the newest `backupsKept` archives in backups/ (one audit row; the files go after it
+   * commits). Also run after each backup, so the cap holds between daily runs.
+   */
+  capBackups(actor: string, settings = this.get()): RetentionClassResult | undefined {
+    const keep = settings.backupsKept;
+    if (keep === null) return undefined;
+    const scope = this.d.trail.open({ actor, action: RETENTION_ACTION, subject: 'backups' });
+    let files: string[] = [];
+    const counts = scope.commit(
+      () => {
+        files = this.d.repo.forgetBackupsBeyond(keep);
+        return { archives: files.length };
+      },
+      { detail: (c) => ({ class: 'backups', kept: keep, ...c }) },
+    );
+    this.removeFiles(files.map((f) => path.join(this.d.dataDir, f)));
+    return { class: 'backups', days: null, kept: keep, cutoff: null, counts };
+  }
+
+  private apply(
+    cls: Exclude<RetentionClass, 'backups'>,
+    cutoff: string,
+    days: number,
+    actor: string,
+  ): Record<string, number> {
     const scope = this.d.trail.open({ actor, action: RETENTION_ACTION, subject: cls });
     const detail = (counts: Record<string, number>) => ({ class: cls, days, cutoff, ...counts });
     switch (cls) {
@@ -99,6 +132,19 @@ export class Retention {
         return scope.commit(() => this.d.repo.deleteTranscripts(cutoff), { detail });
       case 'callRecords':
         return scope.commit(() => this.d.repo.deleteCallRecords(cutoff), { detail });
+      case 'qaRecordings': {
+        let files: string[] = [];
+        const counts = scope.commit(
+          () => {
+            const old = this.d.repo.forgetQaRecordings(cutoff);
+            files = old.files;
+            return { runs: old.runs, files: files.length };
+          },
+          { detail },
+        );
+        this.removeFiles(files.map((f) => path.join(this.d.dataDir, f)));
+        return counts;
+      }
       default: {
         const never: never = cls;
         throw new Error(`internal: unknown retention class ${String(never)}`);
@@ -114,18 +160,20 @@ export class Retention {
       const abs = path.resolve(f);
       const rel = path.relative(root, abs);
       if (rel.startsWith('..') || path.isAbsolute(rel)) {
-        this.d.log.warn('retention: a recording outside the data folder was not removed', { file: f });
+        this.d.log.warn('retention: a file outside the data folder was not removed', { file: f });
         continue;
       }
       try {
         fs.rmSync(abs, { force: true });
         dirs.add(path.dirname(abs));
       } catch (err) {
-        this.d.log.error('retention: a recording file could not be removed', { file: f, err });
+        this.d.log.error('retention: a file could not be removed', { file: f, err });
       }
     }
-    // A session's folder goes when it is empty.
-    for (const dir of dirs) if (fs.readdirSync(dir, { withFileTypes: true }).length === 0) fs.rmdirSync(dir);
+    // A session's folder goes when it is empty (never the data folder's own backups/ or qa/ folders).
+    const keepDirs = new Set([BACKUPS_DIR].map((d) => path.join(root, d)));
+    for (const dir of dirs)
+      if (!keepDirs.has(dir) && fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
   }
 }
 

@@ -87,4 +87,35 @@ export class RetentionRepository {
     const calls = this.db.prepare(`DELETE FROM call_attempts WHERE id IN (${old})`).run({ cutoff }).changes;
     return { calls, events };
   }
+
+  /**
+   * Recordings of finished QA runs started before the cutoff: their artifact rows go (files by
+   * path relative to the data folder, for the caller to remove); the scenario runs keep their
+   * verdicts and turns, and a re-score then says the audio is gone.
+   */
+  forgetQaRecordings(cutoff: string): { runs: number; files: string[] } {
+    const owners = `SELECT 'qa_run:' || id FROM qa_runs WHERE started_at < @cutoff AND state != 'running'`;
+    const rows = this.db
+      .prepare<{ cutoff: string }, { owner: string; relPath: string }>(
+        `SELECT owner, rel_path AS relPath FROM artifacts WHERE kind = 'recording' AND owner IN (${owners})`,
+      )
+      .all({ cutoff });
+    this.db
+      .prepare(`DELETE FROM artifacts WHERE kind = 'recording' AND owner IN (${owners})`)
+      .run({ cutoff });
+    return { runs: new Set(rows.map((r) => r.owner)).size, files: rows.map((r) => r.relPath) };
+  }
+
+  /** Backup archives beyond the newest `keep`: their artifact rows go; their files' relative paths. */
+  forgetBackupsBeyond(keep: number): string[] {
+    const rows = this.db
+      .prepare<[number], { id: string; relPath: string }>(
+        `SELECT id, rel_path AS relPath FROM artifacts WHERE owner = 'backup'
+         ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?`,
+      )
+      .all(keep);
+    const remove = this.db.prepare<[string]>('DELETE FROM artifacts WHERE id = ?');
+    for (const r of rows) remove.run(r.id);
+    return rows.map((r) => r.relPath);
+  }
 }

@@ -6,6 +6,7 @@ import {
   WIPE_WORD,
   type BackupResultInfo,
   type RetentionRunResult,
+  type RetentionSettings,
   type WipeResult,
 } from '../../../shared/data-care';
 import type { JobInfo } from '../../../shared/jobs';
@@ -146,6 +147,30 @@ export function runRetentionCommand(opts: { data: string }): Promise<RetentionRu
   return withCliCore(opts.data, (core) => call<RetentionRunResult>(core, 'data.runRetention', {}));
 }
 
+export interface RetentionSetOptions {
+  recordingsDays?: string;
+  transcriptsDays?: string;
+  callRecordsDays?: string;
+  qaRecordingsDays?: string;
+  backupsKept?: string;
+}
+
+/** Changes the given classes ("off" or a number, checked by the Api's schema), audited; returns the settings. */
+export function runRetentionSetCommand(
+  opts: RetentionSetOptions & { data: string },
+): Promise<RetentionSettings> {
+  return withCliCore(opts.data, async (core) => {
+    const current = await call<RetentionSettings>(core, 'data.retention', {});
+    const next: Record<string, unknown> = { ...current };
+    for (const key of Object.keys(current) as (keyof RetentionSettings)[]) {
+      const given = opts[key];
+      if (given === undefined) continue;
+      next[key] = given.trim().toLowerCase() === 'off' ? null : Number(given);
+    }
+    return call<RetentionSettings>(core, 'data.setRetention', next);
+  });
+}
+
 /** Wipes a data folder's data (audited first); refused unless `yesIMeanIt` (the command's explicit flag). */
 export function runWipeCommand(opts: { data: string; yesIMeanIt?: boolean }): Promise<WipeResult> {
   if (!opts.yesIMeanIt)
@@ -190,10 +215,31 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
       else
         for (const c of r.classes)
           process.stdout.write(
-            `${c.class}: older than ${c.days} days (before ${c.cutoff}): ${Object.entries(c.counts)
+            `${c.class}: ${c.days === null ? `the newest ${c.kept ?? 0} kept` : `older than ${c.days} days (before ${c.cutoff ?? ''})`}: ${Object.entries(
+              c.counts,
+            )
               .map(([k, v]) => `${v} ${k}`)
               .join(', ')} deleted\n`,
           );
+    });
+
+  dataOption(retention.command('set'))
+    .description('change the retention settings (a number, or "off"); classes not given keep their setting')
+    .option('--recordings-days <n>', 'call recordings: days kept')
+    .option('--transcripts-days <n>', 'transcripts: days kept')
+    .option('--call-records-days <n>', 'call records: days kept')
+    .option('--qa-recordings-days <n>', "QA runs' recordings: days kept")
+    .option('--backups-kept <n>', 'backup archives kept in the data folder: the newest N')
+    .option('--json', 'print the settings as JSON')
+    .action(async (opts: RetentionSetOptions & { data: string; json?: boolean }) => {
+      const r = await runRetentionSetCommand(opts);
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else
+        process.stdout.write(
+          Object.entries(r)
+            .map(([k, v]) => `${k}: ${v === null ? 'off' : v}`)
+            .join('\n') + '\n',
+        );
     });
 
   dataOption(program.command('backup'))

@@ -9,10 +9,11 @@ import { api, errorMessage } from '../../api';
 import { Field } from '../Field';
 import { SectionForm } from '../SectionForm';
 
-const CLASSES: { key: keyof RetentionSettings; label: string; hint: string }[] = [
+const CLASSES: { key: Exclude<keyof RetentionSettings, 'backupsKept'>; label: string; hint: string }[] = [
   { key: 'recordingsDays', label: 'Recordings', hint: 'Call audio (WAV)' },
   { key: 'transcriptsDays', label: 'Transcripts', hint: 'What the caller and the bot said' },
   { key: 'callRecordsDays', label: 'Call records', hint: 'Calls, their events and campaign rows' },
+  { key: 'qaRecordingsDays', label: 'QA audio', hint: "QA runs' caller and bot audio (verdicts stay)" },
 ];
 
 const counted = (counts: Record<string, number>) =>
@@ -51,7 +52,7 @@ export function RetentionSection(): React.JSX.Element {
   return (
     <SectionForm
       title="Retention"
-      description="Delete what is older than a number of days, class by class. Empty keeps it for ever (the default). Applied when CallDeck starts and every day while it runs; a call still open, or any call of a campaign that may still dial, is never deleted. Each deletion is written to the audit log."
+      description="Delete what is older than a number of days, class by class, and keep only the newest backups. Empty keeps it for ever (the default). Applied when CallDeck starts and every day while it runs; a call still open, or any call of a campaign that may still dial, is never deleted. Each deletion is written to the audit log."
       schema={RetentionSettingsSchema}
       saved={saved}
       onSave={async (values) => setSaved(await api().data.setRetention(values))}
@@ -93,6 +94,26 @@ export function RetentionSection(): React.JSX.Element {
               )}
             </Field>
           ))}
+          <Field
+            label="Backups kept"
+            hint="The newest backup archives kept in the data folder; older ones are deleted"
+            error={errors.backupsKept}
+          >
+            {(id, by) => (
+              <input
+                id={id}
+                aria-describedby={by}
+                type="number"
+                min={1}
+                step={1}
+                placeholder="all"
+                value={d.backupsKept ?? ''}
+                onChange={(e) =>
+                  update({ backupsKept: e.target.value === '' ? null : Number(e.target.value) })
+                }
+              />
+            )}
+          </Field>
         </div>
       )}
     </SectionForm>
