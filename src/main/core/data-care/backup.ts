@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { Readable } from 'node:stream';
 import { AUDIT_HEAD_FILE, DATABASE_FILE, mkdirPrivate, PRIVATE_FILE_MODE } from '../config';
+import { HashedZip } from '../reports';
 import { openDatabaseReadOnly, schemaVersion, snapshotDatabase, type Db } from '../store';
 import { BACKUPS_DIR, listDataFiles } from './data-files';
-import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest, type ManifestFile } from './manifest';
+import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest } from './manifest';
 import { SEALED_SECRETS_FILE, sealSecrets } from './sealed-secrets';
 
 /** The hosts' secret files (headless: a 0600 JSON file; desktop: encrypted with the OS keychain). */
@@ -44,23 +42,6 @@ export class BackupCancelled extends Error {
     super('The backup was cancelled; no archive was kept');
     this.name = 'BackupCancelled';
   }
-}
-
-function hashing(onBytes: (n: number) => void): {
-  tap: Transform;
-  digest: () => { size: number; sha256: string };
-} {
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  });
-  return { tap, digest: () => ({ size, sha256: hash.digest('hex') }) };
 }
 
 /**
@@ -107,26 +88,17 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
       (sealedBytes?.length ?? 0);
     let done = 0;
     let note = 'database';
-    const progress = (n: number) => {
-      done += n;
-      o.onProgress?.(done, total, note);
-    };
-    const entries: ManifestFile[] = [];
-    let result: Manifest | undefined;
-    const zip = new yazl.ZipFile();
-    // A read error (a file removed meanwhile) ends the archive's stream, so the pipeline fails with it.
-    zip.on('error', (err: Error) => (zip.outputStream as Readable).destroy(err));
+    const zip = new HashedZip(partial, {
+      fileMode: PRIVATE_FILE_MODE,
+      entry: { mode: 0o100600, mtime: now() },
+      signal: o.signal,
+      onBytes: (n) => {
+        done += n;
+        o.onProgress?.(done, total, note);
+      },
+    });
     const add = (rel: string, open: () => Readable) =>
-      zip.addReadStreamLazy(DATA_PREFIX + rel, { mode: 0o100600, mtime: now() }, (cb) => {
-        if (o.signal?.aborted) return cb(new BackupCancelled(), Readable.from([]));
-        note = rel;
-        const { tap, digest } = hashing(progress);
-        const source = open();
-        source.on('error', (err) => tap.destroy(err));
-        source.pipe(tap);
-        tap.on('end', () => entries.push({ path: rel, ...digest() }));
-        cb(null, tap);
-      });
+      zip.addStream(DATA_PREFIX + rel, open, () => (note = rel));
     add(DATABASE_FILE, () => fs.createReadStream(snapshot));
     if (headBytes) add(AUDIT_HEAD_FILE, () => Readable.from([headBytes]));
     for (const f of files) add(f.rel, () => fs.createReadStream(f.abs));
@@ -134,26 +106,21 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     const secretsFile = sealedBytes
       ? SEALED_SECRETS_FILE
       : (SECRET_FILES.find((name) => files.some((f) => f.rel === name)) ?? null);
-    zip.addReadStreamLazy(MANIFEST_ENTRY, { mode: 0o100600, mtime: now() }, (cb) => {
-      const manifest: Manifest = {
-        format: BACKUP_FORMAT,
-        version: 1,
-        createdAt: now().toISOString(),
-        app: o.app,
-        dataDir: path.resolve(o.dataDir),
-        database: { path: DATABASE_FILE, schemaVersion: version, auditRows },
-        secretsFile,
-        files: entries,
-      };
-      result = manifest;
-      cb(null, Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]));
-    });
-    zip.end();
-    const out = fs.createWriteStream(partial, { mode: PRIVATE_FILE_MODE });
-    await pipeline(zip.outputStream as Readable, out, { signal: o.signal });
-    if (!result) throw new Error('internal: the backup manifest was not written');
+    const entries = (await zip.hashes()).map((e) => ({ ...e, path: e.path.slice(DATA_PREFIX.length) }));
+    const manifest: Manifest = {
+      format: BACKUP_FORMAT,
+      version: 1,
+      createdAt: now().toISOString(),
+      app: o.app,
+      dataDir: path.resolve(o.dataDir),
+      database: { path: DATABASE_FILE, schemaVersion: version, auditRows },
+      secretsFile,
+      files: entries,
+    };
+    zip.addTrailer(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest, null, 1)));
+    await zip.end();
     fs.renameSync(partial, o.out);
-    return { manifest: result, bytes: fs.statSync(o.out).size };
+    return { manifest, bytes: fs.statSync(o.out).size };
   } catch (err) {
     fs.rmSync(partial, { force: true });
     if (o.signal?.aborted) throw new BackupCancelled();

@@ -19,3 +19,4 @@ export { htmlWriter, writeHtmlReport, type HtmlReportOptions } from './html/html
 export { pdfWriter } from './html/pdf-writer';
 export { DEFAULT_EMBED_LIMIT_BYTES, type AudioMode } from './html/audio';
 export * from './bundle';
+export { HashedZip, type HashedFile, type HashedZipOptions } from './hashed-zip';
