@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { HashedZip } from '../hashed-zip';
 
 /** Every file under `dir`, as paths relative to it with forward slashes. */
 function filesUnder(dir: string): string[] {
@@ -15,19 +13,19 @@ function filesUnder(dir: string): string[] {
 
 /**
  * One zip of a report and the folder of recordings it links to (`<folder>/<file>`), laid out as
- * the report expects them: unzipped, the report plays its recordings. Recordings are stored (WAV
- * gains little from deflate); the report is deflated.
+ * the report expects them: unzipped, the report plays its recordings (WAVs stored, the report
+ * deflated, as HashedZip does).
  */
 export async function zipReportWithFiles(
   report: { file: string; name: string },
   filesDir: string,
   outZip: string,
 ): Promise<void> {
-  const zip = new yazl.ZipFile();
-  zip.addFile(report.file, report.name);
+  const zip = new HashedZip(outZip);
+  zip.addFile(report.name, report.file);
   const folder = path.basename(filesDir);
   for (const rel of filesUnder(filesDir))
-    zip.addFile(path.join(filesDir, ...rel.split('/')), `${folder}/${rel}`, { compress: false });
-  zip.end();
-  await pipeline(zip.outputStream as Readable, fs.createWriteStream(outZip));
+    zip.addFile(`${folder}/${rel}`, path.join(filesDir, ...rel.split('/')));
+  await zip.hashes();
+  await zip.end();
 }
