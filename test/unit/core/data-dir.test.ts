@@ -1,5 +1,8 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir } from '../../../src/main/core';
+import { freeDiskBytes } from '../../../src/main/core/config';
 
 describe('default data folder (same as the desktop app)', () => {
   it('follows each OS convention for an app named CallDeck', () => {
@@ -11,5 +14,14 @@ describe('default data folder (same as the desktop app)', () => {
     expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\asha\\AppData\\Roaming' }, 'C:\\Users\\asha')).toBe(
       'C:\\Users\\asha\\AppData\\Roaming\\CallDeck',
     );
+  });
+});
+
+describe('free disk space (the recordings floor)', () => {
+  it('reads the free bytes of a real folder, and none for a missing one', () => {
+    const free = freeDiskBytes(os.tmpdir());
+    expect(free).toBeGreaterThan(0);
+    expect(Number.isSafeInteger(free)).toBe(true);
+    expect(freeDiskBytes(path.join(os.tmpdir(), 'calldeck-no-such-folder', 'x'))).toBeUndefined();
   });
 });

@@ -6,3 +6,4 @@ export {
   PRIVATE_DIR_MODE,
   PRIVATE_FILE_MODE,
 } from './private-files';
+export { DEFAULT_DISK_FLOOR_BYTES, freeDiskBytes } from './disk-space';

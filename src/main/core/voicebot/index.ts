@@ -22,7 +22,7 @@ export {
 } from './records/session-recorder';
 export { BotRegistry, UnknownBotError, describeBot, type BotRegistryOptions } from './registry/bot-registry';
 export { testCallVariables } from './records/test-variables';
-export { writeRecordings } from './records/recording-files';
+export { writeRecordings, SPACE_CHECK_BYTES, type RecordingSpace } from './records/recording-files';
 export { VoicebotRecords } from './records/records-query';
 export { SpeechSource, speechConfigFromSettings, type SpeechSourceOptions } from './speech-source';
 export { findResourcesDir, DEFAULT_BOT, DEFAULT_BOT_ID, BOTS_DIR } from './resources-dir';

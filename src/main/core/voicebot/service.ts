@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { DEFAULT_DISK_FLOOR_BYTES } from '../config';
 import type { Logger } from '../logging';
 import type { VoicebotHandler, VoicebotRequest } from '../public-surface';
 import type { VoicebotRepository } from '../store';
@@ -22,6 +23,7 @@ import {
 } from './limits';
 import { prepareGreeting, type PlacingCall, type PreparedGreeting } from './prepare-call';
 import { recoverSessions, type RecoveredSession } from './records/recovery';
+import type { RecordingSpace } from './records/recording-files';
 import { SessionRecorder, type VoicebotCallLink, type VoicebotEventSink } from './records/session-recorder';
 import { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
 import type { SessionSpeech } from './session/observer';
@@ -43,6 +45,8 @@ export interface VoicebotOptions {
   limits?: VoicebotLimitsInput;
   /** Values for streams that belong to no contact (test calls, QA, the CLI). */
   testVariables?: DialogVariables;
+  /** Free disk space recordings leave alone (default: DEFAULT_DISK_FLOOR_BYTES on the real disk). */
+  recordingSpace?: RecordingSpace;
 }
 
 /**
@@ -209,6 +213,7 @@ export class Voicebot {
       calls: this.o.calls,
       emit: this.o.emit,
       testVariables: this.o.testVariables,
+      recordingSpace: this.o.recordingSpace ?? { floorBytes: DEFAULT_DISK_FLOOR_BYTES },
     });
     const session = new VoicebotSession(conn, {
       speech,

@@ -2,6 +2,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { VoicebotRecordingPaths } from '../../../../shared/voicebot';
+import { freeDiskBytes } from '../../config';
 import { wavHeader } from '../../speech';
 
 const HEADER_BYTES = 44;
@@ -15,6 +16,25 @@ export const recordingPaths = (dir: string): VoicebotRecordingPaths => ({
   bot: path.join(dir, 'bot.wav'),
   mix: path.join(dir, 'mix.wav'),
 });
+
+/**
+ * Free disk space a recording leaves alone. Recordings are the one thing on disk that grows with what
+ * the internet sends (anyone with the stream URL can stream hours of audio in seconds), so below the
+ * floor a recording stops and its files are removed, and the call goes on without one.
+ */
+export interface RecordingSpace {
+  floorBytes: number;
+  /** Free bytes for this user on the disk holding `dir` (default: statfs; tests simulate a disk). */
+  freeBytes?: (dir: string) => number | undefined;
+}
+
+/** Bytes written between two looks at the free space: ~30 s of an 8 kHz call, both channels. */
+export const SPACE_CHECK_BYTES = 1024 * 1024;
+
+/** A recording stopped (and removed) because the disk reached the floor. */
+export class RecordingSpaceError extends Error {
+  override readonly name = 'RecordingSpaceError';
+}
 
 interface Channel {
   path: string;
@@ -40,10 +60,12 @@ export class CallRecording {
   private closed = false;
   private readonly caller: Channel;
   private readonly bot: Channel;
+  private sinceSpaceCheck = 0;
 
   private constructor(
     readonly dir: string,
     readonly sampleRate: number,
+    private readonly space: RecordingSpace | undefined,
   ) {
     const paths = recordingPaths(dir);
     this.caller = { path: paths.caller, fd: null, at: HEADER_BYTES, pending: [], pendingBytes: 0 };
@@ -56,10 +78,11 @@ export class CallRecording {
         fsSync.writeSync(ch.fd, wavHeader(0, sampleRate, 1), 0, HEADER_BYTES, 0);
       }
     });
+    this.checkSpace(0);
   }
 
-  static start(dir: string, sampleRate: number): CallRecording {
-    return new CallRecording(dir, sampleRate);
+  static start(dir: string, sampleRate: number, space?: RecordingSpace): CallRecording {
+    return new CallRecording(dir, sampleRate, space);
   }
 
   /** Audio held in memory, gathered and not yet written. */
@@ -87,9 +110,26 @@ export class CallRecording {
         if (ch.fd !== null) fsSync.closeSync(ch.fd);
         ch.fd = null;
       }
+      // The stereo mix takes as much again as both channels.
+      if (!this.failure) this.checkSpace(2 * Math.max(this.caller.at, this.bot.at));
+      // What was written is no use without the rest: its space goes back to the disk.
+      if (this.failure instanceof RecordingSpaceError)
+        fsSync.rmSync(this.dir, { recursive: true, force: true });
     }
     if (this.failure) throw this.failure;
     return writeMix(this.dir, this.sampleRate);
+  }
+
+  /** Stops the recording when writing `more` bytes would leave less than the floor free. */
+  private checkSpace(more: number): void {
+    if (!this.space || this.failure) return;
+    this.sinceSpaceCheck = 0;
+    const free = (this.space.freeBytes ?? freeDiskBytes)(this.dir);
+    if (free === undefined || free - more >= this.space.floorBytes) return;
+    const mb = (n: number) => Math.round(n / (1024 * 1024));
+    this.failure = new RecordingSpaceError(
+      `recording stopped: ${mb(free)} MB free on its disk, the floor is ${mb(this.space.floorBytes)} MB`,
+    );
   }
 
   private push(ch: Channel, pcm: Buffer): void {
@@ -108,6 +148,8 @@ export class CallRecording {
     const fd = ch.fd;
     this.guard(() => fsSync.writeSync(fd, data, 0, data.length, ch.at));
     ch.at += data.length;
+    this.sinceSpaceCheck += data.length;
+    if (this.sinceSpaceCheck >= SPACE_CHECK_BYTES) this.checkSpace(0);
   }
 
   private guard(fn: () => void): void {

@@ -6,7 +6,7 @@ import type { VoicebotRepository } from '../../store';
 import type { StartFrame } from '../../stream';
 import type { BotDefinition, DialogVariables } from '../dialog';
 import type { SessionEndInfo, SessionObserver, SessionSetup, SessionStartInfo } from '../session/observer';
-import { CallRecording } from './recording-files';
+import { CallRecording, type RecordingSpace } from './recording-files';
 import { testCallVariables } from './test-variables';
 
 export type VoicebotEventName = 'voicebot.sessionStarted' | 'voicebot.turn' | 'voicebot.sessionEnded';
@@ -51,6 +51,8 @@ export interface RecorderDeps {
   emit?: VoicebotEventSink;
   /** Values for a stream that belongs to no contact (test calls, QA, the CLI). */
   testVariables?: DialogVariables;
+  /** Free disk space the recording leaves alone (none: no check). */
+  recordingSpace?: RecordingSpace;
 }
 
 /**
@@ -105,7 +107,11 @@ export class SessionRecorder implements SessionObserver {
       startedAt: new Date().toISOString(),
     });
     // Written as the call goes: a crash leaves what was said so far (repaired at the next start).
-    this.recording = CallRecording.start(path.join(this.d.recordingsDir, this.d.sessionId), info.sampleRate);
+    this.recording = CallRecording.start(
+      path.join(this.d.recordingsDir, this.d.sessionId),
+      info.sampleRate,
+      this.d.recordingSpace,
+    );
     this.d.emit?.('voicebot.sessionStarted', {
       sessionId: this.d.sessionId,
       attemptId: this.attemptId,
