@@ -68,10 +68,19 @@ describe('telephony through the core Api (sandbox as Exotel)', () => {
       return list.some((e) => e.type === 'ended') ? list : undefined;
     });
     expect(events.map((e) => e.type)).toEqual(pushed.map((e) => e.type));
-    const audit = await ok<{ entries: { action: string; subject: string }[] }>(t, 'audit.list', {});
+    const audit = await ok<{ entries: { action: string; subject: string; payload: string }[] }>(
+      t,
+      'audit.list',
+      {},
+    );
     expect(audit.entries[0]).toMatchObject({
       action: 'telephony.placeTestCall',
       subject: 'test-call:098765 43210',
+    });
+    // The row names the call it placed (who placed which test call is exact, not guessed by time).
+    expect(JSON.parse(audit.entries[0]!.payload)).toMatchObject({
+      outcome: 'ok',
+      attemptId: call.attempt.id,
     });
 
     const missed = await ok<TestCallResult>(t, 'telephony.placeTestCall', { number: '+91 98000 00002' });

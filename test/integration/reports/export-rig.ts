@@ -21,11 +21,11 @@ export function makeExportRig() {
   const auditLog = openAuditLog(db, dir, new MemorySecretStore());
   const trail = new AuditTrail(auditLog, () => undefined);
 
-  /** An ok audit row, as the dispatcher writes one for an Api call. */
-  const audited = (actor: string, action: string, subject: string) =>
+  /** An ok audit row, as the dispatcher writes one for an Api call (with the handler's detail). */
+  const audited = (actor: string, action: string, subject: string, detail?: Record<string, unknown>) =>
     trail.run(
       { actor, action, subject },
-      () => undefined,
+      (scope) => (detail ? scope.commit(() => undefined, { detail: () => detail }) : undefined),
       (e) => ({ code: 'x', message: String(e) }),
     );
 

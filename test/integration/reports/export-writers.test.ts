@@ -251,6 +251,30 @@ describe('XLSX export', () => {
     // A phone number reads as dialled, without CSV's apostrophe.
     expect(calls[1]![col('Number')]).toBe('+919812345678');
   });
+
+  it('names who placed each of two test calls placed moments apart, by the attempt id in the row', async () => {
+    const at = Date.now() - 500;
+    const attempt = rig.db.prepare(
+      `INSERT INTO call_attempts (id, number, mode, provider, custom_field, state, duration_sec, created_at, updated_at)
+       VALUES (?, '+919812300000', 'stream', 'sandbox', '{}', 'completed', 5, ?, ?)`,
+    );
+    const asha = new Date(at).toISOString();
+    const kiran = new Date(at + 10).toISOString();
+    attempt.run('test-asha', asha, asha);
+    attempt.run('test-kiran', kiran, kiran);
+    // Kiran's dial returned first: his row comes before Asha's (time alone would name him for both).
+    await rig.audited('kiran', 'telephony.placeTestCall', 'test-call:9812300000', {
+      attemptId: 'test-kiran',
+    });
+    await rig.audited('asha', 'telephony.placeTestCall', 'test-call:9812300000', { attemptId: 'test-asha' });
+    const day = asha.slice(0, 10);
+    const { out } = await rig.write(xlsxWriter, { kind: 'range', from: day, to: day });
+    const calls = readXlsx(out).Calls!;
+    const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
+    const operatorOf = (id: string) => calls.find((r) => r[col('Attempt id')] === id)?.[col('Operator')];
+    expect(operatorOf('test-asha')).toBe('asha');
+    expect(operatorOf('test-kiran')).toBe('kiran');
+  });
 });
 
 describe('CSV export', () => {

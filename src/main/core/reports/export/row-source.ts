@@ -244,7 +244,7 @@ export class SqliteExportSource implements ExportSource {
         campaignId: r.campaignId,
         campaignName: r.campaignName,
         attemptNo: r.attemptNo,
-        operator: operator(r.campaignId, r.createdAt),
+        operator: operator(r.campaignId, r.createdAt, r.id),
         createdAt: r.createdAt,
         answeredAt: r.answeredAt,
         endedAt: r.endedAt,

@@ -23,11 +23,14 @@ const TEST_CALL_AUDIT_WINDOW_MS = 120_000;
 
 /**
  * Who is behind a call, from the audit log: for a campaign's call, who first started (or scheduled)
- * the campaign, else who created it; for a test call, the actor of the first successful
- * `telephony.placeTestCall` row written after the attempt's row (that row is written when the Api
- * call returns, so it follows the attempt by the dial's duration; no row within 2 minutes: unknown).
+ * the campaign, else who created it; for a test call, the actor of the successful
+ * `telephony.placeTestCall` row that names its attempt id. Rows written before they named it: the
+ * first such row written after the attempt's row (written when the Api call returned, so it
+ * follows the attempt by the dial's duration; none within 2 minutes: unknown).
  */
-export function operatorLookup(db: Db): (campaignId: string | null, createdAt: string) => string | null {
+export function operatorLookup(
+  db: Db,
+): (campaignId: string | null, createdAt: string, attemptId: string) => string | null {
   const campaigns = new Map<string, string | null>();
   const starter = db
     .prepare<[string], string>(
@@ -36,16 +39,23 @@ export function operatorLookup(db: Db): (campaignId: string | null, createdAt: s
     )
     .pluck();
   const creator = db.prepare<[string], string>('SELECT created_by FROM campaigns WHERE id = ?').pluck();
+  const placedBy = db
+    .prepare<[string, string, string], string>(
+      `SELECT actor FROM audit_log WHERE action = 'telephony.placeTestCall' AND at >= ? AND at <= ?
+       AND json_valid(payload) AND json_extract(payload, '$.attemptId') = ? LIMIT 1`,
+    )
+    .pluck();
   const tester = db
     .prepare<[string, string], string>(
       `SELECT actor FROM audit_log WHERE action = 'telephony.placeTestCall' AND at >= ? AND at <= ?
-       AND json_valid(payload) AND json_extract(payload, '$.outcome') = 'ok' ORDER BY at, seq LIMIT 1`,
+       AND json_valid(payload) AND json_extract(payload, '$.outcome') = 'ok'
+       AND json_extract(payload, '$.attemptId') IS NULL ORDER BY at, seq LIMIT 1`,
     )
     .pluck();
-  return (campaignId, createdAt) => {
+  return (campaignId, createdAt, attemptId) => {
     if (campaignId === null) {
       const until = new Date(Date.parse(createdAt) + TEST_CALL_AUDIT_WINDOW_MS).toISOString();
-      return tester.get(createdAt, until) ?? null;
+      return placedBy.get(createdAt, until, attemptId) ?? tester.get(createdAt, until) ?? null;
     }
     if (!campaigns.has(campaignId))
       campaigns.set(campaignId, starter.get(`campaign:${campaignId}`) ?? creator.get(campaignId) ?? null);
