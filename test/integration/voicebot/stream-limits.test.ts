@@ -63,6 +63,24 @@ describe('voicebot stream limits', () => {
     c.close();
   });
 
+  it('cuts a started session whose peer is gone (no frames, pings unanswered); a quiet peer that answers stays', async () => {
+    rig = await makeWireRig([], { limits: { heartbeatMs: 200 } });
+    const gone = await RawExotel.connect(rig.streamUrl, { autoPong: false });
+    gone.begin();
+    const t0 = Date.now();
+    const cut = await within(gone.closed, 3000, 'the gone peer cut');
+    expect(cut.code).toBe(1006); // terminated: no close handshake with a peer that is not there
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(rig.logs.filter((l) => l.message.includes('not responding'))).toHaveLength(1);
+    await within(rig.voicebot.idle(), 2000, 'the session slot freed');
+
+    const quiet = await RawExotel.connect(rig.streamUrl);
+    quiet.begin();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(quiet.isOpen).toBe(true);
+    quiet.close();
+  });
+
   it('refuses sessions over the cap with 1013 (try again later); a freed slot is usable again', async () => {
     rig = await makeWireRig([], { limits: { maxSessions: 2 } });
     const a = await RawExotel.connect(rig.streamUrl);

@@ -161,8 +161,9 @@ export class RawExotel {
     );
   }
 
-  static async connect(url: string): Promise<RawExotel> {
-    const ws = new WebSocket(url);
+  /** `autoPong: false`: a peer gone without closing (pings go unanswered). */
+  static async connect(url: string, options: { autoPong?: boolean } = {}): Promise<RawExotel> {
+    const ws = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -10,6 +10,12 @@ export const VoicebotLimitsSchema = z
     maxSessions: z.number().int().min(1).max(10_000).default(100),
     /** A socket that has not sent `start` this long after the upgrade is closed with 1008. */
     startTimeoutMs: z.number().int().min(50).max(120_000).default(10_000),
+    /**
+     * Every this often a socket that sent nothing since the last time is pinged; one that sent
+     * nothing and answered no ping for a whole interval is gone (a dropped network closes nothing)
+     * and is cut, freeing its session slot. Exotel sends media every ~100 ms while a call is up.
+     */
+    heartbeatMs: z.number().int().min(50).max(600_000).default(20_000),
   })
   .strict();
 

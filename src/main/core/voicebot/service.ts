@@ -117,6 +117,7 @@ export class Voicebot {
       ws.close(CLOSE_POLICY, rate.error.slice(0, 120));
       return;
     }
+    this.heartbeat(ws);
     const started = this.startTimer(ws);
     const speech = this.o.speech;
     if (typeof speech !== 'function') {
@@ -155,6 +156,28 @@ export class Voicebot {
     const stop = () => clearTimeout(timer);
     ws.once('close', stop);
     return stop;
+  }
+
+  /** Cuts a socket whose peer is gone: nothing received and no ping answered for a whole interval. */
+  private heartbeat(ws: WebSocket): void {
+    let heard = true;
+    const hear = () => (heard = true);
+    ws.on('message', hear);
+    ws.on('pong', hear);
+    const timer = setInterval(() => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (!heard) {
+        this.o.log.warn('voicebot stream cut: the peer is not responding', {
+          heartbeatMs: this.limits.heartbeatMs,
+        });
+        ws.terminate();
+        return;
+      }
+      heard = false;
+      ws.ping();
+    }, this.limits.heartbeatMs);
+    timer.unref();
+    ws.once('close', () => clearInterval(timer));
   }
 
   /** Setting up a session must not throw into the socket's handlers: a failure ends that socket only. */
