@@ -192,6 +192,43 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     await page.close();
   });
 
+  it('a long list name, file name and note stay inside their tables on every page that shows them', async () => {
+    const long = 'Srinivasaraghavan'.repeat(8);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
+    await dropFile(page, `${long}.csv`, SMALL_CSV);
+    await page.getByLabel('List name').fill(`Long ${long}`);
+    await page.getByRole('button', { name: `Import “Long ${long}”` }).click();
+    await page.getByTestId('import-summary').waitFor();
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    await page
+      .getByTestId('lists-table')
+      .getByRole('button', { name: `Long ${long}`, exact: true })
+      .click();
+    await page.getByRole('link', { name: 'Do not call' }).click();
+    await page.getByLabel('Numbers (one per line)').fill('9811117777');
+    await page.getByLabel('Note').fill(long);
+    await page.getByRole('button', { name: 'Add to Do-Not-Call' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('+919811117777');
+    // Nothing is wider than the window: a long value is clipped (whole in its title) or wrapped.
+    const widths = () =>
+      page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    const shows = { 'Contact lists': `Long ${long}`, 'Do not call': long, 'Audit log': `list:Long ${long}` };
+    for (const [link, value] of Object.entries(shows)) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.locator('main table').getByText(value, { exact: true }).first().waitFor();
+      expect({ link, ...(await widths()) }).toEqual({ link, page: 1280, window: 1280 });
+    }
+    await page.getByRole('link', { name: 'Contact lists', exact: true }).click();
+    const name = page.getByTestId('lists-table').getByRole('button', { name: `Long ${long}`, exact: true });
+    expect(await name.getAttribute('title')).toBe(`Long ${long}`);
+    await page.screenshot({ path: artifactPath('lists-long-values.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('deletes a list after asking', async () => {
     const { page, importAs } = await listsPage();
     for (const name of ['Old', 'Old 2']) {

@@ -36,7 +36,9 @@ function AuditRow({ entry, ctx }: { entry: AuditEntry; ctx: SummaryContext }): R
       <td>{entry.actor}</td>
       <td>
         <code>{entry.action}</code>
-        <div className="muted">{entry.subject}</div>
+        <div className="muted clip" title={entry.subject}>
+          {entry.subject}
+        </div>
       </td>
       <td>
         <span className={`outcome outcome--${view.outcome}`}>{OUTCOME_TEXT[view.outcome]}</span>

@@ -118,9 +118,13 @@ export function DncPage(): React.JSX.Element {
           {entries.map((e) => (
             <tr key={e.phone}>
               <td>{e.phone}</td>
-              <td>{e.note}</td>
+              <td title={e.note}>
+                <span className="clip">{e.note}</span>
+              </td>
               {/* A file's SHA-256 is for audits: kept in the tooltip, not in the column. */}
-              <td title={e.source}>{e.source.replace(/ sha256:[0-9a-f]{64}$/, '')}</td>
+              <td title={e.source}>
+                <span className="clip">{e.source.replace(/ sha256:[0-9a-f]{64}$/, '')}</span>
+              </td>
               <td>
                 {new Date(e.addedAt).toLocaleString()} by {e.addedBy}
               </td>

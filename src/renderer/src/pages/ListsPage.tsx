@@ -142,11 +142,13 @@ export function ListsPage(): React.JSX.Element {
               {lists.map((l) => (
                 <tr key={l.id} className={l.id === selectedListId ? 'row--selected' : undefined}>
                   <td>
-                    <button type="button" className="link" onClick={() => select(l.id)}>
+                    <button type="button" className="link clip" title={l.name} onClick={() => select(l.id)}>
                       {l.name}
                     </button>
                   </td>
-                  <td title={`SHA-256 ${l.file.sha256}`}>{l.file.name}</td>
+                  <td title={`${l.file.name}\nSHA-256 ${l.file.sha256}`}>
+                    <span className="clip">{l.file.name}</span>
+                  </td>
                   <td>{l.rows.toLocaleString('en-IN')}</td>
                   <td>{l.valid.toLocaleString('en-IN')}</td>
                   <td>{l.invalid.toLocaleString('en-IN')}</td>
@@ -166,7 +168,7 @@ export function ListsPage(): React.JSX.Element {
       </section>
       {selected && (
         <section className="card" aria-label={`Contacts of ${selected.name}`}>
-          <h2>{selected.name}</h2>
+          <h2 className="wrap-anywhere">{selected.name}</h2>
           <ContactsTable list={selected} />
         </section>
       )}
