@@ -25,33 +25,37 @@ export interface ExportSource {
   verdicts(): IterableIterator<ExportVerdictRow>;
 }
 
-interface CallSqlRow {
-  id: string;
-  callSid: string | null;
-  number: string;
-  listId: string | null;
-  listName: string | null;
-  campaignId: string | null;
-  campaignName: string | null;
-  attemptNo: number | null;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  state: string;
-  endReason: string | null;
-  durationSec: number | null;
-  price: number | null;
-  answeredBy: string | null;
-  transfer: string | null;
-  flags: string | null;
-  contactName: string | null;
-  botDisposition: string | null;
-  campaignDisposition: string | null;
+/**
+ * A row of the calls statement in raw mode (an array, in the SELECT's order): arrays are cheaper
+ * than objects to build, and this statement runs once per exported call.
+ */
+type CallSqlRow = [
+  id: string,
+  callSid: string | null,
+  number: string,
+  listId: string | null,
+  listName: string | null,
+  campaignId: string | null,
+  campaignName: string | null,
+  attemptNo: number | null,
+  createdAt: string,
+  answeredAt: string | null,
+  endedAt: string | null,
+  state: string,
+  endReason: string | null,
+  durationSec: number | null,
+  price: number | null,
+  answeredBy: string | null,
+  transfer: string | null,
+  flags: string | null,
+  contactName: string | null,
+  botDisposition: string | null,
+  campaignDisposition: string | null,
   /** The voice-to-voice latencies, ascending, comma-separated (null: none). */
-  latencies: string | null;
+  latencies: string | null,
   /** JSON: [sessionId, callerWav, botWav, mixWav, callerArtifact, botArtifact, mixArtifact][]. */
-  sessions: string | null;
-}
+  sessions: string | null,
+];
 
 const CHANNELS = ['caller', 'bot', 'mix'] as const;
 
@@ -232,32 +236,56 @@ export class SqliteExportSource implements ExportSource {
        LEFT JOIN campaign_contacts cc ON cc.campaign_id = ca.campaign_id AND cc.contact_id = ca.contact_id
        WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid`,
     );
-    for (const r of rows.iterate(this.where.params)) {
-      const v = r.latencies === null ? [] : r.latencies.split(',').map(Number);
+    for (const [
+      id,
+      callSid,
+      number,
+      listId,
+      listName,
+      campaignId,
+      campaignName,
+      attemptNo,
+      createdAt,
+      answeredAt,
+      endedAt,
+      state,
+      endReason,
+      durationSec,
+      price,
+      answeredBy,
+      transfer,
+      flags,
+      contactName,
+      botDisposition,
+      campaignDisposition,
+      latencies,
+      sessions,
+    ] of rows.raw(true).iterate(this.where.params)) {
+      const v = latencies === null ? [] : latencies.split(',').map(Number);
       yield {
-        attemptId: r.id,
-        callSid: r.callSid,
-        contactName: r.contactName,
-        number: r.number,
-        listId: r.listId === null ? null : String(r.listId),
-        listName: r.listName,
-        campaignId: r.campaignId,
-        campaignName: r.campaignName,
-        attemptNo: r.attemptNo,
-        operator: operator(r.campaignId, r.createdAt, r.id),
-        createdAt: r.createdAt,
-        answeredAt: r.answeredAt,
-        endedAt: r.endedAt,
-        state: r.state,
-        carrierStatus: r.endReason,
-        durationSec: r.durationSec,
-        price: r.price,
-        answeredBy: r.answeredBy,
-        disposition: r.botDisposition ?? r.campaignDisposition,
-        transfer: r.transfer,
-        flags: parseList(r.flags),
+        attemptId: id,
+        callSid,
+        contactName,
+        number,
+        listId: listId === null ? null : String(listId),
+        listName,
+        campaignId,
+        campaignName,
+        attemptNo,
+        operator: operator(campaignId, createdAt, id),
+        createdAt,
+        answeredAt,
+        endedAt,
+        state,
+        carrierStatus: endReason,
+        durationSec,
+        price,
+        answeredBy,
+        disposition: botDisposition ?? campaignDisposition,
+        transfer,
+        flags: parseList(flags),
         latency: v.length === 0 ? null : { p50: percentile(v, 0.5), p95: percentile(v, 0.95) },
-        recordings: r.sessions === null ? [] : recordingsOf(r.sessions),
+        recordings: sessions === null ? [] : recordingsOf(sessions),
       };
     }
   }
@@ -267,13 +295,18 @@ export class SqliteExportSource implements ExportSource {
       yield* this.qaTurns();
       return;
     }
-    const rows = this.db.prepare<Record<string, string>, ExportTurnRow>(
-      `SELECT s.attempt_id AS attemptId, l.speaker, l.text, l.start_ms AS mediaMs
+    const rows = this.db.prepare<
+      Record<string, string>,
+      [attemptId: string, speaker: ExportTurnRow['speaker'], text: string, mediaMs: ExportTurnRow['mediaMs']]
+    >(
+      `SELECT s.attempt_id, l.speaker, l.text, l.start_ms
        FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
        JOIN voicebot_lines l ON l.session_id = s.id
        WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid, s.started_at, s.id, l.seq`,
     );
-    yield* rows.iterate(this.where.params);
+    // Raw rows (arrays) made into objects here: cheaper than the driver's named rows.
+    for (const [attemptId, speaker, text, mediaMs] of rows.raw(true).iterate(this.where.params))
+      yield { attemptId, speaker, text, mediaMs };
   }
 
   /** A QA run's turns: the caller's line (what it said or played) and the bot's (as transcribed). */
