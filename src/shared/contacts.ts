@@ -1,12 +1,14 @@
 import type { ArtifactRef } from './artifacts';
 import { z } from 'zod';
+import { PhoneRegionSchema } from './regions';
 
 /**
  * Contact lists as the Api exposes them: request schemas (validated by the core at the edge) and
  * the plain-JSON results the UI shows. Files are referenced by the id `files.stage` returned.
  */
 
-const Region = z.string().regex(/^[A-Z]{2}$/, 'A region is a two-letter country code such as IN');
+/** The one region rule, as Settings checks it: a country the number parser knows (not ZZ). */
+const Region = PhoneRegionSchema;
 const FileId = z.string().min(1).max(100);
 /** A column named by its header text (case-insensitive) or by its 1-based number: "#3". */
 const ColumnRef = z.string().trim().min(1, 'Empty column name').max(500);

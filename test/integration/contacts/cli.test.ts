@@ -91,6 +91,23 @@ describe('calldeck import / lists', () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('refuses an unknown --region with the message Settings gives, naming it, and saves nothing', async () => {
+    const file = path.join(dir, 'crm.csv');
+    fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));
+    const data = path.join(dir, 'data');
+    const out = await run((p) =>
+      runImportCommand(file, { list: 'March', data, json: true, region: 'ZZ' }, p),
+    );
+    expect(out.result).toBe(1);
+    expect(JSON.parse(out.lines[0]!)).toMatchObject({
+      error: {
+        message: expect.stringContaining('Unknown country code ZZ: use one such as IN, US or GB') as unknown,
+      },
+    });
+    const lists = await run((p) => runListsCommand({ data, json: true }, p));
+    expect(JSON.parse(lists.lines[0]!)).toEqual([]);
+  });
+
   it('deletes a list by id or by name, audited, and refuses an unknown or ambiguous one', async () => {
     const file = path.join(dir, 'crm.csv');
     fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));

@@ -5,6 +5,7 @@ import {
   type ContactsPageSchema,
   type ImportProgress,
 } from '../../../shared/contacts';
+import { PhoneRegionSchema } from '../../../shared/regions';
 
 // Results and the mapping a person chooses are the Api's own types (src/shared/contacts.ts): one
 // definition for the Api and the service.
@@ -26,13 +27,11 @@ export type {
 } from '../../../shared/contacts';
 
 /**
- * Request schemas of the contacts service. The service checks more than the Api edge does (a region
- * must be a country libphonenumber-js knows), so these refine the shared ones.
+ * Request schemas of the contacts service. A region is the rule Settings and the Api edge use too
+ * (a country libphonenumber-js knows: PHONE_REGIONS is tested equal to its list); the parser's own
+ * check on top types it as its CountryCode.
  */
-export const RegionSchema = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'A region is a two-letter country code such as IN')
-  .refine((r) => isSupportedCountry(r), 'Unknown country code');
+export const RegionSchema = PhoneRegionSchema.refine((r) => isSupportedCountry(r), 'Unknown country code');
 
 export const SourceOptionsSchema = z
   .object({
