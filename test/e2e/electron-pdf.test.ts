@@ -64,7 +64,8 @@ describe('PDF export in the desktop app (Electron printToPDF through the shell h
     expect(w!.options.webPreferences?.preload).toBeUndefined();
     expect(w!.loads).toHaveLength(1);
     expect(w!.loads[0]!.kind).toBe('file');
-    expect(w!.loads[0]!.target).toMatch(/\.print\.html$/);
+    // The report's first (here only) printed part.
+    expect(w!.loads[0]!.target).toMatch(/\.print[\\/]part-0001\.html$/);
     expect(w!.printed).toEqual([{ printBackground: true, pageSize: 'A4', preferCSSPageSize: true }]);
     expect(w!.blocksHttps).toBe(true);
     expect(w!.allowsFile).toBe(true);
@@ -72,7 +73,7 @@ describe('PDF export in the desktop app (Electron printToPDF through the shell h
     // The HTML it printed was removed; the PDF stays as the export's artifact.
     const exportsDir = path.join(dataDir, 'exports');
     const files = fs.readdirSync(exportsDir);
-    expect(files.filter((f) => f.endsWith('.html'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.html') || f.includes('.print'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(1);
   });
 
