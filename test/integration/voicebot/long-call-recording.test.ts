@@ -6,7 +6,13 @@ import { decodeWav, rms, silence, tone } from '../../../src/main/core/speech';
 import { FakeAsr, FakeTts, FakeVadProvider } from '../../../src/main/core/speech/testing';
 import { openDatabase, VoicebotRepository, type Db } from '../../../src/main/core/store';
 import { createMediaPair, ExotelStreamClient } from '../../../src/main/core/stream';
-import { parseBot, SPACE_CHECK_BYTES, Voicebot, type RecordingSpace } from '../../../src/main/core/voicebot';
+import {
+  parseBot,
+  SPACE_CHECK_BYTES,
+  Voicebot,
+  type RecordingSpace,
+  type VoicebotCallLink,
+} from '../../../src/main/core/voicebot';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // A long call does not live in memory: the caller and bot channels go to disk as the call runs, and
@@ -46,7 +52,7 @@ afterEach(() => {
 });
 
 /** The looping bot on a fresh database, and one call to it fed as fast as it takes the audio. */
-async function loopCall(recordingSpace?: RecordingSpace) {
+async function loopCall(recordingSpace?: RecordingSpace, calls?: VoicebotCallLink) {
   const tmp = makeTempDir();
   cleanup = tmp.cleanup;
   db = openDatabase(path.join(tmp.dir, 'calldeck.sqlite'));
@@ -61,6 +67,7 @@ async function loopCall(recordingSpace?: RecordingSpace) {
     log: createLogger([memorySink(logs)], 'info', 'test'),
     session: { noInputMs: 60_000 },
     ...(recordingSpace ? { recordingSpace } : {}),
+    ...(calls ? { calls } : {}),
   });
   const pair = createMediaPair({ sampleRate: RATE });
   const session = await voicebot.attach(pair.bot);
@@ -152,4 +159,34 @@ describe('a 10-minute call, fed faster than real time', () => {
       /recording stopped: \d+ MB free on its disk, the floor is 1024 MB/,
     );
   }, 180_000);
+
+  // Under the floor, what anyone with the stream URL could add without bound (a session row, its
+  // lines and metrics, for a stream that belongs to no call of ours) is not stored; a call we placed is.
+  const underFloor: RecordingSpace = { floorBytes: 1024 ** 3, freeBytes: () => 1024 ** 3 - 1 };
+
+  it('under the floor, a stream that belongs to no call of ours is answered but not stored', async () => {
+    const { repo, logs, recordingsDir, pair, session, client } = await loopCall(underFloor);
+    for (let i = 0; i < 3; i++) expect(await client.say(utterance)).toBe(true);
+    await pair.caller.close(1000, 'caller done');
+    await session.done;
+    expect(repo.listSessions()).toEqual([]);
+    expect(bytesUnder(recordingsDir)).toBe(0);
+    expect(logs.filter((l) => l.message.includes('not stored'))).toHaveLength(1);
+  });
+
+  it('under the floor, a call we placed is still stored, without recordings', async () => {
+    const calls: VoicebotCallLink = {
+      findAttempt: () => ({ attemptId: 'attempt-1', contactId: null }),
+      streamStarted: () => undefined,
+      decideTransfer: () => undefined,
+    };
+    const { repo, pair, session, client } = await loopCall(underFloor, calls);
+    for (let i = 0; i < 3; i++) expect(await client.say(utterance)).toBe(true);
+    await pair.caller.close(1000, 'caller done');
+    await session.done;
+    const [row] = repo.listSessions();
+    expect(row).toMatchObject({ attemptId: 'attempt-1' });
+    expect(row?.turns).toBeGreaterThan(2);
+    expect(repo.recordings(row!.id)).toBeFalsy();
+  });
 });

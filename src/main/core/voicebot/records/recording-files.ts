@@ -28,6 +28,12 @@ export interface RecordingSpace {
   freeBytes?: (dir: string) => number | undefined;
 }
 
+/** True when the disk holding `dir` has less than the floor free (unknown free space: false). */
+export function underFloor(space: RecordingSpace, dir: string, more = 0): boolean {
+  const free = (space.freeBytes ?? freeDiskBytes)(dir);
+  return free !== undefined && free - more < space.floorBytes;
+}
+
 /** Bytes written between two looks at the free space: ~30 s of an 8 kHz call, both channels. */
 export const SPACE_CHECK_BYTES = 1024 * 1024;
 

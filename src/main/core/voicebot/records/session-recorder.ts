@@ -6,7 +6,7 @@ import type { VoicebotRepository } from '../../store';
 import type { StartFrame } from '../../stream';
 import type { BotDefinition, DialogVariables } from '../dialog';
 import type { SessionEndInfo, SessionObserver, SessionSetup, SessionStartInfo } from '../session/observer';
-import { CallRecording, type RecordingSpace } from './recording-files';
+import { CallRecording, underFloor, type RecordingSpace } from './recording-files';
 import { testCallVariables } from './test-variables';
 
 export type VoicebotEventName = 'voicebot.sessionStarted' | 'voicebot.turn' | 'voicebot.sessionEnded';
@@ -64,6 +64,8 @@ export class SessionRecorder implements SessionObserver {
   private attemptId: string | null = null;
   private readonly v2v = new Map<number, number | null>();
   private recording?: CallRecording;
+  /** False: the session's row, lines and recordings are not written (see started()). */
+  private stored = true;
 
   constructor(private readonly d: RecorderDeps) {}
 
@@ -97,6 +99,24 @@ export class SessionRecorder implements SessionObserver {
   }
 
   started(info: SessionStartInfo): void {
+    // A stream that belongs to no call of ours is what anyone with the URL can open as often as they
+    // like: under the disk floor it is answered but nothing of it is stored.
+    const space = this.d.recordingSpace;
+    if (info.attemptId === null && space && underFloor(space, this.d.recordingsDir)) {
+      this.stored = false;
+      this.d.log.warn('voicebot session not stored: its disk is under the free-space floor', {
+        floorBytes: space.floorBytes,
+      });
+    }
+    if (this.stored) this.record(info);
+    this.d.emit?.('voicebot.sessionStarted', {
+      sessionId: this.d.sessionId,
+      attemptId: this.attemptId,
+      botId: info.botId,
+    });
+  }
+
+  private record(info: SessionStartInfo): void {
     this.d.repo.insertSession({
       id: this.d.sessionId,
       attemptId: info.attemptId,
@@ -112,15 +132,10 @@ export class SessionRecorder implements SessionObserver {
       info.sampleRate,
       this.d.recordingSpace,
     );
-    this.d.emit?.('voicebot.sessionStarted', {
-      sessionId: this.d.sessionId,
-      attemptId: this.attemptId,
-      botId: info.botId,
-    });
   }
 
   line(line: TranscriptLine): void {
-    this.guard('store a transcript line', () => this.d.repo.addLine(this.d.sessionId, line));
+    if (this.stored) this.guard('store a transcript line', () => this.d.repo.addLine(this.d.sessionId, line));
     this.d.emit?.('voicebot.turn', {
       sessionId: this.d.sessionId,
       attemptId: this.attemptId,
@@ -140,7 +155,8 @@ export class SessionRecorder implements SessionObserver {
 
   metrics(metrics: TurnMetrics): void {
     this.v2v.set(metrics.turn, metrics.voiceToVoiceMs);
-    this.guard('store turn metrics', () => this.d.repo.addMetrics(this.d.sessionId, metrics));
+    if (this.stored)
+      this.guard('store turn metrics', () => this.d.repo.addMetrics(this.d.sessionId, metrics));
   }
 
   decided(decision: 'agent' | 'none'): void {
@@ -160,17 +176,18 @@ export class SessionRecorder implements SessionObserver {
     } catch (err) {
       this.d.log.error('could not write the call recordings', { err, sessionId: this.d.sessionId });
     }
-    this.guard('store the session end', () =>
-      this.d.repo.endSession(this.d.sessionId, {
-        endedAt: new Date().toISOString(),
-        endReason: end.reason,
-        disposition: end.disposition,
-        transfer: end.transfer,
-        durationMs: end.durationMs,
-        turns: end.turns,
-        recordings,
-      }),
-    );
+    if (this.stored)
+      this.guard('store the session end', () =>
+        this.d.repo.endSession(this.d.sessionId, {
+          endedAt: new Date().toISOString(),
+          endReason: end.reason,
+          disposition: end.disposition,
+          transfer: end.transfer,
+          durationMs: end.durationMs,
+          turns: end.turns,
+          recordings,
+        }),
+      );
     this.d.emit?.('voicebot.sessionEnded', {
       sessionId: this.d.sessionId,
       attemptId: this.attemptId,
