@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { DATA_TOOL, RestoreError, verifyAuditChain } from '../../../src/main/core';
 import { FileSecretStore } from '../../../src/main/server';
 import { runBackupCommand, runRestoreCommand } from '../../../src/main/server/commands/data-care';
+import { main } from '../../../src/main/server/program';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { VoicebotRecordingAudio } from '../../../src/shared/voicebot';
 import { ok, until } from '../../helpers/api-wait';
@@ -186,6 +187,38 @@ describe('backup and restore', () => {
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual([]);
     const restored = await runRestoreCommand(out, { data: path.join(root, 'ok') });
     expect(restored.audit.ok).toBe(true);
+    // calldeck backup --passphrase-file (the passphrase's final line break is not part of it), then
+    // calldeck restore --passphrase-file: the command lines as typed.
+    const passFile = path.join(root, 'pass.txt');
+    fs.writeFileSync(passFile, `${PASSPHRASE}\n`);
+    const sealed = path.join(root, 'sealed.zip');
+    await main([
+      'node',
+      'calldeck',
+      'backup',
+      '--out',
+      sealed,
+      '--data',
+      dataDir,
+      '--passphrase-file',
+      passFile,
+    ]);
+    expect(await entryNames(sealed)).toContain('data/secrets.sealed.json');
+    expect(await entryNames(sealed)).not.toContain('data/secrets.json');
+    await main([
+      'node',
+      'calldeck',
+      'restore',
+      sealed,
+      '--data',
+      path.join(root, 'sealed-ok'),
+      '--passphrase-file',
+      passFile,
+    ]);
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(new FileSecretStore(path.join(root, 'sealed-ok', 'secrets.json')).get('audit.key')).toBe(
+      new FileSecretStore(path.join(dataDir, 'secrets.json')).get('audit.key'),
+    );
     // The archive re-made without the audit head file (manifest kept): refused, naming the file.
     const zip = await yauzl.openPromise(out, { lazyEntries: true });
     const remade = new yazl.ZipFile();
