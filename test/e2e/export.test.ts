@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, Page } from 'playwright-core';
+import { pipeline } from 'node:stream/promises';
+import type { Browser, Locator, Page } from 'playwright-core';
+import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/store';
 import { withCliCore } from '../../src/main/server/cli-core';
@@ -14,6 +16,33 @@ import { readXlsx } from '../integration/reports/export-rig';
 
 // A campaign exported from the Campaigns page as an operator does it: pick the format, Export, the
 // job in the Jobs tray, the download; the downloaded workbook read back against the database.
+
+/** A player's duration once its metadata loaded (it plays), or its error. */
+const audioDuration = (player: Locator): Promise<number> =>
+  player.evaluate(
+    (a: HTMLAudioElement) =>
+      new Promise<number>((resolve, reject) => {
+        if (a.readyState >= 1) return resolve(a.duration);
+        a.addEventListener('loadedmetadata', () => resolve(a.duration));
+        a.addEventListener('error', () => reject(new Error(`audio error ${a.error?.code}`)));
+        a.load();
+      }),
+  );
+
+/** Every entry of a zip written under `dir`. */
+async function unzip(file: string, dir: string): Promise<void> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true });
+  try {
+    for await (const e of zip.eachEntry()) {
+      if (e.fileName.endsWith('/')) continue;
+      const dest = path.join(dir, ...e.fileName.split('/'));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      await pipeline(await zip.openReadStreamPromise(e), fs.createWriteStream(dest));
+    }
+  } finally {
+    zip.close();
+  }
+}
 
 describe('Export from the Campaigns page in Chromium', () => {
   let browser: Browser;
@@ -128,16 +157,7 @@ describe('Export from the Campaigns page in Chromium', () => {
     );
     const players = report.locator('audio');
     expect(await players.count()).toBe(durations.filter((d) => d !== null).length);
-    const duration = await players.first().evaluate(
-      (a: HTMLAudioElement) =>
-        new Promise<number>((resolve, reject) => {
-          if (a.readyState >= 1) return resolve(a.duration);
-          a.addEventListener('loadedmetadata', () => resolve(a.duration));
-          a.addEventListener('error', () => reject(new Error(`audio error ${a.error?.code}`)));
-          a.load();
-        }),
-    );
-    expect(duration).toBeGreaterThan(0.4);
+    expect(await audioDuration(players.first())).toBeGreaterThan(0.4);
     await report.screenshot({ path: artifactPath('export-html-report.png') });
     expect(requests).toEqual([]);
     await context.close();
@@ -179,6 +199,22 @@ describe('Export from the Campaigns page in Chromium', () => {
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/^Bundle OK: \d+ files match the signed manifest\n/);
     expect((await runCli(['audit', 'verify-bundle', file, '--key', '0'.repeat(64)])).code).toBe(1);
+
+    // Unzipped, its HTML report plays the bundle's own copies of the recordings (nothing embedded).
+    const unzipped = path.join(dir, 'bundle');
+    await unzip(file, unzipped);
+    const requests: string[] = [];
+    context.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    const report = await context.newPage();
+    await report.goto(pathToFileURL(path.join(unzipped, 'report', 'report.html')).href);
+    const players = report.locator('audio');
+    expect(await players.count()).toBe(durations.filter((d) => d !== null).length);
+    for (const src of await players.evaluateAll((els) => els.map((e) => e.getAttribute('src') ?? '')))
+      expect(src).toMatch(/^\.\.\/recordings\//);
+    expect(await audioDuration(players.last())).toBeGreaterThan(0.4);
+    expect(requests).toEqual([]);
     await context.close();
   });
 });
