@@ -83,10 +83,15 @@ export function startSandboxServe(dir: string, calleesYaml: string): Promise<Ser
 }
 
 /** Runs the real `calldeck` CLI to completion. */
-export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  opts: { closeStdout?: boolean } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   assertBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    // A reader that goes away before the output (`calldeck lists | head -1`).
+    if (opts.closeStdout) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
