@@ -18,10 +18,13 @@ describe('default data folder (same as the desktop app)', () => {
 });
 
 describe('free disk space (the recordings floor)', () => {
-  it('reads the free bytes of a real folder, and none for a missing one', () => {
+  it('reads the free bytes of a real folder, and of a folder not made yet through its parent', () => {
     const free = freeDiskBytes(os.tmpdir());
     expect(free).toBeGreaterThan(0);
     expect(Number.isSafeInteger(free)).toBe(true);
-    expect(freeDiskBytes(path.join(os.tmpdir(), 'calldeck-no-such-folder', 'x'))).toBeUndefined();
+    const later = freeDiskBytes(path.join(os.tmpdir(), 'calldeck-no-such-folder', 'x'));
+    expect(later).toBeGreaterThan(0);
+    // A path through a file is no folder at all.
+    expect(freeDiskBytes(path.join(__filename, 'x'))).toBeUndefined();
   });
 });
