@@ -8,6 +8,14 @@ export interface VadOptions {
   hangoverMs?: number;
   /** Speech needed before `speech_start` fires, so clicks do not count. Default 60 ms. */
   minSpeechMs?: number;
+  /**
+   * Inside an utterance, a frame this many dB quieter than its loudest frame is silence even when the
+   * provider calls it speech. WebRTC's VAD keeps saying "speech" for ~100-120 ms after the voice stops,
+   * even over digital silence (its own hangover), and that lag was added to the endpointing silence.
+   * A line whose noise is within this range of the voice is left to the provider. Default 40 dB;
+   * null: the provider alone decides (its hangover included).
+   */
+  quietGateDb?: number | null;
 }
 
 /** Media times are ms since the first sample pushed into this detector. */
@@ -24,6 +32,8 @@ export abstract class Vad {
   readonly sampleRate: number;
   private readonly hangoverSamples: number;
   private readonly minSpeechSamples: number;
+  /** Energy ratio below the utterance's loudest frame that counts as silence. */
+  private readonly quietRatio: number;
   private carry: Int16Array = new Int16Array(0);
   private oddByte?: Buffer; // a push may end mid-sample
   private position = 0; // samples classified so far
@@ -31,6 +41,7 @@ export abstract class Vad {
   private runStart = -1; // first sample of the current run of speech frames
   private speechStart = 0;
   private lastSpeechEnd = 0;
+  private runPeak = 0; // loudest frame (mean square) of the run or utterance under way
   private computeMs = 0;
   private closed = false;
 
@@ -41,6 +52,8 @@ export abstract class Vad {
     this.sampleRate = options.sampleRate;
     this.hangoverSamples = Math.round(((options.hangoverMs ?? 300) * options.sampleRate) / 1000);
     this.minSpeechSamples = Math.round(((options.minSpeechMs ?? 60) * options.sampleRate) / 1000);
+    const gate = options.quietGateDb === undefined ? 40 : options.quietGateDb;
+    this.quietRatio = gate === null ? 0 : 10 ** (-gate / 10);
   }
 
   /** Samples per frame the provider classifies. */
@@ -80,8 +93,10 @@ export abstract class Vad {
       }
       const n = this.frameSamples;
       let at = 0;
-      for (; at + n <= samples.length; at += n)
-        this.step(this.isSpeech(samples.subarray(at, at + n)), n, events);
+      for (; at + n <= samples.length; at += n) {
+        const frame = samples.subarray(at, at + n);
+        this.step(this.isSpeech(frame), meanSquare(frame), n, events);
+      }
       this.carry = samples.slice(at);
     } catch (err) {
       throw toSpeechError(err, 'vad', this.provider);
@@ -91,11 +106,15 @@ export abstract class Vad {
     return events;
   }
 
-  private step(speech: boolean, n: number, events: VadEvent[]): void {
+  private step(providerSpeech: boolean, energy: number, n: number, events: VadEvent[]): void {
     const frameStart = this.position;
     this.position += n;
+    // Once speech is under way, the provider's "speech" on a frame far below its voice is its hangover.
+    const speech = providerSpeech && (!this.inSpeech || energy >= this.runPeak * this.quietRatio);
     if (speech) {
       this.lastSpeechEnd = this.position;
+      if (this.runStart < 0) this.runPeak = 0;
+      this.runPeak = Math.max(this.runPeak, energy);
       if (this.inSpeech) return;
       if (this.runStart < 0) this.runStart = frameStart;
       if (this.position - this.runStart >= this.minSpeechSamples) {
@@ -143,6 +162,12 @@ export abstract class Vad {
     });
     return events;
   }
+}
+
+function meanSquare(frame: Int16Array): number {
+  let sum = 0;
+  for (const v of frame) sum += v * v;
+  return frame.length > 0 ? sum / frame.length : 0;
 }
 
 /** Makes one Vad per call (detectors are stateful). */

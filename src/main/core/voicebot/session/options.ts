@@ -5,6 +5,12 @@ export const SessionOptionsSchema = z
   .object({
     /** Silence after the caller's speech that ends their turn (the VAD hangover). */
     endpointingMs: z.number().int().min(100).max(5000).default(300),
+    /**
+     * Once the caller speaks, audio this many dB under their loudest frame is silence, whatever the
+     * VAD says (fvad's own ~100 ms hangover would otherwise add to the endpointing silence); null:
+     * the VAD alone decides.
+     */
+    endpointQuietDb: z.number().min(10).max(90).nullable().default(40),
     /** Speech needed before it counts (clicks and pops shorter than this are ignored). */
     minSpeechMs: z.number().int().min(20).max(1000).default(60),
     /** After the bot finishes speaking, this much silence is a no-input turn. */

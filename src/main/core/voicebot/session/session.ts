@@ -142,6 +142,7 @@ export class VoicebotSession {
       sampleRate: this.conn.sampleRate,
       hangoverMs: options.endpointingMs,
       minSpeechMs: options.minSpeechMs,
+      quietGateDb: options.endpointQuietDb,
     });
     this.endpointer = new Endpointer(vad, options.maxUtteranceMs);
     this.phase = 'active';
