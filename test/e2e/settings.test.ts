@@ -92,6 +92,20 @@ describe('served app in Chromium: settings end to end', () => {
     await page.close();
   });
 
+  it('checks a secret as it is typed, with the core schema, before anything is sent', async () => {
+    const page = await openApp();
+    const field = page.getByLabel('API key', { exact: true });
+    const row = field.locator('..');
+    await field.fill('x'.repeat(4097));
+    await expect.poll(() => row.locator('..').getByRole('alert').textContent()).toMatch(/4096/);
+    expect(await row.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await field.fill('exo-key-1');
+    await expect.poll(() => row.locator('..').getByRole('alert').count()).toBe(0);
+    expect(await row.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
+    expect(await page.getByTestId('secret-state-exotel.apiKey').textContent()).toBe('not set');
+    await page.close();
+  });
+
   it('shows the audit log and verifies its chain in the UI', async () => {
     const page = await openApp();
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -1,9 +1,13 @@
 import type React from 'react';
 import { useState } from 'react';
+import { SetSecretSchema } from '../../../shared/api/contract';
 import type { SecretName } from '../../../shared/settings';
 import { errorMessage } from '../api';
 import { useSettingsStore } from '../state/settings-store';
 import { Field } from './Field';
+
+/** The core's own rule for a secret's value, checked here as it is typed. */
+const SecretValue = SetSecretSchema.shape.value;
 
 /** A secret is never shown: only whether it is set. It can be replaced or cleared. */
 export function SecretField({
@@ -20,6 +24,7 @@ export function SecretField({
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const problem = draft === '' ? undefined : SecretValue.safeParse(draft).error?.issues[0]?.message;
 
   const run = async (value: string | null) => {
     setBusy(true);
@@ -35,7 +40,7 @@ export function SecretField({
   };
 
   return (
-    <Field label={label} hint={hint} error={error}>
+    <Field label={label} hint={hint} error={problem ?? error}>
       {(id, describedBy) => (
         <div className="secret">
           <span
@@ -51,9 +56,16 @@ export function SecretField({
             value={draft}
             placeholder={isSet ? 'Enter a new value to replace' : 'Enter value'}
             aria-describedby={describedBy}
-            onChange={(e) => setDraft(e.target.value)}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setError(undefined); // an earlier save's error is about the old value
+            }}
           />
-          <button type="button" disabled={busy || draft.trim() === ''} onClick={() => void run(draft)}>
+          <button
+            type="button"
+            disabled={busy || draft.trim() === '' || problem !== undefined}
+            onClick={() => void run(draft)}
+          >
             Save
           </button>
           <button
