@@ -81,6 +81,29 @@ describe('voicebot stream limits', () => {
     quiet.close();
   });
 
+  it('reads a stream from the internet no faster than its pace; one from this machine is not paced', async () => {
+    rig = await makeWireRig([], { limits: { remoteBytesPerSecond: 200_000, remoteBurstBytes: 50_000 } });
+    /** Wall time from sending 20 s of silence (~440 KB of frames) and a stop to the bot's close. */
+    const drain = async (headers: Record<string, string>) => {
+      const c = await RawExotel.connect(rig!.streamUrl, { headers });
+      c.begin();
+      const t0 = Date.now();
+      c.silence(20_000);
+      c.stop();
+      const closed = await within(c.closed, 10_000, 'the stop read');
+      expect(closed.code).toBe(1000);
+      await within(rig!.voicebot.idle(), 2000, 'the session end');
+      return Date.now() - t0;
+    };
+    const local = await drain({});
+    // Through the tunnel: (440 KB - 50 KB burst) at 200 KB/s is about 2 s.
+    const remote = await drain({ 'X-Forwarded-For': '198.51.100.7' });
+    expect(local).toBeLessThan(1500);
+    expect(remote).toBeGreaterThan(1700);
+    expect(remote).toBeLessThan(6000);
+    expect(rig.logs.filter((l) => l.message.includes('throttled'))).toHaveLength(1);
+  });
+
   it('refuses sessions over the cap with 1013 (try again later); a freed slot is usable again', async () => {
     rig = await makeWireRig([], { limits: { maxSessions: 2 } });
     const a = await RawExotel.connect(rig.streamUrl);

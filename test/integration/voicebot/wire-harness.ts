@@ -161,8 +161,14 @@ export class RawExotel {
     );
   }
 
-  /** `autoPong: false`: a peer gone without closing (pings go unanswered). */
-  static async connect(url: string, options: { autoPong?: boolean } = {}): Promise<RawExotel> {
+  /**
+   * `autoPong: false`: a peer gone without closing (pings go unanswered). `headers`: e.g. the
+   * X-Forwarded-For a tunnel adds (the stream then comes from the internet, not this machine).
+   */
+  static async connect(
+    url: string,
+    options: { autoPong?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<RawExotel> {
     const ws = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -64,6 +64,12 @@ export function requestSource(req: http.IncomingMessage): { address: string; via
   return last === '' ? { address: peer, viaTunnel: false } : { address: last, viaTunnel: true };
 }
 
+/** This machine itself: a loopback peer that did not come through the tunnel (no X-Forwarded-For). */
+export function isLocalRequest(req: http.IncomingMessage): boolean {
+  const { address, viaTunnel } = requestSource(req);
+  return !viaTunnel && contains(LOOPBACK, address);
+}
+
 /** Checks one request against the restriction read now (settings may change while we run). */
 export function checkSource(req: http.IncomingMessage, allowed: BlockList): SourceCheck {
   const { address, viaTunnel } = requestSource(req);

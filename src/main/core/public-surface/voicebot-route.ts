@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { WebSocket } from 'ws';
 import { sameSecret } from './secret';
+import { isLocalRequest } from './source-filter';
 
 export const VOICEBOT_PREFIX = '/voicebot';
 
@@ -11,6 +12,8 @@ export interface VoicebotRequest {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   remoteAddress: string | undefined;
+  /** This machine itself (loopback, not through the tunnel): the sandbox, local tools, tests. */
+  local: boolean;
 }
 
 /** Takes over an authenticated voicebot WebSocket. The voicebot domain provides the real one. */
@@ -45,7 +48,12 @@ export function authenticateVoicebot(req: http.IncomingMessage, secret: string):
   const rest = path.slice(VOICEBOT_PREFIX.length);
   const [, first = '', ...tail] = rest.split('/');
   const query = new URLSearchParams(url.search);
-  const base = { query, headers: req.headers, remoteAddress: req.socket.remoteAddress };
+  const base = {
+    query,
+    headers: req.headers,
+    remoteAddress: req.socket.remoteAddress,
+    local: isLocalRequest(req),
+  };
   if (sameSecret(first, secret)) return { ...base, path: tail.length ? `/${tail.join('/')}` : '/' };
   const viaHeader = sameSecret(basicPassword(req.headers.authorization), secret);
   const viaQuery = sameSecret(query.get('token'), secret);

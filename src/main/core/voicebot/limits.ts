@@ -16,6 +16,23 @@ export const VoicebotLimitsSchema = z
      * and is cut, freeing its session slot. Exotel sends media every ~100 ms while a call is up.
      */
     heartbeatMs: z.number().int().min(50).max(600_000).default(20_000),
+    /**
+     * What a stream from the internet (not this machine) may send per second, after a burst: Exotel
+     * sends real time, at most ~70 KB/s (24 kHz PCM as base64 JSON); more is read only as fast as
+     * this, so a sender far faster than a phone line costs no more CPU than a few real calls.
+     */
+    remoteBytesPerSecond: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3)
+      .default(256 * 1024),
+    remoteBurstBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3)
+      .default(1024 * 1024),
   })
   .strict();
 

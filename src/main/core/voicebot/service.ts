@@ -26,6 +26,7 @@ import { recoverSessions, type RecoveredSession } from './records/recovery';
 import type { RecordingSpace } from './records/recording-files';
 import { SessionRecorder, type VoicebotCallLink, type VoicebotEventSink } from './records/session-recorder';
 import { SessionOptionsSchema, type SessionOptions, type SessionOptionsInput } from './session/options';
+import { holdSocket, paceIntake } from './socket-pace';
 import type { SessionSpeech } from './session/observer';
 import { VoicebotSession } from './session/session';
 
@@ -105,7 +106,7 @@ export class Voicebot {
     await Promise.all([...this.live.values()].map((l) => l.session.done));
   }
 
-  accept(ws: WebSocket, request: Pick<VoicebotRequest, 'query' | 'path'>): void {
+  accept(ws: WebSocket, request: Pick<VoicebotRequest, 'query' | 'path'> & { local?: boolean }): void {
     if (this.activeSessions >= this.limits.maxSessions) {
       this.o.log.warn('voicebot stream refused: too many sessions', { maxSessions: this.limits.maxSessions });
       ws.close(CLOSE_TRY_AGAIN_LATER, 'too many sessions: try again later');
@@ -118,20 +119,26 @@ export class Voicebot {
       return;
     }
     this.heartbeat(ws);
+    if (request.local === false)
+      paceIntake(ws, this.limits.remoteBytesPerSecond, this.limits.remoteBurstBytes, () =>
+        this.o.log.warn('voicebot stream throttled: it sends faster than a phone line', {
+          remoteBytesPerSecond: this.limits.remoteBytesPerSecond,
+        }),
+      );
     const started = this.startTimer(ws);
     const speech = this.o.speech;
     if (typeof speech !== 'function') {
       this.startSafely(ws, request.path, rate.sampleRate, speech, started);
       return;
     }
-    ws.pause(); // frames wait in the socket until the session listens
+    const release = holdSocket(ws); // frames wait in the socket until the session listens
     this.loading++;
     speech().then(
       (s) => {
         this.loading--;
         if (ws.readyState !== ws.OPEN) return;
         this.startSafely(ws, request.path, rate.sampleRate, s, started);
-        ws.resume();
+        release();
       },
       (err: unknown) => {
         this.loading--;
