@@ -42,7 +42,7 @@ export const ALLOWED = {
   // The audit log today; exports next (of calls and QA runs).
   reports: ['store', 'settings', 'calls', 'qa', 'artifacts', 'jobs'],
   // Backups, restore, retention and wipe of the data folder (verified with the audit log).
-  'data-care': ['store', 'reports', 'jobs', 'artifacts'],
+  'data-care': ['store', 'reports', 'jobs', 'artifacts', 'files'],
 };
 
 const HOST_OR_UI = /^src\/(main\/(shell|server)|renderer|preload)(\/|$)/;

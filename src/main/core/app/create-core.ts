@@ -14,7 +14,7 @@ import {
   type EventPosition,
 } from '../api';
 import { ContactsService } from '../contacts';
-import { BackupJobs, Retention, scheduleRetention } from '../data-care';
+import { BackupJobs, Retention, scheduleRetention, sweepBackupLeftovers } from '../data-care';
 import {
   AccountLimiter,
   CampaignsService,
@@ -181,6 +181,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // Leftovers of a crashed run (ours only; a running instance's are kept: see sweepLeftovers).
   files.sweep(log.child('files'));
   sweepFliteTemp(log.child('speech'));
+  sweepBackupLeftovers(config.dataDir, log.child('data-care'));
   const trail = new AuditTrail(auditLog, (row) => events.emit('audit.appended', row), log.child('audit'));
   const contacts = new ContactsService({
     db,

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { AUDIT_HEAD_FILE, DATABASE_FILE, mkdirPrivate, PRIVATE_FILE_MODE } from '../config';
 import { HashedZip } from '../reports';
 import { openDatabaseReadOnly, schemaVersion, snapshotDatabase, type Db } from '../store';
+import { partialPath, snapshotPath } from './backup-leftovers';
 import { BACKUPS_DIR, listDataFiles } from './data-files';
 import { BACKUP_FORMAT, DATA_PREFIX, MANIFEST_ENTRY, type Manifest } from './manifest';
 import { SEALED_SECRETS_FILE, sealSecrets } from './sealed-secrets';
@@ -55,8 +56,8 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
   const scratch = path.join(o.dataDir, BACKUPS_DIR);
   mkdirPrivate(scratch);
   mkdirPrivate(path.dirname(path.resolve(o.out)));
-  const snapshot = path.join(scratch, `.snapshot-${process.pid}-${Date.now()}.tmp`);
-  const partial = `${o.out}.${process.pid}.tmp`;
+  const snapshot = snapshotPath(scratch);
+  const partial = partialPath(o.out);
   try {
     // The head first: it is written only after a commit, so it never names a row the snapshot lacks.
     const headBytes = fs.existsSync(path.join(o.dataDir, AUDIT_HEAD_FILE))
@@ -126,6 +127,7 @@ export async function writeBackup(o: BackupOptions): Promise<BackupResult> {
     if (o.signal?.aborted) throw new BackupCancelled();
     throw err;
   } finally {
-    for (const f of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`]) fs.rmSync(f, { force: true });
+    for (const f of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`, `${snapshot}-journal`])
+      fs.rmSync(f, { force: true });
   }
 }

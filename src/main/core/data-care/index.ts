@@ -1,6 +1,7 @@
 /** Care of the data folder: backups (a live snapshot and files, verified on restore), retention, wipe. */
 export { writeBackup, BackupCancelled, SECRET_FILES, type BackupOptions, type BackupResult } from './backup';
 export { BACKUPS_DIR, listDataFiles } from './data-files';
+export { sweepBackupLeftovers } from './backup-leftovers';
 export { MANIFEST_ENTRY, DATA_PREFIX, type Manifest } from './manifest';
 export {
   restoreBackup,
