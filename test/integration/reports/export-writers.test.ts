@@ -231,6 +231,46 @@ describe('XLSX export', () => {
     expect(calls[3]![col('Latency P50 (ms)')]).toBeNull();
   });
 
+  it('takes each call’s disposition from its latest session that set one and its latency from all its sessions', async () => {
+    const listId = seedList(rig.db, 'L');
+    // completed, completed, busy, no answer, failed, completed: calls without sessions in between.
+    const ids = seedCampaignCalls(rig.db, { campaignId: 'c', listId, calls: 6 });
+    const second = ids[1]!;
+    const session = rig.db.prepare(
+      `INSERT INTO voicebot_sessions (id, attempt_id, stream_sid, call_sid, bot_id, sample_rate, started_at,
+         turns, disposition) VALUES (?, ?, ?, 'sid', 'demo', 8000, ?, 0, ?)`,
+    );
+    const metric = rig.db.prepare(
+      `INSERT INTO voicebot_turn_metrics (session_id, turn, input, voice_to_voice_ms, bot_audio_ms)
+       VALUES (?, ?, 'speech', ?, 1000)`,
+    );
+    // Later sessions of the second call (re-connected streams): one sets a disposition, the latest none.
+    session.run(`${second}-s2`, second, 'st-2', '2026-11-20T09:00:40.000Z', 'callback');
+    session.run(`${second}-s3`, second, 'st-3', '2026-11-20T09:00:50.000Z', null);
+    metric.run(`${second}-s2`, 1, 5000);
+    metric.run(`${second}-s3`, 1, 1);
+    const calls = readXlsx((await rig.write(xlsxWriter, { kind: 'campaign', campaignId: 'c' })).out).Calls!;
+    const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
+    expect(calls.slice(1).map((r) => r[col('Attempt id')])).toEqual(ids);
+    expect(calls[2]![col('Disposition')]).toBe('callback');
+    for (const [i, id] of ids.entries()) {
+      const v = dbLatency(id);
+      expect(calls[i + 1]![col('Latency P50 (ms)')], id).toBe(v.length === 0 ? null : nearest(v, 0.5));
+      expect(calls[i + 1]![col('Latency P95 (ms)')], id).toBe(v.length === 0 ? null : nearest(v, 0.95));
+    }
+    expect(dbLatency(second)).toContain(5000);
+    expect(calls[2]![col('Latency P95 (ms)')]).toBe(5000);
+    // The other calls keep their own sessions' dispositions (the seed's), the busy one none.
+    const own = rig.db
+      .prepare<[string], string | null>(
+        'SELECT disposition FROM voicebot_sessions WHERE attempt_id = ? ORDER BY started_at DESC LIMIT 1',
+      )
+      .pluck();
+    expect(calls[1]![col('Disposition')]).toBe(own.get(ids[0]!));
+    expect(calls[6]![col('Disposition')]).toBe(own.get(ids[5]!));
+    expect(calls[3]![col('Latency P50 (ms)')]).toBeNull();
+  });
+
   it('names who placed a test call: the placeTestCall row written after its attempt', async () => {
     const created = new Date(Date.now() - 1000).toISOString();
     rig.db

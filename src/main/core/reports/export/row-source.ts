@@ -1,7 +1,6 @@
 import { QA_VERDICTS, type QaEvaluation, type QaRecordedTurn, type QaVerdict } from '../../../../shared/qa';
 import type {
   ExportCallRow,
-  ExportRecording,
   ExportScope,
   ExportSummary,
   ExportTurnRow,
@@ -9,6 +8,7 @@ import type {
 } from '../../../../shared/reports';
 import { CallStatsQuery, percentile } from '../../calls';
 import type { Db } from '../../store';
+import { CallSessionStream } from './call-sessions';
 import { ExportScopeError } from './errors';
 import { callsScope, operatorLookup } from './scope-sql';
 
@@ -49,28 +49,8 @@ type CallSqlRow = [
   transfer: string | null,
   flags: string | null,
   contactName: string | null,
-  botDisposition: string | null,
   campaignDisposition: string | null,
-  /** The voice-to-voice latencies, ascending, comma-separated (null: none). */
-  latencies: string | null,
-  /** JSON: [sessionId, callerWav, botWav, mixWav, callerArtifact, botArtifact, mixArtifact][]. */
-  sessions: string | null,
 ];
-
-const CHANNELS = ['caller', 'bot', 'mix'] as const;
-
-/** A call's recordings from its sessions' aggregate (see `calls()`), channel by channel. */
-function recordingsOf(json: string): ExportRecording[] {
-  const out: ExportRecording[] = [];
-  for (const s of JSON.parse(json) as (string | null)[][]) {
-    const sessionId = s[0] ?? '';
-    CHANNELS.forEach((channel, i) => {
-      const path = s[1 + i];
-      if (path) out.push({ sessionId, channel, path, artifactId: s[4 + i] ?? null });
-    });
-  }
-  return out;
-}
 
 function parseList(json: string | null): string[] {
   if (!json) return [];
@@ -206,28 +186,16 @@ export class SqliteExportSource implements ExportSource {
 
   *calls(): IterableIterator<ExportCallRow> {
     const operator = operatorLookup(this.db);
-    // One statement for the sheet: each call's latencies and recordings come as aggregates of
-    // correlated subqueries (indexed lookups inside SQLite) instead of three more statements per
-    // row from JS, which were half the export's reading time. SQLite's text form of a REAL
-    // round-trips, so the latencies parse back to the stored numbers.
-    const artifactOf = (channel: string) =>
-      `(SELECT id FROM artifacts WHERE owner = 'voicebot_session:' || s.id
-        AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1)`;
+    // Each call's sessions (disposition, latencies, recordings) come from a second statement in
+    // the same order, merged as the rows come (see CallSessionStream).
+    const sessions = new CallSessionStream(this.db, this.where);
     const rows = this.db.prepare<Record<string, string>, CallSqlRow>(
       `SELECT a.id, a.provider_sid AS callSid, a.number, coalesce(a.list_id, cp.list_id) AS listId,
          l.name AS listName, a.campaign_id AS campaignId, cp.name AS campaignName, ca.attempt_no AS attemptNo,
          a.created_at AS createdAt, a.answered_at AS answeredAt, a.ended_at AS endedAt, a.state,
          a.end_reason AS endReason, a.duration_sec AS durationSec, a.price, a.answered_by AS answeredBy,
          a.transfer_decision AS transfer, ca.flags, coalesce(cc.name, c.name) AS contactName,
-         (SELECT s.disposition FROM voicebot_sessions s WHERE s.attempt_id = a.id AND s.disposition IS NOT NULL
-          ORDER BY s.started_at DESC LIMIT 1) AS botDisposition, ca.disposition AS campaignDisposition,
-         (SELECT group_concat(m.voice_to_voice_ms, ',' ORDER BY m.voice_to_voice_ms)
-          FROM voicebot_turn_metrics m JOIN voicebot_sessions s ON s.id = m.session_id
-          WHERE s.attempt_id = a.id AND m.voice_to_voice_ms IS NOT NULL) AS latencies,
-         (SELECT json_group_array(json_array(s.id, s.caller_wav, s.bot_wav, s.mix_wav,
-            ${artifactOf('caller')}, ${artifactOf('bot')}, ${artifactOf('mix')}) ORDER BY s.started_at, s.id)
-          FROM voicebot_sessions s WHERE s.attempt_id = a.id
-            AND coalesce(s.caller_wav, s.bot_wav, s.mix_wav) IS NOT NULL) AS sessions
+         ca.disposition AS campaignDisposition
        FROM call_attempts a
        LEFT JOIN campaigns cp ON cp.id = a.campaign_id
        LEFT JOIN contact_lists l ON l.id = CAST(coalesce(a.list_id, cp.list_id) AS INTEGER)
@@ -236,57 +204,59 @@ export class SqliteExportSource implements ExportSource {
        LEFT JOIN campaign_contacts cc ON cc.campaign_id = ca.campaign_id AND cc.contact_id = ca.contact_id
        WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid`,
     );
-    for (const [
-      id,
-      callSid,
-      number,
-      listId,
-      listName,
-      campaignId,
-      campaignName,
-      attemptNo,
-      createdAt,
-      answeredAt,
-      endedAt,
-      state,
-      endReason,
-      durationSec,
-      price,
-      answeredBy,
-      transfer,
-      flags,
-      contactName,
-      botDisposition,
-      campaignDisposition,
-      latencies,
-      sessions,
-    ] of rows.raw(true).iterate(this.where.params)) {
-      const v = latencies === null ? [] : latencies.split(',').map(Number);
-      yield {
-        attemptId: id,
+    try {
+      for (const [
+        id,
         callSid,
-        contactName,
         number,
-        listId: listId === null ? null : String(listId),
+        listId,
         listName,
         campaignId,
         campaignName,
         attemptNo,
-        operator: operator(campaignId, createdAt, id),
         createdAt,
         answeredAt,
         endedAt,
         state,
-        carrierStatus: endReason,
+        endReason,
         durationSec,
         price,
         answeredBy,
-        disposition: botDisposition ?? campaignDisposition,
         transfer,
-        flags: parseList(flags),
-        latency: v.length === 0 ? null : { p50: percentile(v, 0.5), p95: percentile(v, 0.95) },
-        recordings: sessions === null ? [] : recordingsOf(sessions),
-      };
+        flags,
+        contactName,
+        campaignDisposition,
+      ] of rows.raw(true).iterate(this.where.params)) {
+        const s = sessions.take(id);
+        const v = s.latencies;
+        yield {
+          attemptId: id,
+          callSid,
+          contactName,
+          number,
+          listId: listId === null ? null : String(listId),
+          listName,
+          campaignId,
+          campaignName,
+          attemptNo,
+          operator: operator(campaignId, createdAt, id),
+          createdAt,
+          answeredAt,
+          endedAt,
+          state,
+          carrierStatus: endReason,
+          durationSec,
+          price,
+          answeredBy,
+          disposition: s.disposition ?? campaignDisposition,
+          transfer,
+          flags: parseList(flags),
+          latency: v.length === 0 ? null : { p50: percentile(v, 0.5), p95: percentile(v, 0.95) },
+          recordings: s.recordings,
+        };
+      }
+    } finally {
+      sessions.close();
     }
   }
 

@@ -1,0 +1,99 @@
+import type { ExportRecording } from '../../../../shared/reports';
+import type { Db } from '../../store';
+
+/** What the calls sheet takes from a call's voicebot sessions. */
+export interface CallSessions {
+  /** The disposition of the latest session that set one. */
+  disposition: string | null;
+  /** Every voice-to-voice latency of the call's turns, ascending. */
+  latencies: number[];
+  /** Session by start, then caller, bot, mix. */
+  recordings: ExportRecording[];
+}
+
+/** A row of the sessions statement in raw mode (an array, in the SELECT's order). */
+type SessionSqlRow = [
+  attemptId: string,
+  sessionId: string,
+  disposition: string | null,
+  callerWav: string | null,
+  botWav: string | null,
+  mixWav: string | null,
+  callerArtifact: string | null,
+  botArtifact: string | null,
+  mixArtifact: string | null,
+  /** The session's voice-to-voice latencies, comma-separated (null: none). */
+  latencies: string | null,
+];
+
+const CHANNELS = ['caller', 'bot', 'mix'] as const;
+const NONE: CallSessions = { disposition: null, latencies: [], recordings: [] };
+
+/**
+ * The sessions of the scope's calls, read by one statement in the calls statement's order (attempt
+ * by creation, then session by start) and taken call by call as the calls are read: a merge of two
+ * ordered streams. It replaces three correlated subqueries per call (disposition, latencies,
+ * recordings), measured at 30,000 calls as 72 ms of the calls statement's 163 ms of SQLite time
+ * against 39 ms for this statement. Memory stays one call's sessions.
+ */
+export class CallSessionStream {
+  private readonly rows: IterableIterator<SessionSqlRow>;
+  private next: SessionSqlRow | undefined;
+
+  constructor(db: Db, where: { sql: string; params: Record<string, string> }) {
+    // SQLite's text form of a REAL round-trips, so the latencies parse back to the stored numbers.
+    const artifactOf = (channel: string) =>
+      `(SELECT id FROM artifacts WHERE owner = 'voicebot_session:' || s.id
+        AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1)`;
+    this.rows = db
+      .prepare<Record<string, string>, SessionSqlRow>(
+        `SELECT s.attempt_id, s.id, s.disposition, s.caller_wav, s.bot_wav, s.mix_wav,
+           CASE WHEN s.caller_wav IS NOT NULL THEN ${artifactOf('caller')} END,
+           CASE WHEN s.bot_wav IS NOT NULL THEN ${artifactOf('bot')} END,
+           CASE WHEN s.mix_wav IS NOT NULL THEN ${artifactOf('mix')} END,
+           (SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
+            WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL)
+         FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
+         WHERE ${where.sql} ORDER BY a.created_at, a.rowid, s.started_at, s.id`,
+      )
+      .raw(true)
+      .iterate(where.params);
+    this.next = this.advance();
+  }
+
+  /**
+   * The sessions of `attemptId`. Ask for every call of the calls statement, in its order: both
+   * statements cover the same attempts in the same order, so the streams stay aligned.
+   */
+  take(attemptId: string): CallSessions {
+    if (this.next?.[0] !== attemptId) return NONE;
+    let disposition: string | null = null;
+    const latencies: number[] = [];
+    const recordings: ExportRecording[] = [];
+    while (this.next?.[0] === attemptId) {
+      const s = this.next;
+      // Sessions come by start: the last disposition set is the latest session's.
+      if (s[2] !== null) disposition = s[2];
+      for (let i = 0; i < CHANNELS.length; i++) {
+        const path = s[3 + i];
+        if (path)
+          recordings.push({ sessionId: s[1], channel: CHANNELS[i]!, path, artifactId: s[6 + i] ?? null });
+      }
+      if (s[9] !== null) for (const v of s[9].split(',')) latencies.push(Number(v));
+      this.next = this.advance();
+    }
+    latencies.sort((x, y) => x - y);
+    return { disposition, latencies, recordings };
+  }
+
+  /** Ends the statement early (an aborted export). */
+  close(): void {
+    this.rows.return?.();
+    this.next = undefined;
+  }
+
+  private advance(): SessionSqlRow | undefined {
+    const r = this.rows.next();
+    return r.done ? undefined : r.value;
+  }
+}
