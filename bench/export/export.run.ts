@@ -19,6 +19,8 @@ interface Measured {
   mode: string;
   rows: number;
   ms: number;
+  /** CPU time of the same span (all threads of the child). */
+  cpuMs: number;
   totalMs: number;
   bytes: number;
   maxRssKb: number;
@@ -84,7 +86,9 @@ it(`export: ${CALLS.toLocaleString('en-IN')} calls to XLSX and CSV vs bare Sheet
       for (const mode of ['bare-xlsx', 'ours-xlsx', 'bare-csv', 'ours-csv']) {
         const m = run(mode);
         const known = best.get(mode);
-        if (!known || m.ms < known.ms) best.set(mode, m);
+        // Best wall time and best CPU time, each on its own (the machine is shared).
+        if (!known) best.set(mode, m);
+        else best.set(mode, { ...(m.ms < known.ms ? m : known), cpuMs: Math.min(m.cpuMs, known.cpuMs) });
       }
     const lines = [
       `(seeded ${CALLS} calls in ${s(seedMs)} s; best of ${ROUNDS} interleaved rounds, each in a child)`,
@@ -98,7 +102,8 @@ it(`export: ${CALLS.toLocaleString('en-IN')} calls to XLSX and CSV vs bare Sheet
           `${(ours.bytes / 1048576).toFixed(1)} MB | bare SheetJS write ${s(bare.ms)} s ` +
           `(+ ${s(bare.totalMs - bare.ms)} s to read the rows into cells), peak RSS ${mb(bare.maxRssKb)} MB → ` +
           `time ${(ours.ms / bare.ms).toFixed(2)}× the write (goal ≤ 1.5×), ${(ours.ms / bare.totalMs).toFixed(2)}× ` +
-          `reading + writing, memory ${(ours.maxRssKb / bare.maxRssKb).toFixed(2)}×`,
+          `reading + writing, memory ${(ours.maxRssKb / bare.maxRssKb).toFixed(2)}×; ` +
+          `CPU time ${s(ours.cpuMs)} vs ${s(bare.cpuMs)} s = ${(ours.cpuMs / bare.cpuMs).toFixed(2)}×`,
       );
     }
     console.log(['', '== export ==', ...lines, ''].join('\n'));
