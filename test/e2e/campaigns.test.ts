@@ -38,6 +38,9 @@ describe('campaign from the UI in Chromium', () => {
     );
     const imported = await runCli(['import', csv, '--list', 'Rehearsal', '--data', tmp.dir, '--json']);
     expect(imported.code, imported.stderr).toBe(0);
+    // A second list, deleted under an open form to make the core refuse a campaign (see the last test).
+    const spare = await runCli(['import', csv, '--list', 'Spare', '--data', tmp.dir, '--json']);
+    expect(spare.code, spare.stderr).toBe(0);
     serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
     browser = await launchChromium();
     page = await browser.newPage();
@@ -257,5 +260,39 @@ describe('campaign from the UI in Chromium', () => {
     await page.screenshot({ path: artifactPath('campaign-queue.png'), fullPage: true });
     await panel.getByRole('button', { name: 'Cancel campaign' }).click();
     await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
+  });
+
+  // Issue 9 defect: an error can be dismissed and goes once its cause is edited (it stayed until the next
+  // submit, with no way to close it).
+  it("the form's error from the core can be dismissed and goes when the form is edited", async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    if (!(await form.isVisible())) await page.getByRole('button', { name: 'New campaign' }).click();
+    await form.getByLabel('Name').fill('Spare run');
+    await form.getByLabel('Contact list').selectOption({ label: 'Spare (4 callable)' });
+    await form.getByLabel('Telephony mode').selectOption('flow');
+    // The list goes while the form is open: the core refuses the campaign.
+    await page.evaluate(async () => {
+      type Api = {
+        contacts: {
+          lists(r: object): Promise<{ id: number; name: string }[]>;
+          deleteList(r: { listId: number }): Promise<unknown>;
+        };
+      };
+      const api = (window as unknown as { calldeck: Api }).calldeck;
+      const list = (await api.contacts.lists({})).find((l) => l.name === 'Spare');
+      await api.contacts.deleteList({ listId: list!.id });
+    });
+    const create = form.getByRole('button', { name: 'Create draft' });
+    const refusal = form.getByRole('alert').filter({ hasText: 'has no callable contacts' });
+    await create.click();
+    await refusal.waitFor();
+    await refusal.getByRole('button', { name: 'Dismiss this message' }).click();
+    await expect.poll(() => refusal.count()).toBe(0);
+    // Back on the next try; editing the form (its cause) clears it.
+    await create.click();
+    await refusal.waitFor();
+    await form.getByLabel('Name').fill('Spare run 2');
+    await expect.poll(() => refusal.count()).toBe(0);
   });
 });

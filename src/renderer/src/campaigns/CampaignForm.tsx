@@ -10,6 +10,7 @@ import type { BotInfo } from '../../../shared/bots';
 import type { ListSummary } from '../../../shared/contacts';
 import { WEEKDAYS } from '../../../shared/settings';
 import { api, errorMessage, fieldErrors } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { Field } from '../components/Field';
 import { draftErrors, newDraft, parseRows, toCreateRequest, type CampaignDraft } from './campaign-draft';
 
@@ -379,7 +380,7 @@ export function CampaignForm({
           </label>
         ))}
       </fieldset>
-      {error && <p className="banner banner--error">{error}</p>}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       <div className="form__actions">
         <button type="submit" disabled={busy || (touched && Object.keys(errors).length > 0)}>
           Create draft

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useEffect, useMemo, useState } from 'react';
 import type { CampaignDetail, CampaignForecast } from '../../../shared/campaigns';
 import { api, errorMessage } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { CallStatsPanel } from '../dashboard/CallStatsPanel';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
@@ -11,7 +12,11 @@ import { PacingEditor } from './PacingEditor';
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** The forecast, read before start and again as the campaign's counters move (pushed, at most every 2 s). */
-function useForecast(c: CampaignDetail): { forecast?: CampaignForecast; error?: string } {
+function useForecast(c: CampaignDetail): {
+  forecast?: CampaignForecast;
+  error?: string;
+  dismiss: () => void;
+} {
   const [state, setState] = useState<{ forecast?: CampaignForecast; error?: string }>({});
   const key = `${c.id}:${c.state}:${c.counters.attempts}:${c.counters.inFlight}:${c.updatedAt}`;
   useEffect(() => {
@@ -31,12 +36,13 @@ function useForecast(c: CampaignDetail): { forecast?: CampaignForecast; error?: 
     // Re-read when the campaign moves; the last forecast stays shown meanwhile.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return state;
+  // Dismissed: the last forecast (if any) shows again; the next one read replaces both.
+  return { ...state, dismiss: () => setState((s) => ({ forecast: s.forecast })) };
 }
 
 function ForecastView({ c }: { c: CampaignDetail }): React.JSX.Element {
-  const { forecast: f, error } = useForecast(c);
-  if (error) return <p className="banner banner--error">{error}</p>;
+  const { forecast: f, error, dismiss } = useForecast(c);
+  if (error) return <ErrorBanner message={error} onDismiss={dismiss} />;
   if (!f) return <p className="muted">Forecasting…</p>;
   return (
     <dl className="kv" data-testid="forecast">

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import type { CampaignContactInfo, CampaignDetail } from '../../../shared/campaigns';
 import { api, errorMessage } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import '../board/board.css';
 
@@ -90,7 +91,7 @@ export function CampaignQueue({ c, version }: { c: CampaignDetail; version: stri
       rows={rows}
       testId="campaign-queue"
       scrollerClassName="campaign-queue__scroll"
-      before={error && <p className="banner banner--error">{error}</p>}
+      before={error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       row={(r) => (
         <tr key={r.contactId} data-contact={r.contactId} aria-label={`Contact ${r.name || r.number}`}>
           <td>{r.position + 1}</td>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { RECORDING_CHANNELS, type RecordingChannel } from '../../../shared/voicebot';
 import { api, errorMessage } from '../api';
 import { artifactUrl } from '../artifacts';
+import { ErrorBanner } from './ErrorBanner';
 
 const LABEL: Record<RecordingChannel, string> = {
   mix: 'Both sides (stereo)',
@@ -43,11 +44,7 @@ export function RecordingPlayer({ sessionId }: { sessionId: string }): React.JSX
         </button>
       ))}
       {url && <audio controls src={url} data-testid="recording-audio" />}
-      {error && (
-        <span className="banner banner--error" role="alert">
-          {error}
-        </span>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(null)} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { auditRowView, type AuditEntry, type AuditOutcome } from '../../../share
 import { auditSummary, type SummaryContext } from '../../../shared/audit-summary';
 import { downloadArtifact } from '../artifacts';
 import { AuditFilters } from '../components/audit/AuditFilters';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { useAuditStore } from '../state/audit-store';
 import '../components/audit/audit.css';
 
@@ -143,7 +144,9 @@ export function AuditPage(): React.JSX.Element {
           ))}
         </ul>
       )}
-      {error && <p className="banner banner--error">{error}</p>}
+      {error && (
+        <ErrorBanner message={error} onDismiss={() => useAuditStore.setState({ error: undefined })} />
+      )}
       <table className="table">
         <thead>
           <tr>

@@ -6,6 +6,7 @@ import { BoardFilters } from '../board/BoardFilters';
 import { CallBoard } from '../board/CallBoard';
 import { boardChoices, filterBoard, NO_FILTER, type BoardFilter } from '../board/board-filter';
 import { BotSession } from '../components/BotSession';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { RangeExport } from '../components/reports/RangeExport';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
@@ -61,7 +62,9 @@ export function CallsPage(): React.JSX.Element {
           requests, Exotel&apos;s callbacks, passthru and the voicebot stream.
         </p>
       </header>
-      {error && <p className="banner banner--error">{error}</p>}
+      {error && (
+        <ErrorBanner message={error} onDismiss={() => useCallsStore.setState({ error: undefined })} />
+      )}
       <RangeExport />
       <BoardFilters
         filter={filter}
@@ -109,7 +112,12 @@ export function CallsPage(): React.JSX.Element {
             ))}
           </ol>
           <h3>Voicebot</h3>
-          {bot.error && <p className="banner banner--error">{bot.error}</p>}
+          {bot.error && (
+            <ErrorBanner
+              message={bot.error}
+              onDismiss={() => useVoicebotStore.setState({ error: undefined })}
+            />
+          )}
           {bot.sessions.length === 0 ? (
             <p className="muted">The bot has not spoken on this call.</p>
           ) : (

@@ -4,6 +4,7 @@ import type { BotsView } from '../../../shared/bots';
 import { api, errorMessage } from '../api';
 import { CampaignForm } from '../campaigns/CampaignForm';
 import { CampaignPanel } from '../campaigns/CampaignPanel';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { ExportControl } from '../components/reports/ExportControl';
 import '../campaigns/campaigns.css';
 import { useCampaignsStore } from '../state/campaigns-store';
@@ -12,7 +13,7 @@ import { useSettingsStore } from '../state/settings-store';
 
 /** Campaigns: create one from a list, see its forecast, start, pause, resume or cancel it, watch it run. */
 export function CampaignsPage(): React.JSX.Element {
-  const { campaigns, selectedId, error, load, select } = useCampaignsStore();
+  const { campaigns, selectedId, error, load, select, dismissError } = useCampaignsStore();
   const lists = useListsStore((s) => s.lists);
   const loadLists = useListsStore((s) => s.loadLists);
   const settings = useSettingsStore();
@@ -41,8 +42,8 @@ export function CampaignsPage(): React.JSX.Element {
           policy says, and tells you when it will finish before it starts.
         </p>
       </header>
-      {error && <p className="banner banner--error">{error}</p>}
-      {botsError && <p className="banner banner--error">{botsError}</p>}
+      {error && <ErrorBanner message={error} onDismiss={dismissError} />}
+      {botsError && <ErrorBanner message={botsError} onDismiss={() => setBotsError(undefined)} />}
       <div className="toolbar">
         <button type="button" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
           {creating ? 'Close the form' : 'New campaign'}

@@ -11,6 +11,7 @@ interface CampaignsState {
   /** pause / resume / cancel / start: the core moves the campaign; campaign.updated brings it back. */
   act: (action: 'start' | 'pause' | 'resume' | 'cancel', campaignId: string) => Promise<void>;
   upsert: (c: CampaignDetail) => void;
+  dismissError: () => void;
 }
 
 const upsert = (list: CampaignDetail[], c: CampaignDetail): CampaignDetail[] =>
@@ -36,6 +37,7 @@ export const useCampaignsStore = create<CampaignsState>((set) => ({
     }
   },
   upsert: (c) => set((s) => ({ campaigns: upsert(s.campaigns, c) })),
+  dismissError: () => set({ error: undefined }),
 }));
 
 /** Browsers ask only after a user gesture: starting or resuming a campaign is one. */

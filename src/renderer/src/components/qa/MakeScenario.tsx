@@ -2,6 +2,7 @@ import type React from 'react';
 import { useId, useState } from 'react';
 import type { QaSuiteSummary } from '../../../../shared/qa';
 import { api, errorMessage } from '../../api';
+import { ErrorBanner } from '../ErrorBanner';
 import { useQaStore } from '../../state/qa-store';
 
 /** The default choice: the data folder's qa/suites/recorded-calls (made on first use). */
@@ -49,11 +50,7 @@ export function MakeScenario({ sessionId }: { sessionId: string }): React.JSX.El
         <button type="button" className="button--quiet" onClick={() => void choose()}>
           Make QA scenario
         </button>
-        {error && (
-          <span className="banner banner--error" role="alert">
-            {error}
-          </span>
-        )}
+        {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       </div>
     );
   }
@@ -77,11 +74,7 @@ export function MakeScenario({ sessionId }: { sessionId: string }): React.JSX.El
       <button type="button" className="button--quiet" onClick={() => setSuites(null)}>
         Cancel
       </button>
-      {error && (
-        <span className="banner banner--error" role="alert">
-          {error}
-        </span>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { QaScenarioRunInfo } from '../../../../shared/qa';
 import { errorMessage } from '../../api';
+import { ErrorBanner } from '../ErrorBanner';
 import { artifactUrl } from '../../artifacts';
 import {
   alignTurns,
@@ -146,11 +147,7 @@ export function SideBySidePlayer({
         <button type="button" className="button--quiet" onClick={stop}>
           Pause
         </button>
-        {error && (
-          <span className="banner banner--error" role="alert">
-            {error}
-          </span>
-        )}
+        {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       </div>
       <div className="sbs__columns">
         {SIDES.map((side) => {

@@ -1,6 +1,7 @@
 import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
+import { ErrorBanner } from '../ErrorBanner';
 import { adoptWaveSurferStyles } from './wavesurfer-styles';
 
 const HEIGHT = 56;
@@ -63,11 +64,7 @@ export function Waveform({ url, label, testId, color, onAudio }: WaveformProps):
     <div className="waveform" data-testid={testId} data-ready={ready ? 'true' : 'false'}>
       <div ref={container} role="img" aria-label={`Waveform: ${label}`} />
       <audio ref={audio} src={url} controls preload="auto" aria-label={label} />
-      {error && (
-        <span className="banner banner--error" role="alert">
-          {label}: {error}
-        </span>
-      )}
+      {error && <ErrorBanner message={`${label}: ${error}`} onDismiss={() => setError(undefined)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat, type ExportScopeInput } from '../../../../shared/reports';
 import { api, errorMessage } from '../../api';
+import { ErrorBanner } from '../ErrorBanner';
 import { artifactUrl } from '../../artifacts';
 import { useJobsStore } from '../../state/jobs-store';
 import { exportResultOf } from './export-result';
@@ -56,7 +57,13 @@ export function ExportControl({
     <div className="export-control" role="group" aria-label={label}>
       <label>
         Export as{' '}
-        <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+        <select
+          value={format}
+          onChange={(e) => {
+            setFormat(e.target.value as ExportFormat);
+            setError(undefined); // an error was about the last export asked for
+          }}
+        >
           {EXPORT_FORMATS.map((f) => (
             <option key={f} value={f}>
               {LABELS[f]}
@@ -86,14 +93,15 @@ export function ExportControl({
             to check the bundle with <code>--key</code>
           </span>
         )}
-        {job && job.state !== 'running' && !result && (
-          <span className="export-control__error">
-            Export {job.state}
-            {job.error ? `: ${job.error.message}` : ''}
-          </span>
-        )}
-        {error && <span className="export-control__error">{error}</span>}
       </span>
+      {job && job.state !== 'running' && !result && (
+        // Dismissed: the failed job is forgotten here (the Jobs tray keeps it).
+        <ErrorBanner
+          message={`Export ${job.state}${job.error ? `: ${job.error.message}` : ''}`}
+          onDismiss={() => setJobId(undefined)}
+        />
+      )}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
 import type { JobInfo } from '../../../../shared/jobs';
 import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
+import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
@@ -81,7 +82,10 @@ function BackupCard(): React.JSX.Element {
             autoComplete="new-password"
             aria-describedby={describedBy}
             value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
+            onChange={(e) => {
+              setPassphrase(e.target.value);
+              setError(undefined);
+            }}
           />
         )}
       </Field>
@@ -141,12 +145,12 @@ function BackupCard(): React.JSX.Element {
             )}
           </>
         )}
-        {(error ?? (job && job.error)) && (
-          <span className="status status--error" role="status">
-            {error ?? job?.error?.message}
-          </span>
-        )}
       </div>
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
+      {!error && job?.error && (
+        // Dismissed: the failed job is forgotten here (the Jobs tray keeps it).
+        <ErrorBanner message={job.error.message} onDismiss={() => setJob(undefined)} />
+      )}
       <h3>Restore</h3>
       <p className="card__description">
         A backup is restored into a new, empty data folder, checked before CallDeck opens it (every file
@@ -210,7 +214,15 @@ function WipeCard(): React.JSX.Element {
             This cannot be undone. Type {WIPE_WORD} to delete the data.
           </p>
           <label htmlFor="wipe-word">Type {WIPE_WORD} to confirm</label>
-          <input id="wipe-word" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+          <input
+            id="wipe-word"
+            value={typed}
+            autoComplete="off"
+            onChange={(e) => {
+              setTyped(e.target.value);
+              setError(undefined);
+            }}
+          />
           <div className="form__actions">
             <button type="submit" className="button--danger" disabled={busy || typed !== WIPE_WORD}>
               Delete the data
@@ -238,11 +250,7 @@ function WipeCard(): React.JSX.Element {
           {result.removed.length > 0 ? `, folders ${result.removed.join(', ')}` : ''}.
         </p>
       )}
-      {error && (
-        <p className="status status--error" role="status">
-          {error}
-        </p>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
     </section>
   );
 }
