@@ -125,11 +125,14 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
   });
 
   /** Opens the Lists page and returns a helper that drops a CSV and starts importing it as `name`. */
-  async function listsPage(): Promise<{
+  async function listsPage(locale?: string): Promise<{
     page: Page;
     importAs: (name: string, csv: string) => Promise<void>;
   }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      ...(locale ? { locale } : {}),
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
@@ -305,6 +308,38 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     });
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/junk\.csv: /);
+    await page.close();
+  });
+
+  // The Jobs tray wrote 26/11/2026, 7:05:59 am while the lists and DNC tables followed the browser
+  // (11/26/2026, 7:05:58 AM): every page now writes dates en-IN, whatever the browser's locale.
+  it("writes dates the same way (en-IN) on every page, whatever the browser's locale", async () => {
+    const { page, importAs } = await listsPage('en-US');
+    expect(await page.evaluate(() => navigator.language)).toBe('en-US');
+    await importAs('Dated', SMALL_CSV);
+    await page.getByTestId('import-summary').waitFor();
+    const enIn = (iso: string) => page.evaluate((at) => new Date(at).toLocaleString('en-IN'), iso);
+    const EN_IN = /\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2} (am|pm)/;
+
+    const list = (await page.evaluate(() =>
+      (
+        window as unknown as { calldeck: { contacts: { lists(r: object): Promise<unknown> } } }
+      ).calldeck.contacts.lists({}),
+    )) as { name: string; createdAt: string }[];
+    const dated = list.find((l) => l.name === 'Dated')!;
+    const row = page.locator('tr', { has: page.getByRole('button', { name: 'Dated', exact: true }) });
+    await expect.poll(() => row.textContent()).toContain(`${await enIn(dated.createdAt)} by`);
+
+    await page.getByRole('button', { name: /^Jobs/ }).click();
+    const job = page.getByRole('region', { name: 'Jobs' }).getByTestId('job-finished').first();
+    await expect.poll(() => job.textContent()).toMatch(EN_IN);
+
+    await page.getByRole('link', { name: 'Do not call' }).click();
+    await page.getByLabel('Numbers (one per line)').fill('+91 98111 45678');
+    await page.getByRole('button', { name: 'Add to Do-Not-Call' }).click();
+    const dnc = page.locator('tr', { hasText: '+919811145678' });
+    await expect.poll(() => dnc.textContent()).toMatch(EN_IN);
+    expect(await dnc.textContent()).not.toMatch(/AM|PM/);
     await page.close();
   });
 });

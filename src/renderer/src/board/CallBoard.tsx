@@ -4,6 +4,7 @@ import { callDuration, decisionLabel, priceLabel } from '../call-labels';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import { sinceLabel } from './board-filter';
 import './board.css';
+import { formatTime } from '../format';
 
 const COLUMNS: VirtualColumn[] = [
   { label: 'Number', width: '13%' },
@@ -21,8 +22,6 @@ const COLUMNS: VirtualColumn[] = [
   // Last, as before: the bot's decision.
   { label: 'Bot decision', width: '10%' },
 ];
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 
 interface Props {
   rows: readonly BoardCall[];
@@ -58,7 +57,7 @@ export function CallBoard({ rows, selectedId, onSelect, now, empty }: Props): Re
             <span className={`badge state state--${c.state}`}>{c.state.replace('_', ' ')}</span>
           </td>
           <td data-testid="time-in-state">{sinceLabel(c.updatedAt, now)}</td>
-          <td>{time(c.createdAt)}</td>
+          <td>{formatTime(c.createdAt)}</td>
           <td data-testid="call-duration">{callDuration(c, now)}</td>
           <td>{c.answeredBy ?? '—'}</td>
           <td>{c.disposition ?? '—'}</td>

@@ -8,8 +8,9 @@ import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
 import { CampaignQueue } from './CampaignQueue';
 import { PacingEditor } from './PacingEditor';
+import { formatDateTime } from '../format';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+const when = formatDateTime;
 
 /** The forecast, read before start and again as the campaign's counters move (pushed, at most every 2 s). */
 function useForecast(c: CampaignDetail): {

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import '../board/board.css';
+import { formatDateTime } from '../format';
 
 const PAGE = 5000;
 /** Pushed changes come in bursts (every call's step, progress every 250 ms): one re-read per this. */
@@ -21,7 +22,7 @@ const COLUMNS: VirtualColumn[] = [
   { label: '', width: '20%' },
 ];
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+const when = formatDateTime;
 
 /** Every contact of a campaign, in queue order (paged from the core). */
 async function readQueue(campaignId: string): Promise<CampaignContactInfo[]> {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ContactStatus, ContactView, ListSummary } from '../../../shared/contacts';
 import { api, errorMessage } from '../api';
 import { ErrorBanner } from './ErrorBanner';
+import { formatCount } from '../format';
 
 const PAGE = 1000;
 const ROW_HEIGHT = 34;
@@ -89,7 +90,7 @@ export function ContactsTable({ list }: { list: ListSummary }): React.JSX.Elemen
             aria-pressed={f === filter}
             onClick={() => setFilter(f)}
           >
-            {f === 'all' ? 'All' : f[0]!.toUpperCase() + f.slice(1)} ({counts[f].toLocaleString('en-IN')})
+            {f === 'all' ? 'All' : f[0]!.toUpperCase() + f.slice(1)} ({formatCount(counts[f])})
           </button>
         ))}
       </div>

@@ -4,6 +4,7 @@ import { isTerminal, type PublicUrlsView } from '../../../shared/telephony';
 import { eventLabel } from '../call-labels';
 import { ErrorBanner } from './ErrorBanner';
 import { useTelephonyStore } from '../state/telephony-store';
+import { formatTime } from '../format';
 
 function UrlList({ urls, label }: { urls: PublicUrlsView; label: string }): React.JSX.Element {
   const rows: [string, string][] = [
@@ -221,8 +222,7 @@ export function TelephonyPanel(): React.JSX.Element {
               <ol className="events">
                 {s.testCall.events.map((e) => (
                   <li key={e.seq} className={e.duplicate ? 'muted' : undefined}>
-                    <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
-                    <strong>{eventLabel(e)}</strong>
+                    <code>{formatTime(e.receivedAt)}</code> {e.source} · <strong>{eventLabel(e)}</strong>
                     {e.duplicate && ' (duplicate)'}
                     {!e.applied && !e.duplicate && e.note && ` (${e.note})`}
                     {e.repeats > 0 && ` · repeated ${e.repeats}×`}

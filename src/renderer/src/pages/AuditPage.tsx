@@ -7,6 +7,7 @@ import { AuditFilters } from '../components/audit/AuditFilters';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useAuditStore } from '../state/audit-store';
 import '../components/audit/audit.css';
+import { formatDateTime } from '../format';
 
 const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
@@ -33,7 +34,7 @@ function AuditRow({ entry, ctx }: { entry: AuditEntry; ctx: SummaryContext }): R
   return (
     <tr data-seq={entry.seq}>
       <td>{entry.seq}</td>
-      <td>{new Date(entry.at).toLocaleString()}</td>
+      <td>{formatDateTime(entry.at)}</td>
       <td>{entry.actor}</td>
       <td>
         <code>{entry.action}</code>

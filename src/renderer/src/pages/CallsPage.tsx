@@ -11,8 +11,7 @@ import { RangeExport } from '../components/reports/RangeExport';
 import { useCallsStore } from '../state/calls-store';
 import { useCampaignsStore } from '../state/campaigns-store';
 import { useVoicebotStore } from '../state/voicebot-store';
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+import { formatTime } from '../format';
 
 /** The wall clock, once a second while `active`: time in state and live durations tick. */
 function useTicking(active: boolean): number {
@@ -28,7 +27,7 @@ function useTicking(active: boolean): number {
 function ending(c: CallAttemptInfo): string {
   if (!c.endedAt) return isTerminal(c.state) ? c.state : 'not ended';
   const why = c.endReason && c.endReason !== c.state ? ` (${c.endReason})` : '';
-  return `${c.state.replace('_', ' ')} at ${time(c.endedAt)}${why}`;
+  return `${c.state.replace('_', ' ')} at ${formatTime(c.endedAt)}${why}`;
 }
 
 /** The live call board: every attempt as the state machine records it, filtered; a call's timeline and bot. */
@@ -104,8 +103,7 @@ export function CallsPage(): React.JSX.Element {
           <ol className="events" data-testid="call-timeline">
             {events.map((e) => (
               <li key={e.seq} className={e.duplicate || !e.applied ? 'muted' : undefined}>
-                <code>{new Date(e.receivedAt).toLocaleTimeString()}</code> {e.source} ·{' '}
-                <strong>{eventLabel(e)}</strong>
+                <code>{formatTime(e.receivedAt)}</code> {e.source} · <strong>{eventLabel(e)}</strong>
                 {e.duplicate ? ' (duplicate, ignored)' : !e.applied && e.note ? ` (${e.note})` : ''}
                 {e.repeats > 0 && ` · repeated ${e.repeats}×, ignored`}
               </li>

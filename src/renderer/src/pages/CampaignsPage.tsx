@@ -10,6 +10,7 @@ import '../campaigns/campaigns.css';
 import { useCampaignsStore } from '../state/campaigns-store';
 import { useListsStore } from '../state/lists-store';
 import { useSettingsStore } from '../state/settings-store';
+import { formatDateTime } from '../format';
 
 /** Campaigns: create one from a list, see its forecast, start, pause, resume or cancel it, watch it run. */
 export function CampaignsPage(): React.JSX.Element {
@@ -87,7 +88,7 @@ export function CampaignsPage(): React.JSX.Element {
               <td>{c.counters.contacts}</td>
               <td>{c.counters.byStatus.done + c.counters.byStatus.skipped}</td>
               <td>{c.counters.attempts}</td>
-              <td>{new Date(c.createdAt).toLocaleString()}</td>
+              <td>{formatDateTime(c.createdAt)}</td>
             </tr>
           ))}
           {campaigns.length === 0 && (

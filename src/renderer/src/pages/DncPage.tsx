@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api';
 import { DropZone } from '../components/DropZone';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useDncStore } from '../state/dnc-store';
+import { formatCount, formatDateTime } from '../format';
 
 /** The Do-Not-Call register: numbers here stay in their lists, marked, and are never dialled. */
 export function DncPage(): React.JSX.Element {
@@ -45,9 +46,7 @@ export function DncPage(): React.JSX.Element {
     <div className="page">
       <header className="page__header">
         <h1>Do not call</h1>
-        <p className="muted">
-          {total.toLocaleString('en-IN')} numbers. They are imported with lists but never dialled.
-        </p>
+        <p className="muted">{formatCount(total)} numbers. They are imported with lists but never dialled.</p>
       </header>
       <section className="card" aria-label="Add numbers">
         <h2>Add numbers</h2>
@@ -126,7 +125,7 @@ export function DncPage(): React.JSX.Element {
                 <span className="clip">{e.source.replace(/ sha256:[0-9a-f]{64}$/, '')}</span>
               </td>
               <td>
-                {new Date(e.addedAt).toLocaleString()} by {e.addedBy}
+                {formatDateTime(e.addedAt)} by {e.addedBy}
               </td>
               <td>
                 <button

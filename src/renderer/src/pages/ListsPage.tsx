@@ -8,6 +8,7 @@ import { MappingStep } from '../components/import/MappingStep';
 import { ProgressStep } from '../components/import/ProgressStep';
 import { SummaryStep } from '../components/import/SummaryStep';
 import { useListsStore, type ImportFlow } from '../state/lists-store';
+import { formatCount, formatDateTime } from '../format';
 
 const ACCEPT = '.csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv';
 
@@ -85,7 +86,7 @@ function DeleteList({ list }: { list: ListSummary }): React.JSX.Element {
   };
   return (
     <span className="confirm" role="group" aria-label={`Confirm deleting ${list.name}`}>
-      Delete “{list.name}” and its {list.rows.toLocaleString('en-IN')} contacts? This cannot be undone.
+      Delete “{list.name}” and its {formatCount(list.rows)} contacts? This cannot be undone.
       <button type="button" className="button--danger" disabled={busy} onClick={() => void confirm()}>
         Delete list
       </button>
@@ -149,13 +150,13 @@ export function ListsPage(): React.JSX.Element {
                   <td title={`${l.file.name}\nSHA-256 ${l.file.sha256}`}>
                     <span className="clip">{l.file.name}</span>
                   </td>
-                  <td>{l.rows.toLocaleString('en-IN')}</td>
-                  <td>{l.valid.toLocaleString('en-IN')}</td>
-                  <td>{l.invalid.toLocaleString('en-IN')}</td>
-                  <td>{l.duplicates.toLocaleString('en-IN')}</td>
-                  <td>{l.dnc.toLocaleString('en-IN')}</td>
+                  <td>{formatCount(l.rows)}</td>
+                  <td>{formatCount(l.valid)}</td>
+                  <td>{formatCount(l.invalid)}</td>
+                  <td>{formatCount(l.duplicates)}</td>
+                  <td>{formatCount(l.dnc)}</td>
                   <td>
-                    {new Date(l.createdAt).toLocaleString()} by {l.createdBy}
+                    {formatDateTime(l.createdAt)} by {l.createdBy}
                   </td>
                   <td>
                     <DeleteList list={l} />

@@ -14,6 +14,7 @@ import { Verdict } from '../components/qa/Verdict';
 import { startQaFeed, useQaStore } from '../state/qa-store';
 import '../components/qa/qa.css';
 import { ExportControl } from '../components/reports/ExportControl';
+import { formatDateTime } from '../format';
 
 function RunCounts({ run }: { run: QaRunSummary }): React.JSX.Element {
   return (
@@ -226,7 +227,7 @@ export function QaPage(): React.JSX.Element {
                 >
                   <td>
                     <button type="button" className="link" onClick={() => void s.openRun(r.id)}>
-                      {new Date(r.startedAt).toLocaleString()}
+                      {formatDateTime(r.startedAt)}
                     </button>
                   </td>
                   <td>{r.suiteName}</td>
@@ -252,7 +253,7 @@ export function QaPage(): React.JSX.Element {
       {s.run && (
         <div className="card">
           <h2>
-            Results: {s.run.suiteName} · {new Date(s.run.startedAt).toLocaleString()}
+            Results: {s.run.suiteName} · {formatDateTime(s.run.startedAt)}
           </h2>
           <ExportControl
             key={`export-${s.run.id}`}

@@ -1,8 +1,7 @@
 import type React from 'react';
 import type { ImportProgress } from '../../../../shared/contacts';
 import { useListsStore } from '../../state/lists-store';
-
-const fmt = new Intl.NumberFormat('en-IN');
+import { formatCount } from '../../format';
 
 /** Step 3: rows read so far, speed, and a way out (a cancelled import leaves no list behind). */
 export function ProgressStep({
@@ -35,7 +34,7 @@ export function ProgressStep({
       </div>
       <p className="muted" data-testid="import-progress">
         {progress
-          ? `${fmt.format(progress.rows)} rows · ${fmt.format(Math.round(progress.rowsPerSecond))} rows/s · ${fmt.format(progress.valid)} valid · ${fmt.format(progress.invalid)} invalid · ${fmt.format(progress.duplicates)} duplicates`
+          ? `${formatCount(progress.rows)} rows · ${formatCount(Math.round(progress.rowsPerSecond))} rows/s · ${formatCount(progress.valid)} valid · ${formatCount(progress.invalid)} invalid · ${formatCount(progress.duplicates)} duplicates`
           : 'Starting…'}
       </p>
       <div className="form__actions">

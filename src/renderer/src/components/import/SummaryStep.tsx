@@ -5,8 +5,7 @@ import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
 import { useListsStore } from '../../state/lists-store';
 import { ErrorBanner } from '../ErrorBanner';
-
-const fmt = new Intl.NumberFormat('en-IN');
+import { formatCount } from '../../format';
 
 /** Step 4: what came in, what did not and why, and the reject file to fix and re-import. */
 export function SummaryStep({
@@ -44,29 +43,29 @@ export function SummaryStep({
   return (
     <div className="import-step" data-testid="import-summary">
       <p>
-        Imported <strong>{s.listName}</strong>: {fmt.format(s.rows)} data rows in{' '}
+        Imported <strong>{s.listName}</strong>: {formatCount(s.rows)} data rows in{' '}
         {(s.durationMs / 1000).toFixed(1)} s.
       </p>
       <dl className="stats">
         <div className="stat stat--ok">
           <dt>Valid</dt>
-          <dd data-testid="count-valid">{fmt.format(s.valid)}</dd>
+          <dd data-testid="count-valid">{formatCount(s.valid)}</dd>
         </div>
         <div className="stat stat--bad">
           <dt>Invalid</dt>
-          <dd data-testid="count-invalid">{fmt.format(s.invalid)}</dd>
+          <dd data-testid="count-invalid">{formatCount(s.invalid)}</dd>
         </div>
         <div className="stat stat--warn">
           <dt>Duplicate</dt>
-          <dd data-testid="count-duplicates">{fmt.format(s.duplicates)}</dd>
+          <dd data-testid="count-duplicates">{formatCount(s.duplicates)}</dd>
         </div>
         <div className="stat">
           <dt>Do not call</dt>
-          <dd data-testid="count-dnc">{fmt.format(s.dnc)}</dd>
+          <dd data-testid="count-dnc">{formatCount(s.dnc)}</dd>
         </div>
         <div className="stat">
           <dt>Also in other lists</dt>
-          <dd>{fmt.format(s.inOtherLists)}</dd>
+          <dd>{formatCount(s.inOtherLists)}</dd>
         </div>
       </dl>
       {s.warnings.map((w) => (
@@ -93,7 +92,7 @@ export function SummaryStep({
             </tbody>
           </table>
           {rejected > 10 && (
-            <p className="muted">…and {fmt.format(rejected - 10)} more in the reject file.</p>
+            <p className="muted">…and {formatCount(rejected - 10)} more in the reject file.</p>
           )}
         </>
       )}

@@ -6,11 +6,10 @@ import { ErrorBanner } from '../ErrorBanner';
 import { artifactUrl } from '../../artifacts';
 import { exportResultOf } from '../reports/export-result';
 import './jobs.css';
-
-const fmt = new Intl.NumberFormat('en-IN');
+import { formatCount, formatDateTime } from '../../format';
 
 function amount(n: number, unit: string): string {
-  if (unit !== 'bytes') return `${fmt.format(n)} ${unit}`;
+  if (unit !== 'bytes') return `${formatCount(n)} ${unit}`;
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
   return `${n} B`;
@@ -87,9 +86,7 @@ function FinishedJob({ job }: { job: JobInfo }): React.JSX.Element {
           Download {file.name}
         </a>
       )}
-      {job.finishedAt && (
-        <div className="job__detail muted">{new Date(job.finishedAt).toLocaleString('en-IN')}</div>
-      )}
+      {job.finishedAt && <div className="job__detail muted">{formatDateTime(job.finishedAt)}</div>}
     </li>
   );
 }

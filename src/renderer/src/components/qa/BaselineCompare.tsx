@@ -4,10 +4,11 @@ import type { QaRunDetail, QaRunSummary, QaScenarioRunInfo } from '../../../../s
 import type { QaCompareSuiteResult, QaScenarioChange } from '../../../../shared/qa-compare';
 import { runOf } from './results';
 import { Verdict } from './Verdict';
+import { formatDateTime } from '../../format';
 
 type Pair = (runs: QaScenarioRunInfo[]) => void;
 
-const when = (r: QaRunSummary) => new Date(r.startedAt).toLocaleString();
+const when = (r: QaRunSummary) => formatDateTime(r.startedAt);
 
 function Changes({
   title,

@@ -2,6 +2,7 @@ import type React from 'react';
 import { useState } from 'react';
 import type { QaRescoreInfo, QaRescoredRun } from '../../../../shared/qa-rescore';
 import { Verdict } from './Verdict';
+import { formatDateTime } from '../../format';
 
 type Judge = QaRescoredRun['judgeAfter'];
 const judgeText = (j: Judge) =>
@@ -79,7 +80,7 @@ export function RescorePanel({
           <select aria-label="Re-score" value={latest?.id ?? ''} onChange={(e) => setShown(e.target.value)}>
             {rescores.map((r) => (
               <option key={r.id} value={r.id}>
-                {new Date(r.createdAt).toLocaleString()} · {r.changed} changed
+                {formatDateTime(r.createdAt)} · {r.changed} changed
               </option>
             ))}
           </select>
@@ -88,7 +89,7 @@ export function RescorePanel({
       {latest && (
         <>
           <p data-testid="rescore-summary">
-            Scored again {new Date(latest.createdAt).toLocaleString()} by {latest.actor}: {latest.changed} of{' '}
+            Scored again {formatDateTime(latest.createdAt)} by {latest.actor}: {latest.changed} of{' '}
             {latest.results.length} verdicts changed (the run&apos;s own verdicts are kept).
           </p>
           <table className="table" aria-label="Re-scored runs">

@@ -11,6 +11,7 @@ import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
+import { formatCount } from '../../format';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -242,11 +243,7 @@ function WipeCard(): React.JSX.Element {
       )}
       {result && (
         <p className="status status--saved" role="status">
-          Wiped:{' '}
-          {Object.values(result.rows)
-            .reduce((a, b) => a + b, 0)
-            .toLocaleString('en-IN')}{' '}
-          rows
+          Wiped: {formatCount(Object.values(result.rows).reduce((a, b) => a + b, 0))} rows
           {result.removed.length > 0 ? `, folders ${result.removed.join(', ')}` : ''}.
         </p>
       )}

@@ -8,6 +8,7 @@ import {
 import { api, errorMessage } from '../../api';
 import { Field } from '../Field';
 import { SectionForm } from '../SectionForm';
+import { formatCount } from '../../format';
 
 const CLASSES: { key: Exclude<keyof RetentionSettings, 'backupsKept'>; label: string; hint: string }[] = [
   { key: 'recordingsDays', label: 'Recordings', hint: 'Call audio (WAV)' },
@@ -18,7 +19,7 @@ const CLASSES: { key: Exclude<keyof RetentionSettings, 'backupsKept'>; label: st
 
 const counted = (counts: Record<string, number>) =>
   Object.entries(counts)
-    .map(([k, v]) => `${v.toLocaleString('en-IN')} ${k}`)
+    .map(([k, v]) => `${formatCount(v)} ${k}`)
     .join(', ');
 
 /** Days kept per class of data (empty: kept for ever), and "apply now". */
