@@ -194,6 +194,11 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
       await page.waitForTimeout(300);
     }
     expect(seen.size).toBeGreaterThanOrEqual(3);
+    // Its time in state ticks too, with no event.
+    const since = row.getByTestId('time-in-state');
+    const first = await since.textContent();
+    await expect.poll(() => since.textContent(), { timeout: 5000 }).not.toBe(first);
+    expect(await since.textContent()).toMatch(/^\d+ s$/);
 
     // +919800000005 says "Sorry, I am busy right now": the bot promises a call back, no transfer.
     const busy = await placeCall(page, '+919800000005');
@@ -202,6 +207,14 @@ describe('served app in Chromium: sandbox banner, bundled callee script, setting
       .toBe('none');
     const busyRow = page.locator('tr', { has: page.getByRole('button', { name: '+919800000005' }) });
     await expect.poll(() => busyRow.locator('td').last().textContent()).toBe('no transfer');
+    // Once it has ended, its time in state stops (it kept counting the time since the end).
+    await expect
+      .poll(() => busyRow.locator('.state').textContent(), { timeout: 30_000 })
+      .toMatch(/completed|busy|failed|no answer|canceled|interrupted/);
+    const ended = busyRow.getByTestId('time-in-state');
+    await expect.poll(() => ended.textContent()).toBe('—');
+    await page.waitForTimeout(1500);
+    expect(await ended.textContent()).toBe('—');
     await busyRow.getByRole('button', { name: '+919800000005' }).click();
     const timeline = page.getByTestId('call-timeline');
     await expect.poll(() => timeline.textContent()).toContain('no transfer (bot decided)');

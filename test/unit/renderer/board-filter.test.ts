@@ -4,6 +4,7 @@ import {
   boardChoices,
   filterBoard,
   NO_FILTER,
+  inStateLabel,
   sinceLabel,
 } from '../../../src/renderer/src/board/board-filter';
 
@@ -91,5 +92,16 @@ describe('the board filter', () => {
     expect(sinceLabel('2026-01-01T10:00:00.000Z', at + 184_000)).toBe('3 m 04 s');
     expect(sinceLabel('2026-01-01T10:00:00.000Z', at + 3_720_000)).toBe('1 h 02 m');
     expect(sinceLabel('2026-01-01T10:00:00.000Z', at - 5000)).toBe('0 s');
+  });
+
+  it("counts a live call's time in state and stops once it has ended", () => {
+    const at = Date.parse('2026-01-01T10:00:00.000Z');
+    const live = call('a', { state: 'in_progress', updatedAt: '2026-01-01T10:00:00.000Z' });
+    expect(inStateLabel(live, at + 12_400)).toBe('12 s');
+    for (const state of ['completed', 'busy', 'failed', 'no_answer', 'canceled'] as const) {
+      const ended = call('b', { state, updatedAt: '2026-01-01T10:00:00.000Z' });
+      expect(inStateLabel(ended, at + 12_400)).toBe('—');
+      expect(inStateLabel(ended, at + 3_720_000)).toBe('—');
+    }
   });
 });

@@ -1,10 +1,11 @@
 import type React from 'react';
 import type { BoardCall } from '../../../shared/call-board';
+import { isTerminal } from '../../../shared/telephony';
 import { callDuration, decisionLabel, priceLabel } from '../call-labels';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
-import { sinceLabel } from './board-filter';
+import { inStateLabel } from './board-filter';
 import './board.css';
-import { formatTime } from '../format';
+import { formatDateTime, formatTime } from '../format';
 
 const COLUMNS: VirtualColumn[] = [
   { label: 'Number', width: '13%' },
@@ -56,7 +57,12 @@ export function CallBoard({ rows, selectedId, onSelect, now, empty }: Props): Re
           <td>
             <span className={`badge state state--${c.state}`}>{c.state.replace('_', ' ')}</span>
           </td>
-          <td data-testid="time-in-state">{sinceLabel(c.updatedAt, now)}</td>
+          <td
+            data-testid="time-in-state"
+            title={isTerminal(c.state) ? `Ended ${formatDateTime(c.endedAt ?? c.updatedAt)}` : undefined}
+          >
+            {inStateLabel(c, now)}
+          </td>
           <td>{formatTime(c.createdAt)}</td>
           <td data-testid="call-duration">{callDuration(c, now)}</td>
           <td>{c.answeredBy ?? '—'}</td>
