@@ -153,6 +153,28 @@ export interface ExportSummary {
   qa: { runs: number; scenarioRuns: number; byVerdict: Record<QaVerdict, number> } | null;
   /** Rows in each sheet. */
   counts: { calls: number; turns: number; verdicts: number };
+  /** The audit log's head when the export was written (absent: written without the app's audit log). */
+  audit?: ExportAuditHead;
+}
+
+/**
+ * The audit chain's head as an export carries it (issue 8: the head is anchored in every export):
+ * later, `calldeck audit verify` must still find row `rows` with hash `headHash` in the chain, so
+ * rows deleted or rewritten since the export are told apart from rows added after it.
+ */
+export interface ExportAuditHead {
+  /** Rows in the chain at the anchored head (null: no head could be read). */
+  rows: number | null;
+  /** The hash of row `rows` (hex). */
+  headHash: string | null;
+  /** When the head file was last anchored (null: the head file was missing or damaged). */
+  anchoredAt: string | null;
+  /** The whole chain checked out against its anchored head when the export was written. */
+  verified: boolean;
+  /** The chain's rows were authenticated with the audit key (false: checked for order only). */
+  keyChecked: boolean;
+  /** What the check found wrong, null when verified. */
+  problem: string | null;
 }
 
 /** The export job's result: the file, served by artifact id. */

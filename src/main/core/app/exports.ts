@@ -7,6 +7,7 @@ import {
   ExportJobs,
   exportWriters,
   findBundleVerifier,
+  readExportAuditHead,
   type AuditLog,
   type AuditTrail,
   type PdfPrinter,
@@ -62,5 +63,6 @@ export function createExports(w: ExportWiring): ExportJobs {
       return db;
     },
     log: w.log,
+    auditHead: () => readExportAuditHead(w.audit),
   });
 }

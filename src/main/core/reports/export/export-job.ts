@@ -8,6 +8,7 @@ import {
   ExportFormatSchema,
   ExportScopeSchema,
   scopeSubject,
+  type ExportAuditHead,
   type ExportRequest,
   type ExportResult,
   type ExportScope,
@@ -19,6 +20,7 @@ import type { AuditFollowUp, AuditScope, Db } from '../../store';
 import type { AuditTrail } from '../audit-trail';
 import { filesDirFor } from '../html/audio';
 import { zipReportWithFiles } from '../html/report-zip';
+import { withAuditHead } from './audit-head';
 import { ExportFormatError, ExportScopeError } from './errors';
 import { SqliteExportSource } from './row-source';
 import type { ExportWriters } from './writers';
@@ -51,6 +53,8 @@ export interface ExportJobsDeps {
   writers: ExportWriters;
   /** A connection of the export's own, read-only (see SqliteExportSource). */
   openReader: () => Db;
+  /** The audit log's head and its check, carried in every export's summary (issue 8). */
+  auditHead?: () => ExportAuditHead;
   log: Logger;
 }
 
@@ -149,7 +153,9 @@ export class ExportJobs {
           const signingKey = writer.signingKey?.();
           const signed = signingKey ? { signingKey } : {};
           await fs.promises.mkdir(path.dirname(part), { recursive: true });
-          const source = new SqliteExportSource(openReader(), input.scope);
+          const reader = new SqliteExportSource(openReader(), input.scope);
+          // The audit head as the export's snapshot was taken (its own start row included).
+          const source = withAuditHead(reader, this.deps.auditHead?.());
           let rows = 0;
           try {
             await writer.write(
@@ -163,7 +169,7 @@ export class ExportJobs {
               { audio: input.audio },
             );
           } finally {
-            source.close();
+            reader.close();
           }
           if (ctx.signal.aborted) throw new JobError('cancelled', 'The export was cancelled');
           let name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));

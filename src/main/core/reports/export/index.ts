@@ -16,6 +16,8 @@ export {
   TURN_COLUMNS,
   VERDICT_COLUMNS,
   summaryLines,
+  auditHeadLines,
+  AUDIT_ROWS_METRIC,
   totalRows,
   type AnySheet,
   type Column,
@@ -29,3 +31,4 @@ export { xlsxWriter } from './xlsx-writer';
 export { xlsxCell, XlsxSheetCells, XLSX_DATE_FORMAT } from './xlsx-cells';
 export { ExportJobs, EXPORT_JOB_KIND, EXPORTS_DIR, exportFileName, type ExportJobsDeps } from './export-job';
 export { exportWriters } from './default-writers';
+export { readExportAuditHead, withAuditHead } from './audit-head';

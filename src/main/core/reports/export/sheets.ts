@@ -1,4 +1,5 @@
 import type {
+  ExportAuditHead,
   ExportCallRow,
   ExportSummary,
   ExportTurnRow,
@@ -149,8 +150,24 @@ export function summaryLines(s: ExportSummary): SummaryLine[] {
     for (const [verdict, n] of Object.entries(s.qa.byVerdict))
       out.push({ metric: `QA verdict: ${verdict}`, value: n });
   }
+  if (s.audit) out.push(...auditHeadLines(s.audit));
   return out;
 }
+
+/** The audit head's lines (the last lines of the summary; the HTML report shows them as their own block). */
+export function auditHeadLines(a: ExportAuditHead): SummaryLine[] {
+  const checked = a.keyChecked ? '' : ' (order only: the audit key was not available)';
+  return [
+    { metric: AUDIT_ROWS_METRIC, value: a.rows },
+    { metric: 'Audit log head hash', value: a.headHash },
+    { metric: 'Audit head anchored (UTC)', value: a.anchoredAt },
+    {
+      metric: 'Audit chain verified at export',
+      value: a.verified ? `yes${checked}` : `no: ${a.problem ?? 'not verified'}`,
+    },
+  ];
+}
+export const AUDIT_ROWS_METRIC = 'Audit log rows (anchored head)';
 
 /** A sheet with its row type erased, for writers that walk every sheet the same way. */
 export type AnySheet = Sheet<unknown>;

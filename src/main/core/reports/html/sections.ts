@@ -1,11 +1,12 @@
 import { escapeHtml as esc, REPORT_BASE_CSS, REPORT_CSP } from '../../../../shared/html';
 import type {
+  ExportAuditHead,
   ExportCallRow,
   ExportSummary,
   ExportTurnRow,
   ExportVerdictRow,
 } from '../../../../shared/reports';
-import { CALL_COLUMNS, summaryLines, type CellValue } from '../export/sheets';
+import { auditHeadLines, CALL_COLUMNS, summaryLines, type CellValue } from '../export/sheets';
 import type { PlacedAudio } from './audio';
 import { barChart, callTimelineSvg, rateChart } from './charts';
 
@@ -95,14 +96,25 @@ export function summarySection(s: ExportSummary): string {
         'chart-verdicts',
       ),
     );
-  const rows = summaryLines(s)
+  // The audit head is its own block below (the same lines the CSV/XLSX summary ends with).
+  const rows = summaryLines({ ...s, audit: undefined })
     .map(
       (l) =>
         `<tr data-metric="${esc(l.metric)}"><th>${esc(l.metric)}</th>${summaryCell(l.metric, l.value)}</tr>`,
     )
     .join('');
   return `<h2 id="summary">Summary</h2><div class="charts">${charts.join('')}</div>
-<table class="summary"><tbody>${rows}</tbody></table>\n`;
+<table class="summary"><tbody>${rows}</tbody></table>\n${s.audit ? auditBlock(s.audit) : ''}`;
+}
+
+/** The audit log's head at export, to compare with `calldeck audit verify` later. */
+function auditBlock(a: ExportAuditHead): string {
+  const facts = auditHeadLines(a)
+    .map((l) => `<dt>${esc(l.metric)}</dt><dd data-metric="${esc(l.metric)}">${cell(l.value)}</dd>`)
+    .join('');
+  return `<section id="audit-head" data-verified="${a.verified}"><h3>Audit log</h3>
+<p class="note">The tamper-evident audit log's anchored head when this report was written: later, <code>calldeck audit verify</code> must still find this row with this hash.</p>
+<dl class="facts">${facts}</dl></section>\n`;
 }
 
 /** The calls table's columns: the CSV/XLSX columns an auditor scans first, with the same values. */

@@ -1,0 +1,43 @@
+import type { ExportAuditHead } from '../../../../shared/reports';
+import type { AuditLog } from '../audit-log';
+import type { ExportSource } from './row-source';
+
+/**
+ * The audit head an export carries: the anchored head file (row count, last hash, when) and the
+ * whole chain's check against it, as `calldeck audit verify` would report it now. Without a
+ * readable head file the chain's own head is given and the export says why it is not anchored.
+ */
+export function readExportAuditHead(audit: AuditLog): ExportAuditHead {
+  const chain = audit.verify();
+  const reading = audit.readHead();
+  const anchored = reading.state === 'ok' ? reading.head : null;
+  const headProblem =
+    reading.state === 'ok'
+      ? reading.macOk === false
+        ? 'the head file does not carry a valid MAC'
+        : null
+      : reading.state === 'missing'
+        ? 'the head file is missing'
+        : `the head file is damaged: ${reading.reason}`;
+  const problem = chain.ok ? headProblem : `row ${chain.brokenAt}: ${chain.reason}`;
+  return {
+    rows: anchored?.rows ?? (chain.ok ? chain.rows : null),
+    headHash: anchored?.headHash ?? (chain.ok ? chain.headHash : null),
+    anchoredAt: anchored?.at ?? null,
+    verified: chain.ok && problem === null,
+    keyChecked: chain.keyChecked,
+    problem,
+  };
+}
+
+/** The source with the audit head in its summary (every sheet and writer reads the source's own rows). */
+export function withAuditHead(source: ExportSource, audit: ExportAuditHead | undefined): ExportSource {
+  if (!audit) return source;
+  const summary = { ...source.summary, audit };
+  return {
+    summary,
+    calls: () => source.calls(),
+    turns: () => source.turns(),
+    verdicts: () => source.verdicts(),
+  };
+}
