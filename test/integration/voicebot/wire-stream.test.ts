@@ -233,7 +233,8 @@ describe('LLM bot speaking ahead on the wire (real ws server, fake speech)', () 
     const detail = await ended(r, c);
     expect(r.decisions).toEqual(['stream_started', 'none']);
     expect(detail.lines.at(-1)).toMatchObject({ speaker: 'bot', text: goodbye, interrupted: true });
-    expect(r.asr.calls).toHaveLength(1); // the words over the goodbye were never a turn
+    // The words over the goodbye were never a turn (recognition may have started at their pause).
+    expect(detail.lines.filter((l) => l.speaker === 'caller')).toHaveLength(1);
   });
 
   it('the call ends while the model is still generating: the line keeps what was said so far', async () => {

@@ -67,6 +67,12 @@ export abstract class Vad {
     return this.inSpeech;
   }
 
+  /** Inside speech: where its last speech frame ended and the silence since (ms); null outside speech. */
+  get trailingSilence(): { endMs: number; silentMs: number } | null {
+    if (!this.inSpeech) return null;
+    return { endMs: this.ms(this.lastSpeechEnd), silentMs: this.ms(this.position - this.lastSpeechEnd) };
+  }
+
   /** Media time classified so far. */
   get positionMs(): number {
     return this.ms(this.position);

@@ -76,8 +76,13 @@ describe('BotTrack', () => {
 });
 
 describe('Endpointer (media time)', () => {
-  function run(pcm: Buffer, maxMs = 15_000, hangoverMs = 300): UtteranceEvent[] {
-    const e = new Endpointer(new FakeVad({ sampleRate: RATE, hangoverMs }), maxMs);
+  function run(
+    pcm: Buffer,
+    maxMs = 15_000,
+    hangoverMs = 300,
+    pauseMs: number | null = null,
+  ): UtteranceEvent[] {
+    const e = new Endpointer(new FakeVad({ sampleRate: RATE, hangoverMs }), maxMs, pauseMs);
     const out: UtteranceEvent[] = [];
     for (let at = 0; at < pcm.length; at += 1600) {
       out.push(...e.push(pcm.subarray(at, at + 1600), (at + 1600) / 16));
@@ -104,5 +109,21 @@ describe('Endpointer (media time)', () => {
       { type: 'start', atMs: 0 },
       { type: 'end', startMs: 0, endMs: 1000, detectedAtMs: 1000, cut: true },
     ]);
+  });
+
+  it('says pause once per end of speech after the pause silence; the turn ends with the last one', () => {
+    const pcm = Buffer.concat([
+      tone(440, 400, RATE),
+      silence(200, RATE), // a pause inside the turn
+      tone(440, 400, RATE),
+      silence(600, RATE),
+    ]);
+    expect(run(pcm, 15_000, 300, 100)).toEqual([
+      { type: 'start', atMs: 0 },
+      { type: 'pause', startMs: 0, endMs: 400, atMs: 500 },
+      { type: 'pause', startMs: 0, endMs: 1000, atMs: 1100 },
+      { type: 'end', startMs: 0, endMs: 1000, detectedAtMs: 1300, cut: false },
+    ]);
+    expect(run(pcm).some((e) => e.type === 'pause')).toBe(false); // off by default
   });
 });

@@ -4,6 +4,18 @@ import type { Vad } from '../../speech';
 export type UtteranceEvent =
   | { type: 'start'; atMs: number }
   | {
+      /**
+       * The caller has been silent for a while (less than the endpointing silence): the turn may be
+       * over. Recognition can start now; it stands if the turn ends with this same end of speech.
+       */
+      type: 'pause';
+      startMs: number;
+      /** End of the caller's speech so far. */
+      endMs: number;
+      /** The end of the chunk that showed the pause. */
+      atMs: number;
+    }
+  | {
       type: 'end';
       startMs: number;
       /** End of the caller's speech. */
@@ -16,16 +28,20 @@ export type UtteranceEvent =
 
 /**
  * Endpointing over a VAD: a turn starts with speech and ends after the VAD's hangover of silence
- * (the endpointing threshold, counted in samples), or is cut at the maximum length.
+ * (the endpointing threshold, counted in samples), or is cut at the maximum length. After `pauseMs`
+ * of silence inside a turn it says `pause` once per end of speech (null: never).
  */
 export class Endpointer {
   private openStart: number | null = null;
   /** A cut turn's speech is still going on: its eventual end is not a new turn. */
   private ignoreRun = false;
+  /** The end of speech the last `pause` was about. */
+  private pausedEnd: number | null = null;
 
   constructor(
     private readonly vad: Vad,
     private readonly maxUtteranceMs: number,
+    private readonly pauseMs: number | null = null,
   ) {}
 
   get speaking(): boolean {
@@ -45,6 +61,13 @@ export class Endpointer {
       out.push({ type: 'end', startMs: this.openStart, endMs: nowMs, detectedAtMs: nowMs, cut: true });
       this.openStart = null;
       this.ignoreRun = true;
+    }
+    const silence = this.vad.trailingSilence;
+    if (this.pauseMs !== null && this.openStart !== null && silence && silence.silentMs >= this.pauseMs) {
+      if (silence.endMs !== this.pausedEnd) {
+        this.pausedEnd = silence.endMs;
+        out.push({ type: 'pause', startMs: this.openStart, endMs: silence.endMs, atMs: nowMs });
+      }
     }
     return out;
   }

@@ -11,6 +11,12 @@ export const SessionOptionsSchema = z
      * the VAD alone decides.
      */
     endpointQuietDb: z.number().min(10).max(90).nullable().default(40),
+    /**
+     * After this much silence inside the caller's turn, recognition starts with the audio so far; if
+     * the turn then ends there (the endpointing silence passes), its result is the turn's and little
+     * is left to wait for. Speech that goes on gives it up. Null: recognise only once the turn ended.
+     */
+    recogniseAtPauseMs: z.number().int().min(20).max(5000).nullable().default(100),
     /** Speech needed before it counts (clicks and pops shorter than this are ignored). */
     minSpeechMs: z.number().int().min(20).max(1000).default(60),
     /** After the bot finishes speaking, this much silence is a no-input turn. */

@@ -21,6 +21,7 @@ export async function recognise(
   sampleRate: number,
   listen: ListenSpec | null,
   log: Logger,
+  signal?: AbortSignal,
 ): Promise<Recognised> {
   const t0 = performance.now();
   let text = '';
@@ -33,13 +34,17 @@ export async function recognise(
   };
   try {
     const grammar = listen?.grammar ?? undefined;
-    const result = await asr.recognize({ pcm, sampleRate }, grammar ? { grammar, onLate } : { onLate });
+    const result = await asr.recognize(
+      { pcm, sampleRate },
+      grammar ? { grammar, onLate, signal } : { onLate, signal },
+    );
     late ||= result.late === true;
     text = result.text;
     const c = result.confidence;
     confidence = c !== undefined && c >= 0 && c <= 1 ? c : null;
   } catch (err) {
-    log.warn('speech recognition failed: counted as not understood', { err });
+    // An early recognition given up (the caller spoke on) is not a failure: its result is not used.
+    if (!signal?.aborted) log.warn('speech recognition failed: counted as not understood', { err });
   }
   const asrMs = performance.now() - t0;
   const input: DialogInput =
@@ -49,4 +54,28 @@ export async function recognise(
         ? { kind: 'speech', text }
         : { kind: 'speech', text, confidence };
   return { input, text, confidence, asrMs, late };
+}
+
+/**
+ * Recognition started at a pause in the caller's speech, before the endpointing silence has passed.
+ * It stands for the turn if the turn ends with this same speech (start and end) and the bot still
+ * listens with the same grammar; otherwise it is given up.
+ */
+export interface EarlyRecognition {
+  startMs: number;
+  endMs: number;
+  listen: ListenSpec | null;
+  result: Promise<Recognised>;
+  abort: AbortController;
+}
+
+export function recogniseEarly(
+  asr: Asr,
+  at: { startMs: number; endMs: number; pcm: Buffer; sampleRate: number },
+  listen: ListenSpec | null,
+  log: Logger,
+): EarlyRecognition {
+  const abort = new AbortController();
+  const result = recognise(asr, at.pcm, at.sampleRate, listen, log, abort.signal);
+  return { startMs: at.startMs, endMs: at.endMs, listen, result, abort };
 }

@@ -11,6 +11,7 @@ import { TimedLlm } from './timed-llm';
 import { SessionTranscript } from './transcript';
 import { TurnVoice, type VoiceHost } from './turn-voice';
 import { hear, turnMetrics, type Pending } from './turn-input';
+import { recogniseEarly, type EarlyRecognition } from './recognise';
 
 /** Caller audio kept beyond the turn under way: the VAD decides a start a little after it happened. */
 const IDLE_RETAIN_MS = 2000;
@@ -36,6 +37,8 @@ export class VoicebotSession {
   private dialog?: Dialog;
   private endpointer?: Endpointer;
   private readonly queue: Pending[] = [];
+  /** Recognition started at the caller's latest pause, not yet claimed by a turn. */
+  private early?: EarlyRecognition;
   private working = false;
   private listen: ListenSpec | null = null;
   private listenSince: number | null = null;
@@ -144,7 +147,7 @@ export class VoicebotSession {
       minSpeechMs: options.minSpeechMs,
       quietGateDb: options.endpointQuietDb,
     });
-    this.endpointer = new Endpointer(vad, options.maxUtteranceMs);
+    this.endpointer = new Endpointer(vad, options.maxUtteranceMs, options.recogniseAtPauseMs);
     this.phase = 'active';
     this.enqueue({ kind: 'start', wall: performance.now() });
   }
@@ -193,25 +196,64 @@ export class VoicebotSession {
   }
 
   private onUtterance(e: UtteranceEvent): void {
-    if (e.type === 'start') {
-      this.listenSince = null;
-      const cur = this.current;
-      this.ignoring = !!cur && !cur.finished && !cur.bargeIn;
-      if (cur && !cur.finished && cur.bargeIn) this.bargeIn(cur);
-      return;
+    switch (e.type) {
+      case 'start': {
+        this.giveUpEarly();
+        this.listenSince = null;
+        const cur = this.current;
+        this.ignoring = !!cur && !cur.finished && !cur.bargeIn;
+        if (cur && !cur.finished && cur.bargeIn) this.bargeIn(cur);
+        return;
+      }
+      case 'pause':
+        return this.recogniseEarly(e);
+      case 'end': {
+        const early = this.claimEarly(e);
+        if (this.ignoring) {
+          early?.abort.abort();
+          this.ignoring = false;
+          this.maybeListen();
+          return;
+        }
+        this.enqueue({
+          kind: 'speech',
+          startMs: e.startMs,
+          endMs: e.endMs,
+          detectedAtMs: e.detectedAtMs,
+          wall: performance.now(),
+          ...(early ? { early } : {}),
+        });
+        return;
+      }
+      default:
+        e satisfies never;
     }
-    if (this.ignoring) {
-      this.ignoring = false;
-      this.maybeListen();
-      return;
-    }
-    this.enqueue({
-      kind: 'speech',
-      startMs: e.startMs,
-      endMs: e.endMs,
-      detectedAtMs: e.detectedAtMs,
-      wall: performance.now(),
-    });
+  }
+
+  /**
+   * The caller paused: recognition starts now with the audio so far (the turn's grammar as the bot
+   * listens now), so that most of it is done when the endpointing silence has passed.
+   */
+  private recogniseEarly(e: Extract<UtteranceEvent, { type: 'pause' }>): void {
+    this.giveUpEarly();
+    if (this.ignoring) return;
+    const pcm = this.caller.slice(e.startMs - this.deps.options.prerollMs, e.atMs);
+    const at = { startMs: e.startMs, endMs: e.endMs, pcm, sampleRate: this.caller.sampleRate };
+    this.early = recogniseEarly(this.deps.speech.asr, at, this.listen, this.log);
+  }
+
+  /** The early recognition of exactly this turn's speech, if any; any other is given up. */
+  private claimEarly(e: Extract<UtteranceEvent, { type: 'end' }>): EarlyRecognition | undefined {
+    const early = this.early;
+    this.early = undefined;
+    if (early && !e.cut && early.startMs === e.startMs && early.endMs === e.endMs) return early;
+    early?.abort.abort();
+    return undefined;
+  }
+
+  private giveUpEarly(): void {
+    this.early?.abort.abort();
+    this.early = undefined;
   }
 
   private onDtmf(frame: DtmfFrame): void {
@@ -336,6 +378,7 @@ export class VoicebotSession {
     // A turn spoken ahead that the dialog never finished: what was said so far.
     if (cur) this.transcript.botLine(cur, this.now);
     this.phase = 'ended';
+    this.giveUpEarly();
     this.endpointer?.close(this.now);
     if (this.conn.isOpen) void this.conn.close(1000, this.closeReason ?? reason);
     if (!this.recorded) return this.resolveDone();

@@ -3,13 +3,21 @@ import type { Logger } from '../../logging';
 import type { Asr } from '../../speech';
 import type { DialogInput, ListenSpec } from '../dialog';
 import type { CallerTrack } from './caller-track';
-import { recognise } from './recognise';
+import { recognise, type EarlyRecognition, type Recognised } from './recognise';
 import type { SpokenTurn } from './speaker';
 
 /** A caller input waiting for the dialog; `wall` is when the pipeline detected it (for latencies). */
 export type Pending =
   | { kind: 'start'; wall: number }
-  | { kind: 'speech'; startMs: number; endMs: number; detectedAtMs: number; wall: number }
+  | {
+      kind: 'speech';
+      startMs: number;
+      endMs: number;
+      detectedAtMs: number;
+      wall: number;
+      /** Recognition of this very speech started at its pause (see EarlyRecognition). */
+      early?: EarlyRecognition;
+    }
   | { kind: 'dtmf'; digit: string; atMs: number; wall: number }
   | { kind: 'no_input'; sinceMs: number; atMs: number; wall: number };
 
@@ -50,9 +58,18 @@ export async function hear(p: Pending, ctx: HearContext): Promise<Heard> {
     case 'start':
       return { input: null, line: null, kind: 'start', asrMs: null, asrLate: false, endpointingMs: null };
     case 'speech': {
-      // The whole endpointing silence goes to the recogniser too: it expects trailing silence.
-      const pcm = ctx.caller.slice(p.startMs - ctx.prerollMs, p.detectedAtMs);
-      const r = await recognise(ctx.asr, pcm, ctx.caller.sampleRate, ctx.listen, ctx.log);
+      // An early recognition heard the speech and the silence up to its pause; asrMs is then what
+      // was left of it once the turn was over. Otherwise the whole endpointing silence goes to the
+      // recogniser too: it expects trailing silence.
+      let r: Recognised;
+      if (p.early && p.early.listen === ctx.listen) {
+        const t0 = performance.now();
+        r = { ...(await p.early.result), asrMs: performance.now() - t0 };
+      } else {
+        p.early?.abort.abort();
+        const pcm = ctx.caller.slice(p.startMs - ctx.prerollMs, p.detectedAtMs);
+        r = await recognise(ctx.asr, pcm, ctx.caller.sampleRate, ctx.listen, ctx.log);
+      }
       const kind = r.input.kind === 'speech' ? 'speech' : 'no_match';
       return {
         input: r.input,
