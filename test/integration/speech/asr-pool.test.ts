@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,12 +187,20 @@ describe('the ASR worker pool', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('starts one decoder per core but one by default (the event loop keeps a core)', async () => {
+  it('starts one decoder per core by default, each thread niced under the event loop', async () => {
     const asr = await SoundswallowerAsr.load();
     opened.push(asr);
-    const size = Math.min(8, Math.max(1, os.availableParallelism() - 1));
+    const size = Math.min(8, Math.max(1, os.availableParallelism()));
     expect(defaultAsrWorkers()).toBe(size);
     expect(asr.stats()).toMatchObject({ size, workers: size });
+    if (process.platform !== 'linux') return;
+    // Linux keeps a niceness per thread (field 19 of /proc/<pid>/task/<tid>/stat).
+    const nice = fs.readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+      const stat = fs.readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(nice.filter((n) => n === 10).length).toBeGreaterThanOrEqual(size); // other tests’ pools may be open
+    expect(os.getPriority()).toBe(0); // this thread (the event loop) keeps its priority
   }, 60_000);
 
   it('a model that cannot load is unavailable at load, and leaves no worker behind', async () => {

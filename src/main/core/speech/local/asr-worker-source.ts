@@ -14,6 +14,8 @@ export interface AsrWorkerData {
   modelBase: string;
   model: string;
   sampleRate: number;
+  /** The thread's own niceness (Linux: per thread; elsewhere the call may apply to the process or fail). */
+  nice: number;
 }
 
 /** Host → worker. `pcm` is float samples at the model's rate (its buffer is transferred). */
@@ -98,6 +100,10 @@ function decode(msg) {
 }
 
 async function load() {
+  if (workerData.nice > 0) {
+    // Without a pid, Linux sets the calling thread's niceness only: the host's event loop keeps its own.
+    try { require('node:os').setPriority(workerData.nice); } catch { /* not allowed here: decode at the host's priority */ }
+  }
   const mod = await import(workerData.moduleUrl);
   const ss = await mod.default({ modelBase: workerData.modelBase, defaultModel: workerData.model });
   decoder = new ss.Decoder({ samprate: workerData.sampleRate, loglevel: 'FATAL' });

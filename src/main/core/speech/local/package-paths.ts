@@ -59,6 +59,11 @@ export interface LocalSpeechOptions {
   asrModel?: string;
   /** Worker threads decoding at once (default: the machine's cores but one, at least 1, at most 8). */
   asrWorkers?: number;
+  /**
+   * Niceness of the ASR worker threads (0 = as the host, up to 19): above 0 a decode yields the core
+   * to the event loop carrying every call's media, so bursts can use more workers (default 10).
+   */
+  asrNice?: number;
   /** Wall ms a decode may take from its request; later it is counted and reported late (default 400). */
   asrDeadlineMs?: number;
   /** A decode taking this long means a stuck worker: it is ended, its job fails (default 15 s). */

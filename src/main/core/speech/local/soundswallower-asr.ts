@@ -20,16 +20,19 @@ export interface SoundswallowerAsrOptions extends LocalSpeechOptions {
 }
 
 /**
- * One decoder per core but one: the event loop carrying every call's media keeps a core. Measured on
- * 2 cores (bench/voicebot/scale, 20-40 staggered calls): two workers starved the loop and the
- * callers' side (P95 811-960 ms at N=20), one held N=100 at P95 489 ms.
+ * One decoder per core, each thread niced (asrNice, default 10) so the event loop carrying every
+ * call's media wins the core whenever both want it. Measured on 2 cores (load generator, offline
+ * stack, one run each, the machine shared): un-niced, two workers starved the loop (staggered N=20,
+ * P95 811-960 ms) so one was the default; niced, two against one gave worst case N=40 P95 1,363 vs
+ * 1,675 ms and staggered N=60 P50 499 vs 971 ms.
  */
 export function defaultAsrWorkers(): number {
-  return Math.min(8, Math.max(1, os.availableParallelism() - 1));
+  return Math.min(8, Math.max(1, os.availableParallelism()));
 }
 
 const poolSchema = z.object({
   asrWorkers: z.number().int().min(1).max(16).default(defaultAsrWorkers),
+  asrNice: z.number().int().min(0).max(19).default(10),
   asrDeadlineMs: z.number().int().min(10).max(60_000).default(400),
   asrStuckMs: z.number().int().min(100).max(600_000).default(15_000),
 });
@@ -78,6 +81,7 @@ export class SoundswallowerAsr extends Asr {
           modelBase,
           model: options.asrModel ?? 'en-us',
           sampleRate: ASR_SAMPLE_RATE,
+          nice: parsed.data.asrNice,
         },
         size: parsed.data.asrWorkers,
         deadlineMs: parsed.data.asrDeadlineMs,
