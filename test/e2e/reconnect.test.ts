@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { artifactPath, launchChromium } from '../helpers/browser';
 import { startSandboxServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
+import { bridgeCalls, TAP_SOCKETS, type Tapped } from './helpers/socket-tap';
 
 // The callee answers after a ring, says "yes" 7 s in, and hangs up 13 s after answering.
 const SCRIPT = `
@@ -16,59 +16,16 @@ callees:
     says: [{ silenceSec: 7 }, { say: 'yes' }]
 `;
 
-/**
- * Runs in the page before its scripts: keeps each WebSocket the page opens, and while `blocked`
- * points new ones at a path the server refuses, so reconnect attempts fail like a dead network.
- */
-const TAP_SOCKETS = `(() => {
-  const Native = window.WebSocket;
-  window.__sockets = [];
-  window.__blocked = false;
-  window.WebSocket = class extends Native {
-    constructor(url, protocols) {
-      super(window.__blocked ? String(url).replace('/bridge', '/blocked') : url, protocols);
-      window.__sockets.push(this);
-    }
-  };
-})();`;
-
-interface Tapped {
-  __sockets: WebSocket[];
-  __blocked: boolean;
-}
-
 /** The server's own view, over a bridge connection of the test's: the call's state and events. */
 async function serverView(serve: ServeProcess, attemptId?: string) {
-  const ws = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const call = (id: number, channel: string, request: unknown) =>
-    new Promise<{ ok: boolean; value: unknown }>((resolve) => {
-      const onMessage = (d: Buffer) => {
-        const f = JSON.parse(d.toString()) as {
-          type: string;
-          id?: number;
-          result?: { ok: boolean; value: unknown };
-        };
-        if (f.type === 'result' && f.id === id) {
-          ws.off('message', onMessage);
-          resolve(f.result!);
-        }
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
-    });
-  const calls = (await call(1, 'telephony.recentCalls', { limit: 10 })).value as {
-    id: string;
-    state: string;
-  }[];
-  const events = attemptId
-    ? ((await call(2, 'telephony.callEvents', { attemptId })).value as { type: string }[])
-    : [];
-  ws.close();
-  return { calls, events };
+  const [calls, events] = await bridgeCalls(serve, [
+    { channel: 'telephony.recentCalls', request: { limit: 10 } },
+    ...(attemptId ? [{ channel: 'telephony.callEvents', request: { attemptId } }] : []),
+  ]);
+  return {
+    calls: calls!.value as { id: string; state: string }[],
+    events: attemptId ? (events!.value as { type: string }[]) : [],
+  };
 }
 
 describe('the live call board survives a dropped bridge socket (Chromium)', () => {

@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   BACKUP_PASSPHRASE_MIN,
   WIPE_WORD,
@@ -11,30 +11,30 @@ import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
+import { useJobsStore } from '../../state/jobs-store';
 import { formatCount } from '../../format';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** Backs up the data folder as a job and offers the archive for download. */
 function BackupCard(): React.JSX.Element {
-  const [job, setJob] = useState<JobInfo>();
+  /** The job as read when it started; later views come from the jobs store. */
+  const [started, setStarted] = useState<JobInfo>();
+  // The jobs store hears job.updated and reads the jobs again when pushes were lost (Api.onResync):
+  // following it, a backup that ended while the bridge was down shows how it ended.
+  const followed = useJobsStore((s) =>
+    started ? [...s.running, ...s.recent].find((j) => j.id === started.id) : undefined,
+  );
+  const job = followed && started && followed.updatedAt >= started.updatedAt ? followed : started;
   const [error, setError] = useState<string>();
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-
-  useEffect(
-    () =>
-      api().on('job.updated', (j) => {
-        setJob((current) => (current && j.id === current.id ? j : current));
-      }),
-    [],
-  );
 
   const start = async () => {
     setError(undefined);
     try {
       const { jobId } = await api().data.backup(passphrase === '' ? {} : { passphrase });
-      setJob(await api().jobs.get({ jobId }));
+      setStarted(await api().jobs.get({ jobId }));
       setPassphrase('');
       setRepeat('');
     } catch (err) {
@@ -150,7 +150,7 @@ function BackupCard(): React.JSX.Element {
       {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       {!error && job?.error && (
         // Dismissed: the failed job is forgotten here (the Jobs tray keeps it).
-        <ErrorBanner message={job.error.message} onDismiss={() => setJob(undefined)} />
+        <ErrorBanner message={job.error.message} onDismiss={() => setStarted(undefined)} />
       )}
       <h3>Restore</h3>
       <p className="card__description">

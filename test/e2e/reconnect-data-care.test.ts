@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
+import { bridgeCalls, TAP_SOCKETS, type Tapped } from './helpers/socket-tap';
+
+interface JobView {
+  id: string;
+  kind: string;
+  state: string;
+}
+
+// Issue 9 item 6 for Settings › Data: its backup card followed job.updated itself and read nothing
+// again when the bridge came back with pushes lost (every store re-fetches on Api.onResync).
+describe('Settings › Data survives a dropped bridge socket (Chromium)', () => {
+  let browser: Browser;
+  let serve: ServeProcess;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    const tmp = makeTempDir('calldeck-e2e-reconnect-data-');
+    cleanup = tmp.cleanup;
+    // Incompressible bytes, so the backup runs for a few seconds: long enough to drop the socket in it.
+    const out = fs.openSync(path.join(tmp.dir, 'bulk.bin'), 'w');
+    for (let i = 0; i < 12; i++) fs.writeSync(out, randomBytes(8 * 1048576));
+    fs.closeSync(out);
+    serve = await startServe(['--data', tmp.dir, '--port', '0']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    cleanup();
+  });
+
+  it('shows how a backup ended when it ended while the page was cut off and its pushes were lost', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(TAP_SOCKETS);
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const backup = page.locator('section.card', {
+      has: page.getByRole('heading', { name: 'Backup', exact: true }),
+    });
+    await backup.getByRole('button', { name: 'Back up now' }).click();
+    await backup.getByText(/^Backing up…/).waitFor();
+
+    // The network goes, and the server will not replay what the page missed (gap): it must re-fetch.
+    await page.evaluate(() => {
+      const w = window as unknown as Tapped;
+      w.__gap = true;
+      w.__blocked = true;
+      for (const s of w.__sockets) s.close();
+    });
+    const backupJob = async () => {
+      const [list] = await bridgeCalls(serve, [{ channel: 'jobs.list', request: { recent: 10 } }]);
+      const { running, recent } = list!.value as { running: JobView[]; recent: JobView[] };
+      return [...running, ...recent].find((j) => j.kind === 'data.backup');
+    };
+    const until = Date.now() + 60_000;
+    let job = await backupJob();
+    while (job?.state !== 'succeeded' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      job = await backupJob();
+    }
+    expect(job?.state).toBe('succeeded');
+    // Nothing reached the page: it still says the backup runs.
+    expect(await backup.getByText(/^Backing up…/).count()).toBe(1);
+
+    // The network is back: the page reconnects, hears `gap`, and the card reads its job again.
+    await page.evaluate(() => ((window as unknown as Tapped).__blocked = false));
+    await backup.getByText(/^Backup ready: \d+ files/).waitFor({ timeout: 20_000 });
+    expect(await backup.getByText(/^Backing up…/).count()).toBe(0);
+    await backup.getByRole('button', { name: /^Download calldeck-backup-.*\.zip$/ }).waitFor();
+    const hellos = await page.evaluate(
+      () => (window as unknown as Tapped).__sockets.filter((s) => s.url.includes('epoch=another-run')).length,
+    );
+    expect(hellos).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: artifactPath('reconnect-data-care.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
