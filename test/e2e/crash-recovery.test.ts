@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { decodeWav } from '../../src/main/core/speech';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { bridgeClient, startServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 // Calls that outlive the app: the built `calldeck serve` with the sandbox places a test call, the
@@ -35,34 +34,6 @@ interface Session {
   endReason: string | null;
 }
 
-/** One bridge connection of the test's own: invoke contract methods, get their results. */
-async function bridge(serve: ServeProcess) {
-  const ws = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 1;
-  const call = <T>(channel: string, request: unknown) =>
-    new Promise<T>((resolve, reject) => {
-      const id = next++;
-      const onMessage = (d: Buffer) => {
-        const f = JSON.parse(d.toString()) as {
-          type: string;
-          id?: number;
-          result?: { ok: boolean; value?: unknown; error?: { message: string } };
-        };
-        if (f.type !== 'result' || f.id !== id) return;
-        ws.off('message', onMessage);
-        if (f.result?.ok) resolve(f.result.value as T);
-        else reject(new Error(`${channel}: ${f.result?.error?.message ?? 'failed'}`));
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
-    });
-  return { call, close: () => ws.close() };
-}
-
 /** Polls (every 200 ms, at most `ms`) until `get` returns something. */
 async function until<T>(what: string, get: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -89,7 +60,7 @@ describe('a call that outlives the app (kill -9 during the call, then restart)',
   it('settles the call and its bot session with a reason, and the partial recording plays', async () => {
     const first = await startServe(args);
     running.push(first);
-    const api = await bridge(first);
+    const api = await bridgeClient(first);
     const placed = await api.call<{ attempt: Attempt }>('telephony.placeTestCall', { number: NUMBER });
     const attemptId = placed.attempt.id;
     // Live: answered, the bot's session running, and a few seconds of audio through it.
@@ -115,7 +86,7 @@ describe('a call that outlives the app (kill -9 during the call, then restart)',
 
     const second = await startServe(args);
     running.push(second);
-    const again = await bridge(second);
+    const again = await bridgeClient(second);
     const settled = await until('the call to be settled', async () => {
       const calls = await again.call<Attempt[]>('telephony.recentCalls', { limit: 5 });
       const a = calls.find((c) => c.id === attemptId);

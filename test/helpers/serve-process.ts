@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import WebSocket from 'ws';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'calldeck.js');
@@ -14,6 +15,7 @@ export function assertBuilt(): void {
 }
 
 export interface ServeProcess {
+  pid: number;
   url: string;
   origin: string;
   token: string;
@@ -23,12 +25,21 @@ export interface ServeProcess {
   kill: (signal: NodeJS.Signals) => Promise<NodeJS.Signals | null>;
 }
 
-/** Starts the real `calldeck serve` and waits (bounded) for the line announcing its URL. */
-export async function startServe(args: string[], timeoutMs = 30_000): Promise<ServeProcess> {
+/**
+ * Starts the real `calldeck serve` and waits (bounded) for the line announcing its URL. `node`
+ * options (e.g. `--require` of a test's preload) go before the CLI; `env` is added to the test's.
+ */
+export async function startServe(
+  args: string[],
+  timeoutMs = 30_000,
+  o: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<ServeProcess> {
   assertBuilt();
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'serve', ...args], {
-    cwd: ROOT,
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [...(o.nodeArgs ?? []), CLI, 'serve', ...args],
+    { cwd: ROOT, env: { ...process.env, ...o.env } },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -52,6 +63,7 @@ export async function startServe(args: string[], timeoutMs = 30_000): Promise<Se
   });
   const parsed = new URL(url);
   return {
+    pid: child.pid ?? 0,
     url,
     origin: parsed.origin,
     token: parsed.searchParams.get('token') ?? '',
@@ -98,4 +110,32 @@ export function runCli(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** One bridge connection of the test's own to a `calldeck serve`: invoke contract methods, get their results. */
+export async function bridgeClient(serve: Pick<ServeProcess, 'origin' | 'token'>) {
+  const ws = new WebSocket(`${serve.origin.replace('http', 'ws')}/bridge?token=${serve.token}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let next = 1;
+  const call = <T>(channel: string, request: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      const onMessage = (d: Buffer) => {
+        const f = JSON.parse(d.toString()) as {
+          type: string;
+          id?: number;
+          result?: { ok: boolean; value?: unknown; error?: { message: string } };
+        };
+        if (f.type !== 'result' || f.id !== id) return;
+        ws.off('message', onMessage);
+        if (f.result?.ok) resolve(f.result.value as T);
+        else reject(new Error(`${channel}: ${f.result?.error?.message ?? 'failed'}`));
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
+    });
+  return { call, close: () => ws.close() };
 }

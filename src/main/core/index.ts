@@ -19,7 +19,15 @@ export { readBundleAuditRows, verifyBundleFile, type BundleVerifyResult } from '
 // The PDF printer a host may register (the desktop app: Electron's printToPDF).
 export { DEFAULT_PRINT_TIMEOUT_MS, isPdf, PdfPrintError, type PdfPrinter, type PdfPrintJob } from './reports';
 export { AuditRepository, openDatabase } from './store';
-export { createLogger, stderrSink, type Logger } from './logging';
+export {
+  createLogger,
+  stderrSink,
+  installProcessFaultPolicy,
+  processFaultCounts,
+  UNCAUGHT_EXIT_CODE,
+  type Logger,
+  type ProcessFaultCounts,
+} from './logging';
 export type { LogSink } from './logging';
 export { parseJson, type JsonLimits } from './input';
 export { workerEnv, type WorkerLaunch, type WorkerLauncher, type WorkerProcess } from './speech';

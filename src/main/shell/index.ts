@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, defaultDataDir, type Core } from '../core';
+import { createCore, defaultDataDir, installProcessFaultPolicy, type Core } from '../core';
 import { forwardEvents, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { adoptRestoredSecrets, SafeStorageSecretStore } from './safe-storage-secrets';
@@ -12,6 +12,8 @@ import { utilityProcessLauncher } from './utility-workers';
 import { electronPdfPrinter } from './pdf-printer';
 
 // The desktop host: windows, IPC, keychain and menus around the same core the headless host runs.
+// The same policy as `calldeck serve` for faults nobody handled (src/main/core/logging/process-faults.ts).
+installProcessFaultPolicy();
 const dataDir = process.env.CALLDECK_DATA ?? defaultDataDir();
 app.setPath('userData', dataDir);
 // Before ready, or Chromium will not treat artifact: as a real (seekable, fetchable) scheme.

@@ -136,6 +136,8 @@ export interface AppInfo {
   dataDir: string;
   databasePath: string;
   actor: string;
+  /** This process's promise rejections nobody handled (each logged, the process went on), and uncaught exceptions. */
+  processFaults?: { unhandledRejections: number; uncaughtExceptions: number };
 }
 
 export const SettingsUpdateSchema = z.discriminatedUnion('section', [

@@ -32,7 +32,14 @@ import { createQa } from './qa';
 import { createCampaignDialer } from './campaign-dialer';
 import { startTelephony, telephonyOff, type DialingPort, type Telephony } from './telephony';
 import { DATABASE_FILE, LOG_FILE, mkdirPrivate, tightenDataDir } from '../config';
-import { createLogger, fileSink, stderrSink, type LogSink, type Logger } from '../logging';
+import {
+  attachProcessFaultLog,
+  createLogger,
+  fileSink,
+  stderrSink,
+  type LogSink,
+  type Logger,
+} from '../logging';
 import { StagedFiles, StagingError } from '../files';
 import { AuditTrail, openAuditLog, type AuditLog, type PdfPrinter } from '../reports';
 import { SettingsService, type SecretStore } from '../settings';
@@ -476,6 +483,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     : () => undefined;
   let stopped = false;
   log.info('core started', { host: config.host, dataDir: config.dataDir });
+  // While the core runs, this process's unhandled rejections and uncaught exceptions are logged here.
+  const detachFaultLog = attachProcessFaultLog(log.child('process'));
 
   return {
     info,
@@ -533,6 +542,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       events.clear();
       files.clear();
       log.info('core stopped');
+      detachFaultLog();
       auditLog.flush();
       db.close();
       file.close();

@@ -1,2 +1,3 @@
 export * from './logger';
 export * from './sinks';
+export * from './process-faults';

@@ -4,6 +4,7 @@ import type { Handlers, EventBus } from '../../api';
 import type { Artifacts } from '../../artifacts';
 import type { ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
+import { processFaultCounts } from '../../logging';
 import type { AuditLog } from '../../reports';
 import type { SettingsService } from '../../settings';
 import type { Telephony } from '../telephony';
@@ -88,7 +89,7 @@ export function createHandlers({
   const region = (r?: string) => r ?? settings.get().calling.defaultRegion;
   return {
     app: {
-      info: () => info,
+      info: () => ({ ...info, processFaults: processFaultCounts() }),
     },
     settings: {
       get: () => settings.view(),
