@@ -17,11 +17,14 @@ import {
 const MODES = ['ours-xlsx', 'ours-csv', 'bare-xlsx', 'bare-csv'] as const;
 type Mode = (typeof MODES)[number];
 
+/** The source as the export job opens it (rows read in a worker thread, see ExportSourceOptions). */
 const open = (dbFile: string, campaignId: string) =>
-  new SqliteExportSource(new Database(dbFile, { readonly: true, fileMustExist: true }), {
-    kind: 'campaign',
-    campaignId,
-  });
+  new SqliteExportSource(
+    new Database(dbFile, { readonly: true, fileMustExist: true }),
+    { kind: 'campaign', campaignId },
+    new Date(),
+    { worker: {} },
+  );
 
 async function ours(mode: Mode, dbFile: string, campaignId: string, out: string): Promise<number> {
   const source = open(dbFile, campaignId);
@@ -33,6 +36,7 @@ async function ours(mode: Mode, dbFile: string, campaignId: string, out: string)
       (p) => (rows = p.done),
       new AbortController().signal,
     );
+    if (process.env.BENCH_DEBUG) process.stderr.write(`rows read on ${source.reading}\n`);
   } finally {
     source.close();
   }

@@ -32,19 +32,25 @@ export function makeExportRig() {
   const reader = () => new Database(file, { readonly: true, fileMustExist: true });
 
   async function write(writer: ExportWriter, scope: ExportScopeInput, signal = new AbortController().signal) {
-    const source = new SqliteExportSource(reader(), ExportScopeSchema.parse(scope));
+    // Rows read by a worker thread whatever the size, as a large export reads them.
+    const source = new SqliteExportSource(reader(), ExportScopeSchema.parse(scope), new Date(), {
+      worker: { minCalls: 0 },
+    });
     const out = path.join(dir, `out-${Math.random().toString(36).slice(2)}.${writer.extension}`);
     const progress: number[] = [];
+    let reading: SqliteExportSource['reading'];
     try {
       await writer.write(source, out, (p) => progress.push(p.done), signal);
     } finally {
+      reading = source.reading;
       source.close();
     }
-    return { out, progress, summary: source.summary };
+    return { out, progress, summary: source.summary, reading };
   }
 
   return {
     dir,
+    file,
     db,
     audited,
     write,

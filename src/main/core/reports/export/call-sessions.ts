@@ -1,5 +1,4 @@
 import type { ExportRecording } from '../../../../shared/reports';
-import type { Db } from '../../store';
 
 /** What the calls sheet takes from a call's voicebot sessions. */
 export interface CallSessions {
@@ -29,6 +28,22 @@ type SessionSqlRow = [
 const CHANNELS = ['caller', 'bot', 'mix'] as const;
 const NONE: CallSessions = { disposition: null, latencies: [], recordings: [] };
 
+/** The sessions statement (see CallSessionStream), for the scope's WHERE clause over call_attempts `a`. */
+export function sessionsSql(where: string): string {
+  // SQLite's text form of a REAL round-trips, so the latencies parse back to the stored numbers.
+  const artifactOf = (channel: string) =>
+    `(SELECT id FROM artifacts WHERE owner = 'voicebot_session:' || s.id
+      AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1)`;
+  return `SELECT s.attempt_id, s.id, s.disposition, s.caller_wav, s.bot_wav, s.mix_wav,
+      CASE WHEN s.caller_wav IS NOT NULL THEN ${artifactOf('caller')} END,
+      CASE WHEN s.bot_wav IS NOT NULL THEN ${artifactOf('bot')} END,
+      CASE WHEN s.mix_wav IS NOT NULL THEN ${artifactOf('mix')} END,
+      (SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
+       WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL)
+    FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
+    WHERE ${where} ORDER BY a.created_at, a.rowid, s.started_at, s.id`;
+}
+
 /**
  * The sessions of the scope's calls, read by one statement in the calls statement's order (attempt
  * by creation, then session by start) and taken call by call as the calls are read: a merge of two
@@ -37,27 +52,10 @@ const NONE: CallSessions = { disposition: null, latencies: [], recordings: [] };
  * against 39 ms for this statement. Memory stays one call's sessions.
  */
 export class CallSessionStream {
-  private readonly rows: IterableIterator<SessionSqlRow>;
   private next: SessionSqlRow | undefined;
 
-  constructor(db: Db, where: { sql: string; params: Record<string, string> }) {
-    // SQLite's text form of a REAL round-trips, so the latencies parse back to the stored numbers.
-    const artifactOf = (channel: string) =>
-      `(SELECT id FROM artifacts WHERE owner = 'voicebot_session:' || s.id
-        AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1)`;
-    this.rows = db
-      .prepare<Record<string, string>, SessionSqlRow>(
-        `SELECT s.attempt_id, s.id, s.disposition, s.caller_wav, s.bot_wav, s.mix_wav,
-           CASE WHEN s.caller_wav IS NOT NULL THEN ${artifactOf('caller')} END,
-           CASE WHEN s.bot_wav IS NOT NULL THEN ${artifactOf('bot')} END,
-           CASE WHEN s.mix_wav IS NOT NULL THEN ${artifactOf('mix')} END,
-           (SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
-            WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL)
-         FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
-         WHERE ${where.sql} ORDER BY a.created_at, a.rowid, s.started_at, s.id`,
-      )
-      .raw(true)
-      .iterate(where.params);
+  /** `rows`: the sessions statement's raw rows (see `sessionsSql`). */
+  constructor(private readonly rows: Iterator<unknown[]>) {
     this.next = this.advance();
   }
 
@@ -94,6 +92,6 @@ export class CallSessionStream {
 
   private advance(): SessionSqlRow | undefined {
     const r = this.rows.next();
-    return r.done ? undefined : r.value;
+    return r.done ? undefined : (r.value as SessionSqlRow);
   }
 }

@@ -8,15 +8,18 @@ import type {
 } from '../../../../shared/reports';
 import { CallStatsQuery, percentile } from '../../calls';
 import type { Db } from '../../store';
-import { CallSessionStream } from './call-sessions';
+import { CallSessionStream, sessionsSql } from './call-sessions';
 import { ExportScopeError } from './errors';
-import { callsScope, operatorLookup } from './scope-sql';
+import { callsScope, callsSql, operatorLookup, turnsSql, type CallSqlRow } from './scope-sql';
+import { SnapshotWorker } from './snapshot-worker';
 
 /**
  * The rows of an export, read from SQLite. Every sheet is a `.iterate()` over one statement, so
  * 100,000 calls are never in memory at once; all reads run in one read transaction on a connection
  * of their own, so the sheets and the summary describe the same moment of the database while the
- * app keeps writing (WAL), and a long export never holds the app's connection busy.
+ * app keeps writing (WAL), and a long export never holds the app's connection busy. A large export's
+ * calls and turns are stepped by a worker thread whose read transaction is checked to see that same
+ * moment (see SnapshotWorker).
  */
 export interface ExportSource {
   readonly summary: ExportSummary;
@@ -25,32 +28,28 @@ export interface ExportSource {
   verdicts(): IterableIterator<ExportVerdictRow>;
 }
 
+/** The statements a worker may read, by index. */
+const CALLS = 0;
+const SESSIONS = 1;
+const TURNS = 2;
+
+/** Below this many calls a worker costs more than it saves (its start and a second connection). */
+export const WORKER_MIN_CALLS = 5000;
+
+export interface ExportSourceOptions {
+  /**
+   * Read the calls, their sessions and the turns in a worker thread on a connection of its own
+   * (the second core steps SQLite while this thread builds cells), from `minCalls` calls on
+   * (default WORKER_MIN_CALLS). `nativeBinding`: better-sqlite3's binary for Electron.
+   */
+  worker?: { nativeBinding?: string; minCalls?: number };
+}
+
 /**
- * A row of the calls statement in raw mode (an array, in the SELECT's order): arrays are cheaper
- * than objects to build, and this statement runs once per exported call.
+ * Under plain Node (the CLI, `calldeck serve`) large exports read in a worker by default. Under
+ * Electron a worker's connection needs the app's native binding, which the caller must pass.
  */
-type CallSqlRow = [
-  id: string,
-  callSid: string | null,
-  number: string,
-  listId: string | null,
-  listName: string | null,
-  campaignId: string | null,
-  campaignName: string | null,
-  attemptNo: number | null,
-  createdAt: string,
-  answeredAt: string | null,
-  endedAt: string | null,
-  state: string,
-  endReason: string | null,
-  durationSec: number | null,
-  price: number | null,
-  answeredBy: string | null,
-  transfer: string | null,
-  flags: string | null,
-  contactName: string | null,
-  campaignDisposition: string | null,
-];
+const DEFAULT_OPTIONS: ExportSourceOptions = process.versions.electron === undefined ? { worker: {} } : {};
 
 function parseList(json: string | null): string[] {
   if (!json) return [];
@@ -94,16 +93,19 @@ export class SqliteExportSource implements ExportSource {
   readonly summary: ExportSummary;
   private readonly where: { sql: string; params: Record<string, string> };
   private closed = false;
+  private worker: SnapshotWorker | null = null;
 
   constructor(
     private readonly db: Db,
     readonly scope: ExportScope,
     now: Date = new Date(),
+    options: ExportSourceOptions = DEFAULT_OPTIONS,
   ) {
-    // One read transaction: every statement below sees the same snapshot.
-    db.exec('BEGIN');
     try {
       this.where = callsScope(scope);
+      if (options.worker) this.worker = this.startWorker(options.worker);
+      // One read transaction: every statement below sees the same snapshot.
+      db.exec('BEGIN');
       this.summary = this.makeSummary(now);
     } catch (err) {
       this.close();
@@ -111,11 +113,43 @@ export class SqliteExportSource implements ExportSource {
     }
   }
 
+  /** Where the calls and turns are read: a worker thread, or this one (small, or a commit came between). */
+  get reading(): 'worker' | 'this thread' {
+    return this.worker?.used ? 'worker' : 'this thread';
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.worker?.close();
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.db.close();
+  }
+
+  /** A worker for the calls, sessions and turns statements (see SnapshotWorker), or null. */
+  private startWorker(o: { nativeBinding?: string; minCalls?: number }): SnapshotWorker | null {
+    if (this.scope.kind === 'qa_run' || this.db.memory) return null;
+    const calls =
+      this.db
+        .prepare<Record<string, string>, number>(
+          `SELECT count(*) FROM call_attempts a WHERE ${this.where.sql}`,
+        )
+        .pluck()
+        .get(this.where.params) ?? 0;
+    if (calls < (o.minCalls ?? WORKER_MIN_CALLS)) return null;
+    const { sql, params } = this.where;
+    const statements = [callsSql(sql), sessionsSql(sql), turnsSql(sql)].map((s) => ({ sql: s, params }));
+    return new SnapshotWorker(this.db.name, statements, o.nativeBinding);
+  }
+
+  /** A statement's rows on this connection, raw (arrays in the SELECT's order: cheaper than named rows). */
+  private rawRows(sql: string): IterableIterator<unknown[]> {
+    return this.db.prepare<Record<string, string>, unknown[]>(sql).raw(true).iterate(this.where.params);
+  }
+
+  /** Statement `k`'s rows from the worker, or null: read them on this connection. */
+  private fromWorker(k: number): IterableIterator<unknown[]> | null {
+    return this.worker?.rows(k) ?? null;
   }
 
   private title(): string {
@@ -188,21 +222,10 @@ export class SqliteExportSource implements ExportSource {
     const operator = operatorLookup(this.db);
     // Each call's sessions (disposition, latencies, recordings) come from a second statement in
     // the same order, merged as the rows come (see CallSessionStream).
-    const sessions = new CallSessionStream(this.db, this.where);
-    const rows = this.db.prepare<Record<string, string>, CallSqlRow>(
-      `SELECT a.id, a.provider_sid AS callSid, a.number, coalesce(a.list_id, cp.list_id) AS listId,
-         l.name AS listName, a.campaign_id AS campaignId, cp.name AS campaignName, ca.attempt_no AS attemptNo,
-         a.created_at AS createdAt, a.answered_at AS answeredAt, a.ended_at AS endedAt, a.state,
-         a.end_reason AS endReason, a.duration_sec AS durationSec, a.price, a.answered_by AS answeredBy,
-         a.transfer_decision AS transfer, ca.flags, coalesce(cc.name, c.name) AS contactName,
-         ca.disposition AS campaignDisposition
-       FROM call_attempts a
-       LEFT JOIN campaigns cp ON cp.id = a.campaign_id
-       LEFT JOIN contact_lists l ON l.id = CAST(coalesce(a.list_id, cp.list_id) AS INTEGER)
-       LEFT JOIN contacts c ON c.id = CAST(a.contact_id AS INTEGER)
-       LEFT JOIN campaign_attempts ca ON ca.attempt_id = a.id
-       LEFT JOIN campaign_contacts cc ON cc.campaign_id = ca.campaign_id AND cc.contact_id = ca.contact_id
-       WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid`,
+    const rows = (this.fromWorker(CALLS) ??
+      this.rawRows(callsSql(this.where.sql))) as IterableIterator<CallSqlRow>;
+    const sessions = new CallSessionStream(
+      this.fromWorker(SESSIONS) ?? this.rawRows(sessionsSql(this.where.sql)),
     );
     try {
       for (const [
@@ -226,7 +249,7 @@ export class SqliteExportSource implements ExportSource {
         flags,
         contactName,
         campaignDisposition,
-      ] of rows.raw(true).iterate(this.where.params)) {
+      ] of rows) {
         const s = sessions.take(id);
         const v = s.latencies;
         yield {
@@ -265,18 +288,11 @@ export class SqliteExportSource implements ExportSource {
       yield* this.qaTurns();
       return;
     }
-    const rows = this.db.prepare<
-      Record<string, string>,
-      [attemptId: string, speaker: ExportTurnRow['speaker'], text: string, mediaMs: ExportTurnRow['mediaMs']]
-    >(
-      `SELECT s.attempt_id, l.speaker, l.text, l.start_ms
-       FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
-       JOIN voicebot_lines l ON l.session_id = s.id
-       WHERE ${this.where.sql} ORDER BY a.created_at, a.rowid, s.started_at, s.id, l.seq`,
-    );
+    type TurnSqlRow = [string, ExportTurnRow['speaker'], string, ExportTurnRow['mediaMs']];
+    const rows = (this.fromWorker(TURNS) ??
+      this.rawRows(turnsSql(this.where.sql))) as IterableIterator<TurnSqlRow>;
     // Raw rows (arrays) made into objects here: cheaper than the driver's named rows.
-    for (const [attemptId, speaker, text, mediaMs] of rows.raw(true).iterate(this.where.params))
-      yield { attemptId, speaker, text, mediaMs };
+    for (const [attemptId, speaker, text, mediaMs] of rows) yield { attemptId, speaker, text, mediaMs };
   }
 
   /** A QA run's turns: the caller's line (what it said or played) and the bot's (as transcribed). */

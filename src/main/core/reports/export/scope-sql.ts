@@ -18,6 +18,58 @@ export function callsScope(scope: ExportScope): { sql: string; params: Record<st
   }
 }
 
+/**
+ * A row of the calls statement in raw mode (an array, in the SELECT's order): arrays are cheaper
+ * than objects to build, and this statement runs once per exported call.
+ */
+export type CallSqlRow = [
+  id: string,
+  callSid: string | null,
+  number: string,
+  listId: string | null,
+  listName: string | null,
+  campaignId: string | null,
+  campaignName: string | null,
+  attemptNo: number | null,
+  createdAt: string,
+  answeredAt: string | null,
+  endedAt: string | null,
+  state: string,
+  endReason: string | null,
+  durationSec: number | null,
+  price: number | null,
+  answeredBy: string | null,
+  transfer: string | null,
+  flags: string | null,
+  contactName: string | null,
+  campaignDisposition: string | null,
+];
+
+/** The calls statement for the scope's WHERE clause over call_attempts `a` (rows: CallSqlRow). */
+export function callsSql(where: string): string {
+  return `SELECT a.id, a.provider_sid AS callSid, a.number, coalesce(a.list_id, cp.list_id) AS listId,
+      l.name AS listName, a.campaign_id AS campaignId, cp.name AS campaignName, ca.attempt_no AS attemptNo,
+      a.created_at AS createdAt, a.answered_at AS answeredAt, a.ended_at AS endedAt, a.state,
+      a.end_reason AS endReason, a.duration_sec AS durationSec, a.price, a.answered_by AS answeredBy,
+      a.transfer_decision AS transfer, ca.flags, coalesce(cc.name, c.name) AS contactName,
+      ca.disposition AS campaignDisposition
+    FROM call_attempts a
+    LEFT JOIN campaigns cp ON cp.id = a.campaign_id
+    LEFT JOIN contact_lists l ON l.id = CAST(coalesce(a.list_id, cp.list_id) AS INTEGER)
+    LEFT JOIN contacts c ON c.id = CAST(a.contact_id AS INTEGER)
+    LEFT JOIN campaign_attempts ca ON ca.attempt_id = a.id
+    LEFT JOIN campaign_contacts cc ON cc.campaign_id = ca.campaign_id AND cc.contact_id = ca.contact_id
+    WHERE ${where} ORDER BY a.created_at, a.rowid`;
+}
+
+/** The turns statement (rows: attempt id, speaker, text, media time). */
+export function turnsSql(where: string): string {
+  return `SELECT s.attempt_id, l.speaker, l.text, l.start_ms
+    FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
+    JOIN voicebot_lines l ON l.session_id = s.id
+    WHERE ${where} ORDER BY a.created_at, a.rowid, s.started_at, s.id, l.seq`;
+}
+
 /** How long after a test call's attempt row its Api action's audit row may be written. */
 const TEST_CALL_AUDIT_WINDOW_MS = 120_000;
 
