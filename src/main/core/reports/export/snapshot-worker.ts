@@ -18,6 +18,8 @@ export class SnapshotWorker {
   constructor(file: string, statements: WorkerStatement[], nativeBinding?: string) {
     this.probe = openDatabaseReadOnly(file, nativeBinding);
     try {
+      // As the export's own connection: a reader waits out a checkpoint instead of failing.
+      this.probe.pragma('busy_timeout = 5000');
       this.version = this.probe.pragma('data_version', { simple: true });
       this.rows_ = new WorkerRows(file, statements, nativeBinding);
     } catch (err) {

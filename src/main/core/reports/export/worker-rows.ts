@@ -32,6 +32,7 @@ let db;
 try {
   const Database = require(modulePath);
   db = new Database(file, Object.assign({ readonly: true, fileMustExist: true }, nativeBinding ? { nativeBinding } : {}));
+  db.pragma('busy_timeout = 5000');
   db.exec('BEGIN');
   db.prepare('SELECT count(*) FROM sqlite_schema').get();
   Atomics.store(counters, 3 * n, 1);
