@@ -39,6 +39,11 @@ export function botProcesses(exclude: ReadonlySet<number>): Map<number, ProcUse>
   return uses;
 }
 
+/** Resident memory of the bot's processes now (bytes): this process, its threads and children. */
+export function botRssBytes(exclude: ReadonlySet<number> = new Set()): number {
+  return sum(botProcesses(exclude), 'rssBytes');
+}
+
 /** Meters one step: CPU used between start and stop, and the peak of resident memory (sampled). */
 export class StepMeter {
   private readonly exclude = new Set<number>();

@@ -2,8 +2,8 @@ import { it } from 'vitest';
 import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
 import { fakeSpeech, makeBenchRig } from '../harness';
 import { callerAudio, type LoadMode } from '../loadgen';
-import { absNow, fmt } from '../timing';
-import { machine } from './meter';
+import { absNow, fmt, RATE } from '../timing';
+import { botRssBytes, machine } from './meter';
 import { P95_LIMIT_MS, search, type StepResult } from './search';
 
 // Scale of the voicebot (issue 13, item 4): the largest number of simultaneous calls whose
@@ -36,7 +36,8 @@ const row = (stack: string, mode: LoadMode, s: StepResult) =>
   `generator slip P99 ${fmt(s.slip.sendLateP99)} ms, loop delay P99 ${fmt(s.slip.loopDelayP99)} ms, ` +
   `CPU ${fmt(s.generatorCpuPct, 0)} % of a core; ` +
   (s.warnings.count ? `bot warnings ${s.warnings.count} (first: ${s.warnings.first}); ` : '') +
-  `bot CPU ${fmt(s.cpuSPerCallMinute, 2)} s/call-min, ${fmt(s.mbPerCall)} MB/call; ` +
+  `bot CPU ${fmt(s.cpuSPerCallMinute, 2)} s/call-min, ${fmt(s.mbPerCall)} MB/call over idle ` +
+  `(peak ${fmt(s.rssPeakMb, 0)} MB); ` +
   (mode === 'worst_case' ? `line ends within ${fmt(Math.max(...s.caller.endSpreadMs), 0)} ms; ` : '') +
   `${fmt(s.wallS, 0)} s` +
   (s.why ? ` — ${s.why}` : '');
@@ -74,6 +75,11 @@ it('voicebot scale: simultaneous calls at caller-side voice-to-voice P95 ≤ 800
     let providers: SpeechProviders | undefined;
     const speech = stack === 'offline' ? (providers = await createSpeechProviders({})) : fakeSpeech();
     const rig = await makeBenchRig({ speech, session: { noInputMs: 30_000 } });
+    // Memory per call counts from here: speech loaded and its workers started (flite's start on the
+    // first line said), the rig up, no call yet.
+    await speech.tts.synthesizeAll('Ready.', { sampleRate: RATE });
+    const idleRssBytes = botRssBytes();
+    console.log(`  ${stack}: bot processes idle at ${fmt(idleRssBytes / 1e6, 0)} MB resident`);
     try {
       for (const mode of MODES) {
         const outcome = await search({
@@ -85,6 +91,7 @@ it('voicebot scale: simultaneous calls at caller-side voice-to-voice P95 ≤ 800
           rampMs: RAMP_MS,
           seed: 13,
           deadlineAbs,
+          idleRssBytes,
           onStep: (s) => console.log(row(stack, mode, s)),
         });
         results.set(`${stack}/${mode}`, outcome);
@@ -108,7 +115,7 @@ it('voicebot scale: simultaneous calls at caller-side voice-to-voice P95 ≤ 800
     ['single call, caller-side P50', (s) => `${fmt(single(s)?.caller.p50 ?? NaN, 0)} ms`],
     ["single call, bot's own P50", (s) => `${fmt(single(s)?.bot.p50 ?? NaN, 0)} ms`],
     ['CPU per call minute', (s) => atLargest(perCall(s), (x) => `${fmt(x.cpuSPerCallMinute, 2)} CPU-s`)],
-    ['memory per call', (s) => atLargest(perCall(s), (x) => `${fmt(x.mbPerCall)} MB`)],
+    ['memory per call (over idle)', (s) => atLargest(perCall(s), (x) => `${fmt(x.mbPerCall)} MB`)],
   ];
   console.log(
     [

@@ -24,8 +24,13 @@ export interface StepResult {
   bot: { p50: number; p95: number; n: number };
   /** CPU seconds the bot's processes used per minute of call. */
   cpuSPerCallMinute: number;
-  /** Peak resident memory of the bot's processes during the step above the start, per call (MB). */
+  /**
+   * Peak resident memory of the bot's processes (this one with its worker threads, and the flite
+   * children) during the step, minus the same before any call (idle, speech loaded), per call (MB).
+   */
   mbPerCall: number;
+  /** That peak, MB. */
+  rssPeakMb: number;
   wallS: number;
 }
 
@@ -39,6 +44,8 @@ export interface SearchOptions {
   seed: number;
   /** Wall time (absNow) after which no new step starts. */
   deadlineAbs: number;
+  /** Resident memory of the bot's processes when idle, before any call (bytes). */
+  idleRssBytes: number;
   onStep?: (step: StepResult) => void;
 }
 
@@ -99,7 +106,8 @@ export async function search(o: SearchOptions): Promise<{ steps: StepResult[]; s
       },
       bot: { p50: percentile(bot, 50), p95: percentile(bot, 95), n: bot.length },
       cpuSPerCallMinute: callMinutes > 0 ? use.cpuMs / 1000 / callMinutes : NaN,
-      mbPerCall: (use.rssPeak - use.rssBefore) / 1e6 / calls,
+      mbPerCall: (use.rssPeak - o.idleRssBytes) / 1e6 / calls,
+      rssPeakMb: use.rssPeak / 1e6,
       wallS: lastWallMs / 1000,
     };
     steps.push(step);
