@@ -57,7 +57,7 @@ export interface LocalSpeechOptions {
   asrModelBase?: string;
   /** soundswallower model name under asrModelBase; en-us is CMU's 8 kHz telephony model. */
   asrModel?: string;
-  /** Worker threads decoding at once (default: the machine's cores but one, at least 1, at most 8). */
+  /** Worker threads decoding at once (default: one per core, at most 8; niced, see asrNice). */
   asrWorkers?: number;
   /**
    * Niceness of the ASR worker threads (0 = as the host, up to 19): above 0 a decode yields the core
