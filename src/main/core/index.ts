@@ -12,6 +12,9 @@ export {
   type CoreProfile,
 } from './app';
 export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
+// The limits `calldeck serve` and `calldeck voicebot` take as flags (validated by these schemas).
+export { PublicSurfaceLimitsSchema, type PublicSurfaceLimitsInput } from './public-surface';
+export { VoicebotLimitsSchema, type VoicebotLimitsInput } from './voicebot';
 export { MemorySecretStore, type SecretStore } from './settings';
 export { AuditLog, AuditTrail, GENESIS_HASH, openAuditLog } from './reports';
 // `calldeck audit verify-bundle`: checks a bundle offline with the verify.mjs every bundle carries.

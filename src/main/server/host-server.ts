@@ -31,6 +31,9 @@ export interface ServeOptions {
   sandboxScript?: unknown;
   sandboxTimeScale?: number;
   logSinks?: LogSink[];
+  /** The public surface's and the voicebot's limits (`calldeck serve --max-sessions …`). */
+  publicSurface?: CoreConfig['publicSurface'];
+  voicebotLimits?: NonNullable<CoreConfig['voicebot']>['limits'];
 }
 
 export interface RunningServer {
@@ -68,6 +71,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     publicPort: options.publicPort,
     sandboxScript: options.sandboxScript,
     sandboxTimeScale: options.sandboxTimeScale,
+    publicSurface: options.publicSurface,
+    ...(options.voicebotLimits ? { voicebot: { limits: options.voicebotLimits } } : {}),
   });
   const loopbackOnly = LOOPBACK.has(options.host);
   let port = options.port;

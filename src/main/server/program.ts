@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { NoDatabaseError, verifyAuditChain } from '../core';
 import { dataOption, parsePort, readVersion } from './cli-options';
+import { limitOptions, limitsFromOptions } from './limit-options';
 import { COMMANDS } from './commands';
 import { registerVerifyBundle } from './commands/audit-bundle';
 import { FileSecretStore } from './file-secret-store';
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .description('CallDeck: run and audit outbound voicebot call campaigns over Exotel')
     .version(readVersion());
 
-  dataOption(program.command('serve'))
+  limitOptions(dataOption(program.command('serve')))
     .description('run CallDeck headless and serve the app to a browser on this machine')
     .option('--port <n>', 'UI port (0 = any free port)', parsePort, 0)
     .option('--host <address>', 'address to listen on (keep it loopback unless you know why)', '127.0.0.1')
@@ -39,7 +40,10 @@ export function buildProgram(): Command {
         sandbox?: boolean;
         sandboxScript?: string;
       }) => {
+        const { publicSurface, voicebotLimits } = limitsFromOptions(opts);
         const server = await startServer({
+          publicSurface,
+          voicebotLimits,
           dataDir: path.resolve(opts.data),
           port: opts.port,
           host: opts.host,

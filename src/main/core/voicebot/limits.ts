@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DISK_FLOOR_BYTES } from '../config';
 
 /**
  * What one voicebot accepts from the network. Wall-clock limits (unlike the session's media-time
@@ -33,6 +34,13 @@ export const VoicebotLimitsSchema = z
       .min(1024)
       .max(1024 ** 3)
       .default(1024 * 1024),
+    /** Free space on the data folder's disk that call recordings leave alone (0: record until full). */
+    diskFloorBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 50)
+      .default(DEFAULT_DISK_FLOOR_BYTES),
   })
   .strict();
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { DEFAULT_DISK_FLOOR_BYTES } from '../config';
 import type { Logger } from '../logging';
 import type { VoicebotHandler, VoicebotRequest } from '../public-surface';
 import type { VoicebotRepository } from '../store';
@@ -46,7 +45,7 @@ export interface VoicebotOptions {
   limits?: VoicebotLimitsInput;
   /** Values for streams that belong to no contact (test calls, QA, the CLI). */
   testVariables?: DialogVariables;
-  /** Free disk space recordings leave alone (default: DEFAULT_DISK_FLOOR_BYTES on the real disk). */
+  /** Free disk space recordings leave alone (default: limits.diskFloorBytes on the real disk). */
   recordingSpace?: RecordingSpace;
 }
 
@@ -243,7 +242,7 @@ export class Voicebot {
       calls: this.o.calls,
       emit: this.o.emit,
       testVariables: this.o.testVariables,
-      recordingSpace: this.o.recordingSpace ?? { floorBytes: DEFAULT_DISK_FLOOR_BYTES },
+      recordingSpace: this.o.recordingSpace ?? { floorBytes: this.limits.diskFloorBytes },
     });
     const session = new VoicebotSession(conn, {
       speech,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { VOICEBOT_TOOL, type Core } from '../../core';
 import { dataOption, parsePort } from '../cli-options';
 import { startCliCore } from '../cli-core';
+import { limitOptions, limitsFromOptions } from '../limit-options';
 import type { RegisterCommands } from './index';
 
 export interface VoicebotCliOptions {
@@ -27,7 +28,10 @@ export async function runVoicebot(
   opts: VoicebotCliOptions,
   print: (line: string) => void,
 ): Promise<RunningVoicebot> {
+  const { publicSurface, voicebotLimits } = limitsFromOptions(opts);
   const core = await startCliCore(opts.data, VOICEBOT_TOOL, {
+    publicSurface,
+    voicebot: { limits: voicebotLimits },
     publicPort: opts.port,
     botFile: opts.bot ? path.resolve(opts.bot) : undefined,
   });
@@ -42,12 +46,16 @@ export async function runVoicebot(
 
 /** `calldeck voicebot`: the bot alone on its public surface, for QA and other tools. */
 export const registerVoicebotCommands: RegisterCommands = (program: Command) => {
-  dataOption(
-    program
-      .command('voicebot')
-      .description('run the voicebot alone: prints the WebSocket URL Exotel (or a QA tool) streams calls to')
-      .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
-      .option('--bot <file>', 'bot definition (YAML); default: the demo appointment-reminder bot'),
+  limitOptions(
+    dataOption(
+      program
+        .command('voicebot')
+        .description(
+          'run the voicebot alone: prints the WebSocket URL Exotel (or a QA tool) streams calls to',
+        )
+        .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
+        .option('--bot <file>', 'bot definition (YAML); default: the demo appointment-reminder bot'),
+    ),
   ).action(async (opts: VoicebotCliOptions) => {
     const running = await runVoicebot(opts, (line) => process.stdout.write(line + '\n'));
     const shutdown = () => {
