@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DATA_TOOL, openDatabase } from '../../../src/main/core';
 import { ExportFormatError, ExportWriters } from '../../../src/main/core/reports';
+import { WORKER_MIN_CALLS } from '../../../src/main/core/reports/export/row-source';
+import { SnapshotWorker } from '../../../src/main/core/reports/export/snapshot-worker';
 import type { Db } from '../../../src/main/core/store';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { ExportResult } from '../../../src/shared/reports';
@@ -74,6 +76,33 @@ describe('reports.export', () => {
       sha256: result.sha256,
     });
     expect(rows[0]!.subject).toBe('campaign:c1');
+  });
+
+  it('reads a large export’s rows in a worker thread, as the app wires it', async () => {
+    seedCampaignCalls(db, {
+      campaignId: 'big',
+      listId: seedList(db, 'L'),
+      calls: WORKER_MIN_CALLS,
+      batch: 5000,
+    });
+    const rows = vi.spyOn(SnapshotWorker.prototype, 'rows');
+    try {
+      const { jobId } = ok<{ jobId: string }>(
+        await t.core.invoke('reports.export', {
+          scope: { kind: 'campaign', campaignId: 'big' },
+          format: 'xlsx',
+        }),
+      );
+      const job = await finished(jobId);
+      expect(job.state).toBe('succeeded');
+      // The calls, sessions and turns statements each came from the worker.
+      expect(rows.mock.results.filter((r) => r.value !== null)).toHaveLength(3);
+      const result = job.result as ExportResult;
+      const file = path.join(t.dir, 'exports', `${jobId}-${result.name}`);
+      expect(readXlsx(file).Calls!.length - 1).toBe(WORKER_MIN_CALLS);
+    } finally {
+      rows.mockRestore();
+    }
   });
 
   it('a cancel ends it cancelled, with no file left and the end audited', async () => {

@@ -62,6 +62,8 @@ export function createExports(w: ExportWiring): ExportJobs {
       db.pragma('busy_timeout = 5000');
       return db;
     },
+    // Large exports step SQLite in a worker, whose connection needs the app's binding under Electron.
+    readerWorker: { nativeBinding: w.nativeBinding },
     log: w.log,
     auditHead: () => readExportAuditHead(w.audit),
   });

@@ -22,7 +22,7 @@ import { filesDirFor } from '../html/audio';
 import { zipReportWithFiles } from '../html/report-zip';
 import { withAuditHead } from './audit-head';
 import { ExportFormatError, ExportScopeError } from './errors';
-import { SqliteExportSource } from './row-source';
+import { SqliteExportSource, type ExportSourceOptions } from './row-source';
 import type { ExportWriters } from './writers';
 
 export const EXPORT_JOB_KIND = 'reports.export';
@@ -53,6 +53,11 @@ export interface ExportJobsDeps {
   writers: ExportWriters;
   /** A connection of the export's own, read-only (see SqliteExportSource). */
   openReader: () => Db;
+  /**
+   * Large exports' rows read in a worker thread (see ExportSourceOptions): the desktop app passes
+   * its native binding here. Unset: the source's default (on under plain Node, off under Electron).
+   */
+  readerWorker?: ExportSourceOptions['worker'];
   /** The audit log's head and its check, carried in every export's summary (issue 8). */
   auditHead?: () => ExportAuditHead;
   log: Logger;
@@ -153,7 +158,12 @@ export class ExportJobs {
           const signingKey = writer.signingKey?.();
           const signed = signingKey ? { signingKey } : {};
           await fs.promises.mkdir(path.dirname(part), { recursive: true });
-          const reader = new SqliteExportSource(openReader(), input.scope);
+          const reader = new SqliteExportSource(
+            openReader(),
+            input.scope,
+            new Date(),
+            this.deps.readerWorker ? { worker: this.deps.readerWorker } : undefined,
+          );
           // The audit head as the export's snapshot was taken (its own start row included).
           const source = withAuditHead(reader, this.deps.auditHead?.());
           let rows = 0;
