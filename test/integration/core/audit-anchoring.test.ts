@@ -2,10 +2,9 @@ import Database from 'better-sqlite3';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCore } from '../../../src/main/core';
-import { FileSecretStore } from '../../../src/main/server';
-import { main } from '../../../src/main/server/program';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../../helpers/cli-in-process';
+import { openFolderCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // The audit chain through the real core and the real `calldeck audit verify` (run in-process; the
@@ -49,21 +48,7 @@ function deleteAndRecompute(file: string, seq: number, hash: (prev: string, r: R
   db.close();
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const before = process.exitCode;
-  try {
-    await main(['node', 'calldeck', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout };
-  } finally {
-    spy.mockRestore();
-    process.exitCode = before;
-  }
-}
+const cli = runCliInProcess;
 
 describe('audit log truncation and recomputation are detected (real core, real CLI)', () => {
   const cleanups: (() => void)[] = [];
@@ -73,14 +58,7 @@ describe('audit log truncation and recomputation are detected (real core, real C
   async function auditedFolder(): Promise<{ dir: string; file: string }> {
     const { dir, cleanup } = makeTempDir();
     cleanups.push(cleanup);
-    const core = await createCore({
-      dataDir: dir,
-      host: 'server',
-      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
-      actor: 'tester',
-      version: '0.0.0-test',
-      telephony: 'exotel',
-    });
+    const core = await openFolderCore(dir, { telephony: 'exotel' });
     for (const region of ['IN', 'US', 'GB', 'IN', 'AE']) {
       const r = await core.invoke('settings.update', {
         section: 'calling',
@@ -170,14 +148,7 @@ describe('audit log truncation and recomputation are detected (real core, real C
       /BROKEN at row 1: the head file .* is missing but this install has an audit key, so a head was anchored before: the log and its head were deleted/,
     );
     // The next start anchors again, and says so in the chain instead of starting a clean, empty log.
-    const core = await createCore({
-      dataDir: dir,
-      host: 'server',
-      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
-      actor: 'tester',
-      version: '0.0.0-test',
-      telephony: 'exotel',
-    });
+    const core = await openFolderCore(dir, { telephony: 'exotel' });
     await core.stop();
     const after = await cli(['audit', 'verify', '--data', dir, '--json']);
     expect(after.code).toBe(0);

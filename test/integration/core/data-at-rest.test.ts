@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src/shared/api/events';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { TestCallResult } from '../../../src/shared/telephony';
-import { createCore, openDatabase, type Core } from '../../../src/main/core';
-import { FileSecretStore } from '../../../src/main/server';
+import { openDatabase, type Core } from '../../../src/main/core';
 import { untilAsync } from '../../helpers/api-wait';
+import { openFolderCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const posix = process.platform !== 'win32';
@@ -54,12 +54,7 @@ describe('data at rest', () => {
       fs.chmodSync(path.join(dir, 'recordings'), 0o755);
       fs.chmodSync(path.join(dir, 'recordings', 'old-session'), 0o755);
 
-      const core: Core = await createCore({
-        dataDir: dir,
-        host: 'server',
-        secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
-        actor: 'tester',
-        version: '0.0.0-test',
+      const core: Core = await openFolderCore(dir, {
         telephony: 'sandbox',
         sandboxTimeScale: 0.05,
         sandboxScript: {
@@ -161,12 +156,7 @@ describe('data at rest', () => {
     db.close();
     const secretsFile = path.join(dir, 'secrets.json');
     const start = () =>
-      createCore({
-        dataDir: dir,
-        host: 'server',
-        secrets: new FileSecretStore(secretsFile),
-        actor: 'tester',
-        version: '0.0.0-test',
+      openFolderCore(dir, {
         telephony: 'sandbox',
       });
     const core = await start();
@@ -235,12 +225,7 @@ describe('data at rest', () => {
     for (const f of Object.values(files)) fs.writeFileSync(f, 'x');
     fs.utimesSync(files.oldUpload, hourAgo, hourAgo);
 
-    const core = await createCore({
-      dataDir: dir,
-      host: 'server',
-      secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
-      actor: 'tester',
-      version: '0.0.0-test',
+    const core = await openFolderCore(dir, {
       telephony: 'exotel',
     });
     cleanups.push(() => core.stop());

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_TOOL, openDatabase, type Core } from '../../../src/main/core';
 import { chromiumPrinter } from '../../../src/main/core/reports/pdf/chromium-printer';
 import type { PdfPrinter } from '../../../src/main/core/reports/pdf/printer';
 import { FileSecretStore } from '../../../src/main/server';
-import { main } from '../../../src/main/server/program';
 import type { JobInfo } from '../../../src/shared/jobs';
 import type { ExportFormat, ExportResult } from '../../../src/shared/reports';
 import { ok, untilAsync } from '../../helpers/api-wait';
+import { runCliInProcess } from '../../helpers/cli-in-process';
 import { makeTestCore } from '../../helpers/core';
 import { seedCampaignCalls, seedList } from '../../helpers/export-seed';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -64,18 +64,7 @@ async function exportFile(format: ExportFormat): Promise<{ file: string; result:
 
 /** `calldeck audit verify --json`, in-process, on the data folder. */
 async function verifyJson(): Promise<{ ok: boolean; rows: number; headHash: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const before = process.exitCode;
-  try {
-    await main(['node', 'calldeck', 'audit', 'verify', '--data', data, '--json']);
-  } finally {
-    spy.mockRestore();
-    process.exitCode = before;
-  }
+  const { stdout } = await runCliInProcess(['audit', 'verify', '--data', data, '--json']);
   return JSON.parse(stdout) as { ok: boolean; rows: number; headHash: string };
 }
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/core';
 import { call, withCliCore } from '../../../src/main/server/cli-core';
 import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import { runExportCommand, type ExportCliOptions } from '../../../src/main/server/commands/export';
-import { main } from '../../../src/main/server/program';
 import type { AuditPage } from '../../../src/shared/audit';
+import { runCliInProcess } from '../../helpers/cli-in-process';
 import { seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { parseCsv, readXlsx, readZip } from './export-rig';
@@ -65,9 +65,7 @@ describe('calldeck export', () => {
     expect(calls.at(-1)![10]).toBe('2026-11-20T12:59:50.000Z');
     // As typed on the command line (commander maps --qa-run to qaRun).
     const qa = path.join(dir, 'qa.zip');
-    await main([
-      'node',
-      'calldeck',
+    const run = await runCliInProcess([
       'export',
       '--qa-run',
       'run-1',
@@ -78,38 +76,27 @@ describe('calldeck export', () => {
       '--data',
       data,
     ]);
-    expect(process.exitCode ?? 0).toBe(0);
+    expect(run.code).toBe(0);
     expect(parseCsv((await readZip(qa)).get('qa_verdicts.csv')!).length - 1).toBe(4);
   });
 
   it('--format bundle prints the signing key and the command that checks the bundle with it', async () => {
     const out = path.join(dir, 'bundle.zip');
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      await main([
-        'node',
-        'calldeck',
-        'export',
-        '--campaign',
-        'c1',
-        '--format',
-        'bundle',
-        '--out',
-        out,
-        '--data',
-        data,
-      ]);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(process.exitCode ?? 0).toBe(0);
+    const { code, stdout } = await runCliInProcess([
+      'export',
+      '--campaign',
+      'c1',
+      '--format',
+      'bundle',
+      '--out',
+      out,
+      '--data',
+      data,
+    ]);
+    expect(code).toBe(0);
     const key =
       /Signed by key ([0-9a-f]{64}); check it with: calldeck audit verify-bundle (.+) --key \1\n/.exec(
-        written.join(''),
+        stdout,
       );
     expect(key?.[2]).toBe(out);
     const lines: string[] = [];

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
-import { buildProgram, main } from '../../../src/main/server/program';
+import { buildProgram } from '../../../src/main/server/program';
 import { runVoicebot, type VoicebotCliOptions } from '../../../src/main/server/commands/voicebot';
+import { runCliInProcess } from '../../helpers/cli-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { RawExotel } from './wire-harness';
 
@@ -65,19 +66,16 @@ describe('limit flags of calldeck voicebot and calldeck serve', () => {
   it('a value out of the schema’s range is refused naming the flag, and nothing starts', async () => {
     const { dir, cleanup } = makeTempDir();
     cleanups.push(cleanup);
-    let stderr = '';
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    const before = process.exitCode;
-    try {
-      await main(['node', 'calldeck', 'voicebot', '--max-sessions', '0', '--port', '0', '--data', dir]);
-      expect(process.exitCode).toBe(2);
-    } finally {
-      spy.mockRestore();
-      process.exitCode = before;
-    }
+    const { code, stderr } = await runCliInProcess([
+      'voicebot',
+      '--max-sessions',
+      '0',
+      '--port',
+      '0',
+      '--data',
+      dir,
+    ]);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/^calldeck: --max-sessions: .*1/);
   });
 });
