@@ -10,11 +10,38 @@ import { Field } from '../Field';
 import { SectionForm } from '../SectionForm';
 import { formatCount } from '../../format';
 
-const CLASSES: { key: Exclude<keyof RetentionSettings, 'backupsKept'>; label: string; hint: string }[] = [
-  { key: 'recordingsDays', label: 'Recordings', hint: 'Call audio (WAV)' },
-  { key: 'transcriptsDays', label: 'Transcripts', hint: 'What the caller and the bot said' },
-  { key: 'callRecordsDays', label: 'Call records', hint: 'Calls, their events and campaign rows' },
-  { key: 'qaRecordingsDays', label: 'QA audio', hint: "QA runs' caller and bot audio (verdicts stay)" },
+// Each field is a whole number or empty (off); the days classes and the backups cap read alike.
+const FIELDS: { key: keyof RetentionSettings; label: string; hint: string; placeholder: string }[] = [
+  {
+    key: 'recordingsDays',
+    label: 'Recordings: days kept',
+    hint: 'Call audio (WAV)',
+    placeholder: 'kept for ever',
+  },
+  {
+    key: 'transcriptsDays',
+    label: 'Transcripts: days kept',
+    hint: 'What the caller and the bot said',
+    placeholder: 'kept for ever',
+  },
+  {
+    key: 'callRecordsDays',
+    label: 'Call records: days kept',
+    hint: 'Calls, their events and campaign rows',
+    placeholder: 'kept for ever',
+  },
+  {
+    key: 'qaRecordingsDays',
+    label: 'QA audio: days kept',
+    hint: "QA runs' caller and bot audio (verdicts stay)",
+    placeholder: 'kept for ever',
+  },
+  {
+    key: 'backupsKept',
+    label: 'Backups kept',
+    hint: 'The newest backup archives kept in the data folder; older ones are deleted',
+    placeholder: 'all',
+  },
 ];
 
 const counted = (counts: Record<string, number>) =>
@@ -79,8 +106,8 @@ export function RetentionSection(): React.JSX.Element {
     >
       {(d, update, errors) => (
         <div className="grid">
-          {CLASSES.map((c) => (
-            <Field key={c.key} label={`${c.label}: days kept`} hint={c.hint} error={errors[c.key]}>
+          {FIELDS.map((f) => (
+            <Field key={f.key} label={f.label} hint={f.hint} error={errors[f.key]}>
               {(id, by) => (
                 <input
                   id={id}
@@ -88,33 +115,13 @@ export function RetentionSection(): React.JSX.Element {
                   type="number"
                   min={1}
                   step={1}
-                  placeholder="kept for ever"
-                  value={d[c.key] ?? ''}
-                  onChange={(e) => update({ [c.key]: e.target.value === '' ? null : Number(e.target.value) })}
+                  placeholder={f.placeholder}
+                  value={d[f.key] ?? ''}
+                  onChange={(e) => update({ [f.key]: e.target.value === '' ? null : Number(e.target.value) })}
                 />
               )}
             </Field>
           ))}
-          <Field
-            label="Backups kept"
-            hint="The newest backup archives kept in the data folder; older ones are deleted"
-            error={errors.backupsKept}
-          >
-            {(id, by) => (
-              <input
-                id={id}
-                aria-describedby={by}
-                type="number"
-                min={1}
-                step={1}
-                placeholder="all"
-                value={d.backupsKept ?? ''}
-                onChange={(e) =>
-                  update({ backupsKept: e.target.value === '' ? null : Number(e.target.value) })
-                }
-              />
-            )}
-          </Field>
         </div>
       )}
     </SectionForm>
