@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
+import { servedChromium } from './helpers/served-chromium';
 
 // The live call board and the dashboard in Chromium against the built `calldeck serve --sandbox`, fed by
 // test calls to the bundled callee script: +919800000001 is busy, +919800000003 fails,
@@ -16,23 +15,12 @@ interface Calls {
 }
 
 describe('call board and dashboard in Chromium', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
+  const app = servedChromium({ prefix: 'calldeck-e2e-board-', sandbox: true });
   let page: Page;
-  let cleanup = () => {};
 
   beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-board-');
-    cleanup = tmp.cleanup;
-    serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(serve.url);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
+    page = await app.browser.newPage();
+    await page.goto(app.serve.url);
   });
 
   const place = (number: string) =>

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
+import { runCli } from '../helpers/serve-process';
+import { servedChromium } from './helpers/served-chromium';
 
 // A campaign from the UI, in Chromium against the built `calldeck serve --sandbox` and the bundled callee
 // script: a list imported by the CLI, a campaign created from it with the form (checked as typed), its
@@ -19,31 +19,30 @@ const CONTACTS = [
 ];
 
 describe('campaign from the UI in Chromium', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
+  const app = servedChromium({
+    prefix: 'calldeck-e2e-campaign-',
+    sandbox: true,
+    prepare: async (dir) => {
+      const csv = path.join(dir, 'rehearsal.csv');
+      // The bundled default bot (appointment reminder) speaks each contact's day and time.
+      fs.writeFileSync(
+        csv,
+        [
+          'phone,name,appointment_day,appointment_time',
+          ...CONTACTS.map(([p, n]) => `${p},${n},Monday the fifth,ten in the morning`),
+        ].join('\n'),
+      );
+      const imported = await runCli(['import', csv, '--list', 'Rehearsal', '--data', dir, '--json']);
+      expect(imported.code, imported.stderr).toBe(0);
+      // A second list, deleted under an open form to make the core refuse a campaign (see the last test).
+      const spare = await runCli(['import', csv, '--list', 'Spare', '--data', dir, '--json']);
+      expect(spare.code, spare.stderr).toBe(0);
+    },
+  });
   let page: Page;
-  let cleanup = () => {};
 
   beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-campaign-');
-    cleanup = tmp.cleanup;
-    const csv = path.join(tmp.dir, 'rehearsal.csv');
-    // The bundled default bot (appointment reminder) speaks each contact's day and time.
-    fs.writeFileSync(
-      csv,
-      [
-        'phone,name,appointment_day,appointment_time',
-        ...CONTACTS.map(([p, n]) => `${p},${n},Monday the fifth,ten in the morning`),
-      ].join('\n'),
-    );
-    const imported = await runCli(['import', csv, '--list', 'Rehearsal', '--data', tmp.dir, '--json']);
-    expect(imported.code, imported.stderr).toBe(0);
-    // A second list, deleted under an open form to make the core refuse a campaign (see the last test).
-    const spare = await runCli(['import', csv, '--list', 'Spare', '--data', tmp.dir, '--json']);
-    expect(spare.code, spare.stderr).toBe(0);
-    serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    page = await app.browser.newPage();
     // The page's Notification API, recorded (headless Chromium shows none).
     await page.addInitScript(() => {
       const w = window as unknown as { __notes: { title: string; body?: string }[] };
@@ -57,12 +56,7 @@ describe('campaign from the UI in Chromium', () => {
       }
       Object.defineProperty(window, 'Notification', { value: RecordedNotification });
     });
-    await page.goto(serve.url);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
+    await page.goto(app.serve.url);
   });
 
   it('creates a campaign from a list, forecasts it, runs it in the sandbox and shows it on the board', async () => {

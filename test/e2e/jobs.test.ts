@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
+import { servedChromium } from './helpers/served-chromium';
 
 /** A CSV big enough that its import runs for a few seconds. */
 function bigCsv(rows: number): string {
@@ -24,27 +23,13 @@ async function dropFile(page: Page, name: string, content: string) {
 }
 
 describe('Jobs tray in Chromium', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
-  let cleanup = () => {};
-
-  beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-jobs-');
-    cleanup = tmp.cleanup;
-    serve = await startServe(['--data', tmp.dir, '--port', '0']);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
-  });
+  const app = servedChromium({ prefix: 'calldeck-e2e-jobs-' });
 
   it('shows a running import with progress and time left, and the finished job after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
 
     const tray = page.getByRole('button', { name: /^Jobs/ });

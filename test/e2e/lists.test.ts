@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as XLSX from 'xlsx';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
+import { servedChromium } from './helpers/served-chromium';
 
 /** A CSV large enough to show progress, with known good, bad, duplicate and DNC rows. */
 function customerCsv(rows: number): string {
@@ -35,27 +34,13 @@ async function dropFile(page: Page, name: string, content: string | Buffer) {
 }
 
 describe('contact lists in Chromium: drop, map, import, inspect', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
-  let cleanup = () => {};
+  const app = servedChromium({ prefix: 'calldeck-e2e-lists-' });
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-lists-');
-    cleanup = tmp.cleanup;
-    serve = await startServe(['--data', tmp.dir, '--port', '0']);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
-  });
-
   it('imports a dropped CSV with a progress bar, a summary and filterable invalid rows', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
 
     // A number on the Do-Not-Call list before the import is imported but marked.
     await page.getByRole('link', { name: 'Do not call' }).click();
@@ -129,12 +114,12 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     page: Page;
     importAs: (name: string, csv: string) => Promise<void>;
   }> {
-    const page = await browser.newPage({
+    const page = await app.browser.newPage({
       viewport: { width: 1280, height: 900 },
       ...(locale ? { locale } : {}),
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
     const importAs = async (name: string, csv: string) => {
       await dropFile(page, `${name}.csv`, csv);
@@ -197,9 +182,9 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
 
   it('a long list name, file name and note stay inside their tables on every page that shows them', async () => {
     const long = 'Srinivasaraghavan'.repeat(8);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
     await dropFile(page, `${long}.csv`, SMALL_CSV);
     await page.getByLabel('List name').fill(`Long ${long}`);
@@ -274,9 +259,9 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     ];
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(january), 'January');
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(february), 'February');
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
     await dropFile(page, 'months.xlsx', XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
     const phone = page.getByLabel('Phone column').locator('option:checked');
@@ -298,8 +283,8 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
   });
 
   it('explains a file that cannot be imported', async () => {
-    const page = await browser.newPage();
-    await page.goto(serve.url);
+    const page = await app.browser.newPage();
+    await page.goto(app.serve.url);
     await page.getByRole('heading', { name: 'Contact lists', level: 1 }).waitFor();
     const dataTransfer = await page.evaluateHandle(() => {
       const dt = new DataTransfer();

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
+import { servedChromium } from './helpers/served-chromium';
 
 // Issue 9 defects, in Chromium against the built `calldeck serve --sandbox` (no --sandbox-script):
 // - a banner on every page says calls go to the sandbox;
@@ -30,35 +29,26 @@ declare global {
 }
 
 describe('served app in Chromium: sandbox banner, bundled callee script, settings and the call board', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
-  let cleanup = () => {};
-
-  beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-');
-    cleanup = tmp.cleanup;
-    // A bot of the user's own, and a broken one, in <data>/bots.
-    const demo = fs.readFileSync(path.resolve('resources/bots/appointment-reminder.yaml'), 'utf8');
-    fs.mkdirSync(path.join(tmp.dir, 'bots'));
-    fs.writeFileSync(
-      path.join(tmp.dir, 'bots', 'dental.yaml'),
-      demo
-        .replace('id: appointment-reminder', 'id: dental')
-        .replace('name: Clinic appointment reminder', 'name: Dental recall'),
-    );
-    fs.writeFileSync(path.join(tmp.dir, 'bots', 'broken.yaml'), 'kind: script\nid: broken\n');
-    serve = await startServe(['--data', tmp.dir, '--port', '0', '--sandbox']);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
+  const app = servedChromium({
+    prefix: 'calldeck-e2e-',
+    sandbox: true,
+    prepare: (dir) => {
+      // A bot of the user's own, and a broken one, in <data>/bots.
+      const demo = fs.readFileSync(path.resolve('resources/bots/appointment-reminder.yaml'), 'utf8');
+      fs.mkdirSync(path.join(dir, 'bots'));
+      fs.writeFileSync(
+        path.join(dir, 'bots', 'dental.yaml'),
+        demo
+          .replace('id: appointment-reminder', 'id: dental')
+          .replace('name: Clinic appointment reminder', 'name: Dental recall'),
+      );
+      fs.writeFileSync(path.join(dir, 'bots', 'broken.yaml'), 'kind: script\nid: broken\n');
+    },
   });
 
   const open = async (): Promise<Page> => {
-    const page = await browser.newPage();
-    await page.goto(serve.url);
+    const page = await app.browser.newPage();
+    await page.goto(app.serve.url);
     return page;
   };
 

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { makeTempDir } from '../helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from '../helpers/browser';
 import { bridgeCalls, TAP_SOCKETS, type Tapped } from './helpers/socket-tap';
+import { servedChromium } from './helpers/served-chromium';
 
 interface JobView {
   id: string;
@@ -17,32 +15,22 @@ interface JobView {
 // Issue 9 item 6 for Settings › Data: its backup card followed job.updated itself and read nothing
 // again when the bridge came back with pushes lost (every store re-fetches on Api.onResync).
 describe('Settings › Data survives a dropped bridge socket (Chromium)', () => {
-  let browser: Browser;
-  let serve: ServeProcess;
-  let cleanup = () => {};
-
-  beforeAll(async () => {
-    const tmp = makeTempDir('calldeck-e2e-reconnect-data-');
-    cleanup = tmp.cleanup;
-    // Incompressible bytes, so the backup runs for a few seconds: long enough to drop the socket in it.
-    const out = fs.openSync(path.join(tmp.dir, 'bulk.bin'), 'w');
-    for (let i = 0; i < 12; i++) fs.writeSync(out, randomBytes(8 * 1048576));
-    fs.closeSync(out);
-    serve = await startServe(['--data', tmp.dir, '--port', '0']);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    cleanup();
+  const app = servedChromium({
+    prefix: 'calldeck-e2e-reconnect-data-',
+    prepare: (dir) => {
+      // Incompressible bytes, so the backup runs for a few seconds: long enough to drop the socket in it.
+      const out = fs.openSync(path.join(dir, 'bulk.bin'), 'w');
+      for (let i = 0; i < 12; i++) fs.writeSync(out, randomBytes(8 * 1048576));
+      fs.closeSync(out);
+    },
   });
 
   it('shows how a backup ended when it ended while the page was cut off and its pushes were lost', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript(TAP_SOCKETS);
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.getByRole('link', { name: 'Settings' }).click();
     const backup = page.locator('section.card', {
       has: page.getByRole('heading', { name: 'Backup', exact: true }),
@@ -58,7 +46,7 @@ describe('Settings › Data survives a dropped bridge socket (Chromium)', () => 
       for (const s of w.__sockets) s.close();
     });
     const backupJob = async () => {
-      const [list] = await bridgeCalls(serve, [{ channel: 'jobs.list', request: { recent: 10 } }]);
+      const [list] = await bridgeCalls(app.serve, [{ channel: 'jobs.list', request: { recent: 10 } }]);
       const { running, recent } = list!.value as { running: JobView[]; recent: JobView[] };
       return [...running, ...recent].find((j) => j.kind === 'data.backup');
     };
