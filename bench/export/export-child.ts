@@ -1,6 +1,7 @@
 // Child process of the export benchmark: one measurement per process, so its peak RSS is that
 // measurement's alone. Modes: ours-xlsx / ours-csv (the export as the job runs it: rows read from
-// SQLite one at a time and written), bare-xlsx / bare-csv (SheetJS writing the same cells, already
+// SQLite one at a time and written), ours-xlsx-1t (the same with every row read on the main thread,
+// no worker), bare-xlsx / bare-csv (SheetJS writing the same cells, already
 // in memory: the floor a writer built on it can reach).
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -14,23 +15,23 @@ import {
   xlsxWriter,
 } from '../../src/main/core/reports';
 
-const MODES = ['ours-xlsx', 'ours-csv', 'bare-xlsx', 'bare-csv'] as const;
+const MODES = ['ours-xlsx', 'ours-xlsx-1t', 'ours-csv', 'bare-xlsx', 'bare-csv'] as const;
 type Mode = (typeof MODES)[number];
 
 /** The source as the export job opens it (rows read in a worker thread, see ExportSourceOptions). */
-const open = (dbFile: string, campaignId: string) =>
+const open = (dbFile: string, campaignId: string, worker = true) =>
   new SqliteExportSource(
     new Database(dbFile, { readonly: true, fileMustExist: true }),
     { kind: 'campaign', campaignId },
     new Date(),
-    { worker: {} },
+    worker ? { worker: {} } : {},
   );
 
 async function ours(mode: Mode, dbFile: string, campaignId: string, out: string): Promise<number> {
-  const source = open(dbFile, campaignId);
+  const source = open(dbFile, campaignId, mode !== 'ours-xlsx-1t');
   let rows = 0;
   try {
-    await (mode === 'ours-xlsx' ? xlsxWriter : csvWriter).write(
+    await (mode === 'ours-csv' ? csvWriter : xlsxWriter).write(
       source,
       out,
       (p) => (rows = p.done),
