@@ -1,11 +1,15 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QaUpdatedEvent } from '../../../src/shared/qa';
 import { Artifacts } from '../../../src/main/core/artifacts';
 import { JobEngine } from '../../../src/main/core/jobs';
 import { createLogger, memorySink, type LogRecord } from '../../../src/main/core/logging';
 import { QaRunner } from '../../../src/main/core/qa';
-import { createSpeechProviders, type SpeechProviders } from '../../../src/main/core/speech';
+import {
+  createSpeechProviders,
+  SoundswallowerAsr,
+  type SpeechProviders,
+} from '../../../src/main/core/speech';
 import {
   ArtifactsRepository,
   JobsRepository,
@@ -65,6 +69,9 @@ afterAll(async () => {
 
 describe('QaRunner on the sample suite against the demo bot, in process', () => {
   it('runs every scenario with each of its callers (synthetic, human recordings), in parallel, as a job; all pass, recorded with both channels', async () => {
+    const asr = speech.asr as SoundswallowerAsr;
+    const jobsBefore = asr.stats().jobs;
+    const loads = vi.spyOn(SoundswallowerAsr, 'load');
     const { runId, jobId } = await runner.start({ dir: suiteDir, parallel: 3, repeat: 1, seed: 1 }, 'test');
     const job = await jobs.whenDone(jobId);
     expect(job?.state).toBe('succeeded');
@@ -100,6 +107,11 @@ describe('QaRunner on the sample suite against the demo bot, in process', () => 
     }
     expect(events.at(-1)).toMatchObject({ runId, state: 'finished', done: 15, total: 15 });
     expect(job?.summary).toMatch(/^15 passed, 0 failed, 1 skipped/);
+    // Scoring heard the bot's replies through the speech's own recogniser pool: none loaded for it.
+    expect(loads).not.toHaveBeenCalled();
+    loads.mockRestore();
+    const turns = detail.scenarios.reduce((n, s) => n + s.turns.length, 0);
+    expect(asr.stats().jobs - jobsBefore).toBeGreaterThan(turns);
   }, 120_000);
 });
 

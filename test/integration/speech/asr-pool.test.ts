@@ -96,6 +96,18 @@ describe('the ASR worker pool', () => {
     expect(asr.stats().late).toBe(1);
   }, 60_000);
 
+  it('waiting decodes go by deadline: a live turn passes work that may wait', async () => {
+    const asr = await open({ 1: { slowMs: 300 } });
+    const order: string[] = [];
+    const done = (what: string) => (r: { text: string }) => order.push(`${what}: ${r.text}`);
+    const busy = asr.recognize(yes, { grammar: GRAMMAR }).then(done('busy'));
+    // Both wait for the one worker; the one queued first may wait a minute, the other 400 ms.
+    const scoring = asr.recognize(cancel, { grammar: GRAMMAR, deadlineMs: 60_000 }).then(done('scoring'));
+    const live = asr.recognize(yes, { grammar: GRAMMAR, deadlineMs: 400 }).then(done('live'));
+    await Promise.all([busy, scoring, live]);
+    expect(order).toEqual(['busy: yes', 'live: yes', 'scoring: cancel it']);
+  }, 60_000);
+
   it('a worker that crashes fails only its job, with a typed error, and is replaced', async () => {
     const exits: AsrWorkerExit[] = [];
     const asr = await open({ 2: 'crash' }, { asrWorkers: 2, onAsrWorkerExit: (e) => exits.push(e) });

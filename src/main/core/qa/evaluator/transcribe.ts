@@ -40,6 +40,12 @@ export function linePrefixes(phrases: readonly string[]): string[] {
   return [...out];
 }
 
+/**
+ * Scoring is not a live turn: on a recogniser shared with live calls (the offline pool orders its
+ * queue by deadline), their decodes (400 ms) go first, and a long reply's decode is not counted late.
+ */
+const SCORING_DEADLINE_MS = 60_000;
+
 /** Recognition is bounded per utterance (the Asr's limit is 120 s); a longer reply is cut. */
 const MAX_MS = 110_000;
 
@@ -51,7 +57,8 @@ function capped(audio: Audio): Audio {
 export function freeFormTranscriber(asr: Asr, language?: string): Transcriber {
   return {
     description: `${asr.provider}, free-form`,
-    transcribe: async (audio) => (await asr.recognize(capped(audio), { language })).text,
+    transcribe: async (audio) =>
+      (await asr.recognize(capped(audio), { language, deadlineMs: SCORING_DEADLINE_MS })).text,
   };
 }
 
@@ -60,14 +67,17 @@ export function grammarTranscriber(asr: Asr, phrases: readonly string[], what: s
   let cut: string[] | undefined;
   return {
     description: `${asr.provider}, grammar of ${what} (${unique.length} phrases)`,
-    transcribe: async (audio) => (await asr.recognize(capped(audio), { grammar: { phrases: unique } })).text,
+    transcribe: async (audio) =>
+      (await asr.recognize(capped(audio), { grammar: { phrases: unique }, deadlineMs: SCORING_DEADLINE_MS }))
+        .text,
     transcribeCut: async (audio) => {
       cut ??= linePrefixes(unique);
       // Silence either side: a reply cut mid-word ends in a part of a word, which the search cannot
       // end on; with silence after it, it can (measured: a barge-in's cut line was heard only so).
       const pad = Buffer.alloc(Math.round((audio.sampleRate * CUT_PAD_MS) / 1000) * 2);
       const padded = { pcm: Buffer.concat([pad, capped(audio).pcm, pad]), sampleRate: audio.sampleRate };
-      return (await asr.recognize(padded, { grammar: { phrases: cut } })).text;
+      return (await asr.recognize(padded, { grammar: { phrases: cut }, deadlineMs: SCORING_DEADLINE_MS }))
+        .text;
     },
   };
 }

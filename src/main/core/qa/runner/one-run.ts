@@ -6,7 +6,7 @@ import {
   type Scenario,
 } from '../../../../shared/qa';
 import type { Logger } from '../../logging';
-import type { Asr, Audio } from '../../speech';
+import type { Audio } from '../../speech';
 import type { BotDefinition, SessionSpeech } from '../../voicebot';
 import { loadClip, type SpeechCache } from '../callers/caller-audio';
 import {
@@ -48,11 +48,6 @@ export interface OneRun {
 
 export interface OneRunDeps {
   speech: SessionSpeech;
-  /**
-   * The recogniser that scores (default: the bot's own). A grammar recogniser of its own keeps the
-   * evaluator's grammar compiled while the bots under test switch theirs turn by turn.
-   */
-  scoringAsr?: Asr;
   /** A recorded call's caller turns, for a human caller made from a call (`human.session`). */
   recordedTurns?: (sessionId: string) => Promise<Buffer[]>;
   /** Transcripts already made in this run, by audio hash: the same prompt is recognised once. */
@@ -101,7 +96,7 @@ function remembered(t: Transcriber, heard: Map<string, string> | undefined): Tra
 
 /** How the bot's replies are heard: its own lines as the grammar for an offline script bot. */
 function botTranscriber(run: OneRun, deps: ScoringDeps): Transcriber {
-  const asr = deps.scoringAsr ?? deps.speech.asr;
+  const asr = deps.speech.asr;
   const known = run.target.kind === 'local' ? run.target.bot : run.hearAs;
   if (known?.kind === 'script') {
     const lines = scriptBotLines(known, run.variables);
@@ -113,7 +108,7 @@ function botTranscriber(run: OneRun, deps: ScoringDeps): Transcriber {
 /** A human caller's recordings are heard with the scenario's own lines as the grammar. */
 function callerTranscriber(run: OneRun, deps: ScoringDeps): Transcriber | undefined {
   if (run.caller !== 'human') return undefined;
-  const speech = { asr: deps.scoringAsr ?? deps.speech.asr };
+  const speech = { asr: deps.speech.asr };
   const lines = (run.scenario.steps ?? []).flatMap((s) => ('say' in s ? [s.say] : []));
   return lines.length > 0
     ? grammarTranscriber(speech.asr, lines, "the scenario's lines")
@@ -180,7 +175,7 @@ async function openLine(run: OneRun, deps: OneRunDeps): Promise<BotLine> {
 }
 
 /** What scoring needs of a run's dependencies (a re-score has no call to make). */
-export type ScoringDeps = Pick<OneRunDeps, 'speech' | 'scoringAsr' | 'heard' | 'log' | 'judge'>;
+export type ScoringDeps = Pick<OneRunDeps, 'speech' | 'heard' | 'log' | 'judge'>;
 
 /**
  * The evaluator's verdict on a recorded conversation, hearing the bot as the run's target is heard.

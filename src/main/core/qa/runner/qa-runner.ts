@@ -18,7 +18,7 @@ import type { QaRescoreInfo } from '../../../../shared/qa-rescore';
 import type { Artifacts } from '../../artifacts';
 import { JobError, type JobEngine, type JobKind } from '../../jobs';
 import type { Logger } from '../../logging';
-import { pcmWav, SoundswallowerAsr } from '../../speech';
+import { pcmWav } from '../../speech';
 import type { QaRepository } from '../../store';
 import {
   testCallVariables,
@@ -293,9 +293,6 @@ export class QaRunner {
         }
         return turns;
       };
-      // The offline recogniser switches grammar per call; scoring gets a decoder of its own.
-      const scoringAsr =
-        speech.asr.provider === 'soundswallower' ? await SoundswallowerAsr.load({}) : undefined;
       const dir = path.join(this.d.dataDir, 'qa', 'runs', runId);
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       let next = 0;
@@ -332,7 +329,6 @@ export class QaRunner {
             cache,
             heard,
             recordedTurns,
-            ...(scoringAsr ? { scoringAsr } : {}),
             log: this.d.log,
             signal,
             ...(judge ? { judge } : {}),
@@ -372,11 +368,9 @@ export class QaRunner {
           this.d.emit({ runId, state: 'running', done, total: planned.length, scenarioRunId: id });
         }
       };
-      try {
-        await Promise.all(Array.from({ length: Math.min(input.parallel, planned.length) }, () => worker()));
-      } finally {
-        scoringAsr?.dispose();
-      }
+      // Scoring shares the speech's recogniser: the offline pool keys decoders by grammar, and its
+      // queue puts the bot's live turns before scoring (see SCORING_DEADLINE_MS).
+      await Promise.all(Array.from({ length: Math.min(input.parallel, planned.length) }, () => worker()));
       const wallMs = performance.now() - t0;
       const state = signal.aborted ? 'cancelled' : 'finished';
       this.d.repo.finishRun(runId, state, mediaMs, wallMs, null);

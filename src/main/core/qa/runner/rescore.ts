@@ -9,7 +9,6 @@ import {
 import type { QaRescoredRun, QaRescoreInfo } from '../../../../shared/qa-rescore';
 import type { Artifacts } from '../../artifacts';
 import type { Logger } from '../../logging';
-import { SoundswallowerAsr } from '../../speech';
 import type { QaRepository } from '../../store';
 import type { BotDefinition, BotRegistry, SessionSpeech } from '../../voicebot';
 import { loadClip } from '../callers/caller-audio';
@@ -114,7 +113,6 @@ export async function rescoreRun(d: RescoreDeps, runId: string, actor: string): 
   const speech = await d.speech();
   const registry = await d.bots().catch(() => undefined);
   const judge = d.judge?.();
-  const scoringAsr = speech.asr.provider === 'soundswallower' ? await SoundswallowerAsr.load({}) : undefined;
   const heard = new Map<string, string>();
   const channel = async (id: string | null): Promise<Buffer> => {
     // No artifact: nothing was recorded (a call that never started), scored as it was.
@@ -125,65 +123,58 @@ export async function rescoreRun(d: RescoreDeps, runId: string, actor: string): 
     return loadClip(file);
   };
   const results: Stored['results'] = [];
-  try {
-    for (const s of scenarios) {
-      try {
-        const scenario = suite?.scenarios.find((x) => x.file === s.scenarioFile)?.scenario;
-        if (!scenario)
-          throw new RescoreError(
-            `the scenario ${s.scenarioFile} is no longer a valid file of ${run.suiteDir}`,
-          );
-        const conversation: QaConversation = {
-          scenarioFile: s.scenarioFile,
-          scenarioName: s.scenarioName,
-          caller: s.caller,
-          repeat: s.repeat,
-          seed: s.seed,
-          variables: s.variables,
-          turns: s.turns,
-          durationMs: s.durationMs,
-          endReason: s.endReason,
-          error: s.error,
-          disposition: s.disposition,
-          transfer: s.transfer,
-          botSessionId: null,
-        };
-        const one: OneRun = {
-          suiteDir: run.suiteDir,
-          file: s.scenarioFile,
-          scenario,
-          caller: s.caller,
-          repeat: s.repeat,
-          seed: s.seed,
-          variables: s.variables,
-          ...storedTarget(run.bot, scenario, registry),
-        };
-        const channels = { callerPcm: await channel(s.callerAudio), botPcm: await channel(s.botAudio) };
-        const { evaluation, evaluationError } = await scoreConversation(one, conversation, channels, {
-          speech,
-          heard,
-          log: d.log,
-          ...(scoringAsr ? { scoringAsr } : {}),
-          ...(judge ? { judge } : {}),
-        });
-        results.push({
-          scenarioRunId: s.id,
-          verdict: evaluationError ? 'no_verdict' : verdictOf(evaluation),
-          evaluation,
-          error: evaluationError ? `evaluation failed: ${evaluationError}` : null,
-        });
-      } catch (err) {
-        if (!(err instanceof RescoreError)) throw err;
-        results.push({
-          scenarioRunId: s.id,
-          verdict: 'no_verdict',
-          evaluation: null,
-          error: `not scored again: ${err.message}`,
-        });
-      }
+  for (const s of scenarios) {
+    try {
+      const scenario = suite?.scenarios.find((x) => x.file === s.scenarioFile)?.scenario;
+      if (!scenario)
+        throw new RescoreError(`the scenario ${s.scenarioFile} is no longer a valid file of ${run.suiteDir}`);
+      const conversation: QaConversation = {
+        scenarioFile: s.scenarioFile,
+        scenarioName: s.scenarioName,
+        caller: s.caller,
+        repeat: s.repeat,
+        seed: s.seed,
+        variables: s.variables,
+        turns: s.turns,
+        durationMs: s.durationMs,
+        endReason: s.endReason,
+        error: s.error,
+        disposition: s.disposition,
+        transfer: s.transfer,
+        botSessionId: null,
+      };
+      const one: OneRun = {
+        suiteDir: run.suiteDir,
+        file: s.scenarioFile,
+        scenario,
+        caller: s.caller,
+        repeat: s.repeat,
+        seed: s.seed,
+        variables: s.variables,
+        ...storedTarget(run.bot, scenario, registry),
+      };
+      const channels = { callerPcm: await channel(s.callerAudio), botPcm: await channel(s.botAudio) };
+      const { evaluation, evaluationError } = await scoreConversation(one, conversation, channels, {
+        speech,
+        heard,
+        log: d.log,
+        ...(judge ? { judge } : {}),
+      });
+      results.push({
+        scenarioRunId: s.id,
+        verdict: evaluationError ? 'no_verdict' : verdictOf(evaluation),
+        evaluation,
+        error: evaluationError ? `evaluation failed: ${evaluationError}` : null,
+      });
+    } catch (err) {
+      if (!(err instanceof RescoreError)) throw err;
+      results.push({
+        scenarioRunId: s.id,
+        verdict: 'no_verdict',
+        evaluation: null,
+        error: `not scored again: ${err.message}`,
+      });
     }
-  } finally {
-    scoringAsr?.dispose();
   }
   const stored: Stored = { id: randomUUID(), runId, actor, createdAt: new Date().toISOString(), results };
   d.repo.insertRescore(stored);

@@ -119,10 +119,10 @@ const unavailable = (message: string) => new SpeechError('unavailable', 'asr', '
 
 /**
  * soundswallower decoders in worker threads, so a decode never holds the event loop that carries
- * every call's media, and decodes of different calls run on different cores. A FIFO queue with a
+ * every call's media, and decodes of different calls run on different cores. A queue with a
  * deadline per job: a job past its deadline is still decoded (its turn goes on, marked late), and it
- * is counted and reported. A worker that crashes or hangs fails only the job it was serving and is
- * replaced.
+ * is counted and reported. The queue is ordered by deadline (equal deadlines: first come, first
+ * served). A worker that crashes or hangs fails only the job it was serving and is replaced.
  */
 export class AsrPool {
   private readonly workers: PoolWorker[] = [];
@@ -241,7 +241,11 @@ export class AsrPool {
       job.deadline = setTimeout(() => this.missed(job), job.deadlineMs);
       job.deadline.unref(); // a busy worker keeps the host alive, not this timer
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(job);
+      // Earliest deadline first: a live turn's decode (400 ms) passes work that may wait (QA scoring).
+      const due = job.enqueuedAt + job.deadlineMs;
+      const at = this.queue.findIndex((q) => q.enqueuedAt + q.deadlineMs > due);
+      if (at < 0) this.queue.push(job);
+      else this.queue.splice(at, 0, job);
       this.dispatch();
     });
   }
