@@ -96,6 +96,13 @@ describe('the ASR worker pool', () => {
     expect(asr.stats().late).toBe(1);
   }, 60_000);
 
+  it('a job asked for ahead of need has its lead added to the deadline', async () => {
+    const asr = await open({ 1: { slowMs: 200 }, 2: { slowMs: 200 } }, { asrDeadlineMs: 100 });
+    expect(await asr.recognize(yes, { grammar: GRAMMAR, leadMs: 1000 })).toMatchObject({ late: false });
+    expect(await asr.recognize(yes, { grammar: GRAMMAR })).toMatchObject({ late: true });
+    expect(asr.stats().late).toBe(1);
+  }, 60_000);
+
   it('waiting decodes go by deadline: a live turn passes work that may wait', async () => {
     const asr = await open({ 1: { slowMs: 300 } });
     const order: string[] = [];

@@ -40,6 +40,8 @@ describe('early recognition at the caller’s pause', () => {
     expect(c.received.filter((f) => f.includes('"turn-2"'))).toEqual([]); // not answered yet
     // Preroll (200 ms, clamped at the stream's start), the speech, and the 100 ms of silence so far.
     expect(r.asr.calls[0]?.audio.pcm.length).toBe((600 + 100) * 16);
+    // Needed once the 300 ms endpointing silence has passed: 200 ms from now, so late only past that.
+    expect(r.asr.calls[0]?.options.leadMs).toBe(200);
     c.silence(400);
     await c.untilMark('turn-2');
     expect(r.asr.calls).toHaveLength(1); // not recognised again at the end of the turn

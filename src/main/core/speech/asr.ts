@@ -12,6 +12,11 @@ export interface RecognizeOptions {
   signal?: AbortSignal;
   /** Wall ms the recognition should take (recognisers with a queue count a later one late). */
   deadlineMs?: number;
+  /**
+   * Added to the deadline (the recogniser's own or `deadlineMs`): a recognition asked for this long
+   * before its result is needed (started at a pause, before the turn is over) is late only as late.
+   */
+  leadMs?: number;
   /** Told when this recognition misses its deadline; it still completes, with `late` set. */
   onLate?: (late: AsrLate) => void;
 }

@@ -42,6 +42,8 @@ export interface AsrJobOptions {
   signal?: AbortSignal;
   /** Overrides the pool's deadline for this job. */
   deadlineMs?: number;
+  /** Added to the deadline: the job was asked for this long before its result is needed. */
+  leadMs?: number;
   /** Told when this job misses its deadline (the session marks its turn late). */
   onLate?: (late: AsrLateJob) => void;
 }
@@ -224,7 +226,7 @@ export class AsrPool {
       const job: Job = {
         request,
         enqueuedAt: performance.now(),
-        deadlineMs: options.deadlineMs ?? this.o.deadlineMs,
+        deadlineMs: (options.deadlineMs ?? this.o.deadlineMs) + Math.max(0, options.leadMs ?? 0),
         late: false,
         settled: false,
         onLate: options.onLate,

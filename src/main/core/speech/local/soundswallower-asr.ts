@@ -132,7 +132,12 @@ export class SoundswallowerAsr extends Asr {
     const pcm = toFloat32(resampleAudio(audio, ASR_SAMPLE_RATE).pcm);
     const r = await this.pool.decode(
       { pcm, ...prepared },
-      { signal: options.signal, deadlineMs: options.deadlineMs, onLate: options.onLate },
+      {
+        signal: options.signal,
+        deadlineMs: options.deadlineMs,
+        leadMs: options.leadMs,
+        onLate: options.onLate,
+      },
     );
     const words: RecognizedWord[] = r.words
       .filter((w) => /^[a-z']/i.test(w.t))

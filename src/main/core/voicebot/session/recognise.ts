@@ -21,7 +21,7 @@ export async function recognise(
   sampleRate: number,
   listen: ListenSpec | null,
   log: Logger,
-  signal?: AbortSignal,
+  early?: { signal: AbortSignal; leadMs: number },
 ): Promise<Recognised> {
   const t0 = performance.now();
   let text = '';
@@ -34,17 +34,15 @@ export async function recognise(
   };
   try {
     const grammar = listen?.grammar ?? undefined;
-    const result = await asr.recognize(
-      { pcm, sampleRate },
-      grammar ? { grammar, onLate, signal } : { onLate, signal },
-    );
+    const options = { onLate, signal: early?.signal, leadMs: early?.leadMs };
+    const result = await asr.recognize({ pcm, sampleRate }, grammar ? { ...options, grammar } : options);
     late ||= result.late === true;
     text = result.text;
     const c = result.confidence;
     confidence = c !== undefined && c >= 0 && c <= 1 ? c : null;
   } catch (err) {
     // An early recognition given up (the caller spoke on) is not a failure: its result is not used.
-    if (!signal?.aborted) log.warn('speech recognition failed: counted as not understood', { err });
+    if (!early?.signal.aborted) log.warn('speech recognition failed: counted as not understood', { err });
   }
   const asrMs = performance.now() - t0;
   const input: DialogInput =
@@ -71,11 +69,14 @@ export interface EarlyRecognition {
 
 export function recogniseEarly(
   asr: Asr,
-  at: { startMs: number; endMs: number; pcm: Buffer; sampleRate: number },
+  at: { startMs: number; endMs: number; pcm: Buffer; sampleRate: number; leadMs: number },
   listen: ListenSpec | null,
   log: Logger,
 ): EarlyRecognition {
   const abort = new AbortController();
-  const result = recognise(asr, at.pcm, at.sampleRate, listen, log, abort.signal);
+  const result = recognise(asr, at.pcm, at.sampleRate, listen, log, {
+    signal: abort.signal,
+    leadMs: at.leadMs,
+  });
   return { startMs: at.startMs, endMs: at.endMs, listen, result, abort };
 }

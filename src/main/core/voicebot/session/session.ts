@@ -237,8 +237,11 @@ export class VoicebotSession {
   private recogniseEarly(e: Extract<UtteranceEvent, { type: 'pause' }>): void {
     this.giveUpEarly();
     if (this.ignoring) return;
-    const pcm = this.caller.slice(e.startMs - this.deps.options.prerollMs, e.atMs);
-    const at = { startMs: e.startMs, endMs: e.endMs, pcm, sampleRate: this.caller.sampleRate };
+    const { prerollMs, endpointingMs } = this.deps.options;
+    const pcm = this.caller.slice(e.startMs - prerollMs, e.atMs);
+    // Its result is needed once the endpointing silence has passed: it is late only past that.
+    const leadMs = Math.max(0, endpointingMs - (e.atMs - e.endMs));
+    const at = { startMs: e.startMs, endMs: e.endMs, pcm, sampleRate: this.caller.sampleRate, leadMs };
     this.early = recogniseEarly(this.deps.speech.asr, at, this.listen, this.log);
   }
 
