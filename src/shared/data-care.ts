@@ -18,6 +18,9 @@ export interface BackupResultInfo {
 /** Shortest passphrase a backup's secrets are sealed under. */
 export const BACKUP_PASSPHRASE_MIN = 10;
 
+/** The job kind of a backup: the page finds a backup still running after a reload by it. */
+export const BACKUP_JOB_KIND = 'data.backup';
+
 /**
  * A backup request. With a passphrase the archive carries the host's secrets sealed under it, so
  * any host restores it (the desktop app's keychain-bound secrets otherwise restore only there).

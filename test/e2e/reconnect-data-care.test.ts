@@ -73,4 +73,29 @@ describe('Settings › Data survives a dropped bridge socket (Chromium)', () => 
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('follows a backup that is still running after the page is reloaded', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const card = () =>
+      page.locator('section.card', { has: page.getByRole('heading', { name: 'Backup', exact: true }) });
+    await card().getByRole('button', { name: 'Back up now' }).click();
+    await card()
+      .getByText(/^Backing up…/)
+      .waitFor();
+
+    // A reload forgets which job the card started: it finds the running backup among the jobs.
+    await page.reload();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await card()
+      .getByText(/^Backing up…/)
+      .waitFor({ timeout: 10_000 });
+    await card()
+      .getByText(/^Backup ready: \d+ files/)
+      .waitFor({ timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { BackupResultInfo } from '../../../shared/data-care';
+import { BACKUP_JOB_KIND, type BackupResultInfo } from '../../../shared/data-care';
 import { STORED_SECRET_NAMES, type StoredSecretName } from '../../../shared/settings';
 import type { Artifacts } from '../artifacts';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
@@ -57,7 +57,7 @@ export class BackupJobs {
     private readonly d: BackupJobsDeps,
   ) {
     this.kind = {
-      name: 'data.backup',
+      name: BACKUP_JOB_KIND,
       unit: 'bytes',
       restart: {
         action: 'interrupt',

@@ -1,6 +1,7 @@
 import type React from 'react';
 import { useState } from 'react';
 import {
+  BACKUP_JOB_KIND,
   BACKUP_PASSPHRASE_MIN,
   WIPE_WORD,
   type BackupResultInfo,
@@ -26,6 +27,10 @@ function BackupCard(): React.JSX.Element {
     started ? [...s.running, ...s.recent].find((j) => j.id === started.id) : undefined,
   );
   const job = followed && started && followed.updatedAt >= started.updatedAt ? followed : started;
+  // A backup still running when the page was loaded (a reload, another window, the CLI) is followed as
+  // if started here (set while rendering, React's way to adopt a value once, not in an effect).
+  const runningElsewhere = useJobsStore((s) => s.running.find((j) => j.kind === BACKUP_JOB_KIND));
+  if (!started && runningElsewhere) setStarted(runningElsewhere);
   const [error, setError] = useState<string>();
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
