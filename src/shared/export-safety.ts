@@ -5,8 +5,11 @@
  * ASCII ones), e.g. =cmd|' /C calc'!A0.
  */
 export function looksLikeFormula(value: string): boolean {
-  return /^[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20\uFE62\uFE63\uFE66\u2212]/.test(value);
+  return FORMULA_START.test(value);
 }
+
+/** The first characters of formula-like text (see looksLikeFormula). */
+export const FORMULA_START = /^[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20\uFE62\uFE63\uFE66\u2212]/;
 
 /**
  * Makes a value safe to put in a CSV cell: formula-like text gets a leading apostrophe, which
