@@ -83,6 +83,17 @@ function seed(db: Db, dir: string) {
   }
 }
 
+/** Retention on this database and folder, its clock fixed at NOW. */
+const retentionAt = (db: Db, trail: AuditTrail, dir: string) =>
+  new Retention({
+    repo: new RetentionRepository(db),
+    settings: new SettingsRepository(db),
+    trail,
+    dataDir: dir,
+    log: createLogger([], 'error'),
+    now: () => NOW,
+  });
+
 describe('retention', () => {
   it('deletes exactly what is older than each class’s days (fixed clock), never what a running campaign or an open call needs, one audit row per class', () => {
     const { dir, cleanup } = makeTempDir('calldeck-retention-');
@@ -94,14 +105,7 @@ describe('retention', () => {
     const audit = openAuditLog(db, dir, new MemorySecretStore());
     const trail = new AuditTrail(audit, () => undefined);
     seed(db, dir);
-    const retention = new Retention({
-      repo: new RetentionRepository(db),
-      settings: new SettingsRepository(db),
-      trail,
-      dataDir: dir,
-      log: createLogger([], 'error'),
-      now: () => NOW,
-    });
+    const retention = retentionAt(db, trail, dir);
     // Off by default: nothing is deleted and nothing is written.
     const before = Number(db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get());
     expect(retention.run('tester').classes).toEqual([]);
@@ -255,14 +259,7 @@ describe('retention', () => {
       'data.retention',
       JSON.stringify({ recordingsDays: null, transcriptsDays: null, callRecordsDays: null }),
     );
-    const retention = new Retention({
-      repo: new RetentionRepository(db),
-      settings: new SettingsRepository(db),
-      trail,
-      dataDir: dir,
-      log: createLogger([], 'error'),
-      now: () => NOW,
-    });
+    const retention = retentionAt(db, trail, dir);
     expect(retention.get()).toEqual(OFF);
     retention.set(
       { ...OFF, qaRecordingsDays: 30 },
