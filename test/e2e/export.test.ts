@@ -3,12 +3,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import { pipeline } from 'node:stream/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/store';
 import { withCliCore } from '../../src/main/server/cli-core';
 import { artifactPath, launchChromium } from '../helpers/browser';
+import { audioDuration } from './helpers/audio';
 import { seedCampaignCalls, seedList } from '../helpers/export-seed';
 import { runCli, startServe, type ServeProcess } from '../helpers/serve-process';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -16,18 +17,6 @@ import { readXlsx } from '../integration/reports/export-rig';
 
 // A campaign exported from the Campaigns page as an operator does it: pick the format, Export, the
 // job in the Jobs tray, the download; the downloaded workbook read back against the database.
-
-/** A player's duration once its metadata loaded (it plays), or its error. */
-const audioDuration = (player: Locator): Promise<number> =>
-  player.evaluate(
-    (a: HTMLAudioElement) =>
-      new Promise<number>((resolve, reject) => {
-        if (a.readyState >= 1) return resolve(a.duration);
-        a.addEventListener('loadedmetadata', () => resolve(a.duration));
-        a.addEventListener('error', () => reject(new Error(`audio error ${a.error?.code}`)));
-        a.load();
-      }),
-  );
 
 /** Every entry of a zip written under `dir`. */
 async function unzip(file: string, dir: string): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type HtmlReportOptions,
 } from '../../src/main/core/reports/html/html-writer';
 import { launchChromium } from '../helpers/browser';
+import { audioDuration } from './helpers/audio';
 import { seedCampaignCalls, seedList, seedQaRun } from '../helpers/export-seed';
 import { makeExportRig } from '../integration/reports/export-rig';
 
@@ -61,20 +62,8 @@ const rows = <T>(sql: string, ...params: unknown[]): T[] => rig.db.prepare(sql).
 /** Nearest-rank percentile, as the dashboard computes it. */
 const nearestRank = (sorted: number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 
-/** Loads a player's recording and gives its length in seconds. */
-const durationOf = (page: Page, selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate(
-      (a: HTMLAudioElement) =>
-        new Promise<number>((resolve, reject) => {
-          if (a.readyState >= 1) return resolve(a.duration);
-          a.addEventListener('loadedmetadata', () => resolve(a.duration));
-          a.addEventListener('error', () => reject(new Error(`audio error ${a.error?.code}`)));
-          a.load();
-        }),
-    );
+/** Loads the first player matching `selector` and gives its recording's length in seconds. */
+const durationOf = (page: Page, selector: string) => audioDuration(page.locator(selector).first());
 
 describe('HTML export (self-contained report)', () => {
   it('shows every number as the database holds it, with nothing fetched and no script run', async () => {
