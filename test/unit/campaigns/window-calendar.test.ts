@@ -90,6 +90,18 @@ describe('calling window calendar', () => {
     expect(nextOpening(gap, Date.UTC(2026, 2, 8, 5, 0))).toBe(Date.UTC(2026, 2, 15, 6, 10));
   });
 
+  it('closes where a spring-forward gap begins when the end falls inside it', () => {
+    // Found by the property below: New York, 2029-03-11: 02:00 EST jumps to 03:00 EDT (07:00Z). A
+    // 00:00–02:01 window's last minute is 01:59 EST; 03:00 EDT is already outside. luxon moves 02:01 to
+    // 03:01 EDT, which had made the window close a minute late.
+    const w: CalendarWindow = { days: ['sun'], start: '00:00', end: '02:01', timeZone: 'America/New_York' };
+    const opens = nextOpening(w, Date.UTC(2029, 2, 4, 7, 1));
+    expect(opens).toBe(Date.UTC(2029, 2, 11, 5, 0));
+    expect(windowCloses(w, opens!)).toBe(Date.UTC(2029, 2, 11, 7, 0));
+    expect(isInsideWindow(w, Date.UTC(2029, 2, 11, 7, 0) - 1)).toBe(true);
+    expect(isInsideWindow(w, Date.UTC(2029, 2, 11, 7, 0))).toBe(false);
+  });
+
   it('agrees with the zone wall clock (Intl) on every instant', () => {
     fc.assert(
       fc.property(windowArb, instantArb, (w, at) => {

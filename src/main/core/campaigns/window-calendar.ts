@@ -43,6 +43,20 @@ export function isInsideWindow(w: CalendarWindow, at: number): boolean {
   return minute >= minutesOf(w.start) && minute < minutesOf(w.end);
 }
 
+/**
+ * The first instant in (lo, hi] whose local time is at or after `minute` of the day, given that lo's
+ * is before it and hi's is at or after it: where a spring-forward gap that swallowed `minute` ends.
+ */
+function firstAtOrAfterMinute(w: CalendarWindow, lo: number, hi: number, minute: number): number {
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const local = localAt(w, mid);
+    if (local.hour * 60 + local.minute >= minute) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 /** The instant a local day's window opens (luxon moves a time inside a DST gap forward). */
 function openingOn(w: CalendarWindow, day: DateTime): number {
   const start = minutesOf(w.start);
@@ -50,17 +64,10 @@ function openingOn(w: CalendarWindow, day: DateTime): number {
   if (set.hour * 60 + set.minute === start) return set.toMillis();
   // The opening fell in a spring-forward gap and luxon moved it past the gap by the gap's length: the
   // window opens at the gap's end, the first instant of that day whose local time is at or after start.
-  let lo = day.startOf('day').toMillis();
+  const lo = day.startOf('day').toMillis();
   const first = localAt(w, lo);
   if (first.hour * 60 + first.minute >= start) return lo;
-  let hi = set.toMillis();
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    const local = localAt(w, mid);
-    if (local.hour * 60 + local.minute >= start) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  return firstAtOrAfterMinute(w, lo, set.toMillis(), start);
 }
 
 /**
@@ -86,9 +93,13 @@ export function windowCloses(w: CalendarWindow, at: number): number | null {
   if (!isInsideWindow(w, at)) return null;
   const local = localAt(w, at);
   const end = minutesOf(w.end);
-  const closes = local
-    .set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 })
-    .toMillis();
+  const set = local.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
+  const closes =
+    set.hour * 60 + set.minute === end
+      ? set.toMillis()
+      : // The end fell in a spring-forward gap (luxon moved it past the gap): the window closes where
+        // the gap begins, the first instant whose local time is at or past the end.
+        firstAtOrAfterMinute(w, at, set.toMillis(), end);
   return closes > at ? closes : at + 1;
 }
 
