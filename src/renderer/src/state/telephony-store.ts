@@ -68,7 +68,8 @@ export const useTelephonyStore = create<TelephonyState>((set, get) => {
           api().telephony.testCallSetup(bot ? { bot } : {}),
           api().voicebot.bots(),
         ]);
-        return { info, setup, bots };
+        // A bot picked while this was on its way is newer than the setup read for the old one: keep it.
+        return get().botId === bot ? { info, setup, bots } : { info, bots };
       }),
     chooseBot: (botId) =>
       run(async () => ({ botId, setup: await api().telephony.testCallSetup({ bot: botId }) })),
