@@ -15,6 +15,11 @@ const childProcessOnlyInLauncher = ['child_process', 'node:child_process'].map((
   message: 'Start workers through the WorkerLauncher (src/main/core/speech/local/worker-launcher.ts).',
 }));
 
+const yazlThroughNativeCrc = {
+  name: 'yazl',
+  message: "Import yazl from src/main/core/reports/zip-crc.ts: it gives yazl Node's native CRC-32.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -58,6 +63,15 @@ export default tseslint.config(
       'src/main/core/speech/local/worker-launcher.ts',
       'src/main/core/reports/pdf/chromium-printer.ts',
     ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronOnlyInShell, ...childProcessOnlyInLauncher, yazlThroughNativeCrc] },
+      ],
+    },
+  },
+  {
+    files: ['src/main/core/reports/zip-crc.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronOnlyInShell, ...childProcessOnlyInLauncher] }],
     },

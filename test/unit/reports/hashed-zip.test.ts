@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { HashedZip } from '../../../src/main/core/reports';
+import { HashedZip, javascriptCrc32, yazlUsesNativeCrc32 } from '../../../src/main/core/reports';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const tmp = makeTempDir('calldeck-hashed-zip-');
@@ -67,5 +69,37 @@ describe('HashedZip (the bundle and the backup write through it)', () => {
     zip.addFile('big.bin', big);
     zip.addFile('later.bin', big);
     await expect(zip.hashes()).rejects.toThrow();
+  });
+});
+
+describe("zips checksum with Node's native CRC-32", () => {
+  it('yazl uses zlib.crc32, which gives the JavaScript CRC-32 it came with, chunk by chunk too', async () => {
+    expect(yazlUsesNativeCrc32()).toBe(true);
+    let seed = 7;
+    const bytes = (n: number) =>
+      Buffer.from(Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 255));
+    for (const n of [0, 1, 3, 64, 1000, 65_537]) {
+      const b = bytes(n);
+      expect(zlib.crc32(b)).toBe(javascriptCrc32(b));
+      expect(zlib.crc32(b, 0x1234_5678)).toBe(javascriptCrc32(b, 0x1234_5678));
+    }
+    expect(zlib.crc32('दर्ज ✓')).toBe(javascriptCrc32('दर्ज ✓'));
+    // A streamed entry of many chunks: the checksum in the zip is the whole data's.
+    const data = bytes(300_000);
+    const out = path.join(tmp.dir, 'crc.zip');
+    const zip = new HashedZip(out);
+    zip.addStream('data.bin', () =>
+      Readable.from([data.subarray(0, 1), data.subarray(1, 99_999), data.subarray(99_999)]),
+    );
+    await zip.end();
+    const file = await yauzl.openPromise(out, { lazyEntries: true });
+    try {
+      const crcs: number[] = [];
+      for await (const e of file.eachEntry()) crcs.push(e.crc32);
+      expect(crcs).toEqual([javascriptCrc32(data)]);
+    } finally {
+      file.close();
+    }
+    expect((await read(out)).get('data.bin')?.data.equals(data)).toBe(true);
   });
 });

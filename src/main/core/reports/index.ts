@@ -1,9 +1,15 @@
-export { AuditLog, AuditWriteError, type AuditRecord, type AuditLogOptions } from './audit-log';
+export {
+  AuditLog,
+  AuditLogClosedError,
+  AuditWriteError,
+  type AuditRecord,
+  type AuditLogOptions,
+} from './audit-log';
 export { AuditTrail, ActionRecord, queryScope, type AuditAction } from './audit-trail';
 export { GENESIS_HASH, hashEntry, macEntry, AuditKeyError } from './audit-hash';
 export { AuditHeadFile, type AuditHead } from './audit-head';
 export { AUDIT_KEYED_ACTION, AUDIT_REANCHORED_ACTION } from './audit-verify';
-export { openAuditLog, openAuditForVerify, AUDIT_SYSTEM_ACTOR } from './open-audit';
+export { openAuditLog, openAuditForVerify, checkAuditInBackground, AUDIT_SYSTEM_ACTOR } from './open-audit';
 export {
   type PdfPrinter,
   type PdfPrintJob,
@@ -20,3 +26,4 @@ export { pdfWriter } from './html/pdf-writer';
 export { DEFAULT_EMBED_LIMIT_BYTES, type AudioMode } from './html/audio';
 export * from './bundle';
 export { HashedZip, type HashedFile, type HashedZipOptions } from './hashed-zip';
+export { javascriptCrc32, yazlUsesNativeCrc32 } from './zip-crc';

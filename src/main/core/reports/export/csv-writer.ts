@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { yazl } from '../zip-crc';
 import { CSV_EOL, csvField, csvLine, UTF8_BOM } from './cells';
 import type { ExportSource } from './row-source';
 import { SHEETS, totalRows, type AnySheet } from './sheets';
