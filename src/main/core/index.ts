@@ -51,6 +51,7 @@ export {
   failureLines,
   htmlReport,
   junitXml,
+  problemLine,
   summariseRuns,
   toComparable,
   type SuiteComparison,

@@ -102,6 +102,63 @@ describe('calldeck qa run', () => {
     expect(out.join('\n')).toContain(`against ${first.run.id}: 0 regressed`);
   }, 180_000);
 
+  it('exits 1 naming a scenario file that is not valid YAML: the valid ones run, it is an <error> in JUnit', async () => {
+    // The suite holds the passing wrong-number scenario (the test above removed the failing one).
+    await fs.writeFile(
+      path.join(suite, 'c-broken.yaml'),
+      'name: Broken\nsteps:\n  - say: yes\n    expect: [unclosed\n',
+    );
+    const out: string[] = [];
+    const junit = path.join(tmp.dir, 'invalid.xml');
+    try {
+      const r = await runQaSuite(
+        suite,
+        base({ junit }),
+        (l) => out.push(l),
+        () => {},
+      );
+      expect(r.run.counts.passed).toBe(1);
+      expect(r.exitCode).toBe(1);
+      expect(r.invalid.map((i) => i.file)).toEqual(['c-broken.yaml']);
+      const text = out.join('\n');
+      expect(text).toMatch(/^INVALID +c-broken\.yaml:5:1 YAML syntax error.* \(not run\)$/m);
+      expect(text).toMatch(/1 passed, 0 failed.*, 1 invalid scenario file not run \(finished\)/);
+      const xml = await fs.readFile(junit, 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testcase' }).parse(xml) as {
+        testsuites: {
+          testsuite: {
+            '@_errors': string;
+            testcase: { '@_name': string; error?: { '@_message': string } }[];
+          };
+        };
+      };
+      expect(doc.testsuites.testsuite['@_errors']).toBe('1');
+      const broken = doc.testsuites.testsuite.testcase.find((c) => c['@_name'] === 'c-broken.yaml (invalid)');
+      expect(broken?.error?.['@_message']).toMatch(/^not run: c-broken\.yaml:5:1 YAML syntax error/);
+    } finally {
+      await fs.rm(path.join(suite, 'c-broken.yaml'));
+    }
+  }, 120_000);
+
+  it('names why a folder has nothing to run: no scenario files, or only invalid ones', async () => {
+    const empty = path.join(tmp.dir, 'empty-suite');
+    await fs.mkdir(empty);
+    await fs.writeFile(path.join(empty, 'notes.txt'), 'not a scenario');
+    const run = (dir: string) =>
+      runQaSuite(
+        dir,
+        base(),
+        () => {},
+        () => {},
+      );
+    await expect(run(empty)).rejects.toThrow(/empty-suite: no scenario files \(\*\.yaml\) in this folder/);
+    await fs.writeFile(path.join(empty, 'only.yaml'), 'name: Only\nsteps: 3\n');
+    await expect(run(empty)).rejects.toThrow(
+      /no valid scenario: its only scenario file is invalid \(only\.yaml:2:/,
+    );
+  });
+
   it('refuses bad options before starting anything', async () => {
     await expect(
       runQaSuite(

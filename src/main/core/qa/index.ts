@@ -44,7 +44,7 @@ export {
   ScenarioFileError,
   type SaveScenarioInput,
 } from './suite-files';
-export { junitXml, failureLines, caseName } from './report/junit';
+export { junitXml, failureLines, caseName, problemLine } from './report/junit';
 export { htmlReport } from './report/html';
 export {
   compareRuns,

@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { QaCallerKind, QaRunDetail, QaUpdatedEvent } from '../../../shared/qa';
+import type {
+  QaCallerKind,
+  QaRunDetail,
+  QaScenarioProblem,
+  QaSuiteDetail,
+  QaUpdatedEvent,
+} from '../../../shared/qa';
 import type { QaRescoreInfo } from '../../../shared/qa-rescore';
 import {
   compareSuite,
@@ -9,6 +15,7 @@ import {
   htmlReport,
   junitXml,
   failureLines,
+  problemLine,
   caseName,
   summariseRuns,
   toComparable,
@@ -36,9 +43,12 @@ export interface QaRunCliOptions {
 export interface QaRunCliResult {
   run: QaRunDetail;
   comparison: SuiteComparison | null;
+  /** The suite's scenario files that could not be read as scenarios: they did not run. */
+  invalid: { file: string; problems: QaScenarioProblem[] }[];
   /**
-   * 0 only when every scenario run passed and nothing regressed against the baseline. Skipped runs
-   * (e.g. the llm caller with no LLM configured) neither pass nor fail; a run where nothing ran is 1.
+   * 0 only when every scenario run passed, every scenario file of the suite was valid and nothing
+   * regressed against the baseline. Skipped runs (e.g. the llm caller with no LLM configured) neither
+   * pass nor fail; a run where nothing ran is 1.
    */
   exitCode: number;
 }
@@ -98,6 +108,11 @@ export async function runQaSuite(
   try {
     const callers: QaCallerKind[] | undefined =
       opts.caller === 'all' ? undefined : [opts.caller as QaCallerKind];
+    // The run takes the valid scenarios; a file that is not one must not pass unnoticed in CI.
+    const suiteInfo = await call<QaSuiteDetail>(core, 'qa.suite', { dir: path.resolve(suiteDir) });
+    const invalid = suiteInfo.items
+      .filter((i) => i.problems.length > 0)
+      .map((i) => ({ file: i.file, problems: i.problems }));
     const started = await call<{ runId: string; jobId: string }>(core, 'qa.run', {
       dir: path.resolve(suiteDir),
       ...(opts.bot ? { bot: opts.bot } : {}),
@@ -114,13 +129,13 @@ export async function runQaSuite(
       const base = await call<QaRunDetail>(core, 'qa.runDetail', { runId: opts.baseline });
       comparison = compareSuite(base.scenarios.map(toComparable), run.scenarios.map(toComparable));
     }
-    if (opts.junit) await fs.writeFile(opts.junit, junitXml(run));
+    if (opts.junit) await fs.writeFile(opts.junit, junitXml(run, invalid));
     if (opts.html) await fs.writeFile(opts.html, htmlReport(run));
     const allPassed = run.scenarios.length > 0 && run.scenarios.every((s) => s.verdict === 'passed');
     const regressed = (comparison?.regressions.length ?? 0) > 0;
-    const exitCode = end.state === 'finished' && allPassed && !regressed ? 0 : 1;
+    const exitCode = end.state === 'finished' && allPassed && !regressed && invalid.length === 0 ? 0 : 1;
     if (opts.json) {
-      out(JSON.stringify({ run, comparison, exitCode }, null, 2));
+      out(JSON.stringify({ run, comparison, invalid, exitCode }, null, 2));
     } else {
       for (const s of run.scenarios) {
         out(`${s.verdict.toUpperCase().padEnd(10)} ${caseName(s)}`);
@@ -129,13 +144,17 @@ export async function runQaSuite(
       for (const k of run.skipped) {
         out(`SKIPPED    ${k.scenarioName} [${k.caller} #${k.repeat}]: ${k.message}`);
       }
+      for (const item of invalid) {
+        for (const p of item.problems) out(`INVALID    ${problemLine(p)} (not run)`);
+      }
       for (const r of summariseRuns(run.scenarios).filter((x) => x.rates.flaky)) {
         out(`FLAKY      ${r.scenarioName} [${r.caller}]: passed ${r.rates.passes} of ${r.rates.runs}`);
       }
       const c = run.counts;
       out(
         `${c.passed} passed, ${c.failed} failed, ${c.no_verdict} no verdict, ${c.pending} not scored` +
-          `${run.skipped.length ? `, ${run.skipped.length} skipped` : ''} (${run.state})`,
+          `${run.skipped.length ? `, ${run.skipped.length} skipped` : ''}` +
+          `${invalid.length ? `, ${invalid.length} invalid scenario file${invalid.length === 1 ? '' : 's'} not run` : ''} (${run.state})`,
       );
       if (comparison) {
         out(
@@ -159,7 +178,7 @@ export async function runQaSuite(
           `CPU: ${cpuS.toFixed(1)} s in this process (${(media / cpuS).toFixed(1)}x real time per CPU second)`,
         );
     }
-    return { run, comparison, exitCode };
+    return { run, comparison, invalid, exitCode };
   } finally {
     await core.stop();
   }

@@ -1,4 +1,4 @@
-import type { QaRunDetail, QaScenarioRunInfo } from '../../../../shared/qa';
+import type { QaRunDetail, QaScenarioProblem, QaScenarioRunInfo } from '../../../../shared/qa';
 
 const esc = (s: string) =>
   s
@@ -26,15 +26,25 @@ export function failureLines(s: QaScenarioRunInfo): string[] {
   return lines;
 }
 
+/** Where a scenario file's problem is and what it is: `broken.yaml:5:1 steps[0].say: is required`. */
+export function problemLine(p: QaScenarioProblem): string {
+  const at = p.line === null ? p.file : `${p.file}:${p.line}${p.column === null ? '' : `:${p.column}`}`;
+  return `${at} ${p.field ? `${p.field}: ` : ''}${p.message}`;
+}
+
 /** A test case's name: scenario, caller and repeat, so each is its own line in a CI report. */
 export const caseName = (s: QaScenarioRunInfo) => `${s.scenarioName} [${s.caller} #${s.repeat}]`;
 
 /**
  * JUnit XML: one test suite for the run, one test case per scenario × caller × repeat. A failed
  * scenario run is a <failure> whose message names the turn, the expectation and what the bot said;
- * a run with no verdict (or not scored) is <skipped> with the reason, never a pass.
+ * a run with no verdict (or not scored) is <skipped> with the reason, never a pass. A scenario file
+ * of the suite that could not be read (`invalid`) is an <error> naming its line and field: it never ran.
  */
-export function junitXml(run: QaRunDetail): string {
+export function junitXml(
+  run: QaRunDetail,
+  invalid: readonly { file: string; problems: readonly QaScenarioProblem[] }[] = [],
+): string {
   const cases = run.scenarios.map((s) => {
     const attrs = `name="${esc(caseName(s))}" classname="${esc(`${run.suiteName}.${s.scenarioFile.replace(/\.ya?ml$/i, '')}`)}" time="${(s.wallMs / 1000).toFixed(3)}"`;
     const lines = failureLines(s);
@@ -63,7 +73,13 @@ export function junitXml(run: QaRunDetail): string {
       `    <testcase name="${esc(name)}" classname="${esc(`${run.suiteName}.${k.scenarioFile.replace(/\.ya?ml$/i, '')}`)}" time="0.000">\n      <skipped message="${esc(`skipped: ${k.message}`)}"/>\n    </testcase>`,
     );
   }
-  const tests = run.scenarios.length + run.skipped.length;
+  for (const item of invalid) {
+    const lines = item.problems.map(problemLine);
+    cases.push(
+      `    <testcase name="${esc(`${item.file} (invalid)`)}" classname="${esc(`${run.suiteName}.${item.file.replace(/\.ya?ml$/i, '')}`)}" time="0.000">\n      <error message="${esc(`not run: ${lines[0] ?? 'invalid scenario file'}`)}" type="invalid_scenario">${esc(lines.join('\n'))}</error>\n    </testcase>`,
+    );
+  }
+  const tests = run.scenarios.length + run.skipped.length + invalid.length;
   const failures = run.scenarios.filter((s) => s.verdict === 'failed').length;
   const skipped =
     run.scenarios.filter((s) => s.verdict === 'no_verdict' || s.verdict === 'pending').length +
@@ -71,8 +87,8 @@ export function junitXml(run: QaRunDetail): string {
   const time = run.scenarios.reduce((n, s) => n + s.wallMs, 0) / 1000;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="calldeck qa" tests="${tests}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">`,
-    `  <testsuite name="${esc(run.suiteName)}" tests="${tests}" failures="${failures}" skipped="${skipped}" errors="0" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt)}">`,
+    `<testsuites name="calldeck qa" tests="${tests}" failures="${failures}" errors="${invalid.length}" skipped="${skipped}" time="${time.toFixed(3)}">`,
+    `  <testsuite name="${esc(run.suiteName)}" tests="${tests}" failures="${failures}" skipped="${skipped}" errors="${invalid.length}" time="${time.toFixed(3)}" timestamp="${esc(run.startedAt)}">`,
     `    <properties><property name="run" value="${esc(run.id)}"/><property name="bot" value="${esc(run.bot)}"/><property name="seed" value="${run.seed}"/></properties>`,
     ...cases,
     '  </testsuite>',

@@ -11,6 +11,7 @@ import {
   type QaRunSummary,
   type QaScenarioRunInfo,
   type QaSkippedRun,
+  type QaSuiteDetail,
   type QaUpdatedEvent,
   type QaVerdict,
 } from '../../../../shared/qa';
@@ -30,6 +31,7 @@ import {
 import { CallerAudioError, loadClip, SpeechCache } from '../callers/caller-audio';
 import { splitCallerTurns } from '../callers/recorded-call';
 import type { Judge } from '../evaluator';
+import { problemLine } from '../report/junit';
 import { loadSuite, type LoadedScenario } from '../scenario/suite-loader';
 import { runOne, type BotTarget, type OneRun } from './one-run';
 import { rescoreInfo, rescoreRun } from './rescore';
@@ -113,6 +115,20 @@ export function planRuns(
   return out;
 }
 
+/** Why a suite plans no run: no scenario files, only invalid ones, or none for the chosen callers. */
+function nothingToRun(suite: QaSuiteDetail): string {
+  if (suite.scenarios === 0) return 'no scenario files (*.yaml) in this folder';
+  const invalid = suite.items.filter((i) => i.problems.length > 0);
+  if (invalid.length === suite.scenarios) {
+    const first = invalid[0]?.problems[0];
+    return (
+      `no valid scenario: ${invalid.length === 1 ? 'its only scenario file is' : `all ${invalid.length} scenario files are`} invalid` +
+      (first ? ` (${problemLine(first)})` : '')
+    );
+  }
+  return 'no valid scenario runs for the chosen callers';
+}
+
 /** Why the llm caller cannot run here: it needs a model to play the customer. */
 export const LLM_NOT_CONFIGURED =
   'not configured: the llm caller needs an LLM (an OpenAI-compatible endpoint and model in Settings > Speech)';
@@ -173,9 +189,8 @@ export class QaRunner {
   async start(req: Omit<QaRunInput, 'runId'>, actor: string): Promise<{ runId: string; jobId: string }> {
     const suite = await loadSuite(req.dir);
     const planned = planRuns(suite.scenarios, req);
-    if (planned.length === 0) {
-      throw new JobError('empty', `${suite.detail.dir}: no valid scenario runs for the chosen callers`);
-    }
+    if (planned.length === 0)
+      throw new JobError('empty', `${suite.detail.dir}: ${nothingToRun(suite.detail)}`);
     const registry = isUrl(req.bot) ? undefined : await this.d.bots();
     if (!isUrl(req.bot)) for (const p of planned) this.target(registry, req.bot, p.scenario.bot);
     const runId = randomUUID();
