@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { createCore, DATA_TOOL, type Core, type CoreConfig, type CoreProfile } from '../core';
+import { createCore, DATA_TOOL, DATABASE_FILE, type Core, type CoreConfig, type CoreProfile } from '../core';
 import { readVersion } from './cli-options';
 import { FileSecretStore } from './file-secret-store';
 import { currentActor, SECRETS_FILE } from './host-server';
@@ -49,6 +50,20 @@ export async function withCliCore<T>(
   } finally {
     await core.stop();
   }
+}
+
+/**
+ * Refuses a data folder that holds no CallDeck database. Commands that look after existing data
+ * (backup, wipe, retention, export) call it first: opening a core would create a fresh install
+ * there, so a mistyped --data would back up, wipe or export an empty folder and report success.
+ */
+export function requireDataFolder(dataDir: string): void {
+  const dir = path.resolve(dataDir);
+  if (fs.existsSync(path.join(dir, DATABASE_FILE))) return;
+  throw new CliApiError(
+    'not_found',
+    `No CallDeck data in ${dir} (no ${DATABASE_FILE} there): check --data; nothing was done`,
+  );
 }
 
 /** `core.invoke` for a command: the value, or a CliApiError with the Api's code and message. */

@@ -13,7 +13,8 @@ import type { JobInfo } from '../../../shared/jobs';
 import { StoredSecretNameSchema } from '../../../shared/settings';
 import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
 import { dataOption } from '../cli-options';
-import { call, CliApiError, withCliCore } from '../cli-core';
+import { call, CliApiError, requireDataFolder, withCliCore } from '../cli-core';
+import { checkNewOutFile } from '../cli-out';
 import { FileSecretStore } from '../file-secret-store';
 import { SECRETS_FILE } from '../host-server';
 import type { RegisterCommands } from './index';
@@ -58,9 +59,8 @@ export async function runBackupCommand(opts: {
   /** Seals the secrets under it: the archive then restores on any host. */
   passphrase?: string;
 }): Promise<BackupResultInfo> {
-  const out = path.resolve(opts.out);
-  if (fs.existsSync(out))
-    throw new CliApiError('invalid_request', `${out} exists: choose a new file for the backup`);
+  requireDataFolder(opts.data);
+  const out = checkNewOutFile(opts.out, 'backup');
   return withCliCore(opts.data, async (core) => {
     const started: { jobId?: string } = {};
     const ended = jobEnd(core, () => started.jobId, !opts.json);
@@ -143,7 +143,8 @@ export async function runRestoreCommand(
 }
 
 /** Applies the data folder's retention settings now, audited (one row per class that is on). */
-export function runRetentionCommand(opts: { data: string }): Promise<RetentionRunResult> {
+export async function runRetentionCommand(opts: { data: string }): Promise<RetentionRunResult> {
+  requireDataFolder(opts.data);
   return withCliCore(opts.data, (core) => call<RetentionRunResult>(core, 'data.runRetention', {}));
 }
 
@@ -156,9 +157,10 @@ export interface RetentionSetOptions {
 }
 
 /** Changes the given classes ("off" or a number, checked by the Api's schema), audited; returns the settings. */
-export function runRetentionSetCommand(
+export async function runRetentionSetCommand(
   opts: RetentionSetOptions & { data: string },
 ): Promise<RetentionSettings> {
+  requireDataFolder(opts.data);
   return withCliCore(opts.data, async (core) => {
     const current = await call<RetentionSettings>(core, 'data.retention', {});
     const next: Record<string, unknown> = { ...current };
@@ -172,13 +174,12 @@ export function runRetentionSetCommand(
 }
 
 /** Wipes a data folder's data (audited first); refused unless `yesIMeanIt` (the command's explicit flag). */
-export function runWipeCommand(opts: { data: string; yesIMeanIt?: boolean }): Promise<WipeResult> {
+export async function runWipeCommand(opts: { data: string; yesIMeanIt?: boolean }): Promise<WipeResult> {
+  requireDataFolder(opts.data);
   if (!opts.yesIMeanIt)
-    return Promise.reject(
-      new CliApiError(
-        'invalid_request',
-        `This deletes every contact, call, campaign, recording, QA run and backup in ${path.resolve(opts.data)}. Run it again with --yes-i-mean-it to confirm.`,
-      ),
+    throw new CliApiError(
+      'invalid_request',
+      `This deletes every contact, call, campaign, recording, QA run and backup in ${path.resolve(opts.data)}. Run it again with --yes-i-mean-it to confirm.`,
     );
   return withCliCore(opts.data, (core) => call<WipeResult>(core, 'data.wipe', { confirm: WIPE_WORD }));
 }

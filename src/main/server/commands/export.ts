@@ -14,7 +14,8 @@ import {
 } from '../../../shared/reports';
 import type { Core } from '../../core';
 import { dataOption } from '../cli-options';
-import { call, CliApiError, withCliCore } from '../cli-core';
+import { call, CliApiError, requireDataFolder, withCliCore } from '../cli-core';
+import { checkNewOutFile } from '../cli-out';
 import type { RegisterCommands } from './index';
 
 /** Writes the zip's `report` entry to `out` and its `filesDir/…` entries beside `out`. */
@@ -98,7 +99,8 @@ export async function runExportCommand(
   progressLine: (line: string) => void,
 ): Promise<ExportResult> {
   const scope = scopeOf(opts);
-  const out = path.resolve(opts.out);
+  requireDataFolder(opts.data);
+  const out = checkNewOutFile(opts.out, 'export');
   return withCliCore(opts.data, async (core) => {
     const started: { jobId?: string } = {};
     const ended = jobEnd(
@@ -168,8 +170,10 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
         if (now - last < 100) return;
         last = now;
         process.stderr.write(`\r${line.padEnd(60)}`);
+      }).finally(() => {
+        // Ends the progress line, so an error is printed on a line of its own.
+        if (last !== 0) process.stderr.write('\n');
       });
-      process.stderr.write('\n');
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(

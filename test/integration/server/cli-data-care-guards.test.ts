@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DATA_TOOL } from '../../../src/main/core';
+import { openFolderCore } from '../../helpers/core';
+import { runCliInProcess } from '../../helpers/cli-in-process';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+/**
+ * The CLI's maintenance commands on bad input, as an auditor types them: a mistyped --data, an
+ * --out that exists or cannot be written. Each is refused before any work, naming the problem,
+ * and leaves nothing behind (no new data folder, no overwritten file, no audit row).
+ */
+
+let root: string;
+let data: string;
+let cleanup: () => void;
+beforeEach(async () => {
+  ({ dir: root, cleanup } = makeTempDir('calldeck-cli-guards-'));
+  data = path.join(root, 'data');
+  const core = await openFolderCore(data, { profile: DATA_TOOL });
+  await core.stop();
+});
+afterEach(() => cleanup());
+
+const auditActions = (): string[] => {
+  const db = new Database(path.join(data, 'calldeck.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('SELECT action FROM audit_log ORDER BY seq').all() as { action: string }[]).map(
+      (r) => r.action,
+    );
+  } finally {
+    db.close();
+  }
+};
+
+describe('calldeck maintenance commands on a folder that holds no CallDeck data', () => {
+  const typo = () => path.join(root, 'dta');
+  it.each([
+    ['backup', () => ['backup', '--out', path.join(root, 'b.zip'), '--data', typo()]],
+    ['wipe', () => ['wipe', '--yes-i-mean-it', '--data', typo()]],
+    ['retention run', () => ['retention', 'run', '--data', typo()]],
+    ['retention set', () => ['retention', 'set', '--recordings-days', '30', '--data', typo()]],
+    [
+      'export',
+      () => [
+        'export',
+        '--from',
+        '2026-11-01',
+        '--to',
+        '2026-11-02',
+        '--format',
+        'csv',
+        '--out',
+        path.join(root, 'e.zip'),
+        '--data',
+        typo(),
+      ],
+    ],
+  ])('%s is refused naming the folder, and creates nothing there', async (_name, args) => {
+    const r = await runCliInProcess(args());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`No CallDeck data in ${typo()}`);
+    expect(fs.existsSync(typo())).toBe(false);
+    expect(fs.readdirSync(root).sort()).toEqual(['data']);
+  });
+});
+
+describe('calldeck export --out', () => {
+  const exportTo = (out: string) =>
+    runCliInProcess([
+      'export',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-02',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+      '--data',
+      data,
+    ]);
+
+  it('an existing file is refused, not overwritten, before the export runs', async () => {
+    const out = path.join(root, 'contacts.csv');
+    fs.writeFileSync(out, 'name,phone\n');
+    const r = await exportTo(out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${out} exists: choose a new file for the export`);
+    expect(fs.readFileSync(out, 'utf8')).toBe('name,phone\n');
+    expect(auditActions()).not.toContain('reports.export');
+  });
+
+  it('a missing folder or a file in the way is refused before the export runs (no job audited as done)', async () => {
+    const missing = await exportTo(path.join(root, 'nope', 'x.xlsx'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`the folder ${path.join(root, 'nope')} does not exist`);
+    fs.writeFileSync(path.join(root, 'file'), '');
+    const notDir = await exportTo(path.join(root, 'file', 'x.xlsx'));
+    expect(notDir.stderr).toContain(`${path.join(root, 'file')} is not a folder`);
+    expect(auditActions()).not.toContain('reports.export');
+    // Nothing half-written anywhere.
+    expect(fs.readdirSync(root).sort()).toEqual(['data', 'file']);
+  });
+});
+
+describe('calldeck backup --out', () => {
+  it('a folder that does not exist is refused before the snapshot is taken', async () => {
+    const out = path.join(root, 'nope', 'b.zip');
+    const r = await runCliInProcess(['backup', '--out', out, '--data', data]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Cannot write ${out}: the folder ${path.join(root, 'nope')} does not exist`);
+    expect(auditActions()).not.toContain('data.backup');
+  });
+});
