@@ -10,7 +10,7 @@ import { FileSecretStore } from '../../../src/main/server';
 import { runCampaignResumeCommand } from '../../../src/main/server/commands/campaigns';
 import { makeTestCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
-import { ok, until } from '../../helpers/api-wait';
+import { ok, until, untilAsync } from '../../helpers/api-wait';
 import { startCoreCampaign } from './core-campaign';
 
 /** A campaign run through a full core in the sandbox, as the app and `calldeck serve` run one. */
@@ -87,6 +87,29 @@ describe('campaigns in a full core', () => {
       audit.entries.some((e) => e.action === 'campaigns.complete' && e.subject === `campaign:${created.id}`),
     ).toBe(true);
   });
+});
+
+describe('the pushed counters', () => {
+  it('follow contacts as they are dialled, not only when a call ends (the panel showed Queued 2 with every contact in a call)', async () => {
+    // Everyone answers and stays on the line: no call ends while the test looks.
+    const { core, cleanup } = await makeTestCore({
+      telephony: 'sandbox',
+      sandboxScript: { default: { outcome: 'answer', ringSec: 1, hangupAfterSec: 600 } },
+    });
+    cleanups.push(cleanup);
+    const started = await startCoreCampaign(core, { contacts: 3, maxConcurrent: 2, callsPerMinute: 60 });
+    const inCall = (c: CampaignDetail | undefined) => (c?.counters.byStatus.in_call === 2 ? c : undefined);
+    await untilAsync(async () =>
+      inCall(ok<CampaignDetail>(await core.invoke('campaigns.get', { campaignId: started.id }))),
+    );
+    const pushed = await until(() => inCall(started.latest()), 5_000);
+    expect(pushed.counters).toMatchObject({
+      byStatus: { pending: 1, in_call: 2, done: 0 },
+      attempts: 2,
+      inFlight: 2,
+    });
+    ok(await core.invoke('campaigns.cancel', { campaignId: started.id }));
+  }, 60_000);
 });
 
 describe('a restart', () => {

@@ -40,6 +40,31 @@ export interface CampaignDialerOptions {
 const PROGRESS_MS = 250;
 
 /**
+ * Calls `fire(key)` at most once per `ms` per key, and once more at the end of the interval when
+ * it was asked meanwhile: the last change is always told (dropping it left the counters stale).
+ */
+function trailingThrottle(
+  ms: number,
+  fire: (key: string, trailing: boolean) => void,
+): { request: (key: string) => void } {
+  const last = new Map<string, number>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const run = (key: string, trailing: boolean) => {
+    pending.delete(key);
+    last.set(key, Date.now());
+    fire(key, trailing);
+  };
+  return {
+    request: (key) => {
+      if (pending.has(key)) return;
+      const wait = (last.get(key) ?? 0) + ms - Date.now();
+      if (wait <= 0) run(key, false);
+      else pending.set(key, setTimeout(() => run(key, true), wait).unref());
+    },
+  };
+}
+
+/**
  * The dialer as the composition root builds it: campaign calls go through dialOnce with the
  * provider the settings choose (the sandbox or Exotel), at the public surface's URLs; completion
  * is the model's audited transition; the bot's record comes from the voicebot's sessions.
@@ -50,7 +75,12 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
     if (!port) throw new Error('telephony is not running in this CallDeck: campaigns cannot dial');
     return port;
   };
-  const lastProgress = new Map<string, number>();
+  const progress = trailingThrottle(PROGRESS_MS, (id, trailing) => {
+    // A late (trailing) one only while the run goes on here: a stopping core closes its store after.
+    if (trailing && !dialer.isRunning(id)) return;
+    const campaign = o.service.get(id);
+    if (campaign) o.events.emit('campaign.updated', { campaign, reason: 'progress' });
+  });
   const dialer = new Dialer(
     {
       repo: o.repo,
@@ -134,13 +164,7 @@ export function createCampaignDialer(o: CampaignDialerOptions): Dialer {
       },
       accountCallsPerMinute: () => o.settings.get().calling.callsPerMinuteLimit,
       account: o.account,
-      onProgress: (id) => {
-        const now = Date.now();
-        if (now - (lastProgress.get(id) ?? 0) < PROGRESS_MS) return;
-        lastProgress.set(id, now);
-        const campaign = o.service.get(id);
-        if (campaign) o.events.emit('campaign.updated', { campaign, reason: 'progress' });
-      },
+      onProgress: (id) => progress.request(id),
       clock: { now: () => Date.now() },
       log: o.log,
       ready: o.ready,

@@ -302,6 +302,8 @@ export class CampaignRun {
     );
     this.slots.add(attemptId);
     this.sending.add(attemptId);
+    // The contact moved from pending to in a call: the counters the operator watches move with it.
+    this.progress();
     const p = this.deps
       .dial({
         attemptId,
