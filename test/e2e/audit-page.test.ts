@@ -168,6 +168,35 @@ describe('served app in Chromium: audit rows with their outcomes', () => {
     await page.close();
   });
 
+  // An auditor reads what was exported: the export's two rows as sentences, not "reports.export on …".
+  it('reads an export (started by the CLI) as its scope, format, rows and SHA-256', async () => {
+    const out = path.join(tmpDir, 'calls.zip');
+    const exported = await runCli([
+      'export',
+      ...['--from', '2026-01-01', '--to', '2099-12-31', '--format', 'csv', '--out', out, '--data', dataDir],
+      '--json',
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const { sha256 } = JSON.parse(exported.stdout) as { sha256: string };
+    const page = await openApp();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const filters = page.getByRole('form', { name: 'Audit filters' });
+    await filters.getByLabel('Action').selectOption('reports.export');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await expect
+      .poll(() => page.locator('.audit__summary').allTextContents())
+      .toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^export of the calls from 2026-01-01\\S* to 2100-01-01\\S* as CSV \\(\\d+ rows, SHA-256 ${sha256.slice(0, 12)}…\\) finished$`,
+          ),
+        ),
+        expect.stringMatching(/ started the export of the calls from 2026-01-01\S* to 2100-01-01\S* as CSV$/),
+      ]);
+    await page.screenshot({ path: artifactPath('audit-export-rows.png'), fullPage: true });
+    await page.close();
+  });
+
   it('had no errors in the browser console', () => {
     expect(consoleErrors).toEqual([]);
   });
