@@ -25,7 +25,15 @@ export interface AuditEntry {
  * rows were checked for order and linkage only. `warnings`: facts an auditor should see that do
  * not by themselves prove tampering.
  */
-export type AuditVerifyResult =
+export type AuditVerifyResult = AuditVerifyOutcome & {
+  /**
+   * Set when rows 1..`rows` were not walked again: an earlier whole walk (finished at `at`) found
+   * them intact, and only the link at that row was checked (an export's quick check).
+   */
+  checkedBefore?: { rows: number; at: string };
+};
+
+type AuditVerifyOutcome =
   | {
       ok: true;
       rows: number;

@@ -352,6 +352,89 @@ describe('hash-chained audit log, keyed and anchored', () => {
     expect(!result.ok && result.reason).toMatch(/unkeyed .* after keyed rows/);
   });
 
+  describe("an export's check walks only the rows since the last whole walk", () => {
+    const edit = (db: ReturnType<typeof openDatabase>, seq: number) =>
+      db.prepare(`UPDATE audit_log SET payload = '"edited"' WHERE seq = ?`).run(seq);
+
+    it('walks the new rows, still finds one of them rewritten, and a whole walk still finds an old one', () => {
+      const { db, log, add } = setup();
+      add(50);
+      expect(log.verify()).toMatchObject({ ok: true, rows: 50 });
+      expect(log.verify().checkedBefore).toBeUndefined();
+      add(5);
+      const quick = log.verifySinceChecked();
+      expect(quick).toMatchObject({ ok: true, rows: 55, anchoredRows: 55, checkedBefore: { rows: 50 } });
+
+      // Edited inside the app's own connection (no other writer to notice): rows before the
+      // checkpoint are not walked again, so only a whole walk finds this one...
+      edit(db, 10);
+      expect(log.verifySinceChecked()).toMatchObject({ ok: true, checkedBefore: { rows: 55 } });
+      expect(log.verify()).toMatchObject({ ok: false, brokenAt: 10 });
+      // ...and once one has, every export's check says so too.
+      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 10, checkedBefore: { rows: 9 } });
+      db.close();
+    });
+
+    it('a rewritten row after the checkpoint is BROKEN', () => {
+      const { db, log, add } = setup();
+      add(20);
+      log.verify();
+      add(5);
+      edit(db, 23);
+      const r = log.verifySinceChecked();
+      expect(r).toMatchObject({ ok: false, brokenAt: 23, checkedBefore: { rows: 20 } });
+      expect(!r.ok && r.reason).toMatch(/edited/);
+      db.close();
+    });
+
+    it('another program writing to the database (sqlite3, the CLI) sends it back to a whole walk', () => {
+      const { db, log, add, sql } = setup();
+      add(20);
+      log.verify();
+      add(2);
+      expect(log.needsWholeWalk()).toBe(false);
+      sql(`UPDATE audit_log SET payload = '"edited"' WHERE seq = 4`);
+      expect(log.needsWholeWalk()).toBe(true);
+      const r = log.verifySinceChecked();
+      expect(r).toMatchObject({ ok: false, brokenAt: 4 });
+      expect(r.checkedBefore).toBeUndefined();
+      db.close();
+    });
+
+    it('truncation and a wiped log are BROKEN', () => {
+      const { db, log, add, sql } = setup();
+      add(20);
+      log.verify();
+      // Inside the app's connection, below the checkpoint: the checkpoint row is gone.
+      db.prepare('DELETE FROM audit_log WHERE seq > 15').run();
+      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 16 });
+      sql('DELETE FROM audit_log');
+      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 1, rows: 0 });
+      db.close();
+    });
+  });
+
+  it('verifies in slices with the same result as one walk, letting timers run between them', async () => {
+    const { db, log, add } = setup();
+    db.transaction(() => add(3000))();
+    log.flush();
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    try {
+      expect(log.verify()).toMatchObject({ ok: true, rows: 3000 });
+      expect(ticks).toBe(0);
+      expect(await log.verifyInSlices(1)).toEqual(log.verify());
+      expect(ticks).toBeGreaterThan(0);
+      db.prepare(`UPDATE audit_log SET payload = '"edited"' WHERE seq = 2500`).run();
+      const sliced = await log.verifyInSlices(1);
+      expect(sliced).toMatchObject({ ok: false, brokenAt: 2500 });
+      expect(sliced).toEqual(log.verify());
+    } finally {
+      clearInterval(timer);
+      db.close();
+    }
+  });
+
   it('pages newest first', () => {
     const { db, log, add } = setup();
     add(7);

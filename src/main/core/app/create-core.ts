@@ -41,7 +41,7 @@ import {
   type Logger,
 } from '../logging';
 import { StagedFiles, StagingError } from '../files';
-import { AuditTrail, openAuditLog, type AuditLog, type PdfPrinter } from '../reports';
+import { AuditTrail, checkAuditInBackground, openAuditLog, type AuditLog, type PdfPrinter } from '../reports';
 import { SettingsService, type SecretStore } from '../settings';
 import { FliteTts, sweepFliteTemp, type WorkerLauncher } from '../speech';
 import {
@@ -481,6 +481,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const stopRetention = profile.publicSurface
     ? scheduleRetention(retention, log.child('retention'))
     : () => undefined;
+  // The app walks the whole audit chain at start, in slices; exports then walk only newer rows.
+  const stopAuditCheck = profile.publicSurface
+    ? checkAuditInBackground(auditLog, log.child('audit'))
+    : () => undefined;
   let stopped = false;
   log.info('core started', { host: config.host, dataDir: config.dataDir });
   // While the core runs, this process's unhandled rejections and uncaught exceptions are logged here.
@@ -544,6 +548,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       log.info('core stopped');
       detachFaultLog();
       auditLog.flush();
+      stopAuditCheck();
+      auditLog.close();
       db.close();
       file.close();
     },

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AuditEntry, AuditVerifyResult } from '../../../shared/audit';
 import type { AuditRepository } from '../store';
 import type { AuditHeadFile } from './audit-head';
@@ -7,31 +8,115 @@ import { GENESIS_HASH, hashEntry, macEntry, sameHex } from './audit-hash';
 export const AUDIT_KEYED_ACTION = 'audit.keyed';
 export const AUDIT_REANCHORED_ACTION = 'audit.reanchored';
 
-interface Walk {
+/** Where a walk stands: rows 1..`rows` checked in order, each following from the one before. */
+export interface ChainCheckpoint {
   rows: number;
-  legacyRows: number;
+  /** The hash of row `rows` (the genesis hash before any row). */
   headHash: string;
+  legacyRows: number;
+  keyedSeen: boolean;
   warnings: string[];
+}
+
+export interface Walk extends ChainCheckpoint {
   broken?: { at: number; reason: string };
 }
 
-/** Walks the whole chain in order and stops at the first row that does not follow from the one before. */
-export function walkChain(repo: AuditRepository, key: Buffer | undefined): Walk {
-  const w: Walk = { rows: 0, legacyRows: 0, headHash: GENESIS_HASH, warnings: [] };
-  let keyedSeen = false;
-  for (const e of repo.scan()) {
-    const problem = rowProblem(e, w, key, keyedSeen);
-    if (problem) return { ...w, broken: { at: e.seq, reason: problem } };
+export const GENESIS_CHECKPOINT: ChainCheckpoint = {
+  rows: 0,
+  headHash: GENESIS_HASH,
+  legacyRows: 0,
+  keyedSeen: false,
+  warnings: [],
+};
+
+/** How much one step may check: rows, and (when given) milliseconds before it returns. */
+export interface WalkBudget {
+  rows?: number;
+  ms?: number;
+}
+
+const BATCH = 1000;
+/** Rows between clock readings in a timed step. */
+const CLOCK_EVERY = 128;
+
+/**
+ * A walk of the chain in order that can stop and go on (from where it stopped, or from a checkpoint
+ * an earlier walk reached): the app walks a long log in slices that let the event loop run between
+ * them, and an export walks only the rows after the last check.
+ */
+export class ChainWalk {
+  private readonly w: Walk;
+
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly key: Buffer | undefined,
+    from: ChainCheckpoint = GENESIS_CHECKPOINT,
+  ) {
+    this.w = { ...from, warnings: [...from.warnings] };
+  }
+
+  /** True once the walk reached the last row or a broken one. */
+  done = false;
+
+  get broken(): { at: number; reason: string } | undefined {
+    return this.w.broken;
+  }
+
+  /** The rows checked so far (before a broken row, if one was found). */
+  get checkpoint(): ChainCheckpoint {
+    const { broken: _b, ...cp } = this.w;
+    return { ...cp, warnings: [...cp.warnings] };
+  }
+
+  /** Walks on within `budget` (no budget: to the end); returns `done`. */
+  step(budget: WalkBudget = {}): boolean {
+    if (this.done) return true;
+    const maxRows = budget.rows ?? Infinity;
+    const until = budget.ms === undefined ? Infinity : performance.now() + budget.ms;
+    let n = 0;
+    for (const e of this.repo.scan(BATCH, this.w.rows)) {
+      if (!this.check(e)) return (this.done = true);
+      n += 1;
+      if (n >= maxRows || (n % CLOCK_EVERY === 0 && performance.now() >= until)) return false;
+    }
+    return (this.done = true);
+  }
+
+  private check(e: AuditEntry): boolean {
+    const w = this.w;
+    const problem = rowProblem(e, w, this.key, w.keyedSeen);
+    if (problem) {
+      w.broken = { at: e.seq, reason: problem };
+      return false;
+    }
     if (e.scheme === 'sha256') w.legacyRows += 1;
-    else keyedSeen = true;
+    else w.keyedSeen = true;
     if (e.action === AUDIT_REANCHORED_ACTION)
       w.warnings.push(
         `row ${e.seq}: the head file was missing when CallDeck started and was anchored again at ${e.seq - 1} rows; rows after the last anchor before it may have been deleted`,
       );
     w.headHash = e.hash;
     w.rows += 1;
+    return true;
   }
-  return w;
+}
+
+/** Walks the whole chain in order and stops at the first row that does not follow from the one before. */
+export function walkChain(repo: AuditRepository, key: Buffer | undefined): Walk {
+  const walk = new ChainWalk(repo, key);
+  walk.step();
+  return { ...walk.checkpoint, ...(walk.broken ? { broken: walk.broken } : {}) };
+}
+
+/**
+ * What must still hold for a walk to go on from `from`: row `from.rows` is there with the hash it
+ * had. Rows before it are not walked again (a whole walk does that).
+ */
+export function checkpointHolds(repo: AuditRepository, from: ChainCheckpoint): boolean {
+  if (from.rows === 0) return true;
+  const row = repo.at(from.rows);
+  return row !== undefined && sameHex(row.hash, from.headHash);
 }
 
 function rowProblem(e: AuditEntry, w: Walk, key: Buffer | undefined, keyedSeen: boolean): string | undefined {
@@ -60,7 +145,16 @@ export function verifyAudit(
   head: AuditHeadFile,
   key: Buffer | undefined,
 ): AuditVerifyResult {
-  const w = walkChain(repo, key);
+  return judgeWalk(repo, head, key, walkChain(repo, key));
+}
+
+/** The chain as a finished walk found it, against the anchored head. */
+export function judgeWalk(
+  repo: AuditRepository,
+  head: AuditHeadFile,
+  key: Buffer | undefined,
+  w: Walk,
+): AuditVerifyResult {
   const reading = head.read();
   const anchoredRows = reading.state === 'ok' ? reading.head.rows : null;
   const warnings = [...w.warnings];

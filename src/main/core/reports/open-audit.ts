@@ -5,7 +5,7 @@ import type { SecretStore } from '../settings';
 import { AuditRepository, type Db } from '../store';
 import { AuditKeyError, GENESIS_HASH, newAuditKeyText, parseAuditKey } from './audit-hash';
 import { AuditHeadFile } from './audit-head';
-import { AuditLog } from './audit-log';
+import { AuditLog, AuditLogClosedError } from './audit-log';
 import { AUDIT_KEYED_ACTION, AUDIT_REANCHORED_ACTION, walkChain } from './audit-verify';
 
 /** Who the log's own rows are recorded as (keying, re-anchoring). */
@@ -116,4 +116,40 @@ export function openAuditForVerify(db: Db, dataDir: string, keyText: string | un
     key,
     head: new AuditHeadFile(path.join(dataDir, AUDIT_HEAD_FILE), key),
   });
+}
+
+/** How often the app looks whether another program wrote to the database since its last walk. */
+export const AUDIT_RECHECK_MS = 30_000;
+
+/**
+ * The app walks the whole chain at start, in slices that leave the event loop free (tampering
+ * with old rows is logged then), and again whenever another program has written to the database
+ * since (looked at every `recheckMs`): an export then walks only the rows written since. Returns
+ * the function that stops it.
+ */
+export function checkAuditInBackground(
+  audit: AuditLog,
+  log: Logger | undefined,
+  recheckMs = AUDIT_RECHECK_MS,
+): () => void {
+  let running = false;
+  const run = () => {
+    if (running || audit.isClosed || !audit.needsWholeWalk()) return;
+    running = true;
+    void audit.verifyInSlices().then(
+      (r) => {
+        running = false;
+        if (r.ok) log?.info('audit chain verified', { rows: r.rows, warnings: r.warnings.length });
+        else log?.error('the audit chain does not verify', { brokenAt: r.brokenAt, reason: r.reason });
+      },
+      (err: unknown) => {
+        running = false;
+        if (!(err instanceof AuditLogClosedError)) log?.error('cannot check the audit chain', { err });
+      },
+    );
+  };
+  run();
+  const timer = setInterval(run, recheckMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -74,6 +74,14 @@ export class AuditRepository {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
+  /**
+   * SQLite's data_version: it changes when another connection (another process: the CLI, or
+   * someone editing the file with sqlite3) commits to the database, never for this one's commits.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   /** True inside any open transaction: a row appended now is not committed yet. */
   inTransaction(): boolean {
     return this.db.inTransaction;

@@ -44,7 +44,8 @@ export function writeAuditSlice(
   subjects: ReadonlySet<string>,
   outFile: string,
 ): AuditSlice {
-  const chainAtExport = audit.verify();
+  // The rows since the app's last whole walk; `checkedBefore` in head.json says which were not walked.
+  const chainAtExport = audit.verifySinceChecked();
   const reading = audit.readHead();
   const repo = new AuditRepository(db);
   const last = repo.last();
@@ -122,6 +123,7 @@ export function writeAuditSlice(
             rows: chainAtExport.rows,
             keyChecked: chainAtExport.keyChecked,
             warnings: chainAtExport.warnings,
+            ...(chainAtExport.checkedBefore ? { checkedBefore: chainAtExport.checkedBefore } : {}),
           }
         : {
             ok: false,
