@@ -147,10 +147,18 @@ export const callsTableEnd = '</tbody></table></div>\n';
 
 const anchor = (attemptId: string) => `call-${attemptId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/**
+ * A table cell for people: a fraction (a latency such as 362.48143100000743 ms) is shown whole,
+ * its exact value kept in data-value, as the summary does.
+ */
+function tableCell(header: string, v: CellValue): string {
+  if (typeof v === 'number' && !Number.isInteger(v))
+    return `<td data-col="${esc(header)}" data-value="${v}">${Math.round(v)}</td>`;
+  return `<td data-col="${esc(header)}">${cell(v)}</td>`;
+}
+
 export function callsTableRow(n: number, call: ExportCallRow): string {
-  const cells = TABLE_COLUMNS.map((c) => `<td data-col="${esc(c.header)}">${cell(c.get(call))}</td>`).join(
-    '',
-  );
+  const cells = TABLE_COLUMNS.map((c) => tableCell(c.header, c.get(call))).join('');
   return `<tr data-attempt="${esc(call.attemptId)}"><td><a href="#${anchor(call.attemptId)}">${n}</a></td>${cells}</tr>\n`;
 }
 
