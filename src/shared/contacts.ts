@@ -13,6 +13,13 @@ const FileId = z.string().min(1).max(100);
 /** A column named by its header text (case-insensitive) or by its 1-based number: "#3". */
 const ColumnRef = z.string().trim().min(1, 'Empty column name').max(500);
 
+/** A template variable's name as bots write it: {{loan_id}}. `phone` and `name` are the contact's own. */
+export const VariableName = z
+  .string()
+  .trim()
+  .regex(/^[a-z_][a-z0-9_]{0,63}$/, 'A variable name is lower-case letters, digits and _ (e.g. loan_id)')
+  .refine((v) => v !== 'phone' && v !== 'name', 'phone and name are the contact’s own fields, not variables');
+
 export const MappingOverrideSchema = z
   .object({
     phone: ColumnRef.optional(),
@@ -20,6 +27,11 @@ export const MappingOverrideSchema = z
     name: ColumnRef.nullable().optional(),
     /** Columns not to keep as variables. */
     ignore: z.array(ColumnRef).max(1000).optional(),
+    /**
+     * The variable name the bot knows a column by, where it is not the header's own (e.g. a column
+     * "Appt Day" read as {{appointment_day}}): column (header or "#N") → name.
+     */
+    variables: z.record(ColumnRef, VariableName).optional(),
   })
   .strict();
 export type MappingOverride = z.infer<typeof MappingOverrideSchema>;

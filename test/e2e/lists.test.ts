@@ -244,6 +244,36 @@ describe('contact lists in Chromium: drop, map, import, inspect', () => {
     await page.close();
   });
 
+  it("names a column's variable as the bot knows it, told which variables a bot still lacks", async () => {
+    const { page } = await listsPage();
+    await dropFile(
+      page,
+      'recall.csv',
+      'Customer,Mobile,Appt Day,Appt Time\nAsha,9876543210,Monday the fifth,ten\n',
+    );
+    await page.getByTestId('preview-table').waitFor();
+    // The bundled appointment bot needs {{appointment_day}} and {{appointment_time}}: the file says
+    // "Appt Day", so every contact would be skipped ("missing variables") by its campaign.
+    const needs = page.getByTestId('bot-needs');
+    await expect
+      .poll(() => needs.textContent())
+      .toMatch(/Clinic appointment reminder needs \{\{appointment_day\}\}, \{\{appointment_time\}\}/);
+    await page.getByLabel('Variable name for Appt Day').fill('Appointment Day');
+    expect(await page.getByRole('button', { name: 'Import “recall”' }).isDisabled()).toBe(true);
+    await page.getByLabel('Variable name for Appt Day').fill('appointment_day');
+    await page.getByLabel('Variable name for Appt Time').fill('appointment_time');
+    expect(await needs.textContent()).not.toMatch(/Clinic appointment reminder/);
+    await page.screenshot({ path: artifactPath('lists-variable-names.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Import “recall”' }).click();
+    await page.getByTestId('import-summary').waitFor();
+    const table = page.getByRole('table', { name: 'Contacts of recall' });
+    await expect
+      .poll(() => table.textContent())
+      .toContain('appointment_day=Monday the fifth · appointment_time=ten');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("switching sheets starts from the new sheet's columns", async () => {
     const wb = XLSX.utils.book_new();
     const january = [

@@ -62,7 +62,38 @@ describe('calldeck import / lists', () => {
     expect(bad.result).toBe(1);
     expect(JSON.parse(bad.lines[0]!)).toMatchObject({ error: { code: 'unreadable' } });
     expect(parseMap('phone=#2,name=')).toEqual({ phone: '#2', name: null });
-    expect(() => parseMap('mobile=x')).toThrow(/phone=COLUMN/);
+    expect(() => parseMap('Mobile No=x')).toThrow(/lower-case letters, digits and _/);
+    expect(() => parseMap('Customer')).toThrow(/phone=COLUMN/);
+  });
+
+  it('names a column\'s variable as the bot knows it: --map appointment_day="Appt Day"', async () => {
+    const file = path.join(dir, 'recall.csv');
+    fs.writeFileSync(file, 'Customer,Mobile,Appt Day,Appt Time\nAsha,9876543210,Monday,ten\n');
+    const data = path.join(dir, 'data');
+    const map = parseMap('appointment_day=Appt Day,appointment_time=#4');
+    expect(map).toEqual({ variables: { 'Appt Day': 'appointment_day', '#4': 'appointment_time' } });
+    const out = await run((p) => runImportCommand(file, { list: 'Recall', data, json: true, map }, p));
+    expect(out.result).toBe(0);
+    const db = openDatabase(path.join(data, 'calldeck.sqlite'));
+    try {
+      const row = db.prepare('SELECT variables FROM contacts WHERE list_id = 1').get() as {
+        variables: string;
+      };
+      expect(JSON.parse(row.variables)).toEqual({ appointment_day: 'Monday', appointment_time: 'ten' });
+    } finally {
+      db.close();
+    }
+    // A variable name for the phone column is refused, naming the column; nothing is imported.
+    const bad = await run((p) =>
+      runImportCommand(file, { list: 'Bad', data, json: true, map: parseMap('mobile=Mobile') }, p),
+    );
+    expect(bad.result).toBe(1);
+    expect(JSON.parse(bad.lines[0]!)).toMatchObject({
+      error: {
+        code: 'bad_mapping',
+        message: 'Column "Mobile" is the phone column: it cannot also be the variable {{mobile}}.',
+      },
+    });
   });
 
   it('checks that --rejects can be written before importing: a clear error, nothing saved', async () => {

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ApiEvents } from '../../../shared/api/events';
-import type {
-  ContactsPage,
-  ImportOutcome,
-  ImportSummary,
-  ListSummary,
-  MappingOverride,
-  RejectCsv,
+import {
+  VariableName,
+  type ContactsPage,
+  type ImportOutcome,
+  type ImportSummary,
+  type ListSummary,
+  type MappingOverride,
+  type RejectCsv,
 } from '../../../shared/contacts';
 import { checkWritable, isImportError, type Core } from '../../core';
 import { dataOption } from '../cli-options';
@@ -33,19 +34,31 @@ export interface ImportCliOptions {
   json?: boolean;
 }
 
-/** "phone=Mobile,name=Customer" → { phone: 'Mobile', name: 'Customer' }; "name=" means no name column. */
+const MAP_USAGE =
+  'use phone=COLUMN[,name=COLUMN][,VARIABLE=COLUMN…] (a column by header or #number; a variable as the bot names it, e.g. appointment_day)';
+
+/**
+ * "phone=Mobile,name=Customer,appointment_day=Appt Day" → { phone: 'Mobile', name: 'Customer',
+ * variables: { 'Appt Day': 'appointment_day' } }; "name=" means no name column.
+ */
 export function parseMap(value: string): MappingOverride {
   const out: MappingOverride = {};
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
     const column = part.slice(eq + 1).trim();
-    if (eq < 0 || (key !== 'phone' && key !== 'name'))
-      throw new InvalidArgumentError('use phone=COLUMN[,name=COLUMN] (a column by header or #number)');
+    if (eq < 0 || key === '') throw new InvalidArgumentError(MAP_USAGE);
     if (key === 'phone') {
       if (!column) throw new InvalidArgumentError('phone= needs a column');
       out.phone = column;
-    } else out.name = column === '' ? null : column;
+    } else if (key === 'name') out.name = column === '' ? null : column;
+    else {
+      const name = VariableName.safeParse(key);
+      if (!name.success)
+        throw new InvalidArgumentError(`${key}: ${name.error.issues[0]?.message ?? MAP_USAGE}`);
+      if (!column) throw new InvalidArgumentError(`${key}= needs a column`);
+      out.variables = { ...out.variables, [column]: name.data };
+    }
   }
   return out;
 }
@@ -260,7 +273,11 @@ export const registerContactsCommands: RegisterCommands = (program: Command) => 
     .description('import a CSV/XLSX contact list; every row is accounted for (valid, invalid, duplicate)')
     .requiredOption('--list <name>', 'name of the new list')
     .option('--sheet <sheet>', 'sheet name or number (spreadsheets; default: the first)')
-    .option('--map <mapping>', 'columns to use, e.g. phone=Mobile,name=Customer', parseMap)
+    .option(
+      '--map <mapping>',
+      'columns to use, e.g. phone=Mobile,name=Customer,appointment_day="Appt Day" (a variable named as the bot knows it)',
+      parseMap,
+    )
     .option('--header-row <n>', 'row holding the headers (0 = none; default: detected)', parseRow)
     .option('--region <cc>', 'country for numbers without a country code', 'IN')
     .option('--rejects <file>', 'write rejected rows with reasons to this CSV')

@@ -16,6 +16,8 @@ export interface ColumnChoices {
   phone: number;
   name: number;
   ignored: number[];
+  /** Variable names typed for columns (by column), where they differ from the header's own. */
+  variables?: Record<number, string>;
 }
 
 export interface ImportChoices {
@@ -81,11 +83,18 @@ interface ListsState {
 
 const listNameFrom = (fileName: string) => fileName.replace(/\.[^.]+$/, '').slice(0, 200) || 'Imported list';
 
-const toMapping = (c: ColumnChoices): MappingOverride => ({
-  phone: `#${c.phone + 1}`,
-  name: c.name >= 0 ? `#${c.name + 1}` : null,
-  ignore: c.ignored.filter((i) => i !== c.phone && i !== c.name).map((i) => `#${i + 1}`),
-});
+const toMapping = (c: ColumnChoices): MappingOverride => {
+  const kept = (i: number) => i !== c.phone && i !== c.name && !c.ignored.includes(i);
+  const variables = Object.entries(c.variables ?? {}).filter(([i, key]) => kept(Number(i)) && key !== '');
+  return {
+    phone: `#${c.phone + 1}`,
+    name: c.name >= 0 ? `#${c.name + 1}` : null,
+    ignore: c.ignored.filter((i) => i !== c.phone && i !== c.name).map((i) => `#${i + 1}`),
+    ...(variables.length
+      ? { variables: Object.fromEntries(variables.map(([i, key]) => [`#${Number(i) + 1}`, key])) }
+      : {}),
+  };
+};
 
 /**
  * Outcomes that arrived while their start request was still in flight: an import that fails at once

@@ -4,6 +4,7 @@ import type { ImportPreview } from '../../../../shared/contacts';
 import type { StagedFile } from '../../../../shared/files';
 import { useListsStore, type ColumnChoices } from '../../state/lists-store';
 import { ErrorBanner } from '../ErrorBanner';
+import { BotNeeds, useBots } from './BotNeeds';
 
 const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -19,6 +20,18 @@ interface Props {
   busy?: boolean;
   error?: string;
 }
+
+/** What the core accepts as a variable name (VariableName in src/shared/contacts.ts). */
+const VARIABLE_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
+
+/** A header as the core names its variable when none is typed (variableKey), for the hint. */
+const ownKey = (preview: ImportPreview, header: string, column: number) =>
+  preview.mapping?.variables.find((v) => v.column === column)?.key ??
+  (header
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '') ||
+    `column_${column + 1}`);
 
 const guessed = (preview: ImportPreview): ColumnChoices => ({
   phone: preview.mapping?.phone.column ?? -1,
@@ -49,10 +62,22 @@ export function MappingStep({
   const [phone, setPhone] = useState<number>(initial.phone);
   const [name, setName] = useState<number>(initial.name);
   const [ignored, setIgnored] = useState<Set<number>>(new Set(initial.ignored));
+  const [names, setNames] = useState<Record<number, string>>(initial.variables ?? {});
+  const bots = useBots();
   const headers = preview.headers.map((h, i) => h || `Column ${i + 1}`);
   const role = (i: number) =>
     i === phone ? 'phone' : i === name ? 'name' : ignored.has(i) ? 'ignored' : 'variable';
-  const canImport = phone >= 0 && listName.trim() !== '' && !busy;
+  const variableColumns = headers.flatMap((h, i) => (role(i) === 'variable' ? [i] : []));
+  const keyOf = (i: number) => names[i]?.trim() || ownKey(preview, headers[i] ?? '', i);
+  const badName = (i: number) => {
+    const typed = names[i]?.trim() ?? '';
+    if (typed === '') return undefined;
+    if (!VARIABLE_NAME.test(typed) || typed === 'phone' || typed === 'name')
+      return 'lower-case letters, digits and _';
+    return variableColumns.some((j) => j !== i && keyOf(j) === typed) ? 'used twice' : undefined;
+  };
+  const namesOk = variableColumns.every((i) => badName(i) === undefined);
+  const canImport = phone >= 0 && listName.trim() !== '' && !busy && namesOk;
   // An error is about the attempt that failed: once the user changes what they asked for, it goes.
   const changed =
     <T,>(apply: (v: T) => void) =>
@@ -65,7 +90,7 @@ export function MappingStep({
     void startImport({
       listName: listName.trim(),
       sheet,
-      columns: { phone, name, ignored: [...ignored] },
+      columns: { phone, name, ignored: [...ignored], variables: names },
     });
 
   return (
@@ -138,9 +163,18 @@ export function MappingStep({
         </div>
       </div>
       <p className="muted">
-        Other columns are kept as variables the voicebot can use, e.g. <code>{'{{loan_id}}'}</code>. Untick a
-        column to leave it out.
+        Other columns are kept as variables the voicebot can use, e.g. <code>{'{{loan_id}}'}</code>: type the
+        name the bot uses under a header to rename it. Untick a column to leave it out.
       </p>
+      <BotNeeds
+        bots={bots}
+        keys={new Set([...variableColumns.map(keyOf), 'phone', ...(name >= 0 ? ['name'] : [])])}
+      />
+      <datalist id={`${id}-vars`}>
+        {[...new Set(bots.flatMap((b) => b.variables.map((v) => v.name)))].map((v) => (
+          <option key={v} value={v} />
+        ))}
+      </datalist>
       <div className="table-scroll">
         <table className="table table--compact" data-testid="preview-table">
           <thead>
@@ -167,6 +201,23 @@ export function MappingStep({
                     {h}
                   </label>
                   <span className={`role role--${role(i)}`}>{role(i)}</span>
+                  {role(i) === 'variable' && (
+                    <>
+                      <input
+                        className="variable-name"
+                        aria-label={`Variable name for ${h}`}
+                        aria-invalid={badName(i) !== undefined}
+                        list={`${id}-vars`}
+                        placeholder={ownKey(preview, h, i)}
+                        value={names[i] ?? ''}
+                        onChange={(e) => {
+                          const v = e.target.value;
+                          changed(setNames)((prev: Record<number, string>) => ({ ...prev, [i]: v }));
+                        }}
+                      />
+                      {badName(i) && <small className="field__error">{badName(i)}</small>}
+                    </>
+                  )}
                 </th>
               ))}
             </tr>
