@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactPath } from '../helpers/browser';
+import { runCli } from '../helpers/serve-process';
+import { makeTempDir } from '../helpers/temp-dir';
 import { bridgeCalls, TAP_SOCKETS, type Tapped } from './helpers/socket-tap';
 import { servedChromium } from './helpers/served-chromium';
 
@@ -95,6 +97,51 @@ describe('Settings › Data survives a dropped bridge socket (Chromium)', () => 
     await card()
       .getByText(/^Backup ready: \d+ files/)
       .waitFor({ timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+  // Issue 12: the card adopted a backup only while it showed none; one begun later (another tab,
+  // the API, the CLI on this folder next to the server) while it showed a finished one went unseen.
+  it('follows a backup begun later in another tab, then by the CLI, while it shows a finished one', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.serve.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const card = page.locator('section.card', {
+      has: page.getByRole('heading', { name: 'Backup', exact: true }),
+    });
+    const download = card.getByRole('button', { name: /^Download calldeck-backup-.*\.zip$/ });
+    const shown = async () => (await download.textContent())?.trim();
+    await card.getByRole('button', { name: 'Back up now' }).click();
+    await card.getByText(/^Backup ready: \d+ files/).waitFor({ timeout: 60_000 });
+    const first = await shown();
+
+    // Another tab backs up: this card shows its progress, then its archive instead of the first.
+    const other = await app.browser.newPage();
+    await other.goto(app.serve.url);
+    await other.getByRole('link', { name: 'Settings' }).click();
+    await other.getByRole('button', { name: 'Back up now' }).click();
+    await card.getByText(/^Backing up…/).waitFor({ timeout: 10_000 });
+    await card.getByText(/^Backup ready: \d+ files/).waitFor({ timeout: 60_000 });
+    const second = await shown();
+    expect(second).not.toBe(first);
+    await other.close();
+
+    // The CLI on the same data folder: its job sends no pushes to this server; the card reads it.
+    const out = makeTempDir('calldeck-e2e-cli-backup-');
+    try {
+      const cli = runCli(['backup', '--out', path.join(out.dir, 'cli.zip'), '--data', app.dir, '--json']);
+      await card.getByText(/^Backing up…/).waitFor({ timeout: 20_000 });
+      const ended = await cli;
+      expect(ended.code, ended.stderr).toBe(0);
+      const name = (JSON.parse(ended.stdout) as { artifact: { name: string } }).artifact.name;
+      await card.getByRole('button', { name: `Download ${name}` }).waitFor({ timeout: 10_000 });
+      expect(name).not.toBe(second?.replace(/^Download /, ''));
+    } finally {
+      out.cleanup();
+    }
+    await page.screenshot({ path: artifactPath('backup-followed-elsewhere.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

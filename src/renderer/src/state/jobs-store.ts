@@ -10,6 +10,8 @@ interface JobsState {
   recent: JobInfo[];
   error?: string;
   load: () => Promise<void>;
+  /** Reads the running and recent jobs of `kind` again (see watchJobs). */
+  poll: (kind: string) => Promise<void>;
   cancel: (jobId: string) => Promise<void>;
   dismissError: () => void;
 }
@@ -51,6 +53,15 @@ export const useJobsStore = create<JobsState>((set) => ({
       set({ error: errorMessage(err) });
     }
   },
+  async poll(kind) {
+    try {
+      const list = await api().jobs.list({ recent: RECENT, kind });
+      set((s) => merge(s, [...list.running, ...list.recent]));
+    } catch {
+      // Left for the next poll: a poll fails only while the bridge is down, which the app already
+      // shows, and its return reads every job again (onResync).
+    }
+  },
   async cancel(jobId) {
     try {
       await api().jobs.cancel({ jobId });
@@ -71,4 +82,17 @@ export function startJobsFeed(): void {
   api().on('job.updated', (job) => useJobsStore.setState((s) => merge(s, [job])));
   api().onResync(() => void useJobsStore.getState().load());
   void useJobsStore.getState().load();
+}
+
+/** How often a view that follows jobs of a kind reads them again (see watchJobs). */
+export const JOBS_POLL_MS = 1500;
+
+/**
+ * Reads the jobs of `kind` every `everyMs` until the returned function is called. Pushes
+ * (job.updated) come only for this process's jobs: one another process runs on the same data
+ * folder (the CLI next to `calldeck serve`, the desktop app) is seen only in the jobs' rows.
+ */
+export function watchJobs(kind: string, everyMs = JOBS_POLL_MS): () => void {
+  const timer = setInterval(() => void useJobsStore.getState().poll(kind), everyMs);
+  return () => clearInterval(timer);
 }

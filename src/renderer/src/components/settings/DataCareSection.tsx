@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   BACKUP_JOB_KIND,
   BACKUP_PASSPHRASE_MIN,
@@ -12,7 +12,7 @@ import { api, errorMessage } from '../../api';
 import { downloadArtifact } from '../../artifacts';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
-import { useJobsStore } from '../../state/jobs-store';
+import { useJobsStore, watchJobs } from '../../state/jobs-store';
 import { formatCount } from '../../format';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
@@ -27,10 +27,21 @@ function BackupCard(): React.JSX.Element {
     started ? [...s.running, ...s.recent].find((j) => j.id === started.id) : undefined,
   );
   const job = followed && started && followed.updatedAt >= started.updatedAt ? followed : started;
-  // A backup still running when the page was loaded (a reload, another window, the CLI) is followed as
-  // if started here (set while rendering, React's way to adopt a value once, not in an effect).
-  const runningElsewhere = useJobsStore((s) => s.running.find((j) => j.kind === BACKUP_JOB_KIND));
-  if (!started && runningElsewhere) setStarted(runningElsewhere);
+  // A backup begun elsewhere (another tab, the CLI, or before a reload) is followed as if started
+  // here, unless the one shown is still running: one running now, or one that began after the one
+  // shown and already ended (a short CLI backup between two polls). Set while rendering, React's
+  // way to adopt a value, not in an effect.
+  const elsewhere = useJobsStore((s) => {
+    if (job?.state === 'running') return undefined;
+    const other = (j: JobInfo) => j.kind === BACKUP_JOB_KIND && j.id !== job?.id;
+    return (
+      s.running.find(other) ??
+      (job ? s.recent.find((j) => other(j) && j.startedAt > job.startedAt) : undefined)
+    );
+  });
+  if (elsewhere) setStarted(elsewhere);
+  // Another process's backup (the CLI on this data folder) sends no pushes here: its row is read.
+  useEffect(() => watchJobs(BACKUP_JOB_KIND), []);
   const [error, setError] = useState<string>();
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
