@@ -5,6 +5,7 @@ import { dataOption, parsePort, readVersion } from './cli-options';
 import { limitOptions, limitsFromOptions } from './limit-options';
 import { COMMANDS } from './commands';
 import { registerVerifyBundle } from './commands/audit-bundle';
+import { registerAuditSlice } from './commands/audit-slice';
 import { FileSecretStore } from './file-secret-store';
 import { serveSandboxScript } from './sandbox-script';
 import { SECRETS_FILE, startServer } from './host-server';
@@ -95,6 +96,7 @@ export function buildProgram(): Command {
       process.exitCode = result.ok ? 0 : 1;
     });
   registerVerifyBundle(audit);
+  registerAuditSlice(audit);
 
   // Each domain's commands live in commands/<domain>.ts and register themselves here.
   for (const register of COMMANDS) register(program);
