@@ -243,6 +243,11 @@ export interface CampaignForecast {
   from: string;
   /** When the last call is expected to end; null when nothing is left to dial. */
   finishAt: string | null;
+  /**
+   * When the next dial is expected to leave: later than `from` when the calling window (or the
+   * start) is ahead, e.g. a campaign started in the evening waits for the morning.
+   */
+  firstDialAt: string | null;
   /** When the last dial is expected to leave (always inside the window). */
   lastDialAt: string | null;
   /** Contacts still to be called (pending or in a call now). */

@@ -256,6 +256,59 @@ describe('campaign from the UI in Chromium', () => {
     await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
   });
 
+  // Found in an operator's pass: started outside its calling window, a campaign showed "running", every
+  // contact "next eligible: now" and nothing happening; it now says it waits, and until when.
+  it('a campaign started outside its calling window says it waits, and until when', async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    // A one-hour window that is closed now, wherever the test runs: two hours from now in IST.
+    const hour =
+      (Number(
+        new Intl.DateTimeFormat('en-GB', { hour: 'numeric', timeZone: 'Asia/Kolkata' }).format(new Date()),
+      ) +
+        2) %
+      24;
+    const start = `${String(Math.min(hour, 22)).padStart(2, '0')}:00`;
+    const end = `${String(Math.min(hour, 22) + 1).padStart(2, '0')}:00`;
+    await page.evaluate(
+      async ({ start, end }) => {
+        type Api = {
+          contacts: { lists(r: object): Promise<{ id: number; name: string }[]> };
+          campaigns: { create(r: object): Promise<{ id: string }>; start(r: object): Promise<unknown> };
+        };
+        const api = (window as unknown as { calldeck: Api }).calldeck;
+        const list = (await api.contacts.lists({})).find((l) => l.name === 'Rehearsal');
+        const c = await api.campaigns.create({
+          name: 'Night shift',
+          listId: list?.id,
+          bot: 'appointment-reminder',
+          mode: 'flow',
+          window: {
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            start,
+            end,
+            timeZone: 'Asia/Kolkata',
+            override: true,
+          },
+          pacing: { maxConcurrent: 1, callsPerMinute: 1 },
+          duplicates: 'per_campaign',
+        });
+        await api.campaigns.start({ campaignId: c.id });
+      },
+      { start, end },
+    );
+    await page.getByTestId('campaigns-table').getByRole('button', { name: 'Night shift' }).click();
+    const panel = page.getByRole('region', { name: 'Campaign Night shift' });
+    const waiting = panel.getByTestId('campaign-waiting');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain(`calling window ${start}–${end} Asia/Kolkata`);
+    expect(await waiting.textContent()).toMatch(/the next call is expected at \d/);
+    expect(await panel.getByTestId('forecast-first').textContent()).toMatch(/\d/);
+    await page.screenshot({ path: artifactPath('campaign-waiting.png'), fullPage: true });
+    await panel.getByRole('button', { name: 'Cancel campaign' }).click();
+    await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
+    expect(await waiting.count()).toBe(0);
+  });
+
   // Issue 9 defect: an error can be dismissed and goes once its cause is edited (it stayed until the next
   // submit, with no way to close it).
   it("the form's error from the core can be dismissed and goes when the form is edited", async () => {

@@ -51,6 +51,15 @@ describe('forecast examples', () => {
     expect(f.callMinutes).toBeGreaterThan(935);
     expect(f.callMinutes).toBeLessThan(955);
     expect(Date.parse(f.lastDialAt!)).toBeGreaterThanOrEqual(Date.parse('2026-03-02T09:00:00+05:30'));
+    // Started at 08:00, the first call waits for the window to open at 09:00 (the panel says so).
+    expect(f.firstDialAt).toBe(new Date(Date.parse('2026-03-02T09:00:00+05:30')).toISOString());
+  });
+
+  it('dials at once inside the window: the first dial is the forecast’s start', () => {
+    const tenAm = Date.parse('2026-03-02T10:00:00+05:30');
+    const f = forecast(base(5, { schedule: { start: tenAm, end: null }, from: tenAm }));
+    expect(f.firstDialAt).toBe(new Date(tenAm).toISOString());
+    expect(forecast(base(0)).firstDialAt).toBeNull();
   });
 
   it('names the queue tail an end date leaves unreached', () => {

@@ -267,6 +267,7 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
   let retriesDialled = 0;
   let billedMinutes = 0;
   let finishAt: number | null = null;
+  let firstDialAt: number | null = null;
   let lastDialAt: number | null = null;
 
   while (next < fresh.length || retries.size > 0) {
@@ -308,6 +309,7 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
     countDial(position, t);
     if (outcome === 'answered') billedMinutes += Math.ceil(talkSec / 60);
     else if (outcome === 'machine') billedMinutes += 1;
+    firstDialAt ??= t;
     lastDialAt = t;
     finishAt = Math.max(finishAt ?? ends, ends);
     trace?.dials.push({ at: t, position, attemptNo, outcome });
@@ -319,6 +321,7 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
   return {
     from: new Date(from).toISOString(),
     finishAt: finishAt === null ? null : new Date(finishAt).toISOString(),
+    firstDialAt: firstDialAt === null ? null : new Date(firstDialAt).toISOString(),
     lastDialAt: lastDialAt === null ? null : new Date(lastDialAt).toISOString(),
     contacts: remaining,
     dials,

@@ -41,12 +41,14 @@ function useForecast(c: CampaignDetail): {
   return { ...state, dismiss: () => setState((s) => ({ forecast: s.forecast })) };
 }
 
-function ForecastView({ c }: { c: CampaignDetail }): React.JSX.Element {
-  const { forecast: f, error, dismiss } = useForecast(c);
+function ForecastView({ state }: { state: ReturnType<typeof useForecast> }): React.JSX.Element {
+  const { forecast: f, error, dismiss } = state;
   if (error) return <ErrorBanner message={error} onDismiss={dismiss} />;
   if (!f) return <p className="muted">Forecasting…</p>;
   return (
     <dl className="kv" data-testid="forecast">
+      <dt>Next call</dt>
+      <dd data-testid="forecast-first">{f.firstDialAt ? when(f.firstDialAt) : '—'}</dd>
       <dt>Finishes</dt>
       <dd data-testid="forecast-finish">{f.finishAt ? when(f.finishAt) : 'nothing left to dial'}</dd>
       <dt>Dials</dt>
@@ -71,6 +73,27 @@ function ForecastView({ c }: { c: CampaignDetail }): React.JSX.Element {
   );
 }
 
+/**
+ * A running campaign whose next call is more than a minute away (outside its calling window, or
+ * every contact waiting for a retry) says until when, instead of looking stuck.
+ */
+function WaitingNotice({ c, firstDialAt }: { c: CampaignDetail; firstDialAt: string | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  if (c.state !== 'running' || c.counters.inFlight > 0 || firstDialAt === null) return null;
+  if (Date.parse(firstDialAt) - now < 60_000) return null;
+  const w = c.settings.window;
+  return (
+    <p className="banner banner--warn" data-testid="campaign-waiting">
+      Nothing to dial now: the next call is expected at {when(firstDialAt)} (calling window {w.start}–{w.end}{' '}
+      {w.timeZone}, {w.days.join(' ')}).
+    </p>
+  );
+}
+
 /** One campaign: state, controls, counters and progress, forecast and its statistics. */
 export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
   const act = useCampaignsStore((s) => s.act);
@@ -85,6 +108,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
     }
     return { ringing, talking };
   }, [calls, c.id]);
+  const forecast = useForecast(c);
   const k = c.counters;
   const finished = k.byStatus.done + k.byStatus.skipped;
   const progress = k.contacts === 0 ? 0 : finished / k.contacts;
@@ -122,6 +146,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
           </button>
         )}
       </div>
+      <WaitingNotice c={c} firstDialAt={forecast.forecast?.firstDialAt ?? null} />
       {!terminal && <PacingEditor c={c} />}
       <div
         className="progress"
@@ -176,7 +201,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
         version={`${c.state}|${c.updatedAt}|${JSON.stringify(c.counters)}|${live.ringing}|${live.talking}`}
       />
       <h3>Forecast</h3>
-      <ForecastView c={c} />
+      <ForecastView state={forecast} />
       <h3>Statistics</h3>
       <CallStatsPanel campaignId={c.id} />
     </section>
