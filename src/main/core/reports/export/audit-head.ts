@@ -4,11 +4,12 @@ import type { ExportSource } from './row-source';
 
 /**
  * The audit head an export carries: the anchored head file (row count, last hash, when) and the
- * whole chain's check against it, as `calldeck audit verify` would report it now. Without a
- * readable head file the chain's own head is given and the export says why it is not anchored.
+ * chain's check against it: the rows written since the app's last whole walk (see
+ * AuditLog.verifySinceChecked), so a long log does not hold the event loop. Without a readable
+ * head file the chain's own head is given and the export says why it is not anchored.
  */
 export function readExportAuditHead(audit: AuditLog): ExportAuditHead {
-  const chain = audit.verify();
+  const chain = audit.verifySinceChecked();
   const reading = audit.readHead();
   const anchored = reading.state === 'ok' ? reading.head : null;
   const headProblem =
