@@ -110,7 +110,7 @@ describe('backup and restore', () => {
     expect(key).toBeDefined();
     const verified = verifyAuditChain(target, key);
     expect(verified).toMatchObject({ ok: true, keyChecked: true });
-    // The restore itself is the newest row of the restored log; the backup's start row is in it too.
+    // The backup's start row is in the restored log too.
     const db = new Database(path.join(target, 'calldeck.sqlite'), { readonly: true });
     cleanups.push(() => {
       db.close();
@@ -120,7 +120,13 @@ describe('backup and restore', () => {
       action: string;
       payload: string;
     }[];
-    expect(actions.at(-1)?.action).toBe('data.restore');
+    // The restore is recorded, then the campaign the snapshot caught running is paused: started
+    // on this copy, CallDeck would otherwise dial again people the original already called.
+    expect(actions.slice(-2).map((a) => a.action)).toEqual(['data.restore', 'campaigns.pause']);
+    expect(restored.pausedCampaigns).toEqual([{ id: campaign.id, name: expect.any(String) as string }]);
+    expect(db.prepare('SELECT id, state FROM campaigns').all()).toEqual([
+      { id: campaign.id, state: 'paused' },
+    ]);
     // The backup's own start row is in its snapshot; the restored copy closes it saying why it has no end there.
     const backupEnd = actions.filter((a) => a.action === 'data.backup').at(-1);
     expect(backupEnd?.payload).toMatch(/"outcome":"failed".*restored from it/);

@@ -9,6 +9,7 @@ import {
   type RetentionSettings,
   type WipeResult,
 } from '../../../shared/data-care';
+import type { CampaignDetail } from '../../../shared/campaigns';
 import type { JobInfo } from '../../../shared/jobs';
 import { StoredSecretNameSchema } from '../../../shared/settings';
 import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
@@ -110,10 +111,13 @@ const installFileSecrets = (dir: string, secrets: Record<string, string>): void 
   }
 };
 
+/** A restore, and the campaigns it paused: they were running when the backup was taken. */
+export type RestoreCommandResult = RestoreResult & { pausedCampaigns: { id: string; name: string }[] };
+
 export async function runRestoreCommand(
   file: string,
   opts: { data: string; passphrase?: string },
-): Promise<RestoreResult> {
+): Promise<RestoreCommandResult> {
   const target = path.resolve(opts.data);
   const result = await restoreBackup({
     file: path.resolve(file),
@@ -123,8 +127,8 @@ export async function runRestoreCommand(
     installSecrets: installFileSecrets,
   });
   // The restored folder's own log says where it came from (its first start also migrates it).
-  await withCliCore(target, (core) =>
-    core.audited(
+  const pausedCampaigns = await withCliCore(target, async (core) => {
+    await core.audited(
       {
         action: 'data.restore',
         subject: 'data',
@@ -137,9 +141,15 @@ export async function runRestoreCommand(
         },
       },
       () => undefined,
-    ),
-  );
-  return result;
+    );
+    // A campaign running when the backup was taken would resume dialling as soon as CallDeck
+    // starts on this copy, calling again the people the original install called after the
+    // snapshot. Paused (audited), it waits for an operator who knows which copy should dial.
+    const running = await call<CampaignDetail[]>(core, 'campaigns.list', { states: ['running'] });
+    for (const c of running) await call(core, 'campaigns.pause', { campaignId: c.id });
+    return running.map((c) => ({ id: c.id, name: c.name }));
+  });
+  return { ...result, pausedCampaigns };
 }
 
 /** Applies the data folder's retention settings now, audited (one row per class that is on). */
@@ -283,11 +293,23 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
         const r = await runRestoreCommand(file, { data: opts.data, passphrase });
         if (opts.json)
           process.stdout.write(
-            JSON.stringify({ ok: true, files: r.files, bytes: r.bytes, audit: r.audit }) + '\n',
+            JSON.stringify({
+              ok: true,
+              files: r.files,
+              bytes: r.bytes,
+              audit: r.audit,
+              pausedCampaigns: r.pausedCampaigns,
+            }) + '\n',
           );
         else
           process.stdout.write(
-            `Restored ${r.files} files (${mb(r.bytes)}) into ${path.resolve(opts.data)}: database intact, audit log verified (${r.audit.rows} rows)\n`,
+            `Restored ${r.files} files (${mb(r.bytes)}) into ${path.resolve(opts.data)}: database intact, audit log verified (${r.audit.rows} rows)\n` +
+              r.pausedCampaigns
+                .map(
+                  (c) =>
+                    `Paused campaign ${c.name} (${c.id}): it was running when the backup was taken. Resume it (calldeck campaign resume ${c.id}) only if this copy should dial, not the original.\n`,
+                )
+                .join(''),
           );
       } catch (err) {
         if (!(err instanceof RestoreError)) throw err;
