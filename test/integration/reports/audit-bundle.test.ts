@@ -169,10 +169,17 @@ describe('an audit bundle of a sandbox campaign', () => {
     }[];
     expect(lists).toEqual([expect.objectContaining({ fileName: 'march.csv', importedBy: 'tester' })]);
     expect(lists[0]!.fileSha256).toMatch(/^[0-9a-f]{64}$/);
-    const [history] = JSON.parse(text('provenance/campaigns.json')) as { history: { action: string }[] }[];
+    const [history] = JSON.parse(text('provenance/campaigns.json')) as {
+      history: { action: string }[];
+      notDialled: { number: string; reason: string }[];
+    }[];
     expect(history!.history.map((h) => h.action)).toEqual(
       expect.arrayContaining(['campaigns.create', 'campaigns.start', 'campaigns.complete']),
     );
+    // Who was not called, and why: the listed number, with the register's change that listed it.
+    expect(history!.notDialled).toEqual([expect.objectContaining({ number: NUMBERS.dnc, reason: 'dnc' })]);
+    const dnc = JSON.parse(text('provenance/dnc.json')) as { numbers: Record<string, unknown[]> };
+    expect(dnc.numbers[NUMBERS.dnc]).toEqual([{ version: 1, op: 'add' }]);
 
     // The signing key's fingerprint: in the manifest, the job's result and both audit rows of the
     // export; the start row is also in the bundle's own slice.

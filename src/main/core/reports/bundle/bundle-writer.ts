@@ -21,7 +21,7 @@ import {
 } from '../export/writers';
 import { writeAuditSlice } from './audit-slice';
 import { BundleZip } from './bundle-zip';
-import { campaignProvenance, dncProvenance, listProvenance } from './provenance';
+import { campaignProvenance, dncProvenance, listProvenance, notDialled } from './provenance';
 import { bundleReadme } from './readme';
 import { bundleSigner } from './signing-key';
 
@@ -226,6 +226,9 @@ async function writeBundle(
     zip.addFile('audit/rows.jsonl', sliceFile);
     zip.addBuffer('audit/head.json', JSON.stringify(slice.head, null, 1) + '\n');
     zip.addBuffer('provenance/lists.json', JSON.stringify(listRows, null, 1) + '\n');
+    // The numbers a campaign did not dial are looked up too: a Do-Not-Call skip shows the version
+    // that listed the number.
+    for (const id of campaigns) for (const c of notDialled(deps.db, id)) numbers.add(c.number);
     zip.addBuffer('provenance/dnc.json', JSON.stringify(dncProvenance(deps.db, numbers), null, 1) + '\n');
     zip.addBuffer(
       'provenance/campaigns.json',

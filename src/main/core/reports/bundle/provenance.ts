@@ -29,7 +29,30 @@ export function listProvenance(db: Db, ids: Iterable<number>): ListProvenance[] 
     });
 }
 
-/** A campaign's settings as stored, and every move on it as the audit log records it (row seq cited). */
+/** A contact of a campaign that was not dialled: skipped for Do-Not-Call, missing variables, by an operator. */
+export interface NotDialled {
+  position: number;
+  number: string;
+  name: string;
+  reason: string | null;
+  attempts: number;
+  at: string;
+}
+
+/** The campaign's contacts it did not dial, in list order, with why (the dialler's own record). */
+export function notDialled(db: Db, campaignId: string): NotDialled[] {
+  return db
+    .prepare<[string], NotDialled>(
+      `SELECT position, number, name, skip_reason AS reason, attempts, updated_at AS at
+       FROM campaign_contacts WHERE campaign_id = ? AND status = 'skipped' ORDER BY position`,
+    )
+    .all(campaignId);
+}
+
+/**
+ * A campaign's settings as stored, every move on it as the audit log records it (row seq cited),
+ * and the contacts it did not dial with why: who was not called is part of the record too.
+ */
 export function campaignProvenance(
   db: Db,
   ids: Iterable<string>,
@@ -57,6 +80,7 @@ export function campaignProvenance(
         startedAt: c.startedAt,
         finishedAt: c.finishedAt,
         history: history.get(`campaign:${id}`) ?? [],
+        notDialled: notDialled(db, id),
       },
     ];
   });

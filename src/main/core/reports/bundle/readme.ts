@@ -36,7 +36,8 @@ WHAT IS INSIDE
   audit/rows.jsonl       the audit-log slice;  audit/head.json: the anchored head at export
   provenance/lists.json  where each contact list came from: file name, size, SHA-256, who, when
   provenance/dnc.json    the Do-Not-Call register's versions and the exported numbers' changes
-  provenance/campaigns.json  each campaign's settings and every move on it (audit rows cited)
+  provenance/campaigns.json  each campaign's settings, every move on it (audit rows cited), and
+                         the contacts it did not dial with why (Do-Not-Call, missing variables, …)
   manifest.json, manifest.sig, README.txt, verify.mjs
 `;
 }
