@@ -124,7 +124,7 @@ describe('bot definition loader', () => {
   it('checks grammar phrases: non-empty, plain words, known slots, no clashes', () => {
     const empty = issuesOf(demoWith('phrases: [no, nope,', 'phrases: ["...", nope,'));
     expect(empty).toEqual([{ path: 'intents.no.phrases[0]', message: "'...' has no words" }]);
-    const digits = issuesOf(demoWith('[agent, human,', '[agent 007, human,'));
+    const digits = issuesOf(demoWith('\n        agent,\n', '\n        agent 007,\n'));
     expect(digits[0]?.path).toBe('intents.agent.phrases[0]');
     expect(digits[0]?.message).toMatch(/'007' is not a plain word/);
     const noPhrases = issuesOf(
