@@ -162,6 +162,25 @@ describe('Export from the Campaigns page in Chromium', () => {
     await context.close();
   });
 
+  it('a date range that ends before it starts is refused on the page, saying so, before any export', async () => {
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.getByRole('link', { name: 'Calls' }).click();
+    const range = page.getByRole('region', { name: 'Export calls by date' });
+    await range.getByRole('textbox', { name: 'From' }).fill('2026-11-27');
+    await range.getByRole('textbox', { name: 'To' }).fill('2026-11-25');
+    await expect
+      .poll(() => range.getByRole('alert').textContent())
+      .toBe('“To” (2026-11-25) is before “From” (2026-11-27): pick an end date on or after the start.');
+    expect(await range.getByRole('button', { name: 'Export' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: artifactPath('export-range-backwards.png') });
+    // The same day at both ends is a whole day: allowed.
+    await range.getByRole('textbox', { name: 'To' }).fill('2026-11-27');
+    expect(await range.getByRole('alert').count()).toBe(0);
+    expect(await range.getByRole('button', { name: 'Export' }).isDisabled()).toBe(false);
+    await page.close();
+  });
+
   it('exports an audit bundle: the signing key shown beside the download, the download verifies with it', async () => {
     const context = await browser.newContext({
       acceptDownloads: true,

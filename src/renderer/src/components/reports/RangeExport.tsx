@@ -10,6 +10,8 @@ export function RangeExport(): React.JSX.Element {
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
   const complete = from !== '' && to !== '';
+  // Both are YYYY-MM-DD, so text order is date order. Refused here, before a job is started.
+  const backwards = complete && to < from;
   return (
     <section className="card range-export" aria-label="Export calls by date">
       <h2>Export calls by date</h2>
@@ -22,8 +24,13 @@ export function RangeExport(): React.JSX.Element {
         </label>
         <span className="muted">UTC days, both included</span>
       </div>
+      {backwards && (
+        <p className="field__error" role="alert">
+          “To” ({to}) is before “From” ({from}): pick an end date on or after the start.
+        </p>
+      )}
       <ExportControl
-        scope={complete ? { kind: 'range', from, to } : null}
+        scope={complete && !backwards ? { kind: 'range', from, to } : null}
         label={`Export calls from ${from} to ${to}`}
       />
     </section>
