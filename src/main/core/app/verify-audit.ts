@@ -5,6 +5,10 @@ import { DATABASE_FILE } from '../config';
 import { openAuditForVerify, type BundleAuditRow } from '../reports';
 import { AuditRepository, openDatabase } from '../store';
 
+/** A row's fields a bundle holds in full (withheld rows carry their hashes only). */
+const CONTENT = ['at', 'actor', 'action', 'subject', 'payload'] as const;
+const clip = (v: string | undefined) => (v === undefined ? '' : v.length > 60 ? `${v.slice(0, 60)}…` : v);
+
 export class NoDatabaseError extends Error {
   constructor(file: string) {
     super(`No CallDeck database at ${file}`);
@@ -56,18 +60,19 @@ export function compareBundleWithChain(
         );
         break;
       }
-      const same =
-        here.hash === r.hash &&
-        here.prevHash === r.prevHash &&
-        (r.withheld ||
-          (here.at === r.at &&
-            here.actor === r.actor &&
-            here.action === r.action &&
-            here.subject === r.subject &&
-            here.payload === r.payload));
-      if (!same) {
+      const fields = (['hash', 'prevHash', ...(r.withheld ? [] : CONTENT)] as const).filter(
+        (f) => here[f] !== r[f],
+      );
+      if (fields.length > 0) {
+        // Which side was rewritten cannot be told from here: the bundle's own checks (its signed
+        // manifest) say whether its copy is intact; if it is, the install's row was changed.
+        const shown = fields.map((f) =>
+          CONTENT.includes(f as (typeof CONTENT)[number]) && f !== 'payload'
+            ? `${f} '${clip(here[f])}' here, '${clip(r[f])}' in the bundle`
+            : f,
+        );
         problems.push(
-          `row ${r.seq} of this install's audit log differs from the bundle's copy: it was rewritten`,
+          `row ${r.seq} differs between this install's audit log and the bundle's copy (${shown.join('; ')}): one of them was rewritten; if the bundle matches its signed manifest, it is this install's row`,
         );
         break;
       }
