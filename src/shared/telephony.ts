@@ -103,7 +103,10 @@ export interface CallAttemptInfo {
   /** What the carrier charged (account currency), once its call details say; null until then. */
   price: number | null;
   createdAt: string;
+  /** The last change of any of these fields. */
   updatedAt: string;
+  /** When the call entered its current state (the board's "In state"); absent where not read from the store. */
+  stateSince?: string;
   answeredAt: string | null;
   endedAt: string | null;
 }

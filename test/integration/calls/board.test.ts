@@ -154,6 +154,37 @@ describe('the call board query (calls.board)', () => {
     expect(bot.metrics('s-on-time')).toEqual([turn(false)]);
   });
 
+  // Found watching the board: a talking call's "In state" went back to 0 s when the bot decided on a
+  // transfer (any change of the call moved updated_at, which the timer counted from).
+  it('keeps when a call entered its state while other facts of it change', async () => {
+    const { call, db } = setup();
+    const calls = new CallStateService(
+      new CallsRepository(db),
+      createLogger([memorySink([])], 'warn', 'test'),
+    );
+    const id = call('+919876543210', {}, [
+      { type: 'dial_requested' },
+      { type: 'provider_accepted', providerSid: 'CA9' },
+      { type: 'answered' },
+    ]);
+    const row = () => new CallBoardQuery(db).rows({ attemptIds: [id], limit: 1 })[0];
+    const answered = row();
+    expect(answered?.state).toBe('in_progress');
+    const pause = () => new Promise((r) => setTimeout(r, 15));
+    await pause();
+    calls.record(id, 'stream', { type: 'transfer_decided', decision: 'none' });
+    const decided = row();
+    expect(decided?.transferDecision).toBe('none');
+    expect(decided?.updatedAt).not.toBe(answered?.updatedAt);
+    expect(decided?.stateSince).toBe(answered?.stateSince);
+    await pause();
+    calls.record(id, 'dialer', { type: 'ended', status: 'completed', durationSec: 30 });
+    const ended = row();
+    expect(ended?.state).toBe('completed');
+    expect(ended?.stateSince).toBe(ended?.updatedAt);
+    expect(ended?.stateSince).not.toBe(answered?.stateSince);
+  });
+
   it('is an Api query that refuses an empty id list', async () => {
     const t = await makeTestCore();
     try {

@@ -98,6 +98,13 @@ describe('the board filter', () => {
     const at = Date.parse('2026-01-01T10:00:00.000Z');
     const live = call('a', { state: 'in_progress', updatedAt: '2026-01-01T10:00:00.000Z' });
     expect(inStateLabel(live, at + 12_400)).toBe('12 s');
+    // Counted from when the call entered its state, not from its last change of any kind.
+    const since = call('c', {
+      state: 'in_progress',
+      updatedAt: new Date(at + 10_000).toISOString(),
+      stateSince: new Date(at).toISOString(),
+    });
+    expect(inStateLabel(since, at + 12_400)).toBe('12 s');
     for (const state of ['completed', 'busy', 'failed', 'no_answer', 'canceled'] as const) {
       const ended = call('b', { state, updatedAt: '2026-01-01T10:00:00.000Z' });
       expect(inStateLabel(ended, at + 12_400)).toBe('—');

@@ -56,6 +56,7 @@ export class CallBoardQuery {
         `SELECT a.id, a.number, a.mode, a.provider, a.provider_sid AS providerSid, a.state,
            a.transfer_decision AS transferDecision, a.answered_by AS answeredBy, a.end_reason AS endReason,
            a.duration_sec AS durationSec, a.price, a.created_at AS createdAt, a.updated_at AS updatedAt,
+           coalesce(a.state_since, a.updated_at) AS stateSince,
            a.answered_at AS answeredAt, a.ended_at AS endedAt, a.campaign_id AS campaignId,
            coalesce(cc.name, c.name) AS contactName, ca.attempt_no AS attemptNo, ca.flags AS flags
          FROM call_attempts a

@@ -18,6 +18,7 @@ export const attemptInfo = (a: CallAttemptInfo): CallAttemptInfo => ({
   price: a.price,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
+  ...(a.stateSince === undefined ? {} : { stateSince: a.stateSince }),
   answeredAt: a.answeredAt,
   endedAt: a.endedAt,
 });

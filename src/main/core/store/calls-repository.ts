@@ -60,7 +60,8 @@ const ATTEMPT_COLUMNS = `id, contact_id AS contactId, list_id AS listId, campaig
   provider, provider_sid AS providerSid, custom_field AS customField, state,
   transfer_decision AS transferDecision, answered_by AS answeredBy, end_reason AS endReason,
   duration_sec AS durationSec, created_at AS createdAt, updated_at AS updatedAt,
-  answered_at AS answeredAt, ended_at AS endedAt, stream_state AS stream, price`;
+  answered_at AS answeredAt, ended_at AS endedAt, stream_state AS stream, price,
+  coalesce(state_since, updated_at) AS stateSince`;
 
 const EVENT_COLUMNS = `seq, attempt_id AS attemptId, source, type, payload, received_at AS receivedAt,
   dedupe_key AS dedupeKey, duplicate, applied, note, repeats, last_seen_at AS lastSeenAt, disputed`;
@@ -108,7 +109,8 @@ export class CallsRepository {
   insertAttempt(a: NewCallAttempt, now = new Date().toISOString()): CallAttemptRow {
     this.prepare(
       `INSERT INTO call_attempts (id, contact_id, list_id, campaign_id, number, mode, provider, custom_field,
-           state, created_at, updated_at, dnc_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           state, created_at, updated_at, dnc_version, state_since)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       a.id,
       a.contactId,
@@ -122,6 +124,7 @@ export class CallsRepository {
       now,
       now,
       a.dncVersion ?? null,
+      now,
     );
     const row = this.getAttempt(a.id);
     if (!row) throw new Error(`call attempt ${a.id} vanished after insert`);
@@ -159,10 +162,15 @@ export class CallsRepository {
 
   updateView(id: string, v: CallAttemptView, now = new Date().toISOString()): void {
     this.prepare(
-      `UPDATE call_attempts SET state = ?, provider_sid = ?, transfer_decision = ?, answered_by = ?,
+      // The right-hand sides read the row as it was: state_since moves only when the state does.
+      `UPDATE call_attempts SET
+           state_since = CASE WHEN state = ? AND state_since IS NOT NULL THEN state_since ELSE ? END,
+           state = ?, provider_sid = ?, transfer_decision = ?, answered_by = ?,
            end_reason = ?, duration_sec = ?, answered_at = ?, ended_at = ?, stream_state = ?, price = ?,
            updated_at = ? WHERE id = ?`,
     ).run(
+      v.state,
+      now,
       v.state,
       v.providerSid,
       v.transferDecision,

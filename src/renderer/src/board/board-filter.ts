@@ -66,8 +66,11 @@ export function boardChoices(rows: readonly BoardCall[]): { outcomes: string[]; 
  * The board's "In state" cell: how long a live call has been in its state; '—' once it has ended, as
  * its state no longer changes (counting on would only measure the time since it ended).
  */
-export function inStateLabel(c: Pick<BoardCall, 'state' | 'updatedAt'>, nowMs: number): string {
-  return isTerminal(c.state) ? '—' : sinceLabel(c.updatedAt, nowMs);
+export function inStateLabel(
+  c: Pick<BoardCall, 'state' | 'updatedAt' | 'stateSince'>,
+  nowMs: number,
+): string {
+  return isTerminal(c.state) ? '—' : sinceLabel(c.stateSince ?? c.updatedAt, nowMs);
 }
 
 /** How long a call has been in its state: `12 s`, `3 m 04 s`, `1 h 02 m`. */
