@@ -116,6 +116,18 @@ describe('audit bundles of a QA run and of a date range', () => {
     }
   });
 
+  it("a campaign that dialled no one still carries its list's provenance", async () => {
+    seedCampaignCalls(db, { campaignId: 'c0', listId: seedList(db, 'April'), calls: 0 });
+    const file = await exportBundle({ kind: 'campaign', campaignId: 'c0' });
+    expect(await verifyBundleFile(file)).toMatchObject({ ok: true, problems: [] });
+    const entries = await readZip(file);
+    const text = (n: string) => entries.find((e) => e.name === n)!.data.toString();
+    expect(text('calls.jsonl')).toBe('');
+    expect(JSON.parse(text('provenance/lists.json'))).toEqual([
+      expect.objectContaining({ name: 'April', fileName: 'customers.csv', importedBy: 'importer' }),
+    ]);
+  });
+
   it('a date range: every call in it, with its list and campaign provenance, verified', async () => {
     seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 30 });
     const file = await exportBundle({ kind: 'range', from: '2026-11-20', to: '2026-11-20' });

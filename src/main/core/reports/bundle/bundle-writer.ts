@@ -211,7 +211,15 @@ async function writeBundle(
     }
     zip.addFile('calls.jsonl', callsFile);
 
-    // Provenance and the audit-log slice covering the calls' campaigns and lists.
+    // Provenance and the audit-log slice covering the calls' campaigns and lists. A campaign's own
+    // list counts even when none of its contacts was dialled (all skipped, or not started yet).
+    const campaignList = deps.db
+      .prepare<[string], number | null>('SELECT list_id FROM campaigns WHERE id = ?')
+      .pluck();
+    for (const id of campaigns) {
+      const listId = campaignList.get(id);
+      if (typeof listId === 'number') lists.add(listId);
+    }
     const listRows = listProvenance(deps.db, lists);
     // What the slice holds in full: rows about the export itself (its start row), its campaigns,
     // their lists, and test calls to its numbers.
@@ -222,7 +230,7 @@ async function writeBundle(
       ...testCalls,
     ]);
     const sliceFile = path.join(tmp, 'rows.jsonl');
-    const slice = writeAuditSlice(deps.db, deps.audit, subjects, sliceFile);
+    const slice = await writeAuditSlice(deps.db, deps.audit, subjects, sliceFile);
     zip.addFile('audit/rows.jsonl', sliceFile);
     zip.addBuffer('audit/head.json', JSON.stringify(slice.head, null, 1) + '\n');
     zip.addBuffer('provenance/lists.json', JSON.stringify(listRows, null, 1) + '\n');
