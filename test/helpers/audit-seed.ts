@@ -12,7 +12,12 @@ export function seedAuditRows(
   dataDir: string,
   databaseFile: string,
   rows: number,
-  o: { batch?: number; onBatch?: (done: number) => void } = {},
+  o: {
+    batch?: number;
+    onBatch?: (done: number) => void;
+    /** The i-th row's subject (default `call:<i>`), e.g. a campaign's creation as the first row. */
+    subject?: (i: number) => string;
+  } = {},
 ): void {
   const db = openDatabase(databaseFile);
   try {
@@ -32,7 +37,7 @@ export function seedAuditRows(
           audit.append({
             actor: 'dialer',
             action: 'calls.status',
-            subject: `call:${done + i}`,
+            subject: o.subject?.(done + i) ?? `call:${done + i}`,
             payload: { outcome: 'ok', status: 'completed', durationS: (done + i) % 300 },
           });
       })();

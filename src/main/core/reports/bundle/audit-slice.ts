@@ -1,7 +1,12 @@
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { AuditEntry } from '../../../../shared/audit';
 import { AuditRepository, type Db } from '../../store';
 import type { AuditLog } from '../audit-log';
+
+/** Rows read at a time, and how long the slice's writing holds the event loop before letting it run. */
+const BATCH_ROWS = 1000;
+const SLICE_MS = 8;
 
 /** One campaign's move as its audit row says: who, when, what was asked, how it ended. */
 export interface HistoryEntry {
@@ -38,12 +43,12 @@ function parsePayload(text: string): unknown {
  * business stays out, while the links from the first row to the anchored head can still be
  * checked). The chain itself is verified with the key first; the result travels in head.json.
  */
-export function writeAuditSlice(
+export async function writeAuditSlice(
   db: Db,
   audit: AuditLog,
   subjects: ReadonlySet<string>,
   outFile: string,
-): AuditSlice {
+): Promise<AuditSlice> {
   // The rows since the app's last whole walk; `checkedBefore` in head.json says which were not walked.
   const chainAtExport = audit.verifySinceChecked();
   const reading = audit.readHead();
@@ -72,8 +77,13 @@ export function writeAuditSlice(
       fs.writeSync(fd, lines.join(''));
       lines = [];
     };
-    if (toSeq > 0)
-      for (const e of repo.scan(1000, fromSeq - 1)) {
+    // A slice may be most of a long log (a campaign created long ago): the loop runs between slices.
+    let after = fromSeq - 1;
+    let more = toSeq > 0;
+    while (more) {
+      more = false;
+      const sliceEnds = performance.now() + SLICE_MS;
+      for (const e of repo.scan(BATCH_ROWS, after)) {
         if (e.seq > toSeq) break;
         if (isFull(e)) {
           fullRows += 1;
@@ -100,7 +110,14 @@ export function writeAuditSlice(
           );
         }
         if (lines.length >= 1000) flush();
+        after = e.seq;
+        if (after < toSeq && performance.now() >= sliceEnds) {
+          more = true;
+          break;
+        }
       }
+      if (more) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     flush();
   } finally {
     fs.closeSync(fd);
