@@ -4,6 +4,7 @@ import {
   draftErrors,
   newDraft,
   parseRows,
+  skipReasonLabel,
   toCreateRequest,
 } from '../../../src/renderer/src/campaigns/campaign-draft';
 
@@ -50,5 +51,16 @@ describe('the campaign form draft', () => {
     expect(parseRows('  ')).toBeNull();
     expect(parseRows('4-2')).toBeNull();
     expect(parseRows('a, 3')).toBeNull();
+  });
+});
+
+describe("a queued contact's skip reason", () => {
+  // Seen in the queue: "missing variables: appointment day, appointment_time" (only the first _ went).
+  it('keeps the variable names a sentence lists, and reads a code with spaces', () => {
+    expect(skipReasonLabel('missing variables: appointment_day, appointment_time')).toBe(
+      'missing variables: appointment_day, appointment_time',
+    );
+    expect(skipReasonLabel('after_end')).toBe('after end');
+    expect(skipReasonLabel('dnc')).toBe('dnc');
   });
 });

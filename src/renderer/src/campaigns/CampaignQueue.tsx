@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable';
 import '../board/board.css';
 import { formatDateTime } from '../format';
+import { skipReasonLabel } from './campaign-draft';
 
 const PAGE = 5000;
 /** Pushed changes come in bursts (every call's step, progress every 250 ms): one re-read per this. */
@@ -100,7 +101,7 @@ export function CampaignQueue({ c, version }: { c: CampaignDetail; version: stri
           <td>{r.number}</td>
           <td data-testid="queue-status">
             {r.status.replace('_', ' ')}
-            {r.skipReason ? ` (${r.skipReason.replace('_', ' ')})` : ''}
+            {r.skipReason ? ` (${skipReasonLabel(r.skipReason)})` : ''}
           </td>
           <td data-testid="queue-attempts">{r.attempts}</td>
           <td>{r.status === 'pending' ? (r.nextEligibleAt ? when(r.nextEligibleAt) : 'now') : '—'}</td>

@@ -141,3 +141,12 @@ export function parseRows(text: string): Set<number> | null {
   }
   return out;
 }
+
+/**
+ * Why a queued contact was skipped, in words: a reason code (after_end, dnc, operator) has its
+ * underscores as spaces; a sentence (missing variables: appointment_day, …) is shown as it is, so
+ * the variable names it lists stay the names the bot knows.
+ */
+export function skipReasonLabel(reason: string): string {
+  return /^[a-z_]+$/.test(reason) ? reason.replace(/_/g, ' ') : reason;
+}
