@@ -5,7 +5,16 @@ export { dialOnce, type DialDeps, type DialOnceRequest, type DialOutcome, type D
 export { ProviderCheck, type CallDetailsSource, type CheckAnswer } from './provider-check';
 export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recovery';
 export { attemptInfo, eventInfo } from './views';
-export { CallStatsQuery, percentile, type CallScope } from './stats';
+export {
+  assembleCallStats,
+  CallStatsQuery,
+  percentile,
+  readCallTotals,
+  type CallScope,
+  type CallStatsParts,
+  type CallTotals,
+} from './stats';
+export { CallStatsFold, type FoldedCall, type FoldedSession } from './stats-fold';
 export { CallBoardQuery, type BoardQuery } from './board';
 export {
   placeTestCall,

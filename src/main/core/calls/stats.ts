@@ -25,6 +25,124 @@ export interface CallScope {
   to?: string;
 }
 
+/** The sums over the scope's call_attempts rows (one SQL scan: the floats summed by SQLite). */
+export interface CallTotals {
+  total: number;
+  active: number;
+  finished: number;
+  answered: number;
+  completed: number;
+  transfers: number;
+  machine: number;
+  avgDuration: number | null;
+  spend: number;
+  unpriced: number;
+}
+
+/**
+ * What the statistics are made of before rates and percentiles: read by SQL (CallStatsQuery) or
+ * folded from an export's rows (CallStatsFold), then put together by one function.
+ */
+export interface CallStatsParts {
+  totals: CallTotals;
+  /** Terminal states by count (descending), then name. */
+  byOutcome: { outcome: string; count: number }[];
+  /** Talk times of answered calls, ascending. */
+  talk: number[];
+  dispositions: { disposition: string; count: number }[];
+  /** Voice-to-voice latencies per hour of their session's start: hours ascending, samples ascending. */
+  latencyByHour: { hour: string; samples: number[] }[];
+  flags: { flag: string; count: number }[];
+  callsPerHour: { hour: string; calls: number }[];
+}
+
+/** A scope as a WHERE clause over call_attempts `a` and its named parameters. */
+export function callScopeSql(scope: CallScope): { sql: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
+  const where: string[] = [];
+  if (scope.campaignId !== undefined) {
+    where.push('a.campaign_id = @campaignId');
+    params.campaignId = scope.campaignId;
+  }
+  // ISO UTC strings compare in time order: `from` inclusive, `to` exclusive.
+  if (scope.from !== undefined) {
+    where.push('a.created_at >= @from');
+    params.from = scope.from;
+  }
+  if (scope.to !== undefined) {
+    where.push('a.created_at < @to');
+    params.to = scope.to;
+  }
+  return { sql: where.length === 0 ? '1 = 1' : where.join(' AND '), params };
+}
+
+const NO_TOTALS: CallTotals = {
+  total: 0,
+  active: 0,
+  finished: 0,
+  answered: 0,
+  completed: 0,
+  transfers: 0,
+  machine: 0,
+  avgDuration: null,
+  spend: 0,
+  unpriced: 0,
+};
+
+/** The sums over the scope's calls (the part of the statistics always read by SQL). */
+export function readCallTotals(db: Db, scope: CallScope): CallTotals {
+  const { sql, params } = callScopeSql(scope);
+  return (
+    db
+      .prepare<Record<string, string>, CallTotals>(
+        `SELECT count(*) AS total,
+           coalesce(sum(a.state NOT IN (${TERMINAL_LIST})), 0) AS active,
+           coalesce(sum(a.state IN (${TERMINAL_LIST})), 0) AS finished,
+           coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.answered_at IS NOT NULL), 0) AS answered,
+           coalesce(sum(a.state = 'completed'), 0) AS completed,
+           coalesce(sum(a.transfer_decision = 'agent'), 0) AS transfers,
+           coalesce(sum(lower(coalesce(a.answered_by, '')) LIKE 'machine%'), 0) AS machine,
+           avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END) AS avgDuration,
+           coalesce(sum(a.price), 0) AS spend,
+           coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.price IS NULL), 0) AS unpriced
+         FROM call_attempts a WHERE ${sql}`,
+      )
+      .get(params) ?? NO_TOTALS
+  );
+}
+
+/** The statistics from their parts: rates, percentiles. */
+export function assembleCallStats(campaignId: string | null, p: CallStatsParts): CallStats {
+  const { totals } = p;
+  return {
+    campaignId,
+    total: totals.total,
+    active: totals.active,
+    byOutcome: p.byOutcome,
+    finished: totals.finished,
+    answered: totals.answered,
+    answerRate: ratio(totals.answered, totals.finished),
+    successRate: ratio(totals.completed, totals.finished),
+    averageDurationSec: totals.avgDuration,
+    talkTimeSec: spread(p.talk),
+    transfers: totals.transfers,
+    transferRate: ratio(totals.transfers, totals.answered),
+    machineAnswered: totals.machine,
+    spend: totals.spend,
+    unpriced: totals.unpriced,
+    dispositions: p.dispositions,
+    latencyByHour: p.latencyByHour.map(({ hour, samples }) => ({
+      hour,
+      turns: samples.length,
+      p50: percentile(samples, 0.5),
+      p95: percentile(samples, 0.95),
+    })),
+    latency: spread(p.latencyByHour.flatMap((h) => h.samples).sort((x, y) => x - y)),
+    flags: p.flags,
+    callsPerHour: p.callsPerHour,
+  };
+}
+
 /**
  * The dashboard's statistics, over every call or one campaign's. Counting and grouping run in SQLite;
  * percentiles are read off the ordered samples it returns (SQLite has no percentile function).
@@ -34,125 +152,57 @@ export class CallStatsQuery {
 
   /** A campaign id (the dashboard), or a scope: a campaign and/or created-at range (exports). */
   stats(which?: string | CallScope): CallStats {
-    const { campaignId, from, to } = typeof which === 'string' ? { campaignId: which } : (which ?? {});
-    const params: Record<string, string> = {};
-    const where: string[] = [];
-    if (campaignId !== undefined) {
-      where.push('a.campaign_id = @campaignId');
-      params.campaignId = campaignId;
-    }
-    // ISO UTC strings compare in time order: `from` inclusive, `to` exclusive.
-    if (from !== undefined) {
-      where.push('a.created_at >= @from');
-      params.from = from;
-    }
-    if (to !== undefined) {
-      where.push('a.created_at < @to');
-      params.to = to;
-    }
-    const scope = where.length === 0 ? '1 = 1' : where.join(' AND ');
+    const scope: CallScope = typeof which === 'string' ? { campaignId: which } : (which ?? {});
+    const { sql: where, params } = callScopeSql(scope);
     const all = <T>(sql: string) => this.db.prepare<Record<string, string>, T>(sql).all(params);
-    const one = <T>(sql: string) => this.db.prepare<Record<string, string>, T>(sql).get(params);
 
-    const totals = one<{
-      total: number;
-      active: number;
-      finished: number;
-      answered: number;
-      completed: number;
-      transfers: number;
-      machine: number;
-      avgDuration: number | null;
-      spend: number;
-      unpriced: number;
-    }>(
-      `SELECT count(*) AS total,
-         coalesce(sum(a.state NOT IN (${TERMINAL_LIST})), 0) AS active,
-         coalesce(sum(a.state IN (${TERMINAL_LIST})), 0) AS finished,
-         coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.answered_at IS NOT NULL), 0) AS answered,
-         coalesce(sum(a.state = 'completed'), 0) AS completed,
-         coalesce(sum(a.transfer_decision = 'agent'), 0) AS transfers,
-         coalesce(sum(lower(coalesce(a.answered_by, '')) LIKE 'machine%'), 0) AS machine,
-         avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END) AS avgDuration,
-         coalesce(sum(a.price), 0) AS spend,
-         coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.price IS NULL), 0) AS unpriced
-       FROM call_attempts a WHERE ${scope}`,
-    ) ?? {
-      total: 0,
-      active: 0,
-      finished: 0,
-      answered: 0,
-      completed: 0,
-      transfers: 0,
-      machine: 0,
-      avgDuration: null,
-      spend: 0,
-      unpriced: 0,
-    };
-
-    const byOutcome = all<{ outcome: string; count: number }>(
-      `SELECT a.state AS outcome, count(*) AS count FROM call_attempts a
-       WHERE ${scope} AND a.state IN (${TERMINAL_LIST}) GROUP BY a.state ORDER BY count DESC, outcome`,
-    );
-    const talk = all<{ d: number }>(
-      `SELECT a.duration_sec AS d FROM call_attempts a
-       WHERE ${scope} AND a.answered_at IS NOT NULL AND a.duration_sec IS NOT NULL ORDER BY d`,
-    ).map((r) => r.d);
-    const dispositions = all<{ disposition: string; count: number }>(
-      `SELECT s.disposition AS disposition, count(*) AS count
-       FROM voicebot_sessions s JOIN call_attempts a ON a.id = s.attempt_id
-       WHERE ${scope} AND s.disposition IS NOT NULL GROUP BY s.disposition ORDER BY count DESC, disposition`,
-    );
-    const turns = all<{ hour: string; v: number }>(
-      `SELECT ${HOUR('s.started_at')} AS hour, m.voice_to_voice_ms AS v
-       FROM voicebot_turn_metrics m JOIN voicebot_sessions s ON s.id = m.session_id
-       JOIN call_attempts a ON a.id = s.attempt_id
-       WHERE ${scope} AND m.voice_to_voice_ms IS NOT NULL ORDER BY hour, v`,
-    );
-    const flags = all<{ flag: string; count: number }>(
-      `SELECT f.value AS flag, count(*) AS count
-       FROM campaign_attempts ca JOIN call_attempts a ON a.id = ca.attempt_id, json_each(ca.flags) f
-       WHERE ${scope} AND json_valid(ca.flags) GROUP BY f.value ORDER BY count DESC, flag`,
-    );
-    const callsPerHour = all<{ hour: string; calls: number }>(
-      `SELECT ${HOUR('a.created_at')} AS hour, count(*) AS calls FROM call_attempts a
-       WHERE ${scope} GROUP BY hour ORDER BY hour`,
-    );
-
-    const perHour = new Map<string, number[]>();
-    for (const t of turns) {
-      const list = perHour.get(t.hour) ?? [];
-      list.push(t.v);
-      perHour.set(t.hour, list);
+    const turns = this.db
+      .prepare<Record<string, string>, [string, number]>(
+        `SELECT ${HOUR('s.started_at')}, m.voice_to_voice_ms
+         FROM voicebot_turn_metrics m JOIN voicebot_sessions s ON s.id = m.session_id
+         JOIN call_attempts a ON a.id = s.attempt_id
+         WHERE ${where} AND m.voice_to_voice_ms IS NOT NULL ORDER BY 1, 2`,
+      )
+      .raw(true)
+      .all(params);
+    const latencyByHour: CallStatsParts['latencyByHour'] = [];
+    for (const [hour, v] of turns) {
+      const last = latencyByHour.at(-1);
+      if (last?.hour === hour) last.samples.push(v);
+      else latencyByHour.push({ hour, samples: [v] });
     }
-    const latencyByHour = [...perHour].map(([hour, v]) => ({
-      hour,
-      turns: v.length,
-      p50: percentile(v, 0.5),
-      p95: percentile(v, 0.95),
-    }));
 
-    return {
-      campaignId: campaignId ?? null,
-      total: totals.total,
-      active: totals.active,
-      byOutcome,
-      finished: totals.finished,
-      answered: totals.answered,
-      answerRate: ratio(totals.answered, totals.finished),
-      successRate: ratio(totals.completed, totals.finished),
-      averageDurationSec: totals.avgDuration,
-      talkTimeSec: spread(talk),
-      transfers: totals.transfers,
-      transferRate: ratio(totals.transfers, totals.answered),
-      machineAnswered: totals.machine,
-      spend: totals.spend,
-      unpriced: totals.unpriced,
-      dispositions,
+    return assembleCallStats(scope.campaignId ?? null, {
+      totals: readCallTotals(this.db, scope),
+      byOutcome: all(
+        `SELECT a.state AS outcome, count(*) AS count FROM call_attempts a
+         WHERE ${where} AND a.state IN (${TERMINAL_LIST}) GROUP BY a.state ORDER BY count DESC, outcome`,
+      ),
+      talk: this.db
+        .prepare<Record<string, string>, number>(
+          `SELECT a.duration_sec FROM call_attempts a
+           WHERE ${where} AND a.answered_at IS NOT NULL AND a.duration_sec IS NOT NULL ORDER BY 1`,
+        )
+        .pluck()
+        .all(params),
+      dispositions: all(
+        `SELECT s.disposition AS disposition, count(*) AS count
+         FROM voicebot_sessions s JOIN call_attempts a ON a.id = s.attempt_id
+         WHERE ${where} AND s.disposition IS NOT NULL GROUP BY s.disposition ORDER BY count DESC, disposition`,
+      ),
       latencyByHour,
-      latency: spread(turns.map((t) => t.v).sort((x, y) => x - y)),
-      flags,
-      callsPerHour,
-    };
+      // A campaign attempt's flags: the text items of its JSON array (as the export lists them).
+      flags: all(
+        `SELECT f.value AS flag, count(*) AS count
+         FROM campaign_attempts ca JOIN call_attempts a ON a.id = ca.attempt_id, json_each(ca.flags) f
+         WHERE ${where} AND CASE WHEN json_valid(ca.flags) THEN json_type(ca.flags) END = 'array'
+           AND f.type = 'text'
+         GROUP BY f.value ORDER BY count DESC, flag`,
+      ),
+      callsPerHour: all(
+        `SELECT ${HOUR('a.created_at')} AS hour, count(*) AS calls FROM call_attempts a
+         WHERE ${where} GROUP BY hour ORDER BY hour`,
+      ),
+    });
   }
 }

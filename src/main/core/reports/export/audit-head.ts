@@ -34,9 +34,12 @@ export function readExportAuditHead(audit: AuditLog): ExportAuditHead {
 /** The source with the audit head in its summary (every sheet and writer reads the source's own rows). */
 export function withAuditHead(source: ExportSource, audit: ExportAuditHead | undefined): ExportSource {
   if (!audit) return source;
-  const summary = { ...source.summary, audit };
   return {
-    summary,
+    heading: source.heading,
+    // Read when asked for, as the source's own (its statistics may be folded from its rows).
+    get summary() {
+      return { ...source.summary, audit };
+    },
     calls: () => source.calls(),
     turns: () => source.turns(),
     verdicts: () => source.verdicts(),

@@ -1,4 +1,5 @@
 import type { ExportRecording } from '../../../../shared/reports';
+import type { FoldedSession } from '../../calls';
 
 /** What the calls sheet takes from a call's voicebot sessions. */
 export interface CallSessions {
@@ -23,6 +24,7 @@ type SessionSqlRow = [
   mixArtifact: string | null,
   /** The session's voice-to-voice latencies, comma-separated (null: none). */
   latencies: string | null,
+  startedAt: string,
 ];
 
 const CHANNELS = ['caller', 'bot', 'mix'] as const;
@@ -39,7 +41,7 @@ export function sessionsSql(where: string): string {
       CASE WHEN s.bot_wav IS NOT NULL THEN ${artifactOf('bot')} END,
       CASE WHEN s.mix_wav IS NOT NULL THEN ${artifactOf('mix')} END,
       (SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
-       WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL)
+       WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL), s.started_at
     FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
     WHERE ${where} ORDER BY a.created_at, a.rowid, s.started_at, s.id`;
 }
@@ -54,9 +56,20 @@ export function sessionsSql(where: string): string {
 export class CallSessionStream {
   private next: SessionSqlRow | undefined;
 
-  /** `rows`: the sessions statement's raw rows (see `sessionsSql`). */
-  constructor(private readonly rows: Iterator<unknown[]>) {
+  /**
+   * `rows`: the sessions statement's raw rows (see `sessionsSql`); `onSession` hears each session
+   * as it is taken (the summary's statistics are folded from them).
+   */
+  constructor(
+    private readonly rows: Iterator<unknown[]>,
+    private readonly onSession?: (s: FoldedSession) => void,
+  ) {
     this.next = this.advance();
+  }
+
+  /** Whether every session was taken (none left over: each matched a call asked for). */
+  get drained(): boolean {
+    return this.next === undefined;
   }
 
   /**
@@ -77,7 +90,9 @@ export class CallSessionStream {
         if (path)
           recordings.push({ sessionId: s[1], channel: CHANNELS[i]!, path, artifactId: s[6 + i] ?? null });
       }
-      if (s[9] !== null) for (const v of s[9].split(',')) latencies.push(Number(v));
+      const own = s[9] === null ? [] : s[9].split(',').map(Number);
+      for (const v of own) latencies.push(v);
+      this.onSession?.({ disposition: s[2], startedAt: s[10], latencies: own });
       this.next = this.advance();
     }
     latencies.sort((x, y) => x - y);

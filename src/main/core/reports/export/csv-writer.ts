@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { yazl } from '../zip-crc';
 import { CSV_EOL, csvField, csvLine, UTF8_BOM } from './cells';
 import type { ExportSource } from './row-source';
-import { SHEETS, totalRows, type AnySheet } from './sheets';
+import { progressTotal, SHEETS, type AnySheet } from './sheets';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from './writers';
 
 /**
@@ -24,14 +24,14 @@ export const csvWriter: ExportWriter = {
   extension: 'zip',
   mime: 'application/zip',
   async write(source, outFile, progress, signal) {
-    const total = totalRows(source);
+    const total = progressTotal(source);
     let done = 0;
     const zip = new yazl.ZipFile();
     const written = pipeline(zip.outputStream, fs.createWriteStream(outFile));
-    const mtime = new Date(source.summary.generatedAt);
+    const mtime = new Date(source.heading.generatedAt);
     const count = (n: number) => {
       done += n;
-      progress({ done, total });
+      progress({ done, total: total(done) });
     };
     for (const sheet of SHEETS) {
       const rows = Readable.from(csvChunks(sheet, source, signal, count));

@@ -182,7 +182,7 @@ export class ExportJobs {
             reader.close();
           }
           if (ctx.signal.aborted) throw new JobError('cancelled', 'The export was cancelled');
-          let name = exportFileName(input.scope, writer.extension, new Date(source.summary.generatedAt));
+          let name = exportFileName(input.scope, writer.extension, new Date(source.heading.generatedAt));
           let mime = writer.mime;
           let companion = {};
           const filesDir = this.filesDir(ctx.id);

@@ -1,5 +1,5 @@
 /** Exports: the row source, the writer registry and its formats, the export job. */
-export { SqliteExportSource, failuresOf, type ExportSource } from './row-source';
+export { SqliteExportSource, failuresOf, type ExportHeading, type ExportSource } from './row-source';
 export {
   ExportWriters,
   ExportCancelled,
@@ -18,6 +18,7 @@ export {
   summaryLines,
   auditHeadLines,
   AUDIT_ROWS_METRIC,
+  progressTotal,
   totalRows,
   type AnySheet,
   type Column,

@@ -6,11 +6,27 @@ import type {
   ExportTurnRow,
   ExportVerdictRow,
 } from '../../../../shared/reports';
-import { CallStatsQuery, percentile } from '../../calls';
+import type { CallStats } from '../../../../shared/call-stats';
+import {
+  assembleCallStats,
+  CallStatsFold,
+  CallStatsQuery,
+  percentile,
+  readCallTotals,
+  type CallScope,
+} from '../../calls';
 import type { Db } from '../../store';
 import { CallSessionStream, sessionsSql } from './call-sessions';
 import { ExportScopeError } from './errors';
-import { callsScope, callsSql, operatorLookup, turnsSql, type CallSqlRow } from './scope-sql';
+import {
+  callsScope,
+  callsSql,
+  campaignLookup,
+  listNameLookup,
+  operatorLookup,
+  turnsSql,
+  type CallSqlRow,
+} from './scope-sql';
 import { SnapshotWorker } from './snapshot-worker';
 
 /**
@@ -22,11 +38,22 @@ import { SnapshotWorker } from './snapshot-worker';
  * moment (see SnapshotWorker).
  */
 export interface ExportSource {
+  /** What the export covers and how many rows each table holds: known when the source opens. */
+  readonly heading: ExportHeading;
+  /**
+   * The heading with the calls' statistics (and, added by the job, the audit head). The statistics
+   * are read when first asked for: asked after the calls were read whole, they are folded from those
+   * rows (CallStatsFold) instead of a second pass over the calls, so a writer that can (the CSV's and
+   * XLSX's summary sheet comes last) asks last.
+   */
   readonly summary: ExportSummary;
   calls(): IterableIterator<ExportCallRow>;
   turns(): IterableIterator<ExportTurnRow>;
   verdicts(): IterableIterator<ExportVerdictRow>;
 }
+
+/** The summary without the statistics (nor the audit head). */
+export type ExportHeading = Omit<ExportSummary, 'calls' | 'audit'>;
 
 /** The statements a worker may read, by index. */
 const CALLS = 0;
@@ -90,10 +117,13 @@ export function failuresOf(
 
 /** Opens the source over a reader connection it owns; `close()` ends the read and the connection. */
 export class SqliteExportSource implements ExportSource {
-  readonly summary: ExportSummary;
+  readonly heading: ExportHeading;
   private readonly where: { sql: string; params: Record<string, string> };
   private closed = false;
   private worker: SnapshotWorker | null = null;
+  /** The statistics once read; the fold of a whole reading of the calls, to read them from. */
+  private stats: { value: CallStats | null } | null = null;
+  private folded: CallStatsFold | null = null;
 
   constructor(
     private readonly db: Db,
@@ -106,11 +136,15 @@ export class SqliteExportSource implements ExportSource {
       if (options.worker) this.worker = this.startWorker(options.worker);
       // One read transaction: every statement below sees the same snapshot.
       db.exec('BEGIN');
-      this.summary = this.makeSummary(now);
+      this.heading = this.makeHeading(now);
     } catch (err) {
       this.close();
       throw err;
     }
+  }
+
+  get summary(): ExportSummary {
+    return { ...this.heading, calls: this.callStats() };
   }
 
   /** Where the calls and turns are read: a worker thread, or this one (small, or a commit came between). */
@@ -175,7 +209,39 @@ export class SqliteExportSource implements ExportSource {
     }
   }
 
-  private makeSummary(now: Date): ExportSummary {
+  /** The calls the statistics cover (none: a QA run's export). */
+  private statsScope(): CallScope | null {
+    switch (this.scope.kind) {
+      case 'campaign':
+        return { campaignId: this.scope.campaignId };
+      case 'range':
+        return { from: this.scope.from, to: this.scope.to };
+      case 'qa_run':
+        return null;
+    }
+  }
+
+  /**
+   * The dashboard's statistics over the export's calls, in its snapshot: folded from the calls
+   * already read whole, else read by CallStatsQuery (the summary asked for first: HTML, PDF).
+   */
+  private callStats(): CallStats | null {
+    if (this.stats) return this.stats.value;
+    if (this.closed)
+      throw new Error("internal: the export's statistics were asked for after its source closed");
+    const scope = this.statsScope();
+    const value =
+      scope === null
+        ? null
+        : this.folded
+          ? assembleCallStats(scope.campaignId ?? null, this.folded.parts(readCallTotals(this.db, scope)))
+          : new CallStatsQuery(this.db).stats(scope);
+    this.stats = { value };
+    this.folded = null;
+    return value;
+  }
+
+  private makeHeading(now: Date): ExportHeading {
     const title = this.title();
     const count = (sql: string) =>
       this.db.prepare<Record<string, string>, { n: number }>(sql).get(this.where.params)?.n ?? 0;
@@ -200,19 +266,10 @@ export class SqliteExportSource implements ExportSource {
       turns = 0;
       for (const _ of this.qaTurns()) turns += 1;
     }
-    const stats =
-      this.scope.kind === 'qa_run'
-        ? null
-        : new CallStatsQuery(this.db).stats(
-            this.scope.kind === 'campaign'
-              ? { campaignId: this.scope.campaignId }
-              : { from: this.scope.from, to: this.scope.to },
-          );
     return {
       title,
       scope: this.scope,
       generatedAt: now.toISOString(),
-      calls: stats,
       qa,
       counts: { calls, turns, verdicts },
     };
@@ -220,22 +277,25 @@ export class SqliteExportSource implements ExportSource {
 
   *calls(): IterableIterator<ExportCallRow> {
     const operator = operatorLookup(this.db);
+    const campaignOf = campaignLookup(this.db);
+    const listNameOf = listNameLookup(this.db);
     // Each call's sessions (disposition, latencies, recordings) come from a second statement in
     // the same order, merged as the rows come (see CallSessionStream).
     const rows = (this.fromWorker(CALLS) ??
       this.rawRows(callsSql(this.where.sql))) as IterableIterator<CallSqlRow>;
+    // The first whole reading folds the statistics as it goes (unless they were read already).
+    const fold = this.stats === null && this.statsScope() !== null ? new CallStatsFold() : null;
     const sessions = new CallSessionStream(
       this.fromWorker(SESSIONS) ?? this.rawRows(sessionsSql(this.where.sql)),
+      fold ? (s) => fold.addSession(s) : undefined,
     );
     try {
       for (const [
         id,
         callSid,
         number,
-        listId,
-        listName,
+        ownListId,
         campaignId,
-        campaignName,
         attemptNo,
         createdAt,
         answeredAt,
@@ -250,17 +310,21 @@ export class SqliteExportSource implements ExportSource {
         contactName,
         campaignDisposition,
       ] of rows) {
+        const campaign = campaignId === null ? null : campaignOf(campaignId);
+        const listId = ownListId ?? campaign?.listId ?? null;
         const s = sessions.take(id);
         const v = s.latencies;
+        const flagList = parseList(flags);
+        fold?.addCall({ state, answeredAt, durationSec, createdAt, flags: flagList });
         yield {
           attemptId: id,
           callSid,
           contactName,
           number,
           listId: listId === null ? null : String(listId),
-          listName,
+          listName: listId === null ? null : listNameOf(String(listId)),
           campaignId,
-          campaignName,
+          campaignName: campaign?.name ?? null,
           attemptNo,
           operator: operator(campaignId, createdAt, id),
           createdAt,
@@ -273,11 +337,13 @@ export class SqliteExportSource implements ExportSource {
           answeredBy,
           disposition: s.disposition ?? campaignDisposition,
           transfer,
-          flags: parseList(flags),
+          flags: flagList,
           latency: v.length === 0 ? null : { p50: percentile(v, 0.5), p95: percentile(v, 0.95) },
           recordings: s.recordings,
         };
       }
+      // Every session was taken by its call: the fold saw all of them.
+      if (fold && sessions.drained && this.stats === null) this.folded = fold;
     } finally {
       sessions.close();
     }

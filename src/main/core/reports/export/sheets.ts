@@ -191,7 +191,16 @@ export const SHEETS: readonly AnySheet[] = [
   }),
 ];
 
-/** Rows a tabular export writes in all (the progress total). */
+/**
+ * The progress total of a tabular export as its rows are written: the data rows, known at once,
+ * then with the summary's lines once they are (the summary is read last: see ExportSource.summary).
+ */
+export function progressTotal(s: ExportSource): (done: number) => number {
+  const data = s.heading.counts.calls + s.heading.counts.turns + s.heading.counts.verdicts;
+  return (done) => Math.max(data, done);
+}
+
+/** Rows a tabular export writes in all (the progress total of a writer that reads the summary first). */
 export const totalRows = (s: ExportSource): number =>
   s.summary.counts.calls +
   s.summary.counts.turns +

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import * as XLSX from 'xlsx';
 import type { ExportSource } from './row-source';
-import { SHEETS, totalRows, type AnySheet } from './sheets';
+import { progressTotal, SHEETS, type AnySheet } from './sheets';
 import { XlsxSheetCells } from './xlsx-cells';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from './writers';
 
@@ -15,18 +15,18 @@ export const xlsxWriter: ExportWriter = {
   extension: 'xlsx',
   mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   async write(source, outFile, progress, signal) {
-    const total = totalRows(source);
+    const total = progressTotal(source);
     let done = 0;
     const wb = XLSX.utils.book_new();
     for (const sheet of SHEETS) {
       const ws = await buildSheet(sheet, source, signal, (n) => {
         done += n;
-        progress({ done, total });
+        progress({ done, total: total(done) });
       });
       XLSX.utils.book_append_sheet(wb, ws, sheet.name);
     }
     checkAborted(signal);
-    progress({ done, total, note: 'compressing' });
+    progress({ done, total: total(done), note: 'compressing' });
     const bytes = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
     await fs.writeFile(outFile, bytes);
   },
