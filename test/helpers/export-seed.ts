@@ -223,7 +223,14 @@ export function seedList(db: Db, name: string): number {
  * A finished QA run: `scenarios` scenario runs (passed, failed with two failures and a judge's
  * reasoning, no verdict), each with two recorded turns. Returns the run id.
  */
-export function seedQaRun(db: Db, runId: string, scenarios: number, hostile = false): string {
+export function seedQaRun(
+  db: Db,
+  runId: string,
+  scenarios: number,
+  hostile = false,
+  /** Given: each scenario run's caller and bot audio written under its qa/runs, as artifacts. */
+  dataDir?: string,
+): string {
   const at = new Date(BASE).toISOString();
   db.prepare(
     `INSERT INTO qa_runs (id, job_id, suite_dir, suite_name, bot, callers, repeat, parallel, seed, state, total,
@@ -312,6 +319,25 @@ export function seedQaRun(db: Db, runId: string, scenarios: number, hostile = fa
         botEndMs: 5000,
       }),
     );
+  }
+  if (dataDir) {
+    const wav = toneWav();
+    fs.mkdirSync(path.join(dataDir, 'qa', 'runs', runId), { recursive: true });
+    const artifact = db.prepare(
+      `INSERT INTO artifacts (id, kind, name, mime, size, sha256, rel_path, owner, created_at)
+       VALUES (?, 'recording', ?, 'audio/wav', ?, NULL, ?, ?, ?)`,
+    );
+    const link = db.prepare('UPDATE qa_scenario_runs SET caller_audio = ?, bot_audio = ? WHERE id = ?');
+    for (let i = 0; i < scenarios; i++) {
+      const id = `${runId}-s${i}`;
+      const ids = (['caller', 'bot'] as const).map((channel) => {
+        const rel = path.join('qa', 'runs', runId, `${id}-${channel}.wav`);
+        fs.writeFileSync(path.join(dataDir, rel), wav);
+        artifact.run(`${id}-${channel}`, path.basename(rel), wav.length, rel, `qa_run:${runId}`, at);
+        return `${id}-${channel}`;
+      });
+      link.run(ids[0], ids[1], id);
+    }
   }
   return runId;
 }

@@ -51,6 +51,50 @@ describe('audit bundles of a QA run and of a date range', () => {
     expect(rows).toContain('"subject":"qa_run:run-1"');
   });
 
+  it("a QA run: each scenario run's caller and bot audio copied byte for byte, listed in qa_runs.jsonl; a file gone is said", async () => {
+    seedQaRun(db, 'run-2', 3, false, t.dir);
+    const gone = path.join(t.dir, 'qa', 'runs', 'run-2', 'run-2-s2-bot.wav');
+    fs.rmSync(gone);
+    const file = await exportBundle({ kind: 'qa_run', runId: 'run-2' });
+    expect(await verifyBundleFile(file)).toMatchObject({ ok: true, problems: [] });
+    const entries = await readZip(file);
+    const audio = entries.filter((e) => e.name.startsWith('recordings/qa/'));
+    expect(audio.map((e) => e.name).sort()).toEqual([
+      'recordings/qa/run-2-s0-bot.wav',
+      'recordings/qa/run-2-s0-caller.wav',
+      'recordings/qa/run-2-s1-bot.wav',
+      'recordings/qa/run-2-s1-caller.wav',
+      'recordings/qa/run-2-s2-caller.wav',
+    ]);
+    for (const e of audio)
+      expect(
+        e.data.equals(fs.readFileSync(path.join(t.dir, 'qa', 'runs', 'run-2', path.basename(e.name)))),
+      ).toBe(true);
+    const lines = entries
+      .find((e) => e.name === 'qa_runs.jsonl')!
+      .data.toString()
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            scenarioRunId: string;
+            verdict: string;
+            recordings: unknown[];
+            transcript: string;
+          },
+      );
+    expect(lines.map((l) => [l.scenarioRunId, l.verdict, l.transcript])).toEqual([
+      ['run-2-s0', 'passed', 'transcripts/run-2-s0.txt'],
+      ['run-2-s1', 'failed', 'transcripts/run-2-s1.txt'],
+      ['run-2-s2', 'no_verdict', 'transcripts/run-2-s2.txt'],
+    ]);
+    expect(lines[2]!.recordings).toEqual([
+      { channel: 'caller', path: 'recordings/qa/run-2-s2-caller.wav' },
+      { channel: 'bot', path: null, missingAtExport: true },
+    ]);
+  });
+
   it('copies recordings only from the data folder: a path pointing elsewhere is refused and said', async () => {
     const listId = seedList(db, 'March');
     seedCampaignCalls(db, {

@@ -48,6 +48,7 @@ export function createExports(w: ExportWiring): ExportJobs {
       secrets: w.secrets,
       writers,
       recordingsDir: path.join(w.dataDir, 'recordings'),
+      dataDir: w.dataDir,
       verifierFile: () => findBundleVerifier(w.resourcesDir()),
     }),
   );

@@ -22,6 +22,7 @@ import {
 import { writeAuditSlice } from './audit-slice';
 import { BundleZip } from './bundle-zip';
 import { campaignProvenance, dncProvenance, listProvenance, notDialled } from './provenance';
+import { qaRunAudio } from './qa-audio';
 import { bundleReadme } from './readme';
 import { bundleSigner } from './signing-key';
 
@@ -37,6 +38,8 @@ export interface BundleWriterDeps {
   writers: ExportWriters;
   /** The data folder's recordings: only files under it are copied into a bundle. */
   recordingsDir: string;
+  /** The data folder: a QA run's audio is copied from its qa/runs (artifact paths are relative to it). */
+  dataDir: string;
   /** resources/audit/verify.mjs, copied into every bundle (asked when a bundle is written). */
   verifierFile: () => string;
 }
@@ -210,6 +213,24 @@ async function writeBundle(
       fs.closeSync(out);
     }
     zip.addFile('calls.jsonl', callsFile);
+
+    // A QA run: each scenario run's caller and bot audio copied in, listed in qa_runs.jsonl.
+    if (summary.scope.kind === 'qa_run') {
+      const lines = qaRunAudio(deps.db, deps.dataDir, summary.scope.runId).map((r) => {
+        for (const a of r.recordings) if (a.path !== null) zip.addFile(a.path, a.file);
+        const transcript = `transcripts/${fileSafe(r.scenarioRunId)}.txt`;
+        return (
+          JSON.stringify({
+            ...r,
+            recordings: r.recordings.map(({ channel, ...a }) =>
+              a.path === null ? { channel, ...a } : { channel, path: a.path },
+            ),
+            transcript: transcripts.has(transcript) ? transcript : null,
+          }) + '\n'
+        );
+      });
+      zip.addBuffer('qa_runs.jsonl', lines.join(''));
+    }
 
     // Provenance and the audit-log slice covering the calls' campaigns and lists. A campaign's own
     // list counts even when none of its contacts was dialled (all skipped, or not started yet).

@@ -31,7 +31,8 @@ WHY YOU CAN TRUST IT
 WHAT IS INSIDE
   report/                the report (the same rows as CallDeck's XLSX/CSV/HTML exports)
   calls.jsonl            one line per call: number, campaign, list, Do-Not-Call version, files
-  recordings/            each call's recordings, copied byte for byte (Exotel's links expire)
+  recordings/            each call's recordings, copied byte for byte (Exotel's links expire);
+                         a QA run's caller and bot audio in recordings/qa/, listed in qa_runs.jsonl
   transcripts/           one transcript per call: [media time] speaker: words
   audit/rows.jsonl       the audit-log slice;  audit/head.json: the anchored head at export
   provenance/lists.json  where each contact list came from: file name, size, SHA-256, who, when
