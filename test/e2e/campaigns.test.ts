@@ -253,12 +253,16 @@ describe('campaign from the UI in Chromium', () => {
     expect(await rohan.textContent()).toContain('now');
     await page.screenshot({ path: artifactPath('campaign-queue.png'), fullPage: true });
     await panel.getByRole('button', { name: 'Cancel campaign' }).click();
+    await panel
+      .getByRole('group', { name: 'Confirm canceling Queue test' })
+      .getByRole('button', { name: 'Cancel campaign' })
+      .click();
     await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
   });
 
   // Found in an operator's pass: started outside its calling window, a campaign showed "running", every
   // contact "next eligible: now" and nothing happening; it now says it waits, and until when.
-  it('a campaign started outside its calling window says it waits, and until when', async () => {
+  it('a campaign started outside its calling window says it waits, and until when; canceling it asks first', async () => {
     await page.getByRole('link', { name: 'Campaigns' }).click();
     // A one-hour window that is closed now, wherever the test runs: two hours from now in IST.
     const hour =
@@ -304,7 +308,15 @@ describe('campaign from the UI in Chromium', () => {
     expect(await waiting.textContent()).toMatch(/the next call is expected at \d/);
     expect(await panel.getByTestId('forecast-first').textContent()).toMatch(/\d/);
     await page.screenshot({ path: artifactPath('campaign-waiting.png'), fullPage: true });
+    // Cancelling cannot be undone: it asks first, and "Keep it" keeps it running (one click canceled it).
     await panel.getByRole('button', { name: 'Cancel campaign' }).click();
+    const confirm = panel.getByRole('group', { name: 'Confirm canceling Night shift' });
+    expect(await confirm.textContent()).toMatch(/Nothing more is dialled and it cannot be started again/);
+    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    expect(await confirm.count()).toBe(0);
+    expect(await panel.locator('.campaign-state').first().textContent()).toBe('running');
+    await panel.getByRole('button', { name: 'Cancel campaign' }).click();
+    await confirm.getByRole('button', { name: 'Cancel campaign' }).click();
     await expect.poll(() => panel.locator('.campaign-state').first().textContent()).toBe('canceled');
     expect(await waiting.count()).toBe(0);
   });

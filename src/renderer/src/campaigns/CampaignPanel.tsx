@@ -94,6 +94,36 @@ function WaitingNotice({ c, firstDialAt }: { c: CampaignDetail; firstDialAt: str
   );
 }
 
+/** Cancelling cannot be undone (a canceled campaign never starts again): it asks first. */
+function CancelButton({ c, onCancel }: { c: CampaignDetail; onCancel: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button type="button" className="button--quiet" onClick={() => setAsking(true)}>
+        Cancel campaign
+      </button>
+    );
+  return (
+    <span className="confirm" role="group" aria-label={`Confirm canceling ${c.name}`}>
+      Cancel “{c.name}”? Nothing more is dialled and it cannot be started again; calls already in progress go
+      on to their end.
+      <button
+        type="button"
+        className="button--danger"
+        onClick={() => {
+          setAsking(false);
+          onCancel();
+        }}
+      >
+        Cancel campaign
+      </button>
+      <button type="button" className="button--quiet" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+    </span>
+  );
+}
+
 /** One campaign: state, controls, counters and progress, forecast and its statistics. */
 export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
   const act = useCampaignsStore((s) => s.act);
@@ -140,11 +170,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
             Resume
           </button>
         )}
-        {!terminal && (
-          <button type="button" className="button--quiet" onClick={() => void act('cancel', c.id)}>
-            Cancel campaign
-          </button>
-        )}
+        {!terminal && <CancelButton c={c} onCancel={() => void act('cancel', c.id)} />}
       </div>
       <WaitingNotice c={c} firstDialAt={forecast.forecast?.firstDialAt ?? null} />
       {!terminal && <PacingEditor c={c} />}
