@@ -79,6 +79,9 @@ describe('calldeck export --format html | pdf', () => {
     const answered = (html.match(/<audio /g) ?? []).length;
     expect(answered).toBeGreaterThan(0);
     expect((html.match(/src="data:audio\/wav;base64,/g) ?? []).length).toBe(answered);
+    // Every folder the report names is there beside it (all embedded: it names none).
+    for (const [, folder] of html.matchAll(/([\w.-]+_files)\//g))
+      expect(fs.existsSync(path.join(tmp.dir, folder!)), `${folder} named in the report`).toBe(true);
   });
 
   it('--audio folder: the recordings go into a folder beside --out that the report links to', async () => {

@@ -61,7 +61,9 @@ class TurnCursor {
 function audioPolicy(mode: AudioMode, limit: number, filesDir: string): string {
   switch (mode) {
     case 'embed':
-      return `Recordings are embedded in this file up to ${Math.round(limit / 1048576)} MB of audio; beyond that they are copied into ${filesDir}/ beside it.`;
+      // The folder is named at the end only if it was used: named here, it was a folder the
+      // reader looked for and never found (an internal name, not the file's).
+      return `Recordings are embedded in this file up to ${Math.round(limit / 1048576)} MB of audio; beyond that they are copied into a folder beside it (the note at the end names it).`;
     case 'folder':
       return `Recordings are in the folder ${filesDir}/ beside this file.`;
     case 'linked':
