@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_TOOL } from '../../../src/main/core';
 import { openFolderCore } from '../../helpers/core';
 import { runCliInProcess } from '../../helpers/cli-in-process';
+import { seedCampaignCalls, seedList } from '../../helpers/export-seed';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 /**
@@ -103,6 +104,21 @@ describe('calldeck export --out', () => {
     expect(auditActions()).not.toContain('reports.export');
     // Nothing half-written anywhere.
     expect(fs.readdirSync(root).sort()).toEqual(['data', 'file']);
+  });
+});
+
+describe('calldeck export progress line', () => {
+  it('ends on the final count, not on the last update drawn', async () => {
+    const db = new Database(path.join(data, 'calldeck.sqlite'));
+    seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 40 });
+    db.close();
+    const r = await runCliInProcess([
+      ...['export', '--campaign', 'c1', '--format', 'csv', '--out', path.join(root, 'c.zip'), '--data', data],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const drawn = r.stderr.split('\n')[0]!.split('\r');
+    expect(drawn.at(-1)!.trimEnd()).toMatch(/^export: (\d+) of \1 rows$/);
+    expect(r.stdout).toMatch(new RegExp(`^Exported ${drawn.at(-1)!.match(/of (\d+)/)![1]} rows to `));
   });
 });
 

@@ -170,10 +170,14 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
         if (now - last < 100) return;
         last = now;
         process.stderr.write(`\r${line.padEnd(60)}`);
-      }).finally(() => {
-        // Ends the progress line, so an error is printed on a line of its own.
+      }).catch((err: unknown) => {
+        // Ends the progress line, so the error is printed on a line of its own.
         if (last !== 0) process.stderr.write('\n');
+        throw err;
       });
+      // The job's last updates come faster than the line is redrawn: it ends on the final count,
+      // not on the last one drawn ('export: 0 of 48 rows' read as stuck).
+      process.stderr.write(`\r${`export: ${rows(r.rows)} of ${rows(r.rows)} rows`.padEnd(60)}\n`);
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
