@@ -16,6 +16,7 @@ import { m014TurnAsrLate } from './migrations/014-turn-asr-late';
 import { m015QaRescores } from './migrations/015-qa-rescores';
 import { m016CallPrice } from './migrations/016-call-price';
 import { m017CallStateSince } from './migrations/017-call-state-since';
+import { m018CallOrderIndexes } from './migrations/018-call-order-indexes';
 
 export type { Migration } from './migration';
 
@@ -24,7 +25,7 @@ export type { Migration } from './migration';
  * 2 contacts (lists, contacts, dnc), 3 calls (attempts, call_events), 4 voicebot records, 5 audit scheme,
  * 6 call event repeats and stream state, 7 jobs, 8 artifacts, 9 campaigns, 10 qa,
  * 11 do-not-call versions, 12 audit filter indexes, 13 qa skipped runs, 14 voicebot turns' late ASR,
- * 15 qa rescores, 16 call price, 17 call state since.
+ * 15 qa rescores, 16 call price, 17 call state since, 18 call order indexes.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001SettingsAudit,
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m015QaRescores,
   m016CallPrice,
   m017CallStateSince,
+  m018CallOrderIndexes,
 ];
