@@ -364,11 +364,14 @@ describe('hash-chained audit log, keyed and anchored', () => {
       add(5);
       const quick = log.verifySinceChecked();
       expect(quick).toMatchObject({ ok: true, rows: 55, anchoredRows: 55, checkedBefore: { rows: 50 } });
+      // The next check trusts rows 1..55 as walked when the whole walk was, not when it went on.
+      add(1);
+      expect(log.verifySinceChecked().checkedBefore).toEqual({ rows: 55, at: quick.checkedBefore?.at });
 
       // Edited inside the app's own connection (no other writer to notice): rows before the
       // checkpoint are not walked again, so only a whole walk finds this one...
       edit(db, 10);
-      expect(log.verifySinceChecked()).toMatchObject({ ok: true, checkedBefore: { rows: 55 } });
+      expect(log.verifySinceChecked()).toMatchObject({ ok: true, checkedBefore: { rows: 56 } });
       expect(log.verify()).toMatchObject({ ok: false, brokenAt: 10 });
       // ...and once one has, every export's check says so too.
       expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 10, checkedBefore: { rows: 9 } });

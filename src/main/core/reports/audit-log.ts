@@ -268,7 +268,8 @@ export class AuditLog {
   private finish(walk: ChainWalk, from: Checked | undefined, version: number): AuditVerifyResult {
     const w: Walk = { ...walk.checkpoint, ...(walk.broken ? { broken: walk.broken } : {}) };
     const result = judgeWalk(this.repo, this.options.head, this.options.key, w);
-    this.remember(walk, true, version);
+    // A walk that went on from a checkpoint vouches for the rows before it only as that walk did.
+    this.remember(walk, true, version, from?.at);
     return from && from.cp.rows > 0
       ? { ...result, checkedBefore: { rows: from.cp.rows, at: from.at } }
       : result;
@@ -277,12 +278,12 @@ export class AuditLog {
   /**
    * Keeps a keyed walk's checkpoint when no other connection wrote during it (`version`: the
    * data_version it started at): a finished walk's always (a break moves it back), a partial one's
-   * when it is further.
+   * when it is further. `at`: when its rows were walked from the first (default now).
    */
-  private remember(walk: ChainWalk, finished: boolean, version: number): void {
+  private remember(walk: ChainWalk, finished: boolean, version: number, at?: string): void {
     if (!this.options.key || this.repo.dataVersion() !== version) return;
     const cp = walk.checkpoint;
     if (!finished && this.checked?.dataVersion === version && this.checked.cp.rows >= cp.rows) return;
-    this.checked = { cp, at: this.now().toISOString(), dataVersion: version };
+    this.checked = { cp, at: at ?? this.now().toISOString(), dataVersion: version };
   }
 }
