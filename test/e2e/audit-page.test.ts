@@ -133,7 +133,7 @@ describe('served app in Chromium: audit rows with their outcomes', () => {
     await filters.getByLabel('Action').selectOption('campaigns.create');
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await page.getByTestId('audit-total').textContent()).toBe('1 rows');
+    expect(await page.getByTestId('audit-total').textContent()).toBe('1 row');
     // Raw JSON only on demand.
     expect(await page.locator('.audit__raw').count()).toBe(0);
     await rows.first().getByRole('button', { name: 'Raw JSON' }).click();

@@ -131,3 +131,16 @@ describe('calldeck backup --out', () => {
     expect(auditActions()).not.toContain('data.backup');
   });
 });
+
+describe('calldeck retention', () => {
+  it('refuses a value that is not a number of days, naming the option; reads one day as "1 day"', async () => {
+    const bad = await runCliInProcess(['retention', 'set', '--recordings-days', 'abc', '--data', data]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('calldeck: --recordings-days: "abc" is not a whole number (or "off")\n');
+    expect(
+      (await runCliInProcess(['retention', 'set', '--call-records-days', '1', '--data', data])).code,
+    ).toBe(0);
+    const run = await runCliInProcess(['retention', 'run', '--data', data]);
+    expect(run.stdout).toMatch(/^callRecords: older than 1 day \(before /);
+  });
+});

@@ -177,7 +177,13 @@ export async function runRetentionSetCommand(
     for (const key of Object.keys(current) as (keyof RetentionSettings)[]) {
       const given = opts[key];
       if (given === undefined) continue;
-      next[key] = given.trim().toLowerCase() === 'off' ? null : Number(given);
+      const text = given.trim().toLowerCase();
+      if (text !== 'off' && !/^\d+$/.test(text))
+        throw new CliApiError(
+          'invalid_request',
+          `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: "${given.slice(0, 40)}" is not a whole number (or "off")`,
+        );
+      next[key] = text === 'off' ? null : Number(text);
     }
     return call<RetentionSettings>(core, 'data.setRetention', next);
   });
@@ -226,7 +232,7 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
       else
         for (const c of r.classes)
           process.stdout.write(
-            `${c.class}: ${c.days === null ? `the newest ${c.kept ?? 0} kept` : `older than ${c.days} days (before ${c.cutoff ?? ''})`}: ${Object.entries(
+            `${c.class}: ${c.days === null ? `the newest ${c.kept ?? 0} kept` : `older than ${c.days} ${c.days === 1 ? 'day' : 'days'} (before ${c.cutoff ?? ''})`}: ${Object.entries(
               c.counts,
             )
               .map(([k, v]) => `${v} ${k}`)

@@ -9,6 +9,8 @@ import { useAuditStore } from '../state/audit-store';
 import '../components/audit/audit.css';
 import { formatDateTime } from '../format';
 
+const rowsText = (n: number) => `${n.toLocaleString('en-IN')} ${n === 1 ? 'row' : 'rows'}`;
+
 const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
 const OUTCOME_TEXT: Record<AuditOutcome, string> = {
@@ -119,7 +121,7 @@ export function AuditPage(): React.JSX.Element {
         {verification &&
           (verification.ok ? (
             <span className="status status--saved" role="status">
-              Chain intact: {verification.rows} rows, head {short(verification.headHash)}
+              Chain intact: {rowsText(verification.rows)}, head {short(verification.headHash)}
             </span>
           ) : (
             <span className="status status--error" role="status">
@@ -131,11 +133,11 @@ export function AuditPage(): React.JSX.Element {
         </button>
         {exported && (
           <span className="muted" data-testid="audit-exported">
-            {exported.rows} rows exported to {exported.artifact.name}
+            {rowsText(exported.rows)} exported to {exported.artifact.name}
           </span>
         )}
         <span className="muted toolbar__end" data-testid="audit-total">
-          {total} rows
+          {rowsText(total)}
         </span>
       </div>
       {verification && verification.warnings.length > 0 && (
