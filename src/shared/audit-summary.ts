@@ -227,6 +227,17 @@ function phrase(e: AuditEntry, p: Payload, start: Payload, ctx: SummaryContext):
       return `saved QA scenario ${str(request.file) ?? baseName(e.subject.replace(/^qa_scenario:/, ''))}`;
     case 'qa.scenarioFromCall':
       return `made a QA scenario from call session ${short(str(request.sessionId) ?? e.subject.replace(/^voicebot_session:/, ''))}`;
+    case 'qa.copySuite':
+      return `copied QA suite '${baseName(str(request.dir) ?? '')}' as '${str(request.name) ?? e.subject.replace(/^qa_suite:/, '')}'`;
+    case 'audit.reanchored': {
+      // A missing head file at start: someone may have deleted it (with newest rows) — say so plainly.
+      const rows = num(p.rows);
+      return `found the audit log's head file missing at start and anchored the log again${rows !== undefined ? ` at ${plural(rows, 'row')}` : ''}: rows deleted from its end before then cannot be detected`;
+    }
+    case 'audit.keyed': {
+      const rows = num(p.legacyRows);
+      return `keyed the audit log (HMAC)${rows !== undefined ? `; the ${plural(rows, 'earlier row')} keep plain SHA-256 hashes (chain ${str(p.legacyChain) ?? 'unknown'})` : ''}`;
+    }
     case 'jobs.cancel':
       return `asked to cancel job ${short(e.subject.replace(/^job:/, ''))}`;
     case 'tunnel.start':

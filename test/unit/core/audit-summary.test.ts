@@ -274,4 +274,33 @@ describe('auditSummary', () => {
       ),
     ).toBe('asha saved QA scenario confirm.yaml');
   });
+
+  it("reads the log's own rows: a missing head file anchored again, the log keyed, a suite copied", () => {
+    expect(
+      auditSummary(
+        row('calldeck', 'audit.reanchored', 'audit', { reason: 'head file missing at start', rows: 41 }),
+      ),
+    ).toBe(
+      "calldeck found the audit log's head file missing at start and anchored the log again at 41 rows: rows deleted from its end before then cannot be detected",
+    );
+    expect(
+      auditSummary(
+        row('calldeck', 'audit.keyed', 'audit', {
+          legacyRows: 12,
+          legacyHeadHash: 'ab',
+          legacyChain: 'intact',
+        }),
+      ),
+    ).toBe(
+      'calldeck keyed the audit log (HMAC); the 12 earlier rows keep plain SHA-256 hashes (chain intact)',
+    );
+    expect(
+      auditSummary(
+        row('asha', 'qa.copySuite', 'qa_suite:mine', {
+          outcome: 'ok',
+          request: { dir: '/r/qa/appointment', name: 'mine' },
+        }),
+      ),
+    ).toBe("asha copied QA suite 'appointment' as 'mine'");
+  });
 });
