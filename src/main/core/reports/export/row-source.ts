@@ -78,8 +78,11 @@ export interface ExportSourceOptions {
  */
 const DEFAULT_OPTIONS: ExportSourceOptions = process.versions.electron === undefined ? { worker: {} } : {};
 
+const NO_ITEMS: string[] = [];
+
 function parseList(json: string | null): string[] {
-  if (!json) return [];
+  // Most calls carry no flags: no parse (or new array) for each of them.
+  if (!json || json === '[]') return NO_ITEMS;
   try {
     const v: unknown = JSON.parse(json);
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
