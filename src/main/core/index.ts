@@ -5,6 +5,7 @@ export {
   FULL_APP,
   VOICEBOT_TOOL,
   verifyAuditChain,
+  readAuditPage,
   compareBundleWithChain,
   NoDatabaseError,
   type Core,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_TOOL } from '../../../src/main/core';
 import { openFolderCore } from '../../helpers/core';
@@ -73,6 +74,26 @@ describe('calldeck audit list', () => {
     const missing = await runCliInProcess(['audit', 'list', '--data', path.join(root, 'nope')]);
     expect(missing.stderr).toContain(`No CallDeck data in ${path.join(root, 'nope')}`);
     expect(fs.existsSync(path.join(root, 'nope'))).toBe(false);
+  });
+});
+
+describe('calldeck audit list on a folder under investigation', () => {
+  it('changes nothing: a truncated log with its head file deleted stays as audit verify found it', async () => {
+    const db = new Database(path.join(data, 'calldeck.sqlite'));
+    db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+    db.close();
+    fs.rmSync(path.join(data, 'calldeck.audit-head.json'));
+    const before = await runCliInProcess(['audit', 'verify', '--data', data]);
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(/head file .* is missing/);
+    const list = await runCliInProcess(['audit', 'list', '--data', data]);
+    expect(list.stdout).toMatch(/\n2 of 2 matching rows\n$/);
+    // Not anchored again behind the auditor's back: still missing, still BROKEN, no row added.
+    expect(fs.existsSync(path.join(data, 'calldeck.audit-head.json'))).toBe(false);
+    expect(await runCliInProcess(['audit', 'verify', '--data', data])).toMatchObject({
+      code: 1,
+      stdout: before.stdout,
+    });
   });
 });
 

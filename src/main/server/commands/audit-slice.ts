@@ -1,8 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { AuditListSchema } from '../../../shared/api/contract';
 import type { ArtifactRef } from '../../../shared/artifacts';
+import { readAuditPage } from '../../core';
 import { auditRowView, type AuditPage } from '../../../shared/audit';
 import { auditSummary } from '../../../shared/audit-summary';
 import { dataOption } from '../cli-options';
@@ -46,11 +49,21 @@ export function auditFilterOf(o: AuditSliceOptions): Record<string, string> {
   return Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export async function runAuditListCommand(o: AuditSliceOptions & { limit: number }): Promise<AuditPage> {
+/**
+ * Read-only, as `audit verify`: no core is started (starting one anchors a missing head file again,
+ * writing a row), so listing a folder under investigation leaves it exactly as it was.
+ */
+export function runAuditListCommand(o: AuditSliceOptions & { limit: number }): AuditPage {
   requireDataFolder(o.data);
-  return withCliCore(o.data, (core) =>
-    call<AuditPage>(core, 'audit.list', { ...auditFilterOf(o), limit: o.limit }),
-  );
+  const request = AuditListSchema.safeParse({ ...auditFilterOf(o), limit: o.limit });
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    throw new CliApiError(
+      'invalid_request',
+      `audit.list: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return readAuditPage(path.resolve(o.data), request.data);
 }
 
 /** One line per row, as the Audit page reads it: seq, time, actor, action, outcome, sentence. */
@@ -103,8 +116,8 @@ export function registerAuditSlice(audit: Command): void {
     .description('the audit log newest first, each row as a sentence; filtered like the Audit page')
     .option('--limit <n>', 'rows to show (1-500)', positive, 50)
     .option('--json', 'print the rows as JSON')
-    .action(async (opts: AuditSliceOptions & { limit: number; json?: boolean }) => {
-      const page = await runAuditListCommand(opts);
+    .action((opts: AuditSliceOptions & { limit: number; json?: boolean }) => {
+      const page = runAuditListCommand(opts);
       if (opts.json) process.stdout.write(JSON.stringify(page) + '\n');
       else {
         for (const line of auditListLines(page)) process.stdout.write(line + '\n');
