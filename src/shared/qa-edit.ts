@@ -25,6 +25,21 @@ export const QaSaveScenarioSchema = z.strictObject({
 });
 export type QaSaveScenarioRequest = z.input<typeof QaSaveScenarioSchema>;
 
+/** A suite copied into the user's suites folder under a new name (how a bundled suite is edited). */
+export const QaCopySuiteSchema = z.strictObject({
+  /** The suite folder to copy, as qa.suites names it. */
+  dir: z.string().min(1).max(4096),
+  /** The new suite's folder name. */
+  name: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/,
+      'a suite name is letters, digits, . _ - and spaces (up to 64), starting with a letter or digit',
+    ),
+});
+export type QaCopySuiteRequest = z.input<typeof QaCopySuiteSchema>;
+
 /** Checks a scenario's text as it is typed (a query: nothing is written, nothing audited). */
 export const QaCheckScenarioSchema = QaSaveScenarioSchema.omit({ create: true });
 

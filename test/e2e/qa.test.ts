@@ -377,4 +377,38 @@ describe('the QA page in Chromium', () => {
     await page.screenshot({ path: artifactPath('qa-from-call.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  // Found in a QA engineer's pass: the bundled suite said "copy its folder under the data folder's
+  // qa/suites to edit it", a step the page did not offer.
+  it('copies the bundled suite into the user suites, where its scenarios can be edited', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url.replace(/\/?(\?|$)/, '/$1') + '#/qa');
+    await page.getByRole('button', { name: /^appointment · \d+ scenarios · bundled/ }).click();
+    const copy = page.getByRole('group', { name: 'Copy this suite' });
+    await copy.getByLabel('New suite name').fill('clinic');
+    await copy.getByRole('button', { name: 'Copy to my suites' }).click();
+    // The copy is listed as the user's and opened; its scenarios are editable.
+    await page.getByRole('button', { name: /^clinic · 9 scenarios · user/, pressed: true }).waitFor();
+    await page.getByRole('button', { name: 'confirm.yaml', exact: true }).click();
+    const editor = page.getByLabel(/^confirm\.yaml/);
+    await expect.poll(() => editor.inputValue()).toMatch(/^name: Confirm the appointment/);
+    expect(await editor.getAttribute('readonly')).toBeNull();
+    await editor.fill(
+      (await editor.inputValue()).replace('name: Confirm the appointment', 'name: Confirm it'),
+    );
+    await page.getByRole('button', { name: 'Save confirm.yaml' }).click();
+    await expect.poll(() => page.getByTestId('scenario-confirm.yaml').textContent()).toContain('Confirm it');
+    // The same name again is refused, saying why.
+    await page.getByRole('button', { name: /^appointment · \d+ scenarios · bundled/ }).click();
+    await copy.getByLabel('New suite name').fill('clinic');
+    await copy.getByRole('button', { name: 'Copy to my suites' }).click();
+    await expect
+      .poll(() => copy.getByRole('alert').textContent())
+      .toMatch(/a suite named "clinic" already exists/);
+    await page.screenshot({ path: artifactPath('qa-copy-suite.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

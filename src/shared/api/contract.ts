@@ -60,6 +60,7 @@ import {
 import { ExportRequestSchema, scopeSubject } from '../reports';
 import {
   QaCheckScenarioSchema,
+  QaCopySuiteSchema,
   QaSaveScenarioSchema,
   QaScenarioFromCallSchema,
   type QaSaveScenarioResult,
@@ -323,6 +324,8 @@ export const contract = {
     saveScenario: command<QaSaveScenarioResult>()(QaSaveScenarioSchema, {
       subject: (r) => `qa_scenario:${r.dir}/${r.file}`,
     }),
+    /** Copies a suite (scenarios and recordings) into the user's suites as a new one to edit. */
+    copySuite: command<QaSuiteDetail>()(QaCopySuiteSchema, { subject: (r) => `qa_suite:${r.name}` }),
   },
   data: {
     /** Backs up the data folder while the app runs, as a job; its result names the archive (an artifact). */

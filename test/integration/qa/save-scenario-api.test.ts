@@ -88,3 +88,48 @@ describe('qa.saveScenario through core.invoke', () => {
     await expect(fs.stat(path.join(dir, 'qa', 'x.yaml'))).rejects.toThrow();
   });
 });
+
+describe('qa.copySuite through core.invoke', () => {
+  // Found in a QA engineer's pass: a bundled suite said "copy its folder under the data folder's
+  // qa/suites to edit it", and the page had no way to do that.
+  it('copies a bundled suite with its recordings into the user suites, audited, where it can be edited', async () => {
+    const { suites } = await call<{ suites: QaSuiteSummary[] }>('qa.suites', {});
+    const bundled = suites.find((s) => s.source === 'bundled' && s.name === 'appointment');
+    if (!bundled) throw new Error('no bundled appointment suite');
+    const copy = await call<QaSuiteDetail>('qa.copySuite', { dir: bundled.dir, name: 'My appointments' });
+    expect(copy).toMatchObject({
+      dir: path.join(dir, 'qa', 'suites', 'My appointments'),
+      source: 'user',
+      scenarios: bundled.scenarios,
+      invalid: 0,
+    });
+    // The human caller's recordings came along.
+    expect(await fs.readdir(path.join(copy.dir, 'human', 'confirm'))).toEqual(
+      await fs.readdir(path.join(bundled.dir, 'human', 'confirm')),
+    );
+    const text = GOOD.replace('name: Confirm', 'name: Confirm, edited');
+    const saved = await call<QaSaveScenarioResult>('qa.saveScenario', {
+      dir: copy.dir,
+      file: 'confirm.yaml',
+      text,
+    });
+    expect(saved.saved).toBe(true);
+    const audit = await call<AuditPage>('audit.list', { limit: 50 });
+    expect(audit.entries.filter((e) => e.action === 'qa.copySuite').map((e) => e.subject)).toEqual([
+      'qa_suite:My appointments',
+    ]);
+
+    // A taken name, a name that is a path, and a folder that is no suite are refused; nothing is written.
+    for (const req of [
+      { dir: bundled.dir, name: 'My appointments' },
+      { dir: bundled.dir, name: '../out' },
+      { dir: path.join(dir, 'qa'), name: 'Nothing' },
+    ]) {
+      const r = await core.invoke('qa.copySuite', req);
+      expect(r.ok, JSON.stringify(req)).toBe(false);
+    }
+    await expect(fs.stat(path.join(dir, 'qa', 'out'))).rejects.toThrow();
+    await expect(fs.stat(path.join(dir, 'qa', 'suites', 'Nothing'))).rejects.toThrow();
+    expect(await fs.readFile(path.join(copy.dir, 'confirm.yaml'), 'utf8')).toBe(text);
+  });
+});

@@ -40,6 +40,7 @@ export { scenarioVariables, scenarioRunSeed } from './runner/seeded';
 export { listSuites, sourceOf, type SuiteRoot } from './scenario/suites-index';
 export {
   checkScenarioFile,
+  copySuiteFolder,
   saveScenarioFile,
   ScenarioFileError,
   type SaveScenarioInput,

@@ -116,3 +116,26 @@ export async function saveScenarioFile(input: SaveScenarioInput): Promise<QaSave
   }
   return { saved: true, problems: [], item };
 }
+
+/**
+ * Copies a suite folder (its scenarios and recordings) to `root/name` as a new suite of the user's:
+ * how a bundled suite becomes one to edit. The name is one folder name; an existing folder is kept.
+ */
+export async function copySuiteFolder(from: string, root: string, name: string): Promise<string> {
+  const scenarios = await scenarioFiles(from).catch(() => [] as string[]);
+  if (scenarios.length === 0) throw new ScenarioFileError(`${from} holds no scenarios: not a suite folder`);
+  const target = path.join(root, name);
+  if (path.dirname(target) !== path.resolve(root) || name.startsWith('.'))
+    throw new ScenarioFileError(`${JSON.stringify(name)} is not a suite name (one folder name)`);
+  await fs.mkdir(root, { recursive: true });
+  try {
+    await fs.mkdir(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ScenarioFileError(`a suite named "${name}" already exists (${target})`);
+    throw err;
+  }
+  // Symlinks are not followed (a link in a suite could point anywhere): copied as links, never read through.
+  await fs.cp(from, target, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+  return target;
+}

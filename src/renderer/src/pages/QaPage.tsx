@@ -8,6 +8,7 @@ import { ResultsTable } from '../components/qa/ResultsTable';
 import { RescorePanel } from '../components/qa/RescorePanel';
 import { RunDiff } from '../components/qa/RunDiff';
 import { RunProgress } from '../components/qa/RunProgress';
+import { CopySuite } from '../components/qa/CopySuite';
 import { ScenarioEditor } from '../components/qa/ScenarioEditor';
 import { SideBySidePlayer } from '../components/qa/SideBySidePlayer';
 import { Verdict } from '../components/qa/Verdict';
@@ -147,6 +148,17 @@ export function QaPage(): React.JSX.Element {
         {suite && (
           <>
             <p className="muted">{suite.dir}</p>
+            {suite.source === 'bundled' && (
+              <CopySuite
+                key={suite.dir}
+                suite={suite}
+                onCopied={(copy) => {
+                  setSelectedFile(null);
+                  void s.loadSuites();
+                  void s.openSuite(copy.dir);
+                }}
+              />
+            )}
             <RunForm dir={suite.dir} />
             <table className="table" aria-label="Scenarios">
               <thead>

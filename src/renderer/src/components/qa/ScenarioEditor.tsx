@@ -85,7 +85,7 @@ export function ScenarioEditor({
       <ProblemList problems={problems} />
       {readOnly && (
         <p className="muted">
-          A bundled suite: read-only. Copy its folder under the data folder's qa/suites to edit it.
+          A bundled suite: read-only. Copy it to your suites (Copy to my suites, above) to edit it.
         </p>
       )}
       {!readOnly && (
