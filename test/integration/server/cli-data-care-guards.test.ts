@@ -107,6 +107,30 @@ describe('calldeck export --out', () => {
   });
 });
 
+describe('calldeck export --from/--to', () => {
+  it("a --to before --from is refused in the options' words; the same day at both ends is that whole day", async () => {
+    const out = path.join(root, 'r.zip');
+    const args = (from: string, to: string) => [
+      'export',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--data',
+      data,
+    ];
+    const bad = await runCliInProcess(args('2026-11-27', '2026-11-25'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('calldeck: --to 2026-11-25 is before --from 2026-11-27: nothing to export\n');
+    expect(auditActions()).not.toContain('reports.export');
+    expect((await runCliInProcess(args('2026-11-26', '2026-11-26'))).code).toBe(0);
+  });
+});
+
 describe('calldeck export progress line', () => {
   it('ends on the final count, not on the last update drawn', async () => {
     const db = new Database(path.join(data, 'calldeck.sqlite'));

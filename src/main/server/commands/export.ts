@@ -66,6 +66,10 @@ export function scopeOf(o: Pick<ExportCliOptions, 'campaign' | 'qaRun' | 'from' 
   if (o.qaRun !== undefined) return { kind: 'qa_run', runId: o.qaRun };
   if (o.from === undefined || o.to === undefined)
     throw new CliApiError('invalid_request', 'A date range needs both --from and --to');
+  // Said in the options' own words (the Api would say 'scope.to: the range ends before it starts').
+  const [from, to] = [Date.parse(o.from), Date.parse(o.to)];
+  if (Number.isFinite(from) && Number.isFinite(to) && to < from)
+    throw new CliApiError('invalid_request', `--to ${o.to} is before --from ${o.from}: nothing to export`);
   return { kind: 'range', from: o.from, to: o.to };
 }
 
