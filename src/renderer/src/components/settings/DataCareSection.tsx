@@ -13,6 +13,7 @@ import { downloadArtifact } from '../../artifacts';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 import { useJobsStore, watchJobs } from '../../state/jobs-store';
+import { backupToFollow } from './backup-follow';
 import { formatCount } from '../../format';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
@@ -27,18 +28,11 @@ function BackupCard(): React.JSX.Element {
     started ? [...s.running, ...s.recent].find((j) => j.id === started.id) : undefined,
   );
   const job = followed && started && followed.updatedAt >= started.updatedAt ? followed : started;
-  // A backup begun elsewhere (another tab, the CLI, or before a reload) is followed as if started
-  // here, unless the one shown is still running: one running now, or one that began after the one
-  // shown and already ended (a short CLI backup between two polls). Set while rendering, React's
-  // way to adopt a value, not in an effect.
-  const elsewhere = useJobsStore((s) => {
-    if (job?.state === 'running') return undefined;
-    const other = (j: JobInfo) => j.kind === BACKUP_JOB_KIND && j.id !== job?.id;
-    return (
-      s.running.find(other) ??
-      (job ? s.recent.find((j) => other(j) && j.startedAt > job.startedAt) : undefined)
-    );
-  });
+  // A backup begun elsewhere is followed as if started here (see backupToFollow). Set while
+  // rendering, React's way to adopt a value, not in an effect.
+  // Ended backups that began before this are not shown: the card's opening, then a dismissed failure.
+  const [floor, setFloor] = useState(() => new Date().toISOString());
+  const elsewhere = useJobsStore((s) => backupToFollow(s, job, floor));
   if (elsewhere) setStarted(elsewhere);
   // Another process's backup (the CLI on this data folder) sends no pushes here: its row is read.
   useEffect(() => watchJobs(BACKUP_JOB_KIND), []);
@@ -166,7 +160,13 @@ function BackupCard(): React.JSX.Element {
       {error && <ErrorBanner message={error} onDismiss={() => setError(undefined)} />}
       {!error && job?.error && (
         // Dismissed: the failed job is forgotten here (the Jobs tray keeps it).
-        <ErrorBanner message={job.error.message} onDismiss={() => setStarted(undefined)} />
+        <ErrorBanner
+          message={job.error.message}
+          onDismiss={() => {
+            setFloor(job.startedAt);
+            setStarted(undefined);
+          }}
+        />
       )}
       <h3>Restore</h3>
       <p className="card__description">
