@@ -107,6 +107,20 @@ describe('calldeck export --out', () => {
   });
 });
 
+describe('calldeck export of an id that is not there', () => {
+  it.each([
+    ['--campaign', 'no-such-campaign', 'campaign', 'calldeck campaign list'],
+    ['--qa-run', 'no-such-run', 'QA run', "the QA page's runs"],
+  ])('%s is refused naming it, before any export is started or audited', async (option, id, what, list) => {
+    const r = await runCliInProcess([
+      ...['export', option, id, '--format', 'csv', '--out', path.join(root, 'x.zip'), '--data', data],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`calldeck: No ${what} ${id} in ${data} (${list} shows them)\n`);
+    expect(auditActions()).not.toContain('reports.export');
+  });
+});
+
 describe('calldeck export --from/--to', () => {
   it("a --to before --from is refused in the options' words; the same day at both ends is that whole day", async () => {
     const out = path.join(root, 'r.zip');

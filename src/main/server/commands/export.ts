@@ -73,6 +73,26 @@ export function scopeOf(o: Pick<ExportCliOptions, 'campaign' | 'qaRun' | 'from' 
   return { kind: 'range', from: o.from, to: o.to };
 }
 
+/**
+ * A campaign or QA run that is not there is said before any job starts (the job would be audited
+ * as started, then failed with 'Export failed: No campaign …'), with where to find the ids.
+ */
+async function requireScope(core: Core, scope: ExportScopeInput, data: string): Promise<void> {
+  const missing = (what: string, id: string, list: string) => (err: unknown) => {
+    if (err instanceof CliApiError && err.code === 'not_found')
+      throw new CliApiError('not_found', `No ${what} ${id} in ${data} (${list} shows them)`);
+    throw err;
+  };
+  if (scope.kind === 'campaign')
+    await call(core, 'campaigns.get', { campaignId: scope.campaignId }).catch(
+      missing('campaign', scope.campaignId, 'calldeck campaign list'),
+    );
+  else if (scope.kind === 'qa_run')
+    await call(core, 'qa.runDetail', { runId: scope.runId }).catch(
+      missing('QA run', scope.runId, "the QA page's runs"),
+    );
+}
+
 /** Waits for the job's end; `progress` gets each update while it runs. */
 function jobEnd(
   core: Core,
@@ -106,6 +126,7 @@ export async function runExportCommand(
   requireDataFolder(opts.data);
   const out = checkNewOutFile(opts.out, 'export');
   return withCliCore(opts.data, async (core) => {
+    await requireScope(core, scope, path.resolve(opts.data));
     const started: { jobId?: string } = {};
     const ended = jobEnd(
       core,
