@@ -136,8 +136,13 @@ describe('Settings › Data survives a dropped bridge socket (Chromium)', () => 
       const ended = await cli;
       expect(ended.code, ended.stderr).toBe(0);
       const name = (JSON.parse(ended.stdout) as { artifact: { name: string } }).artifact.name;
-      await card.getByRole('button', { name: `Download ${name}` }).waitFor({ timeout: 10_000 });
       expect(name).not.toBe(second?.replace(/^Download /, ''));
+      // The CLI copied its archive to --out and removed it from the folder: nothing to download here.
+      await card
+        .getByText('No longer in the data folder (copied out by calldeck backup, or removed).')
+        .waitFor({ timeout: 10_000 });
+      await card.getByText(/^Backup ready: \d+ files/).waitFor();
+      expect(await download.count()).toBe(0);
     } finally {
       out.cleanup();
     }

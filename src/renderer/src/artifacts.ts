@@ -33,3 +33,9 @@ export function downloadArtifact(artifact: ArtifactRef): void {
   a.click();
   a.remove();
 }
+
+/** Whether the app still holds an artifact (false: it was removed, e.g. a backup the CLI copied out). */
+export async function artifactPresent(artifact: Pick<ArtifactRef, 'id'>): Promise<boolean> {
+  const res = await fetch(artifactUrl(artifact), { method: 'HEAD' });
+  return res.status !== 404;
+}

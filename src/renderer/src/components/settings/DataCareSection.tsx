@@ -9,7 +9,7 @@ import {
 } from '../../../../shared/data-care';
 import type { JobInfo } from '../../../../shared/jobs';
 import { api, errorMessage } from '../../api';
-import { downloadArtifact } from '../../artifacts';
+import { artifactPresent, downloadArtifact } from '../../artifacts';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 import { useJobsStore, watchJobs } from '../../state/jobs-store';
@@ -53,6 +53,24 @@ function BackupCard(): React.JSX.Element {
   };
   const [removed, setRemoved] = useState<string>();
   const result = job?.state === 'succeeded' ? (job.result as BackupResultInfo) : undefined;
+  // The archive may have left the data folder since: `calldeck backup` copies it to its --out and
+  // removes it here, another tab may have removed it. Asked once per archive shown.
+  const [gone, setGone] = useState<string>();
+  const artifactId = result?.artifact.id;
+  useEffect(() => {
+    if (!artifactId) return;
+    let current = true;
+    artifactPresent({ id: artifactId }).then(
+      (present) => {
+        if (current && !present) setGone(artifactId);
+      },
+      // Not known (the connection is down): the Download button stays; a failed download says so.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [artifactId]);
   const remove = async (artifactId: string) => {
     setError(undefined);
     try {
@@ -135,6 +153,10 @@ function BackupCard(): React.JSX.Element {
             {removed === result.artifact.id ? (
               <span className="status" role="status">
                 Removed from the data folder.
+              </span>
+            ) : gone === result.artifact.id ? (
+              <span className="status" role="status">
+                No longer in the data folder (copied out by calldeck backup, or removed).
               </span>
             ) : (
               <>
