@@ -111,8 +111,9 @@ describe('calldeck export', () => {
     await expect(runExportCommand(opts({ from: '2026-11-20' }), () => {})).rejects.toThrow(
       'A date range needs both --from and --to',
     );
+    // Before any job starts, naming the folder and where the ids are.
     await expect(runExportCommand(opts({ campaign: 'nope' }), () => {})).rejects.toThrow(
-      'Export failed: No campaign nope',
+      `No campaign nope in ${data} (calldeck campaign list shows them)`,
     );
     expect(fs.existsSync(path.join(dir, 'out.xlsx'))).toBe(false);
   });
