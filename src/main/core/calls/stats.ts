@@ -150,8 +150,11 @@ export function assembleCallStats(campaignId: string | null, p: CallStatsParts):
 export class CallStatsQuery {
   constructor(private readonly db: Db) {}
 
-  /** A campaign id (the dashboard), or a scope: a campaign and/or created-at range (exports). */
-  stats(which?: string | CallScope): CallStats {
+  /**
+   * A campaign id (the dashboard), or a scope: a campaign and/or created-at range (exports);
+   * `totals`: the scope's totals if already read in the same snapshot.
+   */
+  stats(which?: string | CallScope, totals?: CallTotals): CallStats {
     const scope: CallScope = typeof which === 'string' ? { campaignId: which } : (which ?? {});
     const { sql: where, params } = callScopeSql(scope);
     const all = <T>(sql: string) => this.db.prepare<Record<string, string>, T>(sql).all(params);
@@ -173,7 +176,7 @@ export class CallStatsQuery {
     }
 
     return assembleCallStats(scope.campaignId ?? null, {
-      totals: readCallTotals(this.db, scope),
+      totals: totals ?? readCallTotals(this.db, scope),
       byOutcome: all(
         `SELECT a.state AS outcome, count(*) AS count FROM call_attempts a
          WHERE ${where} AND a.state IN (${TERMINAL_LIST}) GROUP BY a.state ORDER BY count DESC, outcome`,

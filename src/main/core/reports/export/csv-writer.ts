@@ -9,9 +9,11 @@ import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '
 
 /**
  * Characters of CSV gathered into one chunk before it goes to the zip stream: every chunk passes
- * five streams (yazl's CRC and byte counters, zlib, the file), so few large ones cost less.
+ * five streams (yazl's CRC and byte counters, zlib, the file), so not too many small ones; but a
+ * string or buffer above ~128 KB is born outside V8's young generation and left to its full
+ * collections (measured: 256 K-character chunks cost a 100,000-call export ~5% more than 32 K).
  */
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_CHARS = 32 * 1024;
 
 /**
  * CSV: one file per sheet (calls.csv, turns.csv, qa_verdicts.csv, summary.csv) in one zip. An

@@ -14,6 +14,7 @@ import {
   percentile,
   readCallTotals,
   type CallScope,
+  type CallTotals,
 } from '../../calls';
 import type { Db } from '../../store';
 import { CallSessionStream, sessionsSql } from './call-sessions';
@@ -127,6 +128,12 @@ export class SqliteExportSource implements ExportSource {
   /** The statistics once read; the fold of a whole reading of the calls, to read them from. */
   private stats: { value: CallStats | null } | null = null;
   private folded: CallStatsFold | null = null;
+  /**
+   * The sums over the calls (see readCallTotals), read as the source opens: while a worker starts
+   * and steps its first rows this thread has nothing else to do, and they are all of the statistics
+   * a fold does not give.
+   */
+  private readonly totals: CallTotals | null;
 
   constructor(
     private readonly db: Db,
@@ -140,6 +147,8 @@ export class SqliteExportSource implements ExportSource {
       // One read transaction: every statement below sees the same snapshot.
       db.exec('BEGIN');
       this.heading = this.makeHeading(now);
+      const stats = this.statsScope();
+      this.totals = stats && readCallTotals(this.db, stats);
     } catch (err) {
       this.close();
       throw err;
@@ -234,11 +243,11 @@ export class SqliteExportSource implements ExportSource {
       throw new Error("internal: the export's statistics were asked for after its source closed");
     const scope = this.statsScope();
     const value =
-      scope === null
+      scope === null || this.totals === null
         ? null
         : this.folded
-          ? assembleCallStats(scope.campaignId ?? null, this.folded.parts(readCallTotals(this.db, scope)))
-          : new CallStatsQuery(this.db).stats(scope);
+          ? assembleCallStats(scope.campaignId ?? null, this.folded.parts(this.totals))
+          : new CallStatsQuery(this.db).stats(scope, this.totals);
     this.stats = { value };
     this.folded = null;
     return value;
