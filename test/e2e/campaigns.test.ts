@@ -75,7 +75,18 @@ describe('campaign from the UI in Chromium', () => {
     await form.getByText(/Call outside 09:00/).click();
     await expect.poll(() => form.getByRole('alert').count()).toBe(0);
     expect(await page.getByTestId('window-warning').textContent()).toContain('recorded in the audit log');
-    await form.getByLabel('Telephony mode').selectOption('flow');
+    // The mode says what it means for transfers (the default, direct stream, cannot reach an agent).
+    const mode = form.getByLabel('Telephony mode');
+    const modeHint = () =>
+      mode.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+    expect(await modeHint()).toMatch(/no hand-over to an agent \(that needs Flow\)/);
+    await mode.selectOption('flow');
+    expect(await modeHint()).toMatch(/then an agent when it transfers/);
     await form.getByLabel('Attempts per contact', { exact: true }).fill('1');
     await form.getByLabel('Calls per minute').fill('30');
     await form.getByRole('button', { name: 'Create draft' }).click();

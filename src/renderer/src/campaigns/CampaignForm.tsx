@@ -155,7 +155,14 @@ export function CampaignForm({
             </select>
           )}
         </Field>
-        <Field label="Telephony mode" hint="Flow: Exotel runs your flow, which streams to the bot">
+        <Field
+          label="Telephony mode"
+          hint={
+            draft.mode === 'stream'
+              ? 'Exotel streams each call straight to the bot: no hand-over to an agent (that needs Flow)'
+              : 'Exotel runs your flow (Settings › Telephony shows its URLs): the bot, then an agent when it transfers'
+          }
+        >
           {(id, d) => (
             <select
               id={id}
