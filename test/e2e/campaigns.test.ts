@@ -332,6 +332,35 @@ describe('campaign from the UI in Chromium', () => {
     expect(await waiting.count()).toBe(0);
   });
 
+  // Found in an operator's pass: a list lacking the bot's variables made a draft whose every contact was
+  // skipped, while its forecast said "everyone is reached in time".
+  it("a draft's forecast counts the contacts it skipped", async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.evaluate(async () => {
+      type Api = {
+        contacts: { lists(r: object): Promise<{ id: number; name: string }[]> };
+        campaigns: { create(r: object): Promise<{ id: string }> };
+      };
+      const api = (window as unknown as { calldeck: Api }).calldeck;
+      const list = (await api.contacts.lists({})).find((l) => l.name === 'Rehearsal');
+      // The loan reminder needs loan_id, amount_due and due_date: the list has none of them.
+      await api.campaigns.create({
+        name: 'Loans',
+        listId: list?.id,
+        bot: 'collections-llm',
+        mode: 'flow',
+        pacing: { maxConcurrent: 1, callsPerMinute: 1 },
+        duplicates: 'per_campaign',
+      });
+    });
+    await page.getByTestId('campaigns-table').getByRole('button', { name: 'Loans' }).click();
+    const panel = page.getByRole('region', { name: 'Campaign Loans' });
+    await expect
+      .poll(() => panel.getByTestId('forecast-unreached').textContent())
+      .toBe('4 skipped (the queue says why): no one is left to call');
+    expect(await panel.getByTestId('campaign-queue').textContent()).toContain('missing variables: loan_id');
+  });
+
   // Issue 9 defect: an error can be dismissed and goes once its cause is edited (it stayed until the next
   // submit, with no way to close it).
   it("the form's error from the core can be dismissed and goes when the form is edited", async () => {

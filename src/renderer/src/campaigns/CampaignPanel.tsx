@@ -41,7 +41,30 @@ function useForecast(c: CampaignDetail): {
   return { ...state, dismiss: () => setState((s) => ({ forecast: s.forecast })) };
 }
 
-function ForecastView({ state }: { state: ReturnType<typeof useForecast> }): React.JSX.Element {
+/**
+ * Who the campaign will not reach: the queue's tail the window or the end date leaves, and the
+ * contacts skipped already (missing variables, Do-Not-Call, the operator), whom the forecast, which
+ * counts only contacts still to call, does not see.
+ */
+function unreachedLabel(f: CampaignForecast, skipped: number): string {
+  const late =
+    f.unreachable.count === 0
+      ? null
+      : `${f.unreachable.count} contacts (${f.unreachable.reason === 'after_end' ? 'after the end date' : 'outside the calling window'}), from queue position ${f.unreachable.firstPositions.join(', ')}`;
+  const skip = skipped === 0 ? null : `${skipped} skipped (the queue says why)`;
+  if (!late && !skip) return 'everyone is reached in time';
+  if (!late)
+    return f.contacts === 0 ? `${skip}: no one is left to call` : `${skip}; everyone else is reached in time`;
+  return skip ? `${late}; ${skip}` : late;
+}
+
+function ForecastView({
+  state,
+  skipped,
+}: {
+  state: ReturnType<typeof useForecast>;
+  skipped: number;
+}): React.JSX.Element {
   const { forecast: f, error, dismiss } = state;
   if (error) return <ErrorBanner message={error} onDismiss={dismiss} />;
   if (!f) return <p className="muted">Forecasting…</p>;
@@ -64,11 +87,7 @@ function ForecastView({ state }: { state: ReturnType<typeof useForecast> }): Rea
       <dt>Pace</dt>
       <dd>{f.effectiveCallsPerMinute.toFixed(1)} calls a minute</dd>
       <dt>Not reached</dt>
-      <dd data-testid="forecast-unreached">
-        {f.unreachable.count === 0
-          ? 'everyone is reached in time'
-          : `${f.unreachable.count} contacts (${f.unreachable.reason === 'after_end' ? 'after the end date' : 'outside the calling window'}), from queue position ${f.unreachable.firstPositions.join(', ')}`}
-      </dd>
+      <dd data-testid="forecast-unreached">{unreachedLabel(f, skipped)}</dd>
     </dl>
   );
 }
@@ -227,7 +246,7 @@ export function CampaignPanel({ c }: { c: CampaignDetail }): React.JSX.Element {
         version={`${c.state}|${c.updatedAt}|${JSON.stringify(c.counters)}|${live.ringing}|${live.talking}`}
       />
       <h3>Forecast</h3>
-      <ForecastView state={forecast} />
+      <ForecastView state={forecast} skipped={k.byStatus.skipped} />
       <h3>Statistics</h3>
       <CallStatsPanel campaignId={c.id} />
     </section>
