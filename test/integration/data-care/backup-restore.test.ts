@@ -16,7 +16,8 @@ import type { VoicebotRecordingAudio } from '../../../src/shared/voicebot';
 import { ok, until } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
 import { backupTo, jobEnd, openDataFolder } from './backup-rig';
-import { startCoreCampaign } from '../campaigns/core-campaign';
+import { importCsvList, startCoreCampaign } from '../campaigns/core-campaign';
+import type { CampaignDetail } from '../../../src/shared/campaigns';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -179,6 +180,28 @@ describe('backup and restore', () => {
     // A folder with anything in it is refused, named.
     await expect(runRestoreCommand(archive, { data: dataDir })).rejects.toThrow(/not empty/);
   }, 240_000);
+
+  it('restore names a campaign the backup holds scheduled: started on the copy, CallDeck would dial it at its time', async () => {
+    const { root, core, stop, cleanup } = await openDataFolder({ core: { profile: DATA_TOOL } });
+    cleanups.push(cleanup);
+    const listId = await importCsvList(core, ['Name,Mobile', 'Asha,9800000010'], { listName: 'Nov' });
+    const startAt = new Date(Date.now() + 86_400_000).toISOString();
+    const created = ok<CampaignDetail>(
+      await core.invoke('campaigns.create', {
+        name: 'Tomorrow',
+        listId,
+        bot: 'appointment-reminder',
+        schedule: { startAt },
+      }),
+    );
+    ok(await core.invoke('campaigns.schedule', { campaignId: created.id }));
+    const archive = path.join(root, 'scheduled.zip');
+    await backupTo(core, archive);
+    await stop();
+    const restored = await runRestoreCommand(archive, { data: path.join(root, 'copy') });
+    expect(restored.pausedCampaigns).toEqual([]);
+    expect(restored.scheduledCampaigns).toEqual([{ id: created.id, name: 'Tomorrow', startAt }]);
+  });
 
   it('calldeck backup copies the archive out; a re-made archive missing a file is refused', async () => {
     const { root, dataDir, core, stop, cleanup } = await openDataFolder({ core: { profile: DATA_TOOL } });

@@ -111,8 +111,14 @@ const installFileSecrets = (dir: string, secrets: Record<string, string>): void 
   }
 };
 
-/** A restore, and the campaigns it paused: they were running when the backup was taken. */
-export type RestoreCommandResult = RestoreResult & { pausedCampaigns: { id: string; name: string }[] };
+/**
+ * A restore, the campaigns it paused (they were running when the backup was taken), and those
+ * still scheduled: they start dialling from this copy at their time unless someone cancels them.
+ */
+export type RestoreCommandResult = RestoreResult & {
+  pausedCampaigns: { id: string; name: string }[];
+  scheduledCampaigns: { id: string; name: string; startAt: string | null }[];
+};
 
 export async function runRestoreCommand(
   file: string,
@@ -127,7 +133,7 @@ export async function runRestoreCommand(
     installSecrets: installFileSecrets,
   });
   // The restored folder's own log says where it came from (its first start also migrates it).
-  const pausedCampaigns = await withCliCore(target, async (core) => {
+  const campaigns = await withCliCore(target, async (core) => {
     await core.audited(
       {
         action: 'data.restore',
@@ -147,9 +153,18 @@ export async function runRestoreCommand(
     // snapshot. Paused (audited), it waits for an operator who knows which copy should dial.
     const running = await call<CampaignDetail[]>(core, 'campaigns.list', { states: ['running'] });
     for (const c of running) await call(core, 'campaigns.pause', { campaignId: c.id });
-    return running.map((c) => ({ id: c.id, name: c.name }));
+    // A scheduled campaign cannot be paused (only started or canceled): it is named, not changed.
+    const scheduled = await call<CampaignDetail[]>(core, 'campaigns.list', { states: ['scheduled'] });
+    return {
+      paused: running.map((c) => ({ id: c.id, name: c.name })),
+      scheduled: scheduled.map((c) => ({
+        id: c.id,
+        name: c.name,
+        startAt: c.settings.schedule.startAt ?? null,
+      })),
+    };
   });
-  return { ...result, pausedCampaigns };
+  return { ...result, pausedCampaigns: campaigns.paused, scheduledCampaigns: campaigns.scheduled };
 }
 
 /** Applies the data folder's retention settings now, audited (one row per class that is on). */
@@ -305,6 +320,7 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
               bytes: r.bytes,
               audit: r.audit,
               pausedCampaigns: r.pausedCampaigns,
+              scheduledCampaigns: r.scheduledCampaigns,
             }) + '\n',
           );
         else
@@ -314,6 +330,12 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
                 .map(
                   (c) =>
                     `Paused campaign ${c.name} (${c.id}): it was running when the backup was taken. Resume it (calldeck campaign resume ${c.id}) only if this copy should dial, not the original.\n`,
+                )
+                .join('') +
+              r.scheduledCampaigns
+                .map(
+                  (c) =>
+                    `Campaign ${c.name} (${c.id}) is scheduled${c.startAt ? ` for ${c.startAt}` : ''}: CallDeck started on this copy will dial it then. Cancel it here (calldeck campaign cancel ${c.id}) if the original should dial it.\n`,
                 )
                 .join(''),
           );
