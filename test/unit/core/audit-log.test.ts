@@ -438,6 +438,26 @@ describe('hash-chained audit log, keyed and anchored', () => {
     }
   });
 
+  it("an export's check walks in slices too: after another program's write it walks the whole chain, letting timers run", async () => {
+    const { db, log, add, sql } = setup();
+    db.transaction(() => add(3000))();
+    log.flush();
+    log.verify();
+    sql(`UPDATE audit_log SET payload = '"edited"' WHERE seq = 2950`);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    try {
+      const sliced = await log.verifySinceCheckedInSlices(1);
+      expect(ticks).toBeGreaterThan(0);
+      expect(sliced).toMatchObject({ ok: false, brokenAt: 2950 });
+      expect(sliced.checkedBefore).toBeUndefined();
+      expect(sliced).toEqual(log.verifySinceChecked());
+    } finally {
+      clearInterval(timer);
+      db.close();
+    }
+  });
+
   it('pages newest first', () => {
     const { db, log, add } = setup();
     add(7);

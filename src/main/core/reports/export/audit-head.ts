@@ -8,8 +8,9 @@ import type { ExportSource } from './row-source';
  * AuditLog.verifySinceChecked), so a long log does not hold the event loop. Without a readable
  * head file the chain's own head is given and the export says why it is not anchored.
  */
-export function readExportAuditHead(audit: AuditLog): ExportAuditHead {
-  const chain = audit.verifySinceChecked();
+export async function readExportAuditHead(audit: AuditLog): Promise<ExportAuditHead> {
+  // In slices: with another program writing, the check walks the whole chain.
+  const chain = await audit.verifySinceCheckedInSlices();
   const reading = audit.readHead();
   const anchored = reading.state === 'ok' ? reading.head : null;
   const headProblem =

@@ -59,7 +59,7 @@ export interface ExportJobsDeps {
    */
   readerWorker?: ExportSourceOptions['worker'];
   /** The audit log's head and its check, carried in every export's summary (issue 8). */
-  auditHead?: () => ExportAuditHead;
+  auditHead?: () => Promise<ExportAuditHead>;
   log: Logger;
 }
 
@@ -158,14 +158,16 @@ export class ExportJobs {
           const signingKey = writer.signingKey?.();
           const signed = signingKey ? { signingKey } : {};
           await fs.promises.mkdir(path.dirname(part), { recursive: true });
+          // The audit head as the export starts (its own start row included), checked in slices
+          // that let the app run, before the export's snapshot is taken.
+          const auditHead = await this.deps.auditHead?.();
           const reader = new SqliteExportSource(
             openReader(),
             input.scope,
             new Date(),
             this.deps.readerWorker ? { worker: this.deps.readerWorker } : undefined,
           );
-          // The audit head as the export's snapshot was taken (its own start row included).
-          const source = withAuditHead(reader, this.deps.auditHead?.());
+          const source = withAuditHead(reader, auditHead);
           let rows = 0;
           try {
             await writer.write(
