@@ -191,4 +191,23 @@ describe('spreadsheet import', () => {
     expect(p.mapping?.variables.map((v) => v.key)).toEqual(['loan_id', 'due']);
     expect(h.service.lists()).toEqual([]);
   });
+
+  // Found importing a CRM export whose first sheet was a cover note: the preview opened on it and
+  // said "No column looks like phone numbers" while the contacts sat on the second sheet.
+  it('previews a workbook at the first sheet with phone numbers when the first sheet has none, saying so', async () => {
+    const file = h.workbook('cover.xlsx', {
+      Readme: [['Use the Customers sheet'], ['Exported 2026-11-20']],
+      Customers: aoa,
+    });
+    const p = await h.service.preview({ file });
+    expect(p.source).toMatchObject({ sheet: 'Customers', sheets: ['Readme', 'Customers'] });
+    expect(p.mapping?.phone.header).toBe('Mobile Number');
+    expect(p.warnings[0]).toBe(
+      'Sheet “Readme” has no column of phone numbers: showing “Customers”, the first sheet that has one.',
+    );
+    // A sheet asked for by name is shown as it is, even without phone numbers.
+    const asked = await h.service.preview({ file, sheet: 'Readme' });
+    expect(asked.source.sheet).toBe('Readme');
+    expect(asked.mapping).toBeNull();
+  });
 });
