@@ -209,5 +209,11 @@ describe('spreadsheet import', () => {
     const asked = await h.service.preview({ file, sheet: 'Readme' });
     expect(asked.source.sheet).toBe('Readme');
     expect(asked.mapping).toBeNull();
+    // An import given no sheet (calldeck import) names the other sheets.
+    await expect(h.service.import({ file, listName: 'cover' })).rejects.toMatchObject({
+      code: 'no_phone_column',
+      message:
+        'No column looks like phone numbers on sheet "Readme" (columns: "Use the Customers sheet"). This workbook also has "Customers": choose the sheet (calldeck import --sheet NAME), or the phone column in the mapping.',
+    });
   });
 });

@@ -134,7 +134,7 @@ async function readAll(
       req.region,
       req.mapping,
     );
-    if (!mapping) throw noPhoneColumn(layout);
+    if (!mapping) throw noPhoneColumn(layout, source.details);
     const classify = rowClassifier(mapping, layout.headers.length, req.region);
     const take = (rows: readonly SourceRow[]) => {
       const data: SourceRow[] = [];
@@ -218,11 +218,19 @@ export async function runImport(
   }
 }
 
-function noPhoneColumn(layout: Layout): ImportError {
+function noPhoneColumn(layout: Layout, details: TabularSource['details']): ImportError {
+  const columns = `(columns: ${layout.headers.map((h) => `"${h}"`).join(', ')})`;
+  const others = (details.sheets ?? []).filter((x) => x !== details.sheet);
+  // A workbook read at its first sheet, often a cover note: the contacts are likely on another.
+  if (details.sheet !== undefined && others.length > 0)
+    return new ImportError(
+      'no_phone_column',
+      `No column looks like phone numbers on sheet "${details.sheet}" ${columns}. This workbook also has ` +
+        `${others.map((x) => `"${x}"`).join(', ')}: choose the sheet (calldeck import --sheet NAME), or the phone column in the mapping.`,
+    );
   return new ImportError(
     'no_phone_column',
-    'No column looks like phone numbers. Choose the phone column in the mapping ' +
-      `(columns: ${layout.headers.map((h) => `"${h}"`).join(', ')}).`,
+    `No column looks like phone numbers. Choose the phone column in the mapping ${columns}.`,
   );
 }
 
