@@ -94,6 +94,12 @@ export function AuditPage(): React.JSX.Element {
   useEffect(() => {
     void loadLatest();
   }, [loadLatest]);
+  // The chain's state is the first thing an auditor needs: checked when the page first opens
+  // (a broken row or a head file anchored again shows without pressing Verify).
+  useEffect(() => {
+    const s = useAuditStore.getState();
+    if (!s.verification && !s.verifying) void s.verify();
+  }, []);
 
   const ctx: SummaryContext = { labels, starts };
   const download = async () => {
