@@ -1,5 +1,6 @@
 import type { ExportRecording } from '../../../../shared/reports';
 import type { FoldedSession } from '../../calls';
+import { selectList, type RowForm } from './scope-sql';
 
 /** What the calls sheet takes from a call's voicebot sessions. */
 export interface CallSessions {
@@ -31,17 +32,24 @@ const CHANNELS = ['caller', 'bot', 'mix'] as const;
 const NONE: CallSessions = { disposition: null, latencies: [], recordings: [] };
 
 /** The sessions statement (see CallSessionStream), for the scope's WHERE clause over call_attempts `a`. */
-export function sessionsSql(where: string): string {
+export function sessionsSql(where: string, form: RowForm = 'values'): string {
   // SQLite's text form of a REAL round-trips, so the latencies parse back to the stored numbers.
   const artifactOf = (channel: string) =>
-    `(SELECT id FROM artifacts WHERE owner = 'voicebot_session:' || s.id
-      AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1)`;
-  return `SELECT s.attempt_id, s.id, s.disposition, s.caller_wav, s.bot_wav, s.mix_wav,
-      CASE WHEN s.caller_wav IS NOT NULL THEN ${artifactOf('caller')} END,
-      CASE WHEN s.bot_wav IS NOT NULL THEN ${artifactOf('bot')} END,
-      CASE WHEN s.mix_wav IS NOT NULL THEN ${artifactOf('mix')} END,
-      (SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
-       WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL), s.started_at
+    `CASE WHEN s.${channel}_wav IS NOT NULL THEN (SELECT id FROM artifacts
+      WHERE owner = 'voicebot_session:' || s.id AND name = 'call-' || s.id || '-${channel}.wav' LIMIT 1) END`;
+  const columns = [
+    's.attempt_id',
+    's.id',
+    's.disposition',
+    's.caller_wav',
+    's.bot_wav',
+    's.mix_wav',
+    ...CHANNELS.map(artifactOf),
+    `(SELECT group_concat(m.voice_to_voice_ms, ',') FROM voicebot_turn_metrics m
+       WHERE m.session_id = s.id AND m.voice_to_voice_ms IS NOT NULL)`,
+    's.started_at',
+  ];
+  return `SELECT ${selectList(columns, form)}
     FROM call_attempts a JOIN voicebot_sessions s ON s.attempt_id = a.id
     WHERE ${where} ORDER BY a.created_at, a.rowid, s.started_at, s.id`;
 }

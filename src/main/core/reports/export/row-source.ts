@@ -184,7 +184,12 @@ export class SqliteExportSource implements ExportSource {
         .get(this.where.params) ?? 0;
     if (calls < (o.minCalls ?? WORKER_MIN_CALLS)) return null;
     const { sql, params } = this.where;
-    const statements = [callsSql(sql), sessionsSql(sql), turnsSql(sql)].map((s) => ({ sql: s, params }));
+    // Rows as JSON (see RowForm): the worker's stepping is the export's slowest thread.
+    const statements = [callsSql(sql, 'json'), sessionsSql(sql, 'json'), turnsSql(sql, 'json')].map((s) => ({
+      sql: s,
+      params,
+      json: true,
+    }));
     return new SnapshotWorker(this.db.name, statements, o.nativeBinding);
   }
 

@@ -11,8 +11,12 @@ const require = createRequire(import.meta.url);
 
 /** Rows per message: large enough that posting costs little, small enough to keep memory flat. */
 export const WORKER_BATCH_ROWS = 2000;
-/** Batches a statement may run ahead of its reader before the worker waits. */
-const AHEAD = 4;
+/**
+ * Batches a statement may run ahead of its reader before the worker waits: enough that the worker
+ * keeps stepping while the reader is busy elsewhere (the summary's sums as the export opens, the
+ * calls before their turns), a few MB of rows at most.
+ */
+const AHEAD = 16;
 /** A reader that hears nothing for this long gives up (the worker steps SQLite: a batch takes ms). */
 const SILENCE_MS = 30_000;
 
@@ -73,6 +77,8 @@ type Message = { cols: unknown[][] } | { end: true } | { error: string };
 export interface WorkerStatement {
   sql: string;
   params: Record<string, string>;
+  /** Its one column is each row as a JSON array (see RowForm): parsed here into the row's values. */
+  json?: boolean;
 }
 
 export class WorkerRowsError extends Error {
@@ -99,6 +105,7 @@ export class WorkerRows {
   /** [produced × n, consumed × n, unused × n, ready, wake]. */
   private readonly counters: Int32Array;
   private readonly taken: boolean[];
+  private readonly json: boolean[];
   private closed = false;
   private failure: string | null = null;
 
@@ -108,6 +115,7 @@ export class WorkerRows {
     const channels = statements.map(() => new MessageChannel());
     this.ports = channels.map((c) => c.port1);
     this.taken = statements.map(() => false);
+    this.json = statements.map((s) => s.json === true);
     const remote = channels.map((c) => c.port2);
     // No environment for the thread; options without a prototype (as the other workers).
     const options = Object.assign(Object.create(null) as WorkerOptions, {
@@ -141,9 +149,9 @@ export class WorkerRows {
   }
 
   /**
-   * The rows of statement `k`, once (a second reader of the same statement reads elsewhere). One
-   * array is filled with each row in turn (100,000 rows made no garbage): take a row's values out
-   * before asking for the next.
+   * The rows of statement `k`, once (a second reader of the same statement reads elsewhere). Rows
+   * of values fill one array in turn (100,000 rows made no garbage): take a row's values out before
+   * asking for the next.
    */
   *rows(k: number): Generator<unknown[]> {
     if (this.taken[k]) throw new Error(`Statement ${k} of the worker was read already`);
@@ -159,6 +167,10 @@ export class WorkerRows {
       Atomics.notify(this.counters, 3 * n + 1);
       const cols = m.cols;
       const count = cols[0]?.length ?? 0;
+      if (this.json[k]) {
+        for (const text of cols[0] ?? []) yield JSON.parse(text as string) as unknown[];
+        continue;
+      }
       const row = new Array<unknown>(cols.length);
       for (let i = 0; i < count; i++) {
         for (let c = 0; c < cols.length; c++) row[c] = cols[c]![i];
