@@ -62,6 +62,39 @@ describe('forecast examples', () => {
     expect(forecast(base(0)).firstDialAt).toBeNull();
   });
 
+  // Found in an operator's pass: a contact capped for the day (three calls today in other campaigns) was
+  // queued "next eligible 6:30 pm", while the forecast said its call would leave at once.
+  it('dials a contact held back until later no sooner than that', () => {
+    const tenAm = Date.parse('2026-03-02T10:00:00+05:30');
+    const midnight = Date.parse('2026-03-03T00:00:00+05:30');
+    const held = (position: number) => ({ ...fresh(1)[0]!, position, nextEligibleAt: midnight });
+    const noRetry = { maxAttempts: 1, on: [], intervalMinutes: 30, backoff: 'linear' } as const;
+    const window = { days: [...WEEKDAYS], start: '00:00', end: '23:59', timeZone: 'Asia/Kolkata' };
+    const only = forecast(
+      base(0, {
+        contacts: [held(0)],
+        retry: noRetry,
+        window,
+        schedule: { start: tenAm, end: null },
+        from: tenAm,
+      }),
+    );
+    expect(only.firstDialAt).toBe(new Date(midnight).toISOString());
+    expect([only.dials, only.expectedRetries]).toEqual([1, 0]);
+    const mixed = forecast(
+      base(0, {
+        contacts: [...fresh(2), held(2)],
+        retry: noRetry,
+        window,
+        schedule: { start: tenAm, end: null },
+        from: tenAm,
+      }),
+    );
+    expect(mixed.firstDialAt).toBe(new Date(tenAm).toISOString());
+    expect(mixed.lastDialAt).toBe(new Date(midnight).toISOString());
+    expect(mixed.dials).toBe(3);
+  });
+
   it('names the queue tail an end date leaves unreached', () => {
     const end = Date.parse('2026-03-02T10:00:00+05:30'); // one hour of window at 10 a minute
     const f = forecast(base(1000, { schedule: { start: MONDAY_8AM_IST, end } }));

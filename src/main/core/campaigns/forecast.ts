@@ -244,7 +244,10 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
       });
     } else {
       firstDealt.set(c.position, 1);
-      fresh.push(c);
+      // Held back (the per-day cap across campaigns, or a wait the dialer set): dialled when it is due.
+      const due = c.nextEligibleAt ?? from;
+      if (due > from) retries.push({ at: due, position: c.position, attemptNo: 1 });
+      else fresh.push(c);
     }
   }
   fresh.sort((a, b) => a.position - b.position);
@@ -295,7 +298,7 @@ export function forecast(input: ForecastInput, trace?: ForecastTrace): CampaignF
     if (dueNow && dueNow.at <= t) {
       retries.pop();
       ({ position, attemptNo } = dueNow);
-      retriesDialled++;
+      if (attemptNo > 1) retriesDialled++;
     } else if (next < fresh.length) {
       position = fresh[next++]!.position;
       attemptNo = 1;
