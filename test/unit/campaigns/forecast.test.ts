@@ -68,7 +68,7 @@ describe('forecast examples', () => {
     const tenAm = Date.parse('2026-03-02T10:00:00+05:30');
     const midnight = Date.parse('2026-03-03T00:00:00+05:30');
     const held = (position: number) => ({ ...fresh(1)[0]!, position, nextEligibleAt: midnight });
-    const noRetry = { maxAttempts: 1, on: [], intervalMinutes: 30, backoff: 'linear' } as const;
+    const noRetry: RetryPolicy = { maxAttempts: 1, on: [], intervalMinutes: 30, backoff: 'linear' };
     const window = { days: [...WEEKDAYS], start: '00:00', end: '23:59', timeZone: 'Asia/Kolkata' };
     const only = forecast(
       base(0, {
