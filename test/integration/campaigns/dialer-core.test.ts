@@ -112,6 +112,40 @@ describe('the pushed counters', () => {
   }, 60_000);
 });
 
+describe('Retry now', () => {
+  it('on a contact whose number is on Do-Not-Call is refused, saying why (it showed "pending, now" and was skipped again later)', async () => {
+    const { core, cleanup } = await makeTestCore({
+      telephony: 'sandbox',
+      sandboxScript: { default: { outcome: 'answer', ringSec: 1, hangupAfterSec: 600 } },
+    });
+    cleanups.push(cleanup);
+    ok(await core.invoke('dnc.add', { phones: ['+919800010000'], note: 'asked' }));
+    const started = await startCoreCampaign(core, { contacts: 2, maxConcurrent: 1, callsPerMinute: 1 });
+    const page = ok<CampaignContactsPage>(
+      await core.invoke('campaigns.contacts', { campaignId: started.id }),
+    );
+    const dnc = page.contacts.find((c) => c.number === '+919800010000');
+    expect(dnc).toMatchObject({ status: 'skipped', skipReason: 'dnc' });
+    const r = await core.invoke('campaigns.retryContact', {
+      campaignId: started.id,
+      contactId: dnc?.contactId,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message:
+          'Customer 0 (+919800010000) is on the Do-Not-Call register and is never dialled: remove the number there first.',
+      },
+    });
+    const after = ok<CampaignContactsPage>(
+      await core.invoke('campaigns.contacts', { campaignId: started.id }),
+    );
+    expect(after.contacts.find((c) => c.contactId === dnc?.contactId)?.status).toBe('skipped');
+    ok(await core.invoke('campaigns.cancel', { campaignId: started.id }));
+  }, 60_000);
+});
+
 describe('a restart', () => {
   it('takes a running campaign up again within seconds and finishes it inside its policy', async () => {
     const first = await makeTestCore({ telephony: 'sandbox', sandboxScript: SCRIPT, sandboxTimeScale: 0.01 });

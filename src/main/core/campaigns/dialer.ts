@@ -3,6 +3,7 @@ import type { Pacing } from '../../../shared/campaigns';
 import type { JobContext, JobEngine, JobKind } from '../jobs';
 import type { CampaignAttemptRow } from '../store';
 import { attemptFlags, CampaignRun, type RunDeps, type RunEnd } from './campaign-run';
+import { CampaignError } from './errors';
 import type { CampaignRunner } from './runner';
 
 const RunInputSchema = z.object({ campaignId: z.string().min(1).max(64) }).strict();
@@ -160,6 +161,14 @@ export class Dialer implements CampaignRunner {
 
   retryContact(campaignId: string, contactId: number): Promise<void> {
     const c = this.deps.repo.contact(campaignId, contactId);
+    // It would only be skipped again at dial time: say why now instead of showing it pending.
+    if (c && this.deps.isDnc(c.number))
+      return Promise.reject(
+        new CampaignError(
+          'invalid',
+          `${c.name || c.number} (${c.number}) is on the Do-Not-Call register and is never dialled: remove the number there first.`,
+        ),
+      );
     if (c && c.status !== 'in_call')
       this.deps.repo.updateContact(
         campaignId,
