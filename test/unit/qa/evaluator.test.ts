@@ -306,6 +306,30 @@ describe('evaluate', () => {
   });
 });
 
+describe('evaluate, when the caller cannot play its part', () => {
+  // Found running a suite whose human recording was missing: the caller_error came with three
+  // expectation failures (disposition, transfer, hangup_by) that only followed from it.
+  it('reports the caller_error alone, not the call-level expectations that followed from it', async () => {
+    const s = scenario({ expect: { disposition: 'confirmed', transfer: false, hangup_by: 'bot' } });
+    const e = await evaluate(
+      {
+        scenario: s,
+        conversation: conversation(turns, {
+          endReason: 'caller_error',
+          error: 'cannot read the clip step-01.wav',
+        }),
+        callerAudio,
+        botAudio,
+      },
+      { bot },
+    );
+    expect(e.outcome).toBe('fail');
+    expect(e.failures.map((f) => [f.kind, f.actual])).toEqual([
+      ['caller_error', 'cannot read the clip step-01.wav'],
+    ]);
+  });
+});
+
 describe('evaluate, when the bot cannot be heard', () => {
   it('leaves the text checks without a verdict (never a pass, never a bot failure); budgets still count', async () => {
     const deaf: Transcriber = {
