@@ -141,6 +141,29 @@ describe('calldeck qa run', () => {
     }
   }, 120_000);
 
+  it('a run whose caller could not play (a missing clip) fails on that alone, with no speed figures of nothing', async () => {
+    const dir = path.join(tmp.dir, 'missing-clip');
+    await fs.mkdir(dir);
+    await fs.writeFile(
+      path.join(dir, 'clip.yaml'),
+      'name: Clip\nvariables: { name: Asha Rao }\nsteps:\n  - clip: clips/nope.wav\nexpect: { disposition: confirmed }\n',
+    );
+    const out: string[] = [];
+    const r = await runQaSuite(
+      dir,
+      base(),
+      (l) => out.push(l),
+      () => {},
+    );
+    expect(r.exitCode).toBe(1);
+    const failure = out.filter((l) => l.startsWith('           ['));
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatch(
+      /\[caller_error\] call: expected the caller plays its part; cannot read the clip .*nope\.wav \(ENOENT\)$/,
+    );
+    expect(out.join('\n')).not.toMatch(/0\.0x real time/);
+  });
+
   it('names why a folder has nothing to run: no scenario files, or only invalid ones', async () => {
     const empty = path.join(tmp.dir, 'empty-suite');
     await fs.mkdir(empty);

@@ -173,7 +173,8 @@ export async function runQaSuite(
       // The wall clock depends on what else the machine runs; this process's CPU time does not.
       const cpu = process.cpuUsage(cpu0);
       const cpuS = (cpu.user + cpu.system) / 1e6;
-      if (cpuS > 0)
+      // Nothing simulated (every caller failed at once): a ratio of 0 would only mislead.
+      if (cpuS > 0 && media > 0)
         out(
           `CPU: ${cpuS.toFixed(1)} s in this process (${(media / cpuS).toFixed(1)}x real time per CPU second)`,
         );
