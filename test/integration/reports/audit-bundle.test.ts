@@ -10,9 +10,11 @@ import type { AuditPage } from '../../../src/shared/audit';
 import type { ExportResult } from '../../../src/shared/reports';
 import { ok } from '../../helpers/api-wait';
 import { makeTempDir } from '../../helpers/temp-dir';
+import * as XLSX from 'xlsx';
 import {
   NUMBERS,
   readZip,
+  exportCampaign,
   exportCampaignBundle,
   runSandboxCampaign,
   writeZip,
@@ -204,6 +206,51 @@ describe('an audit bundle of a sandbox campaign', () => {
     const alone = await standalone(bundle);
     expect(alone).toMatchObject({ code: 0 });
     expect(alone.stdout).toMatch(/^Bundle OK: \d+ files match the signed manifest/);
+  });
+
+  it("names recordings by their paths in the bundle or the data folder, never the machine's", async () => {
+    // The bundle's own spreadsheet: each recording by its copy's path, as calls.jsonl lists it.
+    const jsonl = text('calls.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { attemptId: string; recordings: { channel: string; path: string }[] });
+    const sheet = (bytes: Buffer) =>
+      XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(bytes).Sheets.Calls!, { defval: null });
+    const inBundle = sheet(entries.find((e) => e.name === 'report/report.xlsx')!.data);
+    const bundled = jsonl.filter((c) => c.recordings.length > 0);
+    expect(bundled.length).toBeGreaterThanOrEqual(2);
+    for (const c of bundled) {
+      const row = inBundle.find((r) => r['Attempt id'] === c.attemptId)!;
+      expect(row['Recordings (paths in this bundle)']).toBe(
+        c.recordings.map((r) => `${r.channel}: ${r.path}`).join('; '),
+      );
+    }
+    // A plain export: paths relative to the data folder, which it names nowhere.
+    const xlsx = path.join(tmp.dir, 'plain.xlsx');
+    await exportCampaign(campaign, 'xlsx', xlsx);
+    const plain = sheet(fs.readFileSync(xlsx));
+    const db = openDatabase(path.join(campaign.dir, 'calldeck.sqlite'));
+    try {
+      for (const c of bundled) {
+        const stored = db
+          .prepare<[string], { caller: string; bot: string; mix: string | null }>(
+            'SELECT caller_wav AS caller, bot_wav AS bot, mix_wav AS mix FROM voicebot_sessions WHERE attempt_id = ?',
+          )
+          .get(c.attemptId)!;
+        const rel = (p: string) => path.relative(campaign.dir, p).split(path.sep).join('/');
+        const expected = (['caller', 'bot', 'mix'] as const)
+          .flatMap((ch) => (stored[ch] ? [`${ch}: ${rel(stored[ch])}`] : []))
+          .join('; ');
+        expect(expected).toMatch(/^caller: recordings\//);
+        expect(
+          plain.find((r) => r['Attempt id'] === c.attemptId)!['Recordings (paths in the data folder)'],
+        ).toBe(expected);
+      }
+    } finally {
+      db.close();
+    }
+    const zipped = (await readZip(xlsx)).map((e) => e.data.toString('utf8')).join('');
+    expect(zipped).not.toContain(campaign.dir);
   });
 
   it('fails both verifiers, naming the file, when any byte of any file changes', async () => {

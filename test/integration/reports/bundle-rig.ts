@@ -3,7 +3,7 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { JobInfo } from '../../../src/shared/jobs';
-import type { ExportResult } from '../../../src/shared/reports';
+import type { ExportFormat, ExportResult } from '../../../src/shared/reports';
 import type { Core } from '../../../src/main/core';
 import { ok, until, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
@@ -81,18 +81,27 @@ export async function runSandboxCampaign(): Promise<SandboxCampaign> {
 }
 
 /** Exports the campaign's audit bundle as the app does (reports.export, a job) and copies it to `out`. */
-export async function exportCampaignBundle(c: SandboxCampaign, out: string): Promise<ExportResult> {
+export function exportCampaignBundle(c: SandboxCampaign, out: string): Promise<ExportResult> {
+  return exportCampaign(c, 'bundle', out);
+}
+
+/** Exports the campaign in a format as the app does (reports.export, a job) and copies it to `out`. */
+export async function exportCampaign(
+  c: SandboxCampaign,
+  format: ExportFormat,
+  out: string,
+): Promise<ExportResult> {
   const { jobId } = ok<{ jobId: string }>(
     await c.core.invoke('reports.export', {
       scope: { kind: 'campaign', campaignId: c.campaignId },
-      format: 'bundle',
+      format,
     }),
   );
   const job = await untilAsync(async () => {
     const j = ok<JobInfo>(await c.core.invoke('jobs.get', { jobId }));
     return j.state === 'running' ? undefined : j;
   }, 60_000);
-  if (job.state !== 'succeeded') throw new Error(`the bundle export ${job.state}: ${JSON.stringify(job)}`);
+  if (job.state !== 'succeeded') throw new Error(`the ${format} export ${job.state}: ${JSON.stringify(job)}`);
   const result = job.result as ExportResult;
   fs.copyFileSync(path.join(c.dir, 'exports', `${jobId}-${result.name}`), out);
   return result;

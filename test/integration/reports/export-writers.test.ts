@@ -215,19 +215,20 @@ describe('XLSX export', () => {
     const calls = readXlsx((await rig.write(xlsxWriter, { kind: 'campaign', campaignId: 'c' })).out).Calls!;
     const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
     expect(calls[1]![col('Attempt id')]).toBe(first);
-    expect(calls[1]![col('Recordings')]).toBe(
+    // Without a data folder to name them from: by file name (the job names them in the data folder).
+    expect(calls[1]![col('Recordings (file names)')]).toBe(
       [
-        `caller: /data/recordings/${first}-s-caller.wav`,
-        `bot: /data/recordings/${first}-s-bot.wav`,
-        `mix: /data/recordings/${first}-s-mix.wav`,
-        'mix: /rec/second-mix.wav',
+        `caller: ${first}-s-caller.wav`,
+        `bot: ${first}-s-bot.wav`,
+        `mix: ${first}-s-mix.wav`,
+        'mix: second-mix.wav',
       ].join('; '),
     );
     // In the recordings' order: session by start, then caller, bot, mix.
     expect(calls[1]![col('Recording artifact ids')]).toBe('art-3; art-1; art-2');
     // A busy call has no session: no recordings, no latency.
     expect(calls[3]![col('Attempt id')]).toBe(busy);
-    expect(calls[3]![col('Recordings')]).toBeNull();
+    expect(calls[3]![col('Recordings (file names)')]).toBeNull();
     expect(calls[3]![col('Latency P50 (ms)')]).toBeNull();
   });
 

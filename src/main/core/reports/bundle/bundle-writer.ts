@@ -10,6 +10,7 @@ import {
 import type { SecretStore } from '../../settings';
 import type { Db } from '../../store';
 import type { AuditLog } from '../audit-log';
+import { recordingsInBundle } from '../export/recording-names';
 import type { ExportSource } from '../export/row-source';
 import {
   checkAborted,
@@ -121,6 +122,8 @@ async function writeBundle(
     const entry = recordingEntry(recordingsDir, c, r);
     return entry.path === null ? null : `../${entry.path}`;
   };
+  // The reports name each recording by its copy's path in the bundle (calls.jsonl's `path`).
+  const recordingNames = recordingsInBundle((c, r) => recordingEntry(recordingsDir, c, r).path);
   const zip = new BundleZip(outFile);
   try {
     zip.addBuffer('README.txt', bundleReadme({ ...summary, fingerprint: signer.fingerprint }));
@@ -130,7 +133,7 @@ async function writeBundle(
       // report.xlsx, report.html; a format written as another kind of file says so (report.csv.zip).
       const name = `report.${format}${writer.extension === format ? '' : `.${writer.extension}`}`;
       const file = path.join(tmp, name);
-      await writer.write(source, file, () => undefined, signal, { recordingLink });
+      await writer.write(source, file, () => undefined, signal, { recordingLink, recordingNames });
       zip.addFile(`report/${name}`, file);
       step(`report ${format}`);
     }

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { yazl } from '../zip-crc';
 import { CSV_EOL, csvField, csvLine, UTF8_BOM } from './cells';
 import type { ExportSource } from './row-source';
-import { progressTotal, SHEETS, type AnySheet } from './sheets';
+import { progressTotal, sheetsFor, type AnySheet } from './sheets';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from './writers';
 
 /**
@@ -25,7 +25,7 @@ const CHUNK_CHARS = 32 * 1024;
 export const csvWriter: ExportWriter = {
   extension: 'zip',
   mime: 'application/zip',
-  async write(source, outFile, progress, signal) {
+  async write(source, outFile, progress, signal, options) {
     const total = progressTotal(source);
     let done = 0;
     const zip = new yazl.ZipFile();
@@ -35,7 +35,7 @@ export const csvWriter: ExportWriter = {
       done += n;
       progress({ done, total: total(done) });
     };
-    for (const sheet of SHEETS) {
+    for (const sheet of sheetsFor(options?.recordingNames)) {
       const rows = Readable.from(csvChunks(sheet, source, signal, count));
       // A failed read (a cancel, a database error) fails the whole file.
       rows.once('error', (err) => (zip.outputStream as Readable).destroy(err));

@@ -22,6 +22,7 @@ import { filesDirFor } from '../html/audio';
 import { zipReportWithFiles } from '../html/report-zip';
 import { withAuditHead } from './audit-head';
 import { ExportFormatError, ExportScopeError } from './errors';
+import { recordingsInDataFolder } from './recording-names';
 import { SqliteExportSource, type ExportSourceOptions } from './row-source';
 import type { ExportWriters } from './writers';
 
@@ -178,7 +179,7 @@ export class ExportJobs {
                 ctx.progress({ done: p.done, total: p.total, note: p.note ?? null });
               },
               ctx.signal,
-              { audio: input.audio },
+              { audio: input.audio, recordingNames: recordingsInDataFolder(this.deps.dataDir) },
             );
           } finally {
             reader.close();

@@ -12,7 +12,9 @@ export {
 export { ExportFormatError, ExportScopeError } from './errors';
 export {
   SHEETS,
+  sheetsFor,
   CALL_COLUMNS,
+  callColumns,
   TURN_COLUMNS,
   VERDICT_COLUMNS,
   summaryLines,
@@ -26,6 +28,12 @@ export {
   type CellValue,
   type SummaryLine,
 } from './sheets';
+export {
+  RECORDING_FILE_NAMES,
+  recordingsInBundle,
+  recordingsInDataFolder,
+  type RecordingNames,
+} from './recording-names';
 export { csvField, safeText, UTF8_BOM } from './cells';
 export { csvWriter } from './csv-writer';
 export { xlsxWriter } from './xlsx-writer';

@@ -5,6 +5,7 @@ import type {
   ExportTurnRow,
   ExportVerdictRow,
 } from '../../../../shared/reports';
+import { RECORDING_FILE_NAMES, type RecordingNames } from './recording-names';
 import type { ExportSource } from './row-source';
 
 /**
@@ -53,7 +54,8 @@ const time = <R>(header: string, get: (r: R) => string | null): Column<R> => ({
 
 const joined = (list: readonly string[]) => (list.length === 0 ? null : list.join('; '));
 
-export const CALL_COLUMNS: readonly Column<ExportCallRow>[] = [
+/** The Calls sheet's columns, its recordings named by `names` (see RecordingNames). */
+export const callColumns = (names: RecordingNames): readonly Column<ExportCallRow>[] => [
   text('Attempt id', (r) => r.attemptId, 38),
   text('Call SID', (r) => r.callSid, 34),
   text('Contact', (r) => r.contactName, 22),
@@ -77,9 +79,12 @@ export const CALL_COLUMNS: readonly Column<ExportCallRow>[] = [
   text('Flags', (r) => joined(r.flags), 24),
   num('Latency P50 (ms)', (r) => r.latency?.p50 ?? null, 14),
   num('Latency P95 (ms)', (r) => r.latency?.p95 ?? null, 14),
-  text('Recordings', (r) => joined(r.recordings.map((x) => `${x.channel}: ${x.path}`)), 40),
+  text(names.header, (r) => joined(r.recordings.map((x) => `${x.channel}: ${names.name(r, x)}`)), 40),
   text('Recording artifact ids', (r) => joined(r.recordings.flatMap((x) => x.artifactId ?? [])), 38),
 ];
+
+/** The Calls sheet's columns of a source whose data folder is not known (recordings by file name). */
+export const CALL_COLUMNS = callColumns(RECORDING_FILE_NAMES);
 
 export const TURN_COLUMNS: readonly Column<ExportTurnRow>[] = [
   text('Attempt id', (r) => r.attemptId, 38),
@@ -173,9 +178,9 @@ export const AUDIT_ROWS_METRIC = 'Audit log rows (anchored head)';
 export type AnySheet = Sheet<unknown>;
 const erase = <R>(s: Sheet<R>): AnySheet => s;
 
-/** The sheets in order: Calls, Turns, QA verdicts, Summary. */
-export const SHEETS: readonly AnySheet[] = [
-  erase({ name: 'Calls', file: 'calls.csv', columns: CALL_COLUMNS, rows: (s) => s.calls() }),
+/** The sheets in order: Calls, Turns, QA verdicts, Summary; the calls' recordings named by `names`. */
+export const sheetsFor = (names: RecordingNames = RECORDING_FILE_NAMES): readonly AnySheet[] => [
+  erase({ name: 'Calls', file: 'calls.csv', columns: callColumns(names), rows: (s) => s.calls() }),
   erase({ name: 'Turns', file: 'turns.csv', columns: TURN_COLUMNS, rows: (s) => s.turns() }),
   erase({
     name: 'QA verdicts',
@@ -190,6 +195,7 @@ export const SHEETS: readonly AnySheet[] = [
     rows: (s) => summaryLines(s.summary),
   }),
 ];
+export const SHEETS = sheetsFor();
 
 /**
  * The progress total of a tabular export as its rows are written: the data rows, known at once,

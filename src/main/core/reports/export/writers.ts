@@ -1,5 +1,6 @@
 import type { ExportCallRow, ExportFormat, ExportRecording, ReportAudio } from '../../../../shared/reports';
 import { ExportFormatError } from './errors';
+import type { RecordingNames } from './recording-names';
 import type { ExportSource } from './row-source';
 
 /** What the export request asks of a writer beyond its rows (formats ignore what they do not use). */
@@ -10,6 +11,8 @@ export interface ExportWriteOptions {
    * relative to the report, or null. A report then links to the copies instead of embedding them.
    */
   recordingLink?: (call: ExportCallRow, rec: ExportRecording) => string | null;
+  /** How the report names each recording (default: its file name; see RecordingNames). */
+  recordingNames?: RecordingNames;
 }
 
 /** What a writer reports as it goes: rows (or items) written so far, of `total`. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import * as XLSX from 'xlsx';
 import type { ExportSource } from './row-source';
-import { progressTotal, SHEETS, type AnySheet } from './sheets';
+import { progressTotal, sheetsFor, type AnySheet } from './sheets';
 import { XlsxSheetCells } from './xlsx-cells';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from './writers';
 
@@ -14,11 +14,11 @@ import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '
 export const xlsxWriter: ExportWriter = {
   extension: 'xlsx',
   mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  async write(source, outFile, progress, signal) {
+  async write(source, outFile, progress, signal, options) {
     const total = progressTotal(source);
     let done = 0;
     const wb = XLSX.utils.book_new();
-    for (const sheet of SHEETS) {
+    for (const sheet of sheetsFor(options?.recordingNames)) {
       const ws = await buildSheet(sheet, source, signal, (n) => {
         done += n;
         progress({ done, total: total(done) });

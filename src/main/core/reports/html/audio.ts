@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportCallRow, ExportRecording } from '../../../../shared/reports';
+import { RECORDING_FILE_NAMES, type RecordingNames } from '../export/recording-names';
 
 /**
  * How a report carries its recordings: `embed` puts them inside the HTML as data: URIs (one file to
@@ -17,6 +18,8 @@ export const DEFAULT_EMBED_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PlacedAudio {
   recording: ExportRecording;
+  /** The recording as the report names it (see RecordingNames): never the stored absolute path. */
+  name: string;
   /** Where the player loads it from; null when the file is not there any more (or mode none). */
   src: string | null;
   how: 'embedded' | 'folder' | 'linked' | 'missing' | 'listed';
@@ -44,12 +47,18 @@ export class AudioPlacer {
     readonly mode: AudioMode,
     readonly embedLimitBytes = DEFAULT_EMBED_LIMIT_BYTES,
     private readonly link?: RecordingLink,
+    private readonly names: RecordingNames = RECORDING_FILE_NAMES,
   ) {
     if (mode === 'linked' && !link) throw new Error('internal: linked recordings need a RecordingLink');
     this.filesDir = filesDirFor(outFile);
   }
 
   async place(call: ExportCallRow, rec: ExportRecording): Promise<PlacedAudio> {
+    const placed = await this.placed(call, rec);
+    return { ...placed, name: this.names.name(call, rec) };
+  }
+
+  private async placed(call: ExportCallRow, rec: ExportRecording): Promise<Omit<PlacedAudio, 'name'>> {
     if (this.mode === 'none') {
       this.counts.listed += 1;
       return { recording: rec, src: null, how: 'listed', bytes: 0 };

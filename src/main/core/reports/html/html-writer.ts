@@ -1,5 +1,6 @@
 import type { ExportTurnRow } from '../../../../shared/reports';
 // Each from its file, not the export folder's index: that index registers these writers.
+import type { RecordingNames } from '../export/recording-names';
 import type { ExportSource } from '../export/row-source';
 import { totalRows } from '../export/sheets';
 import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '../export/writers';
@@ -30,6 +31,8 @@ export interface HtmlReportOptions {
   embedLimitBytes?: number;
   /** With audio `linked`: where each recording's copy is, relative to the report. */
   recordingLink?: RecordingLink;
+  /** How recordings are named where the report lists them (default: by file name). */
+  recordingNames?: RecordingNames;
   /** Cut into documents of bounded size (for printing); default one file. */
   parts?: PartsOptions;
 }
@@ -88,7 +91,7 @@ export async function writeHtmlReport(
 ): Promise<string[]> {
   const mode = options.audio ?? 'embed';
   const limit = options.embedLimitBytes ?? DEFAULT_EMBED_LIMIT_BYTES;
-  const audio = new AudioPlacer(outFile, mode, limit, options.recordingLink);
+  const audio = new AudioPlacer(outFile, mode, limit, options.recordingLink, options.recordingNames);
   const total = totalRows(source);
   let done = 0;
   const step = async (n: number) => {
@@ -175,6 +178,7 @@ export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
         {
           ...options,
           ...(asked?.audio ? { audio: asked.audio } : {}),
+          ...(asked?.recordingNames ? { recordingNames: asked.recordingNames } : {}),
           ...(asked?.recordingLink ? { audio: 'linked', recordingLink: asked.recordingLink } : {}),
         },
         (done, total) => progress({ done, total }),

@@ -40,7 +40,7 @@ export function pdfWriter(printer: () => PdfPrinter, o: { partBudget?: number } 
   return {
     extension: 'pdf',
     mime: 'application/pdf',
-    async write(source, outFile, progress, signal) {
+    async write(source, outFile, progress, signal, options) {
       const p = printer();
       // Before the HTML is written: a missing Chromium is reported at once, naming what to install.
       p.check?.();
@@ -52,7 +52,11 @@ export function pdfWriter(printer: () => PdfPrinter, o: { partBudget?: number } 
         const parts = await writeHtmlReport(
           source,
           partFile(1),
-          { audio: 'none', parts: { file: partFile, budget } },
+          {
+            audio: 'none',
+            parts: { file: partFile, budget },
+            ...(options?.recordingNames ? { recordingNames: options.recordingNames } : {}),
+          },
           (done) => progress({ done, total }),
           signal,
         );

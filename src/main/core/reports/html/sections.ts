@@ -217,9 +217,9 @@ function players(audio: readonly PlacedAudio[]): string {
         case 'linked':
           return `<p>${esc(label)}<br><audio controls preload="metadata" data-channel="${esc(a.recording.channel)}" src="${esc(a.src ?? '')}"></audio></p>`;
         case 'missing':
-          return `<p class="note">${esc(label)}: the file ${esc(a.recording.path)} was not on disk when this report was written.</p>`;
+          return `<p class="note">${esc(label)}: the file ${esc(a.name)} was not on disk when this report was written.</p>`;
         case 'listed':
-          return `<p class="note">${esc(label)}: ${esc(a.recording.path)}</p>`;
+          return `<p class="note">${esc(label)}: ${esc(a.name)}</p>`;
         default: {
           const never: never = a.how;
           return never;
