@@ -253,6 +253,17 @@ describe('an audit bundle of a sandbox campaign', () => {
     expect(zipped).not.toContain(campaign.dir);
   });
 
+  it("says how each call ended in the carrier's words: completed calls too", () => {
+    const calls = XLSX.utils.sheet_to_json<Record<string, unknown>>(
+      XLSX.read(entries.find((e) => e.name === 'report/report.xlsx')!.data).Sheets.Calls!,
+      { defval: null },
+    );
+    const byNumber = (n: string) => calls.find((r) => r.Number === n)!;
+    for (const n of [NUMBERS.talk1, NUMBERS.talk2])
+      expect(byNumber(n)).toMatchObject({ State: 'completed', 'Carrier status': 'completed' });
+    expect(byNumber(NUMBERS.busy)).toMatchObject({ State: 'busy', 'Carrier status': 'busy' });
+  });
+
   it('fails both verifiers, naming the file, when any byte of any file changes', async () => {
     const originalVerifier = findBundleVerifier();
     expect(entries.length).toBeGreaterThan(12);

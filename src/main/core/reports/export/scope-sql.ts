@@ -58,6 +58,19 @@ export function selectList(columns: readonly string[], form: RowForm): string {
   return form === 'json' ? `json_array(${columns.join(', ')})` : columns.join(', ');
 }
 
+/**
+ * The carrier's word on how a call ended: the status of its latest end report from the carrier (a
+ * status callback not disputed, or the call details asked of it), else CallDeck's own end reason (a
+ * dial the carrier refused, a cancel, a timeout). The attempt's end_reason alone is null for a
+ * completed call (CallDeck keeps a reason only for calls that did not complete), which left the
+ * column blank on exactly the calls that went through. One indexed lookup per call
+ * (call_events_attempt).
+ */
+const CARRIER_STATUS = `coalesce((SELECT json_extract(e.payload, '$.status') FROM call_events e
+      WHERE e.attempt_id = a.id AND e.type IN ('ended', 'provider_reported') AND e.disputed = 0
+        AND json_extract(e.payload, '$.status') IN ('completed', 'failed', 'busy', 'no_answer', 'canceled')
+      ORDER BY e.seq DESC LIMIT 1), a.end_reason)`;
+
 /** The calls statement for the scope's WHERE clause over call_attempts `a` (rows: CallSqlRow). */
 export function callsSql(where: string, form: RowForm = 'values'): string {
   // The campaign's and the list's names are the same on every row of a campaign: looked up once
@@ -73,7 +86,7 @@ export function callsSql(where: string, form: RowForm = 'values'): string {
     'a.answered_at',
     'a.ended_at',
     'a.state',
-    'a.end_reason',
+    CARRIER_STATUS,
     'a.duration_sec',
     'a.price',
     'a.answered_by',
