@@ -76,4 +76,22 @@ describe("the bundled sandbox's caller who asks for a person", () => {
     expect(session.disposition, `the bot heard: ${heard.join(' | ')}`).toBe('transferred');
     expect(session.transfer).toBe('agent');
   }, 90_000);
+
+  it('is the only one: the default callee ("Hello, who is this?", then "Yes, I can talk now") is not', async () => {
+    const placed = await ok<TestCallResult>('telephony.placeTestCall', {
+      number: '+919811112222',
+      mode: 'flow',
+    });
+    const attemptId = placed.attempt.id;
+    const deadline = Date.now() + 60_000;
+    while (!ended.has(attemptId)) {
+      if (Date.now() > deadline) throw new Error('the bot session did not end in 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const [session] = await ok<VoicebotSessionSummary[]>('voicebot.sessions', { attemptId });
+    if (!session) throw new Error('no voicebot session');
+    const detail = await ok<VoicebotSessionDetail>('voicebot.session', { id: session.id });
+    const heard = detail.lines.filter((l) => l.speaker === 'caller').map((l) => l.text);
+    expect(session.transfer, `the bot heard: ${heard.join(' | ')}`).not.toBe('agent');
+  }, 90_000);
 });

@@ -93,7 +93,7 @@ describe('appointment-reminder demo bot', () => {
 
   it('transfers to a person on request by phrase, in any ask state', async () => {
     for (const [inputs, phrase] of [
-      [[say('I want to talk to someone please')], 'i want to talk to someone'],
+      [[say('I want to talk to someone please')], 'talk to someone'],
       [[say('I would like to talk to a person please')], 'i would like to talk to a person please'],
       [[say('yes'), say('agent')], 'agent'],
       [[say('yes'), say('change'), say('can I speak to a real person')], 'real person'],
