@@ -253,6 +253,14 @@ function phrase(e: AuditEntry, p: Payload, start: Payload, ctx: SummaryContext):
     case 'data.removeBackup':
       return `removed backup archive ${short(e.subject.replace(/^artifact:/, ''))} from the data folder`;
     case 'data.restore': {
+      // This install's restore job (Settings › Data) names its archive and target; the copy's
+      // own row, written when it was restored, names only the archive.
+      const target = restoreTarget(p, start);
+      if (target !== undefined) {
+        const archive = str(p.archive) ?? str(start.archive) ?? 'a backup';
+        const files = num(p.files);
+        return `restore of ${archive} into ${target}${files !== undefined ? ` (${plural(files, 'file')})` : ''}`;
+      }
       const file = str(request.file) ?? 'a backup';
       const made = str(request.backupCreatedAt);
       const files = num(request.files);
@@ -275,6 +283,10 @@ function phrase(e: AuditEntry, p: Payload, start: Payload, ctx: SummaryContext):
   }
 }
 
+/** The folder a restore job of this install restored into (a restored copy's own row has none). */
+const restoreTarget = (p: Record<string, unknown>, start: Record<string, unknown>): string | undefined =>
+  str(p.target) ?? str(start.target) ?? str(obj(p.request).target);
+
 /** Actions whose start and end are two rows (the end names its start row). */
 const LONG_WORK = new Set(['contacts.startImport', 'reports.export', 'data.backup', 'data.wipe']);
 
@@ -288,7 +300,9 @@ export function auditSummary(e: AuditEntry, ctx: SummaryContext = {}): string {
   const what = phrase(e, p, start, ctx);
   // Long work reads as its subject: "import of leads.csv started / failed: …"; refused before it
   // started (no start row), it reads as a refusal.
-  if (LONG_WORK.has(e.action) && what !== undefined) {
+  const long =
+    LONG_WORK.has(e.action) || (e.action === 'data.restore' && restoreTarget(p, start) !== undefined);
+  if (long && what !== undefined) {
     switch (outcome) {
       case 'started':
         return `${e.actor} started the ${what}`;

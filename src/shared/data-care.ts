@@ -119,3 +119,60 @@ export interface WipeResult {
 export const RemoveBackupSchema = z
   .object({ artifactId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) })
   .strict();
+
+/** The job kind of a restore (Settings › Data follows it by this). */
+export const RESTORE_JOB_KIND = 'data.restore';
+
+/** An absolute path on the host: `/…` (POSIX), `C:\…` or `\\server\…` (Windows). */
+const AbsolutePath = z
+  .string()
+  .trim()
+  .min(1, 'Type the path of a new, empty folder')
+  .max(4096, 'At most 4,096 characters')
+  .refine(
+    (p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p),
+    'A full path, from the root (e.g. /home/me/calldeck-restored)',
+  )
+  .refine((p) => !p.includes('\0'), 'The path holds a NUL character');
+
+/**
+ * A restore of a backup archive into a new, empty folder on the computer CallDeck runs on: an
+ * archive uploaded (a staged file) or one of this install's own backups (its artifact).
+ */
+export const RestoreRequestSchema = z
+  .object({
+    archive: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('upload'), fileId: z.uuid() }).strict(),
+      z.object({ kind: z.literal('backup'), artifactId: z.uuid() }).strict(),
+    ]),
+    target: AbsolutePath,
+    /** The passphrase the backup was made with (sealed backups only). */
+    passphrase: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+export type RestoreRequest = z.infer<typeof RestoreRequestSchema>;
+
+/** Campaigns of a restored copy: paused (running at backup time) and still scheduled. */
+export interface RestoredCampaigns {
+  pausedCampaigns: { id: string; name: string }[];
+  scheduledCampaigns: { id: string; name: string; startAt: string | null }[];
+}
+
+/** A finished restore job's result. */
+export interface RestoreResultInfo extends RestoredCampaigns {
+  /** The archive's name and the folder it was restored into. */
+  archive: string;
+  target: string;
+  files: number;
+  bytes: number;
+  /** Audit rows verified in the restored copy. */
+  auditRows: number;
+  /** How to open the restored copy (the commands the CLI prints). */
+  open: { serve: string; desktop: string };
+}
+
+/** How to open a restored copy: the words the CLI prints and the page shows. */
+export function howToOpenRestored(target: string): RestoreResultInfo['open'] {
+  const arg = /^[\w@%+=:,./\\-]+$/.test(target) ? target : `'${target.replace(/'/g, `'\\''`)}'`;
+  return { serve: `calldeck serve --data ${arg}`, desktop: `CALLDECK_DATA=${arg}` };
+}

@@ -11,6 +11,8 @@ export {
   type Core,
   type CoreConfig,
   type CoreProfile,
+  restoreCopy,
+  type RestoreCopyResult,
 } from './app';
 export { defaultDataDir, APP_NAME, DATABASE_FILE } from './config';
 // The limits `calldeck serve` and `calldeck voicebot` take as flags (validated by these schemas).

@@ -8,6 +8,7 @@ import { UPLOAD_PATH } from '../../shared/files';
 import { createCore, type Core, type CoreConfig, type LogSink } from '../core';
 import { createBridgeServer } from './bridge-server';
 import { FileSecretStore } from './file-secret-store';
+import { fileRestoreSecrets } from './file-restore-secrets';
 import { securityHeaders, serveStatic } from './static-files';
 import { handleUpload } from './upload-route';
 import { handleArtifact, isArtifactPath } from './artifact-route';
@@ -64,6 +65,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     dataDir: options.dataDir,
     host: 'server',
     secrets: new FileSecretStore(path.join(options.dataDir, SECRETS_FILE)),
+    restoreSecrets: fileRestoreSecrets,
     actor: currentActor(),
     version: options.version,
     logSinks: options.logSinks,

@@ -50,6 +50,7 @@ import {
 import type { QaScenarioStats } from '../qa-stats';
 import {
   RemoveBackupSchema,
+  RestoreRequestSchema,
   BackupRequestSchema,
   RetentionSettingsSchema,
   WipeRequestSchema,
@@ -343,6 +344,17 @@ export const contract = {
     /** Removes a backup archive from the data folder (after it was downloaded or copied out). */
     removeBackup: command<{ removed: boolean }>()(RemoveBackupSchema, {
       subject: (r) => `artifact:${r.artifactId}`,
+    }),
+    /** This install's backup archives still in its data folder, newest first (to restore one of them). */
+    backups: query<ArtifactRef[]>()(Empty),
+    /**
+     * Restores a backup (uploaded, or one of this install's) into a new, empty folder on this
+     * computer, as `calldeck restore` does, as a job; refused at once for a target that is not
+     * empty, not writable or inside this data folder.
+     */
+    restore: command<{ jobId: string }>()(RestoreRequestSchema, {
+      subject: () => 'data',
+      redact: ['passphrase'],
     }),
   },
   reports: {

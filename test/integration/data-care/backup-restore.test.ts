@@ -15,7 +15,7 @@ import type { JobInfo } from '../../../src/shared/jobs';
 import type { VoicebotRecordingAudio } from '../../../src/shared/voicebot';
 import { ok, until } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
-import { backupTo, jobEnd, openDataFolder } from './backup-rig';
+import { backupTo, dataOffset, jobEnd, openDataFolder } from './backup-rig';
 import { importCsvList, startCoreCampaign } from '../campaigns/core-campaign';
 import type { CampaignDetail } from '../../../src/shared/campaigns';
 
@@ -34,21 +34,6 @@ const filesUnder = (dir: string): string[] =>
         .filter((e) => e.isFile())
         .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
     : [];
-
-/** The archive offset of the middle of the first entry `pick` names (its compressed data). */
-async function dataOffset(archive: string, pick: (name: string) => boolean): Promise<number> {
-  const zip = await yauzl.openPromise(archive, { lazyEntries: true });
-  try {
-    for await (const e of zip.eachEntry()) {
-      if (!pick(e.fileName) || e.compressedSize < 64) continue;
-      const { fileDataStart } = await zip.readLocalFileHeaderPromise(e, { minimal: true });
-      return fileDataStart + Math.floor(e.compressedSize / 2);
-    }
-  } finally {
-    zip.close();
-  }
-  throw new Error('no such entry');
-}
 
 const TOKEN = 'exo-token-7d1e4f0a93';
 const PASSPHRASE = 'correct horse battery staple';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
 import type { Core, CoreConfig } from '../../../src/main/core';
 import { FileSecretStore } from '../../../src/main/server';
 import type { BackupRequest, BackupResultInfo } from '../../../src/shared/data-care';
@@ -66,4 +67,19 @@ export async function backupTo(
   if (res.status !== 200 || !res.body) throw new Error(`archive not served: ${res.status}`);
   await pipeline(res.body, fs.createWriteStream(archive));
   return { job, result };
+}
+
+/** The archive offset of the middle of the first entry `pick` names (its compressed data). */
+export async function dataOffset(archive: string, pick: (name: string) => boolean): Promise<number> {
+  const zip = await yauzl.openPromise(archive, { lazyEntries: true });
+  try {
+    for await (const e of zip.eachEntry()) {
+      if (!pick(e.fileName) || e.compressedSize < 64) continue;
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(e, { minimal: true });
+      return fileDataStart + Math.floor(e.compressedSize / 2);
+    }
+  } finally {
+    zip.close();
+  }
+  throw new Error('no such entry');
 }

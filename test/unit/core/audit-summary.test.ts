@@ -169,6 +169,49 @@ describe('auditSummary', () => {
     ).toBe(
       'root restored this data folder from backup1.zip (made 2026-11-26T10:05:37.628Z; 8 files; 9 audit rows verified)',
     );
+    // This install's restore job: who restored which archive where, its start and end.
+    const restoreStart = row('root', 'data.restore', 'data', {
+      outcome: 'started',
+      request: { archive: { kind: 'backup' }, target: '/srv/copy', passphrase: '[redacted]' },
+      jobId: 'j3',
+      archive: 'backup1.zip',
+      target: '/srv/copy',
+    });
+    const restoreCtx = { starts: { [String(restoreStart.seq)]: restoreStart.payload } };
+    expect(auditSummary(restoreStart, restoreCtx)).toBe(
+      'root started the restore of backup1.zip into /srv/copy',
+    );
+    expect(
+      auditSummary(
+        row('root', 'data.restore', 'data', {
+          outcome: 'ok',
+          startSeq: restoreStart.seq,
+          archive: 'backup1.zip',
+          target: '/srv/copy',
+          files: 8,
+        }),
+        restoreCtx,
+      ),
+    ).toBe('restore of backup1.zip into /srv/copy (8 files) finished');
+    expect(
+      auditSummary(
+        row('root', 'data.restore', 'data', {
+          outcome: 'failed',
+          startSeq: restoreStart.seq,
+          error: { code: 'passphrase', message: 'wrong passphrase' },
+        }),
+        restoreCtx,
+      ),
+    ).toBe('restore of backup1.zip into /srv/copy failed: wrong passphrase');
+    expect(
+      auditSummary(
+        row('root', 'data.restore', 'data', {
+          outcome: 'failed',
+          request: { archive: { kind: 'upload' }, target: '/srv/full' },
+          error: { code: 'invalid_request', message: '/srv/full is not empty' },
+        }),
+      ),
+    ).toBe('refused: root asked for the restore of a backup into /srv/full: /srv/full is not empty');
     const wipe = row('root', 'data.wipe', 'data', {
       outcome: 'started',
       request: { confirm: 'WIPE' },

@@ -26,7 +26,8 @@ import { CallBoardQuery, CallStatsQuery } from '../calls';
 import { createHandlers, ImportJobs } from './handlers';
 import { createExports } from './exports';
 import { JobEngine } from '../jobs';
-import { FULL_APP, type CoreProfile } from './profile';
+import { DATA_TOOL, FULL_APP, type CoreProfile } from './profile';
+import { RestoreJobs, type RestoreHost } from './restore-job';
 import { claimLiveHost } from './live-hosts';
 import { createQa } from './qa';
 import { createCampaignDialer } from './campaign-dialer';
@@ -109,6 +110,14 @@ export interface CoreConfig {
   pdfPrinter?: PdfPrinter;
   /** Which parts start (default: the whole app); a CLI command starts only what it needs. */
   profile?: CoreProfile;
+  /**
+   * How this host keeps a restored copy's secrets (Settings › Data › Restore); without it the
+   * page's restore is refused and points to `calldeck restore`.
+   */
+  restoreSecrets?: Pick<RestoreHost, 'auditKey' | 'installSecrets'> & {
+    /** The secret store a core on the restored folder uses. */
+    store: (dataDir: string) => SecretStore;
+  };
 }
 
 export interface Core {
@@ -255,6 +264,28 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       } catch (err) {
         log.error('the backups cap could not be applied', { err });
       }
+    },
+  });
+  const restoreSecrets = config.restoreSecrets;
+  const restores = new RestoreJobs(jobs, {
+    dataDir: config.dataDir,
+    files,
+    artifacts: () => artifacts,
+    trail,
+    host: restoreSecrets && {
+      auditKey: restoreSecrets.auditKey,
+      installSecrets: restoreSecrets.installSecrets,
+      // The copy's core as `calldeck restore` opens it: the data tool, no port, on the copy's secrets.
+      openCore: (dataDir) =>
+        createCore({
+          dataDir,
+          host: config.host,
+          secrets: restoreSecrets.store(dataDir),
+          actor: config.actor,
+          version: config.version,
+          nativeBinding: config.nativeBinding,
+          profile: DATA_TOOL,
+        }),
     },
   });
   const retention = new Retention({
@@ -453,6 +484,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         exports,
         dataCare: {
           backups,
+          restores,
           retention,
           artifacts,
           wipe: {

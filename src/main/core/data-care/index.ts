@@ -5,6 +5,7 @@ export { sweepBackupLeftovers } from './backup-leftovers';
 export { MANIFEST_ENTRY, DATA_PREFIX, type Manifest } from './manifest';
 export {
   restoreBackup,
+  checkRestoreTarget,
   RestoreError,
   type RestoreErrorCode,
   type RestoreOptions,

@@ -12,7 +12,16 @@ import { DATA_PREFIX, MANIFEST_ENTRY, ManifestFileSchema, parseManifest, type Ma
 import { openSealedSecrets, SEALED_SECRETS_FILE, SealedSecretsError } from './sealed-secrets';
 
 export type RestoreErrorCode =
-  'not_empty' | 'unreadable' | 'manifest' | 'files' | 'integrity' | 'no_key' | 'passphrase' | 'audit';
+  | 'not_empty'
+  | 'unreadable'
+  | 'manifest'
+  | 'files'
+  | 'integrity'
+  | 'no_key'
+  | 'passphrase'
+  | 'audit'
+  | 'unwritable'
+  | 'cancelled';
 
 /** Why a backup was not restored; the target folder was left as it was (empty or absent). */
 export class RestoreError extends Error {
@@ -43,6 +52,10 @@ export interface RestoreOptions {
    */
   installSecrets: (restoredDir: string, secrets: Record<string, string>) => void;
   nativeBinding?: string;
+  /** Stops the restore between archive entries (nothing is kept: the target stays as it was). */
+  signal?: AbortSignal;
+  /** Entries unpacked of the archive's entries (the manifest among them). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface RestoreResult {
@@ -69,10 +82,30 @@ function refuseNonEmpty(target: string): void {
     );
 }
 
+/**
+ * Refuses a target that is not empty, or where this user cannot write (the folder, or the nearest
+ * existing folder above it when it does not exist yet). Checked before anything is unpacked.
+ */
+export function checkRestoreTarget(target: string): void {
+  const dir = path.resolve(target);
+  refuseNonEmpty(dir);
+  let existing = dir;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new RestoreError(
+      'unwritable',
+      `${existing} cannot be written by this user: choose a folder where CallDeck may create the restored copy`,
+    );
+  }
+}
+
 /** Every entry written under `dir`, hashed while written. */
 async function extract(
   file: string,
   dir: string,
+  o: Pick<RestoreOptions, 'signal' | 'onProgress'>,
 ): Promise<{ files: Map<string, { size: number; sha256: string }>; manifest: Buffer }> {
   let zip: yauzl.ZipFile;
   try {
@@ -86,8 +119,12 @@ async function extract(
   }
   const files = new Map<string, { size: number; sha256: string }>();
   let manifest: Buffer | undefined;
+  let done = 0;
+  const step = () => o.onProgress?.(++done, zip.entryCount);
   try {
     for await (const entry of zip.eachEntry()) {
+      if (o.signal?.aborted)
+        throw new RestoreError('cancelled', 'The restore was cancelled: nothing was kept');
       const name = entry.fileName;
       if (name.endsWith('/')) continue;
       if (name === MANIFEST_ENTRY) {
@@ -99,6 +136,7 @@ async function extract(
           new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
         );
         manifest = Buffer.concat(chunks);
+        step();
         continue;
       }
       const rel = name.startsWith(DATA_PREFIX) ? name.slice(DATA_PREFIX.length) : '';
@@ -118,6 +156,7 @@ async function extract(
       });
       await pipeline(source, fs.createWriteStream(dest, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
       files.set(rel, { size, sha256: hash.digest('hex') });
+      step();
     }
   } catch (err) {
     if (err instanceof RestoreError) throw err;
@@ -211,7 +250,7 @@ function checkDatabase(
  */
 export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   const target = path.resolve(o.target);
-  refuseNonEmpty(target);
+  checkRestoreTarget(target);
   mkdirPrivate(path.dirname(target));
   const staging = path.join(
     path.dirname(target),
@@ -219,13 +258,14 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   );
   fs.mkdirSync(staging, { mode: PRIVATE_DIR_MODE });
   try {
-    const { files, manifest: raw } = await extract(o.file, staging);
+    const { files, manifest: raw } = await extract(o.file, staging, o);
     const parsed = parseManifest(raw);
     if (!parsed.ok) throw new RestoreError('manifest', parsed.reason);
     const manifest = parsed.manifest;
     checkFiles(manifest, files);
     const sealed = openSecrets(staging, manifest, o);
     const audit = checkDatabase(staging, manifest, o, sealed);
+    if (o.signal?.aborted) throw new RestoreError('cancelled', 'The restore was cancelled: nothing was kept');
     if (sealed) {
       o.installSecrets(staging, sealed);
       fs.rmSync(path.join(staging, SEALED_SECRETS_FILE));

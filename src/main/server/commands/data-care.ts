@@ -3,21 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
+  howToOpenRestored,
   WIPE_WORD,
   type BackupResultInfo,
   type RetentionRunResult,
   type RetentionSettings,
   type WipeResult,
 } from '../../../shared/data-care';
-import type { CampaignDetail } from '../../../shared/campaigns';
 import type { JobInfo } from '../../../shared/jobs';
-import { StoredSecretNameSchema } from '../../../shared/settings';
-import { restoreBackup, RestoreError, type Core, type RestoreResult } from '../../core';
+import { restoreCopy, RestoreError, type Core, type RestoreCopyResult } from '../../core';
 import { dataOption } from '../cli-options';
-import { call, CliApiError, requireDataFolder, withCliCore } from '../cli-core';
+import { call, CliApiError, requireDataFolder, startCliCore, withCliCore } from '../cli-core';
 import { checkNewOutFile } from '../cli-out';
-import { FileSecretStore } from '../file-secret-store';
-import { SECRETS_FILE } from '../host-server';
+import { fileRestoreSecrets } from '../file-restore-secrets';
 import type { RegisterCommands } from './index';
 
 /**
@@ -91,80 +89,22 @@ export async function runBackupCommand(opts: {
   });
 }
 
-/** The headless host's secret file in the restored folder holds its audit key. */
-const fileAuditKey = (dir: string): string | undefined => {
-  try {
-    return new FileSecretStore(path.join(dir, SECRETS_FILE)).get('audit.key');
-  } catch {
-    return undefined;
-  }
-};
+/** A restore and the restored copy's campaigns: paused (running at backup time), or still scheduled. */
+export type RestoreCommandResult = RestoreCopyResult;
 
-/** Opened sealed secrets become this host's secret file in the restored folder. */
-const installFileSecrets = (dir: string, secrets: Record<string, string>): void => {
-  const store = new FileSecretStore(path.join(dir, SECRETS_FILE));
-  for (const [name, value] of Object.entries(secrets)) {
-    const known = StoredSecretNameSchema.safeParse(name);
-    if (!known.success)
-      throw new Error(`The backup holds a secret this version does not know (${name.slice(0, 60)})`);
-    store.set(known.data, value);
-  }
-};
-
-/**
- * A restore, the campaigns it paused (they were running when the backup was taken), and those
- * still scheduled: they start dialling from this copy at their time unless someone cancels them.
- */
-export type RestoreCommandResult = RestoreResult & {
-  pausedCampaigns: { id: string; name: string }[];
-  scheduledCampaigns: { id: string; name: string; startAt: string | null }[];
-};
-
-export async function runRestoreCommand(
+export function runRestoreCommand(
   file: string,
   opts: { data: string; passphrase?: string },
 ): Promise<RestoreCommandResult> {
-  const target = path.resolve(opts.data);
-  const result = await restoreBackup({
-    file: path.resolve(file),
-    target,
-    auditKey: fileAuditKey,
-    passphrase: opts.passphrase,
-    installSecrets: installFileSecrets,
-  });
-  // The restored folder's own log says where it came from (its first start also migrates it).
-  const campaigns = await withCliCore(target, async (core) => {
-    await core.audited(
-      {
-        action: 'data.restore',
-        subject: 'data',
-        request: {
-          file: path.basename(file),
-          backupCreatedAt: result.manifest.createdAt,
-          files: result.files,
-          auditRowsVerified: result.audit.rows,
-          pathsRelocated: result.relocated,
-        },
-      },
-      () => undefined,
-    );
-    // A campaign running when the backup was taken would resume dialling as soon as CallDeck
-    // starts on this copy, calling again the people the original install called after the
-    // snapshot. Paused (audited), it waits for an operator who knows which copy should dial.
-    const running = await call<CampaignDetail[]>(core, 'campaigns.list', { states: ['running'] });
-    for (const c of running) await call(core, 'campaigns.pause', { campaignId: c.id });
-    // A scheduled campaign cannot be paused (only started or canceled): it is named, not changed.
-    const scheduled = await call<CampaignDetail[]>(core, 'campaigns.list', { states: ['scheduled'] });
-    return {
-      paused: running.map((c) => ({ id: c.id, name: c.name })),
-      scheduled: scheduled.map((c) => ({
-        id: c.id,
-        name: c.name,
-        startAt: c.settings.schedule.startAt ?? null,
-      })),
-    };
-  });
-  return { ...result, pausedCampaigns: campaigns.paused, scheduledCampaigns: campaigns.scheduled };
+  return restoreCopy(
+    {
+      file: path.resolve(file),
+      target: path.resolve(opts.data),
+      passphrase: opts.passphrase,
+      ...fileRestoreSecrets,
+    },
+    (dir) => startCliCore(dir),
+  );
 }
 
 /** Applies the data folder's retention settings now, audited (one row per class that is on). */
@@ -312,6 +252,7 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
       try {
         const passphrase = opts.passphraseFile ? readPassphraseFile(opts.passphraseFile) : undefined;
         const r = await runRestoreCommand(file, { data: opts.data, passphrase });
+        const open = howToOpenRestored(path.resolve(opts.data));
         if (opts.json)
           process.stdout.write(
             JSON.stringify({
@@ -326,6 +267,7 @@ export const registerDataCareCommands: RegisterCommands = (program: Command) => 
         else
           process.stdout.write(
             `Restored ${r.files} files (${mb(r.bytes)}) into ${path.resolve(opts.data)}: database intact, audit log verified (${r.audit.rows} rows)\n` +
+              `Open it: ${open.serve}, or the desktop app with ${open.desktop} set.\n` +
               r.pausedCampaigns
                 .map(
                   (c) =>

@@ -1,20 +1,39 @@
+import fs from 'node:fs';
 import { ApiError } from '../../../../shared/api/errors';
 import type { Handlers } from '../../api';
 import type { Artifacts } from '../../artifacts';
 import { wipeData, WipeRefused, type BackupJobs, type Retention } from '../../data-care';
 import type { WipeRepository } from '../../store';
+import type { RestoreJobs } from '../restore-job';
 
 export interface DataCareDeps {
   backups: BackupJobs;
+  restores: RestoreJobs;
   retention: Retention;
   artifacts: Artifacts;
   wipe: { repo: WipeRepository; dataDir: string; announce: () => void };
 }
 
-/** Care of the data folder: backups as jobs, retention, wipe (restore is a CLI step on a new folder). */
-export function dataHandlers({ backups, retention, artifacts, wipe }: DataCareDeps): Handlers['data'] {
+/** Care of the data folder: backups and restores (into a new folder) as jobs, retention, wipe. */
+export function dataHandlers({
+  backups,
+  restores,
+  retention,
+  artifacts,
+  wipe,
+}: DataCareDeps): Handlers['data'] {
   return {
     backup: (req, { actor, audit }) => backups.start(audit, actor, { passphrase: req.passphrase }),
+    backups: () =>
+      artifacts
+        .byOwner('backup')
+        .filter((a) => {
+          const row = artifacts.get(a.id);
+          const file = row && artifacts.filePath(row);
+          return file !== undefined && fs.existsSync(file);
+        })
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)),
+    restore: (req, { actor, audit }) => restores.start(audit, actor, req),
     retention: () => retention.get(),
     setRetention: (req, { audit }) => retention.set(req, audit),
     runRetention: (_req, { actor }) => retention.run(actor),
