@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallStatsQuery } from '../../../src/main/core/calls';
+import * as XLSX from 'xlsx';
 import { CALL_COLUMNS, csvWriter, xlsxWriter } from '../../../src/main/core/reports';
 import { HOSTILE_CELLS, seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
 import { makeExportRig, parseCsv, readXlsx, readZip, xlsxFormulaScan } from './export-rig';
@@ -351,7 +352,61 @@ describe('CSV export', () => {
     const stats = new CallStatsQuery(rig.db).stats('c-hostile');
     const summary = parseCsv(files.get('summary.csv')!);
     expect(summary.find((r) => r[0] === 'Answered')?.[1]).toBe(String(stats.answered));
-    expect(summary.find((r) => r[0] === 'Answer rate')?.[1]).toBe(String(stats.answerRate));
+    // A rate as a fraction to 4 places (the XLSX keeps it exact, shown as a percentage).
+    expect(summary.find((r) => r[0] === 'Answer rate')?.[1]).toBe(
+      String(Number(stats.answerRate!.toFixed(4))),
+    );
+  });
+
+  it('rounds what a person reads (whole ms, money to 4 places, rates) and the XLSX shows it so, keeping the exact value', async () => {
+    const listId = seedList(rig.db, 'L');
+    const [first] = seedCampaignCalls(rig.db, { campaignId: 'c', listId, calls: 12 });
+    // Values as they arrive: a latency measured in fractional ms, prices whose sum is not exact.
+    rig.db
+      .prepare(
+        `UPDATE voicebot_turn_metrics SET voice_to_voice_ms = 362.48143100000743
+         WHERE session_id = (SELECT id FROM voicebot_sessions WHERE attempt_id = ?)`,
+      )
+      .run(first);
+    rig.db.prepare('UPDATE call_attempts SET price = 0.1 + 0.2 WHERE id = ?').run(first);
+    rig.db.prepare('UPDATE call_attempts SET price = 0.1 WHERE price > 0 AND id <> ?').run(first);
+    const db = dbCalls('c');
+    const spend = db.reduce((s, d) => s + (d.price ?? 0), 0);
+    const stats = new CallStatsQuery(rig.db).stats('c');
+    expect(String(spend)).toMatch(/\d{6,}/);
+
+    const files = await readZip((await rig.write(csvWriter, { kind: 'campaign', campaignId: 'c' })).out);
+    const calls = parseCsv(files.get('calls.csv')!);
+    const col = (h: string) => CALL_COLUMNS.findIndex((c) => c.header === h);
+    expect(calls[1]![col('Latency P50 (ms)')]).toBe('362');
+    expect(calls[1]![col('Price')]).toBe('0.3');
+    db.forEach((d, i) =>
+      expect(calls[i + 1]![col('Price')]).toBe(d.price === null ? '' : String(Number(d.price.toFixed(4)))),
+    );
+    const summary = parseCsv(files.get('summary.csv')!);
+    const line = (m: string) => summary.find((r) => r[0] === m)?.[1];
+    expect(line('Spend (carrier prices settled)')).toBe(String(Number(spend.toFixed(4))));
+    expect(line('Answer rate')).toBe(String(Number(stats.answerRate!.toFixed(4))));
+    expect(line('Average talk time (s)')).toBe(String(Number(stats.averageDurationSec!.toFixed(1))));
+    for (const [name, text] of files)
+      for (const row of parseCsv(text))
+        for (const cell of row)
+          if (/^-?\d+\.\d+$/.test(cell))
+            expect(cell.split('.')[1]!.length, `${name}: ${cell}`).toBeLessThanOrEqual(4);
+
+    // XLSX: exact numbers (a sum adds the exact ones), shown through number formats.
+    const { out } = await rig.write(xlsxWriter, { kind: 'campaign', campaignId: 'c' });
+    const wb = XLSX.read(fs.readFileSync(out), { cellNF: true, dense: true });
+    const cell = (sheet: string, r: number, c: number) => wb.Sheets[sheet]!['!data']![r]![c]!;
+    expect(cell('Calls', 1, col('Latency P50 (ms)'))).toMatchObject({ v: 362.48143100000743, z: '0' });
+    expect(cell('Calls', 1, col('Price'))).toMatchObject({ v: 0.1 + 0.2, z: '0.00##' });
+    const summaryRows = wb.Sheets.Summary!['!data']!;
+    const metric = (m: string) => summaryRows.find((r) => r[0]?.v === m)![1]!;
+    expect(metric('Spend (carrier prices settled)').z).toBe('0.00##');
+    expect(metric('Spend (carrier prices settled)').v).toBeCloseTo(spend, 9);
+    expect(metric('Answer rate')).toMatchObject({ v: stats.answerRate, z: '0.00%' });
+    // A count is a plain number.
+    expect(metric('Answered').z ?? 'General').toBe('General');
   });
 
   it('keeps Indian-language text and stops when cancelled, leaving the caller to remove the file', async () => {

@@ -1,5 +1,5 @@
 import { FORMULA_START, neutraliseForExport } from '../../../../shared/export-safety';
-import type { CellKind, CellValue, Column } from './sheets';
+import { rounded, type CellKind, type CellValue, type Column, type Rounding } from './sheets';
 
 /** A CSV text cell as written: formula-like text neutralised (OWASP), numbers left as numbers. */
 export function safeText(value: string): string {
@@ -33,10 +33,20 @@ export function csvLine<R>(columns: readonly Column<R>[]): (row: R) => string {
     for (let i = 0; i < n; i++) {
       if (i > 0) line += ',';
       const c = columns[i]!;
-      line += csvField(c.kind, c.get(row));
+      const v = c.get(row);
+      line += csvField(
+        c.kind,
+        (c.rounding ?? c.roundingOf) !== undefined && typeof v === 'number' ? roundFor(c, row, v) : v,
+      );
     }
     return line + CSV_EOL;
   };
+}
+
+/** A number as a person reads it in the CSV (see Rounding). */
+function roundFor<R>(c: Column<R>, row: R, v: number): number {
+  const r: Rounding | undefined = c.rounding ?? c.roundingOf?.(row);
+  return r === undefined ? v : rounded(v, r);
 }
 
 export const CSV_EOL = '\r\n';

@@ -17,10 +17,32 @@ import type { ExportSource } from './row-source';
 export type CellKind = 'text' | 'number' | 'time';
 export type CellValue = string | number | null;
 
+/**
+ * How a number reads to a person (the stored value is exact: 362.48143100000743 ms, 1.2000000000000002
+ * of spend): whole milliseconds; money to 4 decimals at most (Exotel prices come with 2 or 4);
+ * rates as fractions (0.5 = 50%) to 4 places; seconds to one decimal. CSV writes the rounded value;
+ * XLSX keeps the exact number and shows it through the number format.
+ */
+export type Rounding = 'ms' | 'money' | 'rate' | 'seconds';
+export const ROUNDINGS: Record<Rounding, { decimals: number; xlsxFormat: string }> = {
+  ms: { decimals: 0, xlsxFormat: '0' },
+  money: { decimals: 4, xlsxFormat: '0.00##' },
+  rate: { decimals: 4, xlsxFormat: '0.00%' },
+  seconds: { decimals: 1, xlsxFormat: '0.0' },
+};
+
+/** `value` rounded as `rounding` says, as a number (trailing zeros gone: 0.7500 → 0.75). */
+export const rounded = (value: number, rounding: Rounding): number =>
+  Number.isInteger(value) ? value : Number(value.toFixed(ROUNDINGS[rounding].decimals));
+
 export interface Column<R> {
   header: string;
   kind: CellKind;
   get(row: R): CellValue;
+  /** A number's rounding (see Rounding)... */
+  rounding?: Rounding;
+  /** ...or each row's own (the summary's mixed values). */
+  roundingOf?(row: R): Rounding | undefined;
   /** Width in characters (XLSX). */
   width?: number;
 }
@@ -39,11 +61,17 @@ const text = <R>(header: string, get: (r: R) => string | null, width = 16): Colu
   get,
   width,
 });
-const num = <R>(header: string, get: (r: R) => number | null, width = 10): Column<R> => ({
+const num = <R>(
+  header: string,
+  get: (r: R) => number | null,
+  width = 10,
+  rounding?: Rounding,
+): Column<R> => ({
   header,
   kind: 'number',
   get,
   width,
+  ...(rounding ? { rounding } : {}),
 });
 const time = <R>(header: string, get: (r: R) => string | null): Column<R> => ({
   header,
@@ -72,13 +100,13 @@ export const callColumns = (names: RecordingNames): readonly Column<ExportCallRo
   text('State', (r) => r.state, 12),
   text('Carrier status', (r) => r.carrierStatus),
   num('Duration (s)', (r) => r.durationSec),
-  num('Price', (r) => r.price, 8),
+  num('Price', (r) => r.price, 8, 'money'),
   text('Answered by', (r) => r.answeredBy, 12),
   text('Disposition', (r) => r.disposition),
   text('Transfer', (r) => r.transfer, 10),
   text('Flags', (r) => joined(r.flags), 24),
-  num('Latency P50 (ms)', (r) => r.latency?.p50 ?? null, 14),
-  num('Latency P95 (ms)', (r) => r.latency?.p95 ?? null, 14),
+  num('Latency P50 (ms)', (r) => r.latency?.p50 ?? null, 14, 'ms'),
+  num('Latency P95 (ms)', (r) => r.latency?.p95 ?? null, 14, 'ms'),
   text(names.header, (r) => joined(r.recordings.map((x) => `${x.channel}: ${names.name(r, x)}`)), 40),
   text('Recording artifact ids', (r) => joined(r.recordings.flatMap((x) => x.artifactId ?? [])), 38),
 ];
@@ -90,7 +118,7 @@ export const TURN_COLUMNS: readonly Column<ExportTurnRow>[] = [
   text('Attempt id', (r) => r.attemptId, 38),
   text('Speaker', (r) => r.speaker, 8),
   text('Text', (r) => r.text, 60),
-  num('Media time (ms)', (r) => r.mediaMs, 14),
+  num('Media time (ms)', (r) => r.mediaMs, 14, 'ms'),
 ];
 
 export const VERDICT_COLUMNS: readonly Column<ExportVerdictRow>[] = [
@@ -110,11 +138,12 @@ export const VERDICT_COLUMNS: readonly Column<ExportVerdictRow>[] = [
 export interface SummaryLine {
   metric: string;
   value: CellValue;
+  rounding?: Rounding;
 }
 
 export const SUMMARY_COLUMNS: readonly Column<SummaryLine>[] = [
   text('Metric', (r) => r.metric, 36),
-  { header: 'Value', kind: 'number', get: (r) => r.value, width: 40 },
+  { header: 'Value', kind: 'number', get: (r) => r.value, width: 40, roundingOf: (r) => r.rounding },
 ];
 
 /** The summary as lines, in the dashboard's terms (rates as fractions, 0.5 = 50%). */
@@ -133,18 +162,18 @@ export function summaryLines(s: ExportSummary): SummaryLine[] {
       { metric: 'Still active', value: c.active },
       { metric: 'Finished', value: c.finished },
       { metric: 'Answered', value: c.answered },
-      { metric: 'Answer rate', value: c.answerRate },
-      { metric: 'Success rate (completed ÷ finished)', value: c.successRate },
-      { metric: 'Average talk time (s)', value: c.averageDurationSec },
-      { metric: 'Talk time P50 (s)', value: c.talkTimeSec?.p50 ?? null },
-      { metric: 'Talk time P95 (s)', value: c.talkTimeSec?.p95 ?? null },
+      { metric: 'Answer rate', value: c.answerRate, rounding: 'rate' },
+      { metric: 'Success rate (completed ÷ finished)', value: c.successRate, rounding: 'rate' },
+      { metric: 'Average talk time (s)', value: c.averageDurationSec, rounding: 'seconds' },
+      { metric: 'Talk time P50 (s)', value: c.talkTimeSec?.p50 ?? null, rounding: 'seconds' },
+      { metric: 'Talk time P95 (s)', value: c.talkTimeSec?.p95 ?? null, rounding: 'seconds' },
       { metric: 'Transfers to an agent', value: c.transfers },
-      { metric: 'Transfer rate', value: c.transferRate },
+      { metric: 'Transfer rate', value: c.transferRate, rounding: 'rate' },
       { metric: 'Answered by a machine', value: c.machineAnswered },
-      { metric: 'Spend (carrier prices settled)', value: c.spend },
+      { metric: 'Spend (carrier prices settled)', value: c.spend, rounding: 'money' },
       { metric: 'Finished calls not yet priced', value: c.unpriced },
-      { metric: 'Voice-to-voice latency P50 (ms)', value: c.latency?.p50 ?? null },
-      { metric: 'Voice-to-voice latency P95 (ms)', value: c.latency?.p95 ?? null },
+      { metric: 'Voice-to-voice latency P50 (ms)', value: c.latency?.p50 ?? null, rounding: 'ms' },
+      { metric: 'Voice-to-voice latency P95 (ms)', value: c.latency?.p95 ?? null, rounding: 'ms' },
     );
     for (const o of c.byOutcome) out.push({ metric: `Outcome: ${o.outcome}`, value: o.count });
     for (const d of c.dispositions) out.push({ metric: `Disposition: ${d.disposition}`, value: d.count });

@@ -1,6 +1,6 @@
 import type * as XLSX from 'xlsx';
 import { looksLikeFormula } from '../../../../shared/export-safety';
-import type { AnySheet, CellKind, CellValue } from './sheets';
+import { ROUNDINGS, type AnySheet, type CellKind, type CellValue, type Rounding } from './sheets';
 
 const DAY_MS = 86_400_000;
 /** Days from Excel's 1900 epoch to the Unix epoch. */
@@ -16,9 +16,15 @@ const TEXT_FORMAT = '@';
  * where every field is read as typed input, and in an XLSX it would show: '+91…). Formula-like text
  * also gets the Text format, so someone editing the cell (F2, Enter) keeps it text, not a formula.
  */
-export function xlsxCell(kind: CellKind, value: CellValue): XLSX.CellObject | undefined {
+export function xlsxCell(kind: CellKind, value: CellValue, rounding?: Rounding): XLSX.CellObject | undefined {
   if (value === null) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? { t: 'n', v: value } : undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    // The exact value, shown rounded (362.48143100000743 ms reads 362): a sum still adds the exact ones.
+    return rounding === undefined || Number.isInteger(value)
+      ? { t: 'n', v: value }
+      : { t: 'n', v: value, z: ROUNDINGS[rounding].xlsxFormat };
+  }
   if (kind === 'time') {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return { t: 'n', v: ms / DAY_MS + EXCEL_UNIX_EPOCH_DAYS, z: XLSX_DATE_FORMAT };
@@ -41,15 +47,20 @@ class ColumnCells {
   private shared: Map<string | number, XLSX.CellObject> | null;
   private seen = 0;
 
-  constructor(private readonly kind: CellKind) {
-    this.shared = kind === 'time' ? null : new Map();
+  /** A rounding of each row's own shares no cells: the same value may read two ways. */
+  constructor(
+    private readonly kind: CellKind,
+    private readonly column: Pick<AnySheet['columns'][number], 'rounding' | 'roundingOf'>,
+  ) {
+    this.shared = kind === 'time' || column.roundingOf ? null : new Map();
   }
 
-  cell(value: CellValue): XLSX.CellObject | undefined {
-    if (value === null || this.shared === null) return xlsxCell(this.kind, value);
+  cell(value: CellValue, row: unknown): XLSX.CellObject | undefined {
+    const r = this.column.rounding ?? this.column.roundingOf?.(row);
+    if (value === null || this.shared === null) return xlsxCell(this.kind, value, r);
     const known = this.shared.get(value);
     if (known) return known;
-    const made = xlsxCell(this.kind, value);
+    const made = xlsxCell(this.kind, value, r);
     if (made && this.shared.size < MAX_SHARED) this.shared.set(value, made);
     if (++this.seen === SAMPLE_VALUES && this.shared.size > SAMPLE_VALUES / 2) this.shared = null;
     return made;
@@ -61,10 +72,13 @@ export class XlsxSheetCells {
   private readonly columns: { cells: ColumnCells; get: (row: unknown) => CellValue }[];
 
   constructor(sheet: AnySheet) {
-    this.columns = sheet.columns.map((c) => ({ cells: new ColumnCells(c.kind), get: (row) => c.get(row) }));
+    this.columns = sheet.columns.map((c) => ({
+      cells: new ColumnCells(c.kind, c),
+      get: (row) => c.get(row),
+    }));
   }
 
   row(row: unknown): (XLSX.CellObject | undefined)[] {
-    return this.columns.map((c) => c.cells.cell(c.get(row)));
+    return this.columns.map((c) => c.cells.cell(c.get(row), row));
   }
 }
