@@ -70,15 +70,32 @@ const slug = (s: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
 
+/** `2026-11-26T04:10:00.000Z` → `20261126T0410Z`. */
+const compactTime = (iso: string) => iso.replace(/[-:]/g, '').slice(0, 13) + 'Z';
+
+const MIDNIGHT = 'T00:00:00.000Z';
+
+/**
+ * A range as the user gave it: whole days by their first and last day (`--from 2026-11-26 --to
+ * 2026-11-26` is the one day; the scope holds its end exclusive, the next midnight), else the times.
+ */
+function rangeName(from: string, to: string): string {
+  if (from.endsWith(MIDNIGHT) && to.endsWith(MIDNIGHT)) {
+    const last = new Date(Date.parse(to) - 86_400_000).toISOString();
+    return `${from.slice(0, 10)}-to-${last.slice(0, 10)}`;
+  }
+  return `${compactTime(from)}-to-${compactTime(to)}`;
+}
+
 /** A file name that says what it holds and when: `calldeck-campaign-<id>-20261126T0410Z.xlsx`. */
 export function exportFileName(scope: ExportScope, extension: string, at: Date): string {
-  const when = at.toISOString().replace(/[-:]/g, '').slice(0, 13) + 'Z';
+  const when = compactTime(at.toISOString());
   const what =
     scope.kind === 'campaign'
       ? `campaign-${slug(scope.campaignId)}`
       : scope.kind === 'qa_run'
         ? `qa-run-${slug(scope.runId)}`
-        : `calls-${scope.from.slice(0, 10)}-to-${scope.to.slice(0, 10)}`;
+        : `calls-${rangeName(scope.from, scope.to)}`;
   return `calldeck-${what}-${when}.${extension}`;
 }
 
