@@ -14,6 +14,7 @@ import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 import { useJobsStore, watchJobs } from '../../state/jobs-store';
 import { backupToFollow } from './backup-follow';
+import { RestoreCard } from './RestoreCard';
 import { formatCount } from '../../format';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
@@ -190,18 +191,6 @@ function BackupCard(): React.JSX.Element {
           }}
         />
       )}
-      <h3>Restore</h3>
-      <p className="card__description">
-        A backup is restored into a new, empty data folder, checked before CallDeck opens it (every file
-        against its SHA-256, the database&apos;s integrity, the audit chain with its key):
-      </p>
-      <pre>calldeck restore calldeck-backup-….zip --data /path/to/new-folder [--passphrase-file FILE]</pre>
-      <p className="card__description">
-        Then start CallDeck on that folder (<code>calldeck serve --data /path/to/new-folder</code>, or the
-        desktop app with <code>CALLDECK_DATA</code> set to it: it moves the restored secrets into the
-        keychain). A backup made by the desktop app without a passphrase holds its secrets encrypted with this
-        computer&apos;s keychain: restore it on this computer and user account only.
-      </p>
     </section>
   );
 }
@@ -290,11 +279,12 @@ function WipeCard(): React.JSX.Element {
   );
 }
 
-/** Settings › Data: backup and restore, wipe (retention has its own form). */
+/** Settings › Data: backup, restore, wipe (retention has its own form). */
 export function DataCareSection(): React.JSX.Element {
   return (
     <>
       <BackupCard />
+      <RestoreCard />
       <WipeCard />
     </>
   );
