@@ -59,6 +59,17 @@ export const ExportRequestSchema = z.strictObject({
   format: ExportFormatSchema,
   /** HTML only; default embed. */
   audio: z.enum(REPORT_AUDIO).optional(),
+  /**
+   * The file name the report will be saved under (the CLI's --out), when not the export's own:
+   * an HTML report's recordings folder is named after it (`<name>_files/`). One name, no folders.
+   */
+  reportName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..', { message: 'a file name, without folders' })
+    .optional(),
 });
 export type ExportRequest = z.output<typeof ExportRequestSchema>;
 

@@ -84,14 +84,16 @@ describe('calldeck export --format html | pdf', () => {
       expect(fs.existsSync(path.join(tmp.dir, folder!)), `${folder} named in the report`).toBe(true);
   });
 
-  it('--audio folder: the recordings go into a folder beside --out that the report links to', async () => {
+  it('--audio folder: the recordings go into a folder beside --out, named after it, that the report links to', async () => {
     const out = path.join(tmp.dir, 'folder', 'report.html');
     fs.mkdirSync(path.dirname(out));
     const r = await runExportCommand(
       { campaign: 'c1', format: 'html', audio: 'folder', out, data },
       () => {},
     );
-    expect(r.filesDir).toMatch(/_files$/);
+    // Named after the file asked for (not the job's internal id).
+    expect(r.filesDir).toBe('report_files');
+    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['report.html', 'report_files']);
     const html = fs.readFileSync(out, 'utf8');
     const srcs = [...html.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
     expect(srcs.length).toBeGreaterThan(0);
@@ -154,6 +156,9 @@ describe('calldeck export --format html | pdf', () => {
     for (const src of srcs) expect(entries.get(src)?.subarray(0, 4).toString()).toBe('RIFF');
     expect([...entries.keys()].sort()).toEqual([result.report!, ...srcs].sort());
     expect(srcs.every((s) => s.startsWith(`${result.filesDir}/`))).toBe(true);
+    // The folder is named after the report in the download: calldeck-campaign-c1-<time>_files.
+    expect(result.filesDir).toBe(`${path.basename(result.report!, '.html')}_files`);
+    expect(result.report).toMatch(/^calldeck-campaign-c1-\d{8}T\d{4}Z\.html$/);
   });
 
   it('writes the PDF with Chromium', async () => {

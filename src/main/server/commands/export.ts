@@ -142,6 +142,8 @@ export async function runExportCommand(
       scope,
       format: opts.format,
       ...(opts.audio ? { audio: opts.audio } : {}),
+      // The report's recordings folder is named after --out (report.html: report_files/).
+      reportName: path.basename(out),
     });
     started.jobId = jobId;
     // The job may already have ended: ask for it too.

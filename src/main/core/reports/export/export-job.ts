@@ -35,6 +35,7 @@ const ExportJobInput = z.strictObject({
   scope: ExportScopeSchema,
   format: ExportFormatSchema,
   audio: z.enum(REPORT_AUDIO).optional(),
+  reportName: z.string().optional(),
   /** The reports.export action's start row: a restart after a crash closes it as interrupted. */
   audit: z.strictObject({
     startSeq: z.number().int().positive(),
@@ -134,6 +135,7 @@ export class ExportJobs {
           scope: req.scope,
           format: req.format,
           ...(req.audio ? { audio: req.audio } : {}),
+          ...(req.reportName ? { reportName: req.reportName } : {}),
           audit: { startSeq, actor: audit.actor, action: audit.action, subject: audit.subject },
         },
         {
@@ -153,9 +155,12 @@ export class ExportJobs {
     return path.join(this.deps.dataDir, EXPORTS_DIR, `${jobId}.part`);
   }
 
-  /** Files a writer puts beside its output (an HTML report's recordings). */
-  private filesDir(jobId: string): string {
-    return filesDirFor(this.partFile(jobId));
+  /**
+   * Where a writer puts files beside its output (an HTML report's recordings): a folder of the
+   * job's own, holding the one named after the report (`<report>_files`, as its links name it).
+   */
+  private filesRoot(jobId: string): string {
+    return path.join(this.deps.dataDir, EXPORTS_DIR, `${jobId}.files`);
   }
 
   private makeKind(): JobKind<ExportJobInput, ExportResult, AuditFollowUp> {
@@ -186,6 +191,10 @@ export class ExportJobs {
             this.deps.readerWorker ? { worker: this.deps.readerWorker } : undefined,
           );
           const source = withAuditHead(reader, auditHead);
+          let name = exportFileName(input.scope, writer.extension, new Date(source.heading.generatedAt));
+          // The recordings' folder is named after the report as it is saved (not the job's id).
+          const saved = input.reportName ?? name;
+          const filesDir = filesDirFor(path.join(this.filesRoot(ctx.id), saved));
           let rows = 0;
           try {
             await writer.write(
@@ -196,16 +205,18 @@ export class ExportJobs {
                 ctx.progress({ done: p.done, total: p.total, note: p.note ?? null });
               },
               ctx.signal,
-              { audio: input.audio, recordingNames: recordingsInDataFolder(this.deps.dataDir) },
+              {
+                audio: input.audio,
+                recordingNames: recordingsInDataFolder(this.deps.dataDir),
+                filesDir,
+              },
             );
           } finally {
             reader.close();
           }
           if (ctx.signal.aborted) throw new JobError('cancelled', 'The export was cancelled');
-          let name = exportFileName(input.scope, writer.extension, new Date(source.heading.generatedAt));
           let mime = writer.mime;
           let companion = {};
-          const filesDir = this.filesDir(ctx.id);
           if (fs.existsSync(filesDir)) {
             // The report links to recordings in a folder beside it: one download holds both.
             const report = name;
@@ -213,7 +224,7 @@ export class ExportJobs {
             mime = 'application/zip';
             ctx.progress({ done: rows, total: rows, note: 'zipping the report with its recordings' });
             await zipReportWithFiles({ file: part, name: report }, filesDir, `${part}.zip`);
-            await fs.promises.rm(filesDir, { recursive: true, force: true });
+            await fs.promises.rm(this.filesRoot(ctx.id), { recursive: true, force: true });
             await fs.promises.rename(`${part}.zip`, part);
             companion = { filesDir: path.basename(filesDir), report };
           }
@@ -245,7 +256,7 @@ export class ExportJobs {
         } catch (err) {
           await fs.promises.rm(part, { force: true });
           await fs.promises.rm(`${part}.zip`, { force: true });
-          await fs.promises.rm(this.filesDir(ctx.id), { recursive: true, force: true });
+          await fs.promises.rm(this.filesRoot(ctx.id), { recursive: true, force: true });
           if (!follow.ended) {
             const message = err instanceof Error ? err.message : String(err);
             // The engine aborts with a cancel (someone asked) or a shutdown (CallDeck stops).
@@ -269,7 +280,7 @@ export class ExportJobs {
             : undefined,
       interrupted: (input, reason) => {
         fs.rmSync(this.partFile(input.jobId), { force: true });
-        fs.rmSync(this.filesDir(input.jobId), { recursive: true, force: true });
+        fs.rmSync(this.filesRoot(input.jobId), { recursive: true, force: true });
         const { startSeq, actor, action, subject } = input.audit;
         trail
           .followUp({ actor, action, subject }, startSeq)

@@ -11,6 +11,8 @@ export interface ExportWriteOptions {
    * relative to the report, or null. A report then links to the copies instead of embedding them.
    */
   recordingLink?: (call: ExportCallRow, rec: ExportRecording) => string | null;
+  /** The folder for files beside the report (default `<outFile>_files`): named as the report is saved. */
+  filesDir?: string;
   /** How the report names each recording (default: its file name; see RecordingNames). */
   recordingNames?: RecordingNames;
 }

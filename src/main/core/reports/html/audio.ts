@@ -40,17 +40,15 @@ export const filesDirFor = (outFile: string): string =>
 export class AudioPlacer {
   private embeddedBytes = 0;
   readonly counts = { embedded: 0, folder: 0, linked: 0, missing: 0, listed: 0 };
-  readonly filesDir: string;
-
   constructor(
-    outFile: string,
+    /** Where recordings copied beside the report go (see filesDirFor). */
+    readonly filesDir: string,
     readonly mode: AudioMode,
     readonly embedLimitBytes = DEFAULT_EMBED_LIMIT_BYTES,
     private readonly link?: RecordingLink,
     private readonly names: RecordingNames = RECORDING_FILE_NAMES,
   ) {
     if (mode === 'linked' && !link) throw new Error('internal: linked recordings need a RecordingLink');
-    this.filesDir = filesDirFor(outFile);
   }
 
   async place(call: ExportCallRow, rec: ExportRecording): Promise<PlacedAudio> {

@@ -7,6 +7,7 @@ import { checkAborted, yieldToLoop, YIELD_EVERY_ROWS, type ExportWriter } from '
 import {
   AudioPlacer,
   DEFAULT_EMBED_LIMIT_BYTES,
+  filesDirFor,
   recordingsToShow,
   type AudioMode,
   type RecordingLink,
@@ -31,6 +32,8 @@ export interface HtmlReportOptions {
   embedLimitBytes?: number;
   /** With audio `linked`: where each recording's copy is, relative to the report. */
   recordingLink?: RecordingLink;
+  /** The folder beside the report for its recordings (default `<outFile>_files`). */
+  filesDir?: string;
   /** How recordings are named where the report lists them (default: by file name). */
   recordingNames?: RecordingNames;
   /** Cut into documents of bounded size (for printing); default one file. */
@@ -91,7 +94,13 @@ export async function writeHtmlReport(
 ): Promise<string[]> {
   const mode = options.audio ?? 'embed';
   const limit = options.embedLimitBytes ?? DEFAULT_EMBED_LIMIT_BYTES;
-  const audio = new AudioPlacer(outFile, mode, limit, options.recordingLink, options.recordingNames);
+  const audio = new AudioPlacer(
+    options.filesDir ?? filesDirFor(outFile),
+    mode,
+    limit,
+    options.recordingLink,
+    options.recordingNames,
+  );
   const total = totalRows(source);
   let done = 0;
   const step = async (n: number) => {
@@ -179,6 +188,7 @@ export function htmlWriter(options: HtmlReportOptions = {}): ExportWriter {
           ...options,
           ...(asked?.audio ? { audio: asked.audio } : {}),
           ...(asked?.recordingNames ? { recordingNames: asked.recordingNames } : {}),
+          ...(asked?.filesDir ? { filesDir: asked.filesDir } : {}),
           ...(asked?.recordingLink ? { audio: 'linked', recordingLink: asked.recordingLink } : {}),
         },
         (done, total) => progress({ done, total }),
