@@ -37,6 +37,23 @@ function Chart({
 }
 
 const W = 420;
+
+/**
+ * A chart of counts by a named category whose names are long (dispositions, flags): bars across,
+ * names down the left, every one shown. Along the bottom, recharts dropped names that would overlap,
+ * so with three flags the middle bar had none.
+ */
+function NamedBars({ data, dataKey, fill }: { data: object[]; dataKey: string; fill: string }) {
+  return (
+    <BarChart width={W} height={H} data={data} margin={MARGIN} layout="vertical">
+      <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+      <XAxis type="number" allowDecimals={false} fontSize={12} />
+      <YAxis type="category" dataKey={dataKey} fontSize={11} width={150} interval={0} />
+      <Tooltip />
+      <Bar dataKey="count" name="Calls" fill={fill} isAnimationActive={false} />
+    </BarChart>
+  );
+}
 const H = 200;
 const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
 
@@ -80,20 +97,14 @@ export function StatsView({ stats }: { stats: CallStats }): React.JSX.Element {
         <Chart title="Calls by outcome" testId="chart-outcomes" empty={stats.byOutcome.length === 0}>
           <BarChart width={W} height={H} data={stats.byOutcome} margin={MARGIN}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="outcome" fontSize={12} />
+            <XAxis dataKey="outcome" fontSize={12} interval={0} />
             <YAxis allowDecimals={false} fontSize={12} width={40} />
             <Tooltip />
             <Bar dataKey="count" name="Calls" fill="#60a5fa" isAnimationActive={false} />
           </BarChart>
         </Chart>
         <Chart title="Bot dispositions" testId="chart-dispositions" empty={stats.dispositions.length === 0}>
-          <BarChart width={W} height={H} data={stats.dispositions} margin={MARGIN}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="disposition" fontSize={12} />
-            <YAxis allowDecimals={false} fontSize={12} width={40} />
-            <Tooltip />
-            <Bar dataKey="count" name="Calls" fill="#34d399" isAnimationActive={false} />
-          </BarChart>
+          <NamedBars data={stats.dispositions} dataKey="disposition" fill="#34d399" />
         </Chart>
         <Chart title="Calls per hour (UTC)" testId="chart-per-hour" empty={hours.length === 0}>
           <BarChart width={W} height={H} data={hours} margin={MARGIN}>
@@ -120,13 +131,7 @@ export function StatsView({ stats }: { stats: CallStats }): React.JSX.Element {
           </LineChart>
         </Chart>
         <Chart title="Flags (outcome check)" testId="chart-flags" empty={stats.flags.length === 0}>
-          <BarChart width={W} height={H} data={stats.flags} margin={MARGIN}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="flag" fontSize={12} />
-            <YAxis allowDecimals={false} fontSize={12} width={40} />
-            <Tooltip />
-            <Bar dataKey="count" name="Calls" fill="#f87171" isAnimationActive={false} />
-          </BarChart>
+          <NamedBars data={stats.flags} dataKey="flag" fill="#f87171" />
         </Chart>
       </div>
     </div>
