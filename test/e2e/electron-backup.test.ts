@@ -35,6 +35,7 @@ describe('desktop backup with a passphrase, restored by the CLI', () => {
         FAKE_ELECTRON_SECRET: TOKEN,
         FAKE_ELECTRON_PASSPHRASE: PASSPHRASE,
         FAKE_ELECTRON_OUT: archive,
+        FAKE_ELECTRON_RESTORE_TARGET: path.join(tmp.dir, 'restored-on-desktop'),
       },
       60_000,
     );
@@ -49,6 +50,30 @@ describe('desktop backup with a passphrase, restored by the CLI', () => {
     expect(result.job).toMatchObject({ state: 'succeeded', result: { secretsSealed: true } });
     expect(result.download).toMatchObject({ status: 200, type: 'application/zip' });
     expect(fs.readFileSync(archive).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('Settings › Data › Restore in the desktop app refuses a wrong passphrase, then restores it with the right one, its secrets into the keychain', () => {
+    const target = path.join(tmp.dir, 'restored-on-desktop');
+    expect(result.restoreWrong).toMatchObject({
+      state: 'failed',
+      error: { code: 'passphrase', message: expect.stringMatching(/wrong passphrase/) as string },
+    });
+    expect(result.restore).toMatchObject({
+      state: 'succeeded',
+      result: { target, pausedCampaigns: [], open: { desktop: `CALLDECK_DATA=${target}` } },
+    });
+    expect(result.restore?.result?.auditRows).toBeGreaterThan(0);
+    // The unsealed secrets are in this computer's keychain file, never in clear on disk.
+    expect(fs.existsSync(path.join(target, 'secrets.json'))).toBe(false);
+    expect(fs.existsSync(path.join(target, 'secrets.sealed.json'))).toBe(false);
+    const keychain = fs.readFileSync(path.join(target, 'secrets.keychain.json'), 'utf8');
+    expect(Object.keys(JSON.parse(keychain) as object)).toEqual(
+      expect.arrayContaining(['exotel.apiToken', 'audit.key']),
+    );
+    expect(keychain).not.toContain(TOKEN);
+    // A backup of this desktop app without a passphrase restores on this computer: its keychain reads it.
+    expect(result.restorePlain).toMatchObject({ state: 'succeeded', result: { target: `${target}-plain` } });
+    expect(fs.existsSync(path.join(`${target}-plain`, 'secrets.keychain.json'))).toBe(true);
   });
 
   it('calldeck restore refuses it without the passphrase and restores it with it, audit verified with the key it carried', async () => {

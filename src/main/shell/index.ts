@@ -6,6 +6,7 @@ import { createCore, defaultDataDir, installProcessFaultPolicy, type Core } from
 import { forwardEvents, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { adoptRestoredSecrets, SafeStorageSecretStore } from './safe-storage-secrets';
+import { keychainRestoreSecrets } from './restore-secrets';
 import { createMainWindow, isOwnUrl, isTrustedSender } from './window';
 import { handleArtifactProtocol, registerArtifactScheme } from './artifact-protocol';
 import { utilityProcessLauncher } from './utility-workers';
@@ -62,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir,
         host: 'electron',
         secrets: new SafeStorageSecretStore(keychainFile),
+        restoreSecrets: keychainRestoreSecrets,
         actor: os.userInfo().username,
         version: app.getVersion(),
         nativeBinding: electronNativeBinding(),

@@ -7,8 +7,11 @@ import type { SecretStore } from '../core';
 
 const FileSchema = z.partialRecord(StoredSecretNameSchema, z.string());
 
-/** A damaged file stops the start with a message naming it (never silently dropped or rewritten). */
-function readCipherFile(file: string): Partial<Record<StoredSecretName, string>> {
+/**
+ * A secrets file (ciphertext, or a restored folder's clear secrets.json): a damaged one stops with
+ * a message naming it (never silently dropped or rewritten).
+ */
+export function readCipherFile(file: string): Partial<Record<StoredSecretName, string>> {
   let problem: string;
   try {
     const parsed = FileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));

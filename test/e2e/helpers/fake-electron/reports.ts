@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ApiIssue, AuditEntry, RejectCsv, SettingsView } from '../../../../src/shared';
+import type { RestoreResultInfo } from '../../../../src/shared/data-care';
 
 // The shapes drive-shell.cjs / scenarios.cjs report (JSON lines), as the test reads them.
 
@@ -131,12 +132,24 @@ export interface PdfResult {
   quit: QuitFacts;
 }
 
+export interface RestoreOutcome {
+  started?: Settled<{ jobId: string }>;
+  state?: string;
+  result?: RestoreResultInfo;
+  error?: { code: string; message: string } | null;
+}
+
 export interface BackupResult {
   secret: Settled<unknown>;
   started: Settled<{ jobId: string }>;
   finished: boolean;
   job: { state: string; result: { secretsSealed?: boolean; files?: number } | null; error: unknown } | null;
   download?: { status: number; type: string | null };
+  /** Settings › Data › Restore of that backup (FAKE_ELECTRON_RESTORE_TARGET): wrong, then right passphrase. */
+  restoreWrong?: RestoreOutcome;
+  restore?: RestoreOutcome;
+  /** A backup made without a passphrase, restored on the same (fake) keychain. */
+  restorePlain?: RestoreOutcome;
   settings: Settled<SettingsView>;
   quit: QuitFacts;
 }
