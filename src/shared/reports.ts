@@ -189,13 +189,37 @@ export interface ExportAuditHead {
 }
 
 /** The export job's result: the file, served by artifact id. */
+export interface ExportCounts {
+  calls: number;
+  /** Transcript lines. */
+  turns: number;
+  verdicts: number;
+}
+
+const plural = (n: number, one: string, many: string) =>
+  `${n.toLocaleString('en-IN')} ${n === 1 ? one : many}`;
+
+/** `12 calls, 23 transcript lines, 0 QA verdicts`: what an export's rows are. */
+export function exportCountsText(c: ExportCounts): string {
+  return [
+    plural(c.calls, 'call', 'calls'),
+    plural(c.turns, 'transcript line', 'transcript lines'),
+    plural(c.verdicts, 'QA verdict', 'QA verdicts'),
+  ].join(', ');
+}
+
 export interface ExportResult {
   format: ExportFormat;
   artifactId: string;
   name: string;
   size: number;
   sha256: string;
+  /**
+   * The rows exported: calls + transcript lines + QA verdicts (`counts`), the same for every format
+   * of the same scope (not what a writer writes besides: summary lines, a bundle's files).
+   */
   rows: number;
+  counts: ExportCounts;
   /** The fingerprint of the key that signed the file (audit bundles): compare it when verifying. */
   signingKey?: string;
   /**

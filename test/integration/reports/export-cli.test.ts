@@ -7,6 +7,7 @@ import { call, withCliCore } from '../../../src/main/server/cli-core';
 import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import { runExportCommand, type ExportCliOptions } from '../../../src/main/server/commands/export';
 import type { AuditPage } from '../../../src/shared/audit';
+import type { ExportResult } from '../../../src/shared/reports';
 import { runCliInProcess } from '../../helpers/cli-in-process';
 import { seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -102,6 +103,57 @@ describe('calldeck export', () => {
     const lines: string[] = [];
     expect(await runVerifyBundleCommand(out, { key: key![1] }, (l) => lines.push(l))).toBe(0);
     expect(lines[0]).toMatch(/^Bundle OK/);
+  });
+
+  it('counts the same rows, labelled, whatever the format: a bundle as an XLSX', async () => {
+    const db = openDatabase(path.join(data, 'calldeck.sqlite'));
+    const turns = db
+      .prepare<[], number>(
+        `SELECT count(*) FROM voicebot_lines l JOIN voicebot_sessions s ON s.id = l.session_id
+         JOIN call_attempts a ON a.id = s.attempt_id WHERE a.campaign_id = 'c1'`,
+      )
+      .pluck()
+      .get()!;
+    db.close();
+    const counts = { calls: 4500, turns, verdicts: 0 };
+    const stdout: Record<string, string> = {};
+    for (const format of ['xlsx', 'csv', 'bundle'] as const) {
+      const out = path.join(dir, `same.${format}`);
+      const run = await runCliInProcess([
+        'export',
+        '--campaign',
+        'c1',
+        '--format',
+        format,
+        '--out',
+        out,
+        '--data',
+        data,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      stdout[format] = run.stdout.split(' to ')[0]!;
+      const json = await runCliInProcess([
+        'export',
+        '--campaign',
+        'c1',
+        '--format',
+        format,
+        '--out',
+        `${out}.2`,
+        '--data',
+        data,
+        '--json',
+      ]);
+      expect(JSON.parse(json.stdout) as ExportResult, format).toMatchObject({ rows: 4500 + turns, counts });
+    }
+    const said = `Exported 4,500 calls, ${turns.toLocaleString('en-IN')} transcript lines, 0 QA verdicts (${(4500 + turns).toLocaleString('en-IN')} rows)`;
+    expect(stdout).toEqual({ xlsx: said, csv: said, bundle: said });
+    // The bundle says the same, in its signed manifest and its README.
+    const bundle = await readZip(path.join(dir, 'same.bundle'));
+    expect((JSON.parse(bundle.get('manifest.json')!) as { counts: unknown }).counts).toEqual(counts);
+    expect(bundle.get('README.txt')).toContain(
+      `Holds 4,500 calls, ${turns.toLocaleString('en-IN')} transcript lines, 0 QA verdicts:`,
+    );
   });
 
   it('refuses an unclear scope and names a missing campaign, leaving no file', async () => {

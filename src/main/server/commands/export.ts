@@ -6,6 +6,7 @@ import yauzl from 'yauzl';
 import type { JobInfo } from '../../../shared/jobs';
 import {
   EXPORT_FORMATS,
+  exportCountsText,
   REPORT_AUDIO,
   type ExportFormat,
   type ReportAudio,
@@ -202,13 +203,13 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
         if (last !== 0) process.stderr.write('\n');
         throw err;
       });
-      // The job's last updates come faster than the line is redrawn: it ends on the final count,
-      // not on the last one drawn ('export: 0 of 48 rows' read as stuck).
-      process.stderr.write(`\r${`export: ${rows(r.rows)} of ${rows(r.rows)} rows`.padEnd(60)}\n`);
+      // The job's last updates come faster than the line is redrawn: it ends saying so, not on the
+      // last count drawn ('export: 0 of 48 rows' read as stuck); the counts follow on stdout.
+      process.stderr.write(`\r${'export: done'.padEnd(60)}\n`);
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
-          `Exported ${rows(r.rows)} rows to ${path.resolve(opts.out)} (SHA-256 ${r.sha256}${r.filesDir ? ' of the exported zip of the report and its recordings' : ''})` +
+          `Exported ${exportCountsText(r.counts)} (${rows(r.rows)} rows) to ${path.resolve(opts.out)} (SHA-256 ${r.sha256}${r.filesDir ? ' of the exported zip of the report and its recordings' : ''})` +
             (r.filesDir
               ? `; recordings in ${path.join(path.dirname(path.resolve(opts.out)), r.filesDir)}`
               : '') +

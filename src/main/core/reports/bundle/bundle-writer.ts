@@ -273,7 +273,8 @@ async function writeBundle(
         title: summary.title,
         scope: summary.scope,
         generatedAt: summary.generatedAt,
-        counts: { calls: summary.counts.calls, turns: summary.counts.turns },
+        // The rows of every format of this scope (ExportResult.counts): calls, transcript lines, QA verdicts.
+        counts: summary.counts,
         audit: {
           fromSeq: slice.fromSeq,
           toSeq: slice.toSeq,

@@ -1,10 +1,19 @@
+import { exportCountsText, type ExportCounts } from '../../../../shared/reports';
+
 /** README.txt of a bundle: what is in it and how to check it, for an auditor without CallDeck. */
-export function bundleReadme(o: { title: string; generatedAt: string; fingerprint: string }): string {
+export function bundleReadme(o: {
+  title: string;
+  generatedAt: string;
+  fingerprint: string;
+  counts: ExportCounts;
+}): string {
   return `CallDeck audit bundle
 =====================
 
 ${o.title}
 Made ${o.generatedAt}.
+Holds ${exportCountsText(o.counts)}: the rows CallDeck counts for every format of this export
+(manifest.json's "counts").
 Signed with the CallDeck install's key ${o.fingerprint}
 
 CHECK IT (Node.js 18 or newer, nothing to install):

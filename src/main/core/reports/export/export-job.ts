@@ -8,6 +8,7 @@ import {
   ExportFormatSchema,
   ExportScopeSchema,
   scopeSubject,
+  exportCountsText,
   type ExportAuditHead,
   type ExportRequest,
   type ExportResult,
@@ -195,13 +196,13 @@ export class ExportJobs {
           // The recordings' folder is named after the report as it is saved (not the job's id).
           const saved = input.reportName ?? name;
           const filesDir = filesDirFor(path.join(this.filesRoot(ctx.id), saved));
-          let rows = 0;
+          let written = 0;
           try {
             await writer.write(
               source,
               part,
               (p) => {
-                rows = p.done;
+                written = p.done;
                 ctx.progress({ done: p.done, total: p.total, note: p.note ?? null });
               },
               ctx.signal,
@@ -222,12 +223,17 @@ export class ExportJobs {
             const report = name;
             name = `${path.basename(name, path.extname(name))}.zip`;
             mime = 'application/zip';
-            ctx.progress({ done: rows, total: rows, note: 'zipping the report with its recordings' });
+            ctx.progress({ done: written, total: written, note: 'zipping the report with its recordings' });
             await zipReportWithFiles({ file: part, name: report }, filesDir, `${part}.zip`);
             await fs.promises.rm(this.filesRoot(ctx.id), { recursive: true, force: true });
             await fs.promises.rename(`${part}.zip`, part);
             companion = { filesDir: path.basename(filesDir), report };
           }
+          // The rows every format of this scope carries (a writer's progress also counts what it
+          // writes besides: summary lines, a bundle's reports and files).
+          const { calls, turns, verdicts } = source.heading.counts;
+          const counts = { calls, turns, verdicts };
+          const rows = calls + turns + verdicts;
           const sha256 = await sha256Of(part);
           const file = path.join(path.dirname(part), `${ctx.id}-${name}`);
           await fs.promises.rename(part, file);
@@ -241,7 +247,7 @@ export class ExportJobs {
                 owner: `job:${ctx.id}`,
                 sha256,
               }),
-            { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows, ...signed }) },
+            { detail: (r) => ({ artifactId: r.id, name, sha256, size: r.size, rows, counts, ...signed }) },
           );
           return {
             format: input.format,
@@ -250,6 +256,7 @@ export class ExportJobs {
             size: ref.size,
             sha256,
             rows,
+            counts,
             ...signed,
             ...companion,
           };
@@ -271,7 +278,7 @@ export class ExportJobs {
           throw err;
         }
       },
-      summarize: (r) => `${r.rows.toLocaleString('en-IN')} rows → ${r.name}`,
+      summarize: (r) => `${exportCountsText(r.counts)} → ${r.name}`,
       failure: (err) =>
         err instanceof ExportScopeError
           ? { code: 'not_found', message: err.message }
