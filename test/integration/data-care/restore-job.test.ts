@@ -174,6 +174,11 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(fs.existsSync(target)).toBe(false);
     expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
 
+    // What a restore into the same folder left when its process died (its staging folder, named
+    // with a process id that no longer runs) is removed by the next one.
+    const dead = path.join(root, '.copy.restore-999999999-0badc0de');
+    fs.mkdirSync(dead);
+    fs.writeFileSync(path.join(dead, 'calldeck.sqlite'), 'half');
     // The right passphrase: restored, the secrets unsealed into the copy's secret file.
     const good = await restoreJob(core, {
       archive: { kind: 'upload', fileId: (await upload(archive)).id },
@@ -181,6 +186,7 @@ describe('restore from the page (data.restore, a job)', () => {
       passphrase: PASSPHRASE,
     });
     expect(good.state).toBe('succeeded');
+    expect(fs.existsSync(dead)).toBe(false);
     const key = new FileSecretStore(path.join(target, 'secrets.json')).get('audit.key');
     expect(verifyAuditChain(target, key)).toMatchObject({ ok: true, keyChecked: true });
     // The uploads are released (deleted) once their jobs end.
@@ -194,8 +200,8 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(JSON.stringify(auditRows(dataDir, 'data.restore'))).not.toContain(PASSPHRASE);
   }, 120_000);
 
-  it('a cancelled restore keeps nothing; a host without a restored copy’s secret store refuses, pointing to the CLI', async () => {
-    const { root, core } = await restoringFolder();
+  it('a cancelled restore keeps nothing (the function, and the job cancelled from the tray); a host without a restored copy’s secret store refuses, pointing to the CLI', async () => {
+    const { root, dataDir, core } = await restoringFolder();
     const archive = path.join(root, 'b.zip');
     await backupTo(core, archive);
     const controller = new AbortController();
@@ -214,9 +220,25 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(fs.existsSync(target)).toBe(false);
     expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
 
+    // Cancelled from the Jobs tray as soon as it started: the job ends cancelled, audited so, nothing kept.
+    const backups = ok<ArtifactRef[]>(await core.invoke('data.backups', {}));
+    const viaJob = path.join(root, 'cancelled-job');
+    const { jobId } = ok<{ jobId: string }>(
+      await core.invoke('data.restore', {
+        archive: { kind: 'backup', artifactId: backups[0]!.id },
+        target: viaJob,
+      }),
+    );
+    ok(await core.invoke('jobs.cancel', { jobId }));
+    expect(await jobEnd(core, jobId)).toMatchObject({ state: 'cancelled' });
+    expect(fs.existsSync(viaJob)).toBe(false);
+    expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
+    expect(
+      auditRows(dataDir, 'data.restore').map((r) => (JSON.parse(r.payload) as { outcome: string }).outcome),
+    ).toEqual(['started', 'cancelled']);
+
     const bare = await openDataFolder();
     cleanups.push(bare.cleanup);
-    const backups = ok<ArtifactRef[]>(await core.invoke('data.backups', {}));
     expect(
       await bare.core.invoke('data.restore', {
         archive: { kind: 'backup', artifactId: backups[0]!.id },

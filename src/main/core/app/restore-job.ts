@@ -10,7 +10,7 @@ import {
   type RestoreResultInfo,
 } from '../../../shared/data-care';
 import type { Artifacts } from '../artifacts';
-import { checkRestoreTarget, RestoreError, type Manifest } from '../data-care';
+import { checkRestoreTarget, RestoreError, sweepRestoreLeftovers, type Manifest } from '../data-care';
 import { StagingError, type StagedFiles } from '../files';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
 import type { AuditTrail } from '../reports';
@@ -110,6 +110,8 @@ export class RestoreJobs {
       summarize: (r) => `${r.files.toLocaleString('en-IN')} files restored into ${r.target}`,
       failure: (err) => (err instanceof RestoreError ? { code: err.code, message: err.message } : undefined),
       interrupted: (input, reason) => {
+        // The process died midway: its hidden staging folder beside the target goes too.
+        sweepRestoreLeftovers(input.target);
         const { startSeq, actor, action, subject } = input.audit;
         d.trail
           .followUp({ actor, action, subject }, startSeq)

@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import type { AuditVerifyResult } from '../../../shared/audit';
 import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config';
 import { openAuditForVerify } from '../reports';
+import { sweepLeftovers } from '../files';
 import { integrityProblems, openDatabaseReadOnly, relocateDataPaths } from '../store';
 import { DATA_PREFIX, MANIFEST_ENTRY, ManifestFileSchema, parseManifest, type Manifest } from './manifest';
 import { openSealedSecrets, SEALED_SECRETS_FILE, SealedSecretsError } from './sealed-secrets';
@@ -99,6 +100,17 @@ export function checkRestoreTarget(target: string): void {
       `${existing} cannot be written by this user: choose a folder where CallDeck may create the restored copy`,
     );
   }
+}
+
+const stagingPrefix = (target: string) => `.${path.basename(target)}.restore-`;
+
+/**
+ * Removes what a restore into `target` that died midway left beside it (its hidden staging folder,
+ * named with its process id); a restore still running in another process keeps its own.
+ */
+export function sweepRestoreLeftovers(target: string): string[] {
+  const dir = path.resolve(target);
+  return sweepLeftovers({ dir: path.dirname(dir), prefix: stagingPrefix(dir), tail: /^[0-9a-f]{8}$/ });
 }
 
 /** Every entry written under `dir`, hashed while written. */
@@ -252,9 +264,10 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   const target = path.resolve(o.target);
   checkRestoreTarget(target);
   mkdirPrivate(path.dirname(target));
+  sweepRestoreLeftovers(target);
   const staging = path.join(
     path.dirname(target),
-    `.${path.basename(target)}.restore-${process.pid}-${randomBytes(4).toString('hex')}`,
+    `${stagingPrefix(target)}${process.pid}-${randomBytes(4).toString('hex')}`,
   );
   fs.mkdirSync(staging, { mode: PRIVATE_DIR_MODE });
   try {
