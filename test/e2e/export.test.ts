@@ -93,7 +93,9 @@ describe('Export from the Campaigns page in Chromium', () => {
     const panel = page.getByRole('region', { name: 'Jobs' });
     const finished = panel.getByTestId('job-finished').first();
     await expect.poll(() => finished.textContent()).toContain('Export XLSX: campaign:camp-e2e');
-    expect(await finished.textContent()).toMatch(/Done · [\d,]+ rows → calldeck-campaign-camp-e2e-/);
+    expect(await finished.textContent()).toMatch(
+      /Done · [\d,]+ calls, [\d,]+ transcript lines, 0 QA verdicts → calldeck-campaign-camp-e2e-/,
+    );
     expect(await panel.getByRole('link', { name: /^Download calldeck-campaign-camp-e2e/ }).count()).toBe(1);
     await page.screenshot({ path: artifactPath('export-campaign.png') });
 

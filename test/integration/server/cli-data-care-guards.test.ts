@@ -146,7 +146,7 @@ describe('calldeck export --from/--to', () => {
 });
 
 describe('calldeck export progress line', () => {
-  it('ends on the final count, not on the last update drawn', async () => {
+  it('ends done with the rows exported, not on the last update drawn', async () => {
     const db = new Database(path.join(data, 'calldeck.sqlite'));
     seedCampaignCalls(db, { campaignId: 'c1', listId: seedList(db, 'March'), calls: 40 });
     db.close();
@@ -155,8 +155,12 @@ describe('calldeck export progress line', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const drawn = r.stderr.split('\n')[0]!.split('\r');
-    expect(drawn.at(-1)!.trimEnd()).toMatch(/^export: (\d+) of \1 rows$/);
-    expect(r.stdout).toMatch(new RegExp(`^Exported ${drawn.at(-1)!.match(/of (\d+)/)![1]} rows to `));
+    const done = /^export: done, (\d+) rows$/.exec(drawn.at(-1)!.trimEnd());
+    expect(done, drawn.at(-1)).not.toBeNull();
+    // The rows are the calls and their transcript lines (labelled on stdout).
+    expect(r.stdout).toMatch(
+      new RegExp(`^Exported 40 calls, \\d+ transcript lines, 0 QA verdicts \\(${done![1]} rows\\) to `),
+    );
   });
 });
 

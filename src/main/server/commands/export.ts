@@ -205,7 +205,7 @@ export const registerExportCommands: RegisterCommands = (program: Command) => {
       });
       // The job's last updates come faster than the line is redrawn: it ends saying so, not on the
       // last count drawn ('export: 0 of 48 rows' read as stuck); the counts follow on stdout.
-      process.stderr.write(`\r${'export: done'.padEnd(60)}\n`);
+      process.stderr.write(`\r${`export: done, ${rows(r.rows)} rows`.padEnd(60)}\n`);
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else
         process.stdout.write(
