@@ -408,7 +408,8 @@ function main(argv) {
       );
     for (const w of r.warnings) process.stdout.write(`note: ${w}\n`);
   }
-  return r.ok ? 0 : 1;
+  // As `calldeck audit verify-bundle`: 1 names what changed, 2 when the file cannot be checked at all.
+  return r.ok ? 0 : r.problems.some((p) => p.code === 'zip') ? 2 : 1;
 }
 
 /**

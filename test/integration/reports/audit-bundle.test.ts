@@ -406,6 +406,16 @@ describe('an audit bundle of a sandbox campaign', () => {
     ]);
   });
 
+  it('exits 2 from both verifiers for a file that is not a readable zip, as the README says', async () => {
+    const junk = path.join(tmp.dir, 'not-a-bundle.zip');
+    fs.writeFileSync(junk, 'not a zip at all');
+    const alone = await standalone(junk);
+    expect(alone).toMatchObject({ code: 2 });
+    expect(alone.stdout).toMatch(/^Bundle FAILED: cannot read the bundle/);
+    expect((await cli(junk)).code).toBe(2);
+    expect(text('README.txt')).toContain('2 when the file\ncannot be checked at all');
+  });
+
   it('pins the signing key: a bundle re-signed by another key fails with --key', async () => {
     const manifest = JSON.parse(text('manifest.json')) as { signing: { fingerprint: string } };
     expect((await standalone(bundle, '--key', manifest.signing.fingerprint)).code).toBe(0);

@@ -20,8 +20,10 @@ CHECK IT (Node.js 18 or newer, nothing to install):
 
   node verify.mjs THIS-FILE.zip --key ${o.fingerprint}
 
-It exits 0 when everything holds and 1 naming what does not: a changed, missing or extra file,
-a bad signature, a broken link in the audit-log slice, rows deleted from its end. Use a copy of
+It exits 0 when everything holds; 1 naming what does not: a changed, missing or extra file,
+a bad signature, a broken link in the audit-log slice, rows deleted from its end; 2 when the file
+cannot be checked at all (not a zip, unreadable) or the command is wrong. \`calldeck audit
+verify-bundle\` exits the same way. Use a copy of
 verify.mjs you trust (e.g. the one from the first bundle you received, or CallDeck's own
 \`calldeck audit verify-bundle FILE.zip\`); this bundle's copy is itself listed in the manifest.
 
