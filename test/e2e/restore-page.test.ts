@@ -70,6 +70,18 @@ describe('served app in Chromium: Settings › Data › Restore', () => {
     }
     const verify = await runCli(['audit', 'verify', '--data', target]);
     expect(verify.code).toBe(0);
+    // A row in the Jobs tray, with its outcome.
+    await page.getByRole('button', { name: /^Jobs/ }).click();
+    const finished = page.getByRole('region', { name: 'Jobs' }).getByTestId('job-finished');
+    await expect
+      .poll(() =>
+        finished
+          .filter({ hasText: `Restore ${name}` })
+          .first()
+          .textContent(),
+      )
+      .toMatch(new RegExp(`Done · \\d+ files restored into ${target}`));
+    await page.getByRole('button', { name: /^Jobs/ }).click();
     // This install's audit log says who restored which archive where (the Audit page's sentences).
     const log = (await runCli(['audit', 'list', '--data', app.dir, '--action', 'data.restore'])).stdout;
     expect(log).toContain(`started the restore of ${name} into ${target}`);
