@@ -7,6 +7,12 @@ import { z } from 'zod';
 
 export const QA_CALLER_KINDS = ['synthetic', 'human', 'llm'] as const;
 export type QaCallerKind = (typeof QA_CALLER_KINDS)[number];
+/** How the UI names each kind of caller. */
+export const QA_CALLER_LABELS: Record<QaCallerKind, string> = {
+  synthetic: 'Synthetic (TTS)',
+  human: 'Recorded human',
+  llm: 'LLM-driven',
+};
 
 export const QA_FAILURE_KINDS = [
   'expectation',

@@ -91,9 +91,9 @@ async function runFromPage(
 ): Promise<void> {
   await page.getByLabel('Repeats').fill(String(o.repeat));
   await page.getByLabel('At once').fill(String(o.parallel));
-  const human = page.getByRole('checkbox', { name: 'human' });
+  const human = page.getByRole('checkbox', { name: 'Recorded human' });
   if ((await human.isChecked()) !== (o.human ?? true)) await human.click();
-  const llm = page.getByRole('checkbox', { name: 'llm' });
+  const llm = page.getByRole('checkbox', { name: 'LLM-driven' });
   if ((await llm.isChecked()) !== (o.llm ?? false)) await llm.click();
   await page.getByRole('button', { name: 'Run suite' }).click();
   const runs = page.getByRole('table', { name: 'Runs' });

@@ -110,7 +110,7 @@ describe('duplicates, other lists and Do-Not-Call', () => {
     expect([s.valid, s.inOtherLists]).toEqual([2, 1]);
     const [c] = h.service.contacts({ listId: s.listId }).contacts;
     expect(c).toMatchObject({ phone: '+919876543210', status: 'valid', otherListId: first.listId });
-    expect(s.warnings).toContain('1 number(s) are already in other lists.');
+    expect(s.warnings).toContain('1 number is already in other lists.');
   });
 
   it('marks DNC numbers at import and keeps the mark in step when the register changes', async () => {

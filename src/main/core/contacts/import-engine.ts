@@ -299,9 +299,10 @@ function commit(
         `the extra cells are kept as variables column_${width + 1} and on; each row's note says so.`,
     );
   }
+  const numbers = (n: number) => (n === 1 ? '1 number is' : `${n} numbers are`);
   if (counts.dnc > 0)
-    warnings.push(`${counts.dnc} number(s) are on the Do-Not-Call list: imported, never dialled.`);
-  if (counts.inOtherLists > 0) warnings.push(`${counts.inOtherLists} number(s) are already in other lists.`);
+    warnings.push(`${numbers(counts.dnc)} on the Do-Not-Call list: imported, never dialled.`);
+  if (counts.inOtherLists > 0) warnings.push(`${numbers(counts.inOtherLists)} already in other lists.`);
   deps.log.info('list imported', { listId, rows: t.rows, ...counts, ms: Date.now() - started });
   return {
     listId,

@@ -46,7 +46,10 @@ export function DncPage(): React.JSX.Element {
     <div className="page">
       <header className="page__header">
         <h1>Do not call</h1>
-        <p className="muted">{formatCount(total)} numbers. They are imported with lists but never dialled.</p>
+        <p className="muted">
+          {total === 1 ? '1 number' : `${formatCount(total)} numbers`}. They are imported with lists but never
+          dialled.
+        </p>
       </header>
       <section className="card" aria-label="Add numbers">
         <h2>Add numbers</h2>

@@ -1,6 +1,6 @@
 import type React from 'react';
 import { useEffect, useId, useMemo, useState } from 'react';
-import { QA_CALLER_KINDS, type QaCallerKind, type QaRunSummary } from '../../../shared/qa';
+import { QA_CALLER_KINDS, QA_CALLER_LABELS, type QaCallerKind, type QaRunSummary } from '../../../shared/qa';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { BaselineCompare } from '../components/qa/BaselineCompare';
 import { ProblemList } from '../components/qa/ProblemList';
@@ -55,7 +55,8 @@ function RunForm({ dir }: { dir: string }): React.JSX.Element {
         <legend>Callers</legend>
         {QA_CALLER_KINDS.map((c) => (
           <label key={c} className="check">
-            <input type="checkbox" checked={callers.includes(c)} onChange={() => toggle(c)} /> {c}
+            <input type="checkbox" checked={callers.includes(c)} onChange={() => toggle(c)} />{' '}
+            {QA_CALLER_LABELS[c]}
           </label>
         ))}
       </fieldset>
