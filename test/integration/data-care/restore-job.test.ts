@@ -139,6 +139,18 @@ describe('restore from the page (data.restore, a job)', () => {
         issues: [{ path: 'target', message: expect.stringMatching(/A full path/) as string }],
       },
     });
+    // A file on the way cannot hold the folder.
+    expect(await refusal(path.join(full, 'notes.txt', 'copy'))).toMatchObject({
+      ok: false,
+      error: {
+        issues: [
+          {
+            path: 'target',
+            message: `${path.join(full, 'notes.txt')} is a file, not a folder: the restored copy cannot be made under it`,
+          },
+        ],
+      },
+    });
     // An unknown upload is named as gone.
     expect(await refusal(path.join(root, 'fresh'))).toMatchObject({
       ok: false,
@@ -191,10 +203,10 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(verifyAuditChain(target, key)).toMatchObject({ ok: true, keyChecked: true });
     // The uploads are released (deleted) once their jobs end.
     expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]);
-    // Every attempt is in this install's log (the four refused at once too), the passphrase never.
+    // Every attempt is in this install's log (the five refused at once too), the passphrase never.
     const ends = auditRows(dataDir, 'data.restore').map((r) => JSON.parse(r.payload) as { outcome: string });
     expect(ends.map((e) => e.outcome)).toEqual([
-      ...['failed', 'failed', 'failed', 'failed'],
+      ...['failed', 'failed', 'failed', 'failed', 'failed'],
       ...['started', 'failed', 'started', 'failed', 'started', 'ok'],
     ]);
     expect(JSON.stringify(auditRows(dataDir, 'data.restore'))).not.toContain(PASSPHRASE);

@@ -89,9 +89,15 @@ function refuseNonEmpty(target: string): void {
  */
 export function checkRestoreTarget(target: string): void {
   const dir = path.resolve(target);
-  refuseNonEmpty(dir);
   let existing = dir;
   while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  // A file on the way (…/notes.txt/copy) cannot hold the folder.
+  if (existing !== dir && !fs.statSync(existing).isDirectory())
+    throw new RestoreError(
+      'unwritable',
+      `${existing} is a file, not a folder: the restored copy cannot be made under it`,
+    );
+  refuseNonEmpty(dir);
   try {
     fs.accessSync(existing, fs.constants.W_OK);
   } catch {
