@@ -95,6 +95,11 @@ export interface ExportRecording {
   artifactId: string | null;
 }
 
+/** Whose recording it is: a call (its attempt id), or a QA scenario run (its id, as attemptId). */
+export interface RecordingOwner {
+  attemptId: string;
+}
+
 /** One row per call attempt (a retry is its own row), as classic dialers' call detail records. */
 export interface ExportCallRow {
   attemptId: string;
@@ -151,6 +156,8 @@ export interface ExportVerdictRow {
   failureKinds: string[];
   /** One line per failure: `expectation → what happened`, and judges' reasoning when they failed it. */
   reasons: string[];
+  /** The caller's and the bot's audio (sessionId: the scenario run's id), when they were kept. */
+  recordings: ExportRecording[];
 }
 
 export interface ExportSummary {

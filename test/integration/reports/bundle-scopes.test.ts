@@ -6,7 +6,7 @@ import { verifyBundleFile, type BundleVerifyResult } from '../../../src/main/cor
 import { runVerifyBundleCommand } from '../../../src/main/server/commands/audit-bundle';
 import type { Db } from '../../../src/main/core/store';
 import type { JobInfo } from '../../../src/shared/jobs';
-import type { ExportResult, ExportScopeInput } from '../../../src/shared/reports';
+import type { ExportFormat, ExportResult, ExportScopeInput, ReportAudio } from '../../../src/shared/reports';
 import { ok, untilAsync } from '../../helpers/api-wait';
 import { makeTestCore } from '../../helpers/core';
 import { seedCampaignCalls, seedList, seedQaRun } from '../../helpers/export-seed';
@@ -27,7 +27,13 @@ afterEach(async () => {
 });
 
 async function exportBundle(scope: ExportScopeInput): Promise<string> {
-  const { jobId } = ok<{ jobId: string }>(await t.core.invoke('reports.export', { scope, format: 'bundle' }));
+  return exportAs(scope, 'bundle');
+}
+
+async function exportAs(scope: ExportScopeInput, format: ExportFormat, audio?: ReportAudio): Promise<string> {
+  const { jobId } = ok<{ jobId: string }>(
+    await t.core.invoke('reports.export', { scope, format, ...(audio ? { audio } : {}) }),
+  );
   const job = await untilAsync(async () => {
     const j = ok<JobInfo>(await t.core.invoke('jobs.get', { jobId }));
     return j.state === 'running' ? undefined : j;
@@ -37,6 +43,16 @@ async function exportBundle(scope: ExportScopeInput): Promise<string> {
   const file = path.join(t.dir, 'exports', `${jobId}-${(job.result as ExportResult).name}`);
   expect(fs.existsSync(file)).toBe(true);
   return file;
+}
+
+/** Each QA scenario run's section in an HTML report: its players' sources, in order. */
+function players(html: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of html.matchAll(
+    /<section class="scenario" data-scenario-run="([^"]+)">([\s\S]*?)<\/section>/g,
+  ))
+    out[m[1]!] = [...m[2]!.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((a) => decodeURIComponent(a[1]!));
+  return out;
 }
 
 describe('audit bundles of a QA run and of a date range', () => {
@@ -93,6 +109,40 @@ describe('audit bundles of a QA run and of a date range', () => {
       { channel: 'caller', path: 'recordings/qa/run-2-s2-caller.wav' },
       { channel: 'bot', path: null, missingAtExport: true },
     ]);
+    // The bundle's HTML report plays those copies in each scenario run's section.
+    const html = entries.find((e) => e.name === 'report/report.html')!.data.toString('utf8');
+    expect(players(html)).toEqual({
+      'run-2-s0': ['../recordings/qa/run-2-s0-caller.wav', '../recordings/qa/run-2-s0-bot.wav'],
+      'run-2-s1': ['../recordings/qa/run-2-s1-caller.wav', '../recordings/qa/run-2-s1-bot.wav'],
+      'run-2-s2': ['../recordings/qa/run-2-s2-caller.wav'],
+    });
+  });
+
+  it("a QA run's HTML report has players for each scenario run's caller and bot audio, embedded or in a folder", async () => {
+    seedQaRun(db, 'run-3', 2, false, t.dir);
+    const wav = (id: string, channel: string) =>
+      fs.readFileSync(path.join(t.dir, 'qa', 'runs', 'run-3', `${id}-${channel}.wav`));
+    const embedded = players(
+      fs.readFileSync(await exportAs({ kind: 'qa_run', runId: 'run-3' }, 'html'), 'utf8'),
+    );
+    expect(Object.keys(embedded)).toEqual(['run-3-s0', 'run-3-s1']);
+    for (const [id, srcs] of Object.entries(embedded))
+      expect(srcs.map((s) => Buffer.from(s.replace(/^data:audio\/wav;base64,/, ''), 'base64'))).toEqual([
+        wav(id, 'caller'),
+        wav(id, 'bot'),
+      ]);
+    // --audio folder: one zip of the report and its folder, the players linking into it.
+    const zip = await readZip(await exportAs({ kind: 'qa_run', runId: 'run-3' }, 'html', 'folder'));
+    const report = zip.find((e) => e.name.endsWith('.html'))!;
+    const folder = `${report.name.replace(/\.html$/, '')}_files`;
+    const linked = players(report.data.toString('utf8'));
+    for (const [id, srcs] of Object.entries(linked)) {
+      expect(srcs).toHaveLength(2);
+      srcs.forEach((src, i) => {
+        expect(src.startsWith(`${folder}/`)).toBe(true);
+        expect(zip.find((e) => e.name === src)!.data.equals(wav(id, i === 0 ? 'caller' : 'bot'))).toBe(true);
+      });
+    }
   });
 
   it('copies recordings only from the data folder: a path pointing elsewhere is refused and said', async () => {

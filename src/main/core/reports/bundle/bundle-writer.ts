@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   scopeSubject,
-  type ExportCallRow,
+  type RecordingOwner,
   type ExportFormat,
   type ExportRecording,
   type ExportTurnRow,
@@ -71,7 +71,7 @@ const fileSafe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 10
 /** Where a call's recording is copied in the bundle, when it is (the same path the HTML report links to). */
 function recordingEntry(
   recordingsDir: string,
-  c: ExportCallRow,
+  c: RecordingOwner,
   r: ExportRecording,
 ): { path: string } | { path: null; missingAtExport: true } | { path: null; refused: string } {
   // Said, not skipped: a recording the data folder lost is part of the record.
@@ -117,13 +117,26 @@ async function writeBundle(
   };
   const tmp = fs.mkdtempSync(path.join(path.dirname(outFile), '.bundle-'));
   const recordingsDir = realOrResolved(deps.recordingsDir);
+  // A QA run's audio, copied under recordings/qa/ (qa_runs.jsonl): by scenario run and channel.
+  const qaAudio =
+    summary.scope.kind === 'qa_run' ? qaRunAudio(deps.db, deps.dataDir, summary.scope.runId) : [];
+  const qaCopies = new Map(
+    qaAudio.flatMap((s) =>
+      s.recordings.flatMap((a) => (a.path === null ? [] : [[`${s.scenarioRunId}:${a.channel}`, a.path]])),
+    ),
+  );
+  // Where a recording's copy is in the bundle (calls.jsonl's or qa_runs.jsonl's `path`), or null.
+  const inBundle = (c: RecordingOwner, r: ExportRecording): string | null =>
+    summary.scope.kind === 'qa_run'
+      ? (qaCopies.get(`${r.sessionId}:${r.channel}`) ?? null)
+      : recordingEntry(recordingsDir, c, r).path;
   // The reports sit in report/: the HTML plays the bundle's copies, never a second copy of its own.
-  const recordingLink = (c: ExportCallRow, r: ExportRecording) => {
-    const entry = recordingEntry(recordingsDir, c, r);
-    return entry.path === null ? null : `../${entry.path}`;
+  const recordingLink = (c: RecordingOwner, r: ExportRecording) => {
+    const copy = inBundle(c, r);
+    return copy === null ? null : `../${copy}`;
   };
-  // The reports name each recording by its copy's path in the bundle (calls.jsonl's `path`).
-  const recordingNames = recordingsInBundle((c, r) => recordingEntry(recordingsDir, c, r).path);
+  // The reports name each recording by its copy's path in the bundle.
+  const recordingNames = recordingsInBundle(inBundle);
   const zip = new BundleZip(outFile);
   try {
     zip.addBuffer('README.txt', bundleReadme({ ...summary, fingerprint: signer.fingerprint }));
@@ -219,7 +232,7 @@ async function writeBundle(
 
     // A QA run: each scenario run's caller and bot audio copied in, listed in qa_runs.jsonl.
     if (summary.scope.kind === 'qa_run') {
-      const lines = qaRunAudio(deps.db, deps.dataDir, summary.scope.runId).map((r) => {
+      const lines = qaAudio.map((r) => {
         for (const a of r.recordings) if (a.path !== null) zip.addFile(a.path, a.file);
         const transcript = `transcripts/${fileSafe(r.scenarioRunId)}.txt`;
         return (

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ExportCallRow, ExportRecording } from '../../../../shared/reports';
+import type { ExportRecording, RecordingOwner } from '../../../../shared/reports';
 
 /**
  * How an export names a call's recordings (the Calls sheet's Recordings column, the HTML report's
@@ -9,7 +9,7 @@ import type { ExportCallRow, ExportRecording } from '../../../../shared/reports'
 export interface RecordingNames {
   /** The Recordings column's header. */
   header: string;
-  name(call: ExportCallRow, rec: ExportRecording): string;
+  name(call: RecordingOwner, rec: ExportRecording): string;
 }
 
 const slashes = (p: string) => p.split(path.sep).join('/');
@@ -39,7 +39,7 @@ export function recordingsInDataFolder(dataDir: string): RecordingNames {
  * each copy's path relative to the bundle, or null for a recording the bundle does not carry.
  */
 export function recordingsInBundle(
-  inBundle: (call: ExportCallRow, rec: ExportRecording) => string | null,
+  inBundle: (call: RecordingOwner, rec: ExportRecording) => string | null,
 ): RecordingNames {
   return {
     header: 'Recordings (paths in this bundle)',

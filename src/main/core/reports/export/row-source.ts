@@ -1,6 +1,8 @@
 import { QA_VERDICTS, type QaEvaluation, type QaRecordedTurn, type QaVerdict } from '../../../../shared/qa';
+import path from 'node:path';
 import type {
   ExportCallRow,
+  ExportRecording,
   ExportScope,
   ExportSummary,
   ExportTurnRow,
@@ -404,6 +406,20 @@ export class SqliteExportSource implements ExportSource {
     }
   }
 
+  /**
+   * A QA run's audio file from its artifact's path, which is relative to the data folder (the
+   * database's own folder): only files under its qa/runs, as the bundle copies them (null: another
+   * path, never read into a report; an in-memory database has no folder).
+   */
+  private qaAudioPath(): (rel: string) => string | null {
+    if (this.db.memory) return () => null;
+    const runs = path.resolve(path.dirname(this.db.name), 'qa', 'runs');
+    return (rel) => {
+      const file = path.resolve(path.dirname(this.db.name), rel);
+      return file.startsWith(runs + path.sep) ? file : null;
+    };
+  }
+
   *verdicts(): IterableIterator<ExportVerdictRow> {
     if (this.scope.kind !== 'qa_run') return;
     const rows = this.db.prepare<
@@ -419,14 +435,31 @@ export class SqliteExportSource implements ExportSource {
         endReason: string;
         error: string | null;
         evaluation: string | null;
+        callerId: string | null;
+        callerRel: string | null;
+        botId: string | null;
+        botRel: string | null;
       }
     >(
-      `SELECT id, run_id AS runId, scenario_name AS scenario, scenario_file AS scenarioFile, caller, repeat,
-         verdict, end_reason AS endReason, error, evaluation
-       FROM qa_scenario_runs WHERE run_id = ? ORDER BY seq`,
+      `SELECT s.id, s.run_id AS runId, s.scenario_name AS scenario, s.scenario_file AS scenarioFile, s.caller,
+         s.repeat, s.verdict, s.end_reason AS endReason, s.error, s.evaluation,
+         s.caller_audio AS callerId, c.rel_path AS callerRel, s.bot_audio AS botId, b.rel_path AS botRel
+       FROM qa_scenario_runs s
+       LEFT JOIN artifacts c ON c.id = s.caller_audio
+       LEFT JOIN artifacts b ON b.id = s.bot_audio
+       WHERE s.run_id = ? ORDER BY s.seq`,
     );
+    const audio = this.qaAudioPath();
     for (const r of rows.iterate(this.scope.runId)) {
       const { kinds, reasons } = failuresOf(parseJson<QaEvaluation>(r.evaluation), r.error);
+      const recordings: ExportRecording[] = [];
+      for (const [channel, id, rel] of [
+        ['caller', r.callerId, r.callerRel],
+        ['bot', r.botId, r.botRel],
+      ] as const) {
+        const file = id === null || rel === null ? null : audio(rel);
+        if (file !== null) recordings.push({ sessionId: r.id, channel, path: file, artifactId: id });
+      }
       yield {
         runId: r.runId,
         scenarioRunId: r.id,
@@ -438,6 +471,7 @@ export class SqliteExportSource implements ExportSource {
         endReason: r.endReason,
         failureKinds: kinds,
         reasons,
+        recordings,
       };
     }
   }

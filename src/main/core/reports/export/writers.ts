@@ -1,4 +1,4 @@
-import type { ExportCallRow, ExportFormat, ExportRecording, ReportAudio } from '../../../../shared/reports';
+import type { ExportFormat, ExportRecording, RecordingOwner, ReportAudio } from '../../../../shared/reports';
 import { ExportFormatError } from './errors';
 import type { RecordingNames } from './recording-names';
 import type { ExportSource } from './row-source';
@@ -10,7 +10,7 @@ export interface ExportWriteOptions {
    * Recordings already copied beside the report (the audit bundle's): where each one's copy is,
    * relative to the report, or null. A report then links to the copies instead of embedding them.
    */
-  recordingLink?: (call: ExportCallRow, rec: ExportRecording) => string | null;
+  recordingLink?: (call: RecordingOwner, rec: ExportRecording) => string | null;
   /** The folder for files beside the report (default `<outFile>_files`): named as the report is saved. */
   filesDir?: string;
   /** How the report names each recording (default: its file name; see RecordingNames). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportCallRow, ExportRecording } from '../../../../shared/reports';
+import type { ExportCallRow, ExportRecording, RecordingOwner } from '../../../../shared/reports';
 import { RECORDING_FILE_NAMES, type RecordingNames } from '../export/recording-names';
 
 /**
@@ -13,7 +13,7 @@ import { RECORDING_FILE_NAMES, type RecordingNames } from '../export/recording-n
 export type AudioMode = 'embed' | 'folder' | 'linked' | 'none';
 
 /** Where a recording's copy is, relative to the report (null: no copy, e.g. the file was lost). */
-export type RecordingLink = (call: ExportCallRow, rec: ExportRecording) => string | null;
+export type RecordingLink = (call: RecordingOwner, rec: ExportRecording) => string | null;
 export const DEFAULT_EMBED_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PlacedAudio {
@@ -51,12 +51,12 @@ export class AudioPlacer {
     if (mode === 'linked' && !link) throw new Error('internal: linked recordings need a RecordingLink');
   }
 
-  async place(call: ExportCallRow, rec: ExportRecording): Promise<PlacedAudio> {
+  async place(call: RecordingOwner, rec: ExportRecording): Promise<PlacedAudio> {
     const placed = await this.placed(call, rec);
     return { ...placed, name: this.names.name(call, rec) };
   }
 
-  private async placed(call: ExportCallRow, rec: ExportRecording): Promise<Omit<PlacedAudio, 'name'>> {
+  private async placed(call: RecordingOwner, rec: ExportRecording): Promise<Omit<PlacedAudio, 'name'>> {
     if (this.mode === 'none') {
       this.counts.listed += 1;
       return { recording: rec, src: null, how: 'listed', bytes: 0 };

@@ -160,7 +160,10 @@ export async function writeHtmlReport(
         for (const v of source.verdicts()) {
           checkAborted(signal);
           const lines = turns.take(v.scenarioRunId);
-          await out.write(verdictSection(++n, v, lines));
+          // The caller's and the bot's audio, placed as a call's (embedded, in the folder, linked).
+          const placed = [];
+          for (const rec of v.recordings) placed.push(await audio.place({ attemptId: v.scenarioRunId }, rec));
+          await out.write(verdictSection(++n, v, lines, placed));
           await out.mark(10 + lines.length, '', tail, '');
           await step(1 + lines.length);
         }

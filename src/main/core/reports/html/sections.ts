@@ -264,7 +264,12 @@ export const partEnd = '</body></html>\n';
 
 export const verdictsHeading = (count: number): string => `<h2 id="verdicts">QA verdicts (${count})</h2>\n`;
 
-export function verdictSection(n: number, v: ExportVerdictRow, turns: readonly ExportTurnRow[]): string {
+export function verdictSection(
+  n: number,
+  v: ExportVerdictRow,
+  turns: readonly ExportTurnRow[],
+  audio: readonly PlacedAudio[],
+): string {
   const reasons =
     v.reasons.length === 0
       ? '<p class="note">No failures.</p>'
@@ -272,5 +277,5 @@ export function verdictSection(n: number, v: ExportVerdictRow, turns: readonly E
   return `<section class="scenario" data-scenario-run="${esc(v.scenarioRunId)}">
 <h3>${n}. ${esc(v.scenario)} · ${esc(v.caller)} · repeat ${v.repeat} · <span class="${esc(v.verdict)}">${esc(v.verdict)}</span></h3>
 <p><code>${esc(v.scenarioFile)}</code> · ended: ${esc(v.endReason)}${v.failureKinds.length ? ` · failures: ${esc(v.failureKinds.join(', '))}` : ''}</p>
-${reasons}<h4>Transcript</h4>${transcript(turns)}</section>\n`;
+${reasons}<h4>Transcript</h4>${transcript(turns)}<h4>Recordings</h4>${players(audio)}</section>\n`;
 }
