@@ -164,6 +164,23 @@ describe('calldeck export progress line', () => {
   });
 });
 
+describe('calldeck backup and restore --passphrase-file', () => {
+  it('a file that is not there is refused naming the option, before any work', async () => {
+    const missing = path.join(root, 'pass.txt');
+    const backup = await runCliInProcess([
+      ...['backup', '--out', path.join(root, 'b.zip'), '--passphrase-file', missing, '--data', data],
+    ]);
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toBe(`calldeck: --passphrase-file ${missing}: no such file\n`);
+    expect(auditActions()).not.toContain('data.backup');
+    const restore = await runCliInProcess([
+      ...['restore', path.join(root, 'b.zip'), '--data', path.join(root, 'copy'), '--passphrase-file', root],
+    ]);
+    expect(restore.code).toBe(2);
+    expect(restore.stderr).toBe(`calldeck: --passphrase-file ${root}: is a folder, not a file\n`);
+  });
+});
+
 describe('calldeck backup --out', () => {
   it('a folder that does not exist is refused before the snapshot is taken', async () => {
     const out = path.join(root, 'nope', 'b.zip');

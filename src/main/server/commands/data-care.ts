@@ -47,7 +47,22 @@ function jobEnd(core: Core, jobId: () => string | undefined, progress: boolean):
 
 /** A passphrase from a file (`-`: standard input), without its final line break. */
 export function readPassphraseFile(file: string): string {
-  const text = fs.readFileSync(file === '-' ? 0 : path.resolve(file), 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : path.resolve(file), 'utf8');
+  } catch (err) {
+    // Refused in the option's words, before any work (it was Node's bare ENOENT).
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read: ${(err as Error).message}`;
+    throw new CliApiError('invalid_request', `--passphrase-file ${file}: ${why}`);
+  }
   return text.replace(/\r?\n$/, '');
 }
 
