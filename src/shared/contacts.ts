@@ -13,12 +13,19 @@ const FileId = z.string().min(1).max(100);
 /** A column named by its header text (case-insensitive) or by its 1-based number: "#3". */
 const ColumnRef = z.string().trim().min(1, 'Empty column name').max(500);
 
+const OBJECT_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** A template variable's name as bots write it: {{loan_id}}. `phone` and `name` are the contact's own. */
 export const VariableName = z
   .string()
   .trim()
   .regex(/^[a-z_][a-z0-9_]{0,63}$/, 'A variable name is lower-case letters, digits and _ (e.g. loan_id)')
-  .refine((v) => v !== 'phone' && v !== 'name', 'phone and name are the contact’s own fields, not variables');
+  .refine((v) => v !== 'phone' && v !== 'name', 'phone and name are the contact’s own fields, not variables')
+  // An object's own keys: as a variable they would be lost (__proto__) or shadow what templates read.
+  .refine(
+    (v) => !OBJECT_KEYS.has(v),
+    '__proto__, constructor and prototype are not variable names (JavaScript objects keep them for themselves)',
+  );
 
 export const MappingOverrideSchema = z
   .object({

@@ -96,6 +96,25 @@ describe('calldeck import / lists', () => {
     });
   });
 
+  it('refuses __proto__, constructor and prototype as a variable name (--map, and the mapping through the Api): the value would be lost or shadow an object key', async () => {
+    const file = path.join(dir, 'recall.csv');
+    fs.writeFileSync(file, 'Customer,Mobile,Appt Day\nAsha,9876543210,Monday\n');
+    const data = path.join(dir, 'data');
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      expect(() => parseMap(`${key}=Appt Day`)).toThrow(/are not variable names/);
+      // The Api's own edge, as the page sends it (the CLI's parseMap is not on that path).
+      const out = await run((p) =>
+        runImportCommand(
+          file,
+          { list: `L-${key}`, data, json: true, map: { variables: { 'Appt Day': key } } },
+          p,
+        ),
+      );
+      expect(out.result).toBe(1);
+      expect(out.lines[0]).toMatch(/are not variable names/);
+    }
+  });
+
   it('checks that --rejects can be written before importing: a clear error, nothing saved', async () => {
     const file = path.join(dir, 'crm.csv');
     fs.writeFileSync(file, CRM_ROWS.map((r) => r.join(',')).join('\n'));
