@@ -12,19 +12,24 @@ const require = createRequire(import.meta.url);
 /** Rows per message: large enough that posting costs little, small enough to keep memory flat. */
 export const WORKER_BATCH_ROWS = 2000;
 /**
- * Batches a statement may run ahead of its reader before the worker waits: enough that the worker
- * keeps stepping while the reader is busy elsewhere (the summary's sums as the export opens, the
- * calls before their turns), a few MB of rows at most.
+ * How far a statement may run ahead of its reader before the worker waits on it: batches, and the
+ * characters of text in them (memory stays bounded whatever the rows hold). Far enough that the
+ * worker keeps stepping while the reader is busy elsewhere: the summary's sums as the export opens,
+ * and above all the calls: meanwhile the worker steps the turns, read after them (100,000 calls'
+ * turns: ~12 M characters), so the turns sheet does not wait on SQLite at the end.
  */
-const AHEAD = 16;
+export const AHEAD_BATCHES = 64;
+export const AHEAD_CHARS = 16 * 1024 * 1024;
 /** A reader that hears nothing for this long gives up (the worker steps SQLite: a batch takes ms). */
 const SILENCE_MS = 30_000;
 
 /**
  * Runs in a worker thread: its own read-only connection, one read transaction, every statement
  * stepped in raw mode and posted in columnar batches (one array per column: cheaper to clone than
- * one array per row), each statement on its own port, at most AHEAD batches ahead of its reader
- * (shared counters: produced[k], then consumed[k]; any consumption wakes the worker). All the
+ * one array per row), each statement on its own port, at most AHEAD_BATCHES batches and
+ * AHEAD_CHARS characters of text ahead of its reader (shared counters: produced[k], then
+ * consumed[k]; any consumption wakes the worker; the worker keeps the sizes of the batches not yet
+ * read). All the
  * statements stay open together: a reader may merge two of them (calls and their sessions).
  */
 const WORKER_SOURCE = `'use strict';
@@ -43,21 +48,35 @@ try {
   Atomics.notify(counters, 3 * n);
   const its = statements.map((s) => db.prepare(s.sql).raw(true).iterate(s.params));
   const done = statements.map(() => false);
+  const unreadSizes = statements.map(() => []);
+  const unreadChars = statements.map(() => 0);
   let left = n;
   while (left > 0) {
     const seen = Atomics.load(counters, 3 * n + 1);
     let moved = false;
     for (let k = 0; k < n; k++) {
-      if (done[k] || Atomics.load(counters, k) - Atomics.load(counters, n + k) >= ${AHEAD}) continue;
+      if (done[k]) continue;
+      const unread = Atomics.load(counters, k) - Atomics.load(counters, n + k);
+      while (unreadSizes[k].length > unread) unreadChars[k] -= unreadSizes[k].shift();
+      if (unread >= ${AHEAD_BATCHES} || unreadChars[k] >= ${AHEAD_CHARS}) continue;
       let cols = null;
       let rows = 0;
+      let chars = 0;
       for (let r = its[k].next(); ; r = its[k].next()) {
         if (r.done) { done[k] = true; left -= 1; break; }
         if (cols === null) cols = r.value.map(() => []);
-        for (let c = 0; c < r.value.length; c++) cols[c].push(r.value[c]);
+        for (let c = 0; c < r.value.length; c++) {
+          const v = r.value[c];
+          cols[c].push(v);
+          chars += typeof v === 'string' ? v.length : 8;
+        }
         if (++rows === ${WORKER_BATCH_ROWS}) break;
       }
-      if (cols !== null) post(k, { cols });
+      if (cols !== null) {
+        post(k, { cols });
+        unreadSizes[k].push(chars);
+        unreadChars[k] += chars;
+      }
       if (done[k]) post(k, { end: true });
       moved = true;
     }
@@ -177,6 +196,12 @@ export class WorkerRows {
         yield row;
       }
     }
+  }
+
+  /** Batches of statement `k` posted and not yet read (its end included once posted). */
+  unread(k: number): number {
+    const n = this.ports.length;
+    return Atomics.load(this.counters, k) - Atomics.load(this.counters, n + k);
   }
 
   /** Whether statement `k` can still be read here (each is read once). */
