@@ -22,6 +22,7 @@ export type RestoreErrorCode =
   | 'passphrase'
   | 'audit'
   | 'unwritable'
+  | 'no_space'
   | 'cancelled';
 
 /** Why a backup was not restored; the target folder was left as it was (empty or absent). */
@@ -119,6 +120,23 @@ export function sweepRestoreLeftovers(target: string): string[] {
   return sweepLeftovers({ dir: path.dirname(dir), prefix: stagingPrefix(dir), tail: /^[0-9a-f]{8}$/ });
 }
 
+const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+
+/**
+ * Refuses an entry that would not fit on the disk now (its unpacked size is the archive's word,
+ * held to by yauzl's validateEntrySizes): a crafted archive cannot fill the disk before the
+ * manifest, which comes last, is read.
+ */
+function checkRoom(dir: string, name: string, size: number): void {
+  const disk = fs.statfsSync(dir);
+  const free = disk.bavail * disk.bsize;
+  if (size > free)
+    throw new RestoreError(
+      'no_space',
+      `${name.slice(0, 200)} would take ${gb(size)} once unpacked, more than the ${gb(free)} free on the disk of ${path.dirname(dir)}: nothing was restored`,
+    );
+}
+
 /** Every entry written under `dir`, hashed while written. */
 async function extract(
   file: string,
@@ -163,6 +181,7 @@ async function extract(
           'files',
           `the archive holds an entry CallDeck does not write: ${name.slice(0, 200)}`,
         );
+      checkRoom(dir, name, entry.uncompressedSize);
       const dest = path.join(dir, ...rel.split('/'));
       mkdirPrivate(path.dirname(dest));
       const hash = createHash('sha256');

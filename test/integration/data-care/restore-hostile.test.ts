@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { restoreBackup, RestoreError } from '../../../src/main/core';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** Where a zip64 entry's uncompressed size sits in its central directory record (yazl's layout). */
+function centralZip64UncompressedOffset(zip: Buffer, name: string): number {
+  const at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  if (at < 0) throw new Error('no central directory');
+  const nameLength = zip.readUInt16LE(at + 28);
+  if (zip.toString('utf8', at + 46, at + 46 + nameLength) !== name) throw new Error('not the first entry');
+  const end = at + 46 + nameLength + zip.readUInt16LE(at + 30);
+  for (let field = at + 46 + nameLength; field + 4 <= end; field += 4 + zip.readUInt16LE(field + 2))
+    if (zip.readUInt16LE(field) === 0x0001) return field + 4; // the uncompressed size comes first
+  throw new Error('no zip64 extra field');
+}
+
+/**
+ * A small archive whose one data entry declares `declared` bytes once unpacked (a zip bomb's
+ * promise: the central directory says so, the deflated data is a few bytes).
+ */
+async function archiveDeclaring(file: string, declared: bigint): Promise<void> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.alloc(4096), 'data/calldeck.sqlite', { compress: true, forceZip64Format: true });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream as Readable) chunks.push(c as Buffer);
+  const buf = Buffer.concat(chunks);
+  buf.writeBigUInt64LE(declared, centralZip64UncompressedOffset(buf, 'data/calldeck.sqlite'));
+  fs.writeFileSync(file, buf);
+}
+
+/** An archive of `entries`, each name then rewritten byte for byte (yazl refuses to write hostile names). */
+async function archiveOf(
+  file: string,
+  entries: { name: string; as: string; mode?: number }[],
+): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const e of entries) zip.addBuffer(Buffer.from('/etc/passwd'), e.name, { mode: e.mode });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream as Readable) chunks.push(c as Buffer);
+  const buf = Buffer.concat(chunks);
+  for (const e of entries) {
+    if (e.as.length !== e.name.length) throw new Error('a rewritten name keeps its length');
+    for (let at = buf.indexOf(e.name); at >= 0; at = buf.indexOf(e.name, at + 1)) buf.write(e.as, at);
+  }
+  fs.writeFileSync(file, buf);
+}
+
+const refuse = {
+  auditKey: () => undefined,
+  installSecrets: () => {
+    throw new Error('not reached');
+  },
+};
+
+describe('restore of a hostile archive', () => {
+  it('an archive whose entries unpack to more than the disk has free is refused before anything is written (a zip bomb cannot fill the disk)', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-restore-hostile-');
+    cleanups.push(cleanup);
+    const archive = path.join(root, 'bomb.zip');
+    const free = fs.statfsSync(root);
+    const declared = BigInt(free.bavail) * BigInt(free.bsize) + 1024n ** 3n;
+    await archiveDeclaring(archive, declared);
+    const target = path.join(root, 'copy');
+    await expect(restoreBackup({ file: archive, target, ...refuse })).rejects.toMatchObject({
+      code: 'no_space',
+      message: expect.stringMatching(
+        /^data\/calldeck\.sqlite would take [\d.]+ GB once unpacked, more than the [\d.]+ GB free on the disk of /,
+      ) as unknown,
+    });
+    expect(fs.readdirSync(root).sort()).toEqual(['bomb.zip']);
+  });
+
+  it('zip-slip, absolute and backslash names, entries outside data/ and a symlink entry are refused; nothing is written outside the staging folder, nothing kept', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-restore-hostile-');
+    cleanups.push(cleanup);
+    const hostile = [
+      { name: 'data/xx/escaped.txt', as: 'data/../escaped.txt' },
+      { name: 'xxxxxxxx/escaped.txt', as: '../../../escaped.txt' },
+      { name: 'xtmp/escaped.txt', as: '/tmp/escaped.txt' },
+      { name: 'data/xxescaped.txt', as: 'data/.\\escaped.txt' },
+      { name: 'other/escaped.txt', as: 'other/escaped.txt' },
+      { name: 'data/C:escaped.txt', as: 'data/C:escaped.txt' },
+      { name: 'data/link', as: 'data/link', mode: 0o120777 },
+    ];
+    const target = path.join(root, 'nest', 'copy');
+    for (const [i, e] of hostile.entries()) {
+      const archive = path.join(root, `hostile-${i}.zip`);
+      await archiveOf(archive, [e]);
+      const err = await restoreBackup({ file: archive, target, ...refuse }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(err, e.as).toBeInstanceOf(RestoreError);
+      expect((err as RestoreError).code, e.as).toMatch(/^(unreadable|files|manifest)$/);
+    }
+    expect(fs.existsSync(path.join(root, 'escaped.txt'))).toBe(false);
+    expect(fs.existsSync('/tmp/escaped.txt')).toBe(false);
+    // Only the archives; the target's parent was made, holds nothing (no staging folder left).
+    expect(fs.readdirSync(root).filter((n) => !n.endsWith('.zip'))).toEqual(['nest']);
+    expect(fs.readdirSync(path.join(root, 'nest'))).toEqual([]);
+  });
+});
