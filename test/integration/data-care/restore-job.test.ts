@@ -151,6 +151,22 @@ describe('restore from the page (data.restore, a job)', () => {
         ],
       },
     });
+    // A link as the target (here to an empty folder elsewhere) is refused naming where it points:
+    // the copy would be moved over the link, not into the folder the user sees.
+    fs.mkdirSync(path.join(root, 'empty'));
+    fs.symlinkSync(path.join(root, 'empty'), path.join(root, 'link-to-empty'));
+    expect(await refusal(path.join(root, 'link-to-empty'))).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        issues: [
+          {
+            path: 'target',
+            message: `${path.join(root, 'link-to-empty')} is a link to ${path.join(root, 'empty')}: type the folder itself`,
+          },
+        ],
+      },
+    });
     // An unknown upload is named as gone.
     expect(await refusal(path.join(root, 'fresh'))).toMatchObject({
       ok: false,
@@ -203,10 +219,10 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(verifyAuditChain(target, key)).toMatchObject({ ok: true, keyChecked: true });
     // The uploads are released (deleted) once their jobs end.
     expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]);
-    // Every attempt is in this install's log (the five refused at once too), the passphrase never.
+    // Every attempt is in this install's log (the six refused at once too), the passphrase never.
     const ends = auditRows(dataDir, 'data.restore').map((r) => JSON.parse(r.payload) as { outcome: string });
     expect(ends.map((e) => e.outcome)).toEqual([
-      ...['failed', 'failed', 'failed', 'failed', 'failed'],
+      ...['failed', 'failed', 'failed', 'failed', 'failed', 'failed'],
       ...['started', 'failed', 'started', 'failed', 'started', 'ok'],
     ]);
     expect(JSON.stringify(auditRows(dataDir, 'data.restore'))).not.toContain(PASSPHRASE);

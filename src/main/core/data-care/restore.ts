@@ -98,6 +98,12 @@ export function checkRestoreTarget(target: string): void {
       'unwritable',
       `${existing} is a file, not a folder: the restored copy cannot be made under it`,
     );
+  // The copy is renamed into place over the path typed: over a link, not into where it points.
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw new RestoreError(
+      'unwritable',
+      `${dir} is a link to ${fs.readlinkSync(dir)}: type the folder itself`,
+    );
   refuseNonEmpty(dir);
   try {
     fs.accessSync(existing, fs.constants.W_OK);
