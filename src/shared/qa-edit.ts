@@ -36,6 +36,12 @@ export const QaCopySuiteSchema = z.strictObject({
     .regex(
       /^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/,
       'a suite name is letters, digits, . _ - and spaces (up to 64), starting with a letter or digit',
+    )
+    // Windows keeps these for devices (with any extension) and drops a trailing dot: the same suite
+    // name must make the same folder on every computer.
+    .refine(
+      (n) => !/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i.test(n) && !n.endsWith('.'),
+      'not a suite name on Windows: CON, PRN, AUX, NUL, COM1-9 and LPT1-9 are devices there, and a trailing dot is dropped',
     ),
 });
 export type QaCopySuiteRequest = z.input<typeof QaCopySuiteSchema>;

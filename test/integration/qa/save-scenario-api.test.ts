@@ -130,6 +130,35 @@ describe('qa.copySuite through core.invoke', () => {
     }
     await expect(fs.stat(path.join(dir, 'qa', 'out'))).rejects.toThrow();
     await expect(fs.stat(path.join(dir, 'qa', 'suites', 'Nothing'))).rejects.toThrow();
+
+    // Only CallDeck's own suites are copied (the page offers it for bundled ones): a folder elsewhere
+    // that merely holds a .yaml (here with a private subfolder) is not copied into the data folder,
+    // nor is one reached by climbing out of the bundled folder.
+    const elsewhere = path.join(dir, 'elsewhere');
+    await fs.mkdir(path.join(elsewhere, '.ssh'), { recursive: true });
+    await fs.writeFile(path.join(elsewhere, 'compose.yaml'), 'services: {}\n');
+    await fs.writeFile(path.join(elsewhere, '.ssh', 'id_ed25519'), 'PRIVATE KEY');
+    const up = bundled.dir
+      .split(path.sep)
+      .filter(Boolean)
+      .map(() => '..');
+    const climbed = [bundled.dir, ...up, path.relative('/', elsewhere)].join(path.sep);
+    for (const from of [elsewhere, climbed]) {
+      const r = await core.invoke('qa.copySuite', { dir: from, name: 'Grabbed' });
+      expect(r, from).toMatchObject({
+        ok: false,
+        error: {
+          message: `${path.resolve(from)} is not one of CallDeck's suites (bundled or yours): only those are copied`,
+        },
+      });
+    }
+    await expect(fs.stat(path.join(dir, 'qa', 'suites', 'Grabbed'))).rejects.toThrow();
+    // Names Windows keeps for devices, or would cut (a trailing dot), are refused everywhere alike.
+    for (const name of ['CON', 'nul.txt', 'Com1', 'lpt9.yaml', 'suite.']) {
+      const r = await core.invoke('qa.copySuite', { dir: bundled.dir, name });
+      expect(r, name).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      await expect(fs.stat(path.join(dir, 'qa', 'suites', name))).rejects.toThrow();
+    }
     expect(await fs.readFile(path.join(copy.dir, 'confirm.yaml'), 'utf8')).toBe(text);
   });
 });

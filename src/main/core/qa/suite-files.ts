@@ -117,11 +117,32 @@ export async function saveScenarioFile(input: SaveScenarioInput): Promise<QaSave
   return { saved: true, problems: [], item };
 }
 
+/** Whether `dir` is a suite folder directly inside one of `roots` (links resolved). */
+async function isSuiteOf(dir: string, roots: readonly string[]): Promise<boolean> {
+  const real = (p: string) => fs.realpath(p).catch(() => null);
+  const parent = await real(path.dirname((await real(dir)) ?? dir));
+  if (parent === null) return false;
+  for (const r of roots) if ((await real(r)) === parent) return true;
+  return false;
+}
+
 /**
  * Copies a suite folder (its scenarios and recordings) to `root/name` as a new suite of the user's:
- * how a bundled suite becomes one to edit. The name is one folder name; an existing folder is kept.
+ * how a bundled suite becomes one to edit. Only CallDeck's own suites (directly inside `from`'s
+ * allowed `roots`) are copied: a copy takes the whole folder, so any folder holding a .yaml would
+ * otherwise be pulled, subfolders and all, into the data folder (and its backups). The name is one
+ * folder name; an existing folder is kept.
  */
-export async function copySuiteFolder(from: string, root: string, name: string): Promise<string> {
+export async function copySuiteFolder(
+  from: string,
+  roots: readonly string[],
+  root: string,
+  name: string,
+): Promise<string> {
+  if (!(await isSuiteOf(from, roots)))
+    throw new ScenarioFileError(
+      `${path.resolve(from)} is not one of CallDeck's suites (bundled or yours): only those are copied`,
+    );
   const scenarios = await scenarioFiles(from).catch(() => [] as string[]);
   if (scenarios.length === 0) throw new ScenarioFileError(`${from} holds no scenarios: not a suite folder`);
   const target = path.join(root, name);

@@ -59,7 +59,17 @@ export function qaHandlers(qa: QaWiring): Handlers['qa'] {
         const root = qa.roots.find((r) => r.source === 'user');
         if (!root) throw new ApiError({ code: 'unavailable', message: 'no folder for your own suites here' });
         await loadSuite(req.dir, sourceOf(req.dir, qa.roots)); // names a folder that is not there
-        return (await loadSuite(await copySuiteFolder(req.dir, root.dir, req.name.trim()), 'user')).detail;
+        return (
+          await loadSuite(
+            await copySuiteFolder(
+              req.dir,
+              qa.roots.map((r) => r.dir),
+              root.dir,
+              req.name.trim(),
+            ),
+            'user',
+          )
+        ).detail;
       }),
     runStats: (req) => {
       const detail = qa.runner.detail(req.runId);
