@@ -83,7 +83,21 @@ export function openSealedSecrets(bytes: Buffer, passphrase: string): Record<str
   if (!parsed?.success)
     throw new SealedSecretsError(`${SEALED_SECRETS_FILE} is not a CallDeck sealed secrets file`);
   const s = parsed.data;
-  const key = derive(passphrase, Buffer.from(s.kdf.salt, 'base64'), s.kdf);
+  // The archive names its own cost, and scrypt runs on the calling thread: hold it to CallDeck's
+  // memory and at most 4x its work, so an uploaded file cannot stall the app or break scrypt.
+  const costly = new SealedSecretsError(
+    `${SEALED_SECRETS_FILE} asks for a key derivation costlier than CallDeck ever sets: it was not made by CallDeck`,
+  );
+  if (s.kdf.N * s.kdf.r > KDF.N * KDF.r || s.kdf.N * s.kdf.r * s.kdf.p > 4 * KDF.N * KDF.r * KDF.p)
+    throw costly;
+  let key: Buffer;
+  try {
+    key = derive(passphrase, Buffer.from(s.kdf.salt, 'base64'), s.kdf);
+  } catch (err) {
+    // Parameters scrypt itself refuses (its memory limit): the file's fault, said as such.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS') throw costly;
+    throw err;
+  }
   let plain: string;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(s.iv, 'base64'));
