@@ -59,7 +59,7 @@ it(`audit verify and an export's audit head over ${ROWS} rows`, async () => {
     const heads: number[] = [];
     for (let i = 0; i < 2; i++) {
       t = performance.now();
-      readExportAuditHead(audit);
+      await readExportAuditHead(audit);
       heads.push(performance.now() - t);
     }
     probeDb.close();
