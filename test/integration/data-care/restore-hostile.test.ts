@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { restoreBackup, RestoreError } from '../../../src/main/core';
+import Database from 'better-sqlite3';
+import { openFolderCore } from '../../helpers/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const cleanups: (() => void)[] = [];
@@ -109,5 +111,34 @@ describe('restore of a hostile archive', () => {
     // Only the archives; the target's parent was made, holds nothing (no staging folder left).
     expect(fs.readdirSync(root).filter((n) => !n.endsWith('.zip'))).toEqual(['nest']);
     expect(fs.readdirSync(path.join(root, 'nest'))).toEqual([]);
+  });
+
+  it('a data folder (a restored copy) whose jobs table says an export with a path for its id was running: opening it removes nothing outside the folder', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-restore-hostile-');
+    cleanups.push(cleanup);
+    const dataDir = path.join(root, 'copy');
+    fs.mkdirSync(dataDir);
+    await (await openFolderCore(dataDir)).stop();
+    // What the export job's restart rule removes: <id>.part and the <id>.files folder.
+    fs.mkdirSync(path.join(root, 'victim.files'));
+    fs.writeFileSync(path.join(root, 'victim.files', 'thesis.docx'), 'years of work');
+    fs.writeFileSync(path.join(root, 'victim.part'), 'also mine');
+    const jobId = '../../victim';
+    const input = {
+      jobId,
+      scope: { kind: 'campaign', campaignId: 'c1' },
+      format: 'csv',
+      audit: { startSeq: 1, actor: 'x', action: 'reports.export', subject: 'x' },
+    };
+    const db = new Database(path.join(dataDir, 'calldeck.sqlite'));
+    const now = new Date().toISOString();
+    db.prepare(
+      `INSERT INTO jobs (id, kind, title, actor, owner, state, input, progress, started_at, updated_at)
+       VALUES ('j1', 'reports.export', 'Export', 'x', '999999999:dead', 'running', ?, '{}', ?, ?)`,
+    ).run(JSON.stringify(input), now, now);
+    db.close();
+    await (await openFolderCore(dataDir)).stop();
+    expect(fs.readFileSync(path.join(root, 'victim.files', 'thesis.docx'), 'utf8')).toBe('years of work');
+    expect(fs.readFileSync(path.join(root, 'victim.part'), 'utf8')).toBe('also mine');
   });
 });

@@ -32,7 +32,7 @@ export const EXPORT_JOB_KIND = 'reports.export';
 export const EXPORTS_DIR = 'exports';
 
 const ExportJobInput = z.strictObject({
-  jobId: z.string(),
+  jobId: z.uuid(), // a file name under exports/: a restart removes <jobId>.part and <jobId>.files
   scope: ExportScopeSchema,
   format: ExportFormatSchema,
   audio: z.enum(REPORT_AUDIO).optional(),
