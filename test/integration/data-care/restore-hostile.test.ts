@@ -6,6 +6,8 @@ import yazl from 'yazl';
 import { restoreBackup, RestoreError } from '../../../src/main/core';
 import Database from 'better-sqlite3';
 import { openFolderCore } from '../../helpers/core';
+import { fileRestoreSecrets } from '../../../src/main/server/file-restore-secrets';
+import { backupTo, openDataFolder } from './backup-rig';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const cleanups: (() => void)[] = [];
@@ -140,5 +142,48 @@ describe('restore of a hostile archive', () => {
     await (await openFolderCore(dataDir)).stop();
     expect(fs.readFileSync(path.join(root, 'victim.files', 'thesis.docx'), 'utf8')).toBe('years of work');
     expect(fs.readFileSync(path.join(root, 'victim.part'), 'utf8')).toBe('also mine');
+  });
+
+  it('a target that fills (a file, or a link put in its place) while the archive is unpacked is left as it is: refused, nothing overwritten, no staging folder left', async () => {
+    const folder = await openDataFolder();
+    cleanups.push(() => void folder.cleanup());
+    const { root, core } = folder;
+    const archive = path.join(root, 'backup.zip');
+    await backupTo(core, archive);
+    const auditKey = (dir: string) => fileRestoreSecrets.store(dir).get('audit.key');
+    const o = { file: archive, auditKey, installSecrets: () => undefined };
+
+    const target = path.join(root, 'copy');
+    const filled = restoreBackup({
+      ...o,
+      target,
+      onProgress: (done) => {
+        if (done === 1) {
+          fs.mkdirSync(target);
+          fs.writeFileSync(path.join(target, 'notes.txt'), 'mine');
+        }
+      },
+    });
+    await expect(filled).rejects.toMatchObject({ code: 'not_empty' });
+    expect(fs.readdirSync(target)).toEqual(['notes.txt']);
+    expect(fs.readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    const linked = path.join(root, 'linked');
+    const raced = restoreBackup({
+      ...o,
+      target: linked,
+      onProgress: (done) => {
+        if (done === 1) fs.symlinkSync(elsewhere, linked);
+      },
+    });
+    await expect(raced).rejects.toMatchObject({
+      code: 'unwritable',
+      message: `${linked} is a link to ${elsewhere}: type the folder itself`,
+    });
+    expect(fs.lstatSync(linked).isSymbolicLink()).toBe(true);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
   });
 });

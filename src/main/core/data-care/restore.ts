@@ -84,6 +84,15 @@ function refuseNonEmpty(target: string): void {
     );
 }
 
+/** The copy is renamed into place over the path typed: over a link, not into where it points. */
+function refuseLink(dir: string): void {
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw new RestoreError(
+      'unwritable',
+      `${dir} is a link to ${fs.readlinkSync(dir)}: type the folder itself`,
+    );
+}
+
 /**
  * Refuses a target that is not empty, or where this user cannot write (the folder, or the nearest
  * existing folder above it when it does not exist yet). Checked before anything is unpacked.
@@ -98,12 +107,7 @@ export function checkRestoreTarget(target: string): void {
       'unwritable',
       `${existing} is a file, not a folder: the restored copy cannot be made under it`,
     );
-  // The copy is renamed into place over the path typed: over a link, not into where it points.
-  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink())
-    throw new RestoreError(
-      'unwritable',
-      `${dir} is a link to ${fs.readlinkSync(dir)}: type the folder itself`,
-    );
+  refuseLink(dir);
   refuseNonEmpty(dir);
   try {
     fs.accessSync(existing, fs.constants.W_OK);
@@ -324,7 +328,9 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
             o.nativeBinding,
           )
         : 0;
-    refuseNonEmpty(target); // again: something may have been put there meanwhile
+    // Again: something may have been put there meanwhile.
+    refuseLink(target);
+    refuseNonEmpty(target);
     if (fs.existsSync(target)) fs.rmdirSync(target);
     fs.renameSync(staging, target);
     let bytes = 0;
