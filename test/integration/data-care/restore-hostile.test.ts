@@ -85,6 +85,29 @@ describe('restore of a hostile archive', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['bomb.zip']);
   });
 
+  it('a manifest far larger than its archive can list is refused before it is read into memory', async () => {
+    const { dir: root, cleanup } = makeTempDir('calldeck-restore-hostile-');
+    cleanups.push(cleanup);
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('x'), 'data/calldeck.sqlite');
+    // 64 MB of JSON that deflates to a few KB: read whole, parsed, it held ~hundreds of MB of memory.
+    zip.addBuffer(Buffer.from(`{"pad":"${'x'.repeat(64 * 1024 * 1024)}"}`), 'manifest.json');
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream as Readable) chunks.push(c as Buffer);
+    const archive = path.join(root, 'fat-manifest.zip');
+    fs.writeFileSync(archive, Buffer.concat(chunks));
+    await expect(
+      restoreBackup({ file: archive, target: path.join(root, 'copy'), ...refuse }),
+    ).rejects.toMatchObject({
+      code: 'manifest',
+      message: expect.stringMatching(
+        /^the manifest is too large \([\d,]+ bytes\) for an archive of 2 entries: it is not a CallDeck backup's$/,
+      ) as unknown,
+    });
+    expect(fs.readdirSync(root)).toEqual(['fat-manifest.zip']);
+  });
+
   it('zip-slip, absolute and backslash names, entries outside data/ and a symlink entry are refused; nothing is written outside the staging folder, nothing kept', async () => {
     const { dir: root, cleanup } = makeTempDir('calldeck-restore-hostile-');
     cleanups.push(cleanup);

@@ -70,6 +70,12 @@ export interface RestoreResult {
 }
 
 const MANIFEST_MAX = 512 * 1024 * 1024;
+/**
+ * The most a manifest takes per archive entry it lists (a path of up to 1,024 characters, its size
+ * and SHA-256), and for the rest: it is read into memory whole, so it is held to the archive.
+ */
+const MANIFEST_PER_ENTRY = 2048;
+const MANIFEST_BASE = 64 * 1024;
 
 function refuseNonEmpty(target: string): void {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -174,8 +180,12 @@ async function extract(
       const name = entry.fileName;
       if (name.endsWith('/')) continue;
       if (name === MANIFEST_ENTRY) {
-        if (entry.uncompressedSize > MANIFEST_MAX)
-          throw new RestoreError('manifest', 'the manifest is too large');
+        const most = Math.min(MANIFEST_MAX, MANIFEST_BASE + zip.entryCount * MANIFEST_PER_ENTRY);
+        if (entry.uncompressedSize > most)
+          throw new RestoreError(
+            'manifest',
+            `the manifest is too large (${entry.uncompressedSize.toLocaleString('en-IN')} bytes) for an archive of ${zip.entryCount.toLocaleString('en-IN')} entries: it is not a CallDeck backup's`,
+          );
         const chunks: Buffer[] = [];
         await pipeline(
           await zip.openReadStreamPromise(entry),
