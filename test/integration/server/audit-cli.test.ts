@@ -105,6 +105,8 @@ describe('calldeck audit export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Exported 2 audit rows to ${out} \\(SHA-256 [0-9a-f]{64}\\)\\n$`));
     const text = fs.readFileSync(out, 'utf8');
+    // Phone numbers and who did what: this user's only, as a backup's archive.
+    if (process.platform !== 'win32') expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     expect(text.startsWith('\ufeff')).toBe(true);
     // trim() drops the BOM too.
     const lines = text.trim().split('\r\n');
@@ -145,5 +147,17 @@ describe('calldeck audit export', () => {
       const quoted = h.includes('"') || h.includes(',') ? `"'${h.replace(/"/g, '""')}"` : `'${h}`;
       expect(text, h).toContain(`,${quoted},`);
     }
+  });
+
+  it('never writes through a link planted at its scratch file name: refused, the linked file untouched', async () => {
+    const out = path.join(root, 'planted.csv');
+    const victim = path.join(root, 'victim.txt');
+    fs.writeFileSync(victim, 'mine');
+    // The CLI runs in this process here: its scratch name is <out>.<this pid>.tmp.
+    fs.symlinkSync(victim, `${out}.${process.pid}.tmp`);
+    const r = await runCliInProcess(['audit', 'export', '--out', out, '--data', data]);
+    expect(r.code).not.toBe(0);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('mine');
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

@@ -86,7 +86,9 @@ export async function runAuditExportCommand(
       throw new CliApiError('internal', `The exported file cannot be read: ${res.text ?? res.status}`);
     const partial = `${out}.${process.pid}.tmp`;
     try {
-      await pipeline(res.body, fs.createWriteStream(partial));
+      // Phone numbers and who did what: readable by this user only, as backups and the data folder;
+      // a new file, never through a link planted at the scratch name.
+      await pipeline(res.body, fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
       fs.renameSync(partial, out);
     } finally {
       fs.rmSync(partial, { force: true });
