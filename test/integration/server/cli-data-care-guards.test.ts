@@ -189,6 +189,38 @@ describe('calldeck backup --out', () => {
     expect(r.stderr).toContain(`Cannot write ${out}: the folder ${path.join(root, 'nope')} does not exist`);
     expect(auditActions()).not.toContain('data.backup');
   });
+
+  it('never writes through a link planted at its scratch file name (export and backup): refused, the linked file untouched', async () => {
+    const victim = path.join(root, 'victim.txt');
+    fs.writeFileSync(victim, 'mine');
+    // The CLI runs in this process here: its scratch name is <out>.<this pid>.tmp.
+    for (const [out, run] of [
+      [
+        path.join(root, 'e.xlsx'),
+        (o: string) =>
+          runCliInProcess([
+            'export',
+            '--from',
+            '2026-11-01',
+            '--to',
+            '2026-11-02',
+            '--format',
+            'xlsx',
+            '--out',
+            o,
+            '--data',
+            data,
+          ]),
+      ],
+      [path.join(root, 'b.zip'), (o: string) => runCliInProcess(['backup', '--out', o, '--data', data])],
+    ] as const) {
+      fs.symlinkSync(victim, `${out}.${process.pid}.tmp`);
+      const r = await run(out);
+      expect(r.code, out).not.toBe(0);
+      expect(fs.readFileSync(victim, 'utf8')).toBe('mine');
+      expect(fs.existsSync(out)).toBe(false);
+    }
+  });
 });
 
 describe('calldeck retention', () => {

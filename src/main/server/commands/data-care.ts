@@ -96,7 +96,8 @@ export async function runBackupCommand(opts: {
     if (res.status !== 200 || !res.body)
       throw new CliApiError('internal', `The backup archive cannot be read: ${res.text ?? res.status}`);
     const partial = `${out}.${process.pid}.tmp`;
-    await pipeline(res.body, fs.createWriteStream(partial, { mode: 0o600 }));
+    // A new file: never written through a link planted at the scratch name.
+    await pipeline(res.body, fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
     fs.renameSync(partial, out);
     // Copied out: the data folder's copy would only double the disk it takes.
     await call(core, 'data.removeBackup', { artifactId: result.artifact.id });

@@ -160,7 +160,8 @@ export async function runExportCommand(
       throw new CliApiError('internal', `The exported file cannot be read: ${res.text ?? res.status}`);
     const partial = `${out}.${process.pid}.tmp`;
     try {
-      await pipeline(res.body, fs.createWriteStream(partial));
+      // A new file: never written through a link planted at the scratch name.
+      await pipeline(res.body, fs.createWriteStream(partial, { flags: 'wx' }));
       // A report with its recordings' folder comes as one zip: unpacked, the report goes to --out
       // and the folder beside it under the name the report links to.
       if (result.filesDir && result.report) await unpackReport(partial, out, result.report, result.filesDir);
