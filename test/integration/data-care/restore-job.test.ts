@@ -167,6 +167,15 @@ describe('restore from the page (data.restore, a job)', () => {
         ],
       },
     });
+    // An upload refused at once is released, as one whose job ended: the page uploads the archive
+    // again with each try, so a kept one would fill the disk a gigabyte a try until the app stops.
+    const refusedUpload = await upload(archive);
+    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toHaveLength(1);
+    expect(await refusal(full, { kind: 'upload', fileId: refusedUpload.id })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]);
     // An unknown upload is named as gone.
     expect(await refusal(path.join(root, 'fresh'))).toMatchObject({
       ok: false,
@@ -219,10 +228,10 @@ describe('restore from the page (data.restore, a job)', () => {
     expect(verifyAuditChain(target, key)).toMatchObject({ ok: true, keyChecked: true });
     // The uploads are released (deleted) once their jobs end.
     expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]);
-    // Every attempt is in this install's log (the six refused at once too), the passphrase never.
+    // Every attempt is in this install's log (the seven refused at once too), the passphrase never.
     const ends = auditRows(dataDir, 'data.restore').map((r) => JSON.parse(r.payload) as { outcome: string });
     expect(ends.map((e) => e.outcome)).toEqual([
-      ...['failed', 'failed', 'failed', 'failed', 'failed', 'failed'],
+      ...['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed'],
       ...['started', 'failed', 'started', 'failed', 'started', 'ok'],
     ]);
     expect(JSON.stringify(auditRows(dataDir, 'data.restore'))).not.toContain(PASSPHRASE);

@@ -210,6 +210,17 @@ export class RestoreJobs {
    * then starts the job. `scope` is the data.restore action's: its start row now, its end when done.
    */
   start(scope: AuditScope, actor: string, req: RestoreRequest): { jobId: string } {
+    try {
+      return this.begin(scope, actor, req);
+    } catch (err) {
+      // Refused before a job took it: the page uploads the archive again with each try, so a
+      // refused upload is released now (a job releases its own when it ends).
+      if (req.archive.kind === 'upload') this.d.files.release(req.archive.fileId);
+      throw err;
+    }
+  }
+
+  private begin(scope: AuditScope, actor: string, req: RestoreRequest): { jobId: string } {
     if (!this.d.host)
       throw new ApiError({
         code: 'unavailable',
