@@ -114,8 +114,10 @@ describe('restore from the page (data.restore, a job)', () => {
     const full = path.join(root, 'full');
     fs.mkdirSync(full);
     fs.writeFileSync(path.join(full, 'notes.txt'), 'mine');
-    const refusal = (target: string, archiveRef = { kind: 'upload' as const, fileId: crypto.randomUUID() }) =>
-      core.invoke('data.restore', { archive: archiveRef, target, passphrase: PASSPHRASE });
+    const refusal = (
+      target: string,
+      archiveRef: RestoreRequest['archive'] = { kind: 'upload', fileId: crypto.randomUUID() },
+    ) => core.invoke('data.restore', { archive: archiveRef, target, passphrase: PASSPHRASE });
     expect(await refusal(full)).toMatchObject({
       ok: false,
       error: {
