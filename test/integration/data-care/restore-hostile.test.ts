@@ -209,4 +209,36 @@ describe('restore of a hostile archive', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([]);
     expect(fs.readdirSync(root).filter((n) => n.includes('.restore-'))).toEqual([]);
   });
+
+  it("a folder on the target's way swapped for a link into this install's data folder while the archive is unpacked: refused at the last check, nothing restored inside it", async () => {
+    const folder = await openDataFolder();
+    cleanups.push(() => void folder.cleanup());
+    const { root, dataDir, core } = folder;
+    const archive = path.join(root, 'backup.zip');
+    await backupTo(core, archive);
+    const auditKey = (dir: string) => fileRestoreSecrets.store(dir).get('audit.key');
+    const parent = path.join(root, 'restores');
+    const target = path.join(parent, 'copy');
+    const raced = restoreBackup({
+      file: archive,
+      target,
+      auditKey,
+      installSecrets: () => undefined,
+      outside: dataDir,
+      onProgress: (done, total) => {
+        if (done !== total) return;
+        // The parent becomes a link into the data folder, the staging folder moved along with it.
+        fs.renameSync(parent, `${parent}.old`);
+        fs.symlinkSync(dataDir, parent);
+        for (const n of fs.readdirSync(`${parent}.old`))
+          fs.renameSync(path.join(`${parent}.old`, n), path.join(dataDir, n));
+      },
+    });
+    await expect(raced).rejects.toMatchObject({
+      code: 'unwritable',
+      message: `${target} is inside this install's data folder: restore into a folder outside it`,
+    });
+    expect(fs.existsSync(path.join(dataDir, 'copy'))).toBe(false);
+    expect(fs.readdirSync(dataDir).filter((n) => n.includes('.restore-'))).toEqual([]);
+  });
 });

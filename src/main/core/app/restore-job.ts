@@ -10,7 +10,13 @@ import {
   type RestoreResultInfo,
 } from '../../../shared/data-care';
 import type { Artifacts } from '../artifacts';
-import { checkRestoreTarget, RestoreError, sweepRestoreLeftovers, type Manifest } from '../data-care';
+import {
+  checkRestoreTarget,
+  refuseInside,
+  RestoreError,
+  sweepRestoreLeftovers,
+  type Manifest,
+} from '../data-care';
 import { StagingError, type StagedFiles } from '../files';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
 import type { AuditTrail } from '../reports';
@@ -54,19 +60,6 @@ export interface RestoreJobsDeps {
   trail: AuditTrail;
   /** Undefined where the host has no way to keep a restored copy's secrets. */
   host: RestoreHost | undefined;
-}
-
-const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.sep);
-
-/** The real path of `p`, or of its nearest existing folder with the rest appended (links resolved). */
-function realish(p: string): string {
-  const rest: string[] = [];
-  let at = p;
-  while (!fs.existsSync(at) && path.dirname(at) !== at) {
-    rest.unshift(path.basename(at));
-    at = path.dirname(at);
-  }
-  return path.join(fs.realpathSync(at), ...rest);
 }
 
 /**
@@ -140,6 +133,7 @@ export class RestoreJobs {
           installSecrets: host.installSecrets,
           signal,
           onProgress: progress,
+          outside: this.d.dataDir,
           actor: input.audit.actor,
         },
         host.openCore,
@@ -229,9 +223,8 @@ export class RestoreJobs {
     const target = path.resolve(req.target);
     const refuse = (message: string) =>
       new ApiError({ code: 'invalid_request', message, issues: [{ path: 'target', message }] });
-    if (inside(realish(path.resolve(this.d.dataDir)), realish(target)))
-      throw refuse(`${target} is inside this install's data folder: restore into a folder outside it`);
     try {
+      refuseInside(target, this.d.dataDir);
       checkRestoreTarget(target);
     } catch (err) {
       if (err instanceof RestoreError) throw refuse(err.message);

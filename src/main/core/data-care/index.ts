@@ -6,6 +6,7 @@ export { MANIFEST_ENTRY, DATA_PREFIX, type Manifest } from './manifest';
 export {
   restoreBackup,
   checkRestoreTarget,
+  refuseInside,
   sweepRestoreLeftovers,
   RestoreError,
   type RestoreErrorCode,

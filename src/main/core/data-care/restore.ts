@@ -58,6 +58,8 @@ export interface RestoreOptions {
   signal?: AbortSignal;
   /** Entries unpacked of the archive's entries (the manifest among them). */
   onProgress?: (done: number, total: number) => void;
+  /** A data folder the copy must not land in (the running install's), checked again at the end. */
+  outside?: string;
 }
 
 export interface RestoreResult {
@@ -87,6 +89,29 @@ function refuseNonEmpty(target: string): void {
     throw new RestoreError(
       'not_empty',
       `${target} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): a backup is restored only into an empty or new folder, so nothing there is overwritten or mixed with it`,
+    );
+}
+
+const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.sep);
+
+/** The real path of `p`, or of its nearest existing folder with the rest appended (links resolved). */
+function realish(p: string): string {
+  const rest: string[] = [];
+  let at = p;
+  while (!fs.existsSync(at) && path.dirname(at) !== at) {
+    rest.unshift(path.basename(at));
+    at = path.dirname(at);
+  }
+  return path.join(fs.realpathSync(at), ...rest);
+}
+
+/** Refuses a target inside `dataDir` however it is spelled (`..`, a trailing slash, a linked folder). */
+export function refuseInside(target: string, dataDir: string): void {
+  const dir = path.resolve(target);
+  if (inside(realish(path.resolve(dataDir)), realish(dir)))
+    throw new RestoreError(
+      'unwritable',
+      `${dir} is inside this install's data folder: restore into a folder outside it`,
     );
 }
 
@@ -338,7 +363,8 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
             o.nativeBinding,
           )
         : 0;
-    // Again: something may have been put there meanwhile.
+    // Again: something may have been put there meanwhile, or a folder on the way swapped for a link.
+    if (o.outside !== undefined) refuseInside(target, o.outside);
     refuseLink(target);
     refuseNonEmpty(target);
     if (fs.existsSync(target)) fs.rmdirSync(target);
