@@ -11,7 +11,15 @@ import {
   jsonValue,
   POISON_KEYS,
 } from './arbitraries';
-import { assertRealCallWorks, fcOptions, prototypeGuard, rssMb, startFuzzApp, type FuzzApp } from './harness';
+import {
+  assertRealCallWorks,
+  fcOptions,
+  invoke,
+  prototypeGuard,
+  rssMb,
+  startFuzzApp,
+  type FuzzApp,
+} from './harness';
 
 // Everything the tunnel exposes, fuzzed as an attacker who knows the URL secret would: status
 // callbacks in all three encodings, passthru queries, and voicebot stream frames before and after
@@ -242,6 +250,38 @@ describe('fuzz: the public surface', () => {
       ws.terminate();
       guard.check();
     }
+  });
+
+  it('the Api (data.restore, qa.copySuite, uploads) is not on the public surface, even with the URL secret and the UI token', async () => {
+    const token = app.server.token;
+    const origin = new URL(app.exotelBase).origin;
+    // The public surface is its own listener: the UI's port never answers there.
+    expect(origin).not.toBe(`http://127.0.0.1:${app.server.port}`);
+    const upgrade = (url: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => (ws.terminate(), resolve('open')));
+        ws.once('unexpected-response', (_req, res) => (res.resume(), resolve(String(res.statusCode))));
+        ws.once('error', () => resolve('error'));
+      });
+    for (const url of [`${origin}/bridge?token=${token}`, `${app.exotelBase}bridge?token=${token}`])
+      expect(await upgrade(url.replace(/^http/, 'ws')), url).not.toBe('open');
+    const body = JSON.stringify({
+      archive: { kind: 'backup', artifactId: '00000000-0000-4000-8000-000000000000' },
+      target: '/tmp/calldeck-public-restore',
+    });
+    for (const url of [
+      `${origin}/upload?token=${token}`,
+      `${origin}/api/data.restore?token=${token}`,
+      `${app.exotelBase}data.restore`,
+      `${app.exotelBase}qa.copySuite`,
+    ]) {
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      await res.arrayBuffer();
+      expect(res.status, url).toBe(404);
+    }
+    const audit = await invoke<{ entries: unknown[] }>(app.server, 'audit.list', { action: 'data.restore' });
+    expect(audit.entries).toEqual([]);
   });
 
   it('afterwards the process is alive, its memory bounded, and a real call still completes', async () => {
