@@ -110,6 +110,21 @@ describe('calldeck export --format html | pdf', () => {
     expect(fs.readdirSync(path.join(path.dirname(out), r.filesDir!))).toHaveLength(srcs.length);
     // Nothing is left loose in the data folder's exports/: the recordings travelled inside the zip.
     expect(fs.readdirSync(path.join(data, 'exports')).filter((n) => n.endsWith('_files'))).toEqual([]);
+
+    // A folder of that name already beside --out (here holding a link named like a recording, to a
+    // file elsewhere): refused before any export, nothing written into it or through the link.
+    const again = path.join(tmp.dir, 'again', 'report.html');
+    const planted = path.join(path.dirname(again), 'report_files');
+    fs.mkdirSync(planted, { recursive: true });
+    const victim = path.join(tmp.dir, 'victim.txt');
+    fs.writeFileSync(victim, 'keep me');
+    const name = fs.readdirSync(path.join(path.dirname(out), r.filesDir!))[0]!;
+    fs.symlinkSync(victim, path.join(planted, name));
+    await expect(
+      runExportCommand({ campaign: 'c1', format: 'html', audio: 'folder', out: again, data }, () => {}),
+    ).rejects.toThrow(/report_files already exists/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(fs.existsSync(again)).toBe(false);
   });
 
   it('the page downloads an HTML report with a recordings folder as one zip: the report and the folder it links to', async () => {

@@ -35,7 +35,8 @@ async function unpackReport(zipFile: string, out: string, report: string, filesD
         );
       const dest = name === report ? out : path.join(path.dirname(out), ...name.split('/'));
       fs.mkdirSync(path.dirname(dest), { recursive: true });
-      await pipeline(await zip.openReadStreamPromise(entry), fs.createWriteStream(dest));
+      // New files only: nothing already there is overwritten or written through.
+      await pipeline(await zip.openReadStreamPromise(entry), fs.createWriteStream(dest, { flags: 'wx' }));
     }
   } finally {
     zip.close();
@@ -126,6 +127,16 @@ export async function runExportCommand(
   const scope = scopeOf(opts);
   requireDataFolder(opts.data);
   const out = checkNewOutFile(opts.out, 'export');
+  if (opts.format === 'html') {
+    // An HTML report may put its recordings in a folder beside --out: a new one, never into (or
+    // through links in) a folder already there.
+    const folder = path.join(path.dirname(out), `${path.basename(out, path.extname(out))}_files`);
+    if (fs.existsSync(folder))
+      throw new CliApiError(
+        'invalid_request',
+        `${folder} already exists: the report's recordings go into a new folder of that name (move it away, or choose another --out)`,
+      );
+  }
   return withCliCore(opts.data, async (core) => {
     await requireScope(core, scope, path.resolve(opts.data));
     const started: { jobId?: string } = {};
