@@ -95,8 +95,8 @@ describe('reports.export', () => {
       );
       const job = await finished(jobId);
       expect(job.state).toBe('succeeded');
-      // The calls, sessions and turns statements each came from the worker.
-      expect(rows.mock.results.filter((r) => r.value !== null)).toHaveLength(3);
+      // The calls, sessions and turns statements and the summary's totals each came from the worker.
+      expect(rows.mock.results.filter((r) => r.value !== null)).toHaveLength(4);
       const result = job.result as ExportResult;
       const file = path.join(t.dir, 'exports', `${jobId}-${result.name}`);
       expect(readXlsx(file).Calls!.length - 1).toBe(WORKER_MIN_CALLS);

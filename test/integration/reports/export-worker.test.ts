@@ -40,6 +40,15 @@ describe('export rows read in a worker thread', () => {
       expect(turns.length).toBe(inWorker.summary.counts.turns);
       // A second reading of the calls (the HTML report reads them twice) comes from this thread.
       expect([...inWorker.calls()]).toEqual(calls);
+      // The summary's statistics: folded from the rows, with the totals the worker read, in the
+      // export's snapshot (a commit landing after it changes nothing in them).
+      rig.db
+        .prepare("UPDATE call_attempts SET price = price + 1, state = 'failed' WHERE campaign_id = 'c'")
+        .run();
+      for (const _ of here.calls());
+      expect(inWorker.summary.calls).toEqual(here.summary.calls);
+      expect(inWorker.summary.calls).toMatchObject({ total: 2500, finished: 2500 });
+      expect(inWorker.summary.calls?.byOutcome).toContainEqual({ outcome: 'completed', count: 1250 });
     } finally {
       inWorker.close();
       here.close();

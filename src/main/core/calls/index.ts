@@ -7,6 +7,8 @@ export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recov
 export { attemptInfo, eventInfo } from './views';
 export {
   assembleCallStats,
+  callTotalsFromArray,
+  callTotalsSql,
   CallStatsQuery,
   percentile,
   readCallTotals,

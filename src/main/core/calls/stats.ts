@@ -89,26 +89,41 @@ const NO_TOTALS: CallTotals = {
   unpriced: 0,
 };
 
+/** The totals' columns, in CallTotals' order (each SQL over call_attempts `a`). */
+const TOTALS: readonly [keyof CallTotals, string][] = [
+  ['total', 'count(*)'],
+  ['active', `coalesce(sum(a.state NOT IN (${TERMINAL_LIST})), 0)`],
+  ['finished', `coalesce(sum(a.state IN (${TERMINAL_LIST})), 0)`],
+  ['answered', `coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.answered_at IS NOT NULL), 0)`],
+  ['completed', `coalesce(sum(a.state = 'completed'), 0)`],
+  ['transfers', `coalesce(sum(a.transfer_decision = 'agent'), 0)`],
+  ['machine', `coalesce(sum(lower(coalesce(a.answered_by, '')) LIKE 'machine%'), 0)`],
+  ['avgDuration', 'avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END)'],
+  ['spend', 'coalesce(sum(a.price), 0)'],
+  ['unpriced', `coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.price IS NULL), 0)`],
+];
+
+/**
+ * The totals as one statement over call_attempts `a` for a WHERE clause: its one row as named
+ * columns, or (`json`) one JSON array in CallTotals' order (see callTotalsFromArray), for a
+ * connection elsewhere (an export's row worker).
+ */
+export function callTotalsSql(where: string, json = false): string {
+  const list = json
+    ? `json_array(${TOTALS.map(([, sql]) => sql).join(', ')})`
+    : TOTALS.map(([name, sql]) => `${sql} AS ${name}`).join(', ');
+  return `SELECT ${list} FROM call_attempts a WHERE ${where}`;
+}
+
+/** The totals from callTotalsSql's JSON array. */
+export function callTotalsFromArray(values: readonly unknown[]): CallTotals {
+  return Object.fromEntries(TOTALS.map(([name], i) => [name, values[i] ?? null])) as unknown as CallTotals;
+}
+
 /** The sums over the scope's calls (the part of the statistics always read by SQL). */
 export function readCallTotals(db: Db, scope: CallScope): CallTotals {
   const { sql, params } = callScopeSql(scope);
-  return (
-    db
-      .prepare<Record<string, string>, CallTotals>(
-        `SELECT count(*) AS total,
-           coalesce(sum(a.state NOT IN (${TERMINAL_LIST})), 0) AS active,
-           coalesce(sum(a.state IN (${TERMINAL_LIST})), 0) AS finished,
-           coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.answered_at IS NOT NULL), 0) AS answered,
-           coalesce(sum(a.state = 'completed'), 0) AS completed,
-           coalesce(sum(a.transfer_decision = 'agent'), 0) AS transfers,
-           coalesce(sum(lower(coalesce(a.answered_by, '')) LIKE 'machine%'), 0) AS machine,
-           avg(CASE WHEN a.answered_at IS NOT NULL THEN a.duration_sec END) AS avgDuration,
-           coalesce(sum(a.price), 0) AS spend,
-           coalesce(sum(a.state IN (${TERMINAL_LIST}) AND a.price IS NULL), 0) AS unpriced
-         FROM call_attempts a WHERE ${sql}`,
-      )
-      .get(params) ?? NO_TOTALS
-  );
+  return db.prepare<Record<string, string>, CallTotals>(callTotalsSql(sql)).get(params) ?? NO_TOTALS;
 }
 
 /** The statistics from their parts: rates, percentiles. */

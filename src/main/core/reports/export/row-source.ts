@@ -11,6 +11,8 @@ import type {
 import type { CallStats } from '../../../../shared/call-stats';
 import {
   assembleCallStats,
+  callTotalsFromArray,
+  callTotalsSql,
   CallStatsFold,
   CallStatsQuery,
   percentile,
@@ -62,6 +64,7 @@ export type ExportHeading = Omit<ExportSummary, 'calls' | 'audit'>;
 const CALLS = 0;
 const SESSIONS = 1;
 const TURNS = 2;
+const TOTALS = 3;
 
 /** Below this many calls a worker costs more than it saves (its start and a second connection). */
 export const WORKER_MIN_CALLS = 5000;
@@ -130,12 +133,6 @@ export class SqliteExportSource implements ExportSource {
   /** The statistics once read; the fold of a whole reading of the calls, to read them from. */
   private stats: { value: CallStats | null } | null = null;
   private folded: CallStatsFold | null = null;
-  /**
-   * The sums over the calls (see readCallTotals), read as the source opens: while a worker starts
-   * and steps its first rows this thread has nothing else to do, and they are all of the statistics
-   * a fold does not give.
-   */
-  private readonly totals: CallTotals | null;
 
   constructor(
     private readonly db: Db,
@@ -149,8 +146,6 @@ export class SqliteExportSource implements ExportSource {
       // One read transaction: every statement below sees the same snapshot.
       db.exec('BEGIN');
       this.heading = this.makeHeading(now);
-      const stats = this.statsScope();
-      this.totals = stats && readCallTotals(this.db, stats);
     } catch (err) {
       this.close();
       throw err;
@@ -186,12 +181,13 @@ export class SqliteExportSource implements ExportSource {
         .get(this.where.params) ?? 0;
     if (calls < (o.minCalls ?? WORKER_MIN_CALLS)) return null;
     const { sql, params } = this.where;
-    // Rows as JSON (see RowForm): the worker's stepping is the export's slowest thread.
-    const statements = [callsSql(sql, 'json'), sessionsSql(sql, 'json'), turnsSql(sql, 'json')].map((s) => ({
-      sql: s,
-      params,
-      json: true,
-    }));
+    // Rows as JSON (see RowForm): parsed here, one string per row cloned across.
+    const statements = [
+      callsSql(sql, 'json'),
+      sessionsSql(sql, 'json'),
+      turnsSql(sql, 'json'),
+      callTotalsSql(sql, true),
+    ].map((s) => ({ sql: s, params, json: true }));
     return new SnapshotWorker(this.db.name, statements, o.nativeBinding);
   }
 
@@ -250,14 +246,25 @@ export class SqliteExportSource implements ExportSource {
       throw new Error("internal: the export's statistics were asked for after its source closed");
     const scope = this.statsScope();
     const value =
-      scope === null || this.totals === null
+      scope === null
         ? null
         : this.folded
-          ? assembleCallStats(scope.campaignId ?? null, this.folded.parts(this.totals))
-          : new CallStatsQuery(this.db).stats(scope, this.totals);
+          ? assembleCallStats(scope.campaignId ?? null, this.folded.parts(this.readTotals(scope)))
+          : new CallStatsQuery(this.db).stats(scope, this.readTotals(scope));
     this.stats = { value };
     this.folded = null;
     return value;
+  }
+
+  /**
+   * The sums over the calls (all of the statistics a fold does not give): read by the worker when it
+   * runs, which has time to spare (it reads them with its first rows; this thread, the export's
+   * busiest, reads the rows and writes them), else on this connection.
+   */
+  private readTotals(scope: CallScope): CallTotals {
+    const rows = this.fromWorker(TOTALS);
+    if (rows) for (const row of rows) return callTotalsFromArray(row);
+    return readCallTotals(this.db, scope);
   }
 
   private makeHeading(now: Date): ExportHeading {
