@@ -19,7 +19,7 @@ import {
 } from '../data-care';
 import { StagingError, type StagedFiles } from '../files';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
-import type { AuditTrail } from '../reports';
+import { JobAuditStartSchema, type AuditTrail } from '../reports';
 import type { AuditFollowUp, AuditScope } from '../store';
 import type { Core } from './create-core';
 import { restoreCopy } from './restore-copy';
@@ -41,14 +41,7 @@ const RestoreJobInput = z
     name: z.string(),
     fileId: z.string().optional(),
     target: z.string(),
-    audit: z
-      .object({
-        startSeq: z.number().int().positive(),
-        actor: z.string(),
-        action: z.string(),
-        subject: z.string(),
-      })
-      .strict(),
+    audit: JobAuditStartSchema,
   })
   .strict();
 type RestoreJobInput = z.infer<typeof RestoreJobInput>;
@@ -105,10 +98,7 @@ export class RestoreJobs {
       interrupted: (input, reason) => {
         // The process died midway: its hidden staging folder beside the target goes too.
         sweepRestoreLeftovers(input.target);
-        const { startSeq, actor, action, subject } = input.audit;
-        d.trail
-          .followUp({ actor, action, subject }, startSeq)
-          .end('failed', { code: 'interrupted', message: reason });
+        d.trail.endInterrupted(input.audit, reason);
       },
     };
     jobs.register(this.kind);

@@ -6,7 +6,7 @@ import { BACKUP_JOB_KIND, type BackupResultInfo } from '../../../shared/data-car
 import { STORED_SECRET_NAMES, type StoredSecretName } from '../../../shared/settings';
 import type { Artifacts } from '../artifacts';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../jobs';
-import type { AuditTrail } from '../reports';
+import { JobAuditStartSchema, type AuditTrail } from '../reports';
 import type { AuditFollowUp, AuditScope, Db } from '../store';
 import { BackupCancelled, writeBackup } from './backup';
 import { BACKUPS_DIR } from './data-files';
@@ -15,14 +15,7 @@ const BackupJobInput = z
   .object({
     /** The archive's name in the data folder's backups/ (never a path: a restored copy of this row must not reach another folder). */
     file: z.string().regex(/^[\w.-]+\.zip$/),
-    audit: z
-      .object({
-        startSeq: z.number().int().positive(),
-        actor: z.string(),
-        action: z.string(),
-        subject: z.string(),
-      })
-      .strict(),
+    audit: JobAuditStartSchema,
   })
   .strict();
 type BackupJobInput = z.infer<typeof BackupJobInput>;
@@ -81,10 +74,7 @@ export class BackupJobs {
         err instanceof BackupCancelled ? { code: 'cancelled', message: err.message } : undefined,
       interrupted: (input, reason) => {
         fs.rmSync(this.out(input.file), { force: true });
-        const { startSeq, actor, action, subject } = input.audit;
-        d.trail
-          .followUp({ actor, action, subject }, startSeq)
-          .end('failed', { code: 'interrupted', message: reason });
+        d.trail.endInterrupted(input.audit, reason);
       },
     };
     jobs.register(this.kind);

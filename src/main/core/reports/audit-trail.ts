@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AuditEntry, AuditFailure, AuditOutcome } from '../../../shared/audit';
 import type { Logger } from '../logging';
 import type { AuditDetail, AuditedChange, AuditFollowUp, AuditScope } from '../store';
@@ -10,6 +11,18 @@ export interface AuditAction {
   subject: string;
   request?: unknown;
 }
+
+/**
+ * An audited job's start row as the job's input keeps it (a job row outlives the process): a restart
+ * after a crash ends the action with AuditTrail.endInterrupted.
+ */
+export const JobAuditStartSchema = z.strictObject({
+  startSeq: z.number().int().positive(),
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+});
+export type JobAuditStart = z.infer<typeof JobAuditStartSchema>;
 
 /** Keys the audit path itself writes into a payload; an action's detail cannot overwrite them. */
 const RESERVED = new Set(['outcome', 'request', 'startSeq', 'error']);
@@ -90,6 +103,15 @@ export class AuditTrail {
   /** The end of long work begun earlier, e.g. by a run before a restart (its start row's seq). */
   followUp(action: Omit<AuditAction, 'request'>, startSeq: number): AuditFollowUp {
     return new FollowUp(this, action, startSeq);
+  }
+
+  /** Ends the action a job began when the process died during the job (its start row linked). */
+  endInterrupted(start: JobAuditStart, reason: string): void {
+    const { startSeq, actor, action, subject } = start;
+    this.followUp({ actor, action, subject }, startSeq).end('failed', {
+      code: 'interrupted',
+      message: reason,
+    });
   }
 
   /** @internal Appends one row in its own transaction (with `within`'s change, if given). */

@@ -11,7 +11,7 @@ import { isImportError, type ContactsService } from '../../contacts';
 import type { StagedFiles } from '../../files';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../../jobs';
 import type { Logger } from '../../logging';
-import type { AuditTrail } from '../../reports';
+import { JobAuditStartSchema, type AuditTrail } from '../../reports';
 import type { AuditFollowUp, AuditScope } from '../../store';
 
 export interface StartImport {
@@ -35,15 +35,7 @@ const ImportJobInput = z
     headerRow: z.number().int().optional(),
     mapping: MappingOverrideSchema.optional(),
     /** The startImport action's start row: a restart after a crash closes it as interrupted. */
-    audit: z
-      .object({
-        startSeq: z.number().int().positive(),
-        actor: z.string(),
-        action: z.string(),
-        subject: z.string(),
-      })
-      .strict()
-      .optional(),
+    audit: JobAuditStartSchema.optional(),
   })
   .strict();
 type ImportJobInput = z.infer<typeof ImportJobInput>;
@@ -134,10 +126,7 @@ function importKind(
     // A crash left the action's start row without its end: the end says why, linked to the start.
     interrupted: (input, reason) => {
       if (!input.audit) return;
-      const { startSeq, actor, action, subject } = input.audit;
-      trail
-        .followUp({ actor, action, subject }, startSeq)
-        .end('failed', { code: 'interrupted', message: reason });
+      trail.endInterrupted(input.audit, reason);
     },
   };
 }

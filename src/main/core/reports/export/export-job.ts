@@ -18,7 +18,7 @@ import type { Artifacts } from '../../artifacts';
 import { JobError, type JobEngine, type JobKind, type RecordedJob } from '../../jobs';
 import type { Logger } from '../../logging';
 import type { AuditFollowUp, AuditScope, Db } from '../../store';
-import type { AuditTrail } from '../audit-trail';
+import { JobAuditStartSchema, type AuditTrail } from '../audit-trail';
 import { filesDirFor } from '../html/audio';
 import { zipReportWithFiles } from '../html/report-zip';
 import { withAuditHead } from './audit-head';
@@ -38,12 +38,7 @@ const ExportJobInput = z.strictObject({
   audio: z.enum(REPORT_AUDIO).optional(),
   reportName: z.string().optional(),
   /** The reports.export action's start row: a restart after a crash closes it as interrupted. */
-  audit: z.strictObject({
-    startSeq: z.number().int().positive(),
-    actor: z.string(),
-    action: z.string(),
-    subject: z.string(),
-  }),
+  audit: JobAuditStartSchema,
 });
 type ExportJobInput = z.infer<typeof ExportJobInput>;
 
@@ -288,10 +283,7 @@ export class ExportJobs {
       interrupted: (input, reason) => {
         fs.rmSync(this.partFile(input.jobId), { force: true });
         fs.rmSync(this.filesRoot(input.jobId), { recursive: true, force: true });
-        const { startSeq, actor, action, subject } = input.audit;
-        trail
-          .followUp({ actor, action, subject }, startSeq)
-          .end('failed', { code: 'interrupted', message: reason });
+        trail.endInterrupted(input.audit, reason);
       },
     };
   }
