@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvents } from '../../../src/shared/api/events';
-import type { CallAttemptInfo, TestCallResult } from '../../../src/shared/telephony';
-import type { VoicebotSessionDetail, VoicebotSessionSummary } from '../../../src/shared/voicebot';
-import { createCore, MemorySecretStore, type Core } from '../../../src/main/core';
-import { makeTempDir } from '../../helpers/temp-dir';
-import { makeWireRig, patient, RawExotel } from './wire-harness';
+import { SandboxCallRig } from './sandbox-call-rig';
+import { makeWireRig, RawExotel } from './wire-harness';
 
 // Issue 9: Exotel's AnsweredBy=Machine was ignored: the bot greeted the answering machine and talked to
 // it. The sandbox's voicemail callee is answered by a machine (its answered callback says so before the
@@ -12,73 +8,32 @@ import { makeWireRig, patient, RawExotel } from './wire-harness';
 // recorded with disposition `machine`.
 
 const VOICEMAIL = '+919800000004';
-let core: Core;
-let cleanup: () => void;
-const ended = new Map<string, ApiEvents['voicebot.sessionEnded']>();
-const calls = new Map<string, CallAttemptInfo>();
+let rig: SandboxCallRig;
 
 beforeAll(async () => {
-  const tmp = makeTempDir();
-  cleanup = tmp.cleanup;
-  core = await createCore({
-    dataDir: tmp.dir,
-    host: 'server',
-    secrets: new MemorySecretStore(),
-    actor: 'tester',
-    version: '0.0.0-test',
-    telephony: 'sandbox',
-    sandboxTimeScale: 0.05,
-    sandboxScript: {
-      callees: [
-        {
-          number: VOICEMAIL,
-          outcome: 'voicemail',
-          ringSec: 1,
-          hangupAfterSec: 20,
-          says: [
-            { say: 'The person you are calling is not available. Please leave a message after the tone.' },
-          ],
-        },
-      ],
-    },
-    voicebot: { testVariables: patient },
-  });
-  core.subscribe((event, payload) => {
-    if (event === 'voicebot.sessionEnded') {
-      const p = payload as ApiEvents['voicebot.sessionEnded'];
-      if (p.attemptId) ended.set(p.attemptId, p);
-    }
-    if (event === 'call.updated') {
-      const p = payload as ApiEvents['call.updated'];
-      calls.set(p.attempt.id, p.attempt);
-    }
+  rig = await SandboxCallRig.open({
+    callees: [
+      {
+        number: VOICEMAIL,
+        outcome: 'voicemail',
+        ringSec: 1,
+        hangupAfterSec: 20,
+        says: [
+          { say: 'The person you are calling is not available. Please leave a message after the tone.' },
+        ],
+      },
+    ],
   });
 });
 
 afterAll(async () => {
-  await core?.stop();
-  cleanup?.();
+  await rig?.close();
 });
-
-async function ok<T>(channel: string, request: unknown): Promise<T> {
-  const result = await core.invoke(channel, request);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
 
 describe('a call answered by a machine', () => {
   it('is not spoken to: the bot hangs up at once and the call is recorded with disposition machine', async () => {
-    const placed = await ok<TestCallResult>('telephony.placeTestCall', { number: VOICEMAIL, mode: 'flow' });
-    const attemptId = placed.attempt.id;
-    const deadline = Date.now() + 30_000;
-    while (!(ended.has(attemptId) && ['completed', 'failed'].includes(calls.get(attemptId)?.state ?? ''))) {
-      if (Date.now() > deadline) throw new Error('the call did not end in 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(calls.get(attemptId)).toMatchObject({ answeredBy: 'machine', transferDecision: 'none' });
-    const [session] = await ok<VoicebotSessionSummary[]>('voicebot.sessions', { attemptId });
-    if (!session) throw new Error('no voicebot session');
-    const detail = await ok<VoicebotSessionDetail>('voicebot.session', { id: session.id });
+    const { attemptId, attempt, detail } = await rig.call(VOICEMAIL, { ms: 30_000, callEnded: true });
+    expect(attempt).toMatchObject({ answeredBy: 'machine', transferDecision: 'none' });
     expect(detail.session).toMatchObject({
       disposition: 'machine',
       endReason: 'machine',
@@ -86,7 +41,9 @@ describe('a call answered by a machine', () => {
       turns: 0,
     });
     expect(detail.lines.filter((l) => l.speaker === 'bot')).toEqual([]);
-    const types = (await ok<{ type: string }[]>('telephony.callEvents', { attemptId })).map((e) => e.type);
+    const types = (await rig.ok<{ type: string }[]>('telephony.callEvents', { attemptId })).map(
+      (e) => e.type,
+    );
     expect(types).toContain('stream_started');
     expect(types).not.toContain('agent_transfer');
   }, 40_000);
