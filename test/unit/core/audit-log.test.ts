@@ -356,41 +356,48 @@ describe('hash-chained audit log, keyed and anchored', () => {
     const edit = (db: ReturnType<typeof openDatabase>, seq: number) =>
       db.prepare(`UPDATE audit_log SET payload = '"edited"' WHERE seq = ?`).run(seq);
 
-    it('walks the new rows, still finds one of them rewritten, and a whole walk still finds an old one', () => {
+    it('walks the new rows, still finds one of them rewritten, and a whole walk still finds an old one', async () => {
       const { db, log, add } = setup();
       add(50);
       expect(log.verify()).toMatchObject({ ok: true, rows: 50 });
       expect(log.verify().checkedBefore).toBeUndefined();
       add(5);
-      const quick = log.verifySinceChecked();
+      const quick = await log.verifySinceChecked();
       expect(quick).toMatchObject({ ok: true, rows: 55, anchoredRows: 55, checkedBefore: { rows: 50 } });
       // The next check trusts rows 1..55 as walked when the whole walk was, not when it went on.
       add(1);
-      expect(log.verifySinceChecked().checkedBefore).toEqual({ rows: 55, at: quick.checkedBefore?.at });
+      expect((await log.verifySinceChecked()).checkedBefore).toEqual({
+        rows: 55,
+        at: quick.checkedBefore?.at,
+      });
 
       // Edited inside the app's own connection (no other writer to notice): rows before the
       // checkpoint are not walked again, so only a whole walk finds this one...
       edit(db, 10);
-      expect(log.verifySinceChecked()).toMatchObject({ ok: true, checkedBefore: { rows: 56 } });
+      expect(await log.verifySinceChecked()).toMatchObject({ ok: true, checkedBefore: { rows: 56 } });
       expect(log.verify()).toMatchObject({ ok: false, brokenAt: 10 });
       // ...and once one has, every export's check says so too.
-      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 10, checkedBefore: { rows: 9 } });
+      expect(await log.verifySinceChecked()).toMatchObject({
+        ok: false,
+        brokenAt: 10,
+        checkedBefore: { rows: 9 },
+      });
       db.close();
     });
 
-    it('a rewritten row after the checkpoint is BROKEN', () => {
+    it('a rewritten row after the checkpoint is BROKEN', async () => {
       const { db, log, add } = setup();
       add(20);
       log.verify();
       add(5);
       edit(db, 23);
-      const r = log.verifySinceChecked();
+      const r = await log.verifySinceChecked();
       expect(r).toMatchObject({ ok: false, brokenAt: 23, checkedBefore: { rows: 20 } });
       expect(!r.ok && r.reason).toMatch(/edited/);
       db.close();
     });
 
-    it('another program writing to the database (sqlite3, the CLI) sends it back to a whole walk', () => {
+    it('another program writing to the database (sqlite3, the CLI) sends it back to a whole walk', async () => {
       const { db, log, add, sql } = setup();
       add(20);
       log.verify();
@@ -398,21 +405,21 @@ describe('hash-chained audit log, keyed and anchored', () => {
       expect(log.needsWholeWalk()).toBe(false);
       sql(`UPDATE audit_log SET payload = '"edited"' WHERE seq = 4`);
       expect(log.needsWholeWalk()).toBe(true);
-      const r = log.verifySinceChecked();
+      const r = await log.verifySinceChecked();
       expect(r).toMatchObject({ ok: false, brokenAt: 4 });
       expect(r.checkedBefore).toBeUndefined();
       db.close();
     });
 
-    it('truncation and a wiped log are BROKEN', () => {
+    it('truncation and a wiped log are BROKEN', async () => {
       const { db, log, add, sql } = setup();
       add(20);
       log.verify();
       // Inside the app's connection, below the checkpoint: the checkpoint row is gone.
       db.prepare('DELETE FROM audit_log WHERE seq > 15').run();
-      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 16 });
+      expect(await log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 16 });
       sql('DELETE FROM audit_log');
-      expect(log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 1, rows: 0 });
+      expect(await log.verifySinceChecked()).toMatchObject({ ok: false, brokenAt: 1, rows: 0 });
       db.close();
     });
   });
@@ -447,7 +454,7 @@ describe('hash-chained audit log, keyed and anchored', () => {
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 0);
     try {
-      const sliced = await log.verifySinceCheckedInSlices(1);
+      const sliced = await log.verifySinceChecked(1);
       expect(ticks).toBeGreaterThan(0);
       expect(sliced).toMatchObject({ ok: false, brokenAt: 2950 });
       expect(sliced.checkedBefore).toBeUndefined();

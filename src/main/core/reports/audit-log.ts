@@ -226,11 +226,7 @@ export class AuditLog {
   async verifyInSlices(sliceMs = 8): Promise<AuditVerifyResult> {
     const version = this.repo.dataVersion();
     const walk = new ChainWalk(this.repo, this.options.key);
-    while (!walk.step({ ms: sliceMs })) {
-      this.remember(walk, false, version);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.closed) throw new AuditLogClosedError();
-    }
+    await this.stepInSlices(walk, sliceMs, () => this.remember(walk, false, version));
     return this.finish(walk, undefined, version);
   }
 
@@ -238,36 +234,27 @@ export class AuditLog {
    * The chain checked as an export states it: rows after the last walk's checkpoint are walked
    * (their links and HMACs); rows up to it are trusted to that walk, provided no other connection
    * has written to the database since and the checkpoint row is still there with its hash
-   * (`checkedBefore` says which rows and when). Otherwise the whole chain is walked, as `verify`.
+   * (`checkedBefore` says which rows and when). Otherwise the whole chain is walked, as `verify`
+   * (seconds on a log of a million rows): in slices of about `sliceMs` that let the event loop run.
    */
-  verifySinceChecked(): AuditVerifyResult {
-    const { walk, from, version } = this.walkSinceChecked();
-    walk.step();
-    return this.finish(walk, from, version);
-  }
-
-  /**
-   * The same check and result as `verifySinceChecked`, in slices of about `sliceMs` that let the
-   * event loop run: an export's check, which walks the whole chain when another program wrote
-   * since the last walk (seconds on a log of a million rows).
-   */
-  async verifySinceCheckedInSlices(sliceMs = 8): Promise<AuditVerifyResult> {
-    const { walk, from, version } = this.walkSinceChecked();
-    while (!walk.step({ ms: sliceMs })) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.closed) throw new AuditLogClosedError();
-    }
-    return this.finish(walk, from, version);
-  }
-
-  /** A walk from the last walk's checkpoint, or from the first row (see verifySinceChecked). */
-  private walkSinceChecked(): { walk: ChainWalk; from: Checked | undefined; version: number } {
+  async verifySinceChecked(sliceMs = 8): Promise<AuditVerifyResult> {
     const version = this.repo.dataVersion();
     const checked = this.checked;
     // Another writer since, or the checkpoint row changed or gone: the whole chain is walked again.
     const from =
       checked?.dataVersion === version && checkpointHolds(this.repo, checked.cp) ? checked : undefined;
-    return { walk: new ChainWalk(this.repo, this.options.key, from?.cp), from, version };
+    const walk = new ChainWalk(this.repo, this.options.key, from?.cp);
+    await this.stepInSlices(walk, sliceMs);
+    return this.finish(walk, from, version);
+  }
+
+  /** Steps a walk to its end in slices, letting the event loop run (and `between`) in between. */
+  private async stepInSlices(walk: ChainWalk, sliceMs: number, between?: () => void): Promise<void> {
+    while (!walk.step({ ms: sliceMs })) {
+      between?.();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.closed) throw new AuditLogClosedError();
+    }
   }
 
   /** True when an export's check would walk the whole chain (nothing walked yet, or another connection wrote since). */

@@ -50,7 +50,7 @@ export async function writeAuditSlice(
   outFile: string,
 ): Promise<AuditSlice> {
   // The rows since the app's last whole walk; `checkedBefore` in head.json says which were not walked.
-  const chainAtExport = await audit.verifySinceCheckedInSlices();
+  const chainAtExport = await audit.verifySinceChecked();
   const reading = audit.readHead();
   const repo = new AuditRepository(db);
   const last = repo.last();

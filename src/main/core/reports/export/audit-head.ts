@@ -10,7 +10,7 @@ import type { ExportSource } from './row-source';
  */
 export async function readExportAuditHead(audit: AuditLog): Promise<ExportAuditHead> {
   // In slices: with another program writing, the check walks the whole chain.
-  const chain = await audit.verifySinceCheckedInSlices();
+  const chain = await audit.verifySinceChecked();
   const reading = audit.readHead();
   const anchored = reading.state === 'ok' ? reading.head : null;
   const headProblem =
