@@ -7,6 +7,7 @@ export { recoverCalls, type CallRecoveryDeps, type RecoveredCall } from './recov
 export { attemptInfo, eventInfo } from './views';
 export {
   assembleCallStats,
+  callScopeSql,
   callTotalsFromArray,
   callTotalsSql,
   CallStatsQuery,

@@ -26,6 +26,7 @@ import { ExportScopeError } from './errors';
 import {
   callsScope,
   callsSql,
+  exportCallScope,
   campaignLookup,
   listNameLookup,
   operatorLookup,
@@ -226,14 +227,7 @@ export class SqliteExportSource implements ExportSource {
 
   /** The calls the statistics cover (none: a QA run's export). */
   private statsScope(): CallScope | null {
-    switch (this.scope.kind) {
-      case 'campaign':
-        return { campaignId: this.scope.campaignId };
-      case 'range':
-        return { from: this.scope.from, to: this.scope.to };
-      case 'qa_run':
-        return null;
-    }
+    return exportCallScope(this.scope);
   }
 
   /**

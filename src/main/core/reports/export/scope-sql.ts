@@ -1,21 +1,24 @@
 import type { ExportScope } from '../../../../shared/reports';
+import { callScopeSql, type CallScope } from '../../calls';
 import type { Db } from '../../store';
+
+/** The calls an export covers, as the dashboard's statistics name them (null: a QA run's export). */
+export function exportCallScope(scope: ExportScope): CallScope | null {
+  switch (scope.kind) {
+    case 'campaign':
+      return { campaignId: scope.campaignId };
+    case 'range':
+      return { from: scope.from, to: scope.to };
+    case 'qa_run':
+      // A QA run talks to a bot over the media port: it places no call attempts.
+      return null;
+  }
+}
 
 /** The call_attempts rows (alias `a`) a scope covers, as a WHERE clause and its named parameters. */
 export function callsScope(scope: ExportScope): { sql: string; params: Record<string, string> } {
-  switch (scope.kind) {
-    case 'campaign':
-      return { sql: 'a.campaign_id = @campaignId', params: { campaignId: scope.campaignId } };
-    case 'range':
-      // ISO UTC strings compare in time order: `from` inclusive, `to` exclusive.
-      return {
-        sql: 'a.created_at >= @from AND a.created_at < @to',
-        params: { from: scope.from, to: scope.to },
-      };
-    case 'qa_run':
-      // A QA run talks to a bot over the media port: it places no call attempts.
-      return { sql: '0', params: {} };
-  }
+  const calls = exportCallScope(scope);
+  return calls ? callScopeSql(calls) : { sql: '0', params: {} };
 }
 
 /**
