@@ -143,6 +143,21 @@ describe('audit bundles of a QA run and of a date range', () => {
         expect(zip.find((e) => e.name === src)!.data.equals(wav(id, i === 0 ? 'caller' : 'bot'))).toBe(true);
       });
     }
+    // A file under qa/runs that links elsewhere on the machine is not read into a report (as a
+    // bundle refuses it): that channel has no player.
+    const elsewhere = path.join(t.dir, '..', `${path.basename(t.dir)}-elsewhere.wav`);
+    fs.copyFileSync(path.join(t.dir, 'qa', 'runs', 'run-3', 'run-3-s1-bot.wav'), elsewhere);
+    try {
+      fs.rmSync(path.join(t.dir, 'qa', 'runs', 'run-3', 'run-3-s1-bot.wav'));
+      fs.symlinkSync(elsewhere, path.join(t.dir, 'qa', 'runs', 'run-3', 'run-3-s1-bot.wav'));
+      const linkedOut = players(
+        fs.readFileSync(await exportAs({ kind: 'qa_run', runId: 'run-3' }, 'html'), 'utf8'),
+      );
+      expect(linkedOut['run-3-s0']).toHaveLength(2);
+      expect(linkedOut['run-3-s1']).toHaveLength(1);
+    } finally {
+      fs.rmSync(elsewhere, { force: true });
+    }
   });
 
   it('copies recordings only from the data folder: a path pointing elsewhere is refused and said', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../../store';
+import { qaRunsFiles } from '../export/qa-runs-file';
 
 /** Where one channel of a QA scenario run's audio went in the bundle, or why it is not there. */
 export type QaAudioEntry =
@@ -21,21 +21,13 @@ export interface QaScenarioAudio {
 /** Safe as a file name inside the zip (scenario run ids are uuids; never trust that blindly). */
 const fileSafe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
 
-const realOrResolved = (p: string) => {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-};
-
 /**
  * A QA run's scenario runs with their caller and bot audio (artifacts under the data folder's
  * qa/runs): each file to copy under recordings/qa/, or said missing (retention took it) or refused
  * (a path outside qa/runs must not pull another file into a bundle that leaves the machine).
  */
 export function qaRunAudio(db: Db, dataDir: string, runId: string): QaScenarioAudio[] {
-  const runsDir = realOrResolved(path.join(dataDir, 'qa', 'runs'));
+  const resolve = qaRunsFiles(dataDir);
   const rows = db
     .prepare<
       [string],
@@ -67,12 +59,13 @@ export function qaRunAudio(db: Db, dataDir: string, runId: string): QaScenarioAu
       ['bot', r.botId, r.botRel],
     ] as const) {
       if (id === null) continue; // no audio was recorded for this channel
-      const file = rel === null ? null : path.resolve(dataDir, rel);
-      if (file === null || !fs.existsSync(file)) {
+      const found = rel === null ? null : resolve(rel);
+      if (found === null || !fs.existsSync(found.file)) {
         recordings.push({ channel, path: null, missingAtExport: true });
         continue;
       }
-      if (!realOrResolved(file).startsWith(runsDir + path.sep)) {
+      const { file, inside } = found;
+      if (!inside) {
         recordings.push({ channel, path: null, refused: 'outside the QA runs folder' });
         continue;
       }

@@ -33,6 +33,7 @@ import {
   turnsSql,
   type CallSqlRow,
 } from './scope-sql';
+import { qaRunsFiles } from './qa-runs-file';
 import { SnapshotWorker } from './snapshot-worker';
 
 /**
@@ -225,11 +226,6 @@ export class SqliteExportSource implements ExportSource {
     }
   }
 
-  /** The calls the statistics cover (none: a QA run's export). */
-  private statsScope(): CallScope | null {
-    return exportCallScope(this.scope);
-  }
-
   /**
    * The dashboard's statistics over the export's calls, in its snapshot: folded from the calls
    * already read whole, else read by CallStatsQuery (the summary asked for first: HTML, PDF).
@@ -238,7 +234,7 @@ export class SqliteExportSource implements ExportSource {
     if (this.stats) return this.stats.value;
     if (this.closed)
       throw new Error("internal: the export's statistics were asked for after its source closed");
-    const scope = this.statsScope();
+    const scope = exportCallScope(this.scope);
     const value =
       scope === null
         ? null
@@ -304,7 +300,7 @@ export class SqliteExportSource implements ExportSource {
     const rows = (this.fromWorker(CALLS) ??
       this.rawRows(callsSql(this.where.sql))) as IterableIterator<CallSqlRow>;
     // The first whole reading folds the statistics as it goes (unless they were read already).
-    const fold = this.stats === null && this.statsScope() !== null ? new CallStatsFold() : null;
+    const fold = this.stats === null && exportCallScope(this.scope) !== null ? new CallStatsFold() : null;
     const sessions = new CallSessionStream(
       this.fromWorker(SESSIONS) ?? this.rawRows(sessionsSql(this.where.sql)),
       fold ? (s) => fold.addSession(s) : undefined,
@@ -414,10 +410,10 @@ export class SqliteExportSource implements ExportSource {
    */
   private qaAudioPath(): (rel: string) => string | null {
     if (this.db.memory) return () => null;
-    const runs = path.resolve(path.dirname(this.db.name), 'qa', 'runs');
+    const resolve = qaRunsFiles(path.dirname(this.db.name));
     return (rel) => {
-      const file = path.resolve(path.dirname(this.db.name), rel);
-      return file.startsWith(runs + path.sep) ? file : null;
+      const { file, inside } = resolve(rel);
+      return inside ? file : null;
     };
   }
 
