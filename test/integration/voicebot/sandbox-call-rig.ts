@@ -1,12 +1,13 @@
 import type { ApiEvents } from '../../../src/shared/api/events';
 import type { CallAttemptInfo, TestCallResult } from '../../../src/shared/telephony';
 import type { VoicebotSessionDetail, VoicebotSessionSummary } from '../../../src/shared/voicebot';
-import { createCore, MemorySecretStore, type Core } from '../../../src/main/core';
+import { createCore, MemorySecretStore, type Core, type CoreConfig } from '../../../src/main/core';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { patient } from './wire-harness';
 
 /** What a test call did: its attempt as the board last saw it, and the session the bot kept. */
 export interface PlacedCall {
+  placed: TestCallResult;
   attemptId: string;
   attempt: CallAttemptInfo | undefined;
   session: VoicebotSessionSummary;
@@ -21,6 +22,7 @@ export interface PlacedCall {
 export class SandboxCallRig {
   private readonly ended = new Map<string, ApiEvents['voicebot.sessionEnded']>();
   private readonly calls = new Map<string, CallAttemptInfo>();
+  private readonly turns = new Map<string, ApiEvents['voicebot.turn'][]>();
 
   private constructor(
     readonly core: Core,
@@ -35,10 +37,15 @@ export class SandboxCallRig {
         const p = payload as ApiEvents['call.updated'];
         this.calls.set(p.attempt.id, p.attempt);
       }
+      if (event === 'voicebot.turn') {
+        const p = payload as ApiEvents['voicebot.turn'];
+        this.turns.set(p.sessionId, [...(this.turns.get(p.sessionId) ?? []), p]);
+      }
     });
   }
 
-  static async open(sandboxScript: unknown): Promise<SandboxCallRig> {
+  /** `voicebot`: the bot's settings beyond the test patient's variables (e.g. its session's timers). */
+  static async open(sandboxScript: unknown, voicebot: CoreConfig['voicebot'] = {}): Promise<SandboxCallRig> {
     const tmp = makeTempDir();
     try {
       const core = await createCore({
@@ -50,7 +57,7 @@ export class SandboxCallRig {
         telephony: 'sandbox',
         sandboxTimeScale: 0.05,
         sandboxScript,
-        voicebot: { testVariables: patient },
+        voicebot: { ...voicebot, testVariables: patient },
       });
       return new SandboxCallRig(core, tmp.cleanup);
     } catch (err) {
@@ -83,7 +90,12 @@ export class SandboxCallRig {
     const [session] = await this.ok<VoicebotSessionSummary[]>('voicebot.sessions', { attemptId });
     if (!session) throw new Error('no voicebot session');
     const detail = await this.ok<VoicebotSessionDetail>('voicebot.session', { id: session.id });
-    return { attemptId, attempt: this.calls.get(attemptId), session, detail };
+    return { placed, attemptId, attempt: this.calls.get(attemptId), session, detail };
+  }
+
+  /** The transcript events the page was sent for a session, in order. */
+  turnEvents(sessionId: string): ApiEvents['voicebot.turn'][] | undefined {
+    return this.turns.get(sessionId);
   }
 
   async close(): Promise<void> {
